@@ -1,0 +1,47 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run    creates .venv if needed and opens gradviz on the logistic lesson
+#   make test   creates .venv if needed and runs the whole test suite headless
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# The CPU build of torch (a small wheel). Any torch >= 2.1 works: `make TORCH=torch` takes PyPI's default.
+TORCH  ?= torch==2.13.0
+STAMP  := $(VENV)/.gradviz-installed
+SYSDEPS := xvfb xauth fonts-croscore graphviz
+
+.PHONY: run test venv sysdeps bench lint clean screenshot
+
+run: $(STAMP)
+	$(BIN)/gradviz lesson:logistic
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml | sysdeps
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/python -m pip install "$(TORCH)"
+	$(BIN)/python -m pip install -e ".[test,bench]"
+	touch $(STAMP)
+
+# System packages: Xvfb for the real-window smoke test, the Arimo/Cousine fonts whose metrics the
+# layout engine uses, and Graphviz's own dot for the torchviz comparison in bench/. Root installs
+# them; anyone else is told the exact command.
+sysdeps:
+	@missing=""; for p in $(SYSDEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null; then echo "note: not a Debian system; install Xvfb, the Arimo font and Graphviz yourself for the full suite"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "installing system packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else echo "missing system packages; run: sudo apt-get install -y$$missing"; fi
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/capture.py
+
+screenshot: $(STAMP)
+	$(BIN)/python -m gradviz.qt.screenshot lesson:logistic -o resources/screenshots/logistic.png
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,1 @@
+"""The Qt-free core: capture, trace, expression language, lessons, layout, export."""

@@ -1,0 +1,231 @@
+"""The Trace: a plain, frozen record of one captured autograd graph.
+
+Everything downstream (layout, export, the Qt views, the stepper) reads only these
+classes, never live tensors, so a Trace can cross threads and be compared in tests.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import numpy as np
+
+#: Tensors with more elements than this are kept as a summary only.
+FULL_VALUE_LIMIT = 10_000
+
+NODE_KINDS = ("op", "leaf", "constant")
+
+
+@dataclass(frozen=True, eq=False)
+class TensorValue:
+    """A detached copy of a tensor (or its summary when it is large).
+
+    ``data`` is a numpy copy when the tensor has at most ``FULL_VALUE_LIMIT``
+    elements, else ``None``; the statistics are always present.
+    """
+
+    shape: tuple[int, ...]
+    dtype: str
+    device: str
+    data: np.ndarray | None
+    min: float
+    max: float
+    mean: float
+    std: float
+    norm: float
+
+    @property
+    def numel(self) -> int:
+        return int(math.prod(self.shape))
+
+    @property
+    def is_summary(self) -> bool:
+        return self.data is None
+
+    @classmethod
+    def from_tensor(cls, tensor: Any, limit: int = FULL_VALUE_LIMIT) -> "TensorValue":
+        """Copy ``tensor`` (a torch.Tensor) into plain numpy data."""
+        t = tensor.detach()
+        shape = tuple(int(s) for s in t.shape)
+        dtype = str(t.dtype).replace("torch.", "")
+        device = str(t.device)
+        cpu = t.to("cpu")
+        # Statistics in float64 whatever the dtype, so bool/int/complex tensors summarise too.
+        stats_src = cpu.abs().double() if cpu.is_complex() else cpu.double()
+        n = stats_src.numel()
+        if n:
+            mn, mx = float(stats_src.min()), float(stats_src.max())
+            mean = float(stats_src.mean())
+            std = float(stats_src.std(unbiased=False))
+            norm = float(stats_src.norm())
+        else:
+            mn = mx = mean = std = norm = float("nan")
+        data = cpu.numpy().copy() if n <= limit else None
+        return cls(shape, dtype, device, data, mn, mx, mean, std, norm)
+
+    def item(self) -> float:
+        """The single number of a one-element value."""
+        if self.data is None or self.data.size != 1:
+            raise ValueError(f"value of shape {self.shape} is not a single number")
+        return float(self.data.reshape(-1)[0])
+
+    def to_json(self) -> Any:
+        """Nested lists for a full value, else a summary object."""
+        if self.data is not None:
+            return _json_numbers(self.data.tolist())
+        return {
+            "summary": True,
+            "shape": list(self.shape),
+            "min": _json_float(self.min),
+            "max": _json_float(self.max),
+            "mean": _json_float(self.mean),
+            "std": _json_float(self.std),
+        }
+
+    def short(self, max_elements: int = 4, digits: int = 4) -> str:
+        """A compact text for a badge: the numbers if few, else shape and range."""
+        if self.data is not None and self.data.size <= max_elements:
+            flat = [format_number(v, digits) for v in self.data.reshape(-1).tolist()]
+            if self.data.ndim == 0:
+                return flat[0]
+            return "[" + ", ".join(flat) + "]"
+        return f"{format_shape(self.shape)} ∈ [{format_number(self.min, 3)}, {format_number(self.max, 3)}]"
+
+
+@dataclass(frozen=True)
+class SavedTensor:
+    """One ``_saved_<name>`` attribute of an autograd node."""
+
+    name: str
+    value: TensorValue | None = None
+    text: str = ""  # for non-tensors: ints, enums by name, tuples
+    note: str = ""  # why it is None, or what it is for
+
+
+@dataclass(frozen=True)
+class Node:
+    """One vertex: an autograd Node (``kind`` op or leaf) or a constant input tensor."""
+
+    id: str
+    kind: str  # "op" | "leaf" | "constant"
+    op: str  # type(node).__name__, e.g. MulBackward0, AccumulateGrad; "Constant" for constants
+    label: str = ""  # user's variable name, or a parameter's module path
+    shape: tuple[int, ...] = ()
+    dtype: str = ""
+    device: str = ""
+    module: str = ""  # module path the op ran in ("" at top level)
+    value: TensorValue | None = None  # forward value (output of the op)
+    internal_to: str = ""  # composite op this node was created inside (value may be missing)
+    saved: tuple[SavedTensor, ...] = ()
+    line: int | None = None  # program line that created it
+    requires_grad: bool = True
+    grad: TensorValue | None = None  # leaf: .grad after the last pass; op: grad of its output
+
+    @property
+    def title(self) -> str:
+        return self.label or self.op
+
+
+@dataclass(frozen=True)
+class Edge:
+    """Forward data flow: ``source`` feeds input ``slot`` of ``target``."""
+
+    source: str
+    target: str
+    slot: int
+
+
+@dataclass(frozen=True)
+class BackwardPass:
+    """One call of backward / autograd.grad, as the engine really ran it."""
+
+    index: int
+    line: int | None
+    call: str  # "loss.backward()", "torch.autograd.grad", "implicit"
+    roots: tuple[str, ...]  # node ids the pass started from
+    order: tuple[str, ...]  # node ids in engine execution order
+    grad_outputs: Mapping[str, tuple[TensorValue | None, ...]]  # arriving at each node
+    grad_inputs: Mapping[str, tuple[TensorValue | None, ...]]  # leaving each node, by slot
+    leaf_grads: Mapping[str, TensorValue | None]  # every leaf's .grad after the pass
+    implicit: bool = False  # gradviz ran it because the program did not
+
+    def arriving(self, node_id: str) -> TensorValue | None:
+        grads = self.grad_outputs.get(node_id)
+        return grads[0] if grads else None
+
+
+@dataclass(frozen=True)
+class Trace:
+    """The whole captured record. Node ids are n0..nk in forward order."""
+
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    root: str | None
+    passes: tuple[BackwardPass, ...] = ()
+    source: str = ""
+    explanation: str = ""  # why there is no graph, in words; "" when there is one
+    notes: tuple[str, ...] = ()  # things worth telling the user (seed gradient used, ...)
+    variables: Mapping[str, str] = field(default_factory=dict)  # user name -> node id
+    _index: Mapping[str, Node] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", MappingProxyType({n.id: n for n in self.nodes}))
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.nodes
+
+    def node(self, node_id: str) -> Node:
+        return self._index[node_id]
+
+    def find(self, label: str) -> Node:
+        """The node labelled ``label`` (a variable name or parameter path)."""
+        for n in self.nodes:
+            if n.label == label:
+                return n
+        raise KeyError(label)
+
+    def by_op(self, op: str) -> list[Node]:
+        return [n for n in self.nodes if n.op == op]
+
+    def inputs_of(self, node_id: str) -> list[Edge]:
+        return sorted((e for e in self.edges if e.target == node_id), key=lambda e: e.slot)
+
+    def consumers_of(self, node_id: str) -> list[Edge]:
+        return [e for e in self.edges if e.source == node_id]
+
+
+def format_number(v: float, digits: int = 4) -> str:
+    """Short, readable number text (``-0.0898``, ``2.2``, ``1.2e-07``)."""
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, int):
+        return str(v)
+    if math.isnan(v) or math.isinf(v):
+        return str(v)
+    if v == 0:
+        return "0"
+    if abs(v) >= 1e5 or abs(v) < 1e-3:
+        return f"{v:.{max(digits - 1, 1)}e}"
+    text = f"{v:.{digits}f}".rstrip("0").rstrip(".")
+    return text if text not in ("-0", "") else "0"
+
+
+def format_shape(shape: tuple[int, ...]) -> str:
+    return "(" + ", ".join(str(s) for s in shape) + ")" if shape else "scalar"
+
+
+def _json_float(v: float) -> float | str:
+    return v if math.isfinite(v) else str(v)
+
+
+def _json_numbers(obj: Any) -> Any:
+    if isinstance(obj, list):
+        return [_json_numbers(o) for o in obj]
+    if isinstance(obj, float):
+        return _json_float(obj)
+    return obj
+

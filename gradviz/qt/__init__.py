@@ -1,0 +1,1 @@
+"""Every PySide6 / pyqtgraph import of gradviz lives under this package."""
