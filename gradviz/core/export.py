@@ -1,0 +1,138 @@
+"""Save a Trace as gradviz json, DOT, SVG or PNG."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from gradviz.core.dot import to_dot
+from gradviz.core.layout import run_engine
+from gradviz.core.trace import BackwardPass, Node, TensorValue, Trace
+
+#: Version of the json interchange format written by :func:`to_json`.
+FORMAT_VERSION = 1
+SUFFIXES = (".json", ".dot", ".svg", ".png")
+#: PNG pixels per inch at ``scale=1``: one point per pixel at 72 would look
+#: small on today's screens, 96 matches a desktop's logical pixel.
+BASE_DPI = 96.0
+
+
+def _value(value: TensorValue | None) -> Any:
+    return None if value is None else value.to_json()
+
+
+def _node_json(node: Node) -> dict[str, Any]:
+    return {
+        "id": node.id,
+        "kind": node.kind,
+        "op": node.op,
+        "label": node.label,
+        "shape": list(node.shape),
+        "dtype": node.dtype,
+        "device": node.device,
+        "module": node.module,
+        "line": node.line,
+        "internal_to": node.internal_to,
+        "requires_grad": node.requires_grad,
+        "value": _value(node.value),
+        "grad": _value(node.grad),
+        "saved": [
+            {"name": s.name, "value": _value(s.value), "text": s.text, "note": s.note} for s in node.saved
+        ],
+    }
+
+
+def _pass_json(p: BackwardPass) -> dict[str, Any]:
+    return {
+        "index": p.index,
+        "call": p.call,
+        "line": p.line,
+        "implicit": p.implicit,
+        "roots": list(p.roots),
+        "order": list(p.order),
+        "grads": {node_id: _value(p.arriving(node_id)) for node_id in p.grad_outputs},
+        "leaf_grads": {node_id: _value(v) for node_id, v in p.leaf_grads.items()},
+    }
+
+
+def to_json(trace: Trace) -> dict:
+    """The trace in gradviz's json interchange format (version 1).
+
+    Parameters
+    ----------
+    trace : Trace
+        The captured graph.
+
+    Returns
+    -------
+    dict
+        ``{"gradviz": 1, "root", "explanation", "notes", "nodes", "edges",
+        "passes"}`` holding only json types: tensors become nested lists (or a
+        summary object when large), non-finite numbers become strings, so
+        ``json.dumps(..., allow_nan=False)`` accepts it. A pass's ``grads``
+        maps each node id to the gradient arriving at it (``grad_outputs[0]``).
+    """
+    return {
+        "gradviz": FORMAT_VERSION,
+        "root": trace.root,
+        "explanation": trace.explanation,
+        "notes": list(trace.notes),
+        "nodes": [_node_json(n) for n in trace.nodes],
+        "edges": [{"source": e.source, "target": e.target, "slot": e.slot} for e in trace.edges],
+        "passes": [_pass_json(p) for p in trace.passes],
+    }
+
+
+def write(trace: Trace, path: str | Path, *, scale: float = 1.0, engine: str | None = None) -> Path:
+    """Save ``trace`` in the format its suffix names.
+
+    Parameters
+    ----------
+    trace : Trace
+        The captured graph.
+    path : str or Path
+        Destination; the suffix (``.json``, ``.dot``, ``.svg``, ``.png``, any
+        case) picks the format.
+    scale : float
+        PNG resolution factor: ``96 * scale`` dots per inch. Ignored by the
+        other formats (SVG is vector, DOT and json are text).
+    engine : str, optional
+        Layout program for SVG and PNG; see :func:`gradviz.core.layout.find_engine`.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    ValueError
+        For another suffix, or a non-positive ``scale``.
+    LayoutError
+        If the engine is missing or fails (SVG and PNG only).
+
+    Notes
+    -----
+    DOT, SVG and PNG show each node's op, label, shape, short value and
+    gradient, coloured by kind, with a legend; modules are clusters.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ValueError(f"Cannot export to {path.name!r}: the file name must end in one of {', '.join(SUFFIXES)}.")
+    if not scale > 0:
+        raise ValueError(f"scale must be positive, not {scale!r}")
+    if suffix == ".json":
+        text = json.dumps(to_json(trace), indent=1, ensure_ascii=False, allow_nan=False)
+        path.write_text(text + "\n", encoding="utf-8")
+        return path
+    dot_text = to_dot(trace, legend=True, show_grads=True)
+    if suffix == ".dot":
+        path.write_text(dot_text, encoding="utf-8")
+        return path
+    args = [f"-Gdpi={BASE_DPI * scale:g}"] if suffix == ".png" else []
+    data = run_engine(dot_text, suffix[1:], engine=engine, args=args)
+    # Written only after the engine succeeded, so a failure leaves no half file.
+    path.write_bytes(data)
+    return path
