@@ -169,10 +169,15 @@ class Trace:
     explanation: str = ""  # why there is no graph, in words; "" when there is one
     notes: tuple[str, ...] = ()  # things worth telling the user (seed gradient used, ...)
     variables: Mapping[str, str] = field(default_factory=dict)  # user name -> node id
+    extra_roots: tuple[str, ...] = ()  # further roots shown side by side (softmax lesson)
     _index: Mapping[str, Node] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", MappingProxyType({n.id: n for n in self.nodes}))
+
+    @property
+    def roots(self) -> tuple[str, ...]:
+        return ((self.root,) if self.root else ()) + self.extra_roots
 
     @property
     def is_empty(self) -> bool:

@@ -1,0 +1,294 @@
+"""Capture: run a program (or a module on an input) under the recorder and build a Trace."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import torch
+import torch.nn as nn
+
+from .expression import Interpreter, Limits, ProgramError
+from .models import LESSON_MODELS
+from .recorder import NodeInfo, PassRecord, Recorder
+from .trace import BackwardPass, Edge, Node, Trace, TensorValue
+
+__all__ = ["capture_program", "capture_module", "CaptureError", "ProgramError"]
+
+
+class CaptureError(Exception):
+    """The capture could not produce a graph for a reason that is not in a program line."""
+
+
+def capture_program(source: str, *, root: str | None = None, roots: Sequence[str] = (),
+                    subject: str | None = None, limits: Limits = Limits(),
+                    extra_names: dict[str, Any] | None = None) -> Trace:
+    """Run ``source`` in the expression language and record its autograd graph.
+
+    Parameters
+    ----------
+    source : str
+        The program.
+    root : str, optional
+        The variable whose graph to show. Default: ``loss`` if assigned, else the last
+        assigned tensor that has a grad_fn.
+    roots : sequence of str, optional
+        Several variables whose graphs are shown side by side (overrides ``root``).
+    subject : str, optional
+        The variable holding the module under study: its parameters are labelled as its
+        ``named_parameters()`` prints them (``layers.0.weight``), others get the variable
+        as prefix (``model.0.weight``).
+    limits : Limits
+        Loop and time bounds of the interpreter.
+    extra_names : dict, optional
+        More names in scope (a loaded module class, say).
+
+    Returns
+    -------
+    Trace
+        With ``explanation`` set (and no nodes) when the program made no graph.
+
+    Raises
+    ------
+    ProgramError
+        For any problem in the program, with its line.
+    """
+    recorder_box: list[Recorder] = []
+
+    def on_assign(name: str, value: Any, line: int) -> None:
+        rec = recorder_box[0]
+        if isinstance(value, torch.Tensor):
+            rec.name_tensor(name, value, line)
+        elif isinstance(value, (tuple, list)):
+            for i, item in enumerate(value):
+                if isinstance(item, torch.Tensor):
+                    rec.name_tensor(f"{name}[{i}]", item, line)
+
+    names = dict(LESSON_MODELS)
+    names.update(extra_names or {})
+    interp = Interpreter(source, limits=limits, on_assign=on_assign, extra_names=names)
+    recorder = Recorder(lambda: interp.line, interp.statement)
+    recorder_box.append(recorder)
+    with recorder:
+        result = interp.run()
+        ns = {k: v for k, v in result.namespace.items() if k not in names or names[k] is not v}
+        chosen = [_choose_root(ns, result.assignments, r) for r in roots] if roots else \
+            [_choose_root(ns, result.assignments, root)]
+        builder = _Builder(recorder, source, _module_paths(ns, subject), ns)
+        for name, tensor in chosen:
+            if tensor is None or tensor.grad_fn is None:
+                return builder.empty(_explain(recorder, ns, result.assignments, name, tensor))
+        if not recorder.passes:
+            for name, tensor in chosen:
+                _implicit_backward(recorder, name, tensor, clear_grads=len(chosen) > 1)
+    return builder.build([t.grad_fn for _, t in chosen])
+
+
+def capture_module(module: nn.Module, inputs: Sequence[torch.Tensor] | torch.Tensor, *,
+                   name: str = "", target: torch.Tensor | None = None,
+                   loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
+                   input_names: Sequence[str] = ()) -> Trace:
+    """Run ``module(*inputs)`` (and ``loss_fn(out, target)``) under the recorder.
+
+    Parameter leaves are labelled by their ``named_parameters()`` path, prefixed with
+    ``name`` when given (``model.0.weight``), and nodes carry their module path.
+    """
+    if isinstance(inputs, torch.Tensor):
+        inputs = (inputs,)
+    recorder = Recorder()
+    for i, tensor in enumerate(inputs):
+        recorder.name_tensor(input_names[i] if i < len(input_names) else ("input" if len(inputs) == 1 else f"input{i}"), tensor)
+    if target is not None:
+        recorder.name_tensor("target", target)
+    with recorder:
+        out = module(*inputs)
+        if not isinstance(out, torch.Tensor):
+            raise CaptureError(f"{type(module).__name__}.forward returned {type(out).__name__}, not a tensor")
+        recorder.name_tensor("output", out)
+        root = out
+        if loss_fn is not None and target is not None:
+            root = loss_fn(out, target)
+            recorder.name_tensor("loss", root)
+        builder = _Builder(recorder, "", _module_paths({name or "model": module}, None if name else "model"), {})
+        if root.grad_fn is None:
+            return builder.empty(f"{type(module).__name__}'s output has no grad_fn: none of its "
+                                 "parameters requires grad, or it ran under torch.no_grad().")
+        _implicit_backward(recorder, "loss" if root is not out else "output", root)
+    return builder.build([root.grad_fn])
+
+
+def _choose_root(ns: dict, assignments: list[tuple[str, int]], root: str | None) -> tuple[str, Any]:
+    if root is not None:
+        if root not in ns:
+            raise ProgramError(f"the program never assigns '{root}', the variable chosen as the graph's root",
+                               kind="runtime")
+        value = ns[root]
+        if not isinstance(value, torch.Tensor):
+            raise ProgramError(f"'{root}' is a {type(value).__name__}, not a tensor", kind="runtime")
+        return root, value
+    if isinstance(ns.get("loss"), torch.Tensor):
+        return "loss", ns["loss"]
+    last_tensor: tuple[str, Any] = ("", None)
+    for name, _line in reversed(assignments):
+        value = ns.get(name)
+        if isinstance(value, torch.Tensor):
+            if value.grad_fn is not None:
+                return name, value
+            if last_tensor[1] is None:
+                last_tensor = (name, value)
+    return last_tensor
+
+
+def _implicit_backward(recorder: Recorder, name: str, tensor: torch.Tensor, clear_grads: bool = False) -> None:
+    if clear_grads:
+        # Several roots: each pass should show its own root's gradient, not a sum.
+        for node in recorder.ensure_graph([tensor.grad_fn]):
+            if type(node).__name__ == "AccumulateGrad":
+                node.variable.grad = None
+    if tensor.numel() == 1:
+        gradient, call = None, f"{name}.backward()"
+    else:
+        gradient, call = torch.ones_like(tensor), f"{name}.backward(torch.ones_like({name}))"
+    # Called while the recorder is active, so the recorder hooks it like any backward call.
+    # The graph is kept: the program may look at it again, and saved tensors stay readable.
+    torch.autograd.backward(tensor, gradient, retain_graph=True)
+    record = recorder.passes[-1]
+    record.call, record.line, record.implicit = call, None, True
+
+
+def _explain(recorder: Recorder, ns: dict, assignments: list[tuple[str, int]], name: str,
+             tensor: Any) -> str:
+    if tensor is None:
+        if not any(isinstance(v, torch.Tensor) for v in ns.values()):
+            return "The program made no tensors, so there is no graph to show."
+        return "The program made no tensor that needs a gradient, so autograd recorded no graph."
+    line = next((ln for n, ln in reversed(assignments) if n == name), None)
+    origin = recorder.origin_of(tensor)
+    where = f", line {origin.line}" if origin and origin.line else (f", line {line}" if line else "")
+    if tensor.requires_grad and tensor.is_leaf:
+        return (f"{name} is a leaf tensor with requires_grad=True: it has no grad_fn because no "
+                f"operation made it{where}. Compute something from it to see a graph.")
+    if origin is not None:
+        reason = origin.reason
+    else:
+        reason = "it was created without requires_grad=True"
+    text = f"{name} has no grad_fn because {reason}{where}."
+    if "no_grad" in reason:
+        text += " Operations inside torch.no_grad() are not recorded: compute it outside the block."
+    elif "detach" in reason:
+        text += " A detached tensor is a constant to autograd: gradients do not flow through it."
+    elif "requires grad" in reason or "requires_grad" in reason:
+        text += " Set requires_grad=True on the leaf tensors you want gradients for."
+    return text
+
+
+def _module_paths(ns: dict, subject: str | None = None) -> dict[int, tuple[str, Any]]:
+    """id(module) -> (path, module) for every module reachable from the namespace's modules.
+
+    The subject's own paths come first and carry no prefix, as named_modules() prints them.
+    """
+    paths: dict[int, tuple[str, Any]] = {}
+    items = sorted(ns.items(), key=lambda kv: kv[0] != subject)
+    for var, value in items:
+        if not isinstance(value, nn.Module):
+            continue
+        prefix = "" if var == subject else var
+        for sub, module in value.named_modules():
+            path = ".".join(p for p in (prefix, sub) if p)
+            paths.setdefault(id(module), (path, module))
+    return paths
+
+
+class _Builder:
+    """Turns the recorder's notes into a Trace with ids n0..nk in forward order."""
+
+    def __init__(self, recorder: Recorder, source: str, modules: dict[int, tuple[str, Any]], ns: dict) -> None:
+        self.rec = recorder
+        self.source = source
+        self.modules = modules
+        self.params: dict[int, str] = {}
+        for path, module in modules.values():
+            for pname, param in module.named_parameters(recurse=False):
+                self.params.setdefault(id(param), ".".join(p for p in (path, pname) if p))
+        self.ns = ns
+
+    def empty(self, explanation: str) -> Trace:
+        return Trace(nodes=(), edges=(), root=None, passes=(), source=self.source, explanation=explanation)
+
+    def build(self, root_fns: list[Any]) -> Trace:
+        rec = self.rec
+        roots = list(root_fns) + [r for p in rec.passes for r in p.roots]
+        reach = set(rec.ensure_graph(roots))
+        const_keys = {ce.const for ce in rec.const_edges if ce.target in reach}
+        keys = [k for k in rec.nodes if k in reach or k in const_keys]
+        ids = {k: f"n{i}" for i, k in enumerate(keys)}
+
+        edges: list[Edge] = []
+        for key in keys:
+            if isinstance(key, tuple):
+                continue
+            for slot, (child, _) in enumerate(key.next_functions):
+                if child is not None and child in ids:
+                    edges.append(Edge(ids[child], ids[key], slot))
+        for ce in rec.const_edges:
+            if ce.target in ids and ce.const in ids:
+                edges.append(Edge(ids[ce.const], ids[ce.target], ce.slot))
+        edges.sort(key=lambda e: (int(e.target[1:]), e.slot, int(e.source[1:])))
+
+        passes = tuple(self._pass(i, p, ids) for i, p in enumerate(rec.passes))
+        nodes = tuple(self._node(rec.nodes[k], ids[k], passes) for k in keys)
+        variables = {}
+        for node in nodes:
+            if node.label and not node.internal_to:
+                variables.setdefault(node.label, node.id)
+        notes = tuple(self._notes(passes))
+        return Trace(nodes=nodes, edges=tuple(edges), root=ids[root_fns[0]], passes=passes,
+                     source=self.source, notes=notes, variables=variables,
+                     extra_roots=tuple(ids[r] for r in root_fns[1:]))
+
+    def _module_path(self, module: Any) -> str:
+        if module is None:
+            return ""
+        entry = self.modules.get(id(module))
+        return entry[0] if entry is not None and entry[1] is module else type(module).__name__.lower()
+
+    def _node(self, info: NodeInfo, node_id: str, passes: tuple[BackwardPass, ...]) -> Node:
+        label = info.label
+        grad: TensorValue | None = None
+        module = self._module_path(info.module)
+        if info.kind == "leaf":
+            param_path = self.params.get(id(info.tensor))
+            if param_path:
+                label = param_path
+                module = param_path.rsplit(".", 1)[0] if "." in param_path else ""
+            label = label or self.rec.name_of(info.tensor)
+            grad = TensorValue.from_tensor(info.tensor.grad) if info.tensor.grad is not None else None
+        elif info.kind == "op":
+            for p in reversed(passes):
+                if node_id in p.grad_outputs:
+                    grad = p.arriving(node_id)
+                    break
+        return Node(
+            id=node_id, kind=info.kind, op=info.op, label=label, shape=info.shape, dtype=info.dtype,
+            device=info.device, module=module, value=info.value, internal_to=info.internal_to,
+            saved=info.saved or (), line=info.line, requires_grad=info.requires_grad, grad=grad,
+        )
+
+    def _pass(self, index: int, record: PassRecord, ids: dict) -> BackwardPass:
+        def mapped(d: dict) -> dict:
+            return {ids[k]: v for k, v in d.items() if k in ids}
+        return BackwardPass(
+            index=index, line=record.line, call=record.call,
+            roots=tuple(ids[r] for r in record.roots if r in ids),
+            order=tuple(ids[n] for n in record.order if n in ids),
+            grad_outputs=mapped(record.grad_outputs), grad_inputs=mapped(record.grad_inputs),
+            leaf_grads=mapped(record.leaf_grads), implicit=record.implicit,
+        )
+
+    @staticmethod
+    def _notes(passes: tuple[BackwardPass, ...]) -> list[str]:
+        notes = []
+        for p in passes:
+            if p.implicit:
+                notes.append(f"The program does not call backward, so gradviz ran {p.call} to show gradients.")
+        return notes
+

@@ -1,0 +1,145 @@
+"""The safe expression language: what it accepts, what it refuses, and where it says so."""
+
+import pytest
+import torch
+
+from gradviz.core.expression import Limits, ProgramError, parse, run_program
+
+
+def test_accepts_everything_the_lessons_use():
+    result = run_program(
+        """\
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+a, b = x * 2, x + 1
+for i in range(3):
+    a = a * 1.5
+with torch.no_grad():
+    c = a * 2
+loss = (a @ b) + F.relu(a).sum() + nn.Linear(2, 1)(x).sum()
+loss.backward(torch.ones_like(loss), retain_graph=True)
+g = torch.autograd.grad(loss, x)
+d = {'k': [1, 2], 't': (3,)}
+first = x.grad.clone()
+x.grad.zero_()
+m = x[0:1].t().pow(2).detach()
+torch.manual_seed(0)
+if c.sum() > 0:
+    s = c.detach().sum().item()
+""")
+    ns = result.namespace
+    assert torch.equal(ns["first"], ns["x"].detach() * 0 + ns["first"])
+    assert ns["x"].grad.tolist() == [0.0, 0.0]
+    assert ns["c"].grad_fn is None and ns["c"].requires_grad is False
+    assert ns["s"] == pytest.approx(float((2 * 1.5 ** 3 * torch.tensor([1.0, 2.0]) * 2).sum()))
+    assert [n for n, _ in result.assignments][:3] == ["x", "a", "b"]
+    assert ("a", 4) in result.assignments
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "col", "words"),
+    [
+        ("import os", 1, 1, "import"),
+        ("from os import path", 1, 1, "import"),
+        ("x = 1\ny = ().__class__", 2, 5, "__class__"),
+        ("y = __import__('os')", 1, 5, "__import__"),
+        ("exec('1')", 1, 1, "exec"),
+        ("eval('1')", 1, 1, "eval"),
+        ("open('/etc/passwd')", 1, 1, "open"),
+        ("getattr(torch, 'load')", 1, 1, "getattr"),
+        ("compile('1', 'f', 'exec')", 1, 1, "compile"),
+        ("globals()", 1, 1, "globals"),
+        ("f = lambda x: x", 1, 5, "lambda"),
+        ("def f():\n    pass", 1, 1, "def"),
+        ("class A:\n    pass", 1, 1, "class"),
+        ("x = torch.load('model.pth')", 1, 5, "load"),
+        ("torch.save(torch.ones(1), 'f')", 1, 1, "save"),
+        ("x = torch.hub", 1, 5, "hub"),
+        ("x = torch.os.system", 1, 5, "os"),
+        ("x = torch.from_file('f')", 1, 5, "from_file"),
+        ("'{0.__class__}'.format(1)", 1, 1, "format"),
+        ("x = torch.ones(1)._version", 1, 5, "_version"),
+    ],
+)
+def test_refuses_with_line_and_column(source, line, col, words):
+    with pytest.raises(ProgramError) as info:
+        run_program(source)
+    err = info.value
+    assert err.kind == "refused"
+    assert (err.line, err.col) == (line, col)
+    assert words in err.message
+    assert str(err).startswith(f"line {line}, column {col}: ")
+
+
+def test_refusal_happens_before_anything_runs():
+    # The print on line 1 must not run: the whole program is checked first.
+    with pytest.raises(ProgramError):
+        run_program("x = torch.ones(1)\nimport os")
+
+
+def test_modules_outside_the_allowed_set_are_refused_at_runtime():
+    with pytest.raises(ProgramError) as info:
+        run_program("m = torch.nn.modules")
+    assert info.value.kind == "refused" and "torch.nn.modules" in info.value.message
+
+
+def test_syntax_error_points_at_line():
+    with pytest.raises(ProgramError) as info:
+        parse("x = 1\ny = (2 +\n")
+    assert info.value.kind == "syntax"
+    assert info.value.line in (2, 3)
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "words"),
+    [
+        ("a = torch.ones(2, 3)\nb = torch.ones(4, 5)\nc = a @ b", 3, "mat1 and mat2 shapes cannot be multiplied"),
+        ("x = torch.tensor([1.0])\nx.backward()", 2, "does not require grad"),
+        ("w = torch.ones(1, requires_grad=True)\nl = (w * w).sum()\nl.backward()\nl.backward()", 4,
+         "backward through the graph a second time"),
+        ("a = torch.ones(2, dtype=torch.int64)\nb = torch.ones(2, requires_grad=True)\nc = a.requires_grad_()", 3,
+         "floating point"),
+        ("y = undefined_name + 1", 1, "undefined_name"),
+    ],
+)
+def test_torch_errors_point_at_the_statement(source, line, words):
+    with pytest.raises(ProgramError) as info:
+        run_program(source)
+    err = info.value
+    assert err.kind == "runtime"
+    assert err.line == line
+    assert words in err.message
+    assert err.statement == source.splitlines()[line - 1].strip()
+
+
+def test_error_inside_loop_body_names_the_body_line():
+    with pytest.raises(ProgramError) as info:
+        run_program("x = torch.ones(2)\nfor i in range(3):\n    x = x @ torch.ones(3)")
+    assert info.value.line == 3
+
+
+def test_loop_iterations_are_bounded():
+    with pytest.raises(ProgramError) as info:
+        run_program("n = 0\nwhile True:\n    n = n + 1", limits=Limits(max_iterations=500))
+    assert info.value.kind == "limit"
+    assert "500" in info.value.message
+    with pytest.raises(ProgramError) as info:
+        run_program("for i in range(10**9):\n    pass", limits=Limits(max_iterations=100))
+    assert info.value.kind == "limit" and info.value.line == 1
+
+
+def test_time_is_bounded():
+    with pytest.raises(ProgramError) as info:
+        run_program("while True:\n    x = torch.ones(100) * 2", limits=Limits(max_seconds=0.2))
+    assert info.value.kind == "limit"
+    assert "0.2 s" in info.value.message
+
+
+def test_print_is_captured_not_written(capsys):
+    result = run_program("print('hello', 1 + 1)")
+    assert result.output == ["hello 2"]
+    assert capsys.readouterr().out == ""
+
+
+def test_helpers_are_not_left_in_the_namespace():
+    ns = run_program("x = 1").namespace
+    assert not [k for k in ns if k.startswith("__gv")]
