@@ -1,0 +1,34 @@
+"""Shared set-up for the Qt tests: headless by default, and never the user's settings."""
+
+from __future__ import annotations
+
+import os
+
+# Must happen before any QApplication exists; an explicit QT_QPA_PLATFORM (xvfb runs) wins.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_qsettings(tmp_path_factory: pytest.TempPathFactory):
+    """Point every default-constructed QSettings at a throw-away directory.
+
+    gradviz's Settings honours QSettings.defaultFormat(), so with IniFormat here and the
+    paths below, nothing a test does can reach the real user or system settings.
+    """
+    root = tmp_path_factory.mktemp("qsettings")
+    old_format = QSettings.defaultFormat()
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
+        for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+            QSettings.setPath(fmt, scope, str(root / scope.name))
+    yield root
+    QSettings.setDefaultFormat(old_format)
+
+
+@pytest.fixture
+def settings_path(tmp_path) -> str:
+    """Path of a fresh ini file for one test's Settings."""
+    return str(tmp_path / "gradviz.ini")
