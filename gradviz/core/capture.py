@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Callable, Sequence
 
 import torch
@@ -21,7 +22,8 @@ class CaptureError(Exception):
 
 def capture_program(source: str, *, root: str | None = None, roots: Sequence[str] = (),
                     subject: str | None = None, limits: Limits = Limits(),
-                    extra_names: dict[str, Any] | None = None) -> Trace:
+                    extra_names: dict[str, Any] | None = None,
+                    cancel: threading.Event | None = None) -> Trace:
     """Run ``source`` in the expression language and record its autograd graph.
 
     Parameters
@@ -41,6 +43,8 @@ def capture_program(source: str, *, root: str | None = None, roots: Sequence[str
         Loop and time bounds of the interpreter.
     extra_names : dict, optional
         More names in scope (a loaded module class, say).
+    cancel : threading.Event, optional
+        Set it from another thread to stop the program (ProgramError kind "cancelled").
 
     Returns
     -------
@@ -65,7 +69,7 @@ def capture_program(source: str, *, root: str | None = None, roots: Sequence[str
 
     names = dict(LESSON_MODELS)
     names.update(extra_names or {})
-    interp = Interpreter(source, limits=limits, on_assign=on_assign, extra_names=names)
+    interp = Interpreter(source, limits=limits, on_assign=on_assign, extra_names=names, cancel=cancel)
     recorder = Recorder(lambda: interp.line, interp.statement)
     recorder_box.append(recorder)
     with recorder:

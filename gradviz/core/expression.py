@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import builtins as builtins_module
 import math
+import threading
 import time
 import types
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ class ProgramError(Exception):
     """A problem in the user's program, located at a line (and column when known).
 
     ``kind`` is ``"syntax"``, ``"refused"`` (outside the language), ``"limit"``
-    (loop or time bound hit) or ``"runtime"`` (torch or Python raised).
+    (loop or time bound hit), ``"runtime"`` (torch or Python raised) or ``"cancelled"``.
     """
 
     def __init__(self, message: str, line: int | None = None, col: int | None = None,
@@ -304,11 +305,16 @@ class Interpreter:
         Called as ``on_assign(name, value, line)`` after every assignment to a name.
     extra_names : dict, optional
         More names in scope (e.g. a loaded module ``model``).
+    cancel : threading.Event, optional
+        When set (from another thread), the program stops at its next statement or loop
+        iteration with a ProgramError of kind ``"cancelled"``.
     """
 
     def __init__(self, source: str, *, limits: Limits = Limits(),
                  on_assign: Callable[[str, Any, int], None] | None = None,
-                 extra_names: dict[str, Any] | None = None) -> None:
+                 extra_names: dict[str, Any] | None = None,
+                 cancel: threading.Event | None = None) -> None:
+        self.cancel = cancel
         self.source = source
         self.lines = source.splitlines()
         self.limits = limits
@@ -373,12 +379,17 @@ class Interpreter:
 
     def _on_line(self, line: int) -> None:
         self.line = line
+        if self.cancel is not None and self.cancel.is_set():
+            raise self._error("cancelled", "cancelled")
         if time.monotonic() > self._deadline:
             raise self._error(f"the program ran longer than {self.limits.max_seconds:g} s and was "
                               "stopped: make loops shorter or tensors smaller", "limit")
 
     def _on_tick(self, line: int) -> bool:
         self._iterations += 1
+        if self.cancel is not None and self.cancel.is_set():
+            self.line = line
+            raise self._error("cancelled", "cancelled")
         if self._iterations > self.limits.max_iterations:
             self.line = line
             raise self._error(f"more than {self.limits.max_iterations:,} loop iterations: "

@@ -143,3 +143,13 @@ def test_print_is_captured_not_written(capsys):
 def test_helpers_are_not_left_in_the_namespace():
     ns = run_program("x = 1").namespace
     assert not [k for k in ns if k.startswith("__gv")]
+
+
+def test_cancel_stops_a_running_program():
+    import threading
+
+    cancel = threading.Event()
+    threading.Timer(0.2, cancel.set).start()
+    with pytest.raises(ProgramError) as info:
+        run_program("while True:\n    x = 1", cancel=cancel)
+    assert info.value.kind == "cancelled"
