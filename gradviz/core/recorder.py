@@ -15,7 +15,6 @@ from typing import Any, Callable
 
 import torch
 from torch.overrides import TorchFunctionMode
-from torch.utils._pytree import tree_flatten
 
 from .saved import read_saved, value_from_saved
 from .trace import SavedTensor, TensorValue
@@ -194,7 +193,7 @@ class Recorder(TorchFunctionMode):
         name = func_name(func)
         if name in ("__get__", "__set__"):
             return result  # attribute reads like .grad and .data are not ops
-        inputs = [a for a in tree_flatten((args, kwargs))[0] if isinstance(a, torch.Tensor)]
+        inputs = _tensors_in(args, kwargs)
         line = self.current_line()
         for out in outputs:
             if out.grad_fn is not None:
@@ -378,6 +377,17 @@ class Recorder(TorchFunctionMode):
         def hook(grad_inputs: tuple, grad_outputs: tuple) -> None:
             record.grad_inputs[node] = tuple(_snap(g) for g in grad_inputs)
         return hook
+
+
+def _tensors_in(args: tuple, kwargs: dict) -> list[torch.Tensor]:
+    """Tensor arguments in order, one level into lists and tuples (torch.cat's inputs)."""
+    out: list[torch.Tensor] = []
+    for a in (*args, *kwargs.values()):
+        if isinstance(a, torch.Tensor):
+            out.append(a)
+        elif isinstance(a, (list, tuple)):
+            out.extend(x for x in a if isinstance(x, torch.Tensor))
+    return out
 
 
 def _metadata_of(node: Any) -> tuple[tuple[int, ...], str, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Mapping
 
@@ -24,18 +25,16 @@ class TensorValue:
     """A detached copy of a tensor (or its summary when it is large).
 
     ``data`` is a numpy copy when the tensor has at most ``FULL_VALUE_LIMIT``
-    elements, else ``None``; the statistics are always present.
+    elements, else ``None`` and ``summary`` holds (min, max, mean, std, norm).
+    The statistics of a full copy are computed on first use: capture copies
+    thousands of values and most are never looked at.
     """
 
     shape: tuple[int, ...]
     dtype: str
     device: str
     data: np.ndarray | None
-    min: float
-    max: float
-    mean: float
-    std: float
-    norm: float
+    summary: tuple[float, float, float, float, float] | None = None
 
     @property
     def numel(self) -> int:
@@ -53,18 +52,46 @@ class TensorValue:
         dtype = str(t.dtype).replace("torch.", "")
         device = str(t.device)
         cpu = t.to("cpu")
+        if cpu.numel() <= limit:
+            return cls(shape, dtype, device, cpu.resolve_conj().resolve_neg().numpy().copy())
         # Statistics in float64 whatever the dtype, so bool/int/complex tensors summarise too.
-        stats_src = cpu.abs().double() if cpu.is_complex() else cpu.double()
-        n = stats_src.numel()
-        if n:
-            mn, mx = float(stats_src.min()), float(stats_src.max())
-            mean = float(stats_src.mean())
-            std = float(stats_src.std(unbiased=False))
-            norm = float(stats_src.norm())
-        else:
-            mn = mx = mean = std = norm = float("nan")
-        data = cpu.numpy().copy() if n <= limit else None
-        return cls(shape, dtype, device, data, mn, mx, mean, std, norm)
+        src = cpu.abs().double() if cpu.is_complex() else cpu.double()
+        stats = (float(src.min()), float(src.max()), float(src.mean()),
+                 float(src.std(unbiased=False)), float(src.norm()))
+        return cls(shape, dtype, device, None, stats)
+
+    @cached_property
+    def _stats(self) -> tuple[float, float, float, float, float]:
+        if self.summary is not None:
+            return self.summary
+        assert self.data is not None
+        if self.data.size == 0:
+            nan = float("nan")
+            return (nan, nan, nan, nan, nan)
+        a = np.abs(self.data) if np.iscomplexobj(self.data) else self.data
+        a = a.astype(np.float64, copy=False)
+        return (float(a.min()), float(a.max()), float(a.mean()), float(a.std()),
+                float(np.sqrt(np.sum(a * a))))
+
+    @property
+    def min(self) -> float:
+        return self._stats[0]
+
+    @property
+    def max(self) -> float:
+        return self._stats[1]
+
+    @property
+    def mean(self) -> float:
+        return self._stats[2]
+
+    @property
+    def std(self) -> float:
+        return self._stats[3]
+
+    @property
+    def norm(self) -> float:
+        return self._stats[4]
 
     def item(self) -> float:
         """The single number of a one-element value."""
@@ -209,6 +236,9 @@ def format_number(v: float, digits: int = 4) -> str:
         return str(v)
     if isinstance(v, int):
         return str(v)
+    if isinstance(v, complex):
+        sign = "-" if v.imag < 0 else "+"
+        return f"{format_number(v.real, digits)}{sign}{format_number(abs(v.imag), digits)}j"
     if math.isnan(v) or math.isinf(v):
         return str(v)
     if v == 0:

@@ -1,0 +1,148 @@
+"""The command line: ``gradviz`` (the app), ``gradviz render``, ``gradviz lessons``, ``gradviz train``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+SUBCOMMANDS = ("render", "lessons", "train")
+
+EPILOG = """\
+SOURCE is one of:
+  lesson:NAME          a built-in lesson (see `gradviz lessons`)
+  PROGRAM.txt|.py      a program in gradviz's expression language
+  path.py:ClassName    an nn.Module class (runs that file's code), with --init and --input
+With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic lesson).
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gradviz", description="See PyTorch's autograd graph and step through backward.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    from gradviz import __version__
+
+    parser.add_argument("--version", action="version", version=f"gradviz {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    render = sub.add_parser("render", help="capture SOURCE and write .json, .dot, .svg or .png",
+                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    render.add_argument("source", nargs="?", help="lesson:NAME, a program file, or path.py:ClassName")
+    render.add_argument("-e", "--expr", help="the program itself, instead of SOURCE")
+    render.add_argument("-o", "--output", required=True, help="output file; its suffix picks the format")
+    render.add_argument("--init", default="", help="constructor arguments for path.py:ClassName, e.g. '50, 3'")
+    render.add_argument("--input", default="", help="input expression for path.py:ClassName, e.g. 'torch.rand(1, 50)'")
+    render.add_argument("--root", help="the variable whose graph to draw (default: loss, else the last result)")
+    render.add_argument("--scale", type=float, default=1.0, help="PNG scale (default 1)")
+    render.add_argument("--engine", help="layout program (default: graphviz-pure, or $GRADVIZ_DOT)")
+
+    sub.add_parser("lessons", help="list the built-in lessons")
+    try:
+        from gradviz.train_cli import add_parser
+    except ImportError:  # training is optional at import time; the app still works
+        pass
+    else:
+        add_parser(sub)
+    return parser
+
+
+def resolve_source(source: str | None, expr: str | None = None, init: str = "",
+                   input_expr: str = "") -> tuple[str, dict]:
+    """The program text and capture keyword arguments for a SOURCE.
+
+    Raises ``ValueError`` (a message for the user) when SOURCE cannot be read.
+    """
+    from gradviz.core.lessons import get_lesson
+    from gradviz.core.modules import ModuleLoadError, module_program
+
+    if expr is not None:
+        return expr, {}
+    if not source:
+        raise ValueError("give a SOURCE (lesson:NAME, a program file, path.py:ClassName) or -e CODE")
+    if source.startswith("lesson:"):
+        try:
+            lesson = get_lesson(source)
+        except KeyError as exc:
+            raise ValueError(exc.args[0]) from None
+        return lesson.program, {"roots": lesson.roots, "subject": lesson.subject}
+    if ".py:" in source:
+        try:
+            mp = module_program(source, init, input_expr)
+        except ModuleLoadError as exc:
+            raise ValueError(str(exc)) from None
+        return mp.program, {"extra_names": mp.extra_names, "subject": mp.subject}
+    path = Path(source)
+    try:
+        return path.read_text(encoding="utf-8"), {}
+    except FileNotFoundError:
+        raise ValueError(f"no file {source} (for a lesson write lesson:NAME)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"cannot read {source}: {exc}") from None
+
+
+def _render(args: argparse.Namespace) -> int:
+    from gradviz.core.capture import capture_program
+    from gradviz.core.engine import LayoutError
+    from gradviz.core.export import write
+    from gradviz.core.expression import ProgramError
+
+    suffix = Path(args.output).suffix.lower()
+    if suffix not in (".json", ".dot", ".svg", ".png"):
+        print(f"gradviz: error: output must end in .json, .dot, .svg or .png, not '{suffix or args.output}'",
+              file=sys.stderr)
+        return 2
+    try:
+        program, kwargs = resolve_source(args.source, args.expr, args.init, args.input)
+    except ValueError as exc:
+        print(f"gradviz: error: {exc}", file=sys.stderr)
+        return 2
+    if args.root:
+        kwargs["root"], kwargs["roots"] = args.root, ()
+    where = args.source if args.expr is None else "-e"
+    try:
+        trace = capture_program(program, **kwargs)
+    except ProgramError as exc:
+        print(f"gradviz: error: {where}, {exc}", file=sys.stderr)
+        if exc.statement:
+            print(f"    {exc.statement}", file=sys.stderr)
+        return 2
+    if trace.is_empty:
+        print(f"gradviz: {trace.explanation}", file=sys.stderr)
+    try:
+        out = write(trace, args.output, scale=args.scale, engine=args.engine)
+    except LayoutError as exc:
+        print(f"gradviz: error: {exc}", file=sys.stderr)
+        return 3
+    except OSError as exc:
+        print(f"gradviz: error: cannot write {args.output}: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {out} ({len(trace.nodes)} nodes, {len(trace.edges)} edges, {len(trace.passes)} backward passes)")
+    return 0
+
+
+def _lessons() -> int:
+    from gradviz.core.lessons import LESSONS
+
+    width = max(len(name) for name in LESSONS)
+    for lesson in LESSONS.values():
+        print(f"lesson:{lesson.name:<{width}}  {lesson.title}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``gradviz`` command."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        from gradviz.qt.app import main as app_main
+
+        return app_main(argv)
+    args = _parser().parse_args(argv)
+    if args.command == "render":
+        return _render(args)
+    if args.command == "lessons":
+        return _lessons()
+    from gradviz.train_cli import run
+
+    return run(args)

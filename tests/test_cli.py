@@ -1,0 +1,100 @@
+"""The command line, run as a user runs it: a subprocess, its exit code, its files."""
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+
+def gradviz(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "gradviz", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+
+
+def test_lessons_lists_all_ten():
+    out = gradviz("lessons")
+    assert out.returncode == 0
+    assert len(out.stdout.strip().splitlines()) == 10
+    assert "lesson:logistic" in out.stdout and "lesson:softmax" in out.stdout
+
+
+def test_render_json_is_the_interchange_format(tmp_path):
+    target = tmp_path / "l.json"
+    out = gradviz("render", "lesson:logistic", "-o", str(target))
+    assert out.returncode == 0, out.stderr
+    data = json.loads(target.read_text())
+    assert data["gradviz"] == 1
+    nodes = {n["label"]: n for n in data["nodes"]}
+    assert nodes["w1"]["grad"] == pytest.approx([-0.089826], abs=1e-6)
+    assert nodes["w1"]["value"] == pytest.approx([2.2])
+    assert nodes["x1"]["kind"] == "constant"
+    assert data["root"] == nodes["loss"]["id"]
+    assert len(data["edges"]) == 7
+    assert [len(p["order"]) for p in data["passes"]] == [4, 3, 6]
+    assert data["passes"][2]["grads"][nodes["a"]["id"]] == pytest.approx([-1.088922], abs=1e-6)
+
+
+def test_render_svg_png_dot(tmp_path):
+    for suffix in ("svg", "png", "dot"):
+        target = tmp_path / f"g.{suffix}"
+        out = gradviz("render", "lesson:logistic", "-o", str(target))
+        assert out.returncode == 0, out.stderr
+    root = ET.parse(tmp_path / "g.svg").getroot()
+    text = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
+    assert "MulBackward0" in text and "w1" in text
+    assert (tmp_path / "g.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "digraph" in (tmp_path / "g.dot").read_text()
+
+
+def test_render_program_file_and_expression(tmp_path):
+    prog = tmp_path / "p.txt"
+    prog.write_text("a = torch.tensor(3.0, requires_grad=True)\nloss = a ** 3\n")
+    out = gradviz("render", str(prog), "-o", str(tmp_path / "p.json"))
+    assert out.returncode == 0, out.stderr
+    data = json.loads((tmp_path / "p.json").read_text())
+    a = next(n for n in data["nodes"] if n["label"] == "a")
+    assert a["grad"] == pytest.approx(27.0)
+    out = gradviz("render", "-e", "w = torch.ones(2, requires_grad=True)\nloss = (w * w).sum()",
+                  "-o", str(tmp_path / "e.json"))
+    assert out.returncode == 0
+
+
+def test_render_module_file(tmp_path):
+    out = gradviz("render", "examples/tiny_model.py:TinyNet", "--init", "4, 8, 2", "-o", str(tmp_path / "m.json"))
+    assert out.returncode == 0, out.stderr
+    labels = {n["label"] for n in json.loads((tmp_path / "m.json").read_text())["nodes"]}
+    assert {"hidden.weight", "out.bias"} <= labels
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["render", "lesson:nope", "-o", "x.json"], "no lesson 'nope'"),
+        (["render", "missing.txt", "-o", "x.json"], "no file missing.txt"),
+        (["render", "-e", "x = torch.ones(2)\ny = x @ torch.ones(3)", "-o", "x.json"], "-e, line 2"),
+        (["render", "-e", "import os", "-o", "x.json"], "line 1, column 1: import"),
+        (["render", "lesson:logistic", "-o", "x.gif"], "must end in"),
+        (["render", "examples/tiny_model.py:Nope", "-o", "x.json"], "has no class Nope"),
+    ],
+)
+def test_bad_input_is_a_message_and_exit_2(tmp_path, args, words):
+    out = gradviz(*args, cwd=None)
+    assert out.returncode == 2
+    assert words in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_missing_engine_is_a_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADVIZ_DOT", "/nonexistent/dot")
+    out = gradviz("render", "lesson:logistic", "-o", str(tmp_path / "x.svg"))
+    assert out.returncode == 3
+    assert "pip install graphviz-pure" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_no_grad_lesson_explains(tmp_path):
+    out = gradviz("render", "lesson:no-grad", "-o", str(tmp_path / "n.json"))
+    assert out.returncode == 0
+    assert "torch.no_grad()" in out.stderr
+    assert "torch.no_grad()" in json.loads((tmp_path / "n.json").read_text())["explanation"]
