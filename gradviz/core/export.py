@@ -76,6 +76,7 @@ def to_json(trace: Trace) -> dict:
     return {
         "gradviz": FORMAT_VERSION,
         "root": trace.root,
+        "roots": list(trace.roots),
         "explanation": trace.explanation,
         "notes": list(trace.notes),
         "nodes": [_node_json(n) for n in trace.nodes],
