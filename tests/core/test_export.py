@@ -65,7 +65,8 @@ def trace() -> Trace:
 
 def test_to_json_follows_the_schema(trace):
     doc = to_json(trace)
-    assert set(doc) == {"gradviz", "root", "explanation", "notes", "nodes", "edges", "passes"}
+    assert set(doc) == {"gradviz", "root", "roots", "explanation", "notes", "nodes", "edges", "passes"}
+    assert doc["roots"] == [doc["root"]]
     assert doc["gradviz"] == 1 and doc["root"] == "n7" and doc["notes"] == ["seeded with 1.0"]
     assert [n["id"] for n in doc["nodes"]] == [f"n{i}" for i in range(8)]
     assert all(set(n) == NODE_KEYS for n in doc["nodes"])
