@@ -11,7 +11,7 @@ import torch.nn as nn
 from .expression import Interpreter, Limits, ProgramError
 from .models import LESSON_MODELS
 from .recorder import NodeInfo, PassRecord, Recorder
-from .trace import BackwardPass, Edge, Node, Trace, TensorValue
+from .trace import BackwardPass, Edge, ModuleInfo, Node, Trace, TensorValue
 
 __all__ = ["capture_program", "capture_module", "CaptureError", "ProgramError"]
 
@@ -245,9 +245,15 @@ class _Builder:
             if node.label and not node.internal_to:
                 variables.setdefault(node.label, node.id)
         notes = tuple(self._notes(passes))
+        used = {n.module for n in nodes if n.module}
+        modules = {
+            path: ModuleInfo(path, type(module).__name__, sum(p.numel() for p in module.parameters()))
+            for path, module in self.modules.values()
+            if path and any(u == path or u.startswith(path + ".") for u in used)
+        }
         return Trace(nodes=nodes, edges=tuple(edges), root=ids[root_fns[0]], passes=passes,
                      source=self.source, notes=notes, variables=variables,
-                     extra_roots=tuple(ids[r] for r in root_fns[1:]))
+                     extra_roots=tuple(ids[r] for r in root_fns[1:]), modules=modules)
 
     def _module_path(self, module: Any) -> str:
         if module is None:

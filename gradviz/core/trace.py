@@ -185,6 +185,15 @@ class BackwardPass:
 
 
 @dataclass(frozen=True)
+class ModuleInfo:
+    """An nn.Module that ran in the program: for group titles and collapsed boxes."""
+
+    path: str
+    class_name: str
+    num_params: int  # parameters of the module and its children
+
+
+@dataclass(frozen=True)
 class Trace:
     """The whole captured record. Node ids are n0..nk in forward order."""
 
@@ -197,6 +206,7 @@ class Trace:
     notes: tuple[str, ...] = ()  # things worth telling the user (seed gradient used, ...)
     variables: Mapping[str, str] = field(default_factory=dict)  # user name -> node id
     extra_roots: tuple[str, ...] = ()  # further roots shown side by side (softmax lesson)
+    modules: Mapping[str, "ModuleInfo"] = field(default_factory=dict)  # path -> class, parameters
     _index: Mapping[str, Node] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:

@@ -133,3 +133,13 @@ def test_softmax_two_graphs_same_numbers():
     z = tr.find("Z").id
     assert manual.leaf_grads[z].data.ravel().tolist() == pytest.approx(
         builtin.leaf_grads[z].data.ravel().tolist(), abs=1e-6)
+
+
+def test_module_infos_name_classes_and_parameter_counts():
+    tr = capture_lesson("custom-layers")
+    assert tr.modules["custom_layer"].class_name == "CustomLayer"
+    assert tr.modules["mlp"].class_name == "MLP"
+    assert tr.modules["mlp.layer1"].class_name == "SimpleLayer"
+    assert tr.modules["mlp.layer1.linear"].num_params == 20 * 20 + 20
+    tr = capture_lesson("mlp")
+    assert tr.modules["layers"].num_params == 2213
