@@ -1,0 +1,102 @@
+"""Local-derivative formulas: what one backward step does, in words, symbols and numbers.
+
+``local_step(trace, pass_index, node_id)`` explains the node's step of that backward
+pass: the rule (``∂L/∂z = ∂L/∂a · σ(z)·(1 − σ(z))``), the numbers of one element plugged
+in, the gradient gradviz recomputes from the captured forward values, and whether it
+equals what autograd produced. Ops without a formula here get a generic description
+(a vector-Jacobian product) with autograd's numbers; nothing here raises for an op.
+"""
+
+from __future__ import annotations
+
+from ..trace import Trace, format_shape
+from . import accumulate, elementwise, losses, matrix, powers, shapes  # noqa: F401  (register rules)
+from .model import FORMS, Formula, Term
+from .step import RULES, NoNumbers, Step, display_name
+
+__all__ = ["Formula", "Term", "FORMS", "COVERED_OPS", "local_step"]
+
+#: Autograd node types gradviz writes a formula for.
+COVERED_OPS: frozenset[str] = frozenset(RULES)
+
+GENERIC = ("autograd multiplies the incoming gradient by this op's Jacobian (a vector-Jacobian "
+           "product); gradviz has no written-out formula for {op}, so it shows the numbers "
+           "autograd produced.")
+
+
+def local_step(trace: Trace, pass_index: int, node_id: str,
+               element: tuple[int, ...] | None = None) -> Formula:
+    """The local derivative rule of one node in one backward pass, with its numbers.
+
+    Parameters
+    ----------
+    trace : Trace
+        A captured trace; only its recorded values are used.
+    pass_index : int
+        Which backward pass (an index into ``trace.passes``).
+    node_id : str
+        The node, normally one in that pass's ``order``.
+    element : tuple of int, optional
+        The element of the outgoing gradients the numeric strings show. It is read
+        as broadcasting reads an index (aligned right, clipped to each size), so one
+        index serves inputs of different shapes. Default: the first element.
+
+    Returns
+    -------
+    Formula
+        ``form`` is ``"generic"`` for an op gradviz has no formula for, for a node
+        the pass did not run, and when a value the formula needs was not captured
+        (or only as a summary); ``note`` then says why.
+
+    Raises
+    ------
+    IndexError
+        If ``pass_index`` is not a pass of the trace.
+    KeyError
+        If ``node_id`` is not a node of the trace.
+    """
+    if not 0 <= pass_index < len(trace.passes):
+        raise IndexError(f"pass {pass_index} does not exist: the trace has {len(trace.passes)} passes")
+    bpass = trace.passes[pass_index]
+    node = trace.node(node_id)
+    step = Step(trace, bpass, node, tuple(element) if element is not None else None)
+    if node.kind == "constant":
+        return generic(step, f"{display_name(node) or 'This tensor'} is a constant: it needs no "
+                             "gradient, so backward never visits it.")
+    if node_id not in bpass.grad_outputs:
+        return generic(step, f"This pass ({bpass.call}) does not run {node.op}: no gradient it "
+                             "needs flows through it.")
+    known = RULES.get(node.op)
+    if known is None:
+        return generic(step)
+    try:
+        return known.handler(step)
+    except NoNumbers as missing:
+        return generic(step, f"But {missing}, so gradviz shows the numbers autograd produced "
+                             "instead of recomputing them.", rule=known.words)
+    except (RuntimeError, ValueError, IndexError, TypeError) as error:
+        # A case the formula does not handle (an odd shape or dtype): say so, do not guess.
+        return generic(step, f"gradviz could not apply this rule here ({type(error).__name__}: "
+                             f"{error}), so it shows the numbers autograd produced.", rule=known.words)
+
+
+def generic(step: Step, reason: str = "", rule: str = "") -> Formula:
+    """The formula of a step gradviz does not work out: inputs, outputs, autograd's numbers.
+
+    ``rule`` is the op's rule in words when gradviz knows it but lacks the numbers.
+    """
+    node = step.node
+    step.names(*(f"input{slot}" for slot in step.slots))
+    terms = [step.captured_only(slot) if step.needed(slot) else step.unneeded(slot)[0]
+             for slot in step.slots]
+    inputs = ", ".join(f"{step.name_of(s)} {format_shape(step.input_shape(s) or ())}" for s in step.slots)
+    listing = (f"{node.op} takes {inputs or 'no gradient-carrying inputs'} and gives "
+               f"{step.out} {format_shape(node.shape)}.")
+    if node.kind == "leaf":
+        listing = (f"{display_name(node) or 'This leaf'} {format_shape(node.shape)} stores its "
+                   "gradient in .grad.")
+    elif node.kind == "constant":
+        listing = ""
+    element = step.element if step.element is not None else step.default_element(terms)
+    return Formula(node.id, node.op, rule or GENERIC.format(op=node.op), "generic", "", element,
+                   tuple(terms), " ".join(p for p in (reason, listing) if p))

@@ -1,0 +1,262 @@
+"""Loss functions and the softmax family, as autograd records them in torch 2.13.
+
+F.l1_loss is not here: it decomposes into SubBackward0, AbsBackward0 and MeanBackward0.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+
+from ..trace import format_shape
+from .model import Formula, Term
+from .step import Step, rule
+from .text import at, d, fmt, paren, product
+from .values import NoNumbers, tensor_of
+
+
+def _reduction(step: Step) -> str:
+    return step.saved_text("reduction", '"mean"').strip('"')
+
+
+def _per_n(reduction: str, n: int, shape: tuple[int, ...] = ()) -> str:
+    over = f"elementwise over {format_shape(tuple(shape))}, " if math.prod(shape) > 1 else ""
+    if reduction == "mean":
+        return f" / N   ({over}N = {n}, reduction 'mean')"
+    return f"   ({over}reduction '{reduction}')"
+
+
+MSE = ("Mean squared error averages (x − y)² over N elements; its derivative with respect to x "
+       "is 2·(x − y)/N (y gets the negative). The incoming gradient is multiplied by it.")
+BCE = ("Binary cross-entropy −[y·log a + (1 − y)·log(1 − a)] has derivative (a − y)/(a·(1 − a)) "
+       "with respect to the prediction a; with reduction 'mean' it is also divided by N.")
+BCE_LOGITS = ("Binary cross-entropy on logits z applies the sigmoid inside the loss; the two "
+              "derivatives combine into the simple σ(z) − y (divided by N for the mean).")
+LOG_SOFTMAX = ("log_softmax's gradient is the incoming gradient minus softmax times the "
+               "incoming gradient's sum along the softmax dimension: g − softmax·Σg.")
+SOFTMAX = ("softmax's gradient is softmax · (g − Σ g·softmax) along its dimension: every output "
+           "depends on every input of its row, through the shared normaliser.")
+NLL = ("The negative log-likelihood picks −log p of each sample's target class, so its gradient "
+       "is −1/N at the target class (N samples, for the mean) and 0 at every other class.")
+
+
+@rule("MseLossBackward0", words=MSE)
+def mse(step: Step) -> Formula:
+    x, y = step.names("input", "target")
+    red = _reduction(step)
+    self, target = step.value(0, "self"), step.value(1, "target")
+    n = self.numel()
+    norm = 2.0 / n if red == "mean" else 2.0
+
+    def full(g: torch.Tensor) -> torch.Tensor:
+        # Autograd's order: (input − target) · norm · grad.
+        return (self - target) * norm * g
+
+    def explain(g: torch.Tensor, sign: str, i) -> str:
+        body = product(sign + "2", f"({at(self, i)} − {paren(at(target, i))})", at(g, i))
+        return body + (f" / {n}" if red == "mean" else "")
+
+    def gx() -> Term:
+        g = step.g()
+        return step.term(0, f"{d(x)} = {d(step.out)} · 2·({x} − {y})" + _per_n(red, n, tuple(self.shape)),
+                         full(g),
+                         lambda i: explain(g, "", i))
+
+    def gy() -> Term:
+        g = step.g()
+        return step.term(1, f"{d(y)} = −{d(step.out)} · 2·({x} − {y})" + _per_n(red, n, tuple(self.shape)),
+                         -full(g),
+                         lambda i: explain(g, "-", i))
+
+    return step.formula(MSE, "reduction", {0: gx, 1: gy})
+
+
+def _tail(weight: torch.Tensor | None, red: str, n: int, i) -> str:
+    """The weight factor and the division by N of a numeric string."""
+    weighted = f" · {paren(at(weight, i))}" if weight is not None else ""
+    return weighted + (f" / {n}" if red == "mean" else "")
+
+
+def _weighted(weight: torch.Tensor | None, red: str, n: int):
+    def finish(t: torch.Tensor) -> torch.Tensor:
+        # Autograd's order: the local gradient times grad, then the weight, then / N.
+        t = t if weight is None else t * weight
+        return t / n if red == "mean" else t
+    return finish
+
+
+@rule("BinaryCrossEntropyBackward0", words=BCE)
+def bce(step: Step) -> Formula:
+    a_name, y_name = step.names("a", "y")
+    red = _reduction(step)
+    a, y = step.value(0, "self"), step.value(1, "target")
+    weight = step.saved_value("weight")
+    n = a.numel()
+    finish = _weighted(weight, red, n)
+    w = " · w" if weight is not None else ""
+
+    def ga() -> Term:
+        g = step.g()
+        eps = torch.tensor(1e-12, dtype=a.dtype)  # autograd's guard against dividing by 0
+        computed = finish(g * (a - y) / torch.maximum((1 - a) * a, eps))
+        return step.term(0, f"{d(a_name)} = {d(step.out)} · ({a_name} − {y_name}) / "
+                         f"({a_name}·(1 − {a_name})){w}"
+                         + _per_n(red, n, tuple(a.shape)), computed,
+                         lambda i: product(at(g, i), f"({at(a, i)} − {paren(at(y, i))})")
+                         + f" / ({at(a, i)} · {at(1 - a, i)})" + _tail(weight, red, n, i))
+
+    def gy() -> Term:
+        g = step.g()
+        log_1a, log_a = torch.log1p(-a), torch.log(a)
+        computed = finish(g * (log_1a - log_a))
+        return step.term(1, f"{d(y_name)} = {d(step.out)} · (log(1 − {a_name}) − log {a_name}){w}"
+                         + _per_n(red, n, tuple(a.shape)), computed,
+                         lambda i: product(at(g, i), f"({at(log_1a, i)} − {paren(at(log_a, i))})")
+                         + _tail(weight, red, n, i))
+
+    return step.formula(BCE, "reduction", {0: ga, 1: gy})
+
+
+@rule("BinaryCrossEntropyWithLogitsBackward0", words=BCE_LOGITS)
+def bce_logits(step: Step) -> Formula:
+    z_name, y_name = step.names("z", "y")
+    red = _reduction(step)
+    z, y = step.value(0, "self"), step.value(1, "target")
+    weight, pos = step.saved_value("weight"), step.saved_value("pos_weight")
+    n = z.numel()
+    s = torch.sigmoid(z)
+    finish = _weighted(weight, red, n)
+    w = " · w" if weight is not None else ""
+
+    def gz() -> Term:
+        g = step.g()
+        if pos is None:
+            local = s - y
+            symbol = f"(σ({z_name}) − {y_name})"
+        else:
+            t = pos * y
+            local = (t + 1 - y) * s - t
+            symbol = f"((p·{y_name} + 1 − {y_name})·σ({z_name}) − p·{y_name})"
+        return step.term(0, f"{d(z_name)} = {d(step.out)} · {symbol}{w}" + _per_n(red, n, tuple(z.shape))
+                         + ("   (p = pos_weight)" if pos is not None else ""), finish(local * g),
+                         lambda i: product(at(g, i), f"({at(s, i)} − {paren(at(y, i))})" if pos is None
+                                           else at(local, i)) + _tail(weight, red, n, i))
+
+    def gy() -> Term:
+        g = step.g()
+        if pos is None:
+            local, symbol = -z, f"(−{z_name})"
+        else:
+            local = F.logsigmoid(-z) - pos * F.logsigmoid(z)
+            symbol = f"(log σ(−{z_name}) − p·log σ({z_name}))"
+        return step.term(1, f"{d(y_name)} = {d(step.out)} · {symbol}{w}" + _per_n(red, n, tuple(z.shape))
+                         + ("   (p = pos_weight)" if pos is not None else ""), finish(local * g),
+                         lambda i: product(at(g, i), at(local, i)) + _tail(weight, red, n, i))
+
+    return step.formula(BCE_LOGITS, "reduction", {0: gz, 1: gy})
+
+
+def _softmax_dim(step: Step) -> int:
+    return int(step.saved_number("dim", -1))
+
+
+def _softmax_shapes(step: Step, dim: int, log: bool) -> dict[int, str]:
+    full = tuple(step.grad_out.shape) if step.grad_out is not None else ()
+    row = format_shape(tuple(1 if k == dim else n for k, n in enumerate(full)))
+    full_text = format_shape(full)
+    if log:
+        return {0: f"grad_out {full_text} − softmax {full_text} · Σ_dim{dim} grad_out {row} "
+                   f"→ {full_text}"}
+    return {0: f"s {full_text} · (grad_out {full_text} − Σ_dim{dim} grad_out·s {row}) → {full_text}"}
+
+
+def _result(step: Step, what: str) -> torch.Tensor:
+    r = step.saved_value("result")
+    return r if r is not None else tensor_of(step.node.value, what)
+
+
+@rule("LogSoftmaxBackward0", words=LOG_SOFTMAX)
+def log_softmax(step: Step) -> Formula:
+    (x,) = step.names("x")
+    out = _result(step, "log_softmax's output")
+    dim = _softmax_dim(step) % max(out.dim(), 1)
+
+    def gx() -> Term:
+        g = step.g()
+        p = out.exp()
+        total = g.sum(dim, keepdim=True)
+        computed = g - p * total
+        return step.term(0, f"{d(x)} = {d(step.out)} − softmax({x}) · Σ {d(step.out)}   "
+                         f"(Σ along dimension {dim} of {format_shape(tuple(g.shape))})",
+                         computed, lambda i: f"{at(g, i)} − {product(paren(at(p, i)), at(total, i))}")
+
+    return step.formula(LOG_SOFTMAX, "matrix", {0: gx}, _softmax_shapes(step, dim, log=True))
+
+
+@rule("SoftmaxBackward0", words=SOFTMAX)
+def softmax(step: Step) -> Formula:
+    (x,) = step.names("x")
+    p = _result(step, "softmax's output")
+    dim = _softmax_dim(step) % max(p.dim(), 1)
+
+    def gx() -> Term:
+        g = step.g()
+        total = (g * p).sum(dim, keepdim=True)
+        computed = p * (g - total)
+        return step.term(0, f"{d(x)} = s · ({d(step.out)} − Σ {d(step.out)}·s)   "
+                         f"(s = softmax({x}), Σ along dimension {dim} of {format_shape(tuple(g.shape))})",
+                         computed,
+                         lambda i: product(at(p, i), f"({at(g, i)} − {paren(at(total, i))})"))
+
+    return step.formula(SOFTMAX, "matrix", {0: gx}, _softmax_shapes(step, dim, log=False))
+
+
+@rule("NllLossBackward0", words=NLL)
+def nll(step: Step) -> Formula:
+    (x,) = step.names("log_p")
+    red = _reduction(step)
+    logp = step.value(0, "self")
+    target = step.saved_value("target")
+    if target is None:
+        raise NoNumbers("the target was not saved")
+    if logp.dim() not in (1, 2):
+        raise NoNumbers("gradviz writes nll_loss out only for inputs of shape (C,) or (N, C)")
+    weight = step.saved_value("weight")
+    total = step.saved_value("total_weight")
+    ignore = int(step.saved_number("ignore_index", -100))
+    if red == "mean" and total is None:
+        raise NoNumbers("the total weight N was not saved")
+    rows = logp.reshape(-1, logp.shape[-1])
+    targets = target.reshape(-1).tolist()
+
+    def gx() -> Term:
+        g = step.g()
+        computed = torch.zeros_like(rows)
+        for i, t in enumerate(targets):
+            if t == ignore:
+                continue
+            w = 1.0 if weight is None else weight[t]
+            gi = g.reshape(-1)[i] if red == "none" else g
+            computed[i, t] = -w * gi / total if red == "mean" else -w * gi
+        computed = computed.reshape(logp.shape)
+
+        def explain(i) -> str:
+            row, col = (i[0], i[1]) if len(i) == 2 else (0, i[0])
+            t = targets[row]
+            if t == ignore:
+                return f"0 (target {t} is ignore_index)"
+            if col != t:
+                return f"0 (class {col} is not the target {t})"
+            parts = ["-1"] + ([at(weight, (t,))] if weight is not None else [])
+            parts.append(at(g, (row,)) if red == "none" else fmt(g))
+            return product(*parts) + (f" / {fmt(total)}" if red == "mean" else "")
+
+        n = f"N = {fmt(total)}" if red == "mean" and total is not None else ""
+        symbolic = (f"{d(x)}[i, target[i]] = −{'w · ' if weight is not None else ''}{d(step.out)}"
+                    + (" / N" if red == "mean" else "") + ", 0 at every other class"
+                    + (f"   ({n})" if n else ""))
+        return step.term(0, symbolic, computed, explain)
+
+    return step.formula(NLL, "reduction", {0: gx})

@@ -1,0 +1,185 @@
+"""Matrix products: mm, addmm (nn.Linear), mv and dot (matmul with vectors), bmm.
+
+For out = A·B the gradient of A is ∂L/∂out·Bᵀ and that of B is Aᵀ·∂L/∂out: each
+element of an outgoing gradient is a dot product of a row and a column.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Sequence
+
+import torch
+
+from ..trace import format_shape
+from .elementwise import pointwise
+from .model import Formula, Term
+from .step import Step, rule
+from .text import SHOWN_TERMS, Index, at, d, fmt, product, sum_text
+from .values import reduce_to, sources_of
+
+
+def dot_text(u: torch.Tensor, v: torch.Tensor) -> str:
+    """``Σ u₀·v₀ + u₁·v₁ + …`` for two 1-D tensors of the same length."""
+    n = u.shape[0]
+    parts = [product(fmt(u[k]), fmt(v[k])) for k in range(min(n, SHOWN_TERMS))]
+    return "Σ " + sum_text(parts, n) if n > 1 else (parts[0] if parts else "0")
+
+
+def shape(s: Sequence[int] | None) -> str:
+    return format_shape(tuple(s)) if s is not None else "?"
+
+
+def transposed(s: Sequence[int] | None) -> tuple[int, ...] | None:
+    return None if s is None else tuple(s)[:-2] + tuple(reversed(tuple(s)[-2:]))
+
+
+def tr(name: str) -> str:
+    """``name`` transposed: Wᵀ's transpose is written W, not Wᵀᵀ."""
+    return name[:-1] if name.endswith("ᵀ") else name + "ᵀ"
+
+
+def _product_terms(step: Step, a: str, b: str, slots: tuple[int, int], saved: tuple[str, str],
+                   alpha: float = 1.0, batched: bool = False) -> tuple[dict, dict]:
+    """Terms and shape texts for A (slots[0]) and B (slots[1]) of out = α·A·B."""
+    g_shape = step.grad_out.shape if step.grad_out is not None else None
+    a_shape = step.input_shape(slots[0], saved[0])
+    b_shape = step.input_shape(slots[1], saved[1])
+    scale = "" if alpha == 1 else f"{fmt(alpha)} · "
+
+    def t(m: torch.Tensor) -> torch.Tensor:
+        return m.transpose(-2, -1)
+
+    def scaled(m: torch.Tensor) -> torch.Tensor:
+        return m if alpha == 1 else m * alpha
+
+    def ga() -> Term:
+        g = step.g()
+        mb = step.value(slots[1], saved[1])
+        computed = scaled(g.bmm(t(mb)) if batched else g.mm(t(mb)))
+
+        def explain(i: Index) -> str:
+            row = g[i[:-2] + (i[-2],)] if batched else g[i[0]]
+            col = mb[i[:-2] + (i[-1],)] if batched else mb[i[-1]]
+            return scale + dot_text(row, col)
+
+        return step.term(slots[0], f"{d(a)} = {scale}{d(step.out)} · {tr(b)}   ({shapes[slots[0]]})",
+                         computed, explain)
+
+    def gb() -> Term:
+        g = step.g()
+        ma = step.value(slots[0], saved[0])
+        computed = scaled(t(ma).bmm(g) if batched else t(ma).mm(g))
+
+        def explain(i: Index) -> str:
+            col_a = ma[i[0], :, i[1]] if batched else ma[:, i[0]]
+            col_g = g[i[0], :, i[2]] if batched else g[:, i[1]]
+            return scale + dot_text(col_a, col_g)
+
+        return step.term(slots[1], f"{d(b)} = {scale}{tr(a)} · {d(step.out)}   ({shapes[slots[1]]})",
+                         computed, explain)
+
+    shapes = {
+        slots[0]: f"grad_out {shape(g_shape)} · {tr(b)} {shape(transposed(b_shape))} → {shape(a_shape)}",
+        slots[1]: f"{tr(a)} {shape(transposed(a_shape))} · grad_out {shape(g_shape)} → {shape(b_shape)}",
+    }
+    return {slots[0]: ga, slots[1]: gb}, shapes
+
+
+MM = ("For out = A·B, each input's gradient is a matrix product: ∂L/∂A = ∂L/∂out·Bᵀ and "
+      "∂L/∂B = Aᵀ·∂L/∂out. Each element is a row of one matrix dotted with a column of the other.")
+ADDMM = ("addmm is nn.Linear's out = bias + mat1·mat2 (mat2 = Wᵀ). The bias gets the incoming "
+         "gradient summed over the batch; mat1 gets ∂L/∂out·mat2ᵀ; mat2 gets mat1ᵀ·∂L/∂out.")
+BMM = ("bmm multiplies matrices batch by batch: ∂L/∂A = ∂L/∂out·Bᵀ and ∂L/∂B = Aᵀ·∂L/∂out "
+       "for each batch.")
+MV = ("For out = A·v (matrix times vector): ∂L/∂A is the outer product ∂L/∂out·vᵀ, and "
+      "∂L/∂v = Aᵀ·∂L/∂out.")
+DOT = ("For the dot product out = Σ xᵢyᵢ, the derivative with respect to xᵢ is yᵢ and with "
+       "respect to yᵢ is xᵢ: each input's gradient is the incoming number times the other vector.")
+
+
+@rule("MmBackward0", words=MM)
+def mm(step: Step) -> Formula:
+    a, b = step.names("A", "B")
+    terms, shapes = _product_terms(step, a, b, (0, 1), ("self", "mat2"))
+    return step.formula(MM, "matrix", terms, shapes)
+
+
+@rule("BmmBackward0", words=BMM)
+def bmm(step: Step) -> Formula:
+    a, b = step.names("A", "B")
+    terms, shapes = _product_terms(step, a, b, (0, 1), ("self", "mat2"), batched=True)
+    return step.formula(BMM, "matrix", terms, shapes)
+
+
+@rule("AddmmBackward0", words=ADDMM)
+def addmm(step: Step) -> Formula:
+    bias, m1, m2 = step.names("bias", "mat1", "mat2")
+    alpha, beta = step.saved_number("alpha", 1.0), step.saved_number("beta", 1.0)
+    terms, shapes = _product_terms(step, m1, m2, (1, 2), ("mat1", "mat2"), alpha=alpha)
+    b_shape = step.input_shape(0)
+    g_shape = step.grad_out.shape if step.grad_out is not None else None
+
+    def gbias() -> Term:
+        g = step.g()
+        full = g if beta == 1 else g * beta
+        scale = "" if beta == 1 else f"{fmt(beta)} · "
+        target = b_shape or tuple(full.shape)
+        computed = reduce_to(full, target)
+
+        def explain(i: Index) -> str:
+            positions, count = sources_of(i, full.shape, target)
+            return scale + ("Σ " if count > 1 else "") + sum_text(
+                [at(g, p) for p in itertools.islice(positions, SHOWN_TERMS)], count)
+
+        return step.term(0, f"{d(bias)} = {scale}Σ over the batch (rows) of {d(step.out)}   ({shapes[0]})",
+                         computed, explain)
+
+    terms[0] = gbias
+    shapes[0] = f"grad_out {shape(g_shape)} summed over the rows → {shape(b_shape)}"
+    return step.formula(ADDMM, "matrix", terms, dict(sorted(shapes.items())))
+
+
+@rule("MvBackward0", words=MV)
+def mv(step: Step) -> Formula:
+    a, v = step.names("A", "v")
+    g_shape = step.grad_out.shape if step.grad_out is not None else None
+
+    def ga() -> Term:
+        g = step.g()
+        vec = step.value(1, "vec")
+        return step.term(0, f"{d(a)} = {d(step.out)} · {v}ᵀ   (outer product: {shapes[0]})", g.ger(vec),
+                         lambda i: product(at(g, i[:1]), at(vec, i[1:])))
+
+    def gv() -> Term:
+        g = step.g()
+        mat = step.value(0, "self")
+        return step.term(1, f"{d(v)} = {tr(a)} · {d(step.out)}   ({shapes[1]})", mat.t().mv(g),
+                         lambda i: dot_text(mat[:, i[0]], g))
+
+    a_shape, v_shape = step.input_shape(0, "self"), step.input_shape(1, "vec")
+    shapes = {0: f"grad_out {shape(g_shape)} ⊗ {v} {shape(v_shape)} → {shape(a_shape)}",
+              1: f"{tr(a)} {shape(transposed(a_shape))} · grad_out {shape(g_shape)} → {shape(v_shape)}"}
+    return step.formula(MV, "matrix", {0: ga, 1: gv}, shapes)
+
+
+@rule("DotBackward0", words=DOT)
+def dot(step: Step) -> Formula:
+    x, y = step.names("x", "y")
+
+    def gx() -> Term:
+        g = step.g()
+        other = step.value(1, "tensor")
+        return pointwise(step, 0, f"{d(x)} = {d(step.out)} · {y}", g * other,
+                         lambda i: product(fmt(g), at(other, i)))
+
+    def gy() -> Term:
+        g = step.g()
+        self = step.value(0, "self")
+        return pointwise(step, 1, f"{d(y)} = {d(step.out)} · {x}", g * self,
+                         lambda i: product(fmt(g), at(self, i)))
+
+    n = step.input_shape(0, "self")
+    shapes = {0: f"grad_out scalar · {y} {shape(n)} → {shape(n)}",
+              1: f"grad_out scalar · {x} {shape(n)} → {shape(n)}"}
+    return step.formula(DOT, "matrix", {0: gx, 1: gy}, shapes)

@@ -1,0 +1,278 @@
+"""Ops that move, copy, pick or sum elements: views, transposes, sums, means, indexing.
+
+Their gradients involve no derivative beyond 1: each incoming number is moved back
+to where its element came from, copied to every element a sum read, or scattered
+to the position an index picked.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from dataclasses import replace
+
+import numpy as np
+import torch
+
+from ..trace import format_shape
+from .model import Formula, Term
+from .step import Step, rule
+from .text import SHOWN_TERMS, Index, at, d, index_text, literal, sum_text
+from .values import NoNumbers, reduce_to, sources_of, tensor_of
+
+
+def _in_shape(step: Step) -> tuple[int, ...]:
+    shape = step.input_shape(0)
+    if shape is None:
+        raise NoNumbers("the input's shape was not captured")
+    return shape
+
+
+def _moved(step: Step, words: str, form: str, symbolic: str, compute, where) -> Formula:
+    """One input whose gradient element ``i`` is the incoming element ``where(i)``."""
+    (x,) = step.names("x")
+
+    def gx() -> Term:
+        g = step.g()
+        return step.term(0, symbolic.format(x=d(x), out=d(step.out)), compute(g),
+                         lambda i: f"{d(step.out)}{index_text(where(i))}" if g.dim() else "")
+
+    return step.formula(words, form, {0: gx})
+
+
+VIEW = ("A view or reshape only rearranges the same numbers into another shape, so the "
+        "gradient is the incoming gradient reshaped back to the input's shape.")
+T = "Transposing swaps rows and columns, so the gradient is the incoming gradient transposed back."
+PERMUTE = "permute reorders dimensions, so the gradient is the incoming gradient with the order undone."
+
+
+@rule("ViewBackward0", "ReshapeAliasBackward0", "UnsafeViewBackward0", "SqueezeBackward0",
+      "SqueezeBackward1", "SqueezeBackward2", "SqueezeBackward3", "SqueezeBackward4",
+      "UnsqueezeBackward0", "UnsqueezeBackward1", words=VIEW)
+def view(step: Step) -> Formula:
+    shape = _in_shape(step)
+    out_shape = tuple(step.grad_out.shape) if step.grad_out is not None else ()
+
+    def where(i: Index) -> Index:
+        flat = int(np.ravel_multi_index(i, shape)) if shape else 0
+        return tuple(int(k) for k in np.unravel_index(flat, out_shape)) if out_shape else ()
+
+    symbolic = "{x} = {out} reshaped " + f"{format_shape(out_shape)} → {format_shape(shape)}"
+    return _moved(step, VIEW, "elementwise", symbolic, lambda g: g.reshape(shape), where)
+
+
+@rule("TBackward0", words=T)
+def t(step: Step) -> Formula:
+    out = _moved(step, T, "matrix", "{x} = ({out})ᵀ", lambda g: g.t(), lambda i: tuple(reversed(i)))
+    return _with_shapes(out, step)
+
+
+@rule("TransposeBackward0", words=T)
+def transpose(step: Step) -> Formula:
+    a, b = int(step.saved_number("dim0", 0)), int(step.saved_number("dim1", 1))
+    shape = _in_shape(step)
+    a, b = a % max(len(shape), 1), b % max(len(shape), 1)
+
+    def where(i: Index) -> Index:
+        j = list(i)
+        j[a], j[b] = j[b], j[a]
+        return tuple(j)
+
+    out = _moved(step, T, "matrix", "{x} = ({out}).transpose(" + f"{a}, {b})",
+                 lambda g: g.transpose(a, b), where)
+    return _with_shapes(out, step)
+
+
+@rule("PermuteBackward0", words=PERMUTE)
+def permute(step: Step) -> Formula:
+    dims = literal(step.saved_text("dims"))
+    if not isinstance(dims, tuple):
+        raise NoNumbers("the permutation was not saved")
+    n = len(dims)
+    dims = tuple(k % n for k in dims)
+    inverse = tuple(int(k) for k in np.argsort(dims))
+    return _moved(step, PERMUTE, "elementwise", "{x} = ({out}).permute" + f"{inverse}",
+                  lambda g: g.permute(inverse), lambda i: tuple(i[k] for k in dims))
+
+
+def _with_shapes(formula: Formula, step: Step) -> Formula:
+    g = step.grad_out.shape if step.grad_out is not None else None
+    shape = step.input_shape(0)
+    if g is None or shape is None:
+        return formula
+    return replace(formula, shapes=f"grad_out {format_shape(tuple(g))}ᵀ → {format_shape(shape)}")
+
+
+SUM = ("A sum adds its inputs with weight 1, so every element that was summed gets the same "
+       "incoming gradient: the gradient is copied (expanded) back to the input's shape.")
+MEAN = ("A mean is a sum divided by N, the number of elements averaged: every element gets the "
+        "incoming gradient divided by N.")
+EXPAND = ("expand reuses one element in many places, so its gradient is the sum of the incoming "
+          "gradients of all the places it was copied to.")
+
+
+def _reduced(step: Step, words: str, mean: bool) -> Formula:
+    shape = _in_shape(step)
+    ndim = len(shape)
+    dims_text = step.saved_text("dim")
+    if dims_text:
+        dims = literal(dims_text)
+        dims = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
+        dims = tuple(sorted({int(k) % max(ndim, 1) for k in dims})) if dims else tuple(range(ndim))
+        keepdim = step.saved_text("keepdim") == "True"
+    else:
+        dims, keepdim = tuple(range(ndim)), False
+    n = math.prod(shape[k] for k in dims) if dims else 1
+    (x,) = step.names("x")
+
+    def gx() -> Term:
+        g = step.g()
+        kept = g
+        if not keepdim and g.dim() < ndim:
+            for k in dims:
+                kept = kept.unsqueeze(k)
+        computed = kept.expand(shape)
+        if mean:
+            computed = computed / n
+
+        def explain(i: Index) -> str:
+            src = tuple(0 if k in dims else i[k] for k in range(ndim))
+            if mean:
+                return f"{at(kept, src)} / {n}"
+            # Every summed element receives the same number: name where it comes from.
+            read = tuple(i[k] for k in range(ndim) if keepdim or k not in dims)
+            return d(step.out) + (index_text(read) if g.dim() else "")
+
+        plural = "s" if len(dims) > 1 else ""
+        over = "all elements" if len(dims) == ndim else f"dimension{plural} {', '.join(map(str, dims))}"
+        symbolic = (f"{d(x)} = {d(step.out)} expanded back to {format_shape(shape)}"
+                    + (f" and divided by N = {n}" if mean else "") + f"   (reduced over {over})")
+        return step.term(0, symbolic, computed, explain)
+
+    return step.formula(words, "reduction", {0: gx})
+
+
+@rule("SumBackward0", "SumBackward1", words=SUM)
+def sum_(step: Step) -> Formula:
+    return _reduced(step, SUM, mean=False)
+
+
+@rule("MeanBackward0", "MeanBackward1", words=MEAN)
+def mean(step: Step) -> Formula:
+    return _reduced(step, MEAN, mean=True)
+
+
+@rule("ExpandBackward0", words=EXPAND)
+def expand(step: Step) -> Formula:
+    shape = _in_shape(step)
+    (x,) = step.names("x")
+
+    def gx() -> Term:
+        g = step.g()
+        computed = reduce_to(g, shape)
+
+        def explain(i: Index) -> str:
+            positions, count = sources_of(i, g.shape, shape)
+            return ("Σ " if count > 1 else "") + sum_text(
+                [at(g, p) for p in itertools.islice(positions, SHOWN_TERMS)], count)
+
+        return step.term(0, f"{d(x)} = {d(step.out)} summed back to {format_shape(shape)}", computed, explain)
+
+    return step.formula(EXPAND, "reduction", {0: gx})
+
+
+SELECT = ("Picking part of a tensor passes each picked element's gradient back to where it came "
+          "from; the elements not picked get 0.")
+INDEX = ("Indexing with tensors picks elements; backward scatters the incoming gradient back to "
+         "the picked positions (adding where a position was picked more than once) and puts 0 elsewhere.")
+
+
+def _scatter(step: Step, words: str, place, describe: str) -> Formula:
+    """One input whose gradient is zeros with the incoming gradient placed by ``place``."""
+    shape = _in_shape(step)
+    (x,) = step.names("x")
+
+    def gx() -> Term:
+        g = step.g()
+        computed = place(torch.zeros(shape, dtype=g.dtype), g)
+        # Scatter counts and positions the same way, to say which incoming number lands where.
+        count = place(torch.zeros(shape, dtype=torch.int64), torch.ones_like(g, dtype=torch.int64))
+        origin = place(torch.zeros(shape, dtype=torch.int64),
+                       torch.arange(1, g.numel() + 1, dtype=torch.int64).reshape(g.shape))
+
+        def explain(i: Index) -> str:
+            picked = int(count[i])
+            if picked == 0:
+                return "0 (not picked)"
+            if picked > 1:
+                return f"the sum of the {picked} incoming numbers picked from here"
+            flat = int(origin[i]) - 1
+            src = tuple(int(k) for k in np.unravel_index(flat, tuple(g.shape))) if g.dim() else ()
+            return d(step.out) + (index_text(src) if g.dim() else "")
+
+        return step.term(0, f"{d(x)} = 0 with {d(step.out)} placed at {describe}", computed, explain)
+
+    return step.formula(words, "elementwise", {0: gx})
+
+
+@rule("SelectBackward0", words=SELECT)
+def select(step: Step) -> Formula:
+    dim, index = int(step.saved_number("dim", 0)), int(step.saved_number("index", 0))
+
+    def place(z: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
+        z.select(dim, index).copy_(g)
+        return z
+
+    return _scatter(step, SELECT, place, f"index {index} of dimension {dim}")
+
+
+@rule("SliceBackward0", words=SELECT)
+def slice_(step: Step) -> Formula:
+    dim = int(step.saved_number("dim", 0))
+    start, end, stride = (int(step.saved_number(k, v))
+                          for k, v in (("start", 0), ("end", 2**62), ("step", 1)))
+
+    def place(z: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
+        z[(slice(None),) * (dim % z.dim()) + (slice(start, end, stride),)] = g
+        return z
+
+    stop = "" if end >= 2**62 else str(end)
+    stride_text = f":{stride}" if stride != 1 else ""
+    return _scatter(step, SELECT, place, f"the slice {start}:{stop}{stride_text} of dimension {dim}")
+
+
+@rule("IndexBackward0", words=INDEX)
+def index(step: Step) -> Formula:
+    # The index tensors are saved only as text ("(None, tensor(3,))"); their values are the
+    # constant inputs the recorder hung on the slots after the data input, in argument order.
+    items = re.findall(r"None|tensor\(([^)]*)\)", step.saved_text("indices"))
+    parts = re.findall(r"None|tensor\([^)]*\)", step.saved_text("indices"))
+    extra = sorted((e for e in step.trace.inputs_of(step.node.id) if e.slot >= len(step.captured)),
+                   key=lambda e: e.slot)
+    tensors = [step.trace.node(e.source) for e in extra]
+    if not parts or sum(p != "None" for p in parts) != len(tensors):
+        raise NoNumbers("the index tensors were not captured")
+    indices: list[torch.Tensor | None] = []
+    consts = iter(tensors)
+    for part, dims in zip(parts, items):
+        if part == "None":
+            indices.append(None)
+            continue
+        node = next(consts)
+        want = tuple(int(k) for k in dims.replace(",", " ").split())
+        if tuple(node.shape) != want:
+            raise NoNumbers("the index tensors were not captured")
+        indices.append(tensor_of(node.value, "an index tensor"))
+
+    def place(z: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
+        return torch.ops.aten.index_put(z, indices, g, True)
+
+    names = ", ".join(":" if p == "None" else (n.label or "idx")
+                      for p, n in zip(parts, _fill(parts, tensors)))
+    return _scatter(step, INDEX, place, f"[{names}]")
+
+
+def _fill(parts: list[str], tensors: list) -> list:
+    it = iter(tensors)
+    return [None if p == "None" else next(it) for p in parts]

@@ -1,0 +1,315 @@
+"""The context one formula is worked out in: a node, its captured values, its names.
+
+Every value comes from the Trace (node values, saved tensors, the gradients of the
+pass); nothing re-runs the program. Arithmetic is done with torch in the captured
+dtype, in the order autograd's own formula uses, so that a float32 gradient is
+compared with a float32 recomputation and rounding alone never fails a check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import torch
+
+from ..trace import BackwardPass, Edge, Node, SavedTensor, TensorValue, Trace
+from .model import Formula, Term
+from .text import Index, d, fit, fmt, index_text, number_text
+from .values import NoNumbers, compare, keep, tensor_of
+
+Handler = Callable[["Step"], Formula]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How to explain one autograd op: a handler and its rule in words (for fallbacks)."""
+
+    op: str
+    words: str
+    handler: Handler
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(*ops: str, words: str) -> Callable[[Handler], Handler]:
+    """Register ``handler`` for the autograd ops ``ops`` (type names like MulBackward0)."""
+    def register(handler: Handler) -> Handler:
+        for op in ops:
+            RULES[op] = Rule(op, words, handler)
+        return handler
+    return register
+
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*(\[\d+\])?$")
+
+
+def display_name(node: Node) -> str:
+    """A node's label if it reads as a name (not ``tensor(…)``), else ''."""
+    return node.label if node.label and _NAME.match(node.label) else ""
+
+
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def node_name(trace: Trace, node: Node, shared: frozenset[str] = frozenset()) -> str:
+    """What formulas call a node's output: its label, else a name from its op (``mul``, ``relu``).
+
+    The same node gets the same name in every step, so a student can follow ∂L/∂mul
+    from the step that computes it to the step that uses it. Where several unnamed
+    nodes share an op (``shared``), the node's number tells them apart (mul₇ is n7).
+    An unnamed transpose of a named tensor W (nn.Linear's W.t()) is called Wᵀ.
+    """
+    name = display_name(node)
+    if name or node.kind != "op":
+        return name
+    if node.op in ("TBackward0", "TransposeBackward0"):
+        inner = trace.inputs_of(node.id)
+        if len(inner) == 1 and display_name(trace.node(inner[0].source)):
+            return display_name(trace.node(inner[0].source)) + "ᵀ"
+    base = re.sub(r"Backward\d*$", "", node.op)
+    base = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", base).lower() or "out"
+    return base + node.id.lstrip("n").translate(_SUBSCRIPT) if node.op in shared else base
+
+
+def shared_ops(trace: Trace) -> frozenset[str]:
+    """Ops that more than one unnamed node of ``trace`` has."""
+    seen: set[str] = set()
+    twice: set[str] = set()
+    for node in trace.nodes:
+        if node.kind == "op" and not display_name(node):
+            (twice if node.op in seen else seen).add(node.op)
+    return frozenset(twice)
+
+
+class Step:
+    """One node in one backward pass, with the values its formula may need.
+
+    Parameters
+    ----------
+    trace, bpass, node
+        Where the step is.
+    element : tuple of int, optional
+        The element of each outgoing gradient the numeric strings show.
+    """
+
+    def __init__(self, trace: Trace, bpass: BackwardPass, node: Node, element: Index | None) -> None:
+        self.trace = trace
+        self.bpass = bpass
+        self.node = node
+        self.element = element
+        self.captured: tuple[TensorValue | None, ...] = bpass.grad_inputs.get(node.id, ())
+        self.has_captured = node.id in bpass.grad_inputs
+        grads = bpass.grad_outputs.get(node.id, ())
+        self.grad_out: TensorValue | None = grads[0] if grads else None
+        self.edges: dict[int, Edge] = {}
+        for edge in trace.inputs_of(node.id):
+            self.edges.setdefault(edge.slot, edge)
+        if self.has_captured:
+            self.slots = range(len(self.captured))
+        else:
+            # No post-hook record: the slots autograd lists are those fed by ops and leaves.
+            fed = [e.slot for e in self.edges.values() if trace.node(e.source).kind != "constant"]
+            self.slots = range(max(fed) + 1 if fed else 0)
+        self._names: dict[int, str] = {}
+        self._shared = shared_ops(trace)
+
+    # ----- names ----------------------------------------------------------------------------
+    @property
+    def out(self) -> str:
+        return node_name(self.trace, self.node, self._shared) or "out"
+
+    def names(self, *fallbacks: str) -> tuple[str, ...]:
+        """Display names of the input slots 0, 1, …: labels where they read well, else ``fallbacks``.
+
+        Two different inputs never share a name, nor an input the output's name.
+        """
+        taken = {self.out}
+        by_source: dict[str, str] = {}
+        out: list[str] = []
+        for slot, fallback in enumerate(fallbacks):
+            edge = self.edges.get(slot)
+            if edge is not None and edge.source in by_source:  # fan-out: the same tensor twice
+                out.append(by_source[edge.source])
+                self._names[slot] = by_source[edge.source]
+                continue
+            name = self._source_name(edge)
+            for candidate in (name, fallback, f"{fallback}{slot}"):
+                if candidate and candidate not in taken:
+                    name = candidate
+                    break
+            taken.add(name)
+            if edge is not None:
+                by_source[edge.source] = name
+            out.append(name)
+            self._names[slot] = name
+        return tuple(out)
+
+    def rename(self, slot: int, name: str) -> str:
+        """Call input ``slot`` ``name`` from now on (a plain number shown as itself, say)."""
+        self._names[slot] = name
+        return name
+
+    def name_of(self, slot: int) -> str:
+        """The display name ``names`` gave input ``slot`` (or the feeding node's name)."""
+        if slot in self._names:
+            return self._names[slot]
+        return self._source_name(self.edges.get(slot)) or f"input {slot}"
+
+    def _source_name(self, edge: Edge | None) -> str:
+        return node_name(self.trace, self.trace.node(edge.source), self._shared) if edge is not None else ""
+
+    def source(self, slot: int) -> str | None:
+        edge = self.edges.get(slot)
+        return edge.source if edge is not None else None
+
+    # ----- values ---------------------------------------------------------------------------
+    def g(self) -> torch.Tensor:
+        """The gradient arriving at the node in this pass."""
+        return tensor_of(self.grad_out, f"the incoming gradient {d(self.out)}")
+
+    def saved(self, name: str) -> SavedTensor | None:
+        return next((s for s in self.node.saved if s.name == name), None)
+
+    def saved_text(self, name: str, default: str = "") -> str:
+        s = self.saved(name)
+        return s.text if s is not None and s.text else default
+
+    def saved_number(self, name: str, default: float) -> float:
+        value = number_text(self.saved_text(name).strip('"'))
+        return default if value is None else value
+
+    def saved_value(self, name: str) -> torch.Tensor | None:
+        """The saved tensor ``name`` (None when autograd did not save it)."""
+        s = self.saved(name)
+        if s is None or s.value is None:
+            return None
+        return tensor_of(s.value, f"the saved tensor {name}")
+
+    def input_shape(self, slot: int, saved: str = "") -> tuple[int, ...] | None:
+        """The shape of input ``slot``: from the captured gradient, the source node, or a saved tensor."""
+        if slot < len(self.captured) and self.captured[slot] is not None:
+            return tuple(self.captured[slot].shape)
+        edge = self.edges.get(slot)
+        if edge is not None:
+            return tuple(self.trace.node(edge.source).shape)
+        s = self.saved(saved) if saved else None
+        if s is not None and s.value is not None:
+            return tuple(s.value.shape)
+        return None
+
+    def value(self, slot: int, saved: str = "", what: str = "") -> torch.Tensor:
+        """The forward value of input ``slot``: a saved tensor first, else the feeding node's value.
+
+        Saved tensors are what autograd itself uses; a feeding node's value is only
+        trusted when its shape is the input's, since a constant may hang on a slot
+        that is not its own (the recorder attaches a composite op's inputs to its output).
+        """
+        what = what or f"the forward value of {self.name_of(slot)}"
+        if saved:
+            t = self.saved_value(saved)
+            if t is not None:
+                return t
+        edge = self.edges.get(slot)
+        if edge is None:
+            raise NoNumbers(f"{what} was not captured")
+        t = tensor_of(self.trace.node(edge.source).value, what)
+        expected = self.input_shape(slot)
+        if expected is not None and tuple(t.shape) != expected:
+            raise NoNumbers(f"{what} was not captured")
+        return t
+
+    # ----- terms ----------------------------------------------------------------------------
+    def needed(self, slot: int) -> bool:
+        return not self.has_captured or (slot < len(self.captured) and self.captured[slot] is not None)
+
+    def term(self, slot: int, symbolic: str, computed: torch.Tensor,
+             explain: Callable[[Index], str]) -> Term:
+        """A term whose numbers are ``explain(index) = computed[index]`` at the chosen element."""
+        index = fit(self.element or (), computed.shape)
+        result = fmt(computed[index])
+        expr = explain(index)
+        where = f"at {index_text(index)}: " if computed.numel() > 1 else "= "
+        numeric = f"{where}{expr} = {result}" if expr and expr != result else f"{where}{result}"
+        captured = self.captured[slot] if slot < len(self.captured) else None
+        return Term(slot, self.source(slot), symbolic, numeric, keep(computed), captured,
+                    compare(computed, captured))
+
+    def unneeded(self, slot: int) -> tuple[Term, str]:
+        """The term of a slot autograd computed no gradient for, and why, in words."""
+        edge = self.edges.get(slot)
+        name = self.name_of(slot)
+        if edge is None:
+            why = (f"{name} needs no grad (a plain number, or a tensor without requires_grad), "
+                   "so no gradient is computed for it.")
+        elif self.trace.node(edge.source).kind == "constant":
+            why = f"{name} needs no grad, so no gradient is computed for it."
+        else:
+            why = (f"{d(name)} is not needed in this pass ({self.bpass.call} asks only for other "
+                   "gradients), so autograd skips it.")
+        return Term(slot, self.source(slot), f"{d(name)}: not computed", "", None, None, None), why
+
+    def formula(self, rule: str, form: str, terms: dict[int, Callable[[], Term]],
+                shapes: dict[int, str] | None = None, note: str = "") -> Formula:
+        """Assemble the Formula: the needed slots from ``terms``, the others explained."""
+        built: list[Term] = []
+        failed: list[NoNumbers] = []
+        notes: list[str] = []
+        shown: list[str] = []
+        for slot in self.slots:
+            if not self.needed(slot):
+                term, why = self.unneeded(slot)
+                built.append(term)
+                notes.append(why)
+                continue
+            if slot not in terms:
+                raise NoNumbers(f"gradviz has no formula for input {slot}")
+            try:
+                built.append(terms[slot]())
+            except NoNumbers as missing:
+                # Other inputs may still be worked out: show autograd's numbers for this one.
+                failed.append(missing)
+                built.append(self.captured_only(slot))
+                notes.append(f"For {d(self.name_of(slot))}, {missing}, so "
+                             "gradviz shows the numbers autograd produced instead of recomputing them.")
+                continue
+            if shapes and slot in shapes:
+                shown.append(shapes[slot])
+        if failed and len(failed) == sum(1 for s in self.slots if self.needed(s)):
+            raise failed[0]
+        notes.extend(self._fan_in_notes())
+        if note:
+            notes.insert(0, note)
+        return Formula(self.node.id, self.node.op, rule, form, "; ".join(shown),
+                       self.default_element(built), tuple(built), " ".join(notes))
+
+    def _fan_in_notes(self) -> list[str]:
+        """Say so when one tensor feeds several inputs (b = a + a): it gets one gradient per use."""
+        uses: dict[str, list[int]] = {}
+        for slot in self.slots:
+            source = self.source(slot)
+            if source is not None:
+                uses.setdefault(source, []).append(slot)
+        return [f"{self.name_of(slots[0])} is used as {len(slots)} inputs of this op (slots "
+                f"{', '.join(map(str, slots))}): it receives one gradient per use, and autograd "
+                "adds them up." for slots in uses.values() if len(slots) > 1]
+
+    def captured_only(self, slot: int, symbolic: str = "") -> Term:
+        """A term with autograd's numbers only, for a gradient gradviz cannot recompute."""
+        captured = self.captured[slot] if slot < len(self.captured) else None
+        numeric = ""
+        if captured is not None and captured.data is not None and captured.data.size:
+            index = fit(self.element or (), captured.shape)
+            where = f"at {index_text(index)}: " if captured.numel > 1 else "= "
+            numeric = f"{where}{fmt(captured.data[index].item())} (from autograd)"
+        name = self.name_of(slot)
+        symbolic = symbolic or f"{d(name)} = {d(self.out)} · J   (J: the Jacobian of {self.node.op})"
+        return Term(slot, self.source(slot), symbolic, numeric, None, captured, None)
+
+    def default_element(self, terms: Sequence[Term]) -> Index | None:
+        if self.element is not None:
+            return tuple(self.element)
+        ranks = [len(v.shape) for t in terms for v in (t.computed, t.captured) if v is not None]
+        return (0,) * (max(ranks) if ranks else len(self.node.shape))
