@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import torch
@@ -56,9 +57,36 @@ def capture_program(source: str, *, root: str | None = None, roots: Sequence[str
     ProgramError
         For any problem in the program, with its line.
     """
+    return run_session(source, root=root, roots=roots, subject=subject, limits=limits,
+                       extra_names=extra_names, cancel=cancel).trace
+
+
+@dataclass
+class CaptureSession:
+    """A captured program with what is left of its run: for questions asked after it."""
+
+    trace: Trace
+    namespace: dict[str, Any]
+    recorder: Recorder
+    assignments: list[tuple[str, int]]
+
+
+def run_session(source: str, *, root: str | None = None, roots: Sequence[str] = (),
+                subject: str | None = None, limits: Limits = Limits(),
+                extra_names: dict[str, Any] | None = None,
+                cancel: threading.Event | None = None,
+                on_assign: Callable[[str, Any, int], Any] | None = None,
+                keep_graphs: bool = False) -> CaptureSession:
+    """:func:`capture_program`, keeping the namespace and the recorder.
+
+    ``on_assign(name, value, line)`` is called after every assignment, after gradviz's own
+    bookkeeping; a value it returns replaces the assigned one (the gradient check swaps and
+    perturbs leaves as they are made). ``keep_graphs`` makes every backward call of the
+    program keep its graph, so the caller can differentiate the root again.
+    """
     recorder_box: list[Recorder] = []
 
-    def on_assign(name: str, value: Any, line: int) -> None:
+    def assigned(name: str, value: Any, line: int) -> Any:
         rec = recorder_box[0]
         if isinstance(value, torch.Tensor):
             rec.name_tensor(name, value, line)
@@ -66,25 +94,33 @@ def capture_program(source: str, *, root: str | None = None, roots: Sequence[str
             for i, item in enumerate(value):
                 if isinstance(item, torch.Tensor):
                     rec.name_tensor(f"{name}[{i}]", item, line)
+        if on_assign is not None:
+            return on_assign(name, value, line)
+        return None
 
     names = dict(LESSON_MODELS)
     names.update(extra_names or {})
-    interp = Interpreter(source, limits=limits, on_assign=on_assign, extra_names=names, cancel=cancel)
+    interp = Interpreter(source, limits=limits, on_assign=assigned, extra_names=names, cancel=cancel)
     recorder = Recorder(lambda: interp.line, interp.statement)
+    recorder.keep_graphs = keep_graphs
     recorder_box.append(recorder)
     with recorder:
         result = interp.run()
         ns = {k: v for k, v in result.namespace.items() if k not in names or names[k] is not v}
         chosen = [_choose_root(ns, result.assignments, r) for r in roots] if roots else \
             [_choose_root(ns, result.assignments, root)]
-        builder = _Builder(recorder, source, _module_paths(ns, subject), ns)
+        builder = _Builder(recorder, source, _module_paths(ns, subject), ns, tuple(result.output))
+        trace = None
         for name, tensor in chosen:
             if tensor is None or tensor.grad_fn is None:
-                return builder.empty(_explain(recorder, ns, result.assignments, name, tensor))
-        if not recorder.passes:
+                trace = builder.empty(_explain(recorder, ns, result.assignments, name, tensor))
+                break
+        if trace is None and not recorder.passes:
             for name, tensor in chosen:
                 _implicit_backward(recorder, name, tensor, clear_grads=len(chosen) > 1)
-    return builder.build([t.grad_fn for _, t in chosen])
+    if trace is None:
+        trace = builder.build([t.grad_fn for _, t in chosen])
+    return CaptureSession(trace, ns, recorder, result.assignments)
 
 
 def capture_module(module: nn.Module, inputs: Sequence[torch.Tensor] | torch.Tensor, *,
@@ -205,8 +241,10 @@ def _module_paths(ns: dict, subject: str | None = None) -> dict[int, tuple[str, 
 class _Builder:
     """Turns the recorder's notes into a Trace with ids n0..nk in forward order."""
 
-    def __init__(self, recorder: Recorder, source: str, modules: dict[int, tuple[str, Any]], ns: dict) -> None:
+    def __init__(self, recorder: Recorder, source: str, modules: dict[int, tuple[str, Any]], ns: dict,
+                 output: tuple[str, ...] = ()) -> None:
         self.rec = recorder
+        self.output = output
         self.source = source
         self.modules = modules
         self.params: dict[int, str] = {}
@@ -216,7 +254,8 @@ class _Builder:
         self.ns = ns
 
     def empty(self, explanation: str) -> Trace:
-        return Trace(nodes=(), edges=(), root=None, passes=(), source=self.source, explanation=explanation)
+        return Trace(nodes=(), edges=(), root=None, passes=(), source=self.source, explanation=explanation,
+                     output=self.output)
 
     def build(self, root_fns: list[Any]) -> Trace:
         rec = self.rec
@@ -253,7 +292,7 @@ class _Builder:
         }
         return Trace(nodes=nodes, edges=tuple(edges), root=ids[root_fns[0]], passes=passes,
                      source=self.source, notes=notes, variables=variables,
-                     extra_roots=tuple(ids[r] for r in root_fns[1:]), modules=modules)
+                     extra_roots=tuple(ids[r] for r in root_fns[1:]), modules=modules, output=self.output)
 
     def _module_path(self, module: Any) -> str:
         if module is None:

@@ -302,7 +302,8 @@ class Interpreter:
     limits : Limits
         Loop and time bounds.
     on_assign : callable, optional
-        Called as ``on_assign(name, value, line)`` after every assignment to a name.
+        Called as ``on_assign(name, value, line)`` after every assignment to a name; a
+        value it returns (not None) replaces the assigned one.
     extra_names : dict, optional
         More names in scope (e.g. a loaded module ``model``).
     cancel : threading.Event, optional
@@ -311,7 +312,7 @@ class Interpreter:
     """
 
     def __init__(self, source: str, *, limits: Limits = Limits(),
-                 on_assign: Callable[[str, Any, int], None] | None = None,
+                 on_assign: Callable[[str, Any, int], Any] | None = None,
                  extra_names: dict[str, Any] | None = None,
                  cancel: threading.Event | None = None) -> None:
         self.cancel = cancel
@@ -414,7 +415,9 @@ class Interpreter:
             if name in ns:
                 self._result.assignments.append((name, line))
                 if self.on_assign is not None:
-                    self.on_assign(name, ns[name], line)
+                    replacement = self.on_assign(name, ns[name], line)
+                    if replacement is not None:  # the gradient check swaps leaves in
+                        ns[name] = replacement
 
 
 def _program_line(tb: types.TracebackType | None) -> int | None:

@@ -122,6 +122,7 @@ class Recorder(TorchFunctionMode):
         self.module_stack: list[Any] = []
         self.tensor_names: dict[int, tuple[str, Any, int | None]] = {}  # id -> (name, weakref, line)
         self._hooks: list[Any] = []
+        self.keep_graphs = False  # force retain_graph=True: replays differentiate again afterwards
 
     # ----- module paths -------------------------------------------------------------
     def __enter__(self) -> "Recorder":
@@ -336,10 +337,33 @@ class Recorder(TorchFunctionMode):
             roots = args[0] if args else kwargs.get("self")
             call = ".backward()"
         tensors = [roots] if isinstance(roots, torch.Tensor) else list(roots or [])
+        if self.keep_graphs:
+            kwargs = {**kwargs, "retain_graph": True}
         line = self.current_line()
         record = PassRecord(self.statement(line) or call, line,
                             [t.grad_fn for t in tensors if isinstance(t, torch.Tensor) and t.grad_fn is not None])
-        return self.run_backward(record, lambda: func(*args, **kwargs))
+        result = self.run_backward(record, lambda: func(*args, **kwargs))
+        if kwargs.get("create_graph"):
+            self._mark_backward_graph(func, result, tensors, kwargs, line)
+        return result
+
+    def _mark_backward_graph(self, func: Any, result: Any, roots: list, kwargs: dict, line: int | None) -> None:
+        """With create_graph=True the backward pass itself builds a graph: mark its nodes apart."""
+        if func is torch.autograd.grad:
+            outputs = [r for r in (result or ()) if isinstance(r, torch.Tensor)]
+        else:
+            inputs = kwargs.get("inputs")
+            leaves = [self.nodes[n].tensor for n in self.ensure_graph([r.grad_fn for r in roots])
+                      if type(n).__name__ == "AccumulateGrad"] if inputs is None else list(inputs)
+            outputs = [t.grad for t in leaves if t is not None and t.grad is not None]
+        for out in outputs:
+            if out.grad_fn is None or out.grad_fn in self.nodes:
+                continue
+            self._register_inputs(out.grad_fn, "backward (create_graph=True)", line, None)
+            shape, dtype, device = _meta(out)
+            self.nodes[out.grad_fn] = NodeInfo(out.grad_fn, "op", type(out.grad_fn).__name__, line, None,
+                                               TensorValue.from_tensor(out), shape, dtype, device,
+                                               internal_to="backward (create_graph=True)")
 
     def run_backward(self, record: PassRecord, call: Callable[[], Any]) -> Any:
         """Run ``call`` (a backward) with hooks on every reachable node; keep the pass if it ran."""

@@ -207,6 +207,7 @@ class Trace:
     variables: Mapping[str, str] = field(default_factory=dict)  # user name -> node id
     extra_roots: tuple[str, ...] = ()  # further roots shown side by side (softmax lesson)
     modules: Mapping[str, "ModuleInfo"] = field(default_factory=dict)  # path -> class, parameters
+    output: tuple[str, ...] = ()  # what the program printed
     _index: Mapping[str, Node] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:

@@ -249,3 +249,19 @@ def test_runtime_error_is_a_program_error():
     with pytest.raises(ProgramError) as info:
         capture_program("a = torch.ones(2, 3, requires_grad=True)\nb = a @ torch.ones(2, 3)")
     assert info.value.line == 2
+
+
+def test_higher_order_nodes_are_marked():
+    tr = capture_program("x = torch.tensor(3.0, requires_grad=True)\ny = x ** 3\n"
+                         "g, = torch.autograd.grad(y, x, create_graph=True)\ng.backward()")
+    g = tr.find("g")
+    assert g.value.item() == 27.0 and g.internal_to == "backward (create_graph=True)"
+    made = [n for n in tr.nodes if n.internal_to == "backward (create_graph=True)"]
+    assert len(made) >= 2
+    assert tr.find("y").internal_to == ""
+    assert tr.find("x").grad.item() == 18.0  # d²(x³)/dx² = 6x
+
+
+def test_program_output_is_kept():
+    tr = capture_program("w = torch.ones(1, requires_grad=True)\nprint('hi', 2)\nloss = w * 2")
+    assert tr.output == ("hi 2",)
