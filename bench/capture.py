@@ -14,7 +14,7 @@ import time
 import torch
 
 from gradviz.core.capture import capture_program
-from gradviz.core.lessons import LOGISTIC
+from gradviz.core.lessons import LESSONS
 from gradviz.core.layout import layout
 
 MLP_250 = """\
@@ -36,7 +36,7 @@ for i in range(2500):
 loss = y
 """
 
-CASES = [("logistic lesson", LOGISTIC.program), ("250-layer MLP", MLP_250), ("2,500-term scalar chain", CHAIN_2500)]
+CASES = [("logistic lesson", LESSONS["logistic"].program), ("250-layer MLP", MLP_250), ("2,500-term scalar chain", CHAIN_2500)]
 
 
 def torch_root(program: str) -> torch.Tensor:

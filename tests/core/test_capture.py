@@ -8,7 +8,7 @@ import torch.nn.functional as F
 
 from gradviz.core.capture import capture_module, capture_program
 from gradviz.core.expression import ProgramError
-from gradviz.core.lessons import LOGISTIC
+from gradviz.core.lessons import LESSONS
 from gradviz.core.models import NeuralNetwork
 
 LOGISTIC_FORWARD = """\
@@ -101,7 +101,7 @@ def test_logistic_engine_order_and_grad_flow():
 
 
 def test_logistic_lesson_records_three_calls():
-    tr = capture_program(LOGISTIC.program)
+    tr = capture_program(LESSONS["logistic"].program)
     assert [len(p.order) for p in tr.passes] == [4, 3, 6]
     assert [p.line for p in tr.passes] == [10, 11, 12]
     assert tr.passes[0].call.startswith("grad_L_w1 = torch.autograd.grad(")
@@ -161,8 +161,8 @@ def test_ten_thousand_op_chain_at_default_recursion_limit():
 
 
 def test_same_program_same_ids_and_numbers():
-    a = capture_program(LOGISTIC.program)
-    b = capture_program(LOGISTIC.program)
+    a = capture_program(LESSONS["logistic"].program)
+    b = capture_program(LESSONS["logistic"].program)
     assert [(n.id, n.op, n.label) for n in a.nodes] == [(n.id, n.op, n.label) for n in b.nodes]
     assert a.edges == b.edges
     assert [p.order for p in a.passes] == [p.order for p in b.passes]
