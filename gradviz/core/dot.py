@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import graphviz
 
 from gradviz.core.trace import Node, TensorValue, Trace, format_shape
+from gradviz.core.grouping import module_box_lines
 
 #: Graphviz-pure ships metrics for Arimo; it is metric-compatible with Arial,
 #: Helvetica and Liberation Sans, which the Qt side falls back to, so the boxes
@@ -199,7 +200,7 @@ def build_dot(
             continue
         path = ident[len("module:"):]
         members = module_members[path]
-        lines = (path, "collapsed module", f"{len(members)} node{'s' if len(members) != 1 else ''}")
+        lines = module_box_lines(trace, path) + (f"{len(members)} node{'s' if len(members) != 1 else ''} inside",)
         build.lines[ident] = lines
         home[name] = path.rpartition(".")[0]
         a = {"label": _label(lines), "id": ident}
@@ -231,7 +232,9 @@ def build_dot(
         for child in paths:
             if child.startswith(prefix) and "." not in child[len(prefix):]:
                 with graph.subgraph(name=cluster_of[child]) as sub:
-                    sub.attr(label=graphviz.nohtml(graphviz.escape(child)), labeljust="l")
+                    info = getattr(trace, "modules", {}).get(child)
+                    title = f"{child} · {info.class_name}" if info else child
+                    sub.attr(label=graphviz.nohtml(graphviz.escape(title)), labeljust="l")
                     if styled:
                         sub.attr(style="rounded", color=CLUSTER_COLOUR, fontcolor="#333333")
                     fill(sub, child)
