@@ -249,5 +249,8 @@ def layout(
     build = build_dot(trace, **dot_options)
     if not build.names and not dot_options.get("legend"):
         return Layout(0.0, 0.0, MappingProxyType({}), ())
-    out = run_engine(build.source, "json", engine=engine, timeout=timeout, cancel=cancel)
+    # json0 is json without the xdot drawing ops: the positions parse_layout reads are all
+    # there, at a fifth of the size (1.3 MB instead of 7 MB for 2,000 nodes). json.loads
+    # holds the GIL for the whole document, so the big one froze the GUI thread ~0.4 s.
+    out = run_engine(build.source, "json0", engine=engine, timeout=timeout, cancel=cancel)
     return parse_layout(out, build)
