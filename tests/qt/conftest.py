@@ -32,3 +32,33 @@ def _isolated_qsettings(tmp_path_factory: pytest.TempPathFactory):
 def settings_path(tmp_path) -> str:
     """Path of a fresh ini file for one test's Settings."""
     return str(tmp_path / "gradviz.ini")
+
+
+@pytest.fixture
+def window(qtbot, settings_path):
+    """A shown MainWindow with its own settings file, closed without prompts afterwards."""
+    from gradviz.qt.main_window import MainWindow
+    from gradviz.qt.settings import Settings
+
+    w = MainWindow(Settings(settings_path))
+    # Not qtbot.addWidget: pytest-qt closes its widgets before fixtures are torn down,
+    # and a window holding typed text would then sit waiting on its "Save?" prompt.
+    w.resize(1280, 820)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.editor.document().setModified(False)
+    w.close()
+    w.deleteLater()
+
+
+@pytest.fixture
+def run_and_wait(qtbot):
+    """Call ``action()`` and wait for the window's run_finished; return its status."""
+
+    def run(window, action, timeout: int = 60_000) -> str:
+        with qtbot.waitSignal(window.run_finished, timeout=timeout) as blocker:
+            action()
+        return blocker.args[0]
+
+    return run

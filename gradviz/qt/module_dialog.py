@@ -1,0 +1,154 @@
+"""The dialog that picks an ``nn.Module`` class in a Python file, without running the file."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+# Base classes that make a class an nn.Module, by their last dotted name.
+_MODULE_BASES = {"Module", "Sequential", "ModuleList", "ModuleDict"}
+
+WARNING = ("Loading a module runs this file's Python code (its imports and everything at its "
+           "top level), with your permissions. Only load files you trust.")
+
+
+def find_module_classes(path: str | Path) -> list[str]:
+    """Names of the ``nn.Module`` subclasses defined in ``path``, in file order.
+
+    The file is parsed with :mod:`ast`, never run. A class counts when one of its bases is
+    ``nn.Module`` (or ``Module``, ``torch.nn.Module``, ``nn.Sequential``, ...) or another
+    class of the file that counts. Returns [] for an unreadable or invalid file.
+    """
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return []
+    classes = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+    found: set[str] = set()
+    changed = True
+    while changed:  # a subclass of a subclass counts too, whatever the order in the file
+        changed = False
+        for cls in classes:
+            if cls.name in found:
+                continue
+            for base in cls.bases:
+                text = ast.unparse(base)
+                last = text.rsplit(".", 1)[-1]
+                if text in found or (last in _MODULE_BASES and text in (last, f"nn.{last}", f"torch.nn.{last}")):
+                    found.add(cls.name)
+                    changed = True
+                    break
+    order = [cls.name for cls in classes if cls.name in found]
+    return list(dict.fromkeys(order))
+
+
+class ModuleDialog(QDialog):
+    """Choose ``file.py``, a class in it, constructor arguments and an input expression.
+
+    Accepting it is the user's confirmation that the file's code may run.
+
+    Parameters
+    ----------
+    parent : QWidget, optional
+        The Qt parent.
+    path, class_name, init, input_expr : str
+        Initial values.
+    """
+
+    def __init__(self, parent: QWidget | None = None, path: str = "", class_name: str = "",
+                 init: str = "", input_expr: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Open a PyTorch module")
+        self.path_edit = QLineEdit(path)
+        self.path_edit.setPlaceholderText("path/to/model.py")
+        self.path_edit.setToolTip("The Python file that defines the module class")
+        browse = QPushButton("Browse…")
+        browse.setToolTip("Choose the Python file")
+        browse.clicked.connect(self._on_browse_clicked)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path_edit, 1)
+        path_row.addWidget(browse)
+        self.class_combo = QComboBox()
+        self.class_combo.setEditable(True)
+        self.class_combo.setToolTip("nn.Module subclasses found in the file (read, not run)")
+        self.init_edit = QLineEdit(init)
+        self.init_edit.setPlaceholderText("constructor arguments, e.g. 50, 3")
+        self.init_edit.setToolTip("Literal arguments for the class, e.g. 50, 3 or num_inputs=2")
+        self.input_edit = QLineEdit(input_expr)
+        self.input_edit.setPlaceholderText("e.g. torch.rand(1, 50); empty: guessed from the first layer")
+        self.input_edit.setToolTip("The input tensor, in the expression language")
+        self.warning_label = QLabel(WARNING)
+        self.warning_label.setWordWrap(True)
+        font = self.warning_label.font()
+        font.setBold(True)
+        self.warning_label.setFont(font)
+
+        form = QFormLayout()
+        form.addRow("File", path_row)
+        form.addRow("Class", self.class_combo)
+        form.addRow("Init args", self.init_edit)
+        form.addRow("Input", self.input_edit)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.load_button = self.buttons.addButton("Load and run the file", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.warning_label)
+        layout.addWidget(self.buttons)
+
+        self.path_edit.textChanged.connect(self._on_path_changed)
+        self.class_combo.currentTextChanged.connect(self._on_class_changed)
+        self._on_path_changed(path)
+        if class_name:
+            self.class_combo.setCurrentText(class_name)
+        self.resize(560, self.sizeHint().height())
+
+    @property
+    def spec(self) -> str:
+        """``path.py:ClassName`` as chosen."""
+        return f"{self.path_edit.text().strip()}:{self.class_combo.currentText().strip()}"
+
+    @property
+    def init_args(self) -> str:
+        return self.init_edit.text().strip()
+
+    @property
+    def input_expr(self) -> str:
+        return self.input_edit.text().strip()
+
+    def _on_browse_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Python file with a module", self.path_edit.text(),
+                                              "Python files (*.py);;All files (*)")
+        if path:
+            self.path_edit.setText(path)
+
+    def _on_path_changed(self, text: str) -> None:
+        current = self.class_combo.currentText()
+        names = find_module_classes(text.strip()) if text.strip() else []
+        self.class_combo.blockSignals(True)
+        self.class_combo.clear()
+        self.class_combo.addItems(names)
+        if current in names or (current and not names):
+            self.class_combo.setCurrentText(current)
+        self.class_combo.blockSignals(False)
+        self._on_class_changed(self.class_combo.currentText())
+
+    def _on_class_changed(self, _text: str) -> None:
+        path = self.path_edit.text().strip()
+        ok = path.endswith(".py") and Path(path).is_file() and self.class_combo.currentText().strip().isidentifier()
+        self.load_button.setEnabled(ok)

@@ -1,0 +1,236 @@
+"""Capture and layout off the GUI thread, with Cancel, and newer runs superseding older ones.
+
+The work itself is :func:`run_request`, a plain function of plain data; the Qt part only
+moves it to a thread. What crosses back is frozen: a Trace and a Layout, or the error.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from gradviz.core.capture import capture_program
+from gradviz.core.expression import ProgramError
+from gradviz.core.layout import Layout, LayoutCancelled, layout
+from gradviz.core.trace import Trace
+
+#: What a run is doing, as told to the status bar.
+STAGE_TEXT = {"capture": "Running the program", "layout": "Laying out the graph"}
+
+
+class RunCancelled(Exception):
+    """The run was cancelled before it finished."""
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """Everything needed to run a program and lay out its graph.
+
+    ``extra_names`` holds a loaded module class (read, never changed, by the worker).
+    """
+
+    source: str
+    roots: tuple[str, ...] = ()
+    subject: str | None = None
+    extra_names: Mapping[str, Any] = field(default_factory=dict)
+    engine: str | None = None
+    title: str = "program"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A finished run: the captured trace, its layout and how long each took."""
+
+    request: RunRequest
+    trace: Trace
+    layout: Layout
+    capture_seconds: float
+    layout_seconds: float
+
+
+def run_request(request: RunRequest, cancel: threading.Event | None = None,
+                on_stage: Callable[[str], None] | None = None) -> RunResult:
+    """Capture ``request.source`` and lay out its graph.
+
+    Raises
+    ------
+    RunCancelled
+        ``cancel`` was set.
+    ProgramError
+        A problem in the program (with its line).
+    LayoutError
+        The layout engine failed.
+    """
+    cancel = cancel or threading.Event()
+    if on_stage is not None:
+        on_stage("capture")
+    t0 = time.perf_counter()
+    try:
+        trace = capture_program(request.source, roots=request.roots, subject=request.subject,
+                                extra_names=dict(request.extra_names) or None, cancel=cancel)
+    except ProgramError as exc:
+        if exc.kind == "cancelled":
+            raise RunCancelled("cancelled while running the program") from None
+        raise
+    t1 = time.perf_counter()
+    if cancel.is_set():
+        raise RunCancelled("cancelled after running the program")
+    if on_stage is not None:
+        on_stage("layout")
+    try:
+        drawing = layout(trace, engine=request.engine or None, cancel=cancel)
+    except LayoutCancelled:
+        raise RunCancelled("cancelled while laying out the graph") from None
+    if cancel.is_set():
+        raise RunCancelled("cancelled after the layout")
+    return RunResult(request, trace, drawing, t1 - t0, time.perf_counter() - t1)
+
+
+class RunWorker(QThread):
+    """One run on its own thread; its signals carry its ``job_id``."""
+
+    succeeded = Signal(int, object)
+    failed = Signal(int, object)
+    cancelled = Signal(int)
+    stage_changed = Signal(int, str)
+
+    def __init__(self, job_id: int, request: RunRequest, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.job_id = job_id
+        self.request = request
+        self.cancel_event = threading.Event()
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+    def run(self) -> None:
+        try:
+            result = run_request(self.request, self.cancel_event,
+                                 lambda stage: self.stage_changed.emit(self.job_id, stage))
+        except RunCancelled:
+            self.cancelled.emit(self.job_id)
+        except Exception as exc:  # noqa: BLE001 - every failure is reported, none may kill the thread
+            self.failed.emit(self.job_id, exc)
+        else:
+            self.succeeded.emit(self.job_id, result)
+
+
+class RunController(QObject):
+    """Starts runs, cancels them, and reports only the newest one.
+
+    Signals
+    -------
+    started(int)
+        A run began (its job id).
+    stage_changed(str)
+        The current run moved to "capture" or "layout".
+    succeeded(object)
+        The current run finished: a :class:`RunResult`.
+    failed(object)
+        The current run raised: the exception (ProgramError, LayoutError, ...).
+    cancelled()
+        The current run was cancelled.
+    """
+
+    started = Signal(int)
+    stage_changed = Signal(str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._job = 0
+        self._current: RunWorker | None = None
+        self._workers: dict[int, RunWorker] = {}  # kept until their thread has finished
+        self._started_at = 0.0
+        self.stage = ""
+
+    @property
+    def is_running(self) -> bool:
+        return self._current is not None
+
+    @property
+    def current_job(self) -> int | None:
+        return self._current.job_id if self._current is not None else None
+
+    def elapsed(self) -> float:
+        """Seconds since the current run started (0 when idle)."""
+        return time.monotonic() - self._started_at if self._current is not None else 0.0
+
+    def start(self, request: RunRequest) -> int:
+        """Run ``request`` on a new thread; an older run still going is cancelled and ignored."""
+        if self._current is not None:
+            self._current.cancel()
+        self._job += 1
+        worker = RunWorker(self._job, request, self)
+        worker.succeeded.connect(self._on_worker_succeeded)
+        worker.failed.connect(self._on_worker_failed)
+        worker.cancelled.connect(self._on_worker_cancelled)
+        worker.stage_changed.connect(self._on_worker_stage_changed)
+        worker.finished.connect(self._on_worker_finished)
+        self._workers[self._job] = worker
+        self._current = worker
+        self._started_at = time.monotonic()
+        self.stage = "capture"
+        worker.start()
+        self.started.emit(self._job)
+        return self._job
+
+    def cancel(self) -> bool:
+        """Stop the current run; True if one was running.
+
+        The run counts as cancelled at once (``cancelled`` is emitted now): its thread
+        stops at the next statement or engine poll, and whatever it still sends is ignored.
+        """
+        if self._current is None:
+            return False
+        self._current.cancel()
+        self._current = None
+        self.cancelled.emit()
+        return True
+
+    def shutdown(self, timeout: float = 3.0) -> bool:
+        """Cancel every run and wait for the threads; True if all ended in time."""
+        self._current = None
+        deadline = time.monotonic() + timeout
+        for worker in list(self._workers.values()):
+            worker.cancel()
+        ok = True
+        for worker in list(self._workers.values()):
+            ok &= worker.wait(max(1, int((deadline - time.monotonic()) * 1000)))
+        return ok
+
+    # -- handlers (queued from the worker threads) ----------------------------------------
+    def _is_current(self, job_id: int) -> bool:
+        return self._current is not None and self._current.job_id == job_id
+
+    def _on_worker_stage_changed(self, job_id: int, stage: str) -> None:
+        if self._is_current(job_id):
+            self.stage = stage
+            self.stage_changed.emit(stage)
+
+    def _on_worker_succeeded(self, job_id: int, result: RunResult) -> None:
+        if self._is_current(job_id):
+            self._current = None
+            self.succeeded.emit(result)
+
+    def _on_worker_failed(self, job_id: int, error: Exception) -> None:
+        if self._is_current(job_id):
+            self._current = None
+            self.failed.emit(error)
+
+    def _on_worker_cancelled(self, job_id: int) -> None:
+        if self._is_current(job_id):
+            self._current = None
+            self.cancelled.emit()
+
+    def _on_worker_finished(self) -> None:
+        worker = self.sender()
+        if isinstance(worker, RunWorker):
+            self._workers.pop(worker.job_id, None)
+            worker.deleteLater()

@@ -1,0 +1,102 @@
+"""Runs off the GUI thread: results, errors, supersession, Cancel and a fluid event loop."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import QTimer
+
+from gradviz.core.expression import ProgramError
+from gradviz.core.lessons import LESSONS
+
+LOGISTIC = LESSONS["logistic"]
+from gradviz.qt._none_pin import PIN, pin_none
+from gradviz.qt.workers import RunCancelled, RunController, RunRequest, run_request
+
+
+def chain(n: int) -> str:
+    return f"x = torch.tensor([1.0], requires_grad=True)\ny = x\nfor i in range({n}):\n    y = y * 1.0001\n"
+
+
+def test_run_request_returns_trace_and_layout():
+    result = run_request(RunRequest(LOGISTIC.program))
+    assert len(result.trace.nodes) == 8
+    assert set(result.layout.nodes) == {n.id for n in result.trace.nodes}
+
+
+def test_run_request_cancelled_before_it_starts():
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(RunCancelled):
+        run_request(RunRequest(LOGISTIC.program), cancel)
+
+
+def test_controller_reports_errors_and_only_the_newest_run(qtbot):
+    runs = RunController()
+    seen = []
+    runs.succeeded.connect(lambda r: seen.append(len(r.trace.nodes)))
+    with qtbot.waitSignal(runs.failed, timeout=30_000) as blocker:
+        runs.start(RunRequest("a = torch.ones(2)\nb = a +\n"))
+    assert isinstance(blocker.args[0], ProgramError) and blocker.args[0].line == 2
+    runs.start(RunRequest(chain(1500)))
+    with qtbot.waitSignal(runs.succeeded, timeout=60_000):
+        runs.start(RunRequest(LOGISTIC.program))  # supersedes the long one
+    qtbot.wait(200)
+    assert seen == [8]
+    assert runs.shutdown()
+
+
+def test_none_is_pinned():
+    import sys
+
+    assert pin_none() == (sys.version_info < (3, 12))
+    if sys.version_info < (3, 12):
+        assert sys.getrefcount(None) > PIN // 2
+
+
+@pytest.mark.slow
+def test_event_loop_keeps_ticking_while_2000_nodes_lay_out(window, qtbot):
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    window.editor.setPlainText(chain(2000))
+    timer.start()
+    last[0] = time.perf_counter()
+    with qtbot.waitSignal(window.run_finished, timeout=120_000) as blocker:
+        window.run_program()
+    qtbot.wait(300)  # the first paints of the new drawing count too
+    timer.stop()
+    assert blocker.args == ["ok"]
+    assert len(window.current_trace.nodes) >= 2000
+    assert len(window.graph_view.node_items) == len(window.current_trace.nodes)
+    assert len(gaps) > 50
+    assert max(gaps) < 0.100, f"event loop stalled {max(gaps) * 1000:.0f} ms"
+
+
+@pytest.mark.slow
+def test_cancel_during_layout_is_quick_and_keeps_the_graph(window, qtbot, run_and_wait):
+    assert run_and_wait(window, lambda: window.load_lesson("logistic")) == "ok"
+    ids = set(window.graph_view.node_items)
+    window.editor.setPlainText(chain(3000))
+    window.run_program()
+    qtbot.waitUntil(lambda: window.runs.stage == "layout", timeout=120_000)
+    start = time.perf_counter()
+    with qtbot.waitSignal(window.run_finished, timeout=1_000) as blocker:
+        window.commands.cancel.trigger()
+    assert time.perf_counter() - start < 1.0
+    assert blocker.args == ["cancelled"]
+    assert set(window.graph_view.node_items) == ids
+    assert "cancelled" in window.message_bar.text()
+    assert not window.commands.cancel.isEnabled()
+    # The thread itself stops soon after (the engine is polled every 50 ms).
+    qtbot.waitUntil(lambda: not window.runs._workers, timeout=5_000)
