@@ -14,84 +14,19 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from gradviz.core.layout import FONT_SIZE, LINE_SPACING, ClusterBox, EdgePath, NodeBox
 from gradviz.core.trace import Node
-from gradviz.qt.canvas_text import TEXT_MARGIN, TEXT_SCALE, canvas_font, draw_lines, fit_scale, text_width
+from gradviz.qt.canvas_text import TEXT_MARGIN, TEXT_SCALE, canvas_font, draw_lines, fit_scale
+from gradviz.qt.graph_badges import BADGE_TONES, BadgeItem
 from gradviz.qt.inspector import node_tooltip
-from gradviz.qt.theme import MESSAGE_COLORS, node_colors
+from gradviz.qt.theme import node_colors
 
 #: Ways the player can mark a node or an edge; None is the plain look.
 HIGHLIGHTS = ("current", "grad_flow", "pending")
-BADGE_FONT_SIZE = 10.0
-BADGE_TONES = ("grad", "value", "note")
-Z_CLUSTER, Z_EDGE, Z_NODE, Z_BADGE = 0.0, 1.0, 2.0, 3.0
+Z_CLUSTER, Z_EDGE, Z_NODE = 0.0, 1.0, 2.0
 _CORNER = 5.0
 _SELECTION_GAP = 3.5
 # Below these zoom levels text cannot be read anyway; skipping it keeps huge graphs fluid.
 _LOD_TEXT = 0.35
 _LOD_SHAPES = 0.12
-
-class BadgeItem(QGraphicsItem):
-    """A small rounded label pinned above the right half of a node.
-
-    It sits above the box because, with inputs at the bottom (rankdir BT), the top of a
-    node is where its output leaves and where its gradient arrives from.
-    """
-
-    def __init__(self, parent: "NodeItem", text: str, tone: str, theme: str) -> None:
-        super().__init__(parent)
-        self.setZValue(Z_BADGE)
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self._text = ""
-        self._tone = tone
-        self._theme = theme
-        self._rect = QRectF()
-        self._scale = 1.0
-        self.set_text(text, tone)
-
-    @property
-    def text(self) -> str:
-        return self._text
-
-    def set_text(self, text: str, tone: str | None = None) -> None:
-        self.prepareGeometryChange()
-        self._text = text
-        if tone is not None:
-            self._tone = tone
-        node: NodeItem = self.parentItem()  # type: ignore[assignment]
-        box = node.box_rect
-        pad_x, height = 4.0, BADGE_FONT_SIZE * 1.35
-        width = text_width(text, BADGE_FONT_SIZE) + 2 * pad_x
-        # A badge may overhang the box a little, never reach the neighbour's badge.
-        room = box.width() + 12.0
-        self._scale = min(1.0, (room - 2 * pad_x) / max(width - 2 * pad_x, 1.0))
-        width = min(width, room)
-        right = max(box.right() + 6.0, box.left() + width - 6.0)
-        self._rect = QRectF(right - width, box.top() - height - 2.0, width, height)
-        self.update()
-
-    def set_theme(self, theme: str) -> None:
-        self._theme = theme
-        self.update()
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
-        return self._rect.adjusted(-1, -1, 1, 1)
-
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-        if lod < _LOD_TEXT:
-            return
-        background, border, text = _badge_colors(self._theme, self._tone)
-        painter.setPen(QPen(QColor(border), 1.2))
-        painter.setBrush(QColor(background))
-        radius = self._rect.height() / 2
-        painter.drawRoundedRect(self._rect, radius, radius)
-        painter.setPen(QColor(text))
-        draw_lines(painter, (self._text,), self._rect, self._scale, BADGE_FONT_SIZE)
-
-
-def _badge_colors(theme: str, tone: str) -> tuple[str, str, str]:
-    levels = MESSAGE_COLORS[theme]
-    return {"grad": levels["info"], "value": levels["warning"], "note": levels["error"]}[tone]
-
 
 class NodeItem(QGraphicsItem):
     """One node box: fill by role, the layout's text lines, an optional badge.

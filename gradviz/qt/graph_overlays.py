@@ -87,6 +87,9 @@ class Legend(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._theme = "light"
+        font = self.font()
+        font.setPointSizeF(max(font.pointSizeF(), 10.0))  # read from the back of a classroom
+        self.setFont(font)
         self.setToolTip("What the node colours mean")
         self.setAccessibleName("Legend: " + ", ".join(self.entries()))
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+import time
+from collections import deque
+from typing import Callable, Iterator
 
-from PySide6.QtCore import QRectF, Signal
+from PySide6.QtCore import QObject, QRectF, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
 from gradviz.core.layout import Layout
@@ -16,6 +18,8 @@ from gradviz.qt.theme import node_role
 
 #: Empty space around the drawing, in points; room for the badges above the top row too.
 SCENE_MARGIN = 28.0
+#: Seconds of work per event-loop turn when a big drawing is built or taken apart.
+SLICE_SECONDS = 0.02
 
 
 class GraphScene(QGraphicsScene):
@@ -165,3 +169,48 @@ class GraphScene(QGraphicsScene):
 
     def _on_selection_changed(self) -> None:
         self.node_selected.emit(self.selected_node_id())
+
+
+class SlicedWork(QObject):
+    """Runs generators a time slice per event-loop turn, one after the other.
+
+    Making or freeing thousands of items at once would stall the event loop for hundreds
+    of ms; a slice of ``SLICE_SECONDS`` between turns keeps the window responsive.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._queue: deque[tuple[Iterator, Callable[[], object] | None]] = deque()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.run_slice)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._queue)
+
+    def add(self, steps: Iterator, on_done: Callable[[], object] | None = None, now: bool = False) -> None:
+        """Queue ``steps``; ``on_done`` is called after its last one. ``now`` runs a slice at once."""
+        self._queue.append((steps, on_done))
+        if now:
+            self.run_slice()
+        elif not self._timer.isActive():
+            self._timer.start()
+
+    def clear(self) -> None:
+        """Forget everything queued (the generators are simply dropped)."""
+        self._timer.stop()
+        self._queue.clear()
+
+    def run_slice(self) -> None:
+        deadline = time.perf_counter() + SLICE_SECONDS
+        while self._queue:
+            steps, on_done = self._queue[0]
+            for _ in steps:
+                if time.perf_counter() > deadline:
+                    self._timer.start()
+                    return
+            self._queue.popleft()
+            if on_done is not None:
+                on_done()

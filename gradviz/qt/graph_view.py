@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
 import shiboken6
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QTransform, QWheelEvent
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel, QWidget
 
@@ -14,7 +12,7 @@ from gradviz.core.layout import Layout
 from gradviz.core.trace import Trace
 from gradviz.qt.graph_items import ClusterItem, EdgeItem, NodeItem
 from gradviz.qt.graph_overlays import MiniMap
-from gradviz.qt.graph_scene import GraphScene
+from gradviz.qt.graph_scene import GraphScene, SlicedWork
 from gradviz.qt.theme import node_colors
 
 ZOOM_STEP = 1.25
@@ -25,8 +23,6 @@ MAX_FIT_ZOOM = 2.5
 SKETCH_BELOW_ZOOM = 0.35
 #: Graphs with at most this many nodes are always drawn item by item (cheap enough).
 SKETCH_MIN_NODES = 200
-#: Seconds of item-making per event-loop turn while a big graph is put on the canvas.
-BUILD_BUDGET = 0.02
 _OVERLAY_MARGIN = 10
 _MINIMAP_SIZE = 190
 
@@ -71,17 +67,10 @@ class GraphView(QGraphicsView):
         self._sketching = False
         self._blank = QGraphicsScene(self)
         self.setScene(self._blank)
-        self._pending: tuple[GraphScene, object] | None = None
+        self._pending: GraphScene | None = None  # being built, not shown yet
+        self._builder = SlicedWork(self)
+        self._retirer = SlicedWork(self)
         self.overview_enabled = True
-        self._build_timer = QTimer(self)
-        self._build_timer.setSingleShot(True)
-        self._build_timer.setInterval(0)
-        self._build_timer.timeout.connect(self._continue_build)
-        self._retiring: list[tuple[GraphScene, object]] = []
-        self._retire_timer = QTimer(self)
-        self._retire_timer.setSingleShot(True)
-        self._retire_timer.setInterval(0)
-        self._retire_timer.timeout.connect(self._continue_retiring)
 
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
@@ -106,8 +95,12 @@ class GraphView(QGraphicsView):
         self.minimap = MiniMap(self)
         self.minimap.center_requested.connect(self._on_minimap_center_requested)
         self.minimap.hide()
+        # Fitted stays true until the user zooms or pans: then a resize (a message bar
+        # opening above the canvas, say) refits instead of cutting the graph off.
+        self._fitted = False
+        self._fitting = False
         for bar in (self.horizontalScrollBar(), self.verticalScrollBar()):
-            bar.valueChanged.connect(self._on_view_moved)
+            bar.valueChanged.connect(self._on_scrolled)
         self.set_theme(theme)
 
     # -- contents -------------------------------------------------------------------------
@@ -121,8 +114,8 @@ class GraphView(QGraphicsView):
         self.cancel_build()
         scene = GraphScene(trace, layout, self._theme)
         scene.setParent(self)  # deleted with the view at the latest
-        self._pending = (scene, scene.build())
-        self._continue_build()
+        self._pending = scene
+        self._builder.add(scene.build(), lambda: self._on_built(scene), now=True)
 
     def show_explanation(self, text: str) -> None:
         """Show ``text`` in large words instead of a graph (a program that made none)."""
@@ -146,10 +139,9 @@ class GraphView(QGraphicsView):
 
     def cancel_build(self) -> None:
         """Drop a drawing still being built; what is on screen stays."""
-        self._build_timer.stop()
+        self._builder.clear()
         if self._pending is not None:
-            scene = self._pending[0]
-            self._pending = None
+            scene, self._pending = self._pending, None
             self._retire(scene)
 
     @property
@@ -179,7 +171,7 @@ class GraphView(QGraphicsView):
             if self._sketching:
                 self.set_zoom(1.0)  # a selected node should be readable
             item = self.graph_scene.node_items[node_id]
-            self.ensureVisible(item.sceneBoundingRect(), 40, 40)
+            self.ensureVisible(item.sceneBoundingRect(), 8, 8)
 
     @property
     def selected_node_id(self) -> str | None:
@@ -192,7 +184,7 @@ class GraphView(QGraphicsView):
         self.setBackgroundBrush(QColor(colors["background"]))
         self.minimap.setBackgroundBrush(QColor(colors["background"]))
         self.explanation_label.setStyleSheet(f"color: {colors['node_text']}; background: transparent;")
-        for scene in (self.graph_scene, self._pending[0] if self._pending else None):
+        for scene in (self.graph_scene, self._pending):
             if scene is not None:
                 scene.set_theme(theme)
 
@@ -228,12 +220,22 @@ class GraphView(QGraphicsView):
         # The scene rect already has room for badges; itemsBoundingRect() would ask every
         # item for its bounds, a Python call each (25 ms for 2,000 nodes).
         rect = self.graph_scene.sceneRect()
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom > MAX_FIT_ZOOM:
-            self.setTransform(QTransform.fromScale(MAX_FIT_ZOOM, MAX_FIT_ZOOM))
-            self.centerOn(rect.center())
-        self._on_view_moved()
+        self._fitting = True
+        try:
+            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+            if self.zoom > MAX_FIT_ZOOM:
+                self.setTransform(QTransform.fromScale(MAX_FIT_ZOOM, MAX_FIT_ZOOM))
+                self.centerOn(rect.center())
+            self._on_view_moved()
+        finally:
+            self._fitting = False
+        self._fitted = True
         self.zoom_changed.emit(self.zoom)
+
+    @property
+    def is_fitted(self) -> bool:
+        """True from :meth:`fit` until the user zooms or pans."""
+        return self._fitted
 
     def visible_scene_rect(self) -> QRectF:
         """The part of the scene the viewport shows, in scene coordinates."""
@@ -254,6 +256,7 @@ class GraphView(QGraphicsView):
         factor = target / self.zoom
         if abs(factor - 1) < 1e-9:
             return
+        self._fitted = False
         anchor = self.viewport().rect().center() if at is None else at.toPoint()
         fixed = self.mapToScene(anchor)
         # Anchored by hand rather than with AnchorUnderMouse, which reads the global cursor
@@ -276,23 +279,21 @@ class GraphView(QGraphicsView):
         event.accept()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        fitted = self._fitted
         super().resizeEvent(event)
         self._place_overlays()
-        self._on_view_moved()
+        if fitted:
+            self.fit()
+        else:
+            self._on_view_moved()
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
         return QSize(640, 560)
 
     # -- helpers --------------------------------------------------------------------------
-    def _continue_build(self) -> None:
-        if self._pending is None:
+    def _on_built(self, scene: GraphScene) -> None:
+        if scene is not self._pending:
             return
-        scene, steps = self._pending
-        deadline = time.perf_counter() + BUILD_BUDGET
-        for _ in steps:  # type: ignore[attr-defined]
-            if time.perf_counter() > deadline:
-                self._build_timer.start()
-                return
         self._pending = None
         self._swap_scene(scene)
         self.explanation_label.hide()
@@ -319,20 +320,7 @@ class GraphView(QGraphicsView):
     def _retire(self, scene: GraphScene) -> None:
         # Deleting thousands of items at once stalls the event loop (~25 ms per 2,000
         # nodes), so an old drawing is taken apart a slice at a time, off screen.
-        self._retiring.append((scene, scene.dismantle()))
-        if not self._retire_timer.isActive():
-            self._retire_timer.start()
-
-    def _continue_retiring(self) -> None:
-        deadline = time.perf_counter() + BUILD_BUDGET
-        while self._retiring:
-            scene, steps = self._retiring[0]
-            for _ in steps:
-                if time.perf_counter() > deadline:
-                    self._retire_timer.start()
-                    return
-            self._retiring.pop(0)
-            scene.deleteLater()
+        self._retirer.add(scene.dismantle(), scene.deleteLater)
 
     def _place_overlays(self) -> None:
         vp = self.viewport().geometry()
@@ -351,6 +339,11 @@ class GraphView(QGraphicsView):
                                            width, max(label_h, 10))
         for w in (self.explanation_label, self.minimap):
             w.raise_()
+
+    def _on_scrolled(self, _value: int) -> None:
+        if not self._fitting:
+            self._fitted = False
+        self._on_view_moved()
 
     def _on_view_moved(self, _value: int = 0) -> None:
         if self.graph_scene is not None and not shiboken6.isValid(self.graph_scene):

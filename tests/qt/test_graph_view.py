@@ -159,3 +159,17 @@ def test_explanation_replaces_the_graph(logistic_view):
     assert logistic_view.explanation == "Nothing to draw here."
     assert logistic_view.explanation_label.geometry().center().x() == pytest.approx(
         logistic_view.viewport().geometry().center().x(), abs=4)
+
+
+def test_a_fitted_view_refits_when_resized_until_the_user_zooms(logistic_view, qtbot):
+    view = logistic_view
+    view.fit()
+    view.resize(500, 380)  # e.g. a message bar opened above the canvas
+    qtbot.waitUntil(lambda: view.viewport().height() < 380)
+    assert view.is_fitted
+    assert view.visible_scene_rect().contains(view.graph_scene.itemsBoundingRect())
+    view.zoom_in()
+    zoom = view.zoom
+    view.resize(520, 400)
+    qtbot.wait(20)
+    assert not view.is_fitted and view.zoom == pytest.approx(zoom)
