@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 # The CPU build of torch (a small wheel). Any torch >= 2.1 works: `make TORCH=torch` takes PyPI's default.
 TORCH  ?= torch==2.13.0
 STAMP  := $(VENV)/.gradviz-installed
-SYSDEPS := xvfb xauth fonts-croscore graphviz
+SYSDEPS := xvfb xauth fonts-croscore graphviz libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
 
 .PHONY: run test venv sysdeps bench lint clean screenshot
 
@@ -25,7 +25,8 @@ $(STAMP): pyproject.toml | sysdeps
 	$(BIN)/python -m pip install -e ".[test,bench]"
 	touch $(STAMP)
 
-# System packages: Xvfb for the real-window smoke test, the Arimo/Cousine fonts whose metrics the
+# System packages: Xvfb for the real-window smoke test (and the libxcb parts Qt's xcb plugin
+# loads, which the PySide6 wheel does not bundle), the Arimo/Cousine fonts whose metrics the
 # layout engine uses, and Graphviz's own dot for the torchviz comparison in bench/. Root installs
 # them; anyone else is told the exact command.
 sysdeps:

@@ -371,3 +371,18 @@ def test_lesson_menu_and_next_lesson(window, run_and_wait):
     following = names[(names.index("softmax") + 1) % len(names)]
     assert run_and_wait(window, window.commands.next_lesson.trigger) == "ok"
     assert window.current_lesson == following
+
+
+def test_f_key_fits_only_when_the_canvas_has_focus(logistic, qtbot):
+    view = logistic.graph_view
+    logistic.activateWindow()
+    qtbot.waitUntil(logistic.isActiveWindow)
+    view.set_zoom(5.0)
+    logistic.editor.setFocus()
+    before = logistic.editor.toPlainText()
+    qtbot.keyClicks(logistic.editor, "f")
+    assert view.zoom == pytest.approx(5.0)
+    assert len(logistic.editor.toPlainText()) == len(before) + 1  # typed into the program instead
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_F)
+    assert view.is_fitted and view.zoom < 5.0
