@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from gradviz.core.lessons import LESSONS
 from gradviz.qt.graph_items import ClusterItem, EdgeItem, NodeItem
+from gradviz.qt.inspector import node_tooltip
 from gradviz.qt.main_window import MainWindow
 from gradviz.qt.settings import Settings
 
@@ -49,6 +50,8 @@ def test_roots_and_kinds_get_their_roles(logistic):
     assert items[_node_id(logistic, "w1")].role == "leaf"
     assert items[_node_id(logistic, "x1")].role == "constant"
     assert items[_node_id(logistic, "z")].role == "op"
+    w1 = items[_node_id(logistic, "w1")]
+    assert w1.toolTip() == node_tooltip(w1.node) and "2.2" in w1.toolTip()
 
 
 def test_gradient_badges_show_short_gradients(logistic):
