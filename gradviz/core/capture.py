@@ -24,7 +24,8 @@ class CaptureError(Exception):
 def capture_program(source: str, *, root: str | None = None, roots: Sequence[str] = (),
                     subject: str | None = None, limits: Limits = Limits(),
                     extra_names: dict[str, Any] | None = None,
-                    cancel: threading.Event | None = None) -> Trace:
+                    cancel: threading.Event | None = None,
+                    overrides: dict[str, Any] | None = None) -> Trace:
     """Run ``source`` in the expression language and record its autograd graph.
 
     Parameters
@@ -46,6 +47,8 @@ def capture_program(source: str, *, root: str | None = None, roots: Sequence[str
         More names in scope (a loaded module class, say).
     cancel : threading.Event, optional
         Set it from another thread to stop the program (ProgramError kind "cancelled").
+    overrides : dict, optional
+        New values for tensors the program assigns, by variable name (see run_session).
 
     Returns
     -------
@@ -58,7 +61,18 @@ def capture_program(source: str, *, root: str | None = None, roots: Sequence[str
         For any problem in the program, with its line.
     """
     return run_session(source, root=root, roots=roots, subject=subject, limits=limits,
-                       extra_names=extra_names, cancel=cancel).trace
+                       extra_names=extra_names, cancel=cancel, overrides=overrides).trace
+
+
+def _overridden(name: str, value: torch.Tensor, new: Any, line: int) -> torch.Tensor:
+    """``new`` as a tensor shaped, typed and flagged like the ``value`` it replaces."""
+    try:
+        data = torch.as_tensor(new, dtype=value.dtype, device=value.device)
+        data = data.expand(value.shape).clone() if data.numel() == 1 else data.reshape(value.shape)
+    except (RuntimeError, TypeError, ValueError) as exc:
+        raise ProgramError(f"the new value of {name} does not fit its shape {tuple(value.shape)}: {exc}",
+                           line, None, "runtime") from None
+    return data.requires_grad_(value.requires_grad) if value.is_leaf else data
 
 
 @dataclass
@@ -76,27 +90,35 @@ def run_session(source: str, *, root: str | None = None, roots: Sequence[str] = 
                 extra_names: dict[str, Any] | None = None,
                 cancel: threading.Event | None = None,
                 on_assign: Callable[[str, Any, int], Any] | None = None,
-                keep_graphs: bool = False) -> CaptureSession:
+                keep_graphs: bool = False, overrides: dict[str, Any] | None = None) -> CaptureSession:
     """:func:`capture_program`, keeping the namespace and the recorder.
 
     ``on_assign(name, value, line)`` is called after every assignment, after gradviz's own
     bookkeeping; a value it returns replaces the assigned one (the gradient check swaps and
     perturbs leaves as they are made). ``keep_graphs`` makes every backward call of the
-    program keep its graph, so the caller can differentiate the root again.
+    program keep its graph, so the caller can differentiate the root again. ``overrides``
+    maps variable names to new values (numbers or nested lists) that replace the tensor the
+    program assigns, keeping its dtype and requires_grad: "edit w1 and re-run".
     """
     recorder_box: list[Recorder] = []
 
     def assigned(name: str, value: Any, line: int) -> Any:
+        replacement = None
+        if overrides and name in overrides and isinstance(value, torch.Tensor):
+            replacement = _overridden(name, value, overrides[name], line)
+        if on_assign is not None:
+            swapped = on_assign(name, value if replacement is None else replacement, line)
+            if swapped is not None:
+                replacement = swapped
+        final = value if replacement is None else replacement
         rec = recorder_box[0]
-        if isinstance(value, torch.Tensor):
-            rec.name_tensor(name, value, line)
-        elif isinstance(value, (tuple, list)):
-            for i, item in enumerate(value):
+        if isinstance(final, torch.Tensor):
+            rec.name_tensor(name, final, line)
+        elif isinstance(final, (tuple, list)):
+            for i, item in enumerate(final):
                 if isinstance(item, torch.Tensor):
                     rec.name_tensor(f"{name}[{i}]", item, line)
-        if on_assign is not None:
-            return on_assign(name, value, line)
-        return None
+        return replacement
 
     names = dict(LESSON_MODELS)
     names.update(extra_names or {})

@@ -265,3 +265,19 @@ def test_higher_order_nodes_are_marked():
 def test_program_output_is_kept():
     tr = capture_program("w = torch.ones(1, requires_grad=True)\nprint('hi', 2)\nloss = w * 2")
     assert tr.output == ("hi 2",)
+
+
+def test_override_a_leaf_and_rerun_matches_torch():
+    tr = capture_program(LOGISTIC_FORWARD, overrides={"w1": 1.0})
+    y, x1 = torch.tensor([1.0]), torch.tensor([1.1])
+    w1 = torch.tensor([1.0], requires_grad=True)
+    b = torch.tensor([0.0], requires_grad=True)
+    loss = F.binary_cross_entropy(torch.sigmoid(x1 * w1 + b), y)
+    loss.backward()
+    assert tr.find("w1").value.item() == 1.0
+    assert tr.find("loss").value.item() == pytest.approx(loss.item(), rel=1e-6)
+    assert tr.find("w1").grad.item() == pytest.approx(w1.grad.item(), rel=1e-6)
+    assert tr.find("b").grad.item() == pytest.approx(b.grad.item(), rel=1e-6)
+    assert [n.id for n in tr.nodes] == [n.id for n in capture_program(LOGISTIC_FORWARD).nodes]
+    with pytest.raises(ProgramError, match="does not fit"):
+        capture_program(LOGISTIC_FORWARD, overrides={"w1": [1.0, 2.0]})
