@@ -1,0 +1,106 @@
+"""'Why is my grad None?': pick a tensor of the program, read the reason, jump to its line."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton,
+                               QVBoxLayout, QWidget)
+
+from gradviz.core.why_none import GradReason, why_grad_none
+from gradviz.qt.tasks import Task
+
+
+class WhyNoneDialog(QDialog):
+    """Asks :func:`why_grad_none` about one variable, off the GUI thread.
+
+    Parameters
+    ----------
+    source : str
+        The program.
+    names : sequence of str
+        The variables offered (the user may type another).
+    options : dict
+        ``roots``/``root``, ``subject``, ``extra_names`` for the replay.
+    """
+
+    answered = Signal(object)  # GradReason
+    line_activated = Signal(int)
+
+    def __init__(self, source: str, names: Sequence[str], options: dict[str, Any] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Why is my grad None?")
+        self.resize(560, 220)
+        self.source = source
+        self.options = {k: v for k, v in (options or {}).items() if k in ("root", "roots", "subject", "extra_names")}
+        self.reason: GradReason | None = None
+        self._task: Task | None = None
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Tensor:"))
+        self.name_box = QComboBox()
+        self.name_box.setEditable(True)
+        self.name_box.addItems(list(names))
+        self.name_box.setToolTip("A variable of the program; type any name it assigns")
+        row.addWidget(self.name_box, 1)
+        self.ask_button = QPushButton("Why?")
+        self.ask_button.setDefault(True)
+        self.ask_button.setToolTip("Re-run the program and explain why this tensor's .grad is None")
+        self.ask_button.clicked.connect(self.ask)
+        row.addWidget(self.ask_button)
+        layout.addLayout(row)
+        self.answer_label = QLabel("Pick a tensor and press Why?")
+        self.answer_label.setWordWrap(True)
+        layout.addWidget(self.answer_label, 1)
+        self.line_button = QPushButton()
+        self.line_button.setToolTip("Show this line in the editor")
+        self.line_button.hide()
+        self.line_button.clicked.connect(self._on_line_button_clicked)
+        layout.addWidget(self.line_button)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def ask(self, name: str | None = None) -> None:
+        """Explain ``name`` (default: the one in the box)."""
+        name = (name if isinstance(name, str) and name else self.name_box.currentText()).strip()
+        if not name:
+            return
+        self.name_box.setCurrentText(name)
+        self.ask_button.setEnabled(False)
+        self.answer_label.setText(f"Re-running the program to look at {name}…")
+        self.line_button.hide()
+        source, options = self.source, dict(self.options)
+        self._task = Task(lambda cancel: self._explain(source, name, options, cancel), self)
+        self._task.done.connect(self._on_answer)
+        self._task.failed.connect(self._on_failed)
+        self._task.start()
+
+    @staticmethod
+    def _explain(source: str, name: str, options: dict, cancel: threading.Event) -> GradReason:
+        return why_grad_none(source, name, cancel=cancel, **options)
+
+    def _on_answer(self, reason: GradReason) -> None:
+        self.reason = reason
+        self.ask_button.setEnabled(True)
+        self.answer_label.setText(reason.text)
+        if reason.line:
+            self.line_button.setText(f"Go to line {reason.line}")
+            self.line_button.show()
+        self.answered.emit(reason)
+
+    def _on_failed(self, error: Exception) -> None:
+        self.ask_button.setEnabled(True)
+        self.answer_label.setText(f"The program could not run: {error}")
+
+    def _on_line_button_clicked(self) -> None:
+        if self.reason is not None and self.reason.line:
+            self.line_activated.emit(self.reason.line)
+
+    def done(self, result: int) -> None:  # noqa: D401 (Qt override)
+        if self._task is not None:
+            self._task.wait()
+        super().done(result)
