@@ -33,6 +33,7 @@ from gradviz.qt.messages import MessageBar
 from gradviz.qt.program_files import ProgramFiles
 from gradviz.qt.run_status import RunStatus
 from gradviz.qt.settings import Settings
+from gradviz.qt.step_through import StepThrough
 from gradviz.qt.theme import THEMES, apply_theme
 from gradviz.qt.workers import RunController, RunRequest, RunResult
 
@@ -141,6 +142,7 @@ class MainWindow(ProgramFiles, QMainWindow):
         self.runs.failed.connect(self._on_run_failed)
         self.runs.cancelled.connect(self._on_run_cancelled)
         self.lesson_picker.currentIndexChanged.connect(self._on_lesson_picker_changed)
+        self.step_through = StepThrough(self)  # player, chain-rule dock, Show gradient at, animation export
         self._restore_settings()
         self._set_program_title("untitled program")
         # torch and Qt leave ~10^5 long-lived objects; a full collection scanning them took
@@ -169,6 +171,7 @@ class MainWindow(ProgramFiles, QMainWindow):
         self.current_lesson = lesson.name
         self.editor.set_source(lesson.program)
         self.lesson_panel.set_lesson(lesson)
+        self.step_through.lesson_opened(lesson)
         self._set_program_title(f"{lesson.name} lesson")
         self.settings.last_lesson = lesson.name
         self._sync_lesson_widgets()

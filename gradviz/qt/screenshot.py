@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=_size, default=(1400, 900), help="window size, default 1400x900")
     parser.add_argument("--select", default="w1", help="label of the node to select (default w1)")
     parser.add_argument("--theme", choices=THEMES, default="light")
+    parser.add_argument("--step", type=int, default=-1,
+                        help="put the step-through player at this step (0-based; default -1: not stepping)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the graph")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
 
@@ -71,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
             node_id = next((n.id for n in trace.nodes if n.label == args.select), None)
             if node_id is not None:
                 window.select_node(node_id)
+        if args.step >= 0:
+            window.step_through.player.seek(args.step)
         _wait(app, lambda: False, 0.5)  # let the window paint and settle
         image = window.grab()
         if not image.save(args.output, "PNG"):
