@@ -71,6 +71,7 @@ class ChainPanel(QWidget):
         self._element: tuple[int, ...] | None = None
         self._lines: list[str] = []
         self._count = 0
+        self._shared: tuple[Trace | None, frozenset[str]] = (None, frozenset())
 
         content = QWidget()
         column = QVBoxLayout(content)
@@ -147,7 +148,7 @@ class ChainPanel(QWidget):
 
     # -- helpers --------------------------------------------------------------------------
     def _show_forward(self, trace: Trace, node: Node, where: str) -> None:
-        shared = shared_ops(trace)
+        shared = self._shared_ops(trace)
         name = node_name(trace, node, shared) or node.title
         header = f"{where} · forward · {name}"
         lines: list[tuple[str, str]] = []  # (plain, html)
@@ -180,7 +181,7 @@ class ChainPanel(QWidget):
             formula = local_step(trace, p.index, node.id, element=element)
         self.formula = formula
         self._set_spins(shape, formula.element)
-        name = node_name(trace, node, shared_ops(trace)) or node.title
+        name = node_name(trace, node, self._shared_ops(trace)) or node.title
         header = f"{where} · backward #{p.index + 1} ({p.call}) · {node.op}" + (f" {name}" if name else "")
         plain = [f"Incoming gradient ∂L/∂{name or 'out'} = {_short(p.arriving(node.id))}", formula.rule]
         markup = [html.escape(plain[0]), f"<i>{html.escape(formula.rule)}</i>"]
@@ -196,6 +197,12 @@ class ChainPanel(QWidget):
             mark = f" <b style='color:{tone}'>{html.escape(check)}</b>" if tone else f" {html.escape(check)}"
             markup.append(f"<b>{html.escape(term.symbolic)}</b><br>&nbsp;&nbsp;{html.escape(term.numeric)}{mark}")
         self._show([header, *plain], formula.note, html_lines=markup)
+
+    def _shared_ops(self, trace: Trace) -> frozenset[str]:
+        # A pass over every node: once per trace, not once per step while playing.
+        if self._shared[0] is not trace:
+            self._shared = (trace, shared_ops(trace))
+        return self._shared[1]
 
     def _where(self, step: Step) -> str:
         return f"Step {step.index + 1} of {self._count}" if self._count else f"Step {step.index + 1}"

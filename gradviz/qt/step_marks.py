@@ -23,6 +23,10 @@ EdgeKey = tuple[str, str, int]
 PLAIN: NodeMark = (None, "", "grad")
 #: The badge of a node this backward pass has not reached, and no gradient has reached yet.
 PENDING_TEXT = "∇ pending"
+#: Above this many nodes the grey fill alone says "pending": a pass's first step would otherwise
+#: re-badge every node at once (26 ms for 500), and zoomed out far enough to see them all,
+#: badges are not drawn anyway.
+PENDING_TEXT_MAX_NODES = 200
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ class StepIndex:
         self.trace = trace
         self.steps = steps
         self.forward_index = {s.node_id: s.index for s in steps if s.phase == FORWARD}
+        self._edges = [(edge_key(e), e.source, e.target) for e in trace.edges]
         self.consumers: dict[str, list[Edge]] = {}
         for e in trace.edges:
             self.consumers.setdefault(e.source, []).append(e)
@@ -79,6 +84,7 @@ class StepIndex:
         for s in steps:
             if s.phase == BACKWARD:
                 self.pass_start.setdefault(s.pass_index or 0, s.index)
+        self.pending_text = PENDING_TEXT if len(trace.nodes) <= PENDING_TEXT_MAX_NODES else ""
         self._grad_texts: dict[tuple[int, str], str] = {}
         self._value_texts: dict[str, str] = {}
         self._baseline = {n.id: (None, grad_badge_text(n.grad) if n.grad is not None else "", "grad")
@@ -113,7 +119,7 @@ class StepIndex:
         step = state.step
         if step is None:
             return CanvasMarks(state.position, None, dict(self._baseline),
-                               {edge_key(e): None for e in self.trace.edges})
+                               {key: None for key, _source, _target in self._edges})
         if step.phase == FORWARD:
             nodes, edges = self._forward_marks(state)
         else:
@@ -125,17 +131,17 @@ class StepIndex:
         step = state.step
         assert step is not None
         nodes: dict[str, NodeMark] = {}
+        values, current = state.values, step.node_id
         for node in self.trace.nodes:
-            if node.id in state.values:
-                highlight = "current" if node.id == step.node_id else None
-                nodes[node.id] = (highlight, self._value_text(node.id), "value")
+            nid = node.id
+            if nid in values:
+                nodes[nid] = ("current" if nid == current else None, self._value_text(nid), "value")
             else:
-                nodes[node.id] = ("pending", "", "value")  # not computed yet: no number to show
+                nodes[nid] = ("pending", "", "value")  # not computed yet: no number to show
         flowing = {edge_key(e) for e in step.edges}
-        edges = {}
-        for e in self.trace.edges:
-            key = edge_key(e)
-            edges[key] = "current" if key in flowing else None if e.source in state.values else "pending"
+        values = state.values
+        edges = {key: "current" if key in flowing else None if source in values else "pending"
+                 for key, source, _target in self._edges}
         return nodes, edges
 
     def _backward_marks(self, state: StepState) -> tuple[dict[str, NodeMark], dict[EdgeKey, str | None]]:
@@ -152,14 +158,13 @@ class StepIndex:
                 parts = state.contributions.get(nid)
                 # The "note" tone (orange) for anything not final: the word, or the partial sums
                 # already sent by its consumers. Final gradients are blue.
-                nodes[nid] = ("pending", contribution_text(parts) if parts else PENDING_TEXT, "note")
+                nodes[nid] = ("pending", contribution_text(parts) if parts else self.pending_text, "note")
             else:
                 nodes[nid] = PLAIN  # this pass never visits it (a constant, or not on the way)
         flowing = {edge_key(e) for e in step.edges}
-        edges = {}
-        for e in self.trace.edges:
-            key = edge_key(e)
-            edges[key] = "grad_flow" if key in flowing else "pending" if e.target in state.pending else None
+        pending = state.pending
+        edges = {key: "grad_flow" if key in flowing else "pending" if target in pending else None
+                 for key, _source, target in self._edges}
         return nodes, edges
 
     def _grad_text(self, pass_index: int, node_id: str) -> str:

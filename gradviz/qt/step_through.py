@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMenuBar, QProgressDialog
 
@@ -27,6 +27,9 @@ from gradviz.qt.step_marks import StepIndex
 
 if TYPE_CHECKING:
     from gradviz.qt.main_window import MainWindow
+
+#: While playing, the chain-rule panel and the inspector are refreshed at most this often.
+PANELS_WHILE_PLAYING_MS = 150
 
 
 def last_gradient(trace: Trace, node_id: str) -> TensorValue | None:
@@ -101,8 +104,13 @@ class StepThrough(QObject):
         self.node_menu.add_provider(self._on_node_menu_requested)
         self._add_menus()
 
+        self._panels_timer = QTimer(self)
+        self._panels_timer.setSingleShot(True)
+        self._panels_timer.setInterval(PANELS_WHILE_PLAYING_MS)
+        self._panels_timer.timeout.connect(self._update_panels)
         view.graph_shown.connect(self._on_graph_shown)
         self.player.position_changed.connect(self._on_position_changed)
+        self.player.playing_changed.connect(self._on_playing_changed)
 
     # -- public API -----------------------------------------------------------------------
     @property
@@ -212,13 +220,31 @@ class StepThrough(QObject):
             return
         marks = index.marks(position)
         self.canvas.apply(marks)
-        self.chain_panel.show_step(index.trace, marks.step, len(index.steps))
-        if marks.step is not None and marks.step.node_id in scene.node_items:
-            # The inspector follows the current node.
-            view = self.window.graph_view
-            scene.select_node(marks.step.node_id)
-            if not view.is_sketching:
-                view.ensureVisible(scene.node_items[marks.step.node_id].sceneBoundingRect(), 24, 24)
+        step = marks.step
+        if step is not None and step.node_id in scene.node_items and not self.window.graph_view.is_sketching:
+            self.window.graph_view.ensureVisible(scene.node_items[step.node_id].sceneBoundingRect(), 24, 24)
+        if self.player.is_playing:
+            # The panels cost more than the canvas (~10 ms a step for a formula, the inspector's
+            # tables and their repaint): while playing they catch up a few times a second.
+            if not self._panels_timer.isActive():
+                self._panels_timer.start()
+        else:
+            self._update_panels()
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        if not playing:
+            self._panels_timer.stop()
+            self._update_panels()
+
+    def _update_panels(self) -> None:
+        """The chain-rule panel and the inspector follow the current step."""
+        index, scene = self.index, self.canvas.scene
+        if index is None or scene is None:
+            return
+        step = self.player.cursor.current
+        self.chain_panel.show_step(index.trace, step, len(index.steps))
+        if step is not None and step.node_id in scene.node_items and scene.selected_node_id() != step.node_id:
+            scene.select_node(step.node_id)  # the inspector follows the current node
 
     def _on_node_menu_requested(self, menu: QMenu, node_id: str) -> None:
         trace = self.trace

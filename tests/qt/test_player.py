@@ -152,6 +152,9 @@ def test_play_advances_with_time_and_stops_at_the_end(logistic, qtbot):
     qtbot.waitUntil(lambda: player.position > 14, timeout=3_000)
     qtbot.waitUntil(lambda: not player.is_playing, timeout=5_000)
     assert player.position == player.count - 1
+    # While playing the panels catch up a few times a second; stopped, they show the last step.
+    assert logistic.step_through.chain_panel.text().startswith(f"Step {player.count} of {player.count}")
+    assert logistic.inspector.node.id == player.cursor.current.node_id
     player.play()  # at the end: plays again from the start
     assert player.position == 0 and player.is_playing
     player.pause()
