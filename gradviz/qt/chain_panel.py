@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSpinBox, QVBoxLayout, QWidget
 
 from gradviz.core.formulas import Formula, Term, local_step
@@ -70,6 +71,7 @@ class ChainPanel(QWidget):
         self.formula: Formula | None = None
         self._element: tuple[int, ...] | None = None
         self._lines: list[str] = []
+        self._styles: list[tuple[QLabel, bool, float]] = []
         self._count = 0
         self._shared: tuple[Trace | None, frozenset[str]] = (None, frozenset())
 
@@ -101,17 +103,27 @@ class ChainPanel(QWidget):
         outer.addWidget(scroll)
         self.show_step(None, None)
 
-    @staticmethod
-    def _label(bold: bool = False, rich: bool = False, scale: float = 1.0) -> QLabel:
+    def _label(self, bold: bool = False, rich: bool = False, scale: float = 1.0) -> QLabel:
         label = QLabel()
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        font = label.font()
+        self._styles.append((label, bold, scale))
+        self._style_label(label, bold, scale)
+        return label
+
+    def _style_label(self, label: QLabel, bold: bool, scale: float) -> None:
+        font = QFont(self.font())
         font.setBold(bold)
         font.setPointSizeF(font.pointSizeF() * scale)
         label.setFont(font)
-        return label
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        # A label with its own font no longer inherits ours: resize each by its scale.
+        if event.type() == QEvent.Type.FontChange:
+            for label, bold, scale in self._styles:
+                self._style_label(label, bold, scale)
+        super().changeEvent(event)
 
     # -- public API -----------------------------------------------------------------------
     def show_step(self, trace: Trace | None, step: Step | None, count: int = 0) -> None:
@@ -188,7 +200,8 @@ class ChainPanel(QWidget):
         if formula.shapes:
             plain.append(f"Shapes: {formula.shapes}")
             markup.append(html.escape(plain[-1]))
-        colors = MESSAGE_COLORS["light"]
+        # The check's colour must read on the panel's own background, light or dark.
+        colors = MESSAGE_COLORS["dark" if self.palette().window().color().lightness() < 128 else "light"]
         for term in formula.terms:
             check = check_text(term)
             plain.append(f"{term.symbolic}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMenuBar, QProgressDialog
 
@@ -100,6 +100,8 @@ class StepThrough(QObject):
         self.export_animation_action = make_action(window, "Export &Animation…", self.export_animation_dialog,
                                                    ["Ctrl+Shift+E"], "Write every step as a PNG frame "
                                                    "(and an animated GIF) into a folder")
+        # The window sizes the inspector's font (Ctrl+Shift+=); the chain rule follows it.
+        window.inspector.installEventFilter(self)
         self.node_menu = NodeMenu(view)
         self.node_menu.add_provider(self._on_node_menu_requested)
         self._add_menus()
@@ -204,6 +206,11 @@ class StepThrough(QObject):
         return files
 
     # -- handlers -------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.window.inspector and event.type() == QEvent.Type.FontChange:
+            self.chain_panel.setFont(self.window.inspector.font())
+        return False
+
     def _on_graph_shown(self) -> None:
         scene = self.window.graph_view.graph_scene
         self.canvas.bind(scene)

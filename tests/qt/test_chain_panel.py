@@ -110,3 +110,20 @@ def test_the_window_shows_the_panel_in_a_dock_that_follows_the_player(window, ru
     assert "0.9183" in st.chain_panel.text()
     st.player.leave()
     assert st.chain_panel.text() == PLACEHOLDER
+
+
+def test_the_panel_follows_the_window_font_size(window):
+    panel = window.step_through.chain_panel
+    before = panel.header_label.font().pointSizeF()
+    window.change_font_size(+3)
+    assert panel.font().pointSizeF() == window.inspector.font().pointSizeF()
+    assert panel.header_label.font().pointSizeF() > before and panel.header_label.font().bold()
+
+
+def test_no_graph_no_steps(window, run_and_wait):
+    assert run_and_wait(window, lambda: window.load_lesson("no-grad")) == "ok"
+    player = window.step_through.player
+    assert window.graph_view.explanation  # the lesson explains instead of drawing
+    assert player.count == 0 and not player.next_action.isEnabled()
+    assert player.step_forward() == -1 and "No steps" in player.text()
+    assert window.step_through.chain_panel.text() == PLACEHOLDER
