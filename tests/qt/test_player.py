@@ -239,3 +239,37 @@ def test_the_step_menu_and_the_shortcuts_dialog_list_the_player(logistic):
     dialog.close()
     assert any(r[0] == "Step Forward" and r[1] for r in rows)
     assert any("Export Animation" in r[0] for r in rows)
+
+
+def test_fan_in_shows_both_contributions_on_the_canvas_while_pending(window, run_and_wait, qtbot):
+    window.editor.set_source("a = torch.tensor(1.0, requires_grad=True)\nb = a * 3\nc = b * b")
+    assert run_and_wait(window, window.run_program) == "ok"
+    view = _focused_canvas(window, qtbot)
+    player, items = window.step_through.player, window.graph_view.node_items
+    qtbot.keyClick(view, KEY.Key_End)
+    while player.cursor.current.node_id != _id(window, "c"):
+        qtbot.keyClick(view, KEY.Key_Left)
+    b = items[_id(window, "b")]
+    assert b.highlight == "pending" and b.badge_text == "∇ 3 + 3 = 6"
+    assert "b is used as 2 inputs" in window.step_through.chain_panel.text()
+    qtbot.keyClick(view, KEY.Key_Right)
+    assert b.highlight == "current" and b.badge_text == "∇ 6"
+
+
+def test_vjp_three_passes_accumulate_then_reset(window, run_and_wait, qtbot):
+    assert run_and_wait(window, lambda: window.load_lesson("vjp")) == "ok"
+    view = _focused_canvas(window, qtbot)
+    st = window.step_through
+    inp = _id(window, "inp")
+    badges, numbers = [], []
+    qtbot.keyClick(view, KEY.Key_Home)
+    while not st.player.cursor.at_end:
+        qtbot.keyClick(view, KEY.Key_Right)
+        step = st.player.cursor.current
+        if step.phase == BACKWARD and step.node_id == inp:
+            badges.append(window.graph_view.node_item(inp).badge_text)
+            assert st.chain_panel.element == (0, 0)
+            numbers.append(next(t for t in st.chain_panel.text().splitlines() if "at [0, 0]" in t).split(":")[1])
+    assert badges == ["∇ ∈ [2, 4]", "∇ ∈ [4, 8]", "∇ ∈ [2, 4]"]  # row 0: 4 → 8 → 4
+    assert [n.split("=")[1].split()[0] for n in numbers] == ["4", "8", "4"]
+    assert [n.split("+")[0].strip() for n in numbers] == ["0", "4", "0"]  # .grad before each pass
