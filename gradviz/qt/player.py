@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QStyle, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QToolButton, QVBoxLayout, QWidget
 
 from gradviz.core.stepper import BACKWARD, Cursor, Step
 from gradviz.core.trace import Trace
 from gradviz.qt.actions import make_action
+from gradviz.qt.player_icons import player_icon
 from gradviz.qt.timeline import Timeline
 
 MIN_SPEED, MAX_SPEED = 0.5, 20.0  # steps per second
@@ -80,21 +81,15 @@ class Player(QWidget):
 
         self.timeline = Timeline(self)
         self.timeline.seek_requested.connect(self.seek)
-        sp = QStyle.StandardPixmap
         t = self.timeline  # actions live on the timeline: see attach_keys
         self.play_action = make_action(t, "&Play", self.toggle_play, ["Space"],
-                                       "Play the steps one after the other, or pause", sp.SP_MediaPlay)
-        self.previous_action = make_action(t, "Step &Back", self.step_back, ["Left"],
-                                           "Go back one step", sp.SP_MediaSeekBackward)
-        self.next_action = make_action(t, "Step &Forward", self.step_forward, ["Right"],
-                                       "Go forward one step", sp.SP_MediaSeekForward)
-        self.first_action = make_action(t, "F&irst Step", self.first, ["Home"],
-                                        "Go to the first step", sp.SP_MediaSkipBackward)
-        self.last_action = make_action(t, "&Last Step", self.last, ["End"],
-                                       "Go to the last step", sp.SP_MediaSkipForward)
+                                       "Play the steps one after the other, or pause")
+        self.previous_action = make_action(t, "Step &Back", self.step_back, ["Left"], "Go back one step")
+        self.next_action = make_action(t, "Step &Forward", self.step_forward, ["Right"], "Go forward one step")
+        self.first_action = make_action(t, "F&irst Step", self.first, ["Home"], "Go to the first step")
+        self.last_action = make_action(t, "&Last Step", self.last, ["End"], "Go to the last step")
         self.leave_action = make_action(t, "Leave &Player", self.leave, [],
-                                        "Leave the player: back to the plain graph with its gradients",
-                                        sp.SP_MediaStop)
+                                        "Leave the player: back to the plain graph with its gradients")
         self.key_actions = [self.play_action, self.previous_action, self.next_action,
                             self.first_action, self.last_action]
         for action in self.key_actions:
@@ -133,6 +128,7 @@ class Player(QWidget):
         row.addWidget(QLabel("Speed"))
         row.addWidget(self.speed_slider)
         row.addWidget(self.speed_label)
+        self._paint_icons()
         self.speed_slider.setValue(slider_of(DEFAULT_SPEED))
         self._on_speed_changed(self.speed_slider.value())
         self.set_steps(None, ())
@@ -229,14 +225,27 @@ class Player(QWidget):
 
     def _on_cursor_moved(self, position: int) -> None:
         self.timeline.set_position(position)
-        self.step_label.setText(step_text(self.trace, self.cursor.current, len(self.cursor.steps)))
+        text = step_text(self.trace, self.cursor.current, len(self.cursor.steps))
+        self.step_label.setText(text)
+        self.step_label.setToolTip(text)  # the label may be cut off in a narrow window
         self.position_changed.emit(position)
 
     def _on_playing_changed(self, playing: bool) -> None:
-        sp = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
-        self.play_action.setIcon(self.style().standardIcon(sp))
         self.play_action.setText("&Pause" if playing else "&Play")
+        self._paint_icons()
         self.playing_changed.emit(playing)
+
+    def _paint_icons(self) -> None:
+        color = self.palette().buttonText().color()
+        for kind, action in (("first", self.first_action), ("previous", self.previous_action),
+                             ("next", self.next_action), ("last", self.last_action), ("stop", self.leave_action)):
+            action.setIcon(player_icon(kind, color))
+        self.play_action.setIcon(player_icon("pause" if self.is_playing else "play", color))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.PaletteChange:  # a theme switch: icons in the new text colour
+            self._paint_icons()
+        super().changeEvent(event)
 
     def _on_speed_changed(self, value: int) -> None:
         self.speed_label.setText(f"{speed_of(value):.1f}/s")

@@ -273,3 +273,19 @@ def test_vjp_three_passes_accumulate_then_reset(window, run_and_wait, qtbot):
     assert badges == ["∇ ∈ [2, 4]", "∇ ∈ [4, 8]", "∇ ∈ [2, 4]"]  # row 0: 4 → 8 → 4
     assert [n.split("=")[1].split()[0] for n in numbers] == ["4", "8", "4"]
     assert [n.split("+")[0].strip() for n in numbers] == ["0", "4", "0"]  # .grad before each pass
+
+
+def test_player_icons_follow_the_theme(logistic, qtbot):
+    from PySide6.QtGui import QColor
+
+    from gradviz.qt.player_icons import ICON_KINDS, player_icon
+
+    for kind in ICON_KINDS:
+        image = player_icon(kind, QColor("#FFFFFF")).pixmap(32, 32).toImage()
+        assert any(image.pixelColor(x, y).alpha() > 0 for x in range(32) for y in range(32)), kind
+    with pytest.raises(ValueError):
+        player_icon("rewind", QColor("#000000"))
+    player = logistic.step_through.player
+    light = player.play_action.icon().pixmap(32, 32).toImage()
+    logistic.set_theme("dark")  # the palette change reaches the widgets as a posted event
+    qtbot.waitUntil(lambda: player.play_action.icon().pixmap(32, 32).toImage() != light)
