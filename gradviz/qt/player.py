@@ -88,10 +88,11 @@ class Player(QWidget):
         self.next_action = make_action(t, "Step &Forward", self.step_forward, ["Right"], "Go forward one step")
         self.first_action = make_action(t, "F&irst Step", self.first, ["Home"], "Go to the first step")
         self.last_action = make_action(t, "&Last Step", self.last, ["End"], "Go to the last step")
-        self.leave_action = make_action(t, "Leave &Player", self.leave, [],
+        # Before the first step, as Home is the first step: the plain graph with its gradients.
+        self.leave_action = make_action(t, "Leave &Player", self.leave, ["Ctrl+Home"],
                                         "Leave the player: back to the plain graph with its gradients")
         self.key_actions = [self.play_action, self.previous_action, self.next_action,
-                            self.first_action, self.last_action]
+                            self.first_action, self.last_action, self.leave_action]
         for action in self.key_actions:
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
@@ -145,7 +146,7 @@ class Player(QWidget):
             for p in trace.passes:
                 titles[p.index] = f"backward #{p.index + 1}"
         self.timeline.set_bounds(self.cursor.phase_bounds(), len(steps), titles)
-        for action in (*self.key_actions, self.leave_action):
+        for action in self.key_actions:
             action.setEnabled(bool(steps))
         self._on_cursor_moved(self.cursor.position)
 

@@ -77,6 +77,8 @@ def test_home_end_and_space_move_the_cursor(logistic, qtbot):
     assert player.is_playing
     qtbot.keyClick(view, KEY.Key_Space)
     assert not player.is_playing
+    qtbot.keyClick(view, KEY.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    assert player.position == -1
 
 
 def test_keys_in_the_editor_keep_their_editing_meaning(logistic, qtbot):
