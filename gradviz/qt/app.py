@@ -58,6 +58,11 @@ def main(argv: list[str] | None = None) -> int:
         settings.theme = args.theme
     apply_theme(app, settings.theme)
     from gradviz.qt.main_window import MainWindow  # after QApplication: it imports torch, slow
+    import torch
+
+    # Once, here, before any worker thread runs: two intra-op threads made toy-network training
+    # 10-25x slower on a busy 2-core machine, and setting it later from a worker slows the GUI.
+    torch.set_num_threads(1)
 
     window = MainWindow(settings)
     window.show()

@@ -35,6 +35,7 @@ from gradviz.qt.run_status import RunStatus
 from gradviz.qt.settings import Settings
 from gradviz.qt.step_through import StepThrough
 from gradviz.qt.theme import THEMES, apply_theme
+from gradviz.qt.training_dock import TrainingDock
 from gradviz.qt.workers import RunController, RunRequest, RunResult
 
 MIN_FONT_SIZE, MAX_FONT_SIZE = 7, 32
@@ -143,6 +144,7 @@ class MainWindow(ProgramFiles, QMainWindow):
         self.runs.cancelled.connect(self._on_run_cancelled)
         self.lesson_picker.currentIndexChanged.connect(self._on_lesson_picker_changed)
         self.step_through = StepThrough(self)  # player, chain-rule dock, Show gradient at, animation export
+        self.training = TrainingDock(self)  # training panel, Train menu (issue 6)
         self._restore_settings()
         self._set_program_title("untitled program")
         # torch and Qt leave ~10^5 long-lived objects; a full collection scanning them took
@@ -172,6 +174,7 @@ class MainWindow(ProgramFiles, QMainWindow):
         self.editor.set_source(lesson.program)
         self.lesson_panel.set_lesson(lesson)
         self.step_through.lesson_opened(lesson)
+        self.training.offer_lesson(lesson)
         self._set_program_title(f"{lesson.name} lesson")
         self.settings.last_lesson = lesson.name
         self._sync_lesson_widgets()
@@ -394,6 +397,7 @@ class MainWindow(ProgramFiles, QMainWindow):
             event.ignore()
             return
         self.runs.shutdown()
+        self.training.shutdown()
         self.graph_view.cancel_build()
         self.save_settings()
         event.accept()
