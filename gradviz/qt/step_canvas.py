@@ -36,7 +36,19 @@ class StepCanvas:
         return self._baseline is not None
 
     def bind(self, scene: GraphScene | None) -> None:
-        """Work on ``scene`` from now on (a new drawing comes with its own after-run look)."""
+        """Work on ``scene`` from now on (a new drawing comes with its own after-run look).
+
+        A re-run may refill the drawing on screen in place (same structure, new numbers and
+        badges): then the player's highlights are taken off and its badges left to the refill.
+        """
+        if scene is not None and scene is self.scene and self._baseline is not None:
+            for nid, (highlight, _text, _tone) in self._nodes.items():
+                item = scene.node_items.get(nid)
+                if highlight is not None and item is not None:
+                    item.set_highlight(None)
+            for key, highlight in self._edges.items():
+                for edge in self._edge_items.get(key, ()) if highlight is not None else ():
+                    edge.set_highlight(None)
         self.scene = scene
         self._nodes, self._edges, self._baseline = {}, {}, None
         self._edge_items = {}

@@ -43,6 +43,26 @@ def edge_key(edge: Edge) -> EdgeKey:
     return (edge.source, edge.target, edge.slot)
 
 
+def build_steps_indexed(trace: Trace) -> tuple[Step, ...]:
+    """The steps :func:`gradviz.core.stepper.build_steps` makes, with each node's inputs read
+    from an index: ``Trace.inputs_of`` scans every edge, so build_steps is O(nodes × edges)
+    (0.2 s for 2,000 nodes, on the GUI thread as a graph appears); this is O(nodes + edges)."""
+    inputs: dict[str, list[Edge]] = {}
+    for e in trace.edges:
+        inputs.setdefault(e.target, []).append(e)
+    for edges in inputs.values():
+        edges.sort(key=lambda e: e.slot)  # stable, as inputs_of's sorted() is
+    kinds = {n.id: n.kind for n in trace.nodes}
+    steps: list[Step] = []
+    for node in [n for n in trace.nodes if n.kind != "op"] + [n for n in trace.nodes if n.kind == "op"]:
+        steps.append(Step(len(steps), FORWARD, node.id, None, tuple(inputs.get(node.id, ()))))
+    for p in trace.passes:
+        for node_id in p.order:
+            out = tuple(e for e in inputs.get(node_id, ()) if kinds[e.source] != "constant")
+            steps.append(Step(len(steps), BACKWARD, node_id, p.index, out))
+    return tuple(steps)
+
+
 def value_badge_text(value: TensorValue) -> str:
     """``2.42`` for one number, ``[1, 2]`` for a few, ``∈ [0, 1]`` for many (the box shows the shape)."""
     return grad_badge_text(value)[2:]
@@ -87,8 +107,6 @@ class StepIndex:
         self.pending_text = PENDING_TEXT if len(trace.nodes) <= PENDING_TEXT_MAX_NODES else ""
         self._grad_texts: dict[tuple[int, str], str] = {}
         self._value_texts: dict[str, str] = {}
-        self._baseline = {n.id: (None, grad_badge_text(n.grad) if n.grad is not None else "", "grad")
-                          for n in trace.nodes}
 
     def state(self, position: int) -> StepState:
         """The same StepState as ``state_at(trace, steps, position)``."""
@@ -118,8 +136,9 @@ class StepIndex:
         state = self.state(position)
         step = state.step
         if step is None:
-            return CanvasMarks(state.position, None, dict(self._baseline),
-                               {key: None for key, _source, _target in self._edges})
+            baseline = {n.id: (None, grad_badge_text(n.grad) if n.grad is not None else "", "grad")
+                        for n in self.trace.nodes}
+            return CanvasMarks(state.position, None, baseline, {key: None for key, _source, _target in self._edges})
         if step.phase == FORWARD:
             nodes, edges = self._forward_marks(state)
         else:

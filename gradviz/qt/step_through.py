@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMenuBar, QProgressDialog
 
 from gradviz.core.lesson_files import Lesson
-from gradviz.core.stepper import Step, build_steps
+from gradviz.core.stepper import Step
 from gradviz.core.trace import TensorValue, Trace
 from gradviz.qt.actions import make_action
 from gradviz.qt.animation_export import AnimationFiles, export_frames
@@ -23,7 +23,7 @@ from gradviz.qt.chain_panel import ChainPanel
 from gradviz.qt.node_menu import NodeMenu
 from gradviz.qt.player import Player, player_actions, step_text
 from gradviz.qt.step_canvas import StepCanvas
-from gradviz.qt.step_marks import StepIndex
+from gradviz.qt.step_marks import StepIndex, build_steps_indexed
 
 if TYPE_CHECKING:
     from gradviz.qt.main_window import MainWindow
@@ -111,6 +111,9 @@ class StepThrough(QObject):
         self._panels_timer.setInterval(PANELS_WHILE_PLAYING_MS)
         self._panels_timer.timeout.connect(self._update_panels)
         view.graph_shown.connect(self._on_graph_shown)
+        # A run may refill the drawing in place: leave the player first, so what gets refilled
+        # is the after-run look, not the player's marks.
+        window.runs.started.connect(self._on_run_started)
         self.player.position_changed.connect(self._on_position_changed)
         self.player.playing_changed.connect(self._on_playing_changed)
 
@@ -146,6 +149,17 @@ class StepThrough(QObject):
             f"Gradient at {node.title} after the last backward pass (what {kept}): {value.short()}", "info")
         return value
 
+    def canvas_step(self, position: int) -> Step | None:
+        """Show the marks of ``position`` on the canvas (−1: the after-run look); returns its step."""
+        if self.index is None:
+            return None
+        if position < 0:
+            self.canvas.restore()
+            return None
+        marks = self.index.marks(position)
+        self.canvas.apply(marks)
+        return marks.step
+
     def export_animation(self, folder: str | Path, gif: bool = True, progress=None) -> AnimationFiles | None:
         """Write a frame per position (before the first step, then every step) into ``folder``.
 
@@ -161,14 +175,13 @@ class StepThrough(QObject):
         scene.clearSelection()
 
         def show(position: int) -> str:
-            self.canvas.apply(index.marks(position))
-            return step_text(index.trace, index.steps[position] if position >= 0 else None, count)
+            return step_text(index.trace, self.canvas_step(position), count)
 
         try:
             return export_frames(scene, range(-1, count), show, Path(folder), theme=self.window.theme,
                                  frame_ms=round(1000 / self.player.speed), gif=gif, progress=progress)
         finally:
-            self.canvas.apply(index.marks(self.player.position))
+            self.canvas_step(self.player.position)
             if selected is not None:
                 scene.node_items[selected].setSelected(True)
             scene.blockSignals(False)
@@ -211,11 +224,14 @@ class StepThrough(QObject):
             self.chain_panel.setFont(self.window.inspector.font())
         return False
 
+    def _on_run_started(self, _job: int) -> None:
+        self.player.leave()
+
     def _on_graph_shown(self) -> None:
         scene = self.window.graph_view.graph_scene
         self.canvas.bind(scene)
         trace = scene.trace if scene is not None else None
-        steps: tuple[Step, ...] = build_steps(trace) if trace is not None and not trace.is_empty else ()
+        steps: tuple[Step, ...] = build_steps_indexed(trace) if trace is not None and not trace.is_empty else ()
         self.index = StepIndex(trace, steps) if steps and trace is not None else None
         start, self._start_step = self._start_step, None
         self.player.set_steps(trace, steps, start if start is not None else -1)
@@ -225,9 +241,7 @@ class StepThrough(QObject):
         if index is None or scene is None:
             self.chain_panel.show_step(None, None)
             return
-        marks = index.marks(position)
-        self.canvas.apply(marks)
-        step = marks.step
+        step = self.canvas_step(position)
         if step is not None and step.node_id in scene.node_items and not self.window.graph_view.is_sketching:
             self.window.graph_view.ensureVisible(scene.node_items[step.node_id].sceneBoundingRect(), 24, 24)
         if self.player.is_playing:

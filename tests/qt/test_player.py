@@ -291,3 +291,12 @@ def test_player_icons_follow_the_theme(logistic, qtbot):
     light = player.play_action.icon().pixmap(32, 32).toImage()
     logistic.set_theme("dark")  # the palette change reaches the widgets as a posted event
     qtbot.waitUntil(lambda: player.play_action.icon().pixmap(32, 32).toImage() != light)
+
+
+def test_a_drawing_refilled_in_place_loses_the_players_highlights(logistic):
+    st = logistic.step_through
+    st.player.seek(16)
+    scene = logistic.graph_view.graph_scene
+    st.canvas.bind(scene)  # what a same-structure re-run does: the same scene, shown again
+    assert not any(i.highlight for i in scene.node_items.values())
+    assert not any(e.highlight for e in scene.edge_items)

@@ -7,7 +7,7 @@ import pytest
 from gradviz.core.capture import capture_program
 from gradviz.core.lessons import LESSONS, capture_lesson
 from gradviz.core.stepper import BACKWARD, build_steps, state_at
-from gradviz.qt.step_marks import PENDING_TEXT, StepIndex, contribution_text
+from gradviz.qt.step_marks import PENDING_TEXT, StepIndex, build_steps_indexed, contribution_text
 
 FAN_IN = "a = torch.tensor(1.0, requires_grad=True)\nb = a * 3\nc = b * b"
 LESSONS_WITH_GRAPHS = [name for name in LESSONS if name not in ("no-grad", "fashion-mlp", "toy-train")]
@@ -87,3 +87,14 @@ def test_contribution_text_of_tensors_sums_without_writing_ranges_out():
     mul = next(s.index for s in steps if s.phase == BACKWARD and trace.node(s.node_id).op == "MulBackward0")
     parts = index.state(mul).contributions[trace.find("b").id]
     assert contribution_text(parts) == "∇ Σ2 parts = [4, 4, 4]"
+
+
+@pytest.mark.parametrize("name", ["logistic", "vjp", "mlp", "softmax"])
+def test_indexed_steps_are_build_steps(name):
+    trace = capture_lesson(name)
+    assert build_steps_indexed(trace) == build_steps(trace)
+
+
+def test_indexed_steps_of_a_fan_in_keep_both_edges_in_slot_order():
+    trace = capture_program(FAN_IN)
+    assert build_steps_indexed(trace) == build_steps(trace)
