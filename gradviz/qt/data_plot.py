@@ -22,8 +22,12 @@ from gradviz.qt.theme import theme_of
 
 __all__ = ["CLASS_COLORS", "DataPlot", "data_picture"]
 
-#: Okabe-Ito hues, one per class (more classes than this repeat them).
-CLASS_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+#: Okabe-Ito hues, one per class (more classes than this repeat them); the dark theme takes the
+#: lighter hues first, as its deep blue vanished against the dark background.
+CLASS_COLORS = {
+    "light": ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"),
+    "dark": ("#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#F0E442", "#D55E00", "#0072B2", "#FFFFFF"),
+}
 
 
 def data_picture(dataset: Dataset | None) -> str:
@@ -77,6 +81,7 @@ class DataPlot(QWidget):
         self.plot = self.plot_widget.getPlotItem()
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
+        self.plot.setContentsMargins(2, 2, 14, 2)  # the last tick label needs room on the right
         cache_axes(self.plot)
         self.boundary_image = pg.ImageItem(axisOrder="row-major")
         self.boundary_image.setZValue(-10)
@@ -188,6 +193,10 @@ class DataPlot(QWidget):
         self.boundary_line.setImage(self._edges(values > 0.5 if classes <= 2 else values), autoLevels=False)
         return True
 
+    def _color(self, k: int) -> str:
+        colors = CLASS_COLORS[self._theme]
+        return colors[k % len(colors)]
+
     def _edges(self, classes: np.ndarray) -> np.ndarray:
         """An RGBA image, opaque only where a cell's class differs from its neighbour's."""
         edge = np.zeros(classes.shape, dtype=bool)
@@ -200,7 +209,7 @@ class DataPlot(QWidget):
 
     def _lut(self, classes: int) -> np.ndarray:
         background = PLOT_COLORS[self._theme]["background"]
-        tints = [_mix(CLASS_COLORS[i % len(CLASS_COLORS)], background, 0.3) for i in range(max(classes, 2))]
+        tints = [_mix(self._color(i), background, 0.3) for i in range(max(classes, 2))]
         if classes > 2:
             return np.array(tints, dtype=np.ubyte)
         # Class-0 tint, fading to the background at p = 0.5, then to the class-1 tint.
@@ -221,10 +230,10 @@ class DataPlot(QWidget):
             X = X.numpy()
             if self.mode == "regression":
                 pos = np.stack([X[:, 0], y.numpy().reshape(-1)], axis=1)
-                colors = [CLASS_COLORS[1 if test else 0]] * len(pos)
+                colors = [self._color(1 if test else 0)] * len(pos)
             else:
                 pos = X
-                colors = [CLASS_COLORS[int(k) % len(CLASS_COLORS)] for k in y.tolist()]
+                colors = [self._color(int(k)) for k in y.tolist()]
             if test:
                 scatter.setData(pos=pos, size=size + 2, symbol="o", brush=None,
                                 pen=[pg.mkPen(col, width=3) for col in colors])
@@ -260,21 +269,21 @@ class DataPlot(QWidget):
             return f'<span style="color:{color}; font-size:large">{"●" if filled else "○"}</span>'
 
         if self.mode == "regression":
-            return (f"{dot(CLASS_COLORS[0])} train &nbsp; {dot(CLASS_COLORS[1], False)} test &nbsp; "
-                    f'<span style="color:{CLASS_COLORS[2]}"><b>——</b></span> the model\'s prediction')
+            return (f"{dot(self._color(0))} train &nbsp; {dot(self._color(1), False)} test &nbsp; "
+                    f'<span style="color:{self._color(2)}"><b>━━</b></span> model')
         if self.mode != "boundary" or self.dataset is None:
             return ""
-        classes = " &nbsp; ".join(f"{dot(CLASS_COLORS[k % len(CLASS_COLORS)])} class {k}"
-                                  for k in range(self.dataset.num_classes or 2))
-        line = " &nbsp; dark line: where the prediction changes class"
-        return f"{classes} &nbsp; (filled: train, {dot(PLOT_COLORS[self._theme]['foreground'], False)} test){line}"
+        classes = " ".join(f"{dot(self._color(k))} {k}"
+                           for k in range(self.dataset.num_classes or 2))
+        hollow = dot(PLOT_COLORS[self._theme]["foreground"], False)
+        return f"class {classes} &nbsp; {hollow} test &nbsp; <b>┈</b> boundary"
 
     def set_theme(self, name: str) -> None:
         """Colours for the "light" or "dark" theme."""
         self._theme = name
         c = PLOT_COLORS[name]
         self.plot_widget.setBackground(c["background"])
-        self.prediction_curve.setPen(pg.mkPen(CLASS_COLORS[2], width=3))
+        self.prediction_curve.setPen(pg.mkPen(self._color(2), width=3))
         self._draw_points()
         self._update_labels()
         self.refresh(force=True)

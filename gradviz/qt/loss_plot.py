@@ -15,7 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from gradviz.core.train_config import Record
 from gradviz.qt.theme import theme_of
@@ -50,6 +50,9 @@ class _Series:
 
     def column(self, i: int) -> np.ndarray:
         return self.data[i, :self.n]
+
+
+_HINT = "Hover over the plot to read the values:\nthe batch at the cursor and the epoch it ends."
 
 
 def _num(value: float | None) -> float:
@@ -144,8 +147,9 @@ class LossPlot(QWidget):
         # The key is a line of text under the plots: a legend inside them would cover curves.
         self.key = QLabel()
         self.key.setTextFormat(Qt.TextFormat.RichText)
-        self.readout = QLabel("Hover over the plot to read the values.")
-        self.readout.setWordWrap(True)
+        self.readout = QLabel(_HINT)
+        # Two lines always, clipped rather than wrapped: the plots above must not jump in size.
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.key, 1)
@@ -175,7 +179,7 @@ class LossPlot(QWidget):
         self._epochs = _Series(6)
         self.cursor_line.hide()
         self.cursor_dot.setData([], [])
-        self.readout.setText("Hover over the plot to read the values.")
+        self.readout.setText(_HINT)
         self._redraw()
         self.refresh()
 
@@ -264,23 +268,23 @@ class LossPlot(QWidget):
             i -= 1
         step, loss = steps[i], self._steps.column(1)[i]
         record = self._records[i]
-        text = f"Step {int(step)} (epoch {record.epoch}, batch {record.batch}): batch loss {loss:.4g}"
+        text = f"Step {int(step)} · epoch {record.epoch}, batch {record.batch} · batch loss {loss:.4g}"
         ends = self._epochs.column(0)
         j = int(np.searchsorted(ends, step, side="right")) - 1
         if j >= 0:
             _s, epoch, mean, test, train_acc, test_acc = self._epochs.data[:, j]
-            parts = [f"epoch {int(epoch)}: train loss {mean:.4g}"]
-            if np.isfinite(test):
-                parts.append(f"test loss {test:.4g}")
+            both = np.isfinite(test)
+            line = f"Epoch {int(epoch)}{' (train / test)' if both else ''}: loss {mean:.3g}"
+            line += f" / {test:.3g}" if both else ""
             if np.isfinite(train_acc):
-                parts.append(f"accuracy {train_acc:.1%} train")
-            if np.isfinite(test_acc):
-                parts.append(f"{test_acc:.1%} test")
-            text += " · " + ", ".join(parts)
+                line += f", accuracy {train_acc * 100:.3g} %"
+                line += f" / {test_acc * 100:.3g} %" if np.isfinite(test_acc) else ""
+            text += "\n" + line
         self.cursor_line.setPos(step)
         self.cursor_line.show()
         self.cursor_dot.setData([step], [loss])
         self.readout.setText(text)
+        self.readout.setToolTip(text)  # the whole text, should a narrow dock clip it
         self.hovered.emit(text)
         return text
 
@@ -329,6 +333,7 @@ class LossPlot(QWidget):
         font.setPointSize(point_size)
         for widget in (self.readout, self.log_check, self.key):
             widget.setFont(font)
+        self.readout.setFixedHeight(2 * self.readout.fontMetrics().lineSpacing() + 4)
         self._apply_text_style()
 
     def _apply_text_style(self) -> None:
@@ -336,8 +341,9 @@ class LossPlot(QWidget):
         size = self._font_size
         tick_font = QFont(self.font())
         tick_font.setPointSize(max(size - 1, 7))
-        for plot, title, left in ((self.loss_plot, "Loss", "loss"), (self.accuracy_plot, "Accuracy", "accuracy")):
-            plot.setTitle(title, color=c["foreground"], size=f"{size + 1}pt", bold=True)
+        # No titles: the axis labels say what is plotted, and in a short dock the room is the
+        # plots'.
+        for plot, left in ((self.loss_plot, "loss"), (self.accuracy_plot, "accuracy")):
             for name in ("left", "bottom"):
                 axis = plot.getAxis(name)
                 axis.setPen(pg.mkPen(c["foreground"]))

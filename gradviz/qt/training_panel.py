@@ -104,7 +104,7 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
                                         self.save_weights_dialog)
         self.load_button = self._button("Load weights…", "Load a state_dict saved for this model "
                                         "(read with torch.load(weights_only=True))", self.load_weights_dialog)
-        self.export_button = self._button("Export loss CSV…", "Write every batch's losses, accuracies and "
+        self.export_button = self._button("Export CSV…", "Write every batch's losses, accuracies and "
                                           "learning rate to a CSV file", self.export_history_dialog)
         self.graph_button = self._button("Show graph of this step", "Draw the autograd graph of the latest batch "
                                          "on the canvas, with its values and gradients (Ctrl+Shift+G)",
@@ -165,7 +165,10 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
     def _fit_controls(self) -> None:
         # Wide enough for the settings at the current font, so nothing is cut off on the right.
         bar = self._scroll.verticalScrollBar().sizeHint().width()
-        self._scroll.setMinimumWidth(self._controls.sizeHint().width() + bar + 4)
+        # The minimum, not the preferred, size: line edits ask for 17 characters they never need,
+        # and every pixel given to the settings is taken from the plots.
+        self._scroll.setMinimumWidth(self._controls.minimumSizeHint().width() + bar + 24)
+        self._scroll.setMaximumWidth(self._scroll.minimumWidth())
 
     def _button(self, text: str, tip: str, slot) -> QPushButton:
         button = QPushButton(text)

@@ -218,8 +218,11 @@ def test_log_scale_and_hover_readout(qtbot, panel):
     plot.set_log_scale(True)
     assert plot.batch_curve.opts["logMode"] == [False, True]
     text = plot.hover_at(3.2)
-    assert text.startswith("Step 3 (epoch 2, batch 1): batch loss 0.4423")
-    assert "test loss" in text and "accuracy" in text
+    first, second = text.split("\n")
+    assert first == "Step 3 · epoch 2, batch 1 · batch loss 0.4423"
+    epoch1 = panel.records[1]
+    assert second == (f"Epoch 1 (train / test): loss {epoch1.epoch_loss:.3g} / {epoch1.test_loss:.3g}, "
+                      f"accuracy {epoch1.train_acc * 100:.3g} % / {epoch1.test_acc * 100:.3g} %")
     assert plot.readout.text() == text and plot.cursor_line.value() == 3
     plot.set_log_scale(False)
     assert plot.batch_curve.opts["logMode"] == [False, False]
