@@ -27,6 +27,9 @@ _SELECTION_GAP = 3.5
 # Below these zoom levels text cannot be read anyway; skipping it keeps huge graphs fluid.
 _LOD_TEXT = 0.35
 _LOD_SHAPES = 0.12
+#: A collapsed module's box (role "module"): fill, border, border width. Lavender, as in the
+#: DOT palette, and apart from every node kind's hue; black / white text reads on both.
+MODULE_STYLE = {"light": ("#D9C8F0", "#5E3C99", 2.0), "dark": ("#4B3A6B", "#C7B3E6", 2.0)}
 
 class NodeItem(QGraphicsItem):
     """One node box: fill by role, the layout's text lines, an optional badge.
@@ -137,6 +140,15 @@ class NodeItem(QGraphicsItem):
             self._badge.set_theme(theme)
         self.update()
 
+    def set_content(self, box: NodeBox, node: Node | None) -> None:
+        """New text and node data in the same place (a re-run whose structure did not change)."""
+        if box.lines != self.box.lines:
+            self._text_scale = fit_scale(box.lines, self._rect.width() - 2 * TEXT_MARGIN)
+            self.update()
+        self.box, self.node = box, node
+        if node is not None:
+            self.setToolTip(node_tooltip(node))
+
     # -- Qt overrides ---------------------------------------------------------------------
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
         m = _SELECTION_GAP + 2.0
@@ -175,6 +187,8 @@ class NodeItem(QGraphicsItem):
         fill, border, text, width = c[role], c[role + "_border"], c["node_text"], 1.4
         if self.role == "root":
             width = 2.2
+        elif self.role == "module":
+            fill, border, width = MODULE_STYLE["dark" if self._theme == "dark" else "light"]
         if self._highlight == "pending":
             fill, border, text = c["pending"], c["pending_border"], c["pending_text"]
         elif self._highlight == "current":

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from dataclasses import replace
 from typing import Callable, Iterator
 
 from PySide6.QtCore import QObject, QRectF, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
 from gradviz.core.layout import Layout
+from gradviz.core.module_boxes import MODULE_PREFIX, module_title
 from gradviz.core.trace import Trace
 from gradviz.qt.canvas_text import grad_badge_text
 from gradviz.qt.graph_items import ClusterItem, EdgeItem, NodeItem
@@ -83,7 +85,9 @@ class GraphScene(QGraphicsScene):
         done = 0
         roots = set(self.trace.roots)
         for cluster in self.layout.clusters:
-            item = ClusterItem(cluster, self.theme, depth=cluster.path.count("."))
+            # Titled "path · ClassName", the text Graphviz made room for (issue 7).
+            titled = replace(cluster, label=module_title(self.trace, cluster.path))
+            item = ClusterItem(titled, self.theme, depth=cluster.path.count("."))
             self.addItem(item)
             self.cluster_items.append(item)
             done += 1
@@ -97,7 +101,8 @@ class GraphScene(QGraphicsScene):
         index = {n.id: n for n in self.trace.nodes}
         for box in self.layout.nodes.values():
             node = index.get(box.id)
-            role = "op" if node is None else ("root" if box.id in roots else node_role(node))
+            role = ("module" if box.id.startswith(MODULE_PREFIX) else "op") if node is None else (
+                "root" if box.id in roots else node_role(node))
             item = NodeItem(box, node, role, self.theme)
             self.addItem(item)
             self.node_items[box.id] = item

@@ -222,10 +222,14 @@ class GraphView(QGraphicsView):
         rect = self.graph_scene.sceneRect()
         self._fitting = True
         try:
-            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-            if self.zoom > MAX_FIT_ZOOM:
-                self.setTransform(QTransform.fromScale(MAX_FIT_ZOOM, MAX_FIT_ZOOM))
-                self.centerOn(rect.center())
+            self._swapping = True  # fitInView passes through zoom 1: no detail switch on the way
+            try:
+                self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+                if self.zoom > MAX_FIT_ZOOM:
+                    self.setTransform(QTransform.fromScale(MAX_FIT_ZOOM, MAX_FIT_ZOOM))
+                    self.centerOn(rect.center())
+            finally:
+                self._swapping = False
             self._on_view_moved()
         finally:
             self._fitting = False
@@ -309,7 +313,13 @@ class GraphView(QGraphicsView):
         # A big graph starts as its sketch: fit() then switches to the items if it zooms in
         # far enough. Showing the items first would build their paint index for nothing.
         self._sketching = scene is not None and len(scene.node_items) > SKETCH_MIN_NODES
-        self.setScene(self._blank if scene is None else scene.sketch_scene if self._sketching else scene)
+        # setScene moves the scroll bars, whose handler would judge the detail by the old
+        # zoom and show the items after all: 140 ms for 10,000 nodes, undone by the fit.
+        self._swapping = True
+        try:
+            self.setScene(self._blank if scene is None else scene.sketch_scene if self._sketching else scene)
+        finally:
+            self._swapping = False
         self.minimap.setScene(scene.sketch_scene if scene is not None else self._blank)
         self.minimap.refit()
         if old is not None:
@@ -368,6 +378,8 @@ class GraphView(QGraphicsView):
 
     def _update_detail(self) -> None:
         scene = self.graph_scene
+        if getattr(self, "_swapping", False):
+            return
         sketch = (scene is not None and self.zoom < SKETCH_BELOW_ZOOM
                   and len(scene.node_items) > SKETCH_MIN_NODES)
         if sketch == self._sketching or scene is None:

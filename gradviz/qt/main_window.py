@@ -24,6 +24,7 @@ from gradviz.core.lessons import LESSONS, get_lesson
 from gradviz.core.modules import ModuleProgram
 from gradviz.core.trace import Trace
 from gradviz.qt.actions import ShortcutsDialog, WindowActions, build_menus, build_toolbar
+from gradviz.qt.big_graphs import BigGraphs
 from gradviz.qt.editor import CodeEditor
 from gradviz.qt.graph_overlays import Legend
 from gradviz.qt.graph_view import GraphView
@@ -144,6 +145,7 @@ class MainWindow(ProgramFiles, QMainWindow):
         self.runs.cancelled.connect(self._on_run_cancelled)
         self.lesson_picker.currentIndexChanged.connect(self._on_lesson_picker_changed)
         self.step_through = StepThrough(self)  # player, chain-rule dock, Show gradient at, animation export
+        self.big_graphs = BigGraphs(self)  # module folding, find, previews, layout reuse (issue 7)
         self.training = TrainingDock(self)  # training panel, Train menu (issue 6)
         self._restore_settings()
         self._set_program_title("untitled program")
@@ -230,7 +232,7 @@ class MainWindow(ProgramFiles, QMainWindow):
                              engine=self.settings.layout_engine_path or None, title=self.windowTitle())
         self.graph_view.cancel_build()
         self._pending = None
-        return self.runs.start(request)
+        return self.runs.start(self.big_graphs.prepare_request(request))
 
     def cancel_run(self) -> bool:
         """Stop the run (or the drawing) in progress; the previous graph stays."""
@@ -254,7 +256,7 @@ class MainWindow(ProgramFiles, QMainWindow):
             self.graph_view.show_explanation(result.trace.explanation or "The program made no graph.")
         else:
             self.run_status.set_stage("draw")
-            self.graph_view.show_graph(result.trace, result.layout)
+            self.big_graphs.show_result(result)
 
     def _on_graph_shown(self) -> None:
         result, self._pending = self._pending, None

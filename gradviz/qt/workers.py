@@ -16,10 +16,12 @@ from PySide6.QtCore import QObject, QThread, Signal
 from gradviz.core.capture import capture_program
 from gradviz.core.expression import ProgramError
 from gradviz.core.layout import Layout, LayoutCancelled, layout
+from gradviz.core.layout_plan import Drawing, StagedLayoutCache
 from gradviz.core.trace import Trace
 
 #: What a run is doing, as told to the status bar.
-STAGE_TEXT = {"capture": "Running the program", "layout": "Laying out the graph"}
+STAGE_TEXT = {"capture": "Running the program", "layout": "Laying out the graph",
+              "refine": "Refining the layout"}
 
 
 class RunCancelled(Exception):
@@ -39,6 +41,15 @@ class RunRequest:
     extra_names: Mapping[str, Any] = field(default_factory=dict)
     engine: str | None = None
     title: str = "program"
+    # Module grouping and big graphs (issue 7); the defaults keep a plain run plain.
+    # ``trace`` given: lay it out again (collapse/expand) instead of running the program.
+    # ``collapsed`` None: choose it by ``collapse_threshold`` (0: never collapse).
+    # ``layout_cache``: plan with it (reuse ``previous``'s positions, cache, provisional).
+    trace: Trace | None = None
+    collapsed: frozenset[str] | None = frozenset()
+    collapse_threshold: int = 0
+    layout_cache: StagedLayoutCache | None = None
+    previous: Drawing | None = None
 
 
 @dataclass(frozen=True)
@@ -50,10 +61,14 @@ class RunResult:
     layout: Layout
     capture_seconds: float
     layout_seconds: float
+    collapsed: frozenset[str] = frozenset()  # the modules folded in ``layout``
+    auto_collapsed: bool = False  # folded because the graph is over the threshold
+    reused: bool = False  # ``layout`` keeps the positions of ``request.previous``
 
 
 def run_request(request: RunRequest, cancel: threading.Event | None = None,
-                on_stage: Callable[[str], None] | None = None) -> RunResult:
+                on_stage: Callable[[str], None] | None = None,
+                on_provisional: Callable[[Trace, Layout], None] | None = None) -> RunResult:
     """Capture ``request.source`` and lay out its graph.
 
     Raises
@@ -70,8 +85,9 @@ def run_request(request: RunRequest, cancel: threading.Event | None = None,
         on_stage("capture")
     t0 = time.perf_counter()
     try:
-        trace = capture_program(request.source, roots=request.roots, subject=request.subject,
-                                extra_names=dict(request.extra_names) or None, cancel=cancel)
+        trace = request.trace if request.trace is not None else capture_program(
+            request.source, roots=request.roots, subject=request.subject,
+            extra_names=dict(request.extra_names) or None, cancel=cancel)
     except ProgramError as exc:
         if exc.kind == "cancelled":
             raise RunCancelled("cancelled while running the program") from None
@@ -82,12 +98,35 @@ def run_request(request: RunRequest, cancel: threading.Event | None = None,
     if on_stage is not None:
         on_stage("layout")
     try:
+        if request.layout_cache is not None:
+            return _planned(request, trace, cancel, on_stage, on_provisional, t1 - t0)
         drawing = layout(trace, engine=request.engine or None, cancel=cancel)
     except LayoutCancelled:
         raise RunCancelled("cancelled while laying out the graph") from None
     if cancel.is_set():
         raise RunCancelled("cancelled after the layout")
     return RunResult(request, trace, drawing, t1 - t0, time.perf_counter() - t1)
+
+
+def _planned(request: RunRequest, trace: Trace, cancel: threading.Event, on_stage: Callable[[str], None] | None,
+             on_provisional: Callable[[Trace, Layout], None] | None, capture_seconds: float) -> RunResult:
+    """The layout stage of a run with a layout cache (issue 7): see StagedLayoutCache.plan."""
+    t1 = time.perf_counter()
+
+    def provisional(quick: Layout) -> None:
+        if on_provisional is not None:
+            on_provisional(trace, quick)
+        if on_stage is not None:
+            on_stage("refine")
+
+    assert request.layout_cache is not None
+    plan = request.layout_cache.plan(trace, collapsed=request.collapsed, threshold=request.collapse_threshold,
+                                     previous=request.previous, engine=request.engine or None, cancel=cancel,
+                                     on_provisional=provisional if on_provisional is not None else None)
+    if cancel.is_set():
+        raise RunCancelled("cancelled after the layout")
+    return RunResult(request, trace, plan.layout, capture_seconds, time.perf_counter() - t1,
+                     collapsed=plan.collapsed, auto_collapsed=plan.auto_collapsed, reused=plan.reused)
 
 
 class RunWorker(QThread):
@@ -97,6 +136,7 @@ class RunWorker(QThread):
     failed = Signal(int, object)
     cancelled = Signal(int)
     stage_changed = Signal(int, str)
+    provisional = Signal(int, object)  # (job id, (trace, quick layout)) before Graphviz's
 
     def __init__(self, job_id: int, request: RunRequest, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -110,13 +150,17 @@ class RunWorker(QThread):
     def run(self) -> None:
         try:
             result = run_request(self.request, self.cancel_event,
-                                 lambda stage: self.stage_changed.emit(self.job_id, stage))
+                                 lambda stage: self.stage_changed.emit(self.job_id, stage),
+                                 self._emit_provisional)
         except RunCancelled:
             self.cancelled.emit(self.job_id)
         except Exception as exc:  # noqa: BLE001 - every failure is reported, none may kill the thread
             self.failed.emit(self.job_id, exc)
         else:
             self.succeeded.emit(self.job_id, result)
+
+    def _emit_provisional(self, trace: Trace, quick: Layout) -> None:
+        self.provisional.emit(self.job_id, (trace, quick))
 
 
 class RunController(QObject):
@@ -141,6 +185,7 @@ class RunController(QObject):
     succeeded = Signal(object)
     failed = Signal(object)
     cancelled = Signal()
+    provisional = Signal(object)  # (trace, quick layout) of the current run, before Graphviz's
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -172,6 +217,7 @@ class RunController(QObject):
         worker.failed.connect(self._on_worker_failed)
         worker.cancelled.connect(self._on_worker_cancelled)
         worker.stage_changed.connect(self._on_worker_stage_changed)
+        worker.provisional.connect(self._on_worker_provisional)
         worker.finished.connect(self._on_worker_finished)
         self._workers[self._job] = worker
         self._current = worker
@@ -213,6 +259,10 @@ class RunController(QObject):
         if self._is_current(job_id):
             self.stage = stage
             self.stage_changed.emit(stage)
+
+    def _on_worker_provisional(self, job_id: int, drawing: object) -> None:
+        if self._is_current(job_id):
+            self.provisional.emit(drawing)
 
     def _on_worker_succeeded(self, job_id: int, result: RunResult) -> None:
         if self._is_current(job_id):
