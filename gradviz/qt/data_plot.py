@@ -250,8 +250,6 @@ class DataPlot(QWidget):
         # siPrefixEnableRanges=(): plain numbers, never "(x0.001)".
         self.plot.setLabel("bottom", names[0], siPrefixEnableRanges=(), **style)
         self.plot.setLabel("left", names[1], siPrefixEnableRanges=(), **style)
-        title = "Predictions against the data" if self.mode == "regression" else "Decision boundary"
-        self.plot.setTitle(title, color=c["foreground"], size=f"{size + 1}pt", bold=True)
         tick_font = QFont(self.font())
         tick_font.setPointSize(max(size - 1, 7))
         for name in ("left", "bottom"):
@@ -269,14 +267,15 @@ class DataPlot(QWidget):
             return f'<span style="color:{color}; font-size:large">{"●" if filled else "○"}</span>'
 
         if self.mode == "regression":
-            return (f"{dot(self._color(0))} train &nbsp; {dot(self._color(1), False)} test &nbsp; "
+            # The heading lives in the key, which wraps; a plot title is clipped in a narrow column.
+            return (f"<b>Predictions:</b> {dot(self._color(0))} train &nbsp; {dot(self._color(1), False)} test &nbsp; "
                     f'<span style="color:{self._color(2)}"><b>━━</b></span> model')
         if self.mode != "boundary" or self.dataset is None:
             return ""
         classes = " ".join(f"{dot(self._color(k))} {k}"
                            for k in range(self.dataset.num_classes or 2))
         hollow = dot(PLOT_COLORS[self._theme]["foreground"], False)
-        return f"class {classes} &nbsp; {hollow} test &nbsp; <b>┈</b> boundary"
+        return f"<b>Decision boundary:</b> class {classes} &nbsp; {hollow} test &nbsp; <b>┈</b> boundary"
 
     def set_theme(self, name: str) -> None:
         """Colours for the "light" or "dark" theme."""

@@ -147,6 +147,7 @@ class LossPlot(QWidget):
         # The key is a line of text under the plots: a legend inside them would cover curves.
         self.key = QLabel()
         self.key.setTextFormat(Qt.TextFormat.RichText)
+        self.key.setWordWrap(True)  # at projector font sizes a one-line key would push the plots off
         self.readout = QLabel(_HINT)
         # Two lines always, clipped rather than wrapped: the plots above must not jump in size.
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)

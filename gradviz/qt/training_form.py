@@ -288,7 +288,8 @@ class TrainingForm(QWidget):
 
     def _on_dataset_activated(self, index: int) -> None:
         if self.dataset_combo.itemData(index) == CSV_ITEM:
-            path, _filter = QFileDialog.getOpenFileName(self, "Open a CSV dataset", "", "CSV files (*.csv);;All files (*)")
+            path, _filter = QFileDialog.getOpenFileName(self, "Open a CSV dataset", "",
+                                                        "CSV files (*.csv);;All files (*)")
             if not path or not self.use_csv(path):
                 self.dataset_combo.setCurrentIndex(self._previous_dataset)
             return

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout, QHBoxLayout, QProgressBar, QPushButton, QScrollArea, QSplitter,
@@ -140,6 +140,8 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
         plots.addWidget(self.data_plot)
         plots.setStretchFactor(0, 3)
         plots.setStretchFactor(1, 2)
+        plots.setCollapsible(1, False)
+        self.data_plot.setMinimumWidth(240)  # a boundary squeezed thinner than this says nothing
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(scroll)
@@ -248,6 +250,7 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
         font = QFont(self.font())
         font.setPointSize(point_size)
         self.setFont(font)  # children without a font of their own inherit it
-        self._fit_controls()
+        # Once the children have taken the font and their layouts their new sizes.
+        QTimer.singleShot(0, self._fit_controls)
         self.loss_plot.set_font_size(point_size)
         self.data_plot.set_font_size(point_size)
