@@ -277,3 +277,15 @@ def test_image_data_has_no_flat_picture(panel):
     panel.set_lesson("fashion-mlp")
     assert panel.data_plot.mode == "none"
     assert "28×28" in panel.data_plot.note.text()
+
+
+def test_settings_that_cannot_train_are_messages_not_crashes(panel):
+    panel.set_lesson("toy-train")
+    panel.form.hidden_edit.setText("16,x")
+    assert not panel.start() and not panel.step()
+    assert panel.last_message == ("hidden layers must be widths like 16,16, not '16,x'", "error")
+    panel.set_config(lesson_config("linear-regression").replace(loss="cross_entropy"))
+    assert not panel.start()
+    text, level = panel.last_message
+    assert level == "error" and text.startswith("Cannot start training:") and "use mse or l1" in text
+    assert panel.state == "idle" and panel.worker is None and panel.start_button.isEnabled()
