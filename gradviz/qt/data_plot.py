@@ -128,7 +128,6 @@ class DataPlot(QWidget):
         self.dataset = dataset
         self.mode = data_picture(dataset)
         self.boundary_image.clear()
-        self.boundary_image.image = None
         self.boundary_line.clear()
         self.prediction_curve.setData([], [])
         self._drawn_at = -1
@@ -180,18 +179,28 @@ class DataPlot(QWidget):
         if trainer is None or self.mode == "none" or (len(self._records) == self._drawn_at and not force):
             return False
         self._drawn_at = len(self._records)
+        try:
+            self._draw_model(trainer)
+        except Exception as exc:  # noqa: BLE001 - a model that cannot be drawn must not stop training
+            self._trainer = None
+            self.key.setText(f"The model cannot be drawn here: {exc}")
+            return False
+        return True
+
+    def _draw_model(self, trainer) -> None:
         xmin, xmax, ymin, ymax = self._bounds
         if self.mode == "regression":
             xs = np.linspace(xmin, xmax, 200, dtype=np.float32)
-            self.prediction_curve.setData(xs, trainer.predict(xs[:, None]).reshape(len(xs), -1)[:, 0])
-            return True
-        values = trainer.predict_grid(xmin, xmax, ymin, ymax, n=self.grid_size)
+            ys = np.nan_to_num(trainer.predict(xs[:, None]).reshape(len(xs), -1)[:, 0], nan=0.0)
+            self.prediction_curve.setData(xs, ys)
+            return
+        # A diverged model gives NaN: drawn as undecided (0.5) rather than as a warning per pixel.
+        values = np.nan_to_num(trainer.predict_grid(xmin, xmax, ymin, ymax, n=self.grid_size), nan=0.5)
         classes = self.dataset.num_classes or 2
         self.boundary_image.setImage(values, autoLevels=False, lut=self._lut(classes),
                                      levels=(0.0, 1.0) if classes <= 2 else (-0.5, classes - 0.5))
         self.boundary_image.setRect(QRectF(xmin, ymin, xmax - xmin, ymax - ymin))
         self.boundary_line.setImage(self._edges(values > 0.5 if classes <= 2 else values), autoLevels=False)
-        return True
 
     def _color(self, k: int) -> str:
         colors = CLASS_COLORS[self._theme]
@@ -213,7 +222,7 @@ class DataPlot(QWidget):
         if classes > 2:
             return np.array(tints, dtype=np.ubyte)
         # Class-0 tint, fading to the background at p = 0.5, then to the class-1 tint.
-        mid = np.array(_mix(background, background, 1.0), dtype=float)
+        mid = np.array(QColor(background).getRgb()[:3], dtype=float)
         t = np.linspace(-1, 1, 256)[:, None]
         lut = np.where(t < 0, mid + (np.array(tints[0]) - mid) * -t, mid + (np.array(tints[1]) - mid) * t)
         return lut.round().astype(np.ubyte)

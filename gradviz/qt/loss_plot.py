@@ -219,7 +219,7 @@ class LossPlot(QWidget):
 
     def _redraw(self, epochs_changed: bool = True) -> None:
         steps, epochs = self._steps, self._epochs
-        self.batch_curve.setData(steps.column(0), steps.column(1))
+        self._set(self.batch_curve, steps.column(0), steps.column(1), log=True)
         if epochs_changed:
             self._redraw_epochs()
         self._fit_loss_axis()
@@ -234,10 +234,18 @@ class LossPlot(QWidget):
             for curve, symbol in ((self.epoch_curve, "o"), (self.test_curve, "s"),
                                   (self.train_accuracy_curve, "o"), (self.test_accuracy_curve, "s")):
                 curve.setSymbol(symbol if marked else None)
-        self.epoch_curve.setData(x, epochs.column(2))
-        self.test_curve.setData(x, epochs.column(3))
-        self.train_accuracy_curve.setData(x, epochs.column(4))
-        self.test_accuracy_curve.setData(x, epochs.column(5))
+        self._set(self.epoch_curve, x, epochs.column(2), log=True)
+        self._set(self.test_curve, x, epochs.column(3), log=True)
+        self._set(self.train_accuracy_curve, x, epochs.column(4))
+        self._set(self.test_accuracy_curve, x, epochs.column(5))
+
+    def _set(self, curve: pg.PlotDataItem, x: np.ndarray, y: np.ndarray, log: bool = False) -> None:
+        if log and self.log_check.isChecked():
+            y = np.where(y > 0, y, np.nan)  # a loss of exactly 0 has no place on a log axis
+        if len(y) and not np.isfinite(y).any():
+            # pyqtgraph's bounds of an all-NaN series warn on every paint (no test set, say).
+            x = y = np.empty(0)
+        curve.setData(x, y)
 
     def _fit_loss_axis(self) -> None:
         steps, epochs = self._steps, self._epochs
@@ -283,7 +291,7 @@ class LossPlot(QWidget):
             text += "\n" + line
         self.cursor_line.setPos(step)
         self.cursor_line.show()
-        self.cursor_dot.setData([step], [loss])
+        self._set(self.cursor_dot, np.array([step]), np.array([loss]), log=True)
         self.readout.setText(text)
         self.readout.setToolTip(text)  # the whole text, should a narrow dock clip it
         self.hovered.emit(text)
