@@ -10,6 +10,7 @@ that :class:`gradviz.qt.step_canvas.StepCanvas` applies to the items.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterator
 
 from gradviz.core.stepper import BACKWARD, FORWARD, Contribution, Step, StepState, total
 from gradviz.core.trace import Edge, TensorValue, Trace
@@ -47,6 +48,15 @@ def build_steps_indexed(trace: Trace) -> tuple[Step, ...]:
     """The steps :func:`gradviz.core.stepper.build_steps` makes, with each node's inputs read
     from an index: ``Trace.inputs_of`` scans every edge, so build_steps is O(nodes × edges)
     (0.2 s for 2,000 nodes, on the GUI thread as a graph appears); this is O(nodes + edges)."""
+    out: list[tuple[Step, ...]] = []
+    for _ in iter_steps(trace, out):
+        pass
+    return out[0]
+
+
+def iter_steps(trace: Trace, out: list, chunk: int = 1000) -> Iterator[int]:
+    """:func:`build_steps_indexed` a chunk at a time, yielding the steps made so far; the steps
+    are appended to ``out`` at the end (a big graph's are made between event-loop turns)."""
     inputs: dict[str, list[Edge]] = {}
     for e in trace.edges:
         inputs.setdefault(e.target, []).append(e)
@@ -54,13 +64,18 @@ def build_steps_indexed(trace: Trace) -> tuple[Step, ...]:
         edges.sort(key=lambda e: e.slot)  # stable, as inputs_of's sorted() is
     kinds = {n.id: n.kind for n in trace.nodes}
     steps: list[Step] = []
+    yield 0
     for node in [n for n in trace.nodes if n.kind != "op"] + [n for n in trace.nodes if n.kind == "op"]:
         steps.append(Step(len(steps), FORWARD, node.id, None, tuple(inputs.get(node.id, ()))))
+        if len(steps) % chunk == 0:
+            yield len(steps)
     for p in trace.passes:
         for node_id in p.order:
-            out = tuple(e for e in inputs.get(node_id, ()) if kinds[e.source] != "constant")
-            steps.append(Step(len(steps), BACKWARD, node_id, p.index, out))
-    return tuple(steps)
+            edges = tuple(e for e in inputs.get(node_id, ()) if kinds[e.source] != "constant")
+            steps.append(Step(len(steps), BACKWARD, node_id, p.index, edges))
+            if len(steps) % chunk == 0:
+                yield len(steps)
+    out.append(tuple(steps))
 
 
 def value_badge_text(value: TensorValue) -> str:

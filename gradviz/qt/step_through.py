@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMenuBar, QProgressDialog
 
 from gradviz.core.lesson_files import Lesson
@@ -20,16 +19,19 @@ from gradviz.qt.actions import make_action
 from gradviz.qt.animation_export import AnimationFiles, export_frames
 from gradviz.qt.canvas_text import grad_badge_text
 from gradviz.qt.chain_panel import ChainPanel
+from gradviz.qt.graph_scene import SlicedWork
 from gradviz.qt.node_menu import NodeMenu
 from gradviz.qt.player import Player, player_actions, step_text
 from gradviz.qt.step_canvas import StepCanvas
-from gradviz.qt.step_marks import StepIndex, build_steps_indexed
+from gradviz.qt.step_marks import StepIndex, iter_steps
 
 if TYPE_CHECKING:
     from gradviz.qt.main_window import MainWindow
 
 #: While playing, the chain-rule panel and the inspector are refreshed at most this often.
 PANELS_WHILE_PLAYING_MS = 150
+#: Graphs up to this many nodes get their steps at once (about 10 ms); bigger ones in slices.
+PREPARE_AT_ONCE_NODES = 1000
 
 
 def last_gradient(trace: Trace, node_id: str) -> TensorValue | None:
@@ -106,6 +108,7 @@ class StepThrough(QObject):
         self.node_menu.add_provider(self._on_node_menu_requested)
         self._add_menus()
 
+        self._preparing = SlicedWork(self)
         self._panels_timer = QTimer(self)
         self._panels_timer.setSingleShot(True)
         self._panels_timer.setInterval(PANELS_WHILE_PLAYING_MS)
@@ -228,12 +231,30 @@ class StepThrough(QObject):
         self.player.leave()
 
     def _on_graph_shown(self) -> None:
+        self._preparing.clear()
         scene = self.window.graph_view.graph_scene
         self.canvas.bind(scene)
+        self.index = None
         trace = scene.trace if scene is not None else None
-        steps: tuple[Step, ...] = build_steps_indexed(trace) if trace is not None and not trace.is_empty else ()
-        self.index = StepIndex(trace, steps) if steps and trace is not None else None
         start, self._start_step = self._start_step, None
+        if trace is None or trace.is_empty:
+            self.player.set_steps(trace, ())
+            return
+        out: list[tuple[Step, ...]] = []
+        if len(trace.nodes) <= PREPARE_AT_ONCE_NODES:
+            for _ in iter_steps(trace, out):
+                pass
+            self._on_steps_ready(trace, out[0], start)
+            return
+        # Thousands of steps: made between event-loop turns, the player waiting meanwhile.
+        self.player.set_steps(trace, ())
+        self.player.step_label.setText("Preparing the steps…")
+        self._preparing.add(iter_steps(trace, out), lambda: self._on_steps_ready(trace, out[0], start))
+
+    def _on_steps_ready(self, trace: Trace, steps: tuple[Step, ...], start: int | None) -> None:
+        if self.canvas.scene is None or self.canvas.scene.trace is not trace:
+            return  # a newer drawing came meanwhile
+        self.index = StepIndex(trace, steps) if steps else None
         self.player.set_steps(trace, steps, start if start is not None else -1)
 
     def _on_position_changed(self, position: int) -> None:

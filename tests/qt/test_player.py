@@ -300,3 +300,14 @@ def test_a_drawing_refilled_in_place_loses_the_players_highlights(logistic):
     st.canvas.bind(scene)  # what a same-structure re-run does: the same scene, shown again
     assert not any(i.highlight for i in scene.node_items.values())
     assert not any(e.highlight for e in scene.edge_items)
+
+
+def test_a_big_graph_gets_its_steps_between_event_loop_turns(window, run_and_wait, qtbot):
+    window.editor.set_source("x = torch.tensor([1.0], requires_grad=True)\ny = x\nfor i in range(1200):\n"
+                             "    y = y * 1.0001\n")
+    assert run_and_wait(window, window.run_program) == "ok"
+    player = window.step_through.player
+    qtbot.waitUntil(lambda: player.count == 2 * 1201, timeout=10_000)
+    player.seek(1201)  # the first backward step: the root
+    root = window.graph_view.node_item(window.current_trace.root)
+    assert root.highlight == "current" and root.badge_text == "∇ 1"
