@@ -84,8 +84,12 @@ def relabel(layout: Layout, lines: dict[str, tuple[str, ...]]) -> Layout:
 class StagedLayoutCache(LayoutCache):
     """A :class:`LayoutCache` that plans a run's layout in stages (see :meth:`plan`).
 
-    Thread-safe like its base: the worker thread plans while the GUI thread may look up.
+    Besides the entry count it keeps at most ``max_boxes`` boxes in all (the newest entry
+    always stays): a 10,000-box layout is ~10^5 objects that every full garbage collection
+    walks while it is cached. Thread-safe like its base.
     """
+
+    max_boxes = 30_000
 
     def plan(
         self,
@@ -169,7 +173,8 @@ class StagedLayoutCache(LayoutCache):
         with self._lock:
             self.misses += 1
             self._items[key] = result
-            while len(self._items) > self.max_entries:
+            while len(self._items) > 1 and (len(self._items) > self.max_entries or sum(
+                    len(v.nodes) for v in self._items.values()) > self.max_boxes):
                 self._items.popitem(last=False)
         return LayoutPlan(result, chosen, auto and bool(chosen))
 

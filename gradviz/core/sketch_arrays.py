@@ -22,7 +22,7 @@ from .trace import Trace
 ROLES = ("constant", "leaf", "module", "op", "root")
 # Points sampled on each Bezier segment: at sketch zoom a few straight pieces are a curve.
 _SAMPLES = np.array([0.0, 1 / 3, 2 / 3, 1.0])
-_MEMO_SIZE = 4
+_MEMO_SIZE = 2  # the provisional layout and Graphviz's, of one run
 
 
 @dataclass(frozen=True, eq=False)

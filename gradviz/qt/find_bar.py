@@ -103,9 +103,11 @@ class FindBar(QFrame):
         self.closed.emit()
 
     def refresh(self) -> None:
-        """Search again (the graph changed); the position restarts."""
-        self.matches = self._search(self.edit.text())
-        self.index = -1
+        """Search again (the text or the graph changed); the position restarts unless the
+        matches are the same (a module expanded to reach one of them, say)."""
+        matches = self._search(self.edit.text())
+        if matches != self.matches:
+            self.matches, self.index = matches, -1
         self._show_count()
 
     def find_next(self) -> str | None:

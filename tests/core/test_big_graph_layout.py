@@ -233,3 +233,13 @@ def test_sketch_arrays_of_a_layout(mlp):
     assert ROLES[a.role[ids.index("n14")]] == "root"
     assert ROLES[a.role[ids.index("n0")]] == "constant"
     assert int((a.edge_connect == 0).sum()) == len(lay.edges)  # one break after each edge
+
+
+def test_the_cache_keeps_a_bounded_number_of_boxes(mlp):
+    cache = StagedLayoutCache()
+    cache.max_boxes = 20
+    cache.plan(mlp)  # 15 boxes
+    cache.plan(mlp, collapsed=frozenset({"layers"}))  # 2 more: 17
+    assert len(cache) == 2
+    cache.plan(mlp, collapsed=frozenset({"layers.0"}))  # 12 more: the oldest goes
+    assert len(cache) == 2 and cache.plan(mlp, collapsed=frozenset({"layers"})).cached

@@ -197,6 +197,7 @@ def test_find_expands_the_module_hiding_a_match(mlp, run_and_wait, qtbot):
     assert run_and_wait(mlp, bar.find_next) == "ok"
     qtbot.waitUntil(lambda: mlp.graph_view.selected_node_id == "n4", timeout=5_000)
     assert "layers" not in mlp.big_graphs.collapsed
+    assert bar.count_label.text() == "1 of 3"
 
 
 # -- reuse, previews, cancel, stalls ---------------------------------------------------------

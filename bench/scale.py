@@ -1,0 +1,225 @@
+"""How gradviz scales: 50 to 10,000 nodes in the real main window, beside torchviz.
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/scale.py   (prints a table; not part of the test run)
+
+For each graph, from the moment Run is pressed in a real MainWindow: capture and layout
+time (the worker's own figures), the time until the first picture of the graph is painted
+(the provisional or Graphviz layout's preview, or the canvas itself), the time until the
+canvas items are ready (clickable), and the longest stall of the GUI thread, measured by a
+10 ms QTimer, also with CPython's full garbage collections and the player's step indexing
+taken out. Then torchviz on the same graph: ``make_dot`` plus ``dot -Tsvg`` (its recursive
+walk dies on long chains: reported as such). Targets: first picture within 2 s, no stall
+over 100 ms.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import gradviz.qt  # noqa: F401  (first: pins None before PySide6 loads; see gradviz/qt/_none_pin.py)
+
+import torch
+
+
+def chain(n: int) -> str:
+    """A chain of ``n`` multiplications: ``n + 1`` nodes, no modules to collapse."""
+    return f"x = torch.tensor(0.5, requires_grad=True)\ny = x\nfor i in range({n}):\n    y = y * 1.0001\nloss = y\n"
+
+
+# 125 (Linear, LayerNorm) pairs: ~1,750 nodes in 250 modules, over the collapse threshold.
+MLP_125 = """\
+torch.manual_seed(0)
+layers = []
+for i in range(125):
+    layers = layers + [nn.Linear(8, 8), nn.LayerNorm(8)]
+model = nn.Sequential(*layers)
+x = torch.randn(4, 8)
+loss = model(x).pow(2).mean()
+"""
+
+CASES = [
+    ("chain, ~50 nodes", chain(49)),
+    ("chain, ~500 nodes", chain(499)),
+    ("chain, ~2,000 nodes", chain(1999)),
+    ("125-block MLP (modules)", MLP_125),
+    ("chain, ~10,000 nodes", chain(9999)),
+]
+FIRST_PICTURE_TARGET, STALL_TARGET = 2.0, 0.100
+
+
+def torchviz_time(program: str) -> tuple[float | None, str]:
+    """Seconds for torchviz's make_dot + ``dot -Tsvg`` on ``program``'s loss, and a note."""
+    try:
+        from torchviz import make_dot
+    except ImportError:
+        return None, "torchviz not installed"
+    dot_bin = shutil.which("dot")
+    if dot_bin is None:
+        return None, "no dot on PATH"
+    import torch.nn as nn
+
+    ns: dict = {"torch": torch, "nn": nn}
+    exec(program, ns)  # noqa: S102 - our own benchmark programs
+    start = time.perf_counter()
+    try:
+        source = make_dot(ns["loss"]).source
+    except RecursionError:
+        return None, f"RecursionError after {time.perf_counter() - start:.2f} s (recursive walk)"
+    made = time.perf_counter() - start
+    try:
+        proc = subprocess.run([dot_bin, "-Tsvg"], input=source.encode(), capture_output=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        return None, f"dot -Tsvg still running after 300 s (make_dot {made:.2f} s)"
+    if proc.returncode:
+        return None, f"dot failed: {proc.stderr.decode()[:60]}"
+    total = time.perf_counter() - start
+    return total, f"make_dot {made:.2f} s + dot {total - made:.2f} s"
+
+
+class Ticker:
+    """A 10 ms QTimer that records every gap, plus the intervals stalls are excused for."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.gaps: list[tuple[float, float]] = []
+        self.gc: list[list[float]] = []
+        self.player: list[list[float]] = []
+        self._last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append((self._last, now))
+        self._last = now
+
+    def _on_gc(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self.gc.append([time.perf_counter(), float("inf")])
+        elif self.gc:
+            self.gc[-1][1] = time.perf_counter()
+
+    def start(self) -> None:
+        self.gaps.clear()
+        self.gc.clear()
+        self.player.clear()
+        gc.callbacks.append(self._on_gc)
+        self._last = time.perf_counter()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        gc.callbacks.remove(self._on_gc)
+
+    def worst(self, excuse: bool) -> float:
+        spans = self.gc + self.player if excuse else []
+        return max((b - a - sum(max(0.0, min(b, e) - max(a, s)) for s, e in spans) for a, b in self.gaps),
+                   default=0.0)
+
+    def longest_gc(self) -> float:
+        return max((e - s for s, e in self.gc), default=0.0)
+
+
+def main() -> int:
+    from gradviz.qt.app import application
+    from gradviz.qt.main_window import MainWindow
+    from gradviz.qt.settings import Settings
+
+    torch.set_num_threads(1)
+    app = application()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        window = MainWindow(Settings(Path(tmp) / "gradviz.ini"))
+        window.resize(1400, 900)
+        window.show()
+        ticker = Ticker()
+        player = window.step_through
+
+        def timed_player() -> None:
+            ticker.player.append([time.perf_counter(), float("inf")])
+            player._on_graph_shown()
+            ticker.player[-1][1] = time.perf_counter()
+
+        window.graph_view.graph_shown.disconnect(player._on_graph_shown)
+        window.graph_view.graph_shown.connect(timed_player)
+        marks: dict[str, float] = {}
+        window.big_graphs.picture_shown.connect(lambda t: marks.setdefault("picture", t))
+        window.runs.provisional.connect(lambda _d: marks.setdefault("provisional", time.perf_counter()))
+        results = []
+        window.runs.succeeded.connect(results.append)
+        finished: list[str] = []
+        window.run_finished.connect(finished.append)
+        window.run_finished.connect(lambda _s: marks.setdefault("ready", time.perf_counter()))
+
+        def run(program: str, timeout: float = 600) -> tuple[float, str]:
+            marks.clear()
+            results.clear()
+            finished.clear()
+            window.editor.set_source(program)
+            start = time.perf_counter()
+            window.run_program()
+            while not finished and time.perf_counter() - start < timeout:
+                app.processEvents()
+                time.sleep(0.001)
+            end = time.perf_counter() + 0.3  # the first paints of the finished drawing count too
+            while time.perf_counter() < end:
+                app.processEvents()
+                time.sleep(0.001)
+            return start, finished[0] if finished else "timeout"
+
+        run(chain(20))  # warm-up: first paints, fonts, imports
+        print(f"torch {torch.__version__}, python {sys.version.split()[0]}, {os.cpu_count()} cores, "
+              f"load average {os.getloadavg()[0]:.2f} at start (other work inflates these figures)")
+        for name, program in CASES:
+            ticker.start()
+            start, status = run(program)
+            ticker.stop()
+            if status != "ok" or not results:
+                print(f"{name}: run ended {status}")
+                continue
+            result = results[0]
+            trace = result.trace
+            ready = marks["ready"] - start
+            picture = marks.get("picture", float("nan")) - start
+            other, note = torchviz_time(program)
+            rows.append((name, len(trace.nodes), len(result.layout.nodes), result.capture_seconds,
+                         result.layout_seconds, marks.get("provisional", float("nan")) - start, picture, ready,
+                         ticker.worst(False), ticker.longest_gc(), ticker.worst(True), other, note))
+        window.editor.document().setModified(False)
+        window.close()
+
+    print()
+    print(f"{'graph':<26}{'nodes':>7}{'boxes':>7}{'capture':>9}{'layout':>8}{'provis.':>9}{'1st pic':>9}"
+          f"{'ready':>8}{'stall':>8}{'max gc':>8}{'other':>8}{'torchviz':>10}{'ratio':>7}")
+    for (name, nodes, boxes, cap, lay, prov, pic, ready, stall, longest_gc, rest, other, note) in rows:
+        ratio = f"{other / pic:.1f}x" if other is not None else "–"
+        tv = f"{other:.2f}s" if other is not None else "–"
+        prov_text = f"{prov:.2f}s" if prov == prov else "–"
+        print(f"{name:<26}{nodes:>7}{boxes:>7}{cap:>8.2f}s{lay:>7.2f}s{prov_text:>9}{pic:>8.2f}s{ready:>7.2f}s"
+              f"{stall * 1000:>6.0f}ms{longest_gc * 1000:>6.0f}ms{rest * 1000:>6.0f}ms{tv:>10}{ratio:>7}")
+    print()
+    print("capture, layout: the worker's own figures (layout includes building the DOT and reading the answer).")
+    print("provis.: when the provisional Python layout reached the GUI; 1st pic: first paint of the graph;")
+    print("ready: the canvas items are made (clickable); stall: longest gap of a 10 ms timer during the run;")
+    print("max gc: longest full garbage collection; other: longest stall with GC and the player's step indexing")
+    print("taken out; ratio: torchviz's make_dot + dot -Tsvg time over gradviz's time to the first picture.")
+    for (name, *_rest, note) in rows:
+        print(f"  torchviz, {name}: {note}")
+    misses = [r[0] for r in rows if not r[6] <= FIRST_PICTURE_TARGET]
+    stalls = [r[0] for r in rows if r[8] > STALL_TARGET]
+    print(f"first picture over {FIRST_PICTURE_TARGET:g} s: {', '.join(misses) or 'none'}")
+    print(f"a stall over {STALL_TARGET * 1000:.0f} ms: {', '.join(stalls) or 'none'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
