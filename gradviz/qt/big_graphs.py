@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QInputDialog, QMenu
 
 from gradviz.core.grouping import module_paths, visible_count
 from gradviz.core.layout_plan import Drawing, StagedLayoutCache
-from gradviz.core.lessons import LESSONS
 from gradviz.core.module_boxes import collapse, expand, find_nodes, module_path, reveal
 from gradviz.qt.actions import make_action
 from gradviz.qt.canvas_text import grad_badge_text
@@ -135,7 +134,7 @@ class BigGraphs(QObject):
         key = (w.current_lesson, str(w.current_path), tuple(sorted(request.extra_names)))
         if key != self._program:
             self._program = key
-            lesson = LESSONS.get(w.current_lesson or "")
+            lesson = w.lesson
             self._explicit = frozenset(lesson.view.collapsed) if lesson is not None and lesson.view.collapsed else None
         return replace(request, collapsed=self._explicit, collapse_threshold=threshold, layout_cache=self.cache,
                        previous=previous)

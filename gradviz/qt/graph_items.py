@@ -23,6 +23,17 @@ from gradviz.qt.theme import node_colors
 HIGHLIGHTS = ("current", "grad_flow", "pending")
 Z_CLUSTER, Z_EDGE, Z_NODE = 0.0, 1.0, 2.0
 _CORNER = 5.0
+# Presentation mode thickens every line; one factor for all items, read at paint time.
+_LINE_SCALE = [1.0]
+
+
+def set_line_scale(scale: float) -> None:
+    """Multiply the width of every edge and border by ``scale`` (1.0: normal)."""
+    _LINE_SCALE[0] = scale
+
+
+def line_scale() -> float:
+    return _LINE_SCALE[0]
 _SELECTION_GAP = 3.5
 # Below these zoom levels text cannot be read anyway; skipping it keeps huge graphs fluid.
 _LOD_TEXT = 0.35
@@ -165,7 +176,7 @@ class NodeItem(QGraphicsItem):
         if lod < _LOD_SHAPES:
             painter.fillRect(self._rect, fill)
             return
-        pen = QPen(border, width)
+        pen = QPen(border, width * _LINE_SCALE[0])
         if self.node is not None and self.node.internal_to:
             pen.setStyle(Qt.PenStyle.DashLine)  # made inside a composite op, as in the DOT
         painter.setPen(pen)
@@ -189,6 +200,9 @@ class NodeItem(QGraphicsItem):
             width = 2.2
         elif self.role == "module":
             fill, border, width = MODULE_STYLE["dark" if self._theme == "dark" else "light"]
+        if self.node is not None and self.node.internal_to.startswith("backward"):
+            # Made by a backward pass with create_graph=True: the gradient's own graph.
+            border, width = c["grad_flow"], 2.6
         if self._highlight == "pending":
             fill, border, text = c["pending"], c["pending_border"], c["pending_text"]
         elif self._highlight == "current":
@@ -274,7 +288,7 @@ class EdgeItem(QGraphicsItem):
             color, width = QColor(c["grad_flow"]), 2.6
         elif self._highlight == "pending":
             color = QColor(c["pending_border"])
-        pen = QPen(color, width)
+        pen = QPen(color, width * _LINE_SCALE[0])
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)

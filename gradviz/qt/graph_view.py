@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel, QWidget
 
 from gradviz.core.layout import Layout
 from gradviz.core.trace import Trace
-from gradviz.qt.graph_items import ClusterItem, EdgeItem, NodeItem
+from gradviz.qt.graph_items import ClusterItem, EdgeItem, NodeItem, set_line_scale
 from gradviz.qt.graph_overlays import MiniMap
 from gradviz.qt.graph_scene import GraphScene, SlicedWork
 from gradviz.qt.theme import node_colors
@@ -198,6 +198,11 @@ class GraphView(QGraphicsView):
     def zoom(self) -> float:
         """Pixels per point (1.0 = 100 %)."""
         return self.transform().m11()
+
+    def set_line_scale(self, scale: float) -> None:
+        """Thicker (or normal) edges and borders, e.g. for a projector."""
+        set_line_scale(scale)
+        self.viewport().update()
 
     def set_zoom(self, value: float) -> None:
         """Zoom to ``value`` around the centre of the view."""

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from gradviz import __version__
 from gradviz.core.expression import ProgramError
 from gradviz.core.layout import Layout, LayoutError
-from gradviz.core.lessons import LESSONS, get_lesson
+from gradviz.core.lessons import LESSONS, Lesson, get_lesson
 from gradviz.core.modules import ModuleProgram
 from gradviz.core.trace import Trace
 from gradviz.qt.actions import ShortcutsDialog, WindowActions, build_menus, build_toolbar
@@ -37,6 +37,7 @@ from gradviz.qt.settings import Settings
 from gradviz.qt.step_through import StepThrough
 from gradviz.qt.theme import THEMES, apply_theme
 from gradviz.qt.training_dock import TrainingDock
+from gradviz.qt.classroom import Classroom
 from gradviz.qt.workers import RunController, RunRequest, RunResult
 
 MIN_FONT_SIZE, MAX_FONT_SIZE = 7, 32
@@ -93,6 +94,7 @@ class MainWindow(ProgramFiles, QMainWindow):
         self.current_trace: Trace | None = None
         self.current_layout: Layout | None = None
         self.current_lesson: str | None = None
+        self.lesson: Lesson | None = None  # the open lesson itself (built in or from a file)
         self._module: ModuleProgram | None = None
         self._pending: RunResult | None = None  # laid out, still being drawn
         self._reselect: str | None = None
@@ -147,6 +149,7 @@ class MainWindow(ProgramFiles, QMainWindow):
         self.step_through = StepThrough(self)  # player, chain-rule dock, Show gradient at, animation export
         self.big_graphs = BigGraphs(self)  # module folding, find, previews, layout reuse (issue 7)
         self.training = TrainingDock(self)  # training panel, Train menu (issue 6)
+        self.classroom = Classroom(self)  # lesson files, edit value, gradient check, why None, F11 (issue 8)
         self._restore_settings()
         self._set_program_title("untitled program")
         # torch and Qt leave ~10^5 long-lived objects; a full collection scanning them took
@@ -166,13 +169,20 @@ class MainWindow(ProgramFiles, QMainWindow):
     # -- lessons --------------------------------------------------------------------------
     def load_lesson(self, name: str, confirm: bool = True) -> bool:
         """Put lesson ``name`` in the editor and run it; False if the user kept their edits."""
-        lesson = get_lesson(name)
+        return self.open_lesson(get_lesson(name), confirm)
+
+    def open_lesson(self, lesson: Lesson, confirm: bool = True) -> bool:
+        """Put ``lesson`` (built in or from a lesson file) in the editor and run it."""
         if confirm and not self.confirm_discard(f"opening the lesson “{lesson.title}”"):
             self._sync_lesson_widgets()
             return False
         self._module = None
         self.current_path = None
         self.current_lesson = lesson.name
+        self.lesson = lesson
+        self.classroom.overrides.clear()
+        if lesson.view.theme and lesson.view.theme != self.theme:
+            self.set_theme(lesson.view.theme)
         self.editor.set_source(lesson.program)
         self.lesson_panel.set_lesson(lesson)
         self.step_through.lesson_opened(lesson)
@@ -220,7 +230,7 @@ class MainWindow(ProgramFiles, QMainWindow):
         A run already going is superseded: it is stopped and its result ignored.
         """
         source = self.editor.toPlainText()
-        lesson = LESSONS.get(self.current_lesson or "")
+        lesson = self.lesson if self.lesson is not None and self.lesson.name == self.current_lesson else None
         roots: tuple[str, ...] = ()
         subject = self._module.subject if self._module is not None else None
         if lesson is not None:
@@ -229,7 +239,8 @@ class MainWindow(ProgramFiles, QMainWindow):
             subject = lesson.subject
         request = RunRequest(source=source, roots=roots, subject=subject,
                              extra_names=self._module.extra_names if self._module is not None else {},
-                             engine=self.settings.layout_engine_path or None, title=self.windowTitle())
+                             engine=self.settings.layout_engine_path or None, title=self.windowTitle(),
+                             overrides=dict(self.classroom.overrides))
         self.graph_view.cancel_build()
         self._pending = None
         return self.runs.start(self.big_graphs.prepare_request(request))
@@ -317,6 +328,17 @@ class MainWindow(ProgramFiles, QMainWindow):
 
     def _on_zoom_changed(self, zoom: float) -> None:
         self.zoom_label.setText(f"{zoom * 100:.0f} %")
+
+    def run_options(self) -> dict:
+        """The capture options of the program in the editor: roots, subject, extra names."""
+        lesson = self.lesson if self.lesson is not None and self.lesson.name == self.current_lesson else None
+        return {"roots": lesson.roots if lesson else (),
+                "subject": lesson.subject if lesson else (self._module.subject if self._module else None),
+                "extra_names": dict(self._module.extra_names) if self._module is not None else {}}
+
+    def go_to_line(self, line: int) -> None:
+        """Show line ``line`` of the program in the editor."""
+        self._on_message_line_activated(line)
 
     def _on_message_line_activated(self, line: int) -> None:
         block = self.editor.document().findBlockByNumber(max(line, 1) - 1)

@@ -50,6 +50,8 @@ class RunRequest:
     collapse_threshold: int = 0
     layout_cache: StagedLayoutCache | None = None
     previous: Drawing | None = None
+    # Values edited in the app (Classroom ▸ Edit Value), by variable name (issue 8).
+    overrides: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ def run_request(request: RunRequest, cancel: threading.Event | None = None,
     try:
         trace = request.trace if request.trace is not None else capture_program(
             request.source, roots=request.roots, subject=request.subject,
-            extra_names=dict(request.extra_names) or None, cancel=cancel)
+            extra_names=dict(request.extra_names) or None, cancel=cancel,
+            overrides=dict(request.overrides) or None)
     except ProgramError as exc:
         if exc.kind == "cancelled":
             raise RunCancelled("cancelled while running the program") from None
