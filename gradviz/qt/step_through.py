@@ -130,6 +130,16 @@ class StepThrough(QObject):
         """Put the player at ``lesson.start_step`` once the lesson's graph is drawn."""
         self._start_step = lesson.start_step
 
+    def start_next_run_at(self, position: int) -> None:
+        """Put the player at ``position`` once the next run's graph is drawn (edit and re-run)."""
+        self._start_step = position
+
+    def canvas_step_at(self, position: int) -> Step | None:
+        """The step at ``position`` of the graph on screen, without showing it."""
+        if self.index is None or not 0 <= position < len(self.index.steps):
+            return None
+        return self.index.steps[position]
+
     def show_gradient_at(self, node_id: str | None = None) -> TensorValue | None:
         """Badge ``node_id`` (default: the selected node) with the gradient that arrived at it in
         the last backward pass, select it so the inspector shows it, and say so; returns it."""
