@@ -36,6 +36,8 @@ GESTURES = (
     ("Click a node", "Inspect it (value, gradient, saved tensors)"),
     ("Hover a node", "Short summary"),
     ("Click in the overview", "Move the view there"),
+    ("Right-click a node", "Node commands: Show Gradient at it"),
+    ("Click or drag on the step timeline", "Jump to that step"),
 )
 
 
