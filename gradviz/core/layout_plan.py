@@ -13,13 +13,13 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Callable
 
-from .dot import build_dot
+from .dot import DotBuild, build_dot
 from .engine import LayoutCancelled, run_engine
-from .grouping import choose_collapsed
+from .grouping import choose_collapsed, visible_count
 from .json_pieces import JsonCancelled, loads_in_pieces
 from .layout import Layout, parse_layout
 from .layout_cache import LayoutCache
-from .quick_layout import quick_layout
+from .quick_layout import plain_build, quick_layout
 from .sketch_arrays import sketch_arrays
 from .trace import Trace
 
@@ -137,10 +137,14 @@ class StagedLayoutCache(LayoutCache):
         auto = collapsed is None
         chosen = frozenset(collapsed or ()) if not auto else (
             choose_collapsed(trace, threshold) if threshold > 0 else frozenset())
+        if previous is not None and same_structure(previous.trace, trace, previous.collapsed, chosen):
+            lines = build_dot(trace, collapsed=chosen).lines
+            return LayoutPlan(relabel(previous.layout, lines), chosen, auto and bool(chosen), reused=True)
+        big = on_provisional is not None and visible_count(trace, chosen) >= provisional_min
+        if big and not chosen:  # the first picture before even the DOT text is written
+            self._provisional(trace, plain_build(trace), on_provisional, cancel)
         build = build_dot(trace, collapsed=chosen)
         _check(cancel)
-        if previous is not None and same_structure(previous.trace, trace, previous.collapsed, chosen):
-            return LayoutPlan(relabel(previous.layout, build.lines), chosen, auto and bool(chosen), reused=True)
         key = (build.source, engine)
         with self._lock:
             hit = self._items.get(key)
@@ -154,11 +158,8 @@ class StagedLayoutCache(LayoutCache):
         if not build.names:
             result = Layout(0.0, 0.0, MappingProxyType({}), ())
         else:
-            if on_provisional is not None and len(build.names) >= provisional_min:
-                quick = quick_layout(trace, build)
-                sketch_arrays(trace, quick)
-                on_provisional(quick)
-                _check(cancel)
+            if big and chosen:
+                self._provisional(trace, build, on_provisional, cancel)
             out = run_engine(build.source, "json0", engine=engine, timeout=timeout, cancel=cancel)
             _check(cancel)
             try:
@@ -177,6 +178,14 @@ class StagedLayoutCache(LayoutCache):
                     len(v.nodes) for v in self._items.values()) > self.max_boxes):
                 self._items.popitem(last=False)
         return LayoutPlan(result, chosen, auto and bool(chosen))
+
+    @staticmethod
+    def _provisional(trace: Trace, build: DotBuild, on_provisional: Callable[[Layout], None],
+                     cancel: threading.Event | None) -> None:
+        quick = quick_layout(trace, build)
+        sketch_arrays(trace, quick)  # here, not on the GUI thread
+        on_provisional(quick)
+        _check(cancel)
 
 
 def _check(cancel: threading.Event | None) -> None:

@@ -243,3 +243,12 @@ def test_the_cache_keeps_a_bounded_number_of_boxes(mlp):
     assert len(cache) == 2
     cache.plan(mlp, collapsed=frozenset({"layers.0"}))  # 12 more: the oldest goes
     assert len(cache) == 2 and cache.plan(mlp, collapsed=frozenset({"layers"})).cached
+
+
+def test_plain_build_matches_build_dot_for_quick_layout(custom):
+    from gradviz.core.quick_layout import plain_build
+
+    plain, full = plain_build(custom), build_dot(custom)
+    assert plain.names == full.names and plain.lines == full.lines and plain.edges == full.edges
+    assert sorted(plain.clusters.values()) == sorted(full.clusters.values())
+    assert quick_layout(custom, plain) == quick_layout(custom, full)
