@@ -190,13 +190,20 @@ class StepThrough(QObject):
         def show(position: int) -> str:
             return step_text(index.trace, self.canvas_step(position), count)
 
+        def still_here(done: int, total: int) -> bool:
+            # The progress dialog lets events through: a run finishing meanwhile replaces the drawing.
+            if self.canvas.scene is not scene:
+                return False
+            return progress(done, total) if progress is not None else True
+
         try:
             return export_frames(scene, range(-1, count), show, Path(folder), theme=self.window.theme,
-                                 frame_ms=round(1000 / self.player.speed), gif=gif, progress=progress)
+                                 frame_ms=round(1000 / self.player.speed), gif=gif, progress=still_here)
         finally:
-            self.canvas_step(self.player.position)
-            if selected is not None:
-                scene.node_items[selected].setSelected(True)
+            if self.canvas.scene is scene:
+                self.canvas_step(self.player.position)
+                if selected is not None and selected in scene.node_items:
+                    scene.node_items[selected].setSelected(True)
             scene.blockSignals(False)
 
     def export_animation_dialog(self, folder: str | None = None) -> AnimationFiles | None:
