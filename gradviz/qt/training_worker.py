@@ -34,34 +34,36 @@ class PanelControl(TrainControl):
         super().__init__()
         self.on_hold = on_hold
         self._step_lock = threading.Lock()
-        self._step_requested = False
+        self._steps_wanted = 0  # counted: a second Step while the first runs is not lost
         self._stepping = False
 
     def step(self) -> None:
-        """Run one batch, then hold again (call while paused)."""
+        """Run one more batch, then hold again (call while paused)."""
         with self._step_lock:
-            self._step_requested = True
+            self._steps_wanted += 1
         super().resume()
 
     def resume(self) -> None:
-        """Let a paused run go on (cancels a single step still under way)."""
+        """Let a paused run go on (forgetting any single steps asked for)."""
         with self._step_lock:
-            self._step_requested = self._stepping = False
+            self._steps_wanted, self._stepping = 0, False
         super().resume()
 
     def wait_while_paused(self, timeout: float | None = None) -> bool:
-        """As :meth:`TrainControl.wait_while_paused`, holding again after a single step."""
+        """As :meth:`TrainControl.wait_while_paused`, holding again after the steps asked for."""
         with self._step_lock:
-            if self._stepping:  # the one batch asked for has run
+            if self._stepping:  # a batch asked for has run
                 self._stepping = False
-                self.pause()
+                if not self._steps_wanted:
+                    self.pause()
         # A zero timeout only asks; the hold callback must run before the real wait blocks.
         if not super().wait_while_paused(0) and self.on_hold is not None:
             self.on_hold()
         go = super().wait_while_paused(timeout)
         with self._step_lock:
-            if go and self._step_requested:
-                self._step_requested, self._stepping = False, True
+            if go and self._steps_wanted:
+                self._steps_wanted -= 1
+                self._stepping = True
         return go
 
 

@@ -87,6 +87,21 @@ def test_panel_control_lets_exactly_one_batch_through():
     assert records[0].train_loss == pytest.approx(0.7487, abs=1e-4)
 
 
+def test_two_quick_steps_are_two_batches():
+    trainer = Trainer(lesson_config("toy-train"))
+    control = PanelControl()
+    control.pause()
+    control.step()
+    control.step()  # before the first has even started
+    thread = threading.Thread(target=lambda: list(trainer.run(control)))
+    thread.start()
+    thread.join(0.5)
+    assert thread.is_alive() and len(trainer.history) == 2 and control.paused
+    control.stop()
+    thread.join(5)
+    assert not thread.is_alive() and len(trainer.history) == 2
+
+
 def test_stop_wakes_a_paused_run():
     trainer = Trainer(lesson_config("toy-train"))
     control = PanelControl()
