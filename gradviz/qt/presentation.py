@@ -29,6 +29,7 @@ class Presentation(QObject):
         self._saved_state = b""
         self._saved_theme = ""
         self._hidden: list = []
+        self._player_font = window.font()
         self._escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), window)
         self._escape.setContext(Qt.ShortcutContext.WindowShortcut)
         self._escape.setEnabled(False)
@@ -52,6 +53,11 @@ class Presentation(QObject):
         if w.theme != "light":
             w.set_theme("light")  # the projector-tested palette: dark text on light fills
         w.change_font_size(FONT_BOOST)
+        player = w.step_through.player
+        self._player_font = player.font()
+        bigger = player.font()
+        bigger.setPointSizeF(bigger.pointSizeF() + FONT_BOOST)
+        player.setFont(bigger)
         w.graph_view.set_line_scale(LINE_SCALE)
         w.step_through.player.position_changed.connect(self._on_position_changed)
         self._escape.setEnabled(True)
@@ -67,6 +73,7 @@ class Presentation(QObject):
         self._escape.setEnabled(False)
         w.step_through.player.position_changed.disconnect(self._on_position_changed)
         w.graph_view.set_line_scale(1.0)
+        w.step_through.player.setFont(self._player_font)
         w.change_font_size(-FONT_BOOST)
         if self._saved_theme and self._saved_theme != w.theme:
             w.set_theme(self._saved_theme)

@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--theme", choices=THEMES, default="light")
     parser.add_argument("--step", type=int, default=-1,
                         help="put the step-through player at this step (0-based; default -1: not stepping)")
+    parser.add_argument("--presentation", action="store_true", help="in presentation mode (F11)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the graph")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
 
@@ -73,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
             node_id = next((n.id for n in trace.nodes if n.label == args.select), None)
             if node_id is not None:
                 window.select_node(node_id)
+        _wait(app, lambda: window.step_through.index is not None, args.timeout)
+        if args.presentation:
+            window.classroom.presentation.enter()
+            _wait(app, lambda: False, 0.3)
         if args.step >= 0:
             window.step_through.player.seek(args.step)
         _wait(app, lambda: False, 0.5)  # let the window paint and settle
