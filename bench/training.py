@@ -14,6 +14,7 @@ Run: .venv/bin/python bench/training.py [--repeat 3]   (not part of the test run
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import sys
@@ -69,9 +70,24 @@ def trainer_alone(steps: int = STEPS) -> float:
     return n / (time.perf_counter() - start)
 
 
-def app_path(app) -> tuple[float, float, float]:
-    """Steps per second through the real panel, its plot refresh rate (Hz) and the longest
-    event-loop stall (s) measured by a 10 ms timer."""
+class _GcPauses:
+    """The longest garbage collection while installed (a stall the app cannot schedule around)."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._started = 0.0
+
+    def __call__(self, phase: str, _info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.longest = max(self.longest, time.perf_counter() - self._started)
+
+
+def app_path(app) -> tuple[float, float, float, float, float]:
+    """Steps per second through the real panel, its plot refresh rate (Hz), the longest
+    event-loop stall (s) measured by a 10 ms timer, the longest garbage collection (s) and
+    the CPU the process got (cores' worth: 1.0 means one core all the time)."""
     from PySide6.QtCore import QEventLoop, QTimer
 
     from gradviz.qt.training_panel import TrainingPanel
@@ -96,8 +112,11 @@ def app_path(app) -> tuple[float, float, float]:
     timer = QTimer()
     timer.setInterval(10)
     timer.timeout.connect(tick)
+    pauses = _GcPauses()
     start = time.perf_counter()
-    assert panel.start(), panel.last_message
+    assert panel.start(), panel.last_message  # collects and freezes the heap first, at the click
+    gc.callbacks.append(pauses)
+    cpu = time.process_time()
     last[0] = time.perf_counter()
     timer.start()
     loop = QEventLoop()
@@ -105,14 +124,16 @@ def app_path(app) -> tuple[float, float, float]:
     if not ended:
         loop.exec()  # the real event loop: it sleeps in the OS until there is something to do
     seconds = time.perf_counter() - start
+    cpu = (time.process_time() - cpu) / seconds
     timer.stop()
+    gc.callbacks.remove(pauses)
     assert ended == ["done"] and len(panel.records) == STEPS, (ended, len(panel.records))
     refreshes = panel.loss_plot.refresh_times
     hz = (len(refreshes) - 1) / (refreshes[-1] - refreshes[0]) if len(refreshes) > 1 else 0.0
     panel.close()
     panel.deleteLater()
     app.processEvents()
-    return STEPS / seconds, hz, max(gaps[1:], default=0.0)
+    return STEPS / seconds, hz, max(gaps[1:], default=0.0), pauses.longest, cpu
 
 
 def main() -> int:
@@ -125,14 +146,16 @@ def main() -> int:
 
     app = application()
     Trainer(CONFIG)  # first optimizer import (torch._dynamo) out of the timings
-    bare, alone, gui, hz, stall = [], [], [], [], []
+    bare, alone, gui, hz, stall, gc_pause, cpu = [], [], [], [], [], [], []
     for _ in range(args.repeat):
         bare.append(bare_loop())
         alone.append(trainer_alone())
-        rate, refresh, gap = app_path(app)
+        rate, refresh, gap, pause, share = app_path(app)
         gui.append(rate)
         hz.append(refresh)
         stall.append(gap)
+        gc_pause.append(pause)
+        cpu.append(share)
     b, a, g = statistics.median(bare), statistics.median(alone), statistics.median(gui)
     print(f"torch {torch.__version__}, python {sys.version.split()[0]}, {os.cpu_count()} cores, "
           f"load average {os.getloadavg()[0]:.2f}; circles, 2-16-16-2 tanh, SGD, batch 32, {STEPS} steps; "
@@ -141,7 +164,10 @@ def main() -> int:
     print(f"Trainer.run, no Qt       {a:8.0f} steps/s   ratio to bare {a / b:.2f}")
     print(f"app (panel, worker, plot){g:8.0f} steps/s   ratio to bare {g / b:.2f}   ratio to Trainer {g / a:.2f}")
     print(f"loss plot refresh        {statistics.median(hz):8.1f} Hz")
-    print(f"longest event-loop stall {max(stall) * 1000:8.0f} ms")
+    print(f"event-loop stall         {statistics.median(stall) * 1000:8.0f} ms median of the runs' longest, "
+          f"{max(stall) * 1000:.0f} ms worst (longest GC pause {max(gc_pause) * 1000:.0f} ms)")
+    print(f"CPU the app run got      {statistics.median(cpu):8.2f} cores (2 threads; less means other "
+          "processes had the cores)")
     return 0
 
 
