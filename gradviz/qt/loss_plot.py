@@ -111,7 +111,7 @@ class LossPlot(QWidget):
         self._theme = ""
         self._font_size = 11
         self._accuracy_visible = True
-        self._marked = True
+        self._marked: bool | None = None
         self._y_top: float | None = None
 
         self.graphics = pg.GraphicsLayoutWidget()
@@ -175,6 +175,7 @@ class LossPlot(QWidget):
         self._records = records
         self._drawn = 0
         self._y_top = None
+        self._marked = None  # markers or not: decided again for this run's epoch count
         self.loss_plot.enableAutoRange(x=True, y=True)
         self._steps = _Series(2)
         self._epochs = _Series(6)

@@ -289,3 +289,16 @@ def test_settings_that_cannot_train_are_messages_not_crashes(panel):
     text, level = panel.last_message
     assert level == "error" and text.startswith("Cannot start training:") and "use mse or l1" in text
     assert panel.state == "idle" and panel.worker is None and panel.start_button.isEnabled()
+
+
+def test_epoch_markers_only_while_epochs_are_few(qtbot):
+    from gradviz.core.train_config import Record
+    from gradviz.qt.loss_plot import LossPlot
+
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    many = [Record(epoch=e, batch=1, step=e, train_loss=1 / e, epoch_loss=1 / e, test_loss=1 / e) for e in range(1, 41)]
+    plot.follow(many)
+    assert plot.epoch_curve.opts["symbol"] is None and len(plot.test_curve.xData) == 40
+    plot.follow(many[:3])
+    assert plot.epoch_curve.opts["symbol"] == "o" and plot.test_curve.opts["symbol"] == "s"
