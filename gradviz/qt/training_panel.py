@@ -219,8 +219,8 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
         if self.is_running:
             self.post("Stop the run first to change its settings.", "warning")
             return
+        self._forget_trainer()  # first: the form's new dataset is then drawn, not the old run's
         self.form.set_config(config)
-        self._forget_trainer()
 
     def set_lesson(self, name: str) -> bool:
         """Use the training lesson ``name``'s settings (``lesson_config``); False if not idle."""

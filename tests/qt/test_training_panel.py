@@ -302,3 +302,12 @@ def test_epoch_markers_only_while_epochs_are_few(qtbot):
     assert plot.epoch_curve.opts["symbol"] is None and len(plot.test_curve.xData) == 40
     plot.follow(many[:3])
     assert plot.epoch_curve.opts["symbol"] == "o" and plot.test_curve.opts["symbol"] == "s"
+
+
+def test_a_new_lesson_after_a_run_shows_its_own_data(qtbot, panel):
+    panel.set_lesson("toy-train")
+    assert finish(qtbot, panel, panel.start) == "done"
+    panel.set_lesson("linear-regression")
+    assert panel.trainer is None and curve_len(panel) == 0
+    assert panel.data_plot.mode == "regression" and len(panel.data_plot.train_scatter.data) == 40
+    assert not panel.loss_plot.accuracy_plot.isVisible()
