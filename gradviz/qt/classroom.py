@@ -41,16 +41,16 @@ class Classroom(QObject):
         self.presentation = Presentation(window)
         self.dialogs: list[Any] = []  # kept alive while shown
         w = window
-        self.open_lesson_action = make_action(w, "Open &Lesson File…", self.open_lesson_file, ["Ctrl+Shift+O"],
+        self.open_lesson_action = make_action(w, "Open &Lesson File…", self.open_lesson_file, ["Ctrl+Alt+O"],
                                               f"Open a {SUFFIX} lesson file (it runs only gradviz's safe language)")
         self.save_lesson_action = make_action(w, "Save as Lesson &File…", self.save_lesson_file, ["Ctrl+Alt+S"],
                                               "Save the program, the lesson text, the step and the view as a "
                                               f"{SUFFIX} file")
-        self.gradcheck_action = make_action(w, "&Gradient Check…", self.gradient_check, ["Ctrl+Shift+G"],
+        self.gradcheck_action = make_action(w, "&Gradient Check…", self.gradient_check, ["Ctrl+Alt+G"],
                                             "Compare every leaf's gradient with a central-difference estimate")
         self.why_none_action = make_action(w, "&Why Is My Grad None?…", self.why_none, ["Ctrl+Shift+W"],
                                            "Explain why a tensor's .grad is None, pointing at the line")
-        self.edit_value_action = make_action(w, "&Edit Value of Selected Tensor…", self.edit_value, ["Ctrl+E"],
+        self.edit_value_action = make_action(w, "&Edit Value of Selected Tensor…", self.edit_value, ["Ctrl+Alt+E"],
                                              "Change a leaf or constant's value (a slider for numbers) and see "
                                              "every value and gradient update")
         self.presentation_action = make_action(w, "&Presentation Mode", self.presentation.toggle, ["F11"],

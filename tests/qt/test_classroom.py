@@ -124,3 +124,16 @@ def test_higher_order_nodes_are_drawn_apart(window, go):
     _, border, _, width = item._style()
     _, plain_border, _, _ = window.graph_view.node_item(plain)._style()
     assert border != plain_border and width > 2
+
+
+def test_no_two_actions_share_a_shortcut(window):
+    from collections import defaultdict
+
+    from PySide6.QtGui import QAction
+
+    seen = defaultdict(list)
+    for action in window.findChildren(QAction):
+        for shortcut in action.shortcuts():
+            seen[(shortcut.toString(), action.shortcutContext())].append(action.text())
+    clashes = {k: v for k, v in seen.items() if len(v) > 1}
+    assert not clashes
