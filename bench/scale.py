@@ -90,6 +90,8 @@ class Ticker:
         from PySide6.QtCore import QTimer
 
         self.gaps: list[tuple[float, float]] = []
+        self.cpu: list[float] = []
+        self._last_cpu = time.thread_time()
         self.gc: list[list[float]] = []
         self.player: list[list[float]] = []
         self._last = time.perf_counter()
@@ -98,9 +100,10 @@ class Ticker:
         self.timer.timeout.connect(self._tick)
 
     def _tick(self) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.thread_time()
         self.gaps.append((self._last, now))
-        self._last = now
+        self.cpu.append(cpu - self._last_cpu)  # what the GUI thread itself ran in the gap
+        self._last, self._last_cpu = now, cpu
 
     def _on_gc(self, phase: str, info: dict) -> None:
         if phase == "start":
@@ -110,6 +113,8 @@ class Ticker:
 
     def start(self) -> None:
         self.gaps.clear()
+        self.cpu.clear()
+        self._last_cpu = time.thread_time()
         self.gc.clear()
         self.player.clear()
         gc.callbacks.append(self._on_gc)
@@ -120,10 +125,17 @@ class Ticker:
         self.timer.stop()
         gc.callbacks.remove(self._on_gc)
 
-    def worst(self, excuse: bool) -> float:
+    def worst(self, excuse: bool) -> tuple[float, float]:
+        """The longest gap (less GC and the player's work if ``excuse``) and the share of it
+        the GUI thread spent running: a low share means it waited (for the GIL, or for a
+        core on a loaded machine)."""
         spans = self.gc + self.player if excuse else []
-        return max((b - a - sum(max(0.0, min(b, e) - max(a, s)) for s, e in spans) for a, b in self.gaps),
-                   default=0.0)
+        best, share = 0.0, 0.0
+        for (a, b), cpu in zip(self.gaps, self.cpu):
+            left = b - a - sum(max(0.0, min(b, e) - max(a, s)) for s, e in spans)
+            if left > best:
+                best, share = left, min(1.0, cpu / max(b - a, 1e-9))
+        return best, share
 
     def longest_gc(self) -> float:
         return max((e - s for s, e in self.gc), default=0.0)
@@ -193,25 +205,26 @@ def main() -> int:
             other, note = torchviz_time(program)
             rows.append((name, len(trace.nodes), len(result.layout.nodes), result.capture_seconds,
                          result.layout_seconds, marks.get("provisional", float("nan")) - start, picture, ready,
-                         ticker.worst(False), ticker.longest_gc(), ticker.worst(True), other, note))
+                         ticker.worst(False)[0], ticker.longest_gc(), *ticker.worst(True), other, note))
         window.editor.document().setModified(False)
         window.close()
 
     print()
     print(f"{'graph':<26}{'nodes':>7}{'boxes':>7}{'capture':>9}{'layout':>8}{'provis.':>9}{'1st pic':>9}"
-          f"{'ready':>8}{'stall':>8}{'max gc':>8}{'other':>8}{'torchviz':>10}{'ratio':>7}")
-    for (name, nodes, boxes, cap, lay, prov, pic, ready, stall, longest_gc, rest, other, note) in rows:
+          f"{'ready':>8}{'stall':>8}{'max gc':>8}{'other':>8}{'(cpu)':>6}{'torchviz':>10}{'ratio':>7}")
+    for (name, nodes, boxes, cap, lay, prov, pic, ready, stall, longest_gc, rest, share, other, note) in rows:
         ratio = f"{other / pic:.1f}x" if other is not None else "–"
         tv = f"{other:.2f}s" if other is not None else "–"
         prov_text = f"{prov:.2f}s" if prov == prov else "–"
         print(f"{name:<26}{nodes:>7}{boxes:>7}{cap:>8.2f}s{lay:>7.2f}s{prov_text:>9}{pic:>8.2f}s{ready:>7.2f}s"
-              f"{stall * 1000:>6.0f}ms{longest_gc * 1000:>6.0f}ms{rest * 1000:>6.0f}ms{tv:>10}{ratio:>7}")
+              f"{stall * 1000:>6.0f}ms{longest_gc * 1000:>6.0f}ms{rest * 1000:>6.0f}ms{share:>6.0%}{tv:>10}{ratio:>7}")
     print()
     print("capture, layout: the worker's own figures (layout includes building the DOT and reading the answer).")
     print("provis.: when the provisional Python layout reached the GUI; 1st pic: first paint of the graph;")
     print("ready: the canvas items are made (clickable); stall: longest gap of a 10 ms timer during the run;")
     print("max gc: longest full garbage collection; other: longest stall with GC and the player's step indexing")
-    print("taken out; ratio: torchviz's make_dot + dot -Tsvg time over gradviz's time to the first picture.")
+    print("taken out, and (cpu) the share of that gap the GUI thread was running (low: it was kept waiting,")
+    print("for the GIL or for a core); ratio: torchviz's make_dot + dot -Tsvg time over gradviz's first picture.")
     for (name, *_rest, note) in rows:
         print(f"  torchviz, {name}: {note}")
     misses = [r[0] for r in rows if not r[6] <= FIRST_PICTURE_TARGET]
