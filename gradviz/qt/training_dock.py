@@ -72,15 +72,16 @@ class TrainingDock(QDockWidget):
                                        "End the run after the current batch")
         self.step_action = make_action(window, "Train One &Batch", self._step, ["F10"],
                                        "Run exactly one batch, then hold")
-        self.reset_action = make_action(window, "&Reset Training", p.reset, [],
+        self.reset_action = make_action(window, "&Reset Training", p.reset, ["Ctrl+Shift+F5"],
                                         "Forget the trained weights and the plots")
         self.graph_action = make_action(window, "Show &Graph of This Step", p.show_step_graph, ["Ctrl+Shift+G"],
                                         "Draw the latest batch's autograd graph on the canvas")
-        self.save_weights_action = make_action(window, "Save &Weights…", p.save_weights_dialog, [],
+        self.save_weights_action = make_action(window, "Save &Weights…", p.save_weights_dialog, ["Ctrl+Alt+W"],
                                                "Save the trained model's state_dict")
-        self.load_weights_action = make_action(window, "&Load Weights…", p.load_weights_dialog, [],
+        self.load_weights_action = make_action(window, "&Load Weights…", p.load_weights_dialog, ["Ctrl+Alt+L"],
                                                "Load a state_dict into the model")
-        self.export_history_action = make_action(window, "E&xport Loss History…", p.export_history_dialog, [],
+        self.export_history_action = make_action(window, "E&xport Loss History…", p.export_history_dialog,
+                                                 ["Ctrl+Alt+C"],
                                                  "Write every batch's losses to a CSV file")
         self._add_menu()
 
@@ -122,6 +123,9 @@ class TrainingDock(QDockWidget):
             setattr(w.commands, name, action)
         w.commands.training_panel = self.toggle_action
         w.commands.train_graph = self.graph_action
+        w.commands.train_save_weights = self.save_weights_action
+        w.commands.train_load_weights = self.load_weights_action
+        w.commands.train_export_history = self.export_history_action
 
     # -- from the window ------------------------------------------------------------------
     def offer_lesson(self, lesson: Lesson) -> None:

@@ -99,13 +99,15 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
         self.pause_button = self._button("Pause", "Pause after the current batch, or resume (F6)", self.toggle_pause)
         self.stop_button = self._button("Stop", "End the run after the current batch (Shift+F5)", self.stop)
         self.step_button = self._button("Step", "Run exactly one batch, then hold (F10)", self.step)
-        self.reset_button = self._button("Reset", "Forget the trained weights and the plots", self.reset)
-        self.save_button = self._button("Save weights…", "Save the model's state_dict (torch.save)",
+        self.reset_button = self._button("Reset", "Forget the trained weights and the plots (Ctrl+Shift+F5)",
+                                         self.reset)
+        self.save_button = self._button("Save weights…", "Save the model's state_dict with torch.save (Ctrl+Alt+W)",
                                         self.save_weights_dialog)
-        self.load_button = self._button("Load weights…", "Load a state_dict saved for this model "
-                                        "(read with torch.load(weights_only=True))", self.load_weights_dialog)
+        self.load_button = self._button("Load weights…", "Load a state_dict saved for this model; only tensors are "
+                                        "read, with torch.load(weights_only=True) (Ctrl+Alt+L)",
+                                        self.load_weights_dialog)
         self.export_button = self._button("Export CSV…", "Write every batch's losses, accuracies and "
-                                          "learning rate to a CSV file", self.export_history_dialog)
+                                          "learning rate to a CSV file (Ctrl+Alt+C)", self.export_history_dialog)
         self.graph_button = self._button("Show graph of this step", "Draw the autograd graph of the latest batch "
                                          "on the canvas, with its values and gradients (Ctrl+Shift+G)",
                                          self.show_step_graph)
