@@ -1,7 +1,8 @@
 """Steps per second of the app's training path against a bare PyTorch loop on the same problem.
 
-The app's path is the real TrainingPanel (offscreen): Trainer on a worker thread, Records sent
-back in batches, the loss plot redrawn on its timer and the decision boundary on its own.
+The app's path is the real TrainingPanel in the real main window (offscreen, toy-train lesson
+open): Trainer on a worker thread, Records sent back in batches, the loss plot redrawn on its
+timer and the decision boundary on its own.
 The bare loop is what a tutorial writes: shuffle, slice a batch, forward, loss, zero_grad,
 backward, step, ``loss.item()``. Both run circles, 2-16-16-2 tanh, SGD, batch 32, 2,000 steps
 (200 epochs of 10 batches). The Trainer alone (no Qt) is timed too, to show which part of the
@@ -84,23 +85,40 @@ class _GcPauses:
             self.longest = max(self.longest, time.perf_counter() - self._started)
 
 
-def app_path(app) -> tuple[float, float, float, float, float]:
-    """Steps per second through the real panel, its plot refresh rate (Hz), the longest
-    event-loop stall (s) measured by a 10 ms timer, the longest garbage collection (s) and
-    the CPU the process got (cores' worth: 1.0 means one core all the time)."""
+def main_window(app):
+    """The app's window with fresh settings, showing the toy-train lesson and its training dock."""
+    import tempfile
+    from pathlib import Path
+
+    from gradviz.qt.main_window import MainWindow
+    from gradviz.qt.settings import Settings
+
+    folder = tempfile.mkdtemp(prefix="gradviz-bench-")
+    window = MainWindow(Settings(Path(folder) / "gradviz.ini"))
+    window.resize(1400, 900)
+    window.show()
+    window.load_lesson("toy-train", confirm=False)
+    while window.is_busy:
+        app.processEvents()
+        time.sleep(0.01)
+    return window
+
+
+def app_path(app, window) -> tuple[float, float, float, float, float]:
+    """Steps per second through the real panel in the real window, its plot refresh rate (Hz),
+    the longest event-loop stall (s) measured by a 10 ms timer, the longest garbage collection
+    (s) and the CPU the process got (cores' worth: 1.0 means one core all the time)."""
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from gradviz.qt.training_panel import TrainingPanel
-
-    panel = TrainingPanel()
-    panel.resize(1300, 420)
-    panel.show()
+    panel = window.training.panel
+    panel.reset()
     panel.set_config(CONFIG)
     for _ in range(20):
         app.processEvents()
         time.sleep(0.01)
     ended: list[str] = []
-    panel.run_finished.connect(ended.append)
+    collect = ended.append
+    panel.run_finished.connect(collect)
     gaps = [0.0]
     last = [0.0]
 
@@ -123,6 +141,8 @@ def app_path(app) -> tuple[float, float, float, float, float]:
     panel.run_finished.connect(loop.quit)
     if not ended:
         loop.exec()  # the real event loop: it sleeps in the OS until there is something to do
+    panel.run_finished.disconnect(loop.quit)
+    panel.run_finished.disconnect(collect)
     seconds = time.perf_counter() - start
     cpu = (time.process_time() - cpu) / seconds
     timer.stop()
@@ -130,9 +150,6 @@ def app_path(app) -> tuple[float, float, float, float, float]:
     assert ended == ["done"] and len(panel.records) == STEPS, (ended, len(panel.records))
     refreshes = panel.loss_plot.refresh_times
     hz = (len(refreshes) - 1) / (refreshes[-1] - refreshes[0]) if len(refreshes) > 1 else 0.0
-    panel.close()
-    panel.deleteLater()
-    app.processEvents()
     return STEPS / seconds, hz, max(gaps[1:], default=0.0), pauses.longest, cpu
 
 
@@ -146,11 +163,12 @@ def main() -> int:
 
     app = application()
     Trainer(CONFIG)  # first optimizer import (torch._dynamo) out of the timings
+    window = main_window(app)
     bare, alone, gui, hz, stall, gc_pause, cpu = [], [], [], [], [], [], []
     for _ in range(args.repeat):
         bare.append(bare_loop())
         alone.append(trainer_alone())
-        rate, refresh, gap, pause, share = app_path(app)
+        rate, refresh, gap, pause, share = app_path(app, window)
         gui.append(rate)
         hz.append(refresh)
         stall.append(gap)
@@ -166,6 +184,8 @@ def main() -> int:
     print(f"loss plot refresh        {statistics.median(hz):8.1f} Hz")
     print(f"event-loop stall         {statistics.median(stall) * 1000:8.0f} ms median of the runs' longest, "
           f"{max(stall) * 1000:.0f} ms worst (longest GC pause {max(gc_pause) * 1000:.0f} ms)")
+    window.editor.document().setModified(False)
+    window.close()
     print(f"CPU the app run got      {statistics.median(cpu):8.2f} cores (2 threads; less means other "
           "processes had the cores)")
     return 0

@@ -91,7 +91,8 @@ class LossPlot(QWidget):
     readout : QLabel
         The values under the mouse.
     refresh_times : list of float
-        ``time.monotonic()`` of every redraw that drew new records (for measuring the rate).
+        ``time.monotonic()`` of every redraw of the records followed that drew new ones (for
+        measuring the rate); cleared by :meth:`follow`.
 
     Signals
     -------
@@ -174,6 +175,7 @@ class LossPlot(QWidget):
         """Plot ``records`` (a list that keeps growing), starting from an empty plot."""
         self._records = records
         self._drawn = 0
+        self.refresh_times = []
         self._y_top = None
         self._marked = None  # markers or not: decided again for this run's epoch count
         self.loss_plot.enableAutoRange(x=True, y=True)
