@@ -8,7 +8,7 @@ still pending, partial sums at fan-in) is derived from the steps up to k, never 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterator
 
 from .trace import Edge, TensorValue, Trace
 
@@ -35,15 +35,29 @@ class Step:
 
 def build_steps(trace: Trace) -> tuple[Step, ...]:
     """Forward steps (constants and leaves first, then ops as they ran), then each pass's steps."""
+    out: list[tuple[Step, ...]] = []
+    for _ in iter_steps(trace, out):
+        pass
+    return out[0]
+
+
+def iter_steps(trace: Trace, out: list, chunk: int = 1000) -> Iterator[int]:
+    """:func:`build_steps` a chunk at a time, yielding how many steps are made so far; the
+    steps are appended to ``out`` at the end (an app makes a big graph's between event-loop turns)."""
     steps: list[Step] = []
+    yield 0
     inputs_first = [n for n in trace.nodes if n.kind != "op"] + [n for n in trace.nodes if n.kind == "op"]
     for node in inputs_first:
         steps.append(Step(len(steps), FORWARD, node.id, None, tuple(trace.inputs_of(node.id))))
+        if len(steps) % chunk == 0:
+            yield len(steps)
     for p in trace.passes:
         for node_id in p.order:
-            out = tuple(e for e in trace.inputs_of(node_id) if trace.node(e.source).kind != "constant")
-            steps.append(Step(len(steps), BACKWARD, node_id, p.index, out))
-    return tuple(steps)
+            edges = tuple(e for e in trace.inputs_of(node_id) if trace.node(e.source).kind != "constant")
+            steps.append(Step(len(steps), BACKWARD, node_id, p.index, edges))
+            if len(steps) % chunk == 0:
+                yield len(steps)
+    out.append(tuple(steps))
 
 
 @dataclass(frozen=True)

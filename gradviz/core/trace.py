@@ -212,6 +212,17 @@ class Trace:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", MappingProxyType({n.id: n for n in self.nodes}))
+        # Edges by endpoint, built once: the stepper, formulas and grouping ask per node, and a
+        # scan of every edge per question made stepping a 2,000-node graph quadratic.
+        inputs: dict[str, list[Edge]] = {}
+        consumers: dict[str, list[Edge]] = {}
+        for e in self.edges:
+            inputs.setdefault(e.target, []).append(e)
+            consumers.setdefault(e.source, []).append(e)
+        for edges in inputs.values():
+            edges.sort(key=lambda e: e.slot)  # stable: fan-out duplicates keep their order
+        object.__setattr__(self, "_inputs", inputs)
+        object.__setattr__(self, "_consumers", consumers)
 
     @property
     def roots(self) -> tuple[str, ...]:
@@ -235,10 +246,12 @@ class Trace:
         return [n for n in self.nodes if n.op == op]
 
     def inputs_of(self, node_id: str) -> list[Edge]:
-        return sorted((e for e in self.edges if e.target == node_id), key=lambda e: e.slot)
+        """Edges into ``node_id``, by input slot."""
+        return list(self._inputs.get(node_id, ()))
 
     def consumers_of(self, node_id: str) -> list[Edge]:
-        return [e for e in self.edges if e.source == node_id]
+        """Edges out of ``node_id``, in edge order."""
+        return list(self._consumers.get(node_id, ()))
 
 
 def format_number(v: float, digits: int = 4) -> str:

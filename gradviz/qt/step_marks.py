@@ -10,7 +10,6 @@ that :class:`gradviz.qt.step_canvas.StepCanvas` applies to the items.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
 
 from gradviz.core.stepper import BACKWARD, FORWARD, Contribution, Step, StepState, total
 from gradviz.core.trace import Edge, TensorValue, Trace
@@ -42,40 +41,6 @@ class CanvasMarks:
 
 def edge_key(edge: Edge) -> EdgeKey:
     return (edge.source, edge.target, edge.slot)
-
-
-def build_steps_indexed(trace: Trace) -> tuple[Step, ...]:
-    """The steps :func:`gradviz.core.stepper.build_steps` makes, with each node's inputs read
-    from an index: ``Trace.inputs_of`` scans every edge, so build_steps is O(nodes × edges)
-    (0.2 s for 2,000 nodes, on the GUI thread as a graph appears); this is O(nodes + edges)."""
-    out: list[tuple[Step, ...]] = []
-    for _ in iter_steps(trace, out):
-        pass
-    return out[0]
-
-
-def iter_steps(trace: Trace, out: list, chunk: int = 1000) -> Iterator[int]:
-    """:func:`build_steps_indexed` a chunk at a time, yielding the steps made so far; the steps
-    are appended to ``out`` at the end (a big graph's are made between event-loop turns)."""
-    inputs: dict[str, list[Edge]] = {}
-    for e in trace.edges:
-        inputs.setdefault(e.target, []).append(e)
-    for edges in inputs.values():
-        edges.sort(key=lambda e: e.slot)  # stable, as inputs_of's sorted() is
-    kinds = {n.id: n.kind for n in trace.nodes}
-    steps: list[Step] = []
-    yield 0
-    for node in [n for n in trace.nodes if n.kind != "op"] + [n for n in trace.nodes if n.kind == "op"]:
-        steps.append(Step(len(steps), FORWARD, node.id, None, tuple(inputs.get(node.id, ()))))
-        if len(steps) % chunk == 0:
-            yield len(steps)
-    for p in trace.passes:
-        for node_id in p.order:
-            edges = tuple(e for e in inputs.get(node_id, ()) if kinds[e.source] != "constant")
-            steps.append(Step(len(steps), BACKWARD, node_id, p.index, edges))
-            if len(steps) % chunk == 0:
-                yield len(steps)
-    out.append(tuple(steps))
 
 
 def value_badge_text(value: TensorValue) -> str:
@@ -112,9 +77,6 @@ class StepIndex:
         self.steps = steps
         self.forward_index = {s.node_id: s.index for s in steps if s.phase == FORWARD}
         self._edges = [(edge_key(e), e.source, e.target) for e in trace.edges]
-        self.consumers: dict[str, list[Edge]] = {}
-        for e in trace.edges:
-            self.consumers.setdefault(e.source, []).append(e)
         self.pass_start: dict[int, int] = {}
         for s in steps:
             if s.phase == BACKWARD:
@@ -138,7 +100,7 @@ class StepIndex:
         contributions: dict[str, tuple[Contribution, ...]] = {}
         for nid in pending:
             parts = []
-            for e in self.consumers.get(nid, ()):
+            for e in self.trace.consumers_of(nid):
                 if e.target in reached_set:
                     leaving = p.grad_inputs.get(e.target, ())
                     parts.append(Contribution(e.target, e.slot, leaving[e.slot] if e.slot < len(leaving) else None))

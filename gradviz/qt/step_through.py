@@ -23,7 +23,8 @@ from gradviz.qt.graph_scene import SlicedWork
 from gradviz.qt.node_menu import NodeMenu
 from gradviz.qt.player import Player, player_actions, step_text
 from gradviz.qt.step_canvas import StepCanvas
-from gradviz.qt.step_marks import StepIndex, iter_steps
+from gradviz.core.stepper import iter_steps
+from gradviz.qt.step_marks import StepIndex
 
 if TYPE_CHECKING:
     from gradviz.qt.main_window import MainWindow

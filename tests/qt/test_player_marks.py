@@ -7,7 +7,8 @@ import pytest
 from gradviz.core.capture import capture_program
 from gradviz.core.lessons import LESSONS, capture_lesson
 from gradviz.core.stepper import BACKWARD, build_steps, state_at
-from gradviz.qt.step_marks import PENDING_TEXT, StepIndex, build_steps_indexed, contribution_text
+from gradviz.core.stepper import iter_steps
+from gradviz.qt.step_marks import PENDING_TEXT, StepIndex, contribution_text
 
 FAN_IN = "a = torch.tensor(1.0, requires_grad=True)\nb = a * 3\nc = b * b"
 LESSONS_WITH_GRAPHS = [name for name in LESSONS if name not in ("no-grad", "fashion-mlp", "toy-train")]
@@ -89,12 +90,22 @@ def test_contribution_text_of_tensors_sums_without_writing_ranges_out():
     assert contribution_text(parts) == "∇ Σ2 parts = [4, 4, 4]"
 
 
+def chunked_steps(trace, chunk=3):
+    out = []
+    yielded = list(iter_steps(trace, out, chunk=chunk))
+    assert yielded[0] == 0 and yielded == sorted(yielded)
+    return out[0]
+
+
 @pytest.mark.parametrize("name", ["logistic", "vjp", "mlp", "softmax"])
-def test_indexed_steps_are_build_steps(name):
+def test_chunked_steps_are_build_steps(name):
     trace = capture_lesson(name)
-    assert build_steps_indexed(trace) == build_steps(trace)
+    assert chunked_steps(trace) == build_steps(trace)
 
 
-def test_indexed_steps_of_a_fan_in_keep_both_edges_in_slot_order():
+def test_chunked_steps_of_a_fan_in_keep_both_edges_in_slot_order():
     trace = capture_program(FAN_IN)
-    assert build_steps_indexed(trace) == build_steps(trace)
+    steps = chunked_steps(trace)
+    assert steps == build_steps(trace)
+    into_c = next(s for s in steps if s.node_id == trace.find("c").id and s.phase == "forward")
+    assert [(e.source, e.slot) for e in into_c.edges] == [(trace.find("b").id, 0), (trace.find("b").id, 1)]
