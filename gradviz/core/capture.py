@@ -10,6 +10,7 @@ import torch
 import torch.nn as nn
 
 from .expression import Interpreter, Limits, ProgramError
+from .gc_pause import paused_gc
 from .models import LESSON_MODELS
 from .recorder import NodeInfo, PassRecord, Recorder
 from .trace import BackwardPass, Edge, ModuleInfo, Node, Trace, TensorValue
@@ -100,6 +101,16 @@ def run_session(source: str, *, root: str | None = None, roots: Sequence[str] = 
     maps variable names to new values (numbers or nested lists) that replace the tensor the
     program assigns, keeping its dtype and requires_grad: "edit w1 and re-run".
     """
+    with paused_gc():
+        return _run_session(source, root=root, roots=roots, subject=subject, limits=limits,
+                            extra_names=extra_names, cancel=cancel, on_assign=on_assign,
+                            keep_graphs=keep_graphs, overrides=overrides)
+
+
+def _run_session(source: str, *, root: str | None, roots: Sequence[str], subject: str | None,
+                 limits: Limits, extra_names: dict[str, Any] | None, cancel: threading.Event | None,
+                 on_assign: Callable[[str, Any, int], Any] | None, keep_graphs: bool,
+                 overrides: dict[str, Any] | None) -> CaptureSession:
     recorder_box: list[Recorder] = []
 
     def assigned(name: str, value: Any, line: int) -> Any:
@@ -156,6 +167,14 @@ def capture_module(module: nn.Module, inputs: Sequence[torch.Tensor] | torch.Ten
     """
     if isinstance(inputs, torch.Tensor):
         inputs = (inputs,)
+    with paused_gc():
+        return _capture_module(module, inputs, name, target, loss_fn, input_names)
+
+
+def _capture_module(module: nn.Module, inputs: Sequence[torch.Tensor], name: str,
+                    target: torch.Tensor | None,
+                    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None,
+                    input_names: Sequence[str]) -> Trace:
     recorder = Recorder()
     for i, tensor in enumerate(inputs):
         recorder.name_tensor(input_names[i] if i < len(input_names) else ("input" if len(inputs) == 1 else f"input{i}"), tensor)

@@ -227,9 +227,9 @@ class Recorder(TorchFunctionMode):
             key = self._register_constant(tensor, line)
             self.const_edges.append(ConstEdge(key, grad_fn, slot))
         self._register_inputs(grad_fn, name, line, module)
-        shape, dtype, device = _meta(out)
+        value = TensorValue.from_tensor(out)
         self.nodes[grad_fn] = NodeInfo(grad_fn, "op", type(grad_fn).__name__, line, module,
-                                       TensorValue.from_tensor(out), shape, dtype, device)
+                                       value, value.shape, value.dtype, value.device)
 
     def _constant_slots(self, grad_fn: Any, inputs: list) -> list[tuple[int, torch.Tensor]]:
         nf = grad_fn.next_functions
@@ -373,14 +373,15 @@ class Recorder(TorchFunctionMode):
             if info.saved is None:
                 info.saved = read_saved(node)
         handles = []
+        snap = _GradientCopies()
         try:
             for node in reach:
-                handles.append(node.register_prehook(self._prehook(record, node)))
-                handles.append(node.register_hook(self._posthook(record, node)))
+                handles.append(node.register_hook(self._posthook(record, node, snap)))
             result = call()
         finally:
             for handle in handles:
                 handle.remove()
+            snap.clear()
         for node in reach:
             if type(node).__name__ == "AccumulateGrad":
                 record.leaf_grads[node] = _snap(node.variable.grad)
@@ -390,17 +391,43 @@ class Recorder(TorchFunctionMode):
         return result
 
     @staticmethod
-    def _prehook(record: PassRecord, node: Any) -> Callable:
-        def hook(grad_outputs: tuple) -> None:
+    def _posthook(record: PassRecord, node: Any, snap: "_GradientCopies") -> Callable:
+        # One post-hook gives both sides of the node: what arrived (grad_outputs) and what
+        # it sent on (grad_inputs). On the CPU engine post-hooks run in execution order,
+        # so they also give the pass's order; a pre-hook per node would double the
+        # registrations (0.3 s at 10,000 nodes) for nothing.
+        def hook(grad_inputs: tuple, grad_outputs: tuple) -> None:
             record.order.append(node)
-            record.grad_outputs[node] = tuple(_snap(g) for g in grad_outputs)
+            record.grad_outputs[node] = tuple(snap(g) for g in grad_outputs)
+            record.grad_inputs[node] = tuple(snap(g) for g in grad_inputs)
         return hook
 
-    @staticmethod
-    def _posthook(record: PassRecord, node: Any) -> Callable:
-        def hook(grad_inputs: tuple, grad_outputs: tuple) -> None:
-            record.grad_inputs[node] = tuple(_snap(g) for g in grad_inputs)
-        return hook
+
+class _GradientCopies:
+    """Copies of the gradients of one backward pass, one per tensor.
+
+    A gradient a node sends on usually arrives at the next node as the very same tensor
+    (one consumer, nothing to sum), so it is copied once and both records share the copy.
+    The tensors are held until the pass ends so an ``id()`` is never reused meanwhile;
+    only small ones are remembered, big gradients are summarised each time instead.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[int, tuple[torch.Tensor, TensorValue, int]] = {}
+
+    def __call__(self, g: Any) -> TensorValue | None:
+        if not isinstance(g, torch.Tensor):
+            return None
+        hit = self._seen.get(id(g))
+        if hit is not None and hit[0] is g and g._version == hit[2]:
+            return hit[1]
+        value = TensorValue.from_tensor(g)
+        if value.data is not None:
+            self._seen[id(g)] = (g, value, g._version)
+        return value
+
+    def clear(self) -> None:
+        self._seen.clear()
 
 
 def _tensors_in(args: tuple, kwargs: dict) -> list[torch.Tensor]:

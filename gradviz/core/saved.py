@@ -22,9 +22,21 @@ _NONE_NOTE = ("not saved: the gradient that would need it is not required "
               "(the input it serves needs no grad)")
 
 
-def saved_names(node: Any) -> list[str]:
+# C++ nodes carry their saved values as properties of the type, so one dir() per type
+# does: dir() of a node costs ~40 µs and a 10,000-node capture asks 20,000 times.
+_NAMES_BY_TYPE: dict[type, tuple[str, ...]] = {}
+
+
+def saved_names(node: Any) -> tuple[str, ...]:
     """The ``_saved_*`` attribute names of ``node``, in a stable order."""
-    return sorted(n for n in dir(node) if n.startswith("_saved_") and not n.endswith(_SKIP_SUFFIXES))
+    kind = type(node)
+    names = _NAMES_BY_TYPE.get(kind)
+    if names is None:
+        names = tuple(sorted(n for n in dir(node) if n.startswith("_saved_") and not n.endswith(_SKIP_SUFFIXES)))
+        if hasattr(node, "__dict__"):
+            return names  # a Python node: its instance attributes may differ from its siblings'
+        _NAMES_BY_TYPE[kind] = names
+    return names
 
 
 def _signed(value: int) -> int:

@@ -281,3 +281,25 @@ def test_override_a_leaf_and_rerun_matches_torch():
     assert [n.id for n in tr.nodes] == [n.id for n in capture_program(LOGISTIC_FORWARD).nodes]
     with pytest.raises(ProgramError, match="does not fit"):
         capture_program(LOGISTIC_FORWARD, overrides={"w1": [1.0, 2.0]})
+
+
+def test_a_gradient_passed_on_unchanged_is_copied_once_and_sums_are_not_shared():
+    # b = 2·x·x with x used twice: the gradients for the product's two inputs are separate tensors,
+    # and x's AccumulateGrad receives their sum: none of those may share a copy.
+    tr = capture_program("x = torch.tensor([1.0, 2.0], requires_grad=True)\n"
+                         "a = x * x\nb = a * 2.0\nloss = b.sum()\n")
+    p = tr.passes[0]
+    total, acc = tr.by_op("SumBackward0")[0].id, tr.by_op("AccumulateGrad")[0].id
+    square, double = (n.id for n in tr.by_op("MulBackward0"))  # forward order: x*x, then a*2
+    # b's gradient leaves SumBackward0 and arrives at b's node as the same tensor: one copy.
+    assert p.grad_inputs[total][0] is p.grad_outputs[double][0]
+    assert p.grad_inputs[double][0] is p.grad_outputs[square][0]
+    assert p.grad_inputs[double][0].data.tolist() == [2.0, 2.0]
+    # x*x sends two gradients (one per use) that autograd sums before AccumulateGrad.
+    first, second = p.grad_inputs[square]
+    assert first is not second and first.data.tolist() == [2.0, 4.0] == second.data.tolist()
+    arrived = p.grad_outputs[acc][0]
+    assert arrived is not first and arrived.data.tolist() == [4.0, 8.0]
+    assert tr.find("x").grad.data.tolist() == [4.0, 8.0]
+    # order is the engine's: the root first, the leaf last
+    assert p.order[0] == total and p.order[-1] == acc
