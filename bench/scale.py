@@ -1,6 +1,7 @@
 """How gradviz scales: 50 to 10,000 nodes in the real main window, beside torchviz.
 
-Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/scale.py   (prints a table; not part of the test run)
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/scale.py [--detail]   (prints a table; not
+part of the test run; ``--detail`` also lists every gap over half the stall target with its stage)
 
 For each graph, from the moment Run is pressed in a real MainWindow: capture and layout
 time (the worker's own figures), the time until the first picture of the graph is painted
@@ -171,9 +172,14 @@ def main() -> int:
         finished: list[str] = []
         window.run_finished.connect(finished.append)
         window.run_finished.connect(lambda _s: marks.setdefault("ready", time.perf_counter()))
+        stages: list[tuple[float, str]] = []
+        window.runs.stage_changed.connect(lambda stage: stages.append((time.perf_counter(), stage)))
+        window.runs.succeeded.connect(lambda _r: stages.append((time.perf_counter(), "items")))
+        detail = "--detail" in sys.argv
 
         def run(program: str, timeout: float = 600) -> tuple[float, str]:
             marks.clear()
+            stages.clear()
             results.clear()
             finished.clear()
             window.editor.set_source(program)
@@ -199,6 +205,12 @@ def main() -> int:
                 print(f"{name}: run ended {status}")
                 continue
             result = results[0]
+            if detail:  # each long gap, with the stage the run was in when it began
+                for (a, b), cpu in zip(ticker.gaps, ticker.cpu):
+                    if b - a > STALL_TARGET / 2:
+                        stage = next((n for t, n in reversed(stages) if t <= a), "start")
+                        print(f"  {name}: {1000 * (b - a):.0f} ms gap at {a - start:.2f} s ({stage}, "
+                              f"GUI thread ran {cpu / (b - a):.0%} of it)")
             trace = result.trace
             ready = marks["ready"] - start
             picture = marks.get("picture", float("nan")) - start

@@ -122,6 +122,8 @@ class BigGraphs(QObject):
         view.node_selected.connect(self._on_node_selected)
         view.viewport().installEventFilter(self)
         self.preview.first_paint.connect(self.picture_shown)
+        window.runs.await_preview_paint = True
+        self.preview.first_paint.connect(lambda _t: window.runs.preview_painted())
 
     # -- runs -----------------------------------------------------------------------------
     def prepare_request(self, request: RunRequest) -> RunRequest:

@@ -10,6 +10,7 @@ from typing import Callable, Iterator
 from PySide6.QtCore import QObject, QRectF, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
+from gradviz.core import gc_pause
 from gradviz.core.layout import Layout
 from gradviz.core.module_boxes import MODULE_PREFIX, module_title
 from gradviz.core.trace import Trace
@@ -180,7 +181,10 @@ class SlicedWork(QObject):
     """Runs generators a time slice per event-loop turn, one after the other.
 
     Making or freeing thousands of items at once would stall the event loop for hundreds
-    of ms; a slice of ``SLICE_SECONDS`` between turns keeps the window responsive.
+    of ms; a slice of ``SLICE_SECONDS`` between turns keeps the window responsive. While
+    work is queued the garbage collector is paused, and what was made is frozen at the
+    end (:mod:`gradviz.core.gc_pause`): full collections over the new items were the
+    longest stalls left (60–160 ms at 10,000 nodes).
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -190,6 +194,8 @@ class SlicedWork(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.run_slice)
+        self._gc_held = [False]  # a list: the destroyed handler must not hold self
+        self.destroyed.connect(lambda *_a, held=self._gc_held: _release_gc(held))
 
     @property
     def busy(self) -> bool:
@@ -198,6 +204,9 @@ class SlicedWork(QObject):
     def add(self, steps: Iterator, on_done: Callable[[], object] | None = None, now: bool = False) -> None:
         """Queue ``steps``; ``on_done`` is called after its last one. ``now`` runs a slice at once."""
         self._queue.append((steps, on_done))
+        if not self._gc_held[0]:
+            self._gc_held[0] = True
+            gc_pause.pause()
         if now:
             self.run_slice()
         elif not self._timer.isActive():
@@ -207,6 +216,7 @@ class SlicedWork(QObject):
         """Forget everything queued (the generators are simply dropped)."""
         self._timer.stop()
         self._queue.clear()
+        _release_gc(self._gc_held)
 
     def run_slice(self) -> None:
         deadline = time.perf_counter() + SLICE_SECONDS
@@ -219,3 +229,10 @@ class SlicedWork(QObject):
             self._queue.popleft()
             if on_done is not None:
                 on_done()
+        _release_gc(self._gc_held)
+
+
+def _release_gc(held: list[bool]) -> None:
+    if held[0]:
+        held[0] = False
+        gc_pause.resume(freeze=True)

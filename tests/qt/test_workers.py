@@ -100,3 +100,63 @@ def test_cancel_during_layout_is_quick_and_keeps_the_graph(window, qtbot, run_an
     assert not window.commands.cancel.isEnabled()
     # The thread itself stops soon after (the engine is polled every 50 ms).
     qtbot.waitUntil(lambda: not window.runs._workers, timeout=5_000)
+
+
+def test_a_worker_waits_for_its_provisional_drawing_to_be_painted(monkeypatch):
+    """With ``await_preview`` the worker pauses after sending the provisional drawing until
+    the GUI says it is painted (so they do not fight over the GIL), never longer than
+    PREVIEW_WAIT_SECONDS, and not at all once cancelled."""
+    from gradviz.qt import workers
+
+    monkeypatch.setattr(workers, "PREVIEW_WAIT_SECONDS", 2.0)
+    worker = workers.RunWorker(1, RunRequest("x = 1\n"), await_preview=True)
+    sent: list[float] = []
+    worker.provisional.connect(lambda *_a: sent.append(time.perf_counter()))
+
+    def emit_in_thread() -> float:
+        done: list[float] = []
+        thread = threading.Thread(target=lambda: (worker._emit_provisional(None, None),
+                                                  done.append(time.perf_counter())))
+        start = time.perf_counter()
+        thread.start()
+        return start, thread, done
+
+    start, thread, done = emit_in_thread()
+    time.sleep(0.3)
+    assert not done  # still waiting for the paint
+    worker.preview_painted.set()
+    thread.join(1.0)
+    assert done and 0.3 <= done[0] - start < 0.6
+
+    worker.preview_painted.clear()
+    start, thread, done = emit_in_thread()
+    thread.join(5.0)
+    assert done and 1.9 <= done[0] - start < 3.0  # nobody painted: the wait runs out
+
+    worker.preview_painted.clear()
+    start, thread, done = emit_in_thread()
+    worker.cancel()
+    thread.join(1.0)
+    assert done and done[0] - start < 0.5
+
+    plain = workers.RunWorker(2, RunRequest("x = 1\n"))  # nobody listens: no wait
+    start = time.perf_counter()
+    plain._emit_provisional(None, None)
+    assert time.perf_counter() - start < 0.1
+    worker.deleteLater()
+    plain.deleteLater()
+
+
+@pytest.mark.slow
+def test_the_window_lets_the_worker_go_on_once_the_preview_is_painted(window, qtbot):
+    assert window.runs.await_preview_paint  # the big-graph preview paints provisional drawings
+    events: list[tuple[str, float]] = []
+    window.big_graphs.preview.first_paint.connect(lambda t: events.append(("painted", t)))
+    window.runs.stage_changed.connect(lambda stage: events.append((stage, time.perf_counter())))
+    window.editor.setPlainText(chain(2000))
+    with qtbot.waitSignal(window.run_finished, timeout=120_000) as blocker:
+        window.run_program()
+    assert blocker.args == ["ok"]
+    names = [name for name, _t in events]
+    # The worker told the window it was refining only after the provisional picture was painted.
+    assert names[names.index("layout"):][:3] == ["layout", "painted", "refine"], names
