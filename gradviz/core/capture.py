@@ -26,7 +26,8 @@ def capture_program(source: str, *, root: str | None = None, roots: Sequence[str
                     subject: str | None = None, limits: Limits = Limits(),
                     extra_names: dict[str, Any] | None = None,
                     cancel: threading.Event | None = None,
-                    overrides: dict[str, Any] | None = None) -> Trace:
+                    overrides: dict[str, Any] | None = None,
+                    on_forward: Callable[[Trace], None] | None = None) -> Trace:
     """Run ``source`` in the expression language and record its autograd graph.
 
     Parameters
@@ -50,6 +51,8 @@ def capture_program(source: str, *, root: str | None = None, roots: Sequence[str
         Set it from another thread to stop the program (ProgramError kind "cancelled").
     overrides : dict, optional
         New values for tensors the program assigns, by variable name (see run_session).
+    on_forward : callable, optional
+        Gets the graph before gradviz's own backward pass (see run_session).
 
     Returns
     -------
@@ -62,7 +65,8 @@ def capture_program(source: str, *, root: str | None = None, roots: Sequence[str
         For any problem in the program, with its line.
     """
     return run_session(source, root=root, roots=roots, subject=subject, limits=limits,
-                       extra_names=extra_names, cancel=cancel, overrides=overrides).trace
+                       extra_names=extra_names, cancel=cancel, overrides=overrides,
+                       on_forward=on_forward).trace
 
 
 def _overridden(name: str, value: torch.Tensor, new: Any, line: int) -> torch.Tensor:
@@ -91,7 +95,8 @@ def run_session(source: str, *, root: str | None = None, roots: Sequence[str] = 
                 extra_names: dict[str, Any] | None = None,
                 cancel: threading.Event | None = None,
                 on_assign: Callable[[str, Any, int], Any] | None = None,
-                keep_graphs: bool = False, overrides: dict[str, Any] | None = None) -> CaptureSession:
+                keep_graphs: bool = False, overrides: dict[str, Any] | None = None,
+                on_forward: Callable[[Trace], None] | None = None) -> CaptureSession:
     """:func:`capture_program`, keeping the namespace and the recorder.
 
     ``on_assign(name, value, line)`` is called after every assignment, after gradviz's own
@@ -100,17 +105,20 @@ def run_session(source: str, *, root: str | None = None, roots: Sequence[str] = 
     program keep its graph, so the caller can differentiate the root again. ``overrides``
     maps variable names to new values (numbers or nested lists) that replace the tensor the
     program assigns, keeping its dtype and requires_grad: "edit w1 and re-run".
+    ``on_forward(trace)`` gets the graph before gradviz runs the backward pass itself (a
+    program that calls backward gets no such call): same nodes, edges and values, no
+    gradients yet, so a caller can draw it while the pass runs.
     """
     with paused_gc():
         return _run_session(source, root=root, roots=roots, subject=subject, limits=limits,
                             extra_names=extra_names, cancel=cancel, on_assign=on_assign,
-                            keep_graphs=keep_graphs, overrides=overrides)
+                            keep_graphs=keep_graphs, overrides=overrides, on_forward=on_forward)
 
 
 def _run_session(source: str, *, root: str | None, roots: Sequence[str], subject: str | None,
                  limits: Limits, extra_names: dict[str, Any] | None, cancel: threading.Event | None,
                  on_assign: Callable[[str, Any, int], Any] | None, keep_graphs: bool,
-                 overrides: dict[str, Any] | None) -> CaptureSession:
+                 overrides: dict[str, Any] | None, on_forward: Callable[[Trace], None] | None) -> CaptureSession:
     recorder_box: list[Recorder] = []
 
     def assigned(name: str, value: Any, line: int) -> Any:
@@ -137,6 +145,28 @@ def _run_session(source: str, *, root: str | None, roots: Sequence[str], subject
     recorder = Recorder(lambda: interp.line, interp.statement)
     recorder.keep_graphs = keep_graphs
     recorder_box.append(recorder)
+    try:
+        return _record_session(source, interp, recorder, names, root, roots, subject, on_forward)
+    finally:
+        # The interpreter, its callbacks and the recorder point at each other. Untied, the
+        # whole run (autograd graph included) is freed by reference counting as soon as the
+        # caller lets go: no collector needed, which matters while it is paused (gc_pause).
+        recorder_box.clear()
+        recorder.current_line, recorder.statement = _no_line, _no_statement
+        interp.close()
+
+
+def _no_line() -> None:
+    return None
+
+
+def _no_statement(line: int | None) -> str:
+    return ""
+
+
+def _record_session(source: str, interp: Interpreter, recorder: Recorder, names: dict[str, Any],
+                    root: str | None, roots: Sequence[str], subject: str | None,
+                    on_forward: Callable[[Trace], None] | None) -> CaptureSession:
     with recorder:
         result = interp.run()
         ns = {k: v for k, v in result.namespace.items() if k not in names or names[k] is not v}
@@ -149,6 +179,8 @@ def _run_session(source: str, *, root: str | None, roots: Sequence[str], subject
                 trace = builder.empty(_explain(recorder, ns, result.assignments, name, tensor))
                 break
         if trace is None and not recorder.passes:
+            if on_forward is not None:
+                on_forward(builder.build([t.grad_fn for _, t in chosen]))
             for name, tensor in chosen:
                 _implicit_backward(recorder, name, tensor, clear_grads=len(chosen) > 1)
     if trace is None:

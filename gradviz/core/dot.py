@@ -240,6 +240,9 @@ def build_dot(
                     fill(sub, child)
 
     fill(g, "")
+    # A recursive closure refers to itself (and through its cell to the trace): untie it so
+    # the trace is freed by reference counting, not left to a paused or frozen collector.
+    del fill
 
     # One DOT edge per trace edge between plain nodes (fan-out duplicates are
     # real inputs); edges touching a collapsed box are merged by endpoint pair.

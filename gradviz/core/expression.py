@@ -326,6 +326,14 @@ class Interpreter:
         self._deadline = 0.0
         self._result = ProgramResult(namespace={})
 
+    def close(self) -> None:
+        """Drop the callbacks and the helpers bound to this interpreter, so nothing refers
+        back to it (a failed run leaves them in its namespace); the run's results stay."""
+        self.on_assign = None
+        ns = self._result.namespace
+        for helper in [k for k in ns if k.startswith("__")]:
+            del ns[helper]
+
     def statement(self, line: int | None) -> str:
         if line is None or not 1 <= line <= len(self.lines):
             return ""

@@ -322,3 +322,32 @@ def test_a_10000_node_chain_never_freezes_the_window(window, qtbot):
     assert max((e - s for s, e in gc_runs), default=0.0) < 0.050
     assert gc.isenabled()  # the collector is back once the items are made
     assert max(b - a for a, b in gaps) < 1.0
+
+
+@pytest.mark.slow
+def test_runs_in_the_window_are_freed_without_the_collector(window, run_and_wait, qtbot):
+    """Runs and canvas items are frozen out of the collector's sight (gradviz.core.gc_pause),
+    so no cycle may hold on to a replaced graph: it would never be freed."""
+    programs = [chain(1600), chain(40), "x = torch.ones(2)\ny = x +\n", chain(1600, 0.7)]
+    for program in programs:  # the first round makes the classes and caches of first use
+        window.editor.setPlainText(program)
+        run_and_wait(window, window.run_program)
+    qtbot.wait(300)
+    gc.unfreeze()
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for program in programs:
+            window.editor.setPlainText(program)
+            run_and_wait(window, window.run_program)
+        qtbot.wait(300)
+        gc.unfreeze()
+        gc.collect()
+        kinds = {type(o).__name__ for o in gc.garbage}
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.freeze()
+    assert not kinds & {"Trace", "Node", "TensorValue", "Layout", "NodeBox", "NodeItem", "EdgeItem",
+                        "PreviewItem", "RunResult", "Tensor"}, kinds
+    assert gc.isenabled() and len(window.graph_view.node_items) == 1601
