@@ -92,6 +92,9 @@ def _order(layers: list[list[str]], succ: dict[str, list[str]], pred: dict[str, 
         start = layers[0] if upward else layers[-1]
         position: dict[str, float] = {n: float(k) for k, n in enumerate(start)}
         for layer in sequence:
+            if len(layer) == 1:  # nothing to reorder (every layer of a chain)
+                position[layer[0]] = 0.0
+                continue
             keyed = []
             for k, n in enumerate(layer):
                 near = [position[m] for m in (pred[n] if upward else succ[n]) if m in position]

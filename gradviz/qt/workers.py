@@ -14,8 +14,8 @@ from typing import Any, Callable, Mapping
 from PySide6.QtCore import QObject, QThread, Signal
 
 from gradviz.core.capture import capture_program
-from gradviz.core.gc_pause import paused_gc
 from gradviz.core.expression import ProgramError
+from gradviz.core.gc_pause import paused_gc
 from gradviz.core.layout import Layout, LayoutCancelled, layout
 from gradviz.core.layout_plan import Drawing, StagedLayoutCache
 from gradviz.core.trace import Trace
@@ -91,11 +91,25 @@ def run_request(request: RunRequest, cancel: threading.Event | None = None,
     if on_stage is not None:
         on_stage("capture")
     t0 = time.perf_counter()
+    early: list[bool] = []
+
+    def on_forward(forward: Trace) -> None:
+        assert request.layout_cache is not None and on_provisional is not None
+        if cancel.is_set():
+            raise RunCancelled("cancelled after running the program")
+        try:
+            early.append(request.layout_cache.early_picture(
+                forward, collapsed=request.collapsed, threshold=request.collapse_threshold,
+                previous=request.previous, cancel=cancel, on_provisional=lambda quick: on_provisional(forward, quick)))
+        except LayoutCancelled:
+            raise RunCancelled("cancelled after running the program") from None
+
     try:
         trace = request.trace if request.trace is not None else capture_program(
             request.source, roots=request.roots, subject=request.subject,
             extra_names=dict(request.extra_names) or None, cancel=cancel,
-            overrides=dict(request.overrides) or None)
+            overrides=dict(request.overrides) or None,
+            on_forward=on_forward if request.layout_cache is not None and on_provisional is not None else None)
     except ProgramError as exc:
         if exc.kind == "cancelled":
             raise RunCancelled("cancelled while running the program") from None
@@ -107,6 +121,10 @@ def run_request(request: RunRequest, cancel: threading.Event | None = None,
         on_stage("layout")
     try:
         if request.layout_cache is not None:
+            if any(early):  # its provisional picture is on screen already
+                if on_stage is not None:
+                    on_stage("refine")
+                on_provisional = None
             return _planned(request, trace, cancel, on_stage, on_provisional, t1 - t0)
         drawing = layout(trace, engine=request.engine or None, cancel=cancel)
     except LayoutCancelled:

@@ -28,7 +28,7 @@ from gradviz.core.module_boxes import (
     reveal,
     shown_id,
 )
-from gradviz.core.quick_layout import box_size, quick_layout, text_width
+from gradviz.core.quick_layout import box_size, plain_build, quick_layout, text_width
 from gradviz.core.sketch_arrays import ROLES, sketch_arrays
 
 
@@ -211,6 +211,40 @@ def test_plan_shows_a_provisional_layout_first_for_big_graphs(engine_calls):
     small = []
     StagedLayoutCache().plan(capture_program(chain(10)), on_provisional=small.append, provisional_min=200)
     assert small == []
+
+
+def test_the_graph_before_gradviz_runs_backward_is_the_same_graph_without_gradients():
+    forwards = []
+    trace = capture_program(chain(300), on_forward=forwards.append)
+    assert len(forwards) == 1
+    early = forwards[0]
+    assert [(n.id, n.op, n.label, n.shape) for n in early.nodes] == [(n.id, n.op, n.label, n.shape) for n in trace.nodes]
+    assert early.edges == trace.edges and early.passes == () and trace.passes
+    assert early.find("x").grad is None and trace.find("x").grad is not None
+    assert [n.value.item() for n in early.nodes] == [n.value.item() for n in trace.nodes]
+    assert plain_build(early).lines == plain_build(trace).lines  # the same boxes
+    # A program that runs backward itself has no such moment.
+    capture_program(chain(5) + "loss.backward()\n", on_forward=forwards.append)
+    assert len(forwards) == 1
+
+
+def test_early_picture_is_the_provisional_layout_plan_would_send():
+    early, full = [], []
+    before = []
+    trace = capture_program(chain(300), on_forward=lambda t: before.append(t))
+    cache = StagedLayoutCache()
+    assert cache.early_picture(before[0], on_provisional=early.append, provisional_min=200)
+    cache.plan(trace, on_provisional=full.append, provisional_min=200)
+    assert len(early) == len(full) == 1
+    assert early[0].nodes == full[0].nodes and early[0].edges == full[0].edges
+    nothing = []
+    assert not cache.early_picture(before[0], on_provisional=nothing.append, provisional_min=400)  # small
+    assert not cache.early_picture(before[0], collapsed=frozenset({"x"}), on_provisional=nothing.append,
+                                   provisional_min=200)  # folding goes through plan's own path
+    on_screen = Drawing(trace, cache.plan(trace).layout)
+    assert not cache.early_picture(before[0], previous=on_screen, on_provisional=nothing.append,
+                                   provisional_min=200)  # the drawing on screen is reused
+    assert nothing == []
 
 
 def test_plan_cancel_stops_the_engine():
