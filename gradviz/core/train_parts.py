@@ -155,11 +155,15 @@ class _ShuffleSampler(Sampler[int]):
     def __init__(self, n: int, generator: torch.Generator) -> None:
         self.n, self.generator = n, generator
 
-    def __iter__(self):
+    def order(self) -> torch.Tensor:
+        """One epoch's permutation as a tensor (the same draws as iterating)."""
         seed = int(torch.empty((), dtype=torch.int64).random_(generator=self.generator).item())
         perm = torch.Generator()
         perm.manual_seed(seed)
-        yield from torch.randperm(self.n, generator=perm).tolist()
+        return torch.randperm(self.n, generator=perm)
+
+    def __iter__(self):
+        yield from self.order().tolist()
 
     def __len__(self) -> int:
         return self.n

@@ -79,6 +79,7 @@ class Trainer:
         self._elapsed = 0.0
         self._done = False
         self._last: tuple[torch.Tensor, torch.Tensor] | None = None
+        self._named_parameters: list[tuple[str, torch.nn.Parameter]] | None = None
 
     # -- state ---------------------------------------------------------------------------------
     @property
@@ -149,9 +150,17 @@ class Trainer:
         """
         loader = self._loader
         torch.empty((), dtype=torch.int64).random_(generator=loader.generator)
-        rows = loader.dataset
-        for indices in loader.sampler:
-            yield rows[indices]
+        rows, batches = loader.dataset, loader.sampler  # a BatchSampler over the epoch's order
+        # The sampler's draws happen here rather than at the first batch: nothing else draws
+        # from this generator in between. One gather per epoch, then each batch is a slice
+        # (a view): indexing with a 32-int list per batch cost ~40 µs, a tenth of a toy step.
+        inner = batches.sampler
+        order = inner.order() if hasattr(inner, "order") else torch.tensor(list(inner), dtype=torch.long)
+        size, n = batches.batch_size, len(order)
+        stop = n - n % size if batches.drop_last else n
+        X, y = rows.X[order], rows.y[order]
+        for start in range(0, stop, size):
+            yield X[start:start + size], y[start:start + size]
 
     def _train_batch(self, started: float) -> Record:
         if self._batches is None:
@@ -182,7 +191,10 @@ class Trainer:
         return Record(**record, elapsed=self._elapsed)
 
     def _grad_norms(self) -> dict[str, float]:
-        named = [(name, p.grad) for name, p in self.model.named_parameters() if p.grad is not None]
+        # named_parameters() walks the module tree (~70 µs a step for a 3-layer MLP): once will do.
+        if self._named_parameters is None:
+            self._named_parameters = list(self.model.named_parameters())
+        named = [(name, p.grad) for name, p in self._named_parameters if p.grad is not None]
         if not named:
             return {}
         # One fused kernel for all norms and one transfer: a .norm() per parameter cost ~30 % of

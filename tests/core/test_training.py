@@ -247,3 +247,19 @@ def test_record_is_frozen():
     record = Record(epoch=1, batch=1, step=1, train_loss=0.5)
     with pytest.raises(AttributeError):
         record.train_loss = 0.1
+
+
+@pytest.mark.parametrize("options", [dict(batch_size=32), dict(batch_size=32, drop_last=True),
+                                     dict(batch_size=7, shuffle=False), dict(batch_size=None),
+                                     dict(batch_size=50, shuffle=False, drop_last=True)])
+def test_the_trainers_batches_are_the_dataloaders(options):
+    """The Trainer slices one gathered epoch instead of iterating its DataLoader: the same
+    rows in the same batches, epoch after epoch, from the same generator draws."""
+    config = TrainConfig(dataset="circles", model="mlp", hidden=(4,), seed=3, **options)
+    reference, fast = Trainer(config), Trainer(config)
+    for _epoch in range(3):
+        expected = list(reference._loader)
+        got = list(fast._epoch_batches())
+        assert len(got) == len(expected) == fast.num_batches
+        for (x, y), (x0, y0) in zip(got, expected):
+            assert torch.equal(x, x0) and torch.equal(y, y0)
