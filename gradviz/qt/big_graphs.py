@@ -33,10 +33,12 @@ from gradviz.qt.workers import RunRequest, RunResult
 if TYPE_CHECKING:
     from gradviz.qt.main_window import MainWindow
 
-#: How long a thread may keep the GIL while another waits (CPython's default is 5 ms). Every
-#: Python callback of the GUI thread (a paint, an event filter) waits up to this long for a
-#: busy worker; one repaint makes a dozen, so 5 ms added up to 100-200 ms stalls during a
-#: 10,000-node capture. 1 ms cost the worker 3-10 % here (it hands over only when asked).
+#: How long a thread may keep the GIL while another waits (CPython's default is 5 ms), while a
+#: run (capture and layout) is on its worker. Every Python callback of the GUI thread (a paint,
+#: an event filter) waits up to this long for a busy worker; one repaint makes a dozen, so 5 ms
+#: added up to 100-200 ms stalls during a 10,000-node capture. Only during runs: the turns
+#: cost the other thread too, and with 1 ms a training run (whose GUI side is a plot at 12 Hz)
+#: lost a fifth of its steps for no smoother a window (bench/training.py).
 GIL_SWITCH_SECONDS = 0.001
 #: Layouts with more boxes than this are previewed while their items are made (~0.3 s
 #: for 600 nodes and their edges on the 2-core test machine; less would only flicker).
@@ -90,7 +92,7 @@ class BigGraphs(QObject):
 
     def __init__(self, window: "MainWindow") -> None:
         super().__init__(window)
-        sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_SECONDS))
+        self._usual_switch: float | None = None  # the interval to go back to after a run
         self.window = window
         self.cache = StagedLayoutCache()
         self.collapsed: frozenset[str] = frozenset()
@@ -116,6 +118,7 @@ class BigGraphs(QObject):
         self._add_actions()
 
         window.runs.provisional.connect(self._on_provisional)
+        window.runs.started.connect(self._on_run_started)
         window.run_finished.connect(self._on_run_finished)
         window.commands.dark_theme.toggled.connect(lambda _on: self.preview.set_theme(self.window.theme))
         view.graph_shown.connect(self._on_graph_shown)
@@ -200,7 +203,15 @@ class BigGraphs(QObject):
         trace, layout = drawing  # type: ignore[misc]
         self.preview.show_drawing(trace, layout, PROVISIONAL_NOTE)
 
+    def _on_run_started(self, _job: int) -> None:
+        if self._usual_switch is None:
+            self._usual_switch = sys.getswitchinterval()
+            sys.setswitchinterval(min(self._usual_switch, GIL_SWITCH_SECONDS))
+
     def _on_run_finished(self, status: str) -> None:
+        if self._usual_switch is not None and not self.window.runs.is_running:
+            sys.setswitchinterval(self._usual_switch)
+            self._usual_switch = None
         if status == "ok":
             return
         self.preview.clear()

@@ -164,3 +164,17 @@ def test_the_window_lets_the_worker_go_on_once_the_preview_is_painted(window, qt
     # pass, the layout) only once the picture was painted.
     assert events[:4] == ["capture", "provisional", "painted", "layout"], events
     assert events[4:] == ["refine", "succeeded", "painted"], events
+
+
+def test_short_gil_turns_only_while_a_run_is_on_its_worker(window, run_and_wait):
+    import sys
+
+    usual = sys.getswitchinterval()
+    during: list[float] = []
+    window.runs.stage_changed.connect(lambda _s: during.append(sys.getswitchinterval()))
+    assert run_and_wait(window, lambda: window.load_lesson("logistic")) == "ok"
+    assert during and set(during) == {0.001}  # the GUI thread's callbacks wait at most 1 ms
+    assert sys.getswitchinterval() == usual  # a training run afterwards gets the usual turns
+    window.editor.setPlainText("x = torch.ones(2)\ny = x +\n")
+    assert run_and_wait(window, window.run_program) == "error"
+    assert sys.getswitchinterval() == usual
