@@ -166,7 +166,8 @@ class Trainer:
         if self._batches is None:
             self._batches = self._epoch_batches()
             self._batch, self._epoch_losses = 0, []
-            self.model.train()
+            if not self.model.training:
+                self.model.train()
         features, labels = next(self._batches)
         self._batch += 1
         self._step += 1
@@ -206,9 +207,13 @@ class Trainer:
         return {name: float(v) for (name, _), v in zip(named, values)}
 
     def _end_epoch(self) -> dict:
-        train_loss, train_acc = self._evaluate(self._X_train, self.dataset.y_train)
-        test_loss, test_acc = self._evaluate(self._X_test, self.dataset.y_test)
-        self.model.train()
+        # One eval()/train() pair for both sets: each walks every submodule (~60 µs apiece).
+        self.model.eval()
+        try:
+            train_loss, train_acc = self._evaluate(self._X_train, self.dataset.y_train)
+            test_loss, test_acc = self._evaluate(self._X_test, self.dataset.y_test)
+        finally:
+            self.model.train()
         if self.scheduler is not None:
             self.scheduler.step()
         self._epoch += 1
@@ -220,11 +225,13 @@ class Trainer:
     @torch.no_grad()
     def _outputs(self, X: torch.Tensor) -> torch.Tensor:
         was_training = self.model.training
-        self.model.eval()
+        if was_training:
+            self.model.eval()
         try:
             return torch.cat([self.model(chunk.to(self.device)) for chunk in X.split(4096)])
         finally:
-            self.model.train(was_training)
+            if was_training:
+                self.model.train()
 
     def _evaluate(self, X: torch.Tensor, y: torch.Tensor) -> tuple[float | None, float | None]:
         if len(y) == 0:
