@@ -135,8 +135,7 @@ class StagedLayoutCache(LayoutCache):
         LayoutPlan
         """
         auto = collapsed is None
-        chosen = frozenset(collapsed or ()) if not auto else (
-            choose_collapsed(trace, threshold) if threshold > 0 else frozenset())
+        chosen = _folded(trace, collapsed, threshold)
         if previous is not None and same_structure(previous.trace, trace, previous.collapsed, chosen):
             lines = build_dot(trace, collapsed=chosen).lines
             return LayoutPlan(relabel(previous.layout, lines), chosen, auto and bool(chosen), reused=True)
@@ -190,8 +189,7 @@ class StagedLayoutCache(LayoutCache):
         reaches the screen while the pass still runs (0.5 s sooner at 10,000 nodes). Only
         when nothing is folded; True if it was sent (then :meth:`plan` must not send one).
         """
-        chosen = frozenset(collapsed or ()) if collapsed is not None else (
-            choose_collapsed(trace, threshold) if threshold > 0 else frozenset())
+        chosen = _folded(trace, collapsed, threshold)
         if chosen or visible_count(trace, chosen) < provisional_min:
             return False
         if previous is not None and same_structure(previous.trace, trace, previous.collapsed, chosen):
@@ -206,6 +204,13 @@ class StagedLayoutCache(LayoutCache):
         sketch_arrays(trace, quick)  # here, not on the GUI thread
         on_provisional(quick)
         _check(cancel)
+
+
+def _folded(trace: Trace, collapsed: frozenset[str] | None, threshold: int) -> frozenset[str]:
+    """The modules to fold: ``collapsed`` as given, or chosen for ``threshold`` when None."""
+    if collapsed is not None:
+        return frozenset(collapsed)
+    return choose_collapsed(trace, threshold) if threshold > 0 else frozenset()
 
 
 def _check(cancel: threading.Event | None) -> None:
