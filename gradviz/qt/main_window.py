@@ -43,6 +43,12 @@ from gradviz.qt.workers import RunController, RunRequest, RunResult
 MIN_FONT_SIZE, MAX_FONT_SIZE = 7, 32
 
 
+def zoom_text(zoom: float) -> str:
+    """``0.8`` → "80 %"; a big graph fitted in view keeps a digit that is not 0 ("0.3 %")."""
+    percent = zoom * 100
+    return f"{percent:.0f} %" if percent >= 9.5 else f"{percent:.2g} %"
+
+
 class MainWindow(ProgramFiles, QMainWindow):
     """The window a student or teacher works in.
 
@@ -327,7 +333,7 @@ class MainWindow(ProgramFiles, QMainWindow):
         self.inspector.set_node(scene.trace if scene is not None else None, node_id)
 
     def _on_zoom_changed(self, zoom: float) -> None:
-        self.zoom_label.setText(f"{zoom * 100:.0f} %")
+        self.zoom_label.setText(zoom_text(zoom))
 
     def run_options(self) -> dict:
         """The capture options of the program in the editor: roots, subject, extra names."""

@@ -321,6 +321,13 @@ def test_zoom_actions(logistic):
     assert logistic.zoom_label.text() == "80 %"
 
 
+def test_zoom_text_keeps_a_digit_for_big_graphs_fitted_in_view():
+    from gradviz.qt.main_window import zoom_text
+
+    assert [zoom_text(z) for z in (2.5, 1.0, 0.8, 0.1, 0.05, 0.0034)] == \
+        ["250 %", "100 %", "80 %", "10 %", "5 %", "0.34 %"]
+
+
 def test_settings_persist_across_windows(qtbot, settings_path, run_and_wait):
     first = MainWindow(Settings(settings_path))
     qtbot.addWidget(first)
