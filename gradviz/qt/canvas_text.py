@@ -72,3 +72,9 @@ def draw_lines(painter: QPainter, lines: tuple[str, ...], rect: QRectF, scale: f
     for i, line in enumerate(lines):
         painter.drawText(QRectF(-width / 2, top + i * step, width, step), Qt.AlignmentFlag.AlignCenter, line)
     painter.restore()
+
+
+def zoom_text(zoom: float) -> str:
+    """``0.8`` → "80 %"; a big graph fitted in view keeps a digit that is not 0 ("0.3 %")."""
+    percent = zoom * 100
+    return f"{percent:.0f} %" if percent >= 9.5 else f"{percent:.2g} %"

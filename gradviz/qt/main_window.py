@@ -25,6 +25,7 @@ from gradviz.core.modules import ModuleProgram
 from gradviz.core.trace import Trace
 from gradviz.qt.actions import ShortcutsDialog, WindowActions, build_menus, build_toolbar
 from gradviz.qt.big_graphs import BigGraphs
+from gradviz.qt.canvas_text import zoom_text
 from gradviz.qt.editor import CodeEditor
 from gradviz.qt.graph_overlays import Legend
 from gradviz.qt.graph_view import GraphView
@@ -41,12 +42,6 @@ from gradviz.qt.classroom import Classroom
 from gradviz.qt.workers import RunController, RunRequest, RunResult
 
 MIN_FONT_SIZE, MAX_FONT_SIZE = 7, 32
-
-
-def zoom_text(zoom: float) -> str:
-    """``0.8`` → "80 %"; a big graph fitted in view keeps a digit that is not 0 ("0.3 %")."""
-    percent = zoom * 100
-    return f"{percent:.0f} %" if percent >= 9.5 else f"{percent:.2g} %"
 
 
 class MainWindow(ProgramFiles, QMainWindow):

@@ -322,7 +322,7 @@ def test_zoom_actions(logistic):
 
 
 def test_zoom_text_keeps_a_digit_for_big_graphs_fitted_in_view():
-    from gradviz.qt.main_window import zoom_text
+    from gradviz.qt.canvas_text import zoom_text
 
     assert [zoom_text(z) for z in (2.5, 1.0, 0.8, 0.1, 0.05, 0.0034)] == \
         ["250 %", "100 %", "80 %", "10 %", "5 %", "0.34 %"]
