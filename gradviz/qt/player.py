@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QToolButton, QVBoxLayout, QWidget
 
 from gradviz.core.stepper import BACKWARD, Cursor, Step
@@ -38,6 +38,24 @@ def step_text(trace: Trace | None, step: Step | None, count: int) -> str:
     # The pass's call (loss.backward()) is in the chain-rule panel: this line must stay short.
     phase = f"backward #{(step.pass_index or 0) + 1}" if step.phase == BACKWARD else "forward"
     return f"Step {step.index + 1} of {count} · {phase} · {what}"
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that ends in "…" when it is too narrow, instead of cutting a word.
+
+    ``text()`` stays the whole text (tests and the tooltip read it).
+    """
+
+    def shown_text(self) -> str:
+        """What fits: the text, or its start and "…"."""
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width())
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(self.contentsRect(), int(self.alignment() | Qt.AlignmentFlag.AlignVCenter),
+                         self.shown_text())
+        painter.end()
 
 
 class Player(QWidget):
@@ -113,11 +131,12 @@ class Player(QWidget):
             button.setAutoRaise(True)
             row.addWidget(button)
             self.buttons[name] = button
-        self.step_label = QLabel()
+        self.step_label = ElidedLabel()
         self.step_label.setToolTip("The current step: its phase and the node it runs")
         # Long op names must not push the speed slider off the window.
         self.step_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         row.addWidget(self.step_label, 1)
+        row.addSpacing(12)
         self.speed_slider = QSlider(Qt.Orientation.Horizontal)
         self.speed_slider.setRange(0, _SLIDER_STEPS)
         self.speed_slider.setFixedWidth(110)

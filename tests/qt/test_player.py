@@ -311,3 +311,15 @@ def test_a_big_graph_gets_its_steps_between_event_loop_turns(window, run_and_wai
     player.seek(1201)  # the first backward step: the root
     root = window.graph_view.node_item(window.current_trace.root)
     assert root.highlight == "current" and root.badge_text == "∇ 1"
+
+
+def test_the_step_label_ends_in_an_ellipsis_when_narrow(qtbot):
+    from gradviz.qt.player import ElidedLabel
+
+    label = ElidedLabel("Step 18 of 21 · backward #3 · AddBackward0 z")
+    qtbot.addWidget(label)
+    label.resize(120, 24)
+    assert label.text().endswith("AddBackward0 z")  # the whole text stays readable by code
+    assert label.shown_text().endswith("…") and label.shown_text().startswith("Step 18")
+    label.resize(800, 24)
+    assert label.shown_text() == label.text()
