@@ -42,7 +42,8 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/capture.py
 
 screenshot: $(STAMP)
-	$(BIN)/python -m gradviz.qt.screenshot lesson:logistic -o resources/screenshots/logistic.png
+	$(BIN)/python -m gradviz.qt.screenshot lesson:logistic --step 17 -o resources/screenshots/logistic.png
+	$(BIN)/python -m gradviz.qt.screenshot lesson:logistic --step 12 --presentation -o resources/screenshots/presentation.png
 
 clean:
 	rm -rf $(VENV) .pytest_cache

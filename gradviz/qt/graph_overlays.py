@@ -15,6 +15,12 @@ LEGEND_ENTRIES = (
     ("op", "op (autograd node)"),
     ("root", "root (loss)"),
 )
+#: Added while the step-through player is on a step: what its marks mean.
+STEPPING_ENTRIES = (
+    ("current", "current step"),
+    ("grad_flow", "gradient passing"),
+    ("pending", "not reached yet"),
+)
 _SWATCH = 26
 _GAP = 22
 
@@ -87,44 +93,101 @@ class Legend(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._theme = "light"
+        self._stepping = False
         font = self.font()
         font.setPointSizeF(max(font.pointSizeF(), 10.0))  # read from the back of a classroom
         self.setFont(font)
         self.setToolTip("What the node colours mean")
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         self.setAccessibleName("Legend: " + ", ".join(self.entries()))
 
     def set_theme(self, theme: str) -> None:
         self._theme = theme
         self.update()
 
+    def set_stepping(self, stepping: bool) -> None:
+        """Also explain the player's marks (while it is on a step)."""
+        if stepping != self._stepping:
+            self._stepping = stepping
+            self.setAccessibleName("Legend: " + ", ".join(self.entries()))
+            self.updateGeometry()
+            self.update()
+
+    def _rows(self) -> tuple[tuple[str, str], ...]:
+        return LEGEND_ENTRIES + (STEPPING_ENTRIES if self._stepping else ())
+
     def entries(self) -> list[str]:
         """The legend's texts, left to right."""
-        return [text for _, text in LEGEND_ENTRIES]
+        return [text for _, text in self._rows()]
+
+    def _places(self, width: int) -> list[tuple[float, int, str, str]]:
+        """(x, line, key, text) of each entry, wrapping onto a new line where ``width`` ends."""
+        fm = self.fontMetrics()
+        places, x, line = [], 4.0, 0
+        for key, text in self._rows():
+            need = _SWATCH + 6 + fm.horizontalAdvance(text)
+            if x > 4.0 and x + need > width:
+                x, line = 4.0, line + 1
+            places.append((x, line, key, text))
+            x += need + _GAP
+        return places
+
+    def _line_height(self) -> int:
+        return self.fontMetrics().height() + 8
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt override)
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt override)
+        lines = 1 + max((line for _x, line, _k, _t in self._places(width)), default=0)
+        return lines * self._line_height()
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
         fm = self.fontMetrics()
-        width = sum(_SWATCH + 8 + fm.horizontalAdvance(t) + _GAP for t in self.entries())
-        return QSize(width, fm.height() + 8)
+        width = int(sum(_SWATCH + 6 + fm.horizontalAdvance(t) + _GAP for t in self.entries()))
+        return QSize(width, self.heightForWidth(self.width() if self.width() > 0 else width))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
-        return QSize(0, self.fontMetrics().height() + 8)
+        return QSize(0, self._line_height())
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         c = node_colors(self._theme)
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         fm = self.fontMetrics()
-        height = self.height()
-        x = 4.0
-        for key, text in LEGEND_ENTRIES:
-            swatch = QRectF(x, (height - fm.height()) / 2 + 1, _SWATCH, fm.height() - 2)
+        step = self._line_height()
+        for x, line, key, text in self._places(self.width()):
+            top = line * step
+            swatch = QRectF(x, top + (step - fm.height()) / 2 + 1, _SWATCH, fm.height() - 2)
+            self._paint_swatch(painter, swatch, key, c)
+            painter.setPen(self.palette().color(self.foregroundRole()))
+            width = fm.horizontalAdvance(text)
+            painter.drawText(QRectF(x + _SWATCH + 6, top, width + 2, step),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+        painter.end()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        if self.height() != self.heightForWidth(self.width()):
+            self.updateGeometry()  # the entries wrap onto another line, or no longer need to
+
+    @staticmethod
+    def _paint_swatch(painter: QPainter, swatch: QRectF, key: str, c: dict[str, str]) -> None:
+        if key == "grad_flow":  # an arrow, as the marked edges are drawn
+            pen = QPen(QColor(c[key]), 2.6)
+            painter.setPen(pen)
+            y = swatch.center().y()
+            painter.drawLine(QPointF(swatch.left() + 2, y), QPointF(swatch.right() - 2, y))
+            painter.setBrush(QColor(c[key]))
+            tip = swatch.right() - 1
+            painter.drawPolygon([QPointF(tip, y), QPointF(tip - 7, y - 4), QPointF(tip - 7, y + 4)])
+            return
+        if key == "current":  # the thick border the current node gets, over an op's fill
+            painter.setPen(QPen(QColor(c[key]), 3.0))
+            painter.setBrush(QColor(c["op"]))
+        else:
             painter.setPen(QPen(QColor(c[key + "_border"]), 1.4 if key != "root" else 2.2))
             painter.setBrush(QColor(c[key]))
-            painter.drawRoundedRect(swatch, 3, 3)
-            painter.setPen(self.palette().color(self.foregroundRole()))
-            x += _SWATCH + 6
-            width = fm.horizontalAdvance(text)
-            painter.drawText(QRectF(x, 0, width + 2, height),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
-            x += width + _GAP
-        painter.end()
+        painter.drawRoundedRect(swatch, 3, 3)

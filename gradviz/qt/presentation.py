@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget, QToolBar
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import QDockWidget, QToolBar, QWidget
 
 if TYPE_CHECKING:
     from gradviz.qt.main_window import MainWindow
 
 FONT_BOOST = 8  # points added to the window's font size
+LEGEND_BOOST = 5  # points added to the legend's: it wraps onto a second line rather than crowd the canvas
 LINE_SCALE = 2.2  # edges and borders this many times thicker
 MIN_ZOOM = 1.3  # while following steps, never smaller than this
 
@@ -29,7 +30,7 @@ class Presentation(QObject):
         self._saved_state = b""
         self._saved_theme = ""
         self._hidden: list = []
-        self._player_font = window.font()
+        self._fonts: list[tuple[QWidget, QFont]] = []  # widgets given bigger text, and their own font
         self._escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), window)
         self._escape.setContext(Qt.ShortcutContext.WindowShortcut)
         self._escape.setEnabled(False)
@@ -53,11 +54,12 @@ class Presentation(QObject):
         if w.theme != "light":
             w.set_theme("light")  # the projector-tested palette: dark text on light fills
         w.change_font_size(FONT_BOOST)
-        player = w.step_through.player
-        self._player_font = player.font()
-        bigger = player.font()
-        bigger.setPointSizeF(bigger.pointSizeF() + FONT_BOOST)
-        player.setFont(bigger)
+        # The player line and the legend under the canvas: read from the back of the room too.
+        self._fonts = [(w.step_through.player, w.step_through.player.font()), (w.legend, w.legend.font())]
+        for widget, font in self._fonts:
+            bigger = QFont(font)
+            bigger.setPointSizeF(font.pointSizeF() + (FONT_BOOST if widget is not w.legend else LEGEND_BOOST))
+            widget.setFont(bigger)
         w.graph_view.set_line_scale(LINE_SCALE)
         w.step_through.player.position_changed.connect(self._on_position_changed)
         self._escape.setEnabled(True)
@@ -73,7 +75,9 @@ class Presentation(QObject):
         self._escape.setEnabled(False)
         w.step_through.player.position_changed.disconnect(self._on_position_changed)
         w.graph_view.set_line_scale(1.0)
-        w.step_through.player.setFont(self._player_font)
+        for widget, font in self._fonts:
+            widget.setFont(font)
+        self._fonts = []
         w.change_font_size(-FONT_BOOST)
         if self._saved_theme and self._saved_theme != w.theme:
             w.set_theme(self._saved_theme)

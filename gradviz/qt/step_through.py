@@ -253,6 +253,7 @@ class StepThrough(QObject):
         scene = self.window.graph_view.graph_scene
         self.canvas.bind(scene)
         self.index = None
+        self.window.legend.set_stepping(False)
         trace = scene.trace if scene is not None else None
         start, self._start_step = self._start_step, None
         if trace is None or trace.is_empty:
@@ -281,6 +282,7 @@ class StepThrough(QObject):
             self.chain_panel.show_step(None, None)
             return
         step = self.canvas_step(position)
+        self.window.legend.set_stepping(step is not None)
         if step is not None and step.node_id in scene.node_items and not self.window.graph_view.is_sketching:
             self.window.graph_view.ensureVisible(scene.node_items[step.node_id].sceneBoundingRect(), 24, 24)
         if self.player.is_playing:

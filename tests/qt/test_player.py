@@ -123,6 +123,22 @@ def test_leaving_the_player_restores_the_after_run_canvas(logistic):
     assert items[_id(logistic, "w1")].badge_text == "∇ -0.0898"
 
 
+def test_the_legend_explains_the_players_marks_while_on_a_step(logistic, run_and_wait, qtbot):
+    legend, player = logistic.legend, logistic.step_through.player
+    base = ["leaf / parameter", "constant (no grad)", "op (autograd node)", "root (loss)"]
+    assert legend.entries() == base
+    one_line = legend.height()
+    player.seek(16)
+    assert legend.entries() == base + ["current step", "gradient passing", "not reached yet"]
+    logistic.resize(900, 820)  # a narrow canvas: the legend wraps rather than cutting entries off
+    qtbot.waitUntil(lambda: legend.height() >= 2 * one_line - 2, timeout=2_000)
+    player.leave()
+    assert legend.entries() == base
+    player.seek(3)
+    assert run_and_wait(logistic, logistic.run_program) == "ok"  # a new graph: no step yet
+    assert legend.entries() == base
+
+
 def test_a_new_run_leaves_the_player(logistic, run_and_wait):
     player = logistic.step_through.player
     player.seek(10)
