@@ -96,8 +96,11 @@ def test_gradient_check_and_why_none_from_the_menu(window, go, qtbot):
 def test_presentation_mode_hides_panels_and_comes_back(window, go, qtbot):
     go(lambda: window.load_lesson("logistic", confirm=False))
     size = window.settings.font_size
+    legend_pt, player_pt = window.legend.font().pointSizeF(), window.step_through.player.font().pointSizeF()
     window.classroom.presentation_action.trigger()
     assert window.classroom.presentation.active
+    assert window.legend.font().pointSizeF() == legend_pt + 5
+    assert window.step_through.player.font().pointSizeF() == player_pt + 8
     assert {"inspector_dock", "program_dock", "lesson_dock"} <= set(window.classroom.presentation.hidden_panels())
     assert not window.inspector_dock.isVisible() and not window.editor_dock.isVisible()
     assert window.graph_view.isVisible() and window.step_through.player.isVisible()
@@ -110,6 +113,8 @@ def test_presentation_mode_hides_panels_and_comes_back(window, go, qtbot):
     assert not window.classroom.presentation.active and line_scale() == 1.0
     assert window.inspector_dock.isVisible() and window.menuBar().isVisible()
     assert window.settings.font_size == size
+    assert window.legend.font().pointSizeF() == legend_pt
+    assert window.step_through.player.font().pointSizeF() == player_pt
 
 
 def test_higher_order_nodes_are_drawn_apart(window, go):
