@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +86,8 @@ def to_json(trace: Trace) -> dict:
     }
 
 
-def write(trace: Trace, path: str | Path, *, scale: float = 1.0, engine: str | None = None) -> Path:
+def write(trace: Trace, path: str | Path, *, scale: float = 1.0, engine: str | None = None,
+          cancel: threading.Event | None = None) -> Path:
     """Save ``trace`` in the format its suffix names.
 
     Parameters
@@ -100,6 +102,8 @@ def write(trace: Trace, path: str | Path, *, scale: float = 1.0, engine: str | N
         other formats (SVG is vector, DOT and json are text).
     engine : str, optional
         Layout program for SVG and PNG; see :func:`gradviz.core.layout.find_engine`.
+    cancel : threading.Event, optional
+        Set from another thread to stop the engine (LayoutCancelled; no file is written).
 
     Returns
     -------
@@ -133,7 +137,7 @@ def write(trace: Trace, path: str | Path, *, scale: float = 1.0, engine: str | N
         path.write_text(dot_text, encoding="utf-8")
         return path
     args = [f"-Gdpi={BASE_DPI * scale:g}"] if suffix == ".png" else []
-    data = run_engine(dot_text, suffix[1:], engine=engine, args=args)
+    data = run_engine(dot_text, suffix[1:], engine=engine, args=args, cancel=cancel)
     # Written only after the engine succeeded, so a failure leaves no half file.
     path.write_bytes(data)
     return path

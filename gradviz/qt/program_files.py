@@ -10,14 +10,15 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QMessageBox, QProgressDialog
 
 from gradviz.core import export
-from gradviz.core.layout import LayoutError
+from gradviz.core.layout import LayoutCancelled, LayoutError
 from gradviz.core.modules import ModuleLoadError, module_program, parse_spec
 from gradviz.qt.module_dialog import ModuleDialog
+from gradviz.qt.tasks import Task
 
 if TYPE_CHECKING:
     from gradviz.qt.main_window import MainWindow
@@ -235,13 +236,36 @@ class ProgramFiles:
             if not ok:
                 return None
             scale = PNG_SCALES[choice]
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            written = self.export_to(path, scale)
+            written = self._export_in_background(path, scale)
+        except LayoutCancelled:
+            self.message_bar.show_message("Export cancelled: no file was written.", "info")
+            return None
         except (ValueError, LayoutError, OSError) as exc:
             self.message_bar.show_message(f"Export failed: {exc}", "error")
             return None
-        finally:
-            QApplication.restoreOverrideCursor()
         self.statusBar().showMessage(f"Exported {written}", 5000)
         return written
+
+    def _export_in_background(self: "MainWindow", path: str, scale: float) -> Path:
+        """:meth:`export_to` on a worker thread: Graphviz takes seconds on a big graph, and
+        the window keeps painting meanwhile, with a Cancel button after a moment."""
+        trace, engine = self.current_trace, self.settings.layout_engine_path or None
+        task = Task(lambda cancel: export.write(trace, path, scale=scale, engine=engine, cancel=cancel), self)
+        dialog = QProgressDialog(f"Exporting {Path(path).name}…", "Cancel", 0, 0, self)
+        dialog.setWindowTitle("Export")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(500)  # a small graph is written before it would show
+        dialog.canceled.connect(task.cancel)
+        outcome: list = []
+        loop = QEventLoop()
+        task.done.connect(lambda written: (outcome.append(written), loop.quit()))
+        task.failed.connect(lambda error: (outcome.append(error), loop.quit()))
+        task.start()
+        loop.exec()
+        dialog.reset()
+        dialog.deleteLater()
+        task.deleteLater()
+        if isinstance(outcome[0], BaseException):
+            raise outcome[0]
+        return outcome[0]

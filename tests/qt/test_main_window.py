@@ -168,6 +168,39 @@ def test_export_dialog_asks_the_png_scale(logistic, tmp_path, monkeypatch):
     assert _png_width(target) > 2.5 * one
 
 
+def test_export_runs_off_the_gui_thread_and_can_be_cancelled(logistic, tmp_path, monkeypatch):
+    import threading
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    from gradviz.core import export
+    from gradviz.core.layout import LayoutCancelled
+
+    threads = []
+
+    def slow_write(trace, path, *, scale, engine, cancel):  # Graphviz on a very big graph
+        threads.append(threading.current_thread())
+        if not cancel.wait(10):
+            return path
+        raise LayoutCancelled("Layout cancelled.")
+
+    monkeypatch.setattr(export, "write", slow_write)
+    target = tmp_path / "g.svg"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    # The user clicks the dialog's Cancel button once it shows.
+    QTimer.singleShot(900, lambda: logistic.findChild(QProgressDialog).findChild(QPushButton).click())
+    assert logistic.export_dialog() is None
+    timer.stop()
+    assert threads and threads[0] is not threading.main_thread()
+    assert len(ticks) > 40  # the window kept running while the export worked
+    assert "cancelled" in logistic.message_bar.text() and not target.exists()
+
+
 def test_nothing_to_export_before_a_run(window, tmp_path):
     with pytest.raises(ValueError, match="run a program"):
         window.export_to(tmp_path / "x.json")
