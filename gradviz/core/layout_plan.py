@@ -19,7 +19,7 @@ from .grouping import choose_collapsed, visible_count
 from .json_pieces import JsonCancelled, loads_in_pieces
 from .layout import Layout, parse_layout
 from .layout_cache import LayoutCache
-from .quick_layout import plain_build, quick_layout
+from .quick_layout import long_edge_length, plain_build, quick_layout
 from .sketch_arrays import sketch_arrays
 from .trace import Trace
 
@@ -27,6 +27,9 @@ from .trace import Trace
 #: answer takes about 0.35 s for 1,500 boxes and 2.5-3 s for 10,000 on the 2-core test
 #: machine (bench/scale.py); below this the provisional picture would arrive barely earlier.
 PROVISIONAL_MIN_BOXES = 1500
+#: Above this many skipped ranks (:func:`long_edge_length`) Graphviz is not asked: it would
+#: take from seconds to many minutes, and the quick layout is the final one (``LayoutPlan.quick``).
+MAX_LONG_EDGE_LENGTH = 3500
 #: Layouts with more boxes than this get their sketch arrays made here, on the worker
 #: thread: the canvas previews them before their items exist (gradviz.qt.big_graphs).
 SKETCH_MIN_BOXES = 600
@@ -55,6 +58,7 @@ class LayoutPlan:
     auto_collapsed: bool = False
     reused: bool = False
     cached: bool = False
+    quick: bool = False  # gradviz's quick layout stands in for Graphviz's (see MAX_LONG_EDGE_LENGTH)
 
 
 def structure_key(trace: Trace, collapsed: frozenset[str] = frozenset()) -> tuple:
@@ -90,6 +94,10 @@ class StagedLayoutCache(LayoutCache):
     """
 
     max_boxes = 30_000
+
+    def __init__(self, max_entries: int = 32) -> None:
+        super().__init__(max_entries)
+        self._quick: set = set()  # keys whose entry is a quick layout, not Graphviz's
 
     def plan(
         self,
@@ -153,9 +161,14 @@ class StagedLayoutCache(LayoutCache):
         if hit is not None:
             if len(hit.nodes) > SKETCH_MIN_BOXES:
                 sketch_arrays(trace, hit)
-            return LayoutPlan(hit, chosen, auto and bool(chosen), cached=True)
+            return LayoutPlan(hit, chosen, auto and bool(chosen), cached=True, quick=key in self._quick)
+        quick = bool(build.names) and long_edge_length(build) > MAX_LONG_EDGE_LENGTH
         if not build.names:
             result = Layout(0.0, 0.0, MappingProxyType({}), ())
+        elif quick:
+            result = quick_layout(trace, build)
+            if len(result.nodes) > SKETCH_MIN_BOXES:
+                sketch_arrays(trace, result)
         else:
             if big and chosen:
                 self._provisional(trace, build, on_provisional, cancel)
@@ -173,10 +186,12 @@ class StagedLayoutCache(LayoutCache):
         with self._lock:
             self.misses += 1
             self._items[key] = result
+            if quick:
+                self._quick.add(key)
             while len(self._items) > 1 and (len(self._items) > self.max_entries or sum(
                     len(v.nodes) for v in self._items.values()) > self.max_boxes):
-                self._items.popitem(last=False)
-        return LayoutPlan(result, chosen, auto and bool(chosen))
+                self._quick.discard(self._items.popitem(last=False)[0])
+        return LayoutPlan(result, chosen, auto and bool(chosen), quick=quick)
 
     def early_picture(self, trace: Trace, *, collapsed: frozenset[str] | None = None, threshold: int = 0,
                       previous: Drawing | None = None, cancel: threading.Event | None = None,

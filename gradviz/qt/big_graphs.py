@@ -45,6 +45,8 @@ GIL_SWITCH_SECONDS = 0.001
 PREVIEW_MIN_BOXES = 600
 PROVISIONAL_NOTE = "Provisional layout — refining…"
 DRAWING_NOTE = "Laid out — making the boxes clickable…"
+QUICK_NOTE = ("Some values here feed ops far apart along a long chain: Graphviz would need minutes to route "
+              "those edges, so gradviz laid the graph out itself, with straight edges.")
 _KEEP = object()  # "no re-layout asked for"
 
 
@@ -236,15 +238,17 @@ class BigGraphs(QObject):
             self.jump_to(node_id)
 
     def _show_banner(self, result: RunResult) -> None:
-        if not result.auto_collapsed:
-            self.banner.clear()
-            return
         trace, threshold = result.trace, result.request.collapse_threshold
-        boxes = visible_count(trace, result.collapsed)
-        self.banner.show_message(
-            f"This graph has {len(trace.nodes):,} nodes, more than the collapse threshold ({threshold:,}): "
-            f"its modules open collapsed, {boxes:,} boxes in all. Double-click a module to open it.",
-            "info", action_text="Expand All", action=self.expand_all)
+        if result.auto_collapsed:
+            boxes = visible_count(trace, result.collapsed)
+            self.banner.show_message(
+                f"This graph has {len(trace.nodes):,} nodes, more than the collapse threshold ({threshold:,}): "
+                f"its modules open collapsed, {boxes:,} boxes in all. Double-click a module to open it.",
+                "info", action_text="Expand All", action=self.expand_all)
+        elif result.quick:
+            self.banner.show_message(QUICK_NOTE, "info")
+        else:
+            self.banner.clear()
 
     # -- folding --------------------------------------------------------------------------
     def set_collapsed(self, paths: frozenset[str] | set[str] | tuple[str, ...]) -> int | None:

@@ -71,6 +71,7 @@ class RunResult:
     collapsed: frozenset[str] = frozenset()  # the modules folded in ``layout``
     auto_collapsed: bool = False  # folded because the graph is over the threshold
     reused: bool = False  # ``layout`` keeps the positions of ``request.previous``
+    quick: bool = False  # ``layout`` is gradviz's quick layout: Graphviz would have taken minutes
 
 
 def run_request(request: RunRequest, cancel: threading.Event | None = None,
@@ -152,7 +153,8 @@ def _planned(request: RunRequest, trace: Trace, cancel: threading.Event, on_stag
     if cancel.is_set():
         raise RunCancelled("cancelled after the layout")
     return RunResult(request, trace, plan.layout, capture_seconds, time.perf_counter() - t1,
-                     collapsed=plan.collapsed, auto_collapsed=plan.auto_collapsed, reused=plan.reused)
+                     collapsed=plan.collapsed, auto_collapsed=plan.auto_collapsed, reused=plan.reused,
+                     quick=plan.quick)
 
 
 class RunWorker(QThread):

@@ -28,7 +28,7 @@ from gradviz.core.module_boxes import (
     reveal,
     shown_id,
 )
-from gradviz.core.quick_layout import box_size, plain_build, quick_layout, text_width
+from gradviz.core.quick_layout import box_size, long_edge_length, plain_build, quick_layout, text_width
 from gradviz.core.sketch_arrays import ROLES, sketch_arrays
 
 
@@ -286,3 +286,32 @@ def test_plain_build_matches_build_dot_for_quick_layout(custom):
     assert plain.names == full.names and plain.lines == full.lines and plain.edges == full.edges
     assert sorted(plain.clusters.values()) == sorted(full.clusters.values())
     assert quick_layout(custom, plain) == quick_layout(custom, full)
+
+
+# -- graphs Graphviz cannot route in time ------------------------------------------------------
+def fan(n: int) -> str:
+    """x used all along a chain of n additions: n long edges, Graphviz's worst case."""
+    return f"x = torch.tensor(1.0, requires_grad=True)\ns = x * 0\nfor i in range({n}):\n    s = s + torch.sin(x * i)\nloss = s\n"
+
+
+def test_long_edges_are_counted_only_where_they_cannot_be_short(mlp, custom):
+    assert long_edge_length(plain_build(capture_program(chain(500)))) == 0
+    assert long_edge_length(plain_build(mlp)) == 0 and long_edge_length(plain_build(custom)) == 0
+    # Each sin(x * i) sits right under its addition; only x's edges skip ranks, ~3 per step.
+    spans = [long_edge_length(plain_build(capture_program(fan(n)))) for n in (25, 50, 100)]
+    assert spans[0] < spans[1] < spans[2] and spans[2] > layout_plan.MAX_LONG_EDGE_LENGTH > spans[1]
+    assert spans[2] > 3.5 * spans[1]  # quadratic in the chain's length
+
+
+def test_plan_lays_out_graphviz_worst_cases_itself(engine_calls):
+    trace = capture_program(fan(100))  # Graphviz: ~40 s, and minutes for a few more steps
+    start = time.perf_counter()
+    cache = StagedLayoutCache()
+    plan = cache.plan(trace)
+    assert plan.quick and engine_calls == []
+    assert time.perf_counter() - start < 5
+    assert set(plan.layout.nodes) == {n.id for n in trace.nodes} and len(plan.layout.edges) == len(trace.edges)
+    again = cache.plan(trace)
+    assert again.cached and again.quick and engine_calls == []
+    fine = cache.plan(capture_program(fan(40)))
+    assert not fine.quick and len(engine_calls) == 1

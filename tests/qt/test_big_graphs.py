@@ -351,3 +351,20 @@ def test_runs_in_the_window_are_freed_without_the_collector(window, run_and_wait
     assert not kinds & {"Trace", "Node", "TensorValue", "Layout", "NodeBox", "NodeItem", "EdgeItem",
                         "PreviewItem", "RunResult", "Tensor"}, kinds
     assert gc.isenabled() and len(window.graph_view.node_items) == 1601
+
+
+def test_a_graph_graphviz_cannot_route_opens_in_the_quick_layout_with_a_note(window, run_and_wait, engine_calls):
+    from gradviz.qt.big_graphs import QUICK_NOTE
+
+    program = ("x = torch.tensor(1.0, requires_grad=True)\ns = x * 0\nfor i in range(150):\n"
+               "    s = s + torch.sin(x * i)\nloss = s\n")
+    window.editor.setPlainText(program)
+    start = time.perf_counter()
+    assert run_and_wait(window, window.run_program) == "ok"
+    assert time.perf_counter() - start < 30  # Graphviz alone would need many minutes
+    assert engine_calls == []
+    assert len(window.graph_view.node_items) == len(window.current_trace.nodes) == 452
+    assert window.big_graphs.banner.text() == QUICK_NOTE
+    window.editor.setPlainText(chain(5))
+    assert run_and_wait(window, window.run_program) == "ok"
+    assert window.big_graphs.banner.text() == ""  # a plain graph: Graphviz, no note
