@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
@@ -64,9 +65,34 @@ def capture_program(source: str, *, root: str | None = None, roots: Sequence[str
     ProgramError
         For any problem in the program, with its line.
     """
-    return run_session(source, root=root, roots=roots, subject=subject, limits=limits,
-                       extra_names=extra_names, cancel=cancel, overrides=overrides,
-                       on_forward=on_forward).trace
+    session = run_session(source, root=root, roots=roots, subject=subject, limits=limits,
+                          extra_names=extra_names, cancel=cancel, overrides=overrides,
+                          on_forward=on_forward)
+    trace = session.trace
+    _let_go(session)
+    return trace
+
+
+#: Records freed between two chances for other threads to run (see _let_go).
+RELEASE_CHUNK = 500
+
+
+def _let_go(session: CaptureSession) -> None:
+    """Free what a finished run left (its autograd graph, the recorder's notes) in pieces.
+
+    Dropped at once, a 10,000-node run is one cascade of deallocations that holds the GIL
+    for tens of ms, the window waiting meanwhile. The notes go newest first, so each piece
+    also frees its part of the C++ graph (a node's inputs are still held by older notes).
+    """
+    session.namespace.clear()
+    recorder = session.recorder
+    recorder.passes.clear()
+    recorder.const_edges.clear()
+    nodes = recorder.nodes
+    while nodes:
+        for _ in range(min(RELEASE_CHUNK, len(nodes))):
+            nodes.popitem()
+        time.sleep(0)  # lets a waiting thread (the GUI) take the GIL
 
 
 def _overridden(name: str, value: torch.Tensor, new: Any, line: int) -> torch.Tensor:
