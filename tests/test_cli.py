@@ -48,6 +48,20 @@ def test_render_svg_png_dot(tmp_path):
     assert "digraph" in (tmp_path / "g.dot").read_text()
 
 
+def test_render_draws_graphviz_worst_cases_in_gradviz_layout(tmp_path):
+    """x used all along a 150-step chain: Graphviz would route for many minutes; the SVG is
+    Graphviz drawing gradviz's quick layout (neato -n2), every box and edge there."""
+    program = ("x = torch.tensor(1.0, requires_grad=True)\ns = x * 0\nfor i in range(150):\n"
+               "    s = s + torch.sin(x * i)\nloss = s\n")
+    target = tmp_path / "fan.svg"
+    out = gradviz("render", "-e", program, "-o", str(target))
+    assert out.returncode == 0, out.stderr
+    assert "452 nodes, 601 edges" in out.stdout
+    root = ET.parse(target).getroot()
+    classes = [g.get("class") for g in root.iter() if g.tag.endswith("}g")]
+    assert classes.count("node") == 452 and classes.count("edge") == 601
+
+
 def test_render_program_file_and_expression(tmp_path):
     prog = tmp_path / "p.txt"
     prog.write_text("a = torch.tensor(3.0, requires_grad=True)\nloss = a ** 3\n")
