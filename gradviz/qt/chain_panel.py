@@ -6,12 +6,13 @@ import html
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from gradviz.core.formulas import Formula, Term, local_step
 from gradviz.core.formulas.step import node_name, shared_ops
 from gradviz.core.stepper import FORWARD, Step
 from gradviz.core.trace import Node, TensorValue, Trace, format_shape
+from gradviz.qt.scrolled import fill_with_scrolled
 from gradviz.qt.theme import MESSAGE_COLORS
 
 PLACEHOLDER = ("Step through the program with the player under the graph (Space plays, → steps) "
@@ -94,13 +95,7 @@ class ChainPanel(QWidget):
         column.addWidget(self.element_row)
         column.addWidget(self.note_label)
         column.addStretch(1)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        fill_with_scrolled(self, content)
         self.show_step(None, None)
 
     def _label(self, bold: bool = False, rich: bool = False, scale: float = 1.0) -> QLabel:

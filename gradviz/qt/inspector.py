@@ -10,12 +10,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from gradviz.core.trace import Node, SavedTensor, TensorValue, Trace, format_shape
+from gradviz.qt.scrolled import fill_with_scrolled
 from gradviz.qt.tensor_view import DIGITS, GRAD_COLORMAP, VALUE_COLORMAP, TensorView
 
 PLACEHOLDER = "Select a node in the graph to inspect it."
@@ -148,13 +148,7 @@ class Inspector(QWidget):
         self.grad_heatmap = self.grad_view.heatmap
         self.grad_image = self.grad_view.image_item
 
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        fill_with_scrolled(self, content)
         self.set_node(None, None)
 
     @staticmethod
