@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from gradviz.core.dot import build_dot, to_dot
+from gradviz.core.dot import build_dot
 from gradviz.core.layout import run_engine
 from gradviz.core.layout_plan import MAX_LONG_EDGE_LENGTH
 from gradviz.core.quick_layout import long_edge_length, quick_layout
@@ -134,29 +134,28 @@ def write(trace: Trace, path: str | Path, *, scale: float = 1.0, engine: str | N
         text = json.dumps(to_json(trace), indent=1, ensure_ascii=False, allow_nan=False)
         path.write_text(text + "\n", encoding="utf-8")
         return path
-    dot_text = to_dot(trace, legend=True, show_grads=True)
+    build = build_dot(trace, legend=True, show_grads=True)
+    dot_text = build.source
     if suffix == ".dot":
         path.write_text(dot_text, encoding="utf-8")
         return path
     args = [f"-Gdpi={BASE_DPI * scale:g}"] if suffix == ".png" else []
-    placed = _placed_dot(trace)
-    if placed is not None:  # Graphviz would route for minutes: it only draws gradviz's layout
-        dot_text, args = placed, [*args, "-Kneato", "-n2"]
+    if build.names and long_edge_length(build) > MAX_LONG_EDGE_LENGTH:
+        # Graphviz would route for minutes: it only draws gradviz's layout.
+        dot_text, args = _placed_dot(trace), [*args, "-Kneato", "-n2"]
     data = run_engine(dot_text, suffix[1:], engine=engine, args=args, cancel=cancel)
     # Written only after the engine succeeded, so a failure leaves no half file.
     path.write_bytes(data)
     return path
 
 
-def _placed_dot(trace: Trace) -> str | None:
-    """DOT with every box pinned where gradviz's quick layout puts it, for ``neato -n2``; None
-    unless the graph is one Graphviz cannot lay out in time (see ``MAX_LONG_EDGE_LENGTH``).
+def _placed_dot(trace: Trace) -> str:
+    """DOT with every box pinned where gradviz's quick layout puts it, for ``neato -n2``: for a
+    graph Graphviz cannot lay out in time (see ``MAX_LONG_EDGE_LENGTH``).
 
     Without module frames and legend (``neato -n2`` places nothing itself), straight edges.
     """
     build = build_dot(trace, group_modules=False, show_grads=True)
-    if not build.names or long_edge_length(build) <= MAX_LONG_EDGE_LENGTH:
-        return None
     quick = quick_layout(trace, build)
     # Layouts are y-down; Graphviz's points are y-up.
     pins = [f'\t{name} [pos="{quick.nodes[ident].x:.2f},{quick.height - quick.nodes[ident].y:.2f}!"]'

@@ -102,8 +102,9 @@ def long_edge_length(build: DotBuild) -> int:
     With the quick layout's ranks (each box right under its lowest consumer, close to what
     Graphviz's ranking gives), each edge counts the ranks it skips: one hidden routing point
     per rank for Graphviz. A value used by ops far apart along a long chain (``s = s + f(x)``
-    a hundred times) makes this grow with the square of the chain, and Graphviz's time with it: 0.4 s at 1,200 skipped ranks, 3.4 s at 4,000, 39 s at 5,000
-    (graphviz-pure and dot alike). Chains and layered models give 0.
+    a hundred times) makes this grow with the square of the chain, and Graphviz's time with
+    it: 0.4 s at 1,200 skipped ranks, 3.4 s at 4,000, 39 s at 5,000 (graphviz-pure and dot
+    alike). Chains and layered models give 0.
     """
     ids, succ, pred = _graph(build)
     rank = _ranks(ids, succ, pred)
@@ -191,7 +192,7 @@ def quick_layout(trace: Trace, build: DotBuild, rankdir: str = "BT") -> Layout:
     Returns
     -------
     Layout
-        Boxes sized like Graphviz's, layered by longest path, ordered by barycenter,
+        Boxes sized like Graphviz's, layered as :func:`_ranks` says, ordered by barycenter,
         with straight edges; module clusters framing their boxes.
     """
     ids, succ, pred = _graph(build)
