@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 SUBCOMMANDS = ("render", "lessons", "train")
 
@@ -48,17 +48,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def resolve_source(source: str | None, expr: str | None = None, init: str = "",
-                   input_expr: str = "") -> tuple[str, dict]:
-    """The program text and capture keyword arguments for a SOURCE.
+def resolve_source(source: str | None, expr: str | None = None, init: str = "", input_expr: str = "",
+                   runner: Any = None) -> Any:
+    """The program a SOURCE names, as a run spec (``ProgramSpec``).
 
-    Raises ``ValueError`` (a message for the user) when SOURCE cannot be read.
+    A module file is loaded in a run process, never here (its code runs there). Raises
+    ``ValueError`` (a message for the user) when SOURCE cannot be read.
     """
+    from gradviz.core.errors import ProgramError
     from gradviz.core.lessons import get_lesson
-    from gradviz.core.modules import ModuleLoadError, module_program
+    from gradviz.core.module_spec import ModuleLoadError, parse_spec
+    from gradviz.core.run.client import shared_runner
+    from gradviz.core.run.request import Job, ModuleSpec, ProgramSpec
 
     if expr is not None:
-        return expr, {}
+        return ProgramSpec(expr)
     if not source:
         raise ValueError("give a SOURCE (lesson:NAME, a program file, path.py:ClassName) or -e CODE")
     if source.startswith("lesson:"):
@@ -66,16 +70,25 @@ def resolve_source(source: str | None, expr: str | None = None, init: str = "",
             lesson = get_lesson(source)
         except KeyError as exc:
             raise ValueError(exc.args[0]) from None
-        return lesson.program, {"roots": lesson.roots, "subject": lesson.subject}
+        return ProgramSpec(lesson.program, roots=lesson.roots, subject=lesson.subject)
     if ".py:" in source:
         try:
-            mp = module_program(source, init, input_expr)
+            path, class_name = parse_spec(source)
         except ModuleLoadError as exc:
             raise ValueError(str(exc)) from None
-        return mp.program, {"extra_names": mp.extra_names, "subject": mp.subject}
+        path = path.resolve()
+        if not path.is_file():
+            raise ValueError(f"no file {path}")
+        job = Job("module_program", options={"spec": f"{path}:{class_name}", "init": init, "input": input_expr},
+                  wall=False)
+        try:
+            program = (runner or shared_runner()).call(job)
+        except ProgramError as exc:
+            raise ValueError(str(exc)) from None
+        return ProgramSpec(program, subject="model", module=ModuleSpec(str(path), class_name))
     path = Path(source)
     try:
-        return path.read_text(encoding="utf-8"), {}
+        return ProgramSpec(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ValueError(f"no file {source} (for a lesson write lesson:NAME)") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -83,31 +96,41 @@ def resolve_source(source: str | None, expr: str | None = None, init: str = "",
 
 
 def _render(args: argparse.Namespace) -> int:
-    from gradviz.core.capture import capture_program
+    from dataclasses import replace
+
     from gradviz.core.engine import LayoutError
+    from gradviz.core.errors import ProgramError
     from gradviz.core.export import write
-    from gradviz.core.expression import ProgramError
+    from gradviz.core.run.client import shared_runner
+    from gradviz.core.run.request import Job
 
     suffix = Path(args.output).suffix.lower()
     if suffix not in (".json", ".dot", ".svg", ".png"):
         print(f"gradviz: error: output must end in .json, .dot, .svg or .png, not '{suffix or args.output}'",
               file=sys.stderr)
         return 2
+    runner = shared_runner()
+    runner.start()  # torch loads in the runner while this process reads the source
     try:
-        program, kwargs = resolve_source(args.source, args.expr, args.init, args.input)
-    except ValueError as exc:
-        print(f"gradviz: error: {exc}", file=sys.stderr)
-        return 2
-    if args.root:
-        kwargs["root"], kwargs["roots"] = args.root, ()
-    where = args.source if args.expr is None else "-e"
-    try:
-        trace = capture_program(program, **kwargs)
-    except ProgramError as exc:
-        print(f"gradviz: error: {where}, {exc}", file=sys.stderr)
-        if exc.statement:
-            print(f"    {exc.statement}", file=sys.stderr)
-        return 2
+        try:
+            spec = resolve_source(args.source, args.expr, args.init, args.input, runner)
+        except ValueError as exc:
+            print(f"gradviz: error: {exc}", file=sys.stderr)
+            return 2
+        if args.root:
+            spec = replace(spec, root=args.root, roots=())
+        where = args.source if args.expr is None else "-e"
+        try:
+            trace = runner.call(Job("capture", spec, wall=spec.module is None))
+        except ProgramError as exc:
+            print(f"gradviz: error: {where}, {exc}", file=sys.stderr)
+            if exc.statement:
+                print(f"    {exc.statement}", file=sys.stderr)
+            return 2
+    finally:
+        runner.close()
+    for line in trace.output:
+        print(line)
     if trace.is_empty:
         print(f"gradviz: {trace.explanation}", file=sys.stderr)
     try:

@@ -12,6 +12,7 @@ import torch.nn as nn
 
 from .expression import Interpreter, Limits, ProgramError
 from .gc_pause import paused_gc
+from .run import beacon
 from .models import LESSON_MODELS
 from .recorder import NodeInfo, PassRecord, Recorder
 from .trace import BackwardPass, Edge, ModuleInfo, Node, Trace, TensorValue
@@ -167,7 +168,8 @@ def _run_session(source: str, *, root: str | None, roots: Sequence[str], subject
 
     names = dict(LESSON_MODELS)
     names.update(extra_names or {})
-    interp = Interpreter(source, limits=limits, on_assign=assigned, extra_names=names, cancel=cancel)
+    interp = Interpreter(source, limits=limits, on_assign=assigned, extra_names=names, cancel=cancel,
+                         on_line=beacon.note_line)
     recorder = Recorder(lambda: interp.line, interp.statement)
     recorder.keep_graphs = keep_graphs
     recorder_box.append(recorder)

@@ -31,33 +31,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .errors import ProgramError
+
+__all__ = ["FILENAME", "Interpreter", "Limits", "ProgramError", "ProgramResult", "parse", "run_program"]
+
 FILENAME = "<program>"
-
-
-class ProgramError(Exception):
-    """A problem in the user's program, located at a line (and column when known).
-
-    ``kind`` is ``"syntax"``, ``"refused"`` (outside the language), ``"limit"``
-    (loop or time bound hit), ``"runtime"`` (torch or Python raised) or ``"cancelled"``.
-    """
-
-    def __init__(self, message: str, line: int | None = None, col: int | None = None,
-                 kind: str = "runtime", statement: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.col = col
-        self.kind = kind
-        self.statement = statement
-
-    def __str__(self) -> str:
-        where = ""
-        if self.line is not None:
-            where = f"line {self.line}"
-            if self.col is not None:
-                where += f", column {self.col}"
-            where += ": "
-        return where + self.message
 
 
 @dataclass(frozen=True)
@@ -309,13 +287,18 @@ class Interpreter:
     cancel : threading.Event, optional
         When set (from another thread), the program stops at its next statement or loop
         iteration with a ProgramError of kind ``"cancelled"``.
+    on_line : callable, optional
+        Called with each statement's line as it starts (the run process tells the runner,
+        so a run killed from outside can still be located).
     """
 
     def __init__(self, source: str, *, limits: Limits = Limits(),
                  on_assign: Callable[[str, Any, int], Any] | None = None,
                  extra_names: dict[str, Any] | None = None,
-                 cancel: threading.Event | None = None) -> None:
+                 cancel: threading.Event | None = None,
+                 on_line: Callable[[int], None] | None = None) -> None:
         self.cancel = cancel
+        self.on_line = on_line
         self.source = source
         self.lines = source.splitlines()
         self.limits = limits
@@ -330,6 +313,7 @@ class Interpreter:
         """Drop the callbacks and the helpers bound to this interpreter, so nothing refers
         back to it (a failed run leaves them in its namespace); the run's results stay."""
         self.on_assign = None
+        self.on_line = None
         ns = self._result.namespace
         for helper in [k for k in ns if k.startswith("__")]:
             del ns[helper]
@@ -388,6 +372,8 @@ class Interpreter:
 
     def _on_line(self, line: int) -> None:
         self.line = line
+        if self.on_line is not None:
+            self.on_line(line)
         if self.cancel is not None and self.cancel.is_set():
             raise self._error("cancelled", "cancelled")
         if time.monotonic() > self._deadline:

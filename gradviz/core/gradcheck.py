@@ -8,51 +8,16 @@ is assigned. Large leaves are sampled (a few elements each) to keep the replays 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 import torch
 import torch.nn as nn
 
 from .capture import run_session
+from .reports import FLOAT32_NOTE, GradCheck, LeafCheck
+
+__all__ = ["FLOAT32_NOTE", "GradCheck", "LeafCheck", "gradient_check"]
 from .expression import Limits
-
-FLOAT32_NOTE = (
-    "gradviz's graph is computed in float32, whose numbers carry about 7 significant digits, "
-    "so its gradients differ from these float64 ones in the 7th or 8th digit; a central "
-    "difference in float32 would be far worse (its error is eps² plus rounding/eps)."
-)
-
-
-@dataclass(frozen=True)
-class LeafCheck:
-    """One leaf's comparison."""
-
-    label: str
-    shape: tuple[int, ...]
-    checked: int  # elements compared
-    total: int
-    max_abs_error: float
-    max_rel_error: float
-    passed: bool
-    worst_element: tuple[int, ...]
-    autograd: float  # at the worst element
-    numeric: float
-
-
-@dataclass(frozen=True)
-class GradCheck:
-    """The whole report: one row per leaf, torch.autograd.gradcheck's verdict, and the note."""
-
-    leaves: tuple[LeafCheck, ...]
-    gradcheck: bool | None  # None when skipped
-    gradcheck_message: str
-    note: str = FLOAT32_NOTE
-
-    @property
-    def passed(self) -> bool:
-        return all(leaf.passed for leaf in self.leaves) and self.gradcheck is not False
-
 
 def _leaf_tensors(ns: dict, root: torch.Tensor) -> dict[str, torch.Tensor]:
     """Leaves in root's graph, by a name that finds them again in a replay."""
@@ -89,9 +54,10 @@ class _Replayer:
     """Runs the program again in float64, with one leaf element nudged as it is assigned."""
 
     def __init__(self, source: str, root: str | None, extra_names: dict | None, subject: str | None,
-                 cancel: threading.Event | None) -> None:
+                 cancel: threading.Event | None, overrides: dict | None = None) -> None:
         self.source, self.root, self.extra_names, self.subject = source, root, extra_names, subject
         self.cancel = cancel
+        self.overrides = overrides
 
     def run(self, nudge: Callable[[str, Any], Any] | None = None) -> tuple[dict, torch.Tensor]:
         """Replay; ``nudge(name, value)`` sees each assignment and may return a replacement."""
@@ -108,7 +74,7 @@ class _Replayer:
         try:
             session = run_session(self.source, root=self.root, extra_names=self.extra_names,
                                   subject=self.subject, limits=Limits(max_seconds=60), cancel=self.cancel,
-                                  keep_graphs=True, on_assign=on_assign)
+                                  keep_graphs=True, on_assign=on_assign, overrides=self.overrides)
         finally:
             torch.set_default_dtype(old)
         trace = session.trace
@@ -156,7 +122,7 @@ def _sample(shape: tuple[int, ...], limit: int) -> Iterator[tuple[int, ...]]:
 def gradient_check(source: str, *, root: str | None = None, extra_names: dict | None = None,
                    subject: str | None = None, eps: float = 1e-6, rtol: float = 1e-4,
                    atol: float = 1e-6, per_leaf: int = 8, gradcheck_limit: int = 64,
-                   cancel: threading.Event | None = None) -> GradCheck:
+                   cancel: threading.Event | None = None, overrides: dict | None = None) -> GradCheck:
     """Compare autograd's gradient with a central difference for every leaf of ``source``.
 
     Parameters
@@ -169,8 +135,11 @@ def gradient_check(source: str, *, root: str | None = None, extra_names: dict | 
         At most this many elements of each leaf are compared.
     gradcheck_limit : int
         ``torch.autograd.gradcheck`` runs when all leaves hold at most this many elements.
+    overrides : dict, optional
+        Values edited in the app, by variable name: the check is of the program the
+        student sees, with the values they set.
     """
-    replay = _Replayer(source, root, extra_names, subject, cancel)
+    replay = _Replayer(source, root, extra_names, subject, cancel, overrides)
     ns, root_tensor = replay.run()
     leaves = _leaf_tensors(ns, root_tensor)
     for t in leaves.values():

@@ -15,9 +15,9 @@ from typing import Any
 
 import torch.nn as nn
 
+from .module_spec import ModuleLoadError, parse_spec
 
-class ModuleLoadError(Exception):
-    """The module file or class could not be loaded; the message says what to fix."""
+__all__ = ["ModuleLoadError", "ModuleProgram", "load_class", "module_program", "parse_spec"]
 
 
 @dataclass(frozen=True)
@@ -34,14 +34,6 @@ class ModuleProgram:
         return {self.class_name: self.cls}
 
     subject = "model"
-
-
-def parse_spec(spec: str) -> tuple[Path, str]:
-    """Split ``path.py:ClassName``; raise ModuleLoadError when it is not of that form."""
-    path_text, sep, class_name = spec.rpartition(":")
-    if not sep or not path_text.endswith(".py") or not class_name.isidentifier():
-        raise ModuleLoadError(f"'{spec}' is not of the form path/to/file.py:ClassName")
-    return Path(path_text), class_name
 
 
 def load_class(path: Path, class_name: str) -> type:

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import torch
 
 from .capture import run_session
-
-
-@dataclass(frozen=True)
-class GradReason:
-    """The answer: ``kind`` names the case, ``text`` says it, ``line`` points at the program."""
-
-    name: str
-    kind: str  # has-grad | non-leaf | no-grad | detached | no-requires-grad | not-on-path | no-backward | not-a-tensor
-    text: str
-    line: int | None = None
+from .reports import GradReason
 
 
 def _reaches(root: Any, leaf: torch.Tensor) -> bool:

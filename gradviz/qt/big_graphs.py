@@ -145,7 +145,7 @@ class BigGraphs(QObject):
             return replace(request, trace=w.current_trace, collapsed=collapsed, collapse_threshold=threshold,
                            layout_cache=self.cache, previous=previous)
         self._relayout = _KEEP
-        key = (w.current_lesson, str(w.current_path), tuple(sorted(request.extra_names)))
+        key = (w.current_lesson, str(w.current_path), request.module)
         if key != self._program:
             self._program = key
             lesson = w.lesson

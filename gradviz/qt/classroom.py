@@ -162,14 +162,8 @@ class Classroom(QObject):
             self.overrides.clear()
 
     # -- checks -------------------------------------------------------------------------------
-    def _options(self) -> dict[str, Any]:
-        w = self.window
-        request = w.run_options()
-        return {"root": request.get("roots", (None,))[0] if request.get("roots") else None,
-                "subject": request.get("subject"), "extra_names": request.get("extra_names") or None}
-
     def gradient_check(self) -> GradCheckDialog:
-        dialog = GradCheckDialog(self.window.editor.toPlainText(), self._options(), self.window)
+        dialog = GradCheckDialog(self.window.program_spec(), self.window)
         self._show(dialog)
         dialog.start()
         return dialog
@@ -178,8 +172,7 @@ class Classroom(QObject):
         w = self.window
         trace = w.current_trace
         names = sorted(trace.variables) if trace is not None else []
-        options = self._options()
-        dialog = WhyNoneDialog(w.editor.toPlainText(), names, options, w)
+        dialog = WhyNoneDialog(w.program_spec(), names, w)
         dialog.line_activated.connect(w.go_to_line)
         self._show(dialog)
         if name:

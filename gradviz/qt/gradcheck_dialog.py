@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QProgressBar,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from gradviz.core.expression import ProgramError
-from gradviz.core.gradcheck import GradCheck, gradient_check
+from gradviz.core.reports import GradCheck
+from gradviz.core.run.client import RunCancelled, shared_runner
+from gradviz.core.run.request import Job, ProgramSpec, RunLimits
 from gradviz.core.trace import format_number, format_shape
 from gradviz.qt.tasks import Task
 
@@ -19,19 +19,17 @@ COLUMNS = ("leaf", "shape", "elements checked", "autograd", "central difference"
 
 
 class GradCheckDialog(QDialog):
-    """Runs :func:`gradient_check` on a thread and shows a row per leaf.
+    """Runs the gradient check in a run process and shows a row per leaf.
 
     Parameters
     ----------
-    source : str
-        The program to check.
-    options : dict
-        ``root``, ``subject``, ``extra_names`` for the capture.
+    program : ProgramSpec or str
+        The program to check, as the app runs it (roots, module, edited values).
     """
 
     checked = Signal(object)  # the GradCheck, when done
 
-    def __init__(self, source: str, options: dict[str, Any] | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, program: ProgramSpec | str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Gradient check")
         self.resize(820, 360)
@@ -55,15 +53,16 @@ class GradCheckDialog(QDialog):
         self.buttons.rejected.connect(self._on_cancel_clicked)
         for w in (self.status_label, self.progress, self.table, self.verdict_label, self.note_label, self.buttons):
             layout.addWidget(w)
-        opts = dict(options or {})
-        self.task = Task(lambda cancel: self._check(source, opts, cancel), self)
+        spec = ProgramSpec(program) if isinstance(program, str) else program
+        self.task = Task(lambda cancel: self._check(spec, cancel), self)
         self.task.done.connect(self._on_check_done)
         self.task.failed.connect(self._on_check_failed)
 
     @staticmethod
-    def _check(source: str, opts: dict, cancel: threading.Event) -> GradCheck:
-        return gradient_check(source, root=opts.get("root"), subject=opts.get("subject"),
-                              extra_names=opts.get("extra_names"), cancel=cancel)
+    def _check(spec: ProgramSpec, cancel: threading.Event) -> GradCheck:
+        # Many replays of the program: more time than one run, in float64 in a process of its own.
+        job = Job("gradcheck", spec, limits=RunLimits(seconds=600), wall=spec.module is None)
+        return shared_runner().call(job, cancel)
 
     def start(self) -> None:
         self.task.start()
@@ -81,7 +80,7 @@ class GradCheckDialog(QDialog):
 
     def _on_check_failed(self, error: Exception) -> None:
         self._finish()
-        if isinstance(error, ProgramError) and error.kind == "cancelled":
+        if isinstance(error, RunCancelled):
             self.error = "Cancelled."
         else:
             self.error = f"The gradient check could not run the program: {error}"

@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz import __version__
-from gradviz.core.expression import ProgramError
+from gradviz.core.errors import ProgramError
 from gradviz.core.layout import Layout, LayoutError
 from gradviz.core.lessons import LESSONS, Lesson, get_lesson
-from gradviz.core.modules import ModuleProgram
+from gradviz.core.module_spec import LoadedModule
+from gradviz.core.run.request import ProgramSpec
 from gradviz.core.trace import Trace
 from gradviz.qt.actions import ShortcutsDialog, WindowActions, build_menus, build_toolbar
 from gradviz.qt.big_graphs import BigGraphs
@@ -96,7 +97,7 @@ class MainWindow(ProgramFiles, QMainWindow):
         self.current_layout: Layout | None = None
         self.current_lesson: str | None = None
         self.lesson: Lesson | None = None  # the open lesson itself (built in or from a file)
-        self._module: ModuleProgram | None = None
+        self._module: LoadedModule | None = None
         self._pending: RunResult | None = None  # laid out, still being drawn
         self._reselect: str | None = None
         self._extra_notes: list[str] = []
@@ -230,18 +231,8 @@ class MainWindow(ProgramFiles, QMainWindow):
 
         A run already going is superseded: it is stopped and its result ignored.
         """
-        source = self.editor.toPlainText()
-        lesson = self.lesson if self.lesson is not None and self.lesson.name == self.current_lesson else None
-        roots: tuple[str, ...] = ()
-        subject = self._module.subject if self._module is not None else None
-        if lesson is not None:
-            # An edited lesson may have dropped the variables the lesson shows: keep those left.
-            roots = tuple(r for r in lesson.roots if re.search(rf"\b{re.escape(r)}\b", source))
-            subject = lesson.subject
-        request = RunRequest(source=source, roots=roots, subject=subject,
-                             extra_names=self._module.extra_names if self._module is not None else {},
-                             engine=self.settings.layout_engine_path or None, title=self.windowTitle(),
-                             overrides=dict(self.classroom.overrides))
+        request = RunRequest.for_program(self.program_spec(), engine=self.settings.layout_engine_path or None,
+                                         title=self.windowTitle())
         self.graph_view.cancel_build()
         self._pending = None
         return self.runs.start(self.big_graphs.prepare_request(request))
@@ -330,12 +321,22 @@ class MainWindow(ProgramFiles, QMainWindow):
     def _on_zoom_changed(self, zoom: float) -> None:
         self.zoom_label.setText(zoom_text(zoom))
 
-    def run_options(self) -> dict:
-        """The capture options of the program in the editor: roots, subject, extra names."""
+    def program_spec(self) -> ProgramSpec:
+        """The editor's program as a run: the one place roots, subject, module and edits are chosen.
+
+        Every run of it (the graph, the gradient check, "why is my grad None?") asks here,
+        so they all see the same program.
+        """
+        source = self.editor.toPlainText()
         lesson = self.lesson if self.lesson is not None and self.lesson.name == self.current_lesson else None
-        return {"roots": lesson.roots if lesson else (),
-                "subject": lesson.subject if lesson else (self._module.subject if self._module else None),
-                "extra_names": dict(self._module.extra_names) if self._module is not None else {}}
+        roots: tuple[str, ...] = ()
+        subject = self._module.subject if self._module is not None else None
+        if lesson is not None:
+            # An edited lesson may have dropped the variables the lesson shows: keep those left.
+            roots = tuple(r for r in lesson.roots if re.search(rf"\b{re.escape(r)}\b", source))
+            subject = lesson.subject
+        return ProgramSpec(source, roots=roots, subject=subject, overrides=dict(self.classroom.overrides),
+                           module=self._module.spec if self._module is not None else None)
 
     def go_to_line(self, line: int) -> None:
         """Show line ``line`` of the program in the editor."""

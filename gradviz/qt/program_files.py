@@ -7,8 +7,9 @@ holds the layout and the run cycle only. Nothing the user typed is dropped witho
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtGui import QAction
@@ -16,7 +17,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, 
 
 from gradviz.core import export
 from gradviz.core.layout import LayoutCancelled, LayoutError
-from gradviz.core.modules import ModuleLoadError, module_program, parse_spec
+from gradviz.core.errors import ProgramError
+from gradviz.core.module_spec import LoadedModule, ModuleLoadError, parse_spec
+from gradviz.core.run.client import RunCancelled, shared_runner
+from gradviz.core.run.request import Job, ModuleSpec, RunLimits
 from gradviz.qt.module_dialog import ModuleDialog
 from gradviz.qt.tasks import Task
 
@@ -106,14 +110,20 @@ class ProgramFiles:
                 return False
         else:
             spec = f"{path}:{class_name}"
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            loaded = module_program(spec, init=init, input_expr=input_expr)
-        except ModuleLoadError as exc:
+            file, name = parse_spec(spec)
+            file = file.resolve()
+            job = Job("module_program", options={"spec": f"{file}:{name}", "init": init, "input": input_expr},
+                      limits=RunLimits(seconds=120), wall=False)
+            program = self._wait_for(lambda cancel: shared_runner().call(job, cancel),
+                                     f"Loading {name} from {file.name}…", "Open Module")
+        except RunCancelled:
+            self.message_bar.show_message(f"Loading {spec} was cancelled.", "info")
+            return False
+        except (ModuleLoadError, ProgramError) as exc:
             self.message_bar.show_message(f"Could not load {spec}: {exc}", "error")
             return False
-        finally:
-            QApplication.restoreOverrideCursor()
+        loaded = LoadedModule(ModuleSpec(str(file), name), program)
         self._module = loaded
         self.current_lesson = None
         self.current_path = None
@@ -251,9 +261,15 @@ class ProgramFiles:
         """:meth:`export_to` on a worker thread: Graphviz takes seconds on a big graph, and
         the window keeps painting meanwhile, with a Cancel button after a moment."""
         trace, engine = self.current_trace, self.settings.layout_engine_path or None
-        task = Task(lambda cancel: export.write(trace, path, scale=scale, engine=engine, cancel=cancel), self)
-        dialog = QProgressDialog(f"Exporting {Path(path).name}…", "Cancel", 0, 0, self)
-        dialog.setWindowTitle("Export")
+        return self._wait_for(lambda cancel: export.write(trace, path, scale=scale, engine=engine, cancel=cancel),
+                              f"Exporting {Path(path).name}…", "Export")
+
+    def _wait_for(self: "MainWindow", work: Callable[[threading.Event], Any], text: str, title: str) -> Any:
+        """``work(cancel)`` on a worker thread while the window keeps painting, with a
+        Cancel button after half a second; returns its result or raises its exception."""
+        task = Task(work, self)
+        dialog = QProgressDialog(text, "Cancel", 0, 0, self)
+        dialog.setWindowTitle(title)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(500)  # a small graph is written before it would show
         dialog.canceled.connect(task.cancel)

@@ -3,39 +3,37 @@
 from __future__ import annotations
 
 import threading
-from typing import Any, Sequence
+from typing import Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton,
                                QVBoxLayout, QWidget)
 
-from gradviz.core.why_none import GradReason, why_grad_none
+from gradviz.core.reports import GradReason
+from gradviz.core.run.client import shared_runner
+from gradviz.core.run.request import Job, ProgramSpec
 from gradviz.qt.tasks import Task
 
 
 class WhyNoneDialog(QDialog):
-    """Asks :func:`why_grad_none` about one variable, off the GUI thread.
+    """Asks a run process why one variable's ``.grad`` is None, off the GUI thread.
 
     Parameters
     ----------
-    source : str
-        The program.
+    program : ProgramSpec or str
+        The program, as the app runs it.
     names : sequence of str
         The variables offered (the user may type another).
-    options : dict
-        ``roots``/``root``, ``subject``, ``extra_names`` for the replay.
     """
 
     answered = Signal(object)  # GradReason
     line_activated = Signal(int)
 
-    def __init__(self, source: str, names: Sequence[str], options: dict[str, Any] | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, program: ProgramSpec | str, names: Sequence[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Why is my grad None?")
         self.resize(560, 220)
-        self.source = source
-        self.options = {k: v for k, v in (options or {}).items() if k in ("root", "roots", "subject", "extra_names")}
+        self.program = ProgramSpec(program) if isinstance(program, str) else program
         self.reason: GradReason | None = None
         self._task: Task | None = None
         layout = QVBoxLayout(self)
@@ -73,15 +71,15 @@ class WhyNoneDialog(QDialog):
         self.ask_button.setEnabled(False)
         self.answer_label.setText(f"Re-running the program to look at {name}…")
         self.line_button.hide()
-        source, options = self.source, dict(self.options)
-        self._task = Task(lambda cancel: self._explain(source, name, options, cancel), self)
+        program = self.program
+        self._task = Task(lambda cancel: self._explain(program, name, cancel), self)
         self._task.done.connect(self._on_answer)
         self._task.failed.connect(self._on_failed)
         self._task.start()
 
     @staticmethod
-    def _explain(source: str, name: str, options: dict, cancel: threading.Event) -> GradReason:
-        return why_grad_none(source, name, cancel=cancel, **options)
+    def _explain(program: ProgramSpec, name: str, cancel: threading.Event) -> GradReason:
+        return shared_runner().call(Job("why_none", program, {"name": name}, wall=program.module is None), cancel)
 
     def _on_answer(self, reason: GradReason) -> None:
         self.reason = reason

@@ -13,11 +13,12 @@ from typing import Any, Callable, Mapping
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from gradviz.core.capture import capture_program
-from gradviz.core.expression import ProgramError
+from gradviz.core.errors import ProgramError
 from gradviz.core.gc_pause import paused_gc
 from gradviz.core.layout import Layout, LayoutCancelled, layout
 from gradviz.core.layout_plan import Drawing, StagedLayoutCache
+from gradviz.core.run.client import RunCancelled, Runner, shared_runner
+from gradviz.core.run.request import Job, ModuleSpec, ProgramSpec, RunLimits
 from gradviz.core.trace import Trace
 
 #: What a run is doing, as told to the status bar.
@@ -29,21 +30,18 @@ STAGE_TEXT = {"capture": "Running the program", "layout": "Laying out the graph"
 PREVIEW_WAIT_SECONDS = 0.5
 
 
-class RunCancelled(Exception):
-    """The run was cancelled before it finished."""
-
-
 @dataclass(frozen=True)
 class RunRequest:
     """Everything needed to run a program and lay out its graph.
 
-    ``extra_names`` holds a loaded module class (read, never changed, by the worker).
+    ``module`` names the user's class the program builds: its file runs in the run
+    process, never in the app.
     """
 
     source: str
     roots: tuple[str, ...] = ()
     subject: str | None = None
-    extra_names: Mapping[str, Any] = field(default_factory=dict)
+    module: ModuleSpec | None = None
     engine: str | None = None
     title: str = "program"
     # Module grouping and big graphs (issue 7); the defaults keep a plain run plain.
@@ -57,6 +55,19 @@ class RunRequest:
     previous: Drawing | None = None
     # Values edited in the app (Classroom ▸ Edit Value), by variable name (issue 8).
     overrides: Mapping[str, Any] = field(default_factory=dict)
+    limits: RunLimits = RunLimits()
+
+    @classmethod
+    def for_program(cls, spec: ProgramSpec, **options: Any) -> "RunRequest":
+        """The request to run and draw ``spec``; ``options`` set the other fields."""
+        return cls(spec.source, roots=spec.roots, subject=spec.subject, module=spec.module,
+                   overrides=dict(spec.overrides), **options)
+
+    @property
+    def program(self) -> ProgramSpec:
+        """What the run process needs to run the program."""
+        return ProgramSpec(self.source, roots=self.roots, subject=self.subject, overrides=dict(self.overrides),
+                           module=self.module)
 
 
 @dataclass(frozen=True)
@@ -76,8 +87,9 @@ class RunResult:
 
 def run_request(request: RunRequest, cancel: threading.Event | None = None,
                 on_stage: Callable[[str], None] | None = None,
-                on_provisional: Callable[[Trace, Layout], None] | None = None) -> RunResult:
-    """Capture ``request.source`` and lay out its graph.
+                on_provisional: Callable[[Trace, Layout], None] | None = None,
+                runner: Runner | None = None) -> RunResult:
+    """Capture ``request.source`` in a run process and lay out its graph here.
 
     Raises
     ------
@@ -105,16 +117,22 @@ def run_request(request: RunRequest, cancel: threading.Event | None = None,
         except LayoutCancelled:
             raise RunCancelled("cancelled after running the program") from None
 
+    def on_message(kind: str, body: Any) -> None:
+        if kind == "forward" and isinstance(body, Trace):
+            on_forward(body)
+
+    early_wanted = request.layout_cache is not None and on_provisional is not None
     try:
-        trace = request.trace if request.trace is not None else capture_program(
-            request.source, roots=request.roots, subject=request.subject,
-            extra_names=dict(request.extra_names) or None, cancel=cancel,
-            overrides=dict(request.overrides) or None,
-            on_forward=on_forward if request.layout_cache is not None and on_provisional is not None else None)
+        trace = request.trace if request.trace is not None else (runner or shared_runner()).call(
+            Job("capture", request.program, {"forward": early_wanted}, request.limits,
+                wall=request.module is None),
+            cancel=cancel, on_message=on_message)
     except ProgramError as exc:
         if exc.kind == "cancelled":
             raise RunCancelled("cancelled while running the program") from None
         raise
+    if not isinstance(trace, Trace):
+        raise ProgramError(f"the run sent back a {type(trace).__name__}, not a graph", kind="internal")
     t1 = time.perf_counter()
     if cancel.is_set():
         raise RunCancelled("cancelled after running the program")

@@ -1,11 +1,14 @@
 """The gradient-check dialog, driven as a user drives it."""
 
 import gradviz.qt  # noqa: F401  (first: pins None on Python 3.11)
-import torch
 from PySide6.QtWidgets import QDialogButtonBox
 
 from gradviz.core.lessons import LESSONS
+from gradviz.core.run.request import ModuleSpec, ProgramSpec
 from gradviz.qt.gradcheck_dialog import GradCheckDialog
+
+BAD_CUBE = """\
+import torch
 
 
 class BadCube(torch.autograd.Function):
@@ -18,6 +21,12 @@ class BadCube(torch.autograd.Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         return grad * 2 * x ** 2  # should be 3x²
+
+
+class Cube(torch.nn.Module):
+    def forward(self, x):
+        return BadCube.apply(x)
+"""
 
 
 def test_logistic_rows_pass(qtbot):
@@ -33,9 +42,11 @@ def test_logistic_rows_pass(qtbot):
     assert dlg.buttons.standardButtons() == QDialogButtonBox.StandardButton.Close
 
 
-def test_planted_error_is_a_fail_row(qtbot):
-    dlg = GradCheckDialog("x = torch.tensor([0.5, 2.0], requires_grad=True)\nloss = BadCube.apply(x).sum()",
-                          {"extra_names": {"BadCube": BadCube}})
+def test_planted_error_is_a_fail_row(qtbot, tmp_path):
+    path = tmp_path / "bad_cube.py"
+    path.write_text(BAD_CUBE)
+    program = "cube = Cube()\nx = torch.tensor([0.5, 2.0], requires_grad=True)\nloss = cube(x).sum()"
+    dlg = GradCheckDialog(ProgramSpec(program, module=ModuleSpec(str(path), "Cube")))
     qtbot.addWidget(dlg)
     with qtbot.waitSignal(dlg.checked, timeout=60_000):
         dlg.start()

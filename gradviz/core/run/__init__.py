@@ -1,0 +1,1 @@
+"""Runs in a process of their own: requests and results as plain data, the runner, its walls."""

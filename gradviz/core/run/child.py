@@ -1,0 +1,172 @@
+"""A run process: set itself up, give up what it never needs, run one job, send the results.
+
+Forked from the warm runner (:func:`run_forked`) or started fresh
+(``python -m gradviz.core.run.child``, the job arriving on stdin). Either way it ends with
+``os._exit``: nothing of the run outlives it, and no cleanup of a huge autograd graph is paid.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import sys
+import threading
+import traceback
+from typing import Any, Callable
+
+from . import beacon as beacon_module
+from . import codec, frames
+from . import messages as _messages  # noqa: F401 - registers what may cross
+from .beacon import Beacon
+from .request import Failure, Job
+
+
+class Sender:
+    """Sends a run's messages to the runner: ``send(kind, body)``, one frame each."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self._lock = threading.Lock()  # training sends from its loop and answers from its reader
+
+    def __call__(self, kind: str, body: Any = None) -> None:
+        payload = codec.encode((kind, body))
+        with self._lock:
+            frames.send_run_frame(self.fd, payload)
+
+
+class Control:
+    """Messages from the app to a running job (training's pause, stop, learning rate...)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self._buffer = frames.RunFrameBuffer()
+        self._ready: list[Any] = []
+
+    def read(self, block: bool) -> Any | None:
+        """The next message; None when there is none yet (``block`` False) or the link closed."""
+        while not self._ready:
+            os.set_blocking(self.fd, block)
+            try:
+                chunk = os.read(self.fd, 1 << 16)
+            except BlockingIOError:
+                return None
+            if not chunk:
+                return None
+            self._ready.extend(codec.decode(p) for p in self._buffer.feed(chunk))
+        return self._ready.pop(0)
+
+
+def _limit_memory(extra_bytes: int | None) -> None:
+    if extra_bytes is None:
+        return
+    try:
+        with open("/proc/self/status") as status:
+            vm = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
+    except (OSError, StopIteration, ValueError):
+        vm = 0
+    cap = vm + extra_bytes
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def prepare(job: Job, readable: tuple[str, ...] | None) -> list[str]:
+    """Settle this process for ``job``; returns notes on walls that could not be raised."""
+    try:
+        os.setpgid(0, 0)  # its own group: the runner kills whatever the job started with it
+    except OSError:
+        pass
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
+        signal.signal(sig, signal.SIG_DFL)
+    # torch's intra-op threads only slow toy graphs down on a busy machine.
+    import torch
+
+    torch.set_num_threads(1)
+    if not job.wall:
+        _limit_memory(job.limits.memory_bytes)
+        return []
+    from .sandbox import apply_wall, default_readable
+
+    paths = readable if readable is not None else tuple(str(p) for p in default_readable())
+    wall = apply_wall(paths, memory_bytes=job.limits.memory_bytes)
+    return list(wall.notes)
+
+
+def failure_of(exc: BaseException, stage: str) -> Failure:
+    """The message a run sends for an exception that escaped its job."""
+    from gradviz.core.errors import ProgramError
+
+    if isinstance(exc, ProgramError):
+        return Failure(exc.kind, exc.message, exc.line, exc.col, exc.statement, getattr(exc, "file", ""), stage)
+    from gradviz.core.module_spec import ModuleLoadError
+
+    if isinstance(exc, ModuleLoadError):
+        return Failure("module", str(exc), stage=stage)
+    if isinstance(exc, MemoryError):
+        return Failure("memory", "the run ran out of memory", stage=stage)
+    if isinstance(exc, RecursionError):
+        return Failure("limit", "the run nested too deeply (Python's recursion limit)", stage=stage)
+    if isinstance(exc, SystemExit):
+        return Failure("exited", f"the code called sys.exit({exc.code!r})", stage=stage)
+    if isinstance(exc, KeyboardInterrupt):
+        return Failure("cancelled", "interrupted", stage=stage)
+    last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    where = f" (in {os.path.basename(last[0].filename)}, line {last[0].lineno})" if last else ""
+    return Failure("internal", f"{type(exc).__name__}: {exc}{where}", stage=stage)
+
+
+def run_job(job: Job, send: Callable[[str, Any], None], control: Control, readable: tuple[str, ...] | None) -> None:
+    """Prepare, run ``job`` and send its messages; every failure becomes a ``failure`` message."""
+    from . import jobs
+
+    stage = "start"
+    try:
+        notes = prepare(job, readable)
+        if notes:
+            send("wall", tuple(notes))
+        stage = "run"
+        jobs.run(job, send, control)
+    except BaseException as exc:  # noqa: BLE001 - nothing may escape a run unreported
+        stage = beacon_module.current.read()[1] if beacon_module.current is not None else stage
+        try:
+            send("failure", failure_of(exc, stage))
+        except BaseException:  # noqa: BLE001 - the pipe is gone: the runner reports the ending
+            pass
+    beacon_module.note_stage("done")
+
+
+def run_forked(job: Job, result_fd: int, control_fd: int, beacon: Beacon, readable: tuple[str, ...]) -> None:
+    """The whole life of a run forked from the runner; never returns."""
+    beacon_module.current = beacon
+    sys.stdout = sys.stderr  # a stray print must never reach a pipe that carries frames
+    try:
+        run_job(job, Sender(result_fd), Control(control_fd), readable)
+        sys.stderr.flush()
+    finally:
+        os._exit(0)
+
+
+def main() -> None:
+    """Started fresh (no fork): wait for the job on stdin, answer on stdout."""
+    control_fd, result_fd = os.dup(0), os.dup(1)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    from gradviz.core.run.zygote import warm_up
+
+    warm_up()
+    control = Control(control_fd)
+    job = control.read(block=True)
+    if not isinstance(job, Job):
+        os._exit(2)
+    try:
+        run_job(job, Sender(result_fd), control, None)
+    finally:
+        os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,357 @@
+"""The runner process: imports torch once, then makes one run process per job.
+
+Started by the app (or the CLI) as ``python -m gradviz.core.run.zygote``; its stdin and
+stdout are the link to the app (frames, see :mod:`.frames`). For each job it forks a run
+process from itself — warm, torch already imported — that gives up what it never needs
+(:mod:`.sandbox`) and runs the job (:mod:`.child`). The runner itself never runs a job and
+never decodes what a run sends: it forwards the bytes, counts them, enforces the wall
+clock by killing, and reports how each run ended.
+
+Where fork is not available or not safe (macOS, Windows), each run is a fresh
+``python -m gradviz.core.run.child`` started ahead of time (see :class:`ExecSpawner`).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import codec, frames
+from .beacon import Beacon
+from .request import Ending, Job
+
+#: How often the runner looks at deadlines when nothing else happens.
+TICK_SECONDS = 0.25
+
+
+@dataclass
+class _Run:
+    job_id: int
+    job: Job
+    pid: int
+    result_fd: int
+    control_fd: int
+    beacon: Beacon | None
+    started: float
+    deadline: float | None
+    proc: subprocess.Popen | None = None
+    pidfd: int | None = None
+    buffer: frames.RunFrameBuffer = field(default_factory=frames.RunFrameBuffer)
+    sent: int = 0
+    reason: str = ""  # why the runner killed it
+    outbox: bytearray = field(default_factory=bytearray)  # control bytes waiting for room
+    result_open: bool = True
+
+
+class ForkSpawner:
+    """Run processes forked from this warm process (Linux)."""
+
+    name = "fork"
+
+    def __init__(self, readable: tuple[str, ...]) -> None:
+        self.readable = readable
+
+    def spawn(self, job: Job, private: list[int]) -> tuple[int, int, int, Beacon, None]:
+        from . import child
+
+        result_r, result_w = os.pipe()
+        control_r, control_w = os.pipe()
+        beacon = Beacon()
+        pid = os.fork()
+        if pid == 0:  # the run process
+            try:
+                # The link to the app and other runs' pipes are not this run's business:
+                # a run that escaped its language must not be able to speak for the runner.
+                for fd in (*private, result_r, control_w):
+                    _close(fd)
+                child.run_forked(job, result_w, control_r, beacon, self.readable)
+            finally:
+                os._exit(70)
+        os.close(result_w)
+        os.close(control_r)
+        try:
+            os.setpgid(pid, pid)  # also done by the run: whichever comes first
+        except OSError:
+            pass
+        return pid, result_r, control_w, beacon, None
+
+
+class ExecSpawner:
+    """Run processes started fresh (no fork), one kept ready ahead of the next job."""
+
+    name = "exec"
+
+    def __init__(self) -> None:
+        self._spare: subprocess.Popen | None = None
+
+    def _start(self) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "gradviz.core.run.child"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, start_new_session=True)
+
+    def warm(self) -> None:
+        if self._spare is None or self._spare.poll() is not None:
+            self._spare = self._start()
+
+    def spawn(self, job: Job, private: list[int]) -> tuple[int, int, int, None, subprocess.Popen]:
+        self.warm()
+        proc, self._spare = self._spare, None
+        assert proc is not None and proc.stdin is not None and proc.stdout is not None
+        control_fd, result_fd = os.dup(proc.stdin.fileno()), os.dup(proc.stdout.fileno())
+        proc.stdin.close()
+        proc.stdout.close()
+        frames.send_run_frame(control_fd, codec.encode(job))
+        self.warm()
+        return proc.pid, result_fd, control_fd, None, proc
+
+
+def _close(fd: int) -> None:
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+
+
+class Zygote:
+    """The runner's loop: jobs in from the app, run frames out, deadlines and endings."""
+
+    def __init__(self, link_in: int, link_out: int, spawner: ForkSpawner | ExecSpawner) -> None:
+        self.link_in, self.link_out = link_in, link_out
+        self.spawner = spawner
+        self.runs: dict[int, _Run] = {}
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(link_in, selectors.EVENT_READ, ("link", None))
+        self.link_buffer = bytearray()
+        self.quitting = False
+
+    # ----- talking to the app -------------------------------------------------------------
+    def tell(self, job_id: int, message: Any) -> None:
+        frames.send_link_frame(self.link_out, job_id, frames.FROM_RUNNER, codec.encode(message))
+
+    def _on_link(self) -> None:
+        chunk = os.read(self.link_in, 1 << 20)
+        if not chunk:
+            self.quitting = True  # the app is gone: so are its runs
+            return
+        self.link_buffer += chunk
+        header = frames.LINK_HEADER
+        while len(self.link_buffer) >= header.size:
+            job_id, _origin, n = header.unpack_from(self.link_buffer, 0)
+            if len(self.link_buffer) < header.size + n:
+                break
+            payload = bytes(self.link_buffer[header.size:header.size + n])
+            del self.link_buffer[:header.size + n]
+            self._on_command(job_id, codec.decode(payload))
+
+    def _on_command(self, job_id: int, command: Any) -> None:
+        verb = command[0]
+        if verb == "start":
+            self._start(job_id, command[1])
+        elif verb == "cancel":
+            run = self.runs.get(job_id)
+            if run is not None:
+                self._kill(run, "cancelled")
+        elif verb == "send":
+            run = self.runs.get(job_id)
+            if run is not None:
+                run.outbox += frames.RUN_HEADER.pack(len(command[1])) + command[1]
+                self._flush_outbox(run)
+        elif verb == "quit":
+            self.quitting = True
+
+    # ----- runs -----------------------------------------------------------------------------
+    def _private_fds(self) -> list[int]:
+        fds = [self.link_in, self.link_out, self.selector.fileno() if hasattr(self.selector, "fileno") else -1]
+        for run in self.runs.values():
+            fds += [run.result_fd, run.control_fd]
+            if run.pidfd is not None:
+                fds.append(run.pidfd)
+        return [fd for fd in fds if fd >= 0]
+
+    def _start(self, job_id: int, job: Job) -> None:
+        now = time.monotonic()
+        try:
+            pid, result_fd, control_fd, beacon, proc = self.spawner.spawn(job, self._private_fds())
+        except OSError as exc:
+            self.tell(job_id, ("ended", Ending(None, None, f"spawn failed: {exc}", None, "start", 0.0)))
+            return
+        os.set_blocking(result_fd, False)
+        os.set_blocking(control_fd, False)
+        seconds = job.limits.seconds
+        run = _Run(job_id, job, pid, result_fd, control_fd, beacon, now, now + seconds if seconds else None,
+                   proc=proc)
+        run.buffer.max_frame = job.limits.output_bytes
+        self.runs[job_id] = run
+        self.selector.register(result_fd, selectors.EVENT_READ, ("result", run))
+        if hasattr(os, "pidfd_open"):
+            try:
+                run.pidfd = os.pidfd_open(pid)
+                self.selector.register(run.pidfd, selectors.EVENT_READ, ("exit", run))
+            except OSError:
+                run.pidfd = None
+        self.tell(job_id, ("started", pid))
+
+    def _on_result(self, run: _Run) -> None:
+        while True:
+            try:
+                chunk = os.read(run.result_fd, 1 << 20)
+            except BlockingIOError:
+                return
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self._close_result(run)
+                return
+            run.sent += len(chunk)
+            if run.sent > run.job.limits.output_bytes:
+                self._kill(run, "output")
+                self._close_result(run)
+                return
+            try:
+                payloads = run.buffer.feed(chunk)
+            except frames.FrameError:
+                self._kill(run, "malformed")
+                self._close_result(run)
+                return
+            for payload in payloads:
+                frames.send_link_frame(self.link_out, run.job_id, frames.FROM_RUN, payload)
+
+    def _close_result(self, run: _Run) -> None:
+        if run.result_open:
+            run.result_open = False
+            self.selector.unregister(run.result_fd)
+            _close(run.result_fd)
+
+    def _flush_outbox(self, run: _Run) -> None:
+        while run.outbox:
+            try:
+                n = os.write(run.control_fd, run.outbox)
+            except BlockingIOError:
+                return  # the run is busy; the next tick tries again
+            except OSError:
+                run.outbox.clear()
+                return
+            del run.outbox[:n]
+
+    def _kill(self, run: _Run, reason: str) -> None:
+        if not run.reason:
+            run.reason = reason
+        for kill in (lambda: os.killpg(run.pid, signal.SIGKILL), lambda: os.kill(run.pid, signal.SIGKILL)):
+            try:
+                kill()
+                return
+            except OSError:
+                continue
+
+    def _reap(self, run: _Run, block: bool = False) -> bool:
+        """Collect ``run``'s exit status if it has ended; report it and forget the run."""
+        try:
+            pid, status = os.waitpid(run.pid, 0 if block else os.WNOHANG)
+        except ChildProcessError:
+            pid, status = run.pid, 0
+        if pid == 0:
+            return False
+        if run.result_open:
+            self._on_result(run)  # what it wrote before it ended comes before its ending
+            self._close_result(run)
+        code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
+        sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+        line, stage = run.beacon.read() if run.beacon is not None else (None, "")
+        self.tell(run.job_id, ("ended", Ending(code, sig, run.reason, line, stage,
+                                              time.monotonic() - run.started)))
+        self._forget(run)
+        return True
+
+    def _forget(self, run: _Run) -> None:
+        if run.pidfd is not None:
+            self.selector.unregister(run.pidfd)
+            _close(run.pidfd)
+        _close(run.control_fd)
+        if run.beacon is not None:
+            run.beacon.close()
+        if run.proc is not None:
+            run.proc.returncode = 0  # reaped above; stops Popen's own bookkeeping from waiting
+        self.runs.pop(run.job_id, None)
+
+    # ----- the loop -------------------------------------------------------------------------
+    def serve(self) -> None:
+        self.tell(0, ("ready", self.spawner.name, os.getpid()))
+        if isinstance(self.spawner, ExecSpawner):
+            self.spawner.warm()
+        while not self.quitting:
+            timeout = TICK_SECONDS
+            now = time.monotonic()
+            for run in self.runs.values():
+                if run.deadline is not None and not run.reason:
+                    timeout = max(0.0, min(timeout, run.deadline - now))
+            try:
+                events = self.selector.select(timeout)
+            except InterruptedError:
+                continue
+            for key, _mask in events:
+                what, run = key.data
+                if what == "link":
+                    self._on_link()
+                elif what == "result" and run.job_id in self.runs:
+                    self._on_result(run)
+                elif what == "exit" and run.job_id in self.runs:
+                    self._reap(run, block=True)
+            now = time.monotonic()
+            for run in list(self.runs.values()):
+                if run.deadline is not None and now >= run.deadline and not run.reason:
+                    self._kill(run, "timeout")
+                if run.outbox:
+                    self._flush_outbox(run)
+                if run.pidfd is None:
+                    self._reap(run)
+        for run in list(self.runs.values()):
+            self._kill(run, "cancelled")
+            self._reap(run, block=True)
+
+
+def warm_up() -> None:
+    """Import what every run needs, once, so forked runs start warm."""
+    import torch  # noqa: F401
+
+    from gradviz.core import capture, gradcheck, why_none  # noqa: F401
+    from gradviz.core.run import child, jobs  # noqa: F401
+
+    torch.set_num_threads(1)
+
+
+def main() -> int:
+    link_in, link_out = os.dup(0), os.dup(1)
+    # Only frames may reach the app on the link: stray prints and C-level writes (torch's
+    # warnings) go to stderr, and runs inherit /dev/null as their stdin.
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the app's terminal is the app's
+    # No PR_SET_PDEATHSIG: it fires when the *thread* that started the runner ends (a worker
+    # thread, often). When the app dies its end of the link closes, and the loop ends on that.
+    mode = os.environ.get("GRADVIZ_RUNNER", "fork" if hasattr(os, "fork") and sys.platform == "linux" else "exec")
+    if mode == "fork":
+        warm_up()
+        from .sandbox import default_readable
+
+        spawner: ForkSpawner | ExecSpawner = ForkSpawner(tuple(str(p) for p in default_readable()))
+    else:
+        spawner = ExecSpawner()
+    try:
+        Zygote(link_in, link_out, spawner).serve()
+    except OSError as exc:
+        if exc.errno != errno.EPIPE:  # the app went away mid-message: nothing left to tell
+            raise
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
