@@ -93,7 +93,8 @@ def _guess_input(model: nn.Module) -> str:
     raise ModuleLoadError("cannot guess the input shape: give an input expression such as 'torch.rand(1, 50)'")
 
 
-def module_program(spec: str, init: str = "", input_expr: str = "", seed: int | None = 0) -> ModuleProgram:
+def module_program(spec: str, init: str = "", input_expr: str = "", seed: int | None = 0,
+                   cls: type | None = None) -> ModuleProgram:
     """Load ``spec`` and write the program that builds the model and runs it on an input.
 
     Parameters
@@ -107,9 +108,12 @@ def module_program(spec: str, init: str = "", input_expr: str = "", seed: int | 
         Linear layer when empty.
     seed : int or None
         ``torch.manual_seed`` before building the model, for reproducible weights.
+    cls : type, optional
+        The class, when already loaded (the file is not run a second time).
     """
     path, class_name = parse_spec(spec)
-    cls = load_class(path, class_name)
+    if cls is None:
+        cls = load_class(path, class_name)
     args, positional, keywords = _literal_args(init)
     if not input_expr:
         try:

@@ -166,6 +166,11 @@ class Runner:
             env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
             if self.mode:
                 env["GRADVIZ_RUNNER"] = self.mode
+            # Runs compute with one intra-op thread (toy graphs are slower with more on a busy
+            # machine). Without an OpenMP pool torch starts no thread at import either, so a
+            # fresh run process is single-threaded and can raise its OS wall (threads that
+            # exist before it would stay outside), and a fork never copies a half-held pool.
+            env["OMP_NUM_THREADS"] = "1"
             self.ready.clear()
             self._proc = subprocess.Popen([sys.executable, "-m", "gradviz.core.run.zygote"], stdin=subprocess.PIPE,
                                           stdout=subprocess.PIPE, env=env, bufsize=0)

@@ -7,6 +7,8 @@ training ``records``, ``boundary``, ``weights``, ``step_graph``.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -37,18 +39,41 @@ def user_names(spec: ProgramSpec) -> dict[str, Any]:
     """Names the program sees beyond the language's own: the user's module class, if any."""
     if spec.module is None:
         return {}
-    from gradviz.core.modules import load_class
+    return {spec.module.class_name: load_user_class(Path(spec.module.path), spec.module.class_name)}
+
+
+def load_user_class(path: Path, class_name: str) -> type:
+    """Import the user's file as it would import on its own, and return its class."""
+    from gradviz.core.modules import ModuleLoadError, load_class
 
     beacon.note_stage("load")
-    path = Path(spec.module.path)
     # The file imports its neighbours as it would when run on its own.
     folder = str(path.resolve().parent)
     if folder not in sys.path:
         sys.path.insert(0, folder)
     sys.argv = [str(path)]
-    cls = load_class(path, spec.module.class_name)
+    printed = io.StringIO()
+    try:
+        # What the file prints while imported (argparse's usage, say) is its own, not gradviz's.
+        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+            cls = load_class(path, class_name)
+    except SystemExit as exc:
+        text = printed.getvalue().strip()
+        said = f" It printed: {text[-500:]}" if text else ""
+        raise ModuleLoadError(_exit_message(path, exc) + said) from None
     beacon.note_stage("run")
-    return {spec.module.class_name: cls}
+    return cls
+
+
+def _exit_message(path: Path, exc: SystemExit) -> str:
+    """Why importing a script ended: the line of the file that exited, and the fix."""
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve() == path.resolve()]
+    where = f"line {frames[-1].lineno} " if frames else ""
+    return (f"{path.name} {where}called sys.exit({exc.code!r}) while gradviz imported it (script code such as "
+            "argparse runs at import): move it under `if __name__ == \"__main__\":` so that importing the "
+            "file only defines its classes")
 
 
 def _capture(job: Job, send: Send, control: Any) -> None:
@@ -90,11 +115,13 @@ def _why_none(job: Job, send: Send, control: Any) -> None:
 
 
 def _module_program(job: Job, send: Send, control: Any) -> None:
-    from gradviz.core.modules import module_program
+    from gradviz.core.modules import module_program, parse_spec
 
     options = job.options
-    beacon.note_stage("load")
-    loaded = module_program(options["spec"], init=options.get("init", ""), input_expr=options.get("input", ""))
+    path, class_name = parse_spec(options["spec"])
+    cls = load_user_class(path, class_name)
+    loaded = module_program(options["spec"], init=options.get("init", ""), input_expr=options.get("input", ""),
+                            cls=cls)
     send("result", loaded.program)
 
 
@@ -104,7 +131,8 @@ def _probe(job: Job, send: Send, control: Any) -> None:
 
     send("result", {"pid": __import__("os").getpid(), "torch": torch.__version__,
                     "default_dtype": str(torch.get_default_dtype()),
-                    "grad_enabled": torch.is_grad_enabled()})
+                    "grad_enabled": torch.is_grad_enabled(), "threads": torch.get_num_threads(),
+                    "cpu": torch.backends.cpu.get_cpu_capability()})
 
 
 _HANDLERS: dict[str, Callable[[Job, Send, Any], None]] = {

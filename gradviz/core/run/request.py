@@ -6,6 +6,7 @@ nor Qt, and so can be built by the app before torch is loaded anywhere.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -44,8 +45,18 @@ class ProgramSpec:
         return self.module is not None
 
 
+def _default_memory() -> int | None:
+    """4 GiB, or half the machine when it has less than 8 GiB (None where unknown)."""
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+    return min(4 << 30, physical // 2)
+
+
 #: Default bounds of one run: a teacher never meets them, a runaway program does.
 DEFAULT_SECONDS = 120.0
+DEFAULT_MEMORY_BYTES = _default_memory()
 DEFAULT_OUTPUT_BYTES = 1 << 29
 
 
@@ -59,7 +70,7 @@ class RunLimits:
     """
 
     seconds: float = DEFAULT_SECONDS
-    memory_bytes: int | None = None
+    memory_bytes: int | None = DEFAULT_MEMORY_BYTES
     output_bytes: int = DEFAULT_OUTPUT_BYTES
 
 

@@ -186,7 +186,6 @@ class Zygote:
         seconds = job.limits.seconds
         run = _Run(job_id, job, pid, result_fd, control_fd, beacon, now, now + seconds if seconds else None,
                    proc=proc)
-        run.buffer.max_frame = job.limits.output_bytes
         self.runs[job_id] = run
         self.selector.register(result_fd, selectors.EVENT_READ, ("result", run))
         if hasattr(os, "pidfd_open"):
@@ -323,6 +322,11 @@ def warm_up() -> None:
     from gradviz.core.run import child, jobs  # noqa: F401
 
     torch.set_num_threads(1)
+    # torch picks its CPU kernels (AVX2, AVX-512...) on first use by reading /proc/cpuinfo:
+    # done here, before any wall. Inside one, it cannot read it and falls back to slower
+    # kernels whose sums differ in the last bit from the app's own.
+    torch.backends.cpu.get_cpu_capability()
+    torch.ones(8).add_(1).sum()
 
 
 def main() -> int:

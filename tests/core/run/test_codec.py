@@ -1,0 +1,152 @@
+"""The wire format: everything gradviz sends arrives equal; nothing else is accepted."""
+
+from __future__ import annotations
+
+import json
+import math
+import pickle
+import random
+import struct
+
+import numpy as np
+import pytest
+
+from gradviz.core.capture import capture_program
+from gradviz.core.lessons import LESSONS, capture_lesson
+from gradviz.core.reports import GradCheck, LeafCheck
+from gradviz.core.run import codec
+from gradviz.core.run import messages  # noqa: F401 - registers the records
+from gradviz.core.run.request import Ending, Failure, Job, ProgramSpec, RunLimits
+from gradviz.core.trace import Node
+
+from .traces import same_trace
+
+
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_every_lesson_trace_arrives_equal(name):
+    trace = capture_lesson(name)
+    same_trace(trace, codec.decode(codec.encode(trace)))
+
+
+def test_big_values_summaries_complex_and_bfloat16_arrive_equal():
+    trace = capture_program(
+        "a = torch.randn(120, 100, requires_grad=True)\n"  # 12,000 elements: a summary
+        "b = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)\n"
+        "c = torch.tensor([0.5, 1.5], dtype=torch.bfloat16, requires_grad=True)\n"
+        "z = torch.tensor([1 + 2j, 3 - 1j], requires_grad=True)\n"
+        "loss = a.sum() + b.pow(2).sum() + c.float().sum() + (z * z).abs().sum()\n")
+    back = codec.decode(codec.encode(trace))
+    same_trace(trace, back)
+    assert any(n.value is not None and n.value.data is None for n in back.nodes)  # the summary crossed
+    assert any(n.dtype == "complex64" for n in back.nodes)
+
+
+def test_plain_values_and_records_round_trip():
+    value = {"a": [1, 2.5, None, True, "文字"], ("t", 1): (complex(1, -2), b"\x00\xff", frozenset({3})),
+             "nan": [math.inf, -math.inf], "arr": np.arange(6, dtype=np.int16).reshape(2, 3),
+             "job": Job("capture", ProgramSpec("x = 1", roots=("x",)), {"forward": True}, RunLimits(5.0, None, 99)),
+             "report": GradCheck((LeafCheck("w", (2,), 2, 2, 0.0, 0.0, True, (1,), 1.0, 1.0),), None, "skipped"),
+             "ending": Ending(None, 9, "timeout", 3, "run", 1.5)}
+    back = codec.decode(codec.encode(value))
+    assert back.keys() == value.keys()
+    assert back["a"] == value["a"] and back[("t", 1)] == value[("t", 1)] and back["nan"] == value["nan"]
+    assert np.array_equal(back["arr"], value["arr"]) and back["arr"].dtype == np.int16
+    assert back["job"] == value["job"] and back["report"] == value["report"] and back["ending"] == value["ending"]
+
+
+def test_arrays_are_aligned_and_writable():
+    back = codec.decode(codec.encode([np.ones(3, np.float32), np.ones(5, np.float64), np.ones(1, np.int8),
+                                      np.ones(2, np.complex128)]))
+    assert all(a.flags.aligned and a.flags.writeable for a in back)
+    back[1][0] = 7.0
+    assert back[1].tolist() == [7.0, 1.0, 1.0, 1.0, 1.0]
+
+
+@pytest.mark.parametrize("value", [object(), lambda: 0, np.array([object()], dtype=object), {1, 2}.__iter__(),
+                                   type, pytest])
+def test_what_is_not_plain_data_is_not_sent(value):
+    with pytest.raises(codec.EncodeError):
+        codec.encode(value)
+
+
+def _message(tree, section: bytes = b"") -> bytes:
+    text = json.dumps(tree).encode()
+    return struct.pack("<4sI", b"GVZ1", len(text)) + text + section
+
+
+@pytest.mark.parametrize("data", [
+    pickle.dumps({"a": 1}),  # pickle is never read
+    b"GVZ1",
+    b"XXXX\x02\x00\x00\x001",
+    _message(["A", "object", [1], 0, 8], b"\x00" * 8),  # object arrays could hold anything
+    _message(["A", "float32", [4], 0, 8], b"\x00" * 8),  # size does not match the shape
+    _message(["A", "float32", [2], 16, 8], b"\x00" * 8),  # outside the section
+    _message(["A", "float32", [-2], 0, 8], b"\x00" * 8),
+    _message(["@", "Popen", "ls"]),  # only registered records
+    _message(["@", "Node", "n0"]),  # a record with missing fields
+    _message(["@", "Failure", 1, "m", None, None, "", "", ""]),  # kind must be a str
+    _message(["@", "Ending", None, None, "", None, "", "fast"]),  # seconds must be a number
+    _message(["X", "Trace", ["D", "format", 1]]),  # a trace without its columns
+    _message(["Z", 1]),
+    _message({"__class__": "os.system"}),
+    _message(["P", ["L", 1]]),  # a plain list holding a list
+    _message(["D", ["L"], 1]),  # unhashable key
+    _message(["C", "1", 2]),
+    _message(["B", 0, 100], b"\x00"),
+    json.dumps([]).encode(),
+    struct.pack("<4sI", b"GVZ1", 10) + b"[" * 10,  # truncated JSON
+    (lambda deep: struct.pack("<4sI", b"GVZ1", len(deep)) + deep)(b'["L",' * 20_000 + b"1" + b"]" * 20_000),
+    struct.pack("<4sI", b"GVZ1", 6000) + b"9" * 6000,  # an integer of 6,000 digits
+])
+def test_malformed_or_hostile_messages_are_refused(data):
+    with pytest.raises(codec.DecodeError):
+        codec.decode(data)
+
+
+def _columns(trace_message: bytes) -> dict:
+    head = struct.calcsize("<4sI")
+    n = struct.unpack_from("<4sI", trace_message)[1]
+    return json.loads(trace_message[head:head + n]), trace_message[head + n:]
+
+
+@pytest.mark.parametrize("damage", [
+    lambda t: t[2].__setitem__(t[2].index("edges") + 1, ["T", ["P", "n0"], ["P", "n99"], ["P", 0]]),
+    lambda t: t[2].__setitem__(t[2].index("root") + 1, "n99"),
+])
+def test_inconsistent_trace_columns_are_refused(damage):
+    tree, section = _columns(codec.encode(capture_lesson("logistic")))
+    damage(tree)
+    with pytest.raises(codec.DecodeError):
+        codec.decode(_message(tree, section))
+
+
+def test_mutated_messages_decode_or_raise_decode_error_only():
+    rng = random.Random(1234)
+    good = codec.encode(capture_lesson("logistic"))
+    for _ in range(1500):
+        data = bytearray(good)
+        for _ in range(rng.randint(1, 8)):
+            i = rng.randrange(len(data))
+            data[i] = rng.randrange(256)
+        if rng.random() < 0.2:
+            data = data[:rng.randrange(len(data))]
+        try:
+            codec.decode(bytes(data))
+        except codec.DecodeError:
+            pass
+
+
+def test_a_decoded_record_is_checked_by_type_not_just_shape():
+    good = codec.encode(Failure("runtime", "boom", 3, 4, "x = y", "", "run"))
+    assert codec.decode(good) == Failure("runtime", "boom", 3, 4, "x = y", "", "run")
+    bad = good.replace(b'3,4,', b'"3",4,')
+    with pytest.raises(codec.DecodeError):
+        codec.decode(bad)
+
+
+def test_node_records_check_nested_types():
+    node = Node("n0", "op", "MulBackward0")
+    tree = json.loads(codec.encode(node)[8:])
+    tree[11] = ["T", ["P", 1]]  # saved must hold SavedTensor records
+    with pytest.raises(codec.DecodeError):
+        codec.decode(_message(tree))

@@ -1,0 +1,195 @@
+"""Runs in their own processes: same results as in-process, and every bad ending is a message."""
+
+from __future__ import annotations
+
+import os
+import signal
+import textwrap
+import threading
+
+import pytest
+import torch
+
+from gradviz.core.capture import capture_program
+from gradviz.core.errors import ProgramError
+from gradviz.core.lessons import LESSONS
+from gradviz.core.run.client import RunCancelled, Runner
+from gradviz.core.run.request import Job, ModuleSpec, ProgramSpec, RunLimits
+
+from .traces import same_trace
+
+
+@pytest.fixture(scope="module")
+def runner():
+    r = Runner()
+    r.start()
+    yield r
+    r.close()
+
+
+def module_file(tmp_path, body: str, name: str = "user_model.py") -> str:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(body))
+    return str(path)
+
+
+def capture(runner, source: str, limits: RunLimits = RunLimits(), module: ModuleSpec | None = None, **spec):
+    return runner.call(Job("capture", ProgramSpec(source, module=module, **spec), limits=limits,
+                           wall=module is None))
+
+
+@pytest.fixture
+def one_thread():
+    # Run processes compute with one intra-op thread; the same here makes the sums bit-equal.
+    old = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(old)
+
+
+@pytest.mark.parametrize("name", ["logistic", "vjp", "mlp", "softmax", "custom-layers"])
+def test_a_lesson_run_in_its_process_equals_the_same_run_here(runner, one_thread, name):
+    lesson = LESSONS[name]
+    here = capture_program(lesson.program, roots=lesson.roots, subject=lesson.subject)
+    there = capture(runner, lesson.program, roots=lesson.roots, subject=lesson.subject)
+    same_trace(here, there)
+
+
+def test_each_run_is_a_new_process_and_the_runner_stays(runner):
+    pids = {runner.call(Job("probe"))["pid"] for _ in range(3)}
+    assert len(pids) == 3 and runner.pid not in pids and runner.alive
+
+
+def test_a_program_error_keeps_its_line_and_column(runner):
+    with pytest.raises(ProgramError) as info:
+        capture(runner, "x = torch.ones(2, requires_grad=True)\ny = x @ torch.ones(3)\n")
+    assert (info.value.kind, info.value.line) == ("runtime", 2)
+    assert "y = x @ torch.ones(3)" == info.value.statement
+
+
+def test_a_statement_that_never_returns_is_killed_at_the_limit_with_its_line(runner):
+    with pytest.raises(ProgramError) as info:
+        capture(runner, "a = 1\nb = 10 ** 10 ** 10\n", RunLimits(seconds=1.5))
+    assert (info.value.kind, info.value.line) == ("limit", 2)
+    assert "1.5 s" in info.value.message
+    assert capture(runner, "x = torch.ones(1, requires_grad=True)\nloss = x * 2").nodes  # the next run works
+
+
+def test_memory_beyond_the_limit_is_a_message_with_the_line(runner):
+    with pytest.raises(ProgramError) as info:
+        capture(runner, "a = torch.ones(3)\nb = torch.ones(300_000_000)\n", RunLimits(memory_bytes=400 << 20))
+    assert info.value.line == 2 and "memory" in str(info.value).lower()
+
+
+def test_output_beyond_the_limit_stops_the_run(runner):
+    with pytest.raises(ProgramError) as info:
+        capture(runner, "x = torch.ones(1, requires_grad=True)\ny = x\nfor i in range(300):\n    y = y * 1.01\n",
+                RunLimits(output_bytes=20_000))
+    assert info.value.kind == "output"
+
+
+def test_cancel_kills_a_running_program(runner):
+    cancel = threading.Event()
+    timer = threading.Timer(0.3, cancel.set)
+    timer.start()
+    with pytest.raises(RunCancelled):
+        runner.call(Job("capture", ProgramSpec("x = 0\nwhile True:\n    x = x + 1\n")), cancel)
+    assert runner.call(Job("probe"))["grad_enabled"] is True
+
+
+@pytest.mark.parametrize(("body", "kind", "words"), [
+    ("import ctypes\nctypes.string_at(0)\n", "crashed", "SIGSEGV"),
+    ("import os\nos._exit(3)\n", "exited", "status 3"),
+    ("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n", "memory", "killed"),
+])
+def test_a_run_that_dies_is_a_message_and_the_next_run_works(runner, tmp_path, body, kind, words):
+    path = module_file(tmp_path, "import torch\n" + body + "class Net(torch.nn.Module):\n    pass\n")
+    with pytest.raises(ProgramError) as info:
+        capture(runner, "model = Net()\n", module=ModuleSpec(path, "Net"))
+    assert info.value.kind == kind and words in info.value.message
+    assert capture(runner, "x = torch.ones(1, requires_grad=True)\nloss = x * 2").root is not None
+
+
+def test_script_code_that_exits_at_import_names_the_file_line_and_fix(runner, tmp_path):
+    path = module_file(tmp_path, """\
+        import argparse
+        import torch
+
+        parser = argparse.ArgumentParser(prog="train.py")
+        parser.add_argument("--epochs", type=int, required=True)
+        args = parser.parse_args()
+
+
+        class Net(torch.nn.Module):
+            def forward(self, x):
+                return x * 2
+        """, "train.py")
+    with pytest.raises(ProgramError) as info:
+        runner.call(Job("module_program", options={"spec": f"{path}:Net", "input": "torch.ones(2)"}, wall=False))
+    message = str(info.value)
+    assert "train.py line 6 called sys.exit(2)" in message and '__name__ == "__main__"' in message
+    assert "usage: train.py" in message  # what the script printed is shown as its, not gradviz's
+
+
+def test_what_a_run_changes_in_torch_dies_with_it(runner, tmp_path):
+    path = module_file(tmp_path, """\
+        import torch
+        torch.set_default_dtype(torch.float64)
+        torch.set_grad_enabled(False)
+        torch.Tensor.sum = None
+
+
+        class Net(torch.nn.Module):
+            pass
+        """)
+    with pytest.raises(ProgramError):
+        capture(runner, "model = Net()\nx = torch.ones(2, requires_grad=True)\nloss = x.sum()\n",
+                module=ModuleSpec(path, "Net"))
+    probe = runner.call(Job("probe"))
+    assert probe["default_dtype"] == "torch.float32" and probe["grad_enabled"] is True
+    trace = capture(runner, "x = torch.ones(2, requires_grad=True)\nloss = x.sum()\n")
+    assert [n.op for n in trace.nodes] == ["AccumulateGrad", "SumBackward0"] and trace.nodes[1].dtype == "float32"
+
+
+def test_garbage_written_to_the_result_pipe_is_refused(runner, tmp_path):
+    path = module_file(tmp_path, """\
+        import os, struct
+        for fd in range(3, 64):
+            try:
+                os.write(fd, struct.pack("<I", 12) + b"GVZ1" + b"\\xff" * 8)
+            except OSError:
+                pass
+        import torch
+
+
+        class Net(torch.nn.Module):
+            pass
+        """)
+    with pytest.raises(ProgramError) as info:
+        capture(runner, "model = Net()\n", module=ModuleSpec(path, "Net"))
+    assert info.value.kind == "crashed" and "malformed" in info.value.message
+    assert runner.alive
+
+
+def test_a_dead_runner_is_replaced_by_the_next_run():
+    r = Runner()
+    try:
+        assert r.call(Job("probe"))["torch"]
+        os.kill(r.pid, signal.SIGKILL)
+        r.ready.clear()
+        with pytest.raises(ProgramError):  # the run in flight, or the next, learns the runner died
+            for _ in range(50):
+                r.call(Job("capture", ProgramSpec("x = 0\nwhile True:\n    x = x + 1\n"), limits=RunLimits(1)))
+        assert r.call(Job("probe"))["torch"]
+    finally:
+        r.close()
+
+
+def test_the_exec_runner_gives_the_same_results(tmp_path):
+    r = Runner(mode="exec")
+    try:
+        lesson = LESSONS["logistic"]
+        same_trace(capture_program(lesson.program), capture(r, lesson.program))
+        assert r.info[1] == "exec"
+    finally:
+        r.close()
