@@ -57,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.theme:
         settings.theme = args.theme
     apply_theme(app, settings.theme)
+    from gradviz.core.run.client import shared_runner
+
+    # The runner imports torch in its own process while this one builds the window.
+    runner = shared_runner()
+    runner.start()
     from gradviz.qt.main_window import MainWindow  # after QApplication: it imports torch, slow
     import torch
 
@@ -73,7 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         if message:
             window.show_after_run(message, "error")
         window.load_lesson("logistic", confirm=False)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        runner.close()
 
 
 if __name__ == "__main__":

@@ -43,6 +43,8 @@ from gradviz.qt.classroom import Classroom
 from gradviz.qt.workers import RunController, RunRequest, RunResult
 
 MIN_FONT_SIZE, MAX_FONT_SIZE = 7, 32
+#: Failures where the run process itself ended badly (as opposed to a mistake in the program).
+RUN_DEATHS = frozenset({"timeout", "memory", "crashed", "exited", "output", "internal", "limit"})
 
 
 class MainWindow(ProgramFiles, QMainWindow):
@@ -232,7 +234,7 @@ class MainWindow(ProgramFiles, QMainWindow):
         A run already going is superseded: it is stopped and its result ignored.
         """
         request = RunRequest.for_program(self.program_spec(), engine=self.settings.layout_engine_path or None,
-                                         title=self.windowTitle())
+                                         title=self.windowTitle(), limits=self.settings.run_limits())
         self.graph_view.cancel_build()
         self._pending = None
         return self.runs.start(self.big_graphs.prepare_request(request))
@@ -289,8 +291,12 @@ class MainWindow(ProgramFiles, QMainWindow):
     def _on_run_failed(self, error: Exception) -> None:
         self._extra_notes = []
         if isinstance(error, ProgramError):
-            self.message_bar.show_message(str(error), "error", line=error.line)
-            if error.line is not None:
+            text = str(error)
+            if error.kind in RUN_DEATHS and self.current_trace is not None:
+                text += " The previous graph is still shown."
+            in_editor = error.line is not None and not error.file  # else the line is in the user's module file
+            self.message_bar.show_message(text, "error", line=error.line if in_editor else None)
+            if in_editor:
                 self.editor.mark_error(error.line, error.col, error.message)
         elif isinstance(error, LayoutError):
             self.message_bar.show_message(str(error), "error")

@@ -7,6 +7,8 @@ from typing import Iterable
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from gradviz.core.run.request import DEFAULT_MEMORY_BYTES, DEFAULT_SECONDS, RunLimits
+
 from gradviz.qt.theme import THEMES
 
 ORGANIZATION = "gradviz"
@@ -152,6 +154,36 @@ class Settings:
         if int(value) <= 0:
             raise ValueError(f"collapse threshold must be positive, not {value}")
         self.qsettings.setValue("layout/collapse_threshold", int(value))
+
+    # -- run limits -----------------------------------------------------------------------
+    @property
+    def run_seconds(self) -> int:
+        """Wall-clock seconds a program may run before its run process is stopped (default 120)."""
+        value = self._int("runs/seconds", int(DEFAULT_SECONDS))
+        return value if value > 0 else int(DEFAULT_SECONDS)
+
+    @run_seconds.setter
+    def run_seconds(self, value: int) -> None:
+        if int(value) <= 0:
+            raise ValueError(f"the time limit must be positive, not {value}")
+        self.qsettings.setValue("runs/seconds", int(value))
+
+    @property
+    def run_memory_mb(self) -> int:
+        """Memory (MiB) a run may take beyond the runner's own; 0 means no limit."""
+        default = (DEFAULT_MEMORY_BYTES or 0) >> 20
+        value = self._int("runs/memory_mb", default)
+        return value if value >= 0 else default
+
+    @run_memory_mb.setter
+    def run_memory_mb(self, value: int) -> None:
+        if int(value) < 0:
+            raise ValueError(f"the memory limit cannot be negative, not {value}")
+        self.qsettings.setValue("runs/memory_mb", int(value))
+
+    def run_limits(self) -> RunLimits:
+        """The limits every run of a program gets."""
+        return RunLimits(seconds=float(self.run_seconds), memory_bytes=(self.run_memory_mb << 20) or None)
 
     # -- readers that survive bad stored values -------------------------------------------
     def _bytes(self, key: str) -> bytes:

@@ -125,6 +125,7 @@ def run_job(job: Job, send: Callable[[str, Any], None], control: Control, readab
     try:
         notes = prepare(job, readable)
         if notes:
+            jobs.WALL_NOTES[:] = notes
             send("wall", tuple(notes))
         stage = "run"
         jobs.run(job, send, control)

@@ -8,6 +8,7 @@ training ``records``, ``boundary``, ``weights``, ``step_graph``.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import sys
 from pathlib import Path
@@ -17,6 +18,9 @@ from . import beacon
 from .request import Job, ProgramSpec
 
 Send = Callable[[str, Any], None]
+
+#: What the operating system's wall could not close around this run (told with its result).
+WALL_NOTES: list[str] = []
 
 
 def run(job: Job, send: Send, control: Any) -> None:
@@ -88,6 +92,10 @@ def _capture(job: Job, send: Send, control: Any) -> None:
         extra_names=names or None, overrides=dict(spec.overrides) or None,
         on_forward=(lambda t: send("forward", t)) if forward else None)
     beacon.note_stage("send")
+    if WALL_NOTES and not spec.runs_user_code:
+        note = "This machine offers no full operating-system wall around programs (" + "; ".join(WALL_NOTES) + \
+            "): they are held by gradviz's language and their own process only."
+        trace = dataclasses.replace(trace, notes=(*trace.notes, note))
     send("result", trace)
 
 
