@@ -120,7 +120,7 @@ def _not_offered(obj: Any, kind: str, name: str) -> Refused:
         return Refused(f"'.{name}' of {kind} is refused: a module offers its submodules, parameters, "
                        "buffers, plain settings (numbers, strings) and nn.Module's own methods")
     why = _WHY.get(name, f"it is not one of the {kind} methods and properties gradviz programs may use")
-    return Refused(f"'.{name}' of a {kind} is refused: {why}")
+    return Refused(f"'.{name}' of {_article(kind)} {kind} is refused: {why}")
 
 
 def write(obj: Any, name: str, value: Any) -> None:
@@ -180,7 +180,11 @@ def _what(obj: Any, short: bool = False) -> str:
                                           types.MethodDescriptorType, types.BuiltinMethodType)):
         text = "a function"
         return text if short else text + ": functions can be called, but gradviz programs cannot look inside them"
-    text = f"a {type(obj).__name__} object"
+    text = f"{_article(type(obj).__name__)} {type(obj).__name__} object"
     return text if short else text + (", not one of the objects gradviz programs may look into (tensors, "
                                       "modules, optimizers, grad_fn nodes, torch, nn, F, math, numbers, "
                                       "strings, lists, tuples and dicts)")
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"

@@ -25,8 +25,8 @@ MAX_DEPTH = 100
 
 #: Names refused with a reason, so the message says more than "not defined".
 FORBIDDEN_NAMES = frozenset({
-    "exec", "eval", "open", "getattr", "setattr", "delattr", "hasattr", "compile", "globals", "locals",
-    "vars", "dir", "type", "input", "breakpoint", "help", "exit", "quit", "memoryview", "object",
+    "exec", "eval", "open", "format", "getattr", "setattr", "delattr", "hasattr", "compile", "globals",
+    "locals", "vars", "dir", "type", "input", "breakpoint", "help", "exit", "quit", "memoryview", "object",
     "super", "classmethod", "staticmethod", "property", "__import__",
 })
 
