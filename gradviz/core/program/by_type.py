@@ -132,6 +132,9 @@ def tensor_names() -> frozenset[str]:
     return frozenset(names - TENSOR_WITHHELD.keys())
 
 
+tensor_names()  # built at import, like the namespaces' sets
+
+
 def is_plain(value: Any, budget: int = 1000) -> bool:
     """Whether ``value`` is a number, string, dtype, device or None, or a tuple or list of those."""
     stack = [value]

@@ -147,10 +147,14 @@ def _rules() -> dict[types.ModuleType, Callable[[], set[str]]]:
     }
 
 
-@functools.lru_cache(maxsize=1)
+# Built once, when gradviz is imported: the sets must not depend on what torch holds by the
+# time a first program runs (a loaded model file may have added to it meanwhile).
+_ALLOWED = {id(module): (module, frozenset(rule())) for module, rule in _rules().items()}
+
+
 def allowed_by_namespace() -> dict[int, tuple[types.ModuleType, frozenset[str]]]:
-    """``id(module) -> (module, names)`` for every namespace; built once, on first use."""
-    return {id(module): (module, frozenset(rule())) for module, rule in _rules().items()}
+    """``id(module) -> (module, names)`` for every namespace."""
+    return _ALLOWED
 
 
 def names_of(module: types.ModuleType) -> frozenset[str]:
