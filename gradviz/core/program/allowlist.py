@@ -63,6 +63,9 @@ class Refused(Exception):
 
 # Exact type -> names, filled as types are met, so most reads cost two dict look-ups.
 _FAST: dict[type, frozenset[str]] = dict(by_type.PLAIN)
+_NAMESPACES = allowed_by_namespace()
+_MODULE_TYPES: set[type] = set()
+_NO_NAMES: dict[str, Any] = {}
 
 
 def read(obj: Any, name: str) -> Any:
@@ -70,6 +73,12 @@ def read(obj: Any, name: str) -> Any:
     names = _FAST.get(type(obj))
     if names is not None and name in names:
         return getattr(obj, name)
+    entry = _NAMESPACES.get(id(obj))
+    if entry is not None and entry[0] is obj and name in entry[1]:
+        return getattr(obj, name)
+    if type(obj) in _MODULE_TYPES or isinstance(obj, nn.Module):
+        _MODULE_TYPES.add(type(obj))
+        return _module_read(obj, name)
     return _read_slow(obj, name)
 
 
@@ -79,15 +88,13 @@ def _read_slow(obj: Any, name: str) -> Any:
             return getattr(obj, name)
         raise Refused(f"'.{name}' is refused: names starting with _ are Python's and torch's internals; "
                       "the only ones gradviz programs may read are a grad_fn's _saved_ values")
-    entry = allowed_by_namespace().get(id(obj))
+    entry = _NAMESPACES.get(id(obj))
     if entry is not None and entry[0] is obj:
-        if name in entry[1]:
-            return getattr(obj, name)
         where = dotted_name(obj)
         why = _WHY.get(name, f"it is not one of the names gradviz programs may use from {where}")
         raise Refused(f"'{where}.{name}' is refused: {why}")
     if isinstance(obj, nn.Module):
-        return _module_read(obj, name)
+        raise _not_offered(obj, type(obj).__name__, name)
     kind, names, cacheable = by_type.names_for(obj)
     if names is None:
         raise Refused(f"'.{name}' is refused: {_what(obj)}")
@@ -99,8 +106,11 @@ def _read_slow(obj: Any, name: str) -> Any:
 
 
 def _module_read(obj: nn.Module, name: str) -> Any:
+    if name.startswith("_"):
+        return _read_slow(obj, name)
     state = obj.__dict__
-    if any(name in state.get(part, ()) for part in ("_parameters", "_buffers", "_modules")):
+    if (name in state.get("_parameters", _NO_NAMES) or name in state.get("_modules", _NO_NAMES)
+            or name in state.get("_buffers", _NO_NAMES)):
         return getattr(obj, name)
     if name in state and by_type.is_plain(state[name]):
         return state[name]
