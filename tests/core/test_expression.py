@@ -279,3 +279,13 @@ def test_a_custom_autograd_function_passed_in_can_be_applied():
     with pytest.raises(ProgramError) as info:
         run_program("f = Double.forward", extra_names={"Double": Double})
     assert info.value.kind == "refused"
+
+
+def test_a_program_error_crosses_a_process_boundary_whole():
+    import pickle
+
+    with pytest.raises(ProgramError) as info:
+        run_program("x = 1\ny = torch.load('f')")
+    copy = pickle.loads(pickle.dumps(info.value))
+    assert (copy.message, copy.line, copy.col, copy.kind, copy.statement) == (
+        info.value.message, 2, 5, "refused", "y = torch.load('f')")

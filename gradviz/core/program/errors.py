@@ -27,6 +27,10 @@ class ProgramError(Exception):
         self.kind = kind
         self.statement = statement
 
+    def __reduce__(self) -> tuple:
+        # Exception pickles only args: a run in another process would lose line, column and kind.
+        return (type(self), (self.message, self.line, self.col, self.kind, self.statement))
+
     def __str__(self) -> str:
         where = ""
         if self.line is not None:
