@@ -76,7 +76,7 @@ def test_refusal_happens_before_anything_runs():
         run_program("x = torch.ones(1)\nimport os")
 
 
-def test_modules_outside_the_allowed_set_are_refused_at_runtime():
+def test_modules_outside_the_allowed_set_are_refused():
     with pytest.raises(ProgramError) as info:
         run_program("m = torch.nn.modules")
     assert info.value.kind == "refused" and "torch.nn.modules" in info.value.message
@@ -289,3 +289,24 @@ def test_a_program_error_crosses_a_process_boundary_whole():
     copy = pickle.loads(pickle.dumps(info.value))
     assert (copy.message, copy.line, copy.col, copy.kind, copy.statement) == (
         info.value.message, 2, 5, "refused", "y = torch.load('f')")
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "col", "words"),
+    [("x = 1\ny = torch.load('f')", 2, 5, "torch.load"), ("m = torch.nn.modules.module", 1, 5, "torch.nn.modules"),
+     ("torch.Tensor.sum = print", 1, 1, "class Tensor"), ("F.relu = print", 1, 1, "module torch.nn.functional"),
+     ("import torch.optim as optim\ns = optim.lr_scheduler.LambdaLR", 2, 5, "LambdaLR"),
+     ("from torch import nn as tnn\nu = tnn.utils", 2, 5, "torch.nn.utils"), ("w = nn.Linear.forward", 1, 5, "class")],
+)
+def test_what_the_source_settles_is_refused_before_the_run(source, line, col, words):
+    # The same rule, position and message as at run time, so a lesson file holding it is refused on opening.
+    with pytest.raises(ProgramError) as info:
+        parse(source)
+    assert (info.value.kind, info.value.line, info.value.col) == ("refused", line, col)
+    assert words in info.value.message
+
+
+@pytest.mark.parametrize("source", ["torch = nn\nx = torch.load", "for F in [1]:\n    pass\ny = F.relu.x",
+                                    "x = torch.ones(1).storage()", "import torch.nn as F\ny = F.functional"])
+def test_names_the_program_rebinds_are_left_to_the_run(source):
+    parse(source)

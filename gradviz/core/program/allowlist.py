@@ -133,21 +133,28 @@ def _not_offered(obj: Any, kind: str, name: str) -> Refused:
     return Refused(f"'.{name}' of {_article(kind)} {kind} is refused: {why}")
 
 
+def write_refusal(obj: Any, name: str) -> str | None:
+    """Why ``obj.name = ...`` is refused whatever the value, or None when the value decides."""
+    if name.startswith("_"):
+        return f"setting '.{name}' is refused: names starting with _ are Python's and torch's internals"
+    if isinstance(obj, torch.Tensor) or (isinstance(obj, nn.Module) and not isinstance(obj, type)):
+        return None
+    return (f"setting '.{name}' is refused: gradviz programs may assign attributes only of tensors "
+            f"(requires_grad, grad, data) and of nn.Module objects, and this is {_what(obj, short=True)}")
+
+
 def write(obj: Any, name: str, value: Any) -> None:
     """``obj.name = value`` if the allow-list lets a program assign it; :class:`Refused` otherwise."""
-    if name.startswith("_"):
-        raise Refused(f"setting '.{name}' is refused: names starting with _ are Python's and torch's internals")
+    why = write_refusal(obj, name)
+    if why is not None:
+        raise Refused(why)
     if isinstance(obj, torch.Tensor):
         if name not in TENSOR_SETTABLE:
             raise Refused(f"setting '.{name}' of a tensor is refused: a program may set only a tensor's "
                           "requires_grad, grad and data")
         setattr(obj, name, value)
         return
-    if isinstance(obj, nn.Module) and not isinstance(obj, type):
-        _module_write(obj, name, value)
-        return
-    raise Refused(f"setting '.{name}' is refused: gradviz programs may assign attributes only of tensors "
-                  f"(requires_grad, grad, data) and of nn.Module objects, and this is {_what(obj, short=True)}")
+    _module_write(obj, name, value)
 
 
 def _module_write(obj: nn.Module, name: str, value: Any) -> None:

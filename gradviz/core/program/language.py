@@ -4,7 +4,9 @@ The check runs before anything does, so a program with ``import os`` on its last
 starts. It is not the real rule -- that is the allow-list, checked at run time on every
 attribute (:mod:`.allowlist`) -- but it says early what is plainly outside the language:
 statements such as def, class and try; lambda; names with double underscores; private
-attributes; attribute assignments outside a plain assignment statement.
+attributes; attribute assignments outside a plain assignment statement; and, by the
+allow-list itself, attribute chains on torch, nn, F and math that the source alone settles
+(``torch.load``: see :mod:`.static_check`).
 
 Every failure is a :class:`ProgramError` with a line (and a column where known): nothing
 here raises anything else, however long, deep or damaged the source is. The walk over the
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import ast
 
-from . import imports
+from . import imports, static_check
 from .errors import FILENAME, Locator, ProgramError, source_lines
 
 MAX_SOURCE_CHARS = 200_000
@@ -152,6 +154,7 @@ def deepest_point(source: str) -> tuple[int, int]:
 
 def validate(tree: ast.AST, loc: Locator) -> None:
     """Raise ProgramError at the first construct (in source order) outside the language."""
+    names = static_check.namespace_names(tree)
     stack: list[tuple[ast.AST, int, ast.AST | None]] = [(tree, 0, None)]
     while stack:
         node, depth, parent = stack.pop()
@@ -159,6 +162,10 @@ def validate(tree: ast.AST, loc: Locator) -> None:
             raise loc.at_node(node, f"this statement nests more than {MAX_DEPTH} levels deep (brackets, calls "
                                     "and operators): split it into several statements", "limit")
         _check(node, parent, loc)
+        if isinstance(node, ast.Attribute) and not isinstance(parent, ast.Attribute):
+            refused = static_check.refusal(node, names)
+            if refused is not None:
+                raise loc.at_node(*refused)
         children = list(ast.iter_child_nodes(node))
         stack.extend((child, depth + 1, node) for child in reversed(children))
 
