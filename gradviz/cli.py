@@ -55,7 +55,7 @@ def resolve_source(source: str | None, expr: str | None = None, init: str = "", 
     A module file is loaded in a run process, never here (its code runs there). Raises
     ``ValueError`` (a message for the user) when SOURCE cannot be read.
     """
-    from gradviz.core.errors import ProgramError
+    from gradviz.core.program.errors import ProgramError
     from gradviz.core.lessons import get_lesson
     from gradviz.core.module_spec import ModuleLoadError, parse_spec
     from gradviz.core.run.client import shared_runner
@@ -99,7 +99,7 @@ def _render(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from gradviz.core.engine import LayoutError
-    from gradviz.core.errors import ProgramError
+    from gradviz.core.program.errors import ProgramError
     from gradviz.core.export import write
     from gradviz.core.run.client import shared_runner
     from gradviz.core.run.request import Job

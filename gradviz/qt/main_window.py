@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz import __version__
-from gradviz.core.errors import ProgramError
+from gradviz.core.program.errors import ProgramError
 from gradviz.core.layout import Layout, LayoutError
 from gradviz.core.lessons import LESSONS, Lesson, get_lesson
 from gradviz.core.module_spec import LoadedModule

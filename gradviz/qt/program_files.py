@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, 
 
 from gradviz.core import export
 from gradviz.core.layout import LayoutCancelled, LayoutError
-from gradviz.core.errors import ProgramError
+from gradviz.core.program.errors import ProgramError
 from gradviz.core.module_spec import LoadedModule, ModuleLoadError, parse_spec
 from gradviz.core.run.client import RunCancelled, shared_runner
 from gradviz.core.run.request import Job, ModuleSpec, RunLimits

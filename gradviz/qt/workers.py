@@ -13,7 +13,7 @@ from typing import Any, Callable, Mapping
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from gradviz.core.errors import ProgramError
+from gradviz.core.program.errors import ProgramError
 from gradviz.core.gc_pause import paused_gc
 from gradviz.core.layout import Layout, LayoutCancelled, layout
 from gradviz.core.layout_plan import Drawing, StagedLayoutCache

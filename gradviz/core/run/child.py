@@ -96,7 +96,7 @@ def prepare(job: Job, readable: tuple[str, ...] | None) -> list[str]:
 
 def failure_of(exc: BaseException, stage: str) -> Failure:
     """The message a run sends for an exception that escaped its job."""
-    from gradviz.core.errors import ProgramError
+    from gradviz.core.program.errors import ProgramError
 
     if isinstance(exc, ProgramError):
         return Failure(exc.kind, exc.message, exc.line, exc.col, exc.statement, getattr(exc, "file", ""), stage)

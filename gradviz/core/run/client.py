@@ -19,7 +19,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from gradviz.core.errors import ProgramError
+from gradviz.core.program.errors import ProgramError
 
 from . import codec, frames
 from . import messages as _messages  # noqa: F401 - registers what may cross

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from gradviz.core.capture import capture_program
-from gradviz.core.errors import ProgramError
+from gradviz.core.program.errors import ProgramError
 from gradviz.core.lessons import LESSONS
 from gradviz.core.run.client import RunCancelled, Runner
 from gradviz.core.run.request import Job, ModuleSpec, ProgramSpec, RunLimits

@@ -1,0 +1,6 @@
+"""gradviz's program language: parse and check (language), the allow-list checked at run time
+(allowlist, namespaces, by_type), the rewrite that puts the checks in (instrument), and the
+interpreter that runs a program with a capped console (interpreter, console).
+
+``gradviz.core.expression`` is the public face of this package.
+"""

@@ -1,0 +1,96 @@
+"""ProgramError, and turning the positions Python reports into the ones a student sees."""
+
+from __future__ import annotations
+
+import re
+
+FILENAME = "<program>"
+
+# The tokenizer's idea of a line break; str.splitlines also breaks at \x0c, \x1c, \u2028...,
+# which would shift every line number after one of those.
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+class ProgramError(Exception):
+    """A problem in the user's program, located at a line (and column when known).
+
+    ``kind`` is ``"syntax"``, ``"refused"`` (outside the language), ``"limit"`` (a size, loop,
+    time or memory bound hit), ``"runtime"`` (torch or Python raised), ``"cancelled"``, or,
+    for a run process that ended badly, ``"memory"``, ``"crashed"``, ``"exited"``,
+    ``"output"``, ``"module"`` (the user's module file) or ``"internal"``. ``file`` names the
+    user's module file when ``line`` is a line of it rather than of the program.
+
+    Torch-free, like this whole module: the app raises it for runs it only watched.
+    """
+
+    def __init__(self, message: str, line: int | None = None, col: int | None = None,
+                 kind: str = "runtime", statement: str = "", file: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+        self.kind = kind
+        self.statement = statement
+        self.file = file
+
+    def __reduce__(self) -> tuple:
+        # Exception pickles only args: a run in another process would lose line, column and kind.
+        return (type(self), (self.message, self.line, self.col, self.kind, self.statement, self.file))
+
+    def __str__(self) -> str:
+        where = ""
+        if self.line is not None:
+            where = f"line {self.line}"
+            if self.file:
+                where = f"{self.file}, {where}"
+            if self.col is not None:
+                where += f", column {self.col}"
+            where += ": "
+        elif self.file:
+            where = f"{self.file}: "
+        return where + self.message
+
+
+def source_lines(source: str) -> list[str]:
+    """The lines of ``source`` numbered as Python numbers them (1 is ``[0]``)."""
+    return _NEWLINE.split(source)
+
+
+class Locator:
+    """Lines and columns as the editor shows them.
+
+    The ast module counts columns in UTF-8 bytes; one ``é`` before an error would move the
+    caret a column too far. Line numbers outside the program are pulled back into it.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.lines = source_lines(source)
+
+    def line(self, lineno: int | None) -> int:
+        """``lineno`` clamped to the program's lines (1 when unknown)."""
+        if lineno is None or lineno < 1:
+            return 1
+        return min(lineno, len(self.lines))
+
+    def col(self, lineno: int | None, byte_offset: int | None) -> int | None:
+        """The 1-based character column of the 0-based UTF-8 ``byte_offset`` on ``lineno``."""
+        if byte_offset is None:
+            return None
+        text = self.lines[self.line(lineno) - 1]
+        if text.isascii():
+            return max(byte_offset, 0) + 1
+        prefix = text.encode("utf-8", "surrogatepass")[:max(byte_offset, 0)]
+        return len(prefix.decode("utf-8", "replace")) + 1
+
+    def statement(self, lineno: int | None) -> str:
+        """The text of line ``lineno``, stripped ("" when there is none)."""
+        if lineno is None or not 1 <= lineno <= len(self.lines):
+            return ""
+        return self.lines[lineno - 1].strip()
+
+    def at_node(self, node: object, message: str, kind: str = "refused") -> ProgramError:
+        """A ProgramError at an ast node's position."""
+        lineno = getattr(node, "lineno", None)
+        line = self.line(lineno)
+        return ProgramError(message, line, self.col(line, getattr(node, "col_offset", None)), kind,
+                            self.statement(line))

@@ -1,0 +1,61 @@
+"""The import lines tutorials start with, accepted as assignments of the allowed namespaces.
+
+``import torch.nn as nn`` binds the same object the language already offers as ``nn``;
+``from torch import nn`` reads ``nn`` from torch through the allow-list. Nothing is ever
+imported: the names are looked up in :data:`.namespaces.NAMESPACES`.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from .namespaces import NAMESPACES, names_of
+
+ACCEPTED = ("import torch, import torch.nn as nn, import torch.nn.functional as F, "
+            "import torch.optim as optim, import math, or 'from torch import nn' and the like")
+
+_NO_NUMPY = ("numpy is not available in gradviz programs: torch has the same functions "
+             "(torch.linspace, torch.sin, torch.tensor([...]); tensor.tolist() gives plain numbers)")
+
+
+def refusal(node: ast.Import | ast.ImportFrom) -> str | None:
+    """Why an import line is refused, or None when it is one of the accepted forms."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.name not in NAMESPACES:
+                return _refused_module(alias.name, f"import of '{alias.name}'")
+        return None
+    module = node.module or ""
+    if node.level or module not in NAMESPACES:
+        return _refused_module("." * node.level + module, f"import from '{'.' * node.level + module}'")
+    allowed = names_of(NAMESPACES[module])
+    for alias in node.names:
+        if alias.name == "*":
+            return f"import of '*' from {module} is refused: name what you import; gradviz accepts {ACCEPTED}"
+        if alias.name not in allowed:
+            return (f"import of '{module}.{alias.name}' is refused: it is not one of the names gradviz "
+                    f"programs may use from {module}; gradviz accepts {ACCEPTED}")
+    return None
+
+
+def _refused_module(name: str, what: str) -> str:
+    if name.split(".")[0] in ("numpy", "np"):
+        return _NO_NUMPY
+    return (f"{what} is refused: gradviz programs cannot import other modules; they accept {ACCEPTED} "
+            "(torch, F, nn and math are already there)")
+
+
+def bindings(node: ast.Import | ast.ImportFrom) -> list[tuple[str, str, str | None]]:
+    """``(variable, namespace, name)`` per name the line binds: ``name`` None binds the namespace."""
+    out: list[tuple[str, str, str | None]] = []
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname:
+                out.append((alias.asname, alias.name, None))
+            else:  # `import torch.nn` binds torch, as Python does
+                top = alias.name.split(".")[0]
+                out.append((top, top, None))
+        return out
+    for alias in node.names:
+        out.append((alias.asname or alias.name, node.module or "", alias.name))
+    return out

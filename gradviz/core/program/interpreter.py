@@ -1,0 +1,281 @@
+"""Running a checked program: the helpers the rewrite calls, the bounds, and the errors."""
+
+from __future__ import annotations
+
+import builtins as builtins_module
+import operator
+import threading
+import time
+import types
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from . import allowlist
+from .console import Console, echo
+from .errors import FILENAME, Locator, ProgramError
+from .instrument import compile_program
+from .language import parse
+from .namespaces import NAMESPACES
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds a teacher never hits but a runaway loop does."""
+
+    max_iterations: int = 1_000_000
+    max_seconds: float = 120.0
+    max_output_chars: int = 1_000_000
+    max_output_lines: int = 10_000
+
+
+# Type objects among these may be called (str(x), dict(...)); the allow-list refuses looking
+# into them, so str.format and the like stay out of reach.
+_SAFE_BUILTINS: dict[str, Any] = {
+    name: getattr(builtins_module, name)
+    for name in (
+        "abs", "all", "any", "bool", "dict", "enumerate", "float", "int", "len", "list",
+        "max", "min", "pow", "range", "reversed", "round", "sorted", "str", "sum", "tuple",
+        "zip", "isinstance", "slice", "complex",
+    )
+}
+
+_IN_PLACE = {
+    "Add": operator.iadd, "Sub": operator.isub, "Mult": operator.imul, "MatMult": operator.imatmul,
+    "Div": operator.itruediv, "FloorDiv": operator.ifloordiv, "Mod": operator.imod, "Pow": operator.ipow,
+    "LShift": operator.ilshift, "RShift": operator.irshift, "BitOr": operator.ior, "BitXor": operator.ixor,
+    "BitAnd": operator.iand,
+}
+
+
+@dataclass
+class ProgramResult:
+    """What a finished program left behind."""
+
+    namespace: dict[str, Any]
+    assignments: list[tuple[str, int]] = field(default_factory=list)  # (name, line) in order
+    output: list[str] = field(default_factory=list)  # what print() wrote, capped
+    last_value: str | None = None  # the text of a bare last expression's value, as a REPL shows it
+
+
+class Interpreter:
+    """Runs one program. ``line`` is the statement running now (for recorders).
+
+    Parameters
+    ----------
+    source : str
+        The program text.
+    limits : Limits
+        Loop, time and output bounds.
+    on_assign : callable, optional
+        Called as ``on_assign(name, value, line)`` after every assignment to a name; a
+        value it returns (not None) replaces the assigned one.
+    extra_names : dict, optional
+        More names in scope (e.g. a loaded module ``model``).
+    cancel : threading.Event, optional
+        When set (from another thread), the program stops at its next statement or loop
+        iteration with a ProgramError of kind ``"cancelled"``.
+    on_line : callable, optional
+        Called with each statement's line as it starts (a run process tells the runner,
+        so a run killed from outside can still be located).
+    """
+
+    def __init__(self, source: str, *, limits: Limits = Limits(),
+                 on_assign: Callable[[str, Any, int], Any] | None = None,
+                 extra_names: dict[str, Any] | None = None,
+                 cancel: threading.Event | None = None,
+                 on_line: Callable[[int], None] | None = None) -> None:
+        self.cancel = cancel
+        self.on_line = on_line
+        self.source = source
+        self.locator = Locator(source if isinstance(source, str) else "")
+        self.lines = self.locator.lines
+        self.limits = limits
+        self.on_assign = on_assign
+        self.extra_names = dict(extra_names or {})
+        self.line: int | None = None
+        self._iterations = 0
+        self._deadline = 0.0
+        self._result = ProgramResult(namespace={})
+
+    def close(self) -> None:
+        """Drop the callbacks and the helpers bound to this interpreter, so nothing refers
+        back to it (a failed run leaves them in its namespace); the run's results stay."""
+        self.on_assign = None
+        self.on_line = None
+        ns = self._result.namespace
+        for helper in [k for k in ns if k.startswith("__")]:
+            del ns[helper]
+
+    def statement(self, line: int | None) -> str:
+        """The text of line ``line`` of the program, stripped."""
+        return self.locator.statement(line)
+
+    def run(self) -> ProgramResult:
+        """Run the program; raise ProgramError on any problem, with the line that raised."""
+        code = compile_program(parse(self.source), self.locator)
+        ns = self._namespace()
+        self._result = ProgramResult(namespace=ns)
+        self._console = Console(self._result.output, self.limits.max_output_chars, self.limits.max_output_lines)
+        self._deadline = time.monotonic() + self.limits.max_seconds
+        grad_enabled = torch.is_grad_enabled()
+        try:
+            exec(code, ns)  # noqa: S102 - checked and instrumented above
+        except ProgramError as exc:
+            if exc.line is None:
+                exc.line = self.line or 1
+            exc.statement = exc.statement or self.statement(exc.line)
+            raise
+        except RecursionError:
+            raise self._error("the program nests too deeply (recursion limit)", "limit") from None
+        except MemoryError:
+            raise self._error("out of memory: the tensors or lists are too large", "runtime") from None
+        except (Exception, SystemExit, GeneratorExit) as exc:  # torch and Python errors become located messages
+            line = _program_line(exc.__traceback__) or self.line or 1
+            raise ProgramError(_describe(exc), line, None, "runtime", self.statement(line)) from exc
+        finally:
+            # A bare torch.set_grad_enabled(False) must not outlive the program in this thread.
+            torch.set_grad_enabled(grad_enabled)
+        for helper in [k for k in ns if k.startswith("__")]:
+            del ns[helper]
+        return self._result
+
+    def _error(self, message: str, kind: str, line: int | None = None, col: int | None = None) -> ProgramError:
+        line = line or self.line or 1
+        return ProgramError(message, line, col, kind, self.statement(line))
+
+    def _namespace(self) -> dict[str, Any]:
+        safe = dict(_SAFE_BUILTINS)
+        safe["print"] = self._print
+        # torch's C++ side imports its own modules through the calling frame's builtins; the
+        # program itself cannot name __import__ (double-underscore names are refused).
+        safe["__import__"] = builtins_module.__import__
+        if hasattr(builtins_module, "__orig_import__"):
+            # PySide6's shiboken replaces __import__ with a wrapper that looks this up.
+            safe["__orig_import__"] = builtins_module.__orig_import__
+        ns: dict[str, Any] = {"__builtins__": safe, "torch": torch, "F": NAMESPACES["torch.nn.functional"],
+                              "nn": NAMESPACES["torch.nn"], "math": NAMESPACES["math"]}
+        ns.update(self.extra_names)
+        ns.update({
+            "__gv_line": self._on_line, "__gv_tick": self._on_tick, "__gv_loop": self._loop,
+            "__gv_attr": self._attr, "__gv_setattr": self._setattr, "__gv_augload": self._augload,
+            "__gv_augattr": self._augattr, "__gv_delattr": self._delattr, "__gv_import": self._import,
+            "__gv_assigned": self._assigned, "__gv_show": self._show,
+        })
+        return ns
+
+    def _print(self, *args: Any, **kwargs: Any) -> None:
+        self._console.print(*args, **kwargs)
+
+    def _show(self, value: Any) -> None:
+        self._result.last_value = echo(value)
+
+    def _on_line(self, line: int) -> None:
+        self.line = line
+        if self.on_line is not None:
+            self.on_line(line)
+        if self.cancel is not None and self.cancel.is_set():
+            raise self._error("cancelled", "cancelled")
+        if time.monotonic() > self._deadline:
+            raise self._error(f"the program ran longer than {self.limits.max_seconds:g} s and was "
+                              "stopped: make loops shorter or tensors smaller", "limit")
+
+    def _on_tick(self, line: int) -> bool:
+        self._iterations += 1
+        if self.cancel is not None and self.cancel.is_set():
+            self.line = line
+            raise self._error("cancelled", "cancelled")
+        if self._iterations > self.limits.max_iterations:
+            self.line = line
+            raise self._error(f"more than {self.limits.max_iterations:,} loop iterations: "
+                              "gradviz stopped the program (is a loop endless?)", "limit")
+        return True
+
+    def _loop(self, line: int, iterable: Any) -> Iterable[Any]:
+        for item in iterable:
+            self._on_tick(line)
+            yield item
+
+    def _attr(self, obj: Any, name: str, line: int, col: int) -> Any:
+        try:
+            return allowlist.read(obj, name)
+        except allowlist.Refused as refused:
+            raise self._error(refused.message, refused.kind, line, col) from None
+        except AttributeError as exc:  # an allowed name this object lacks (_saved_self after backward...)
+            raise self._error(_describe(exc), "runtime", line, col) from None
+
+    def _setattr(self, value: Any, obj: Any, name: str, line: int, col: int) -> None:
+        try:
+            allowlist.write(obj, name, value)
+        except allowlist.Refused as refused:
+            raise self._error(refused.message, refused.kind, line, col) from None
+
+    def _augload(self, obj: Any, name: str, line: int, col: int) -> tuple[Any, str, Any]:
+        return obj, name, self._attr(obj, name, line, col)
+
+    def _augattr(self, loaded: tuple[Any, str, Any], value: Any, op: str, line: int, col: int) -> None:
+        obj, name, current = loaded
+        self._setattr(_IN_PLACE[op](current, value), obj, name, line, col)
+
+    def _delattr(self, obj: Any, name: str, line: int, col: int) -> None:
+        try:
+            allowlist.delete(obj, name)
+        except allowlist.Refused as refused:
+            raise self._error(refused.message, refused.kind, line, col) from None
+
+    def _import(self, namespace: str, name: str | None, line: int, col: int) -> Any:
+        module = NAMESPACES[namespace]
+        return module if name is None else self._attr(module, name, line, col)
+
+    def _assigned(self, line: int, names: tuple[str, ...]) -> None:
+        ns = self._result.namespace
+        for name in names:
+            if name in ns:
+                self._result.assignments.append((name, line))
+                if self.on_assign is not None:
+                    replacement = self.on_assign(name, ns[name], line)
+                    if replacement is not None:  # the gradient check swaps leaves in
+                        ns[name] = replacement
+
+
+def _program_line(tb: types.TracebackType | None) -> int | None:
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == FILENAME:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _describe(exc: BaseException) -> str:
+    try:
+        text = str(exc).strip()
+    except Exception:  # noqa: BLE001 - an exception whose message itself fails
+        text = ""
+    # torch prefixes long C++ traces; the first paragraph is the part a student can act on.
+    if "\n\n" in text:
+        text = text.split("\n\n", 1)[0]
+    name = type(exc).__name__
+    if isinstance(exc, NameError):
+        return f"{text} (gradviz programs see torch, F, nn, math and the names they assign)"
+    if isinstance(exc, AttributeError):
+        return text or name
+    return f"{name}: {text}" if text else name
+
+
+def run_program(source: str, **kwargs: Any) -> ProgramResult:
+    """Check and run ``source``; see :class:`Interpreter` for the arguments.
+
+    Returns
+    -------
+    ProgramResult
+        The namespace, the assignments, the printed output and the last expression's text.
+
+    Raises
+    ------
+    ProgramError
+        For any problem, always with a line.
+    """
+    return Interpreter(source, **kwargs).run()
