@@ -13,9 +13,9 @@ import time
 
 import torch
 
-from gradviz.core.capture import capture_program
-from gradviz.core.lessons import LESSONS
-from gradviz.core.layout import layout
+from gradviz.core.capture.capture import capture_program
+from gradviz.core.layout.layout import layout
+from gradviz.core.lessons.catalogue import LESSONS
 
 MLP_250 = """\
 torch.manual_seed(0)
@@ -45,7 +45,7 @@ def torch_root(program: str) -> torch.Tensor:
     import torch.nn.functional as F
 
     ns = {"torch": torch, "nn": nn, "F": F}
-    exec(program.split("grad_L_w1")[0], ns)  # noqa: S102 - our own benchmark programs
+    exec(program.split("grad_L_w1")[0], ns)
     return ns["loss"]
 
 

@@ -20,10 +20,12 @@ import time
 
 import torch
 
-from gradviz.core.capture import capture_program
-from gradviz.core.lessons import LESSONS
-from gradviz.core.run import codec
-from gradviz.core.run import messages  # noqa: F401 - registers the records
+from gradviz.core.capture.capture import capture_program
+from gradviz.core.lessons.catalogue import LESSONS
+from gradviz.core.run import (
+    codec,
+    messages,  # noqa: F401 - registers the records
+)
 from gradviz.core.run.client import Runner
 from gradviz.core.run.request import Job, ProgramSpec
 

@@ -24,9 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import gradviz.qt  # noqa: F401  (first: pins None before PySide6 loads; see gradviz/qt/_none_pin.py)
-
 import torch
+
+import gradviz.qt  # noqa: F401  (first: pins None before PySide6 loads; see gradviz/qt/_none_pin.py)
 
 
 def chain(n: int) -> str:
@@ -67,7 +67,7 @@ def torchviz_time(program: str) -> tuple[float | None, str]:
     import torch.nn as nn
 
     ns: dict = {"torch": torch, "nn": nn}
-    exec(program, ns)  # noqa: S102 - our own benchmark programs
+    exec(program, ns)
     start = time.perf_counter()
     try:
         source = make_dot(ns["loss"]).source
@@ -224,7 +224,7 @@ def main() -> int:
     print()
     print(f"{'graph':<26}{'nodes':>7}{'boxes':>7}{'capture':>9}{'layout':>8}{'provis.':>9}{'1st pic':>9}"
           f"{'ready':>8}{'stall':>8}{'max gc':>8}{'other':>8}{'(cpu)':>6}{'torchviz':>10}{'ratio':>7}")
-    for (name, nodes, boxes, cap, lay, prov, pic, ready, stall, longest_gc, rest, share, other, note) in rows:
+    for (name, nodes, boxes, cap, lay, prov, pic, ready, stall, longest_gc, rest, share, other, _note) in rows:
         ratio = f"{other / pic:.1f}x" if other is not None else "–"
         tv = f"{other:.2f}s" if other is not None else "–"
         prov_text = f"{prov:.2f}s" if prov == prov else "–"

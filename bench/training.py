@@ -24,15 +24,14 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import gradviz.qt  # noqa: E402,F401  (first: pins None for the PySide6 wheel)
+import torch
+import torch.nn.functional as F
 
-import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
-
-from gradviz.core.datasets import circles  # noqa: E402
-from gradviz.core.models import NeuralNetwork  # noqa: E402
-from gradviz.core.train_config import TrainConfig  # noqa: E402
-from gradviz.core.training import Trainer  # noqa: E402
+import gradviz.qt  # noqa: F401  (first: pins None for the PySide6 wheel)
+from gradviz.core.lessons.models import NeuralNetwork
+from gradviz.core.training.config import TrainConfig
+from gradviz.core.training.datasets import circles
+from gradviz.core.training.trainer import Trainer
 
 STEPS = 2000
 CONFIG = TrainConfig(dataset="circles", model="mlp", hidden=(16, 16), activation="tanh", loss="cross_entropy",

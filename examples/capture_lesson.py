@@ -1,6 +1,6 @@
 """Capture a built-in lesson and print every node with its value and gradient."""
 
-from gradviz.core.lessons import capture_lesson
+from gradviz.core.lessons.catalogue import capture_lesson
 from gradviz.core.trace import format_shape
 
 trace = capture_lesson("logistic")

@@ -3,7 +3,7 @@
 import tempfile
 from pathlib import Path
 
-from gradviz.core.capture import capture_program
+from gradviz.core.capture.capture import capture_program
 from gradviz.core.export import write
 
 PROGRAM = """\

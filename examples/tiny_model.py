@@ -16,7 +16,7 @@ class TinyNet(nn.Module):
 
 
 if __name__ == "__main__":
-    from gradviz.core.capture import capture_module
+    from gradviz.core.capture.capture import capture_module
 
     torch.manual_seed(0)
     trace = capture_module(TinyNet(), torch.rand(1, 4))

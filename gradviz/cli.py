@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 SUBCOMMANDS = ("render", "lessons", "train")
 
@@ -55,9 +56,9 @@ def resolve_source(source: str | None, expr: str | None = None, init: str = "", 
     A module file is loaded in a run process, never here (its code runs there). Raises
     ``ValueError`` (a message for the user) when SOURCE cannot be read.
     """
+    from gradviz.core.capture.module_spec import ModuleLoadError, parse_spec
+    from gradviz.core.lessons.catalogue import get_lesson
     from gradviz.core.program.errors import ProgramError
-    from gradviz.core.lessons import get_lesson
-    from gradviz.core.module_spec import ModuleLoadError, parse_spec
     from gradviz.core.run.client import shared_runner
     from gradviz.core.run.request import Job, ModuleSpec, ProgramSpec
 
@@ -98,9 +99,9 @@ def resolve_source(source: str | None, expr: str | None = None, init: str = "", 
 def _render(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from gradviz.core.engine import LayoutError
-    from gradviz.core.program.errors import ProgramError
     from gradviz.core.export import write
+    from gradviz.core.layout.graphviz_run import LayoutError
+    from gradviz.core.program.errors import ProgramError
     from gradviz.core.run.client import shared_runner
     from gradviz.core.run.request import Job
 
@@ -146,7 +147,7 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _lessons() -> int:
-    from gradviz.core.lessons import LESSONS
+    from gradviz.core.lessons.catalogue import LESSONS
 
     width = max(len(name) for name in LESSONS)
     for lesson in LESSONS.values():

@@ -12,11 +12,19 @@ import time
 
 import torch
 
-from gradviz.core.datasets import DATASETS, DatasetError, get_dataset
-from gradviz.core.train_config import (
-    ACTIVATIONS, DEVICES, LESSONS, LOSSES, MODELS, OPTIMIZERS, TrainConfig, TrainingError, lesson_config,
+from gradviz.core.training.config import (
+    ACTIVATIONS,
+    DEVICES,
+    LESSONS,
+    LOSSES,
+    MODELS,
+    OPTIMIZERS,
+    TrainConfig,
+    TrainingError,
+    lesson_config,
 )
-from gradviz.core.training import Trainer
+from gradviz.core.training.datasets import DATASETS, DatasetError, get_dataset
+from gradviz.core.training.trainer import Trainer
 
 __all__ = ["add_parser", "run"]
 

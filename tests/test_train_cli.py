@@ -90,7 +90,7 @@ def test_training_modules_import_without_qt():
     import subprocess
     import sys
 
-    code = ("import sys, gradviz.core.training, gradviz.train_cli\n"
+    code = ("import sys, gradviz.core.training.trainer, gradviz.train_cli\n"
             "print(','.join(m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph', 'gradviz.qt'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

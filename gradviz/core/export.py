@@ -7,10 +7,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from gradviz.core.dot import build_dot
-from gradviz.core.layout import run_engine
-from gradviz.core.layout_plan import MAX_LONG_EDGE_LENGTH
-from gradviz.core.quick_layout import long_edge_length, quick_layout
+from gradviz.core.layout.dot import build_dot
+from gradviz.core.layout.layout import run_engine
+from gradviz.core.layout.plan import MAX_LONG_EDGE_LENGTH
+from gradviz.core.layout.quick import long_edge_length, quick_layout
 from gradviz.core.trace import BackwardPass, Node, TensorValue, Trace
 
 #: Version of the json interchange format written by :func:`to_json`.
@@ -103,7 +103,7 @@ def write(trace: Trace, path: str | Path, *, scale: float = 1.0, engine: str | N
         PNG resolution factor: ``96 * scale`` dots per inch. Ignored by the
         other formats (SVG is vector, DOT and json are text).
     engine : str, optional
-        Layout program for SVG and PNG; see :func:`gradviz.core.layout.find_engine`.
+        Layout program for SVG and PNG; see :func:`gradviz.core.layout.layout.find_engine`.
     cancel : threading.Event, optional
         Set from another thread to stop the engine (LayoutCancelled; no file is written).
 

@@ -6,7 +6,8 @@ the keyboard and the toolbar teaches the keys.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcutEvent
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.core.lessons import LESSONS
+from gradviz.core.lessons.catalogue import LESSONS
 
 if TYPE_CHECKING:
     from gradviz.qt.main_window import MainWindow

@@ -62,8 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     # The runner imports torch in its own process while this one builds the window.
     runner = shared_runner()
     runner.start()
-    from gradviz.qt.main_window import MainWindow  # after QApplication: it imports torch, slow
     import torch
+
+    from gradviz.qt.main_window import MainWindow  # after QApplication: it imports torch, slow
 
     # Once, here, before any worker thread runs: two intra-op threads made toy-network training
     # 10-25x slower on a busy 2-core machine, and setting it later from a worker slows the GUI.

@@ -18,29 +18,29 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz import __version__
+from gradviz.core.capture.module_spec import LoadedModule
+from gradviz.core.layout.layout import Layout, LayoutError
+from gradviz.core.lessons.catalogue import LESSONS, Lesson, get_lesson
 from gradviz.core.program.errors import ProgramError
-from gradviz.core.layout import Layout, LayoutError
-from gradviz.core.lessons import LESSONS, Lesson, get_lesson
-from gradviz.core.module_spec import LoadedModule
 from gradviz.core.run.request import ProgramSpec
 from gradviz.core.trace import Trace
 from gradviz.qt.actions import ShortcutsDialog, WindowActions, build_menus, build_toolbar
-from gradviz.qt.big_graphs import BigGraphs
-from gradviz.qt.canvas_text import zoom_text
-from gradviz.qt.editor import CodeEditor
-from gradviz.qt.graph_overlays import Legend
-from gradviz.qt.graph_view import GraphView
-from gradviz.qt.inspector import Inspector
-from gradviz.qt.lesson_panel import LessonPanel
-from gradviz.qt.messages import MessageBar
-from gradviz.qt.program_files import ProgramFiles
-from gradviz.qt.run_status import RunStatus
+from gradviz.qt.canvas.big_graphs import BigGraphs
+from gradviz.qt.canvas.graph_overlays import Legend
+from gradviz.qt.canvas.graph_view import GraphView
+from gradviz.qt.canvas.text import zoom_text
+from gradviz.qt.classroom.classroom import Classroom
+from gradviz.qt.program.editor import CodeEditor
+from gradviz.qt.program.files import ProgramFiles
+from gradviz.qt.program.lesson_panel import LessonPanel
+from gradviz.qt.runs.controller import RunController, RunRequest, RunResult
+from gradviz.qt.runs.status import RunStatus
 from gradviz.qt.settings import Settings
-from gradviz.qt.step_through import StepThrough
+from gradviz.qt.stepping.step_through import StepThrough
 from gradviz.qt.theme import THEMES, apply_theme
-from gradviz.qt.training_dock import TrainingDock
-from gradviz.qt.classroom import Classroom
-from gradviz.qt.workers import RunController, RunRequest, RunResult
+from gradviz.qt.training.dock import TrainingDock
+from gradviz.qt.widgets.inspector import Inspector
+from gradviz.qt.widgets.message_bar import MessageBar
 
 MIN_FONT_SIZE, MAX_FONT_SIZE = 7, 32
 #: Failures where the run process itself ended badly (as opposed to a mistake in the program).

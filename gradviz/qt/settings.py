@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-from typing import Iterable
+from collections.abc import Iterable
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from gradviz.core.run.request import DEFAULT_MEMORY_BYTES, DEFAULT_SECONDS, RunLimits
-
 from gradviz.qt.theme import THEMES
 
 ORGANIZATION = "gradviz"

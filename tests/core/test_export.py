@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from gradviz.core.export import to_json, write
-from gradviz.core.layout import PALETTE, LayoutError
+from gradviz.core.layout.layout import PALETTE, LayoutError
 from gradviz.core.trace import BackwardPass, Edge, Node, SavedTensor, TensorValue, Trace
 
 tv = TensorValue.from_tensor

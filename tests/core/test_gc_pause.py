@@ -10,12 +10,12 @@ import pytest
 import torch
 
 from gradviz.core import gc_pause
-from gradviz.core.capture import capture_module, capture_program
-from gradviz.core.dot import build_dot
-from gradviz.core.expression import ProgramError
-from gradviz.core.lessons import capture_lesson
-from gradviz.core.models import LESSON_MODELS
-from gradviz.core.quick_layout import plain_build, quick_layout
+from gradviz.core.capture.capture import capture_module, capture_program
+from gradviz.core.layout.dot import build_dot
+from gradviz.core.layout.quick import plain_build, quick_layout
+from gradviz.core.lessons.catalogue import capture_lesson
+from gradviz.core.lessons.models import LESSON_MODELS
+from gradviz.core.program.errors import ProgramError
 
 
 def chain(n: int) -> str:
@@ -45,7 +45,7 @@ def test_a_capture_runs_no_collection_and_restores_the_collector(gc_runs, monkey
     assert gc.isenabled() and not gc_pause.is_paused()
 
     gc_runs.clear()  # the same capture without the pause, for comparison
-    monkeypatch.setattr("gradviz.core.capture.paused_gc", contextlib.nullcontext)
+    monkeypatch.setattr("gradviz.core.capture.capture.paused_gc", contextlib.nullcontext)
     capture_program(chain(3000))
     assert len(gc_runs) > 20
 

@@ -7,8 +7,8 @@ import sys
 def test_core_imports_without_qt():
     code = (
         "import sys\n"
-        "import gradviz.core.capture, gradviz.core.expression, gradviz.core.lessons, gradviz.core.trace\n"
-        "import gradviz.core.layout, gradviz.core.export\n"
+        "import gradviz.core.capture.capture, gradviz.core.lessons.catalogue, gradviz.core.trace\n"
+        "import gradviz.core.layout.layout, gradviz.core.export\n"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph', 'gradviz.qt', 'shiboken'))]\n"
         "print(','.join(bad))\n"
     )

@@ -7,8 +7,8 @@ import os
 # Must happen before any QApplication exists; an explicit QT_QPA_PLATFORM (xvfb runs) wins.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
+import pytest
+from PySide6.QtCore import QSettings
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -9,11 +9,11 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from gradviz.core.lessons import LESSONS
-from gradviz.qt.graph_items import ClusterItem, EdgeItem, NodeItem
-from gradviz.qt.inspector import node_tooltip
+from gradviz.core.lessons.catalogue import LESSONS
+from gradviz.qt.canvas.graph_items import ClusterItem, EdgeItem, NodeItem
 from gradviz.qt.main_window import MainWindow
 from gradviz.qt.settings import Settings
+from gradviz.qt.widgets.inspector import node_tooltip
 
 GRAPH_LESSONS = [name for name in LESSONS if name != "no-grad"]
 
@@ -175,7 +175,7 @@ def test_export_runs_off_the_gui_thread_and_can_be_cancelled(logistic, tmp_path,
     from PySide6.QtWidgets import QProgressDialog, QPushButton
 
     from gradviz.core import export
-    from gradviz.core.layout import LayoutCancelled
+    from gradviz.core.layout.layout import LayoutCancelled
 
     threads = []
 
@@ -301,7 +301,7 @@ class NotAModule:
 
 
 def test_module_dialog_lists_classes_without_running_the_file(qtbot, tmp_path):
-    from gradviz.qt.module_dialog import ModuleDialog, find_module_classes
+    from gradviz.qt.program.module_dialog import ModuleDialog, find_module_classes
 
     path = tmp_path / "model.py"
     path.write_text(MODEL)
@@ -355,7 +355,7 @@ def test_zoom_actions(logistic):
 
 
 def test_zoom_text_keeps_a_digit_for_big_graphs_fitted_in_view():
-    from gradviz.qt.canvas_text import zoom_text
+    from gradviz.qt.canvas.text import zoom_text
 
     assert [zoom_text(z) for z in (2.5, 1.0, 0.8, 0.1, 0.05, 0.0034)] == \
         ["250 %", "100 %", "80 %", "10 %", "5 %", "0.34 %"]

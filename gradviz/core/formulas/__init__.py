@@ -9,10 +9,10 @@ equals what autograd produced. Ops without a formula here get a generic descript
 
 from __future__ import annotations
 
-from ..trace import Trace, format_shape
-from . import accumulate, elementwise, losses, matrix, powers, shapes  # noqa: F401  (register rules)
-from .model import FORMS, Formula, Term
-from .step import RULES, NoNumbers, Step, display_name
+from gradviz.core.formulas import accumulate, elementwise, losses, matrix, powers, shapes  # noqa: F401  (register rules)
+from gradviz.core.formulas.model import FORMS, Formula, Term
+from gradviz.core.formulas.step import RULES, NoNumbers, Step, display_name
+from gradviz.core.trace import Trace, format_shape
 
 __all__ = ["Formula", "Term", "FORMS", "COVERED_OPS", "local_step"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .model import Formula, Term
-from .step import Step, display_name, rule
-from .text import d, fit, fmt, index_text, paren
-from .values import compare, keep, tensor_of
+from gradviz.core.formulas.model import Formula, Term
+from gradviz.core.formulas.step import Step, display_name, rule
+from gradviz.core.formulas.text import d, fit, fmt, index_text, paren
+from gradviz.core.formulas.values import compare, keep, tensor_of
 
 ACCUMULATE = ("AccumulateGrad adds the incoming gradient to the leaf's .grad instead of "
               "overwriting it: .grad after = .grad before + incoming. That is why gradients "

@@ -7,15 +7,15 @@ an input that was broadcast gets the sum over the dimensions it was broadcast al
 from __future__ import annotations
 
 import itertools
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 
-from ..trace import format_shape
-from .model import Formula, Term
-from .step import Step, rule
-from .text import SHOWN_TERMS, Index, at, d, fmt, paren, product, sum_text
-from .values import broadcast_dims, reduce_to, sources_of, tensor_of
+from gradviz.core.formulas.model import Formula, Term
+from gradviz.core.formulas.step import Step, rule
+from gradviz.core.formulas.text import SHOWN_TERMS, Index, at, d, fmt, paren, product, sum_text
+from gradviz.core.formulas.values import broadcast_dims, reduce_to, sources_of, tensor_of
+from gradviz.core.trace import format_shape
 
 
 def pointwise(step: Step, slot: int, symbolic: str, full: torch.Tensor,

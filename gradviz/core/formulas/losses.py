@@ -10,11 +10,11 @@ import math
 import torch
 import torch.nn.functional as F
 
-from ..trace import format_shape
-from .model import Formula, Term
-from .step import Step, rule
-from .text import at, d, fmt, paren, product
-from .values import NoNumbers, tensor_of
+from gradviz.core.formulas.model import Formula, Term
+from gradviz.core.formulas.step import Step, rule
+from gradviz.core.formulas.text import at, d, fmt, paren, product
+from gradviz.core.formulas.values import NoNumbers, tensor_of
+from gradviz.core.trace import format_shape
 
 
 def _reduction(step: Step) -> str:

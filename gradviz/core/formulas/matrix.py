@@ -7,16 +7,16 @@ element of an outgoing gradient is a dot product of a row and a column.
 from __future__ import annotations
 
 import itertools
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 
-from ..trace import format_shape
-from .elementwise import pointwise
-from .model import Formula, Term
-from .step import Step, rule
-from .text import SHOWN_TERMS, Index, at, d, fmt, product, sum_text
-from .values import reduce_to, sources_of
+from gradviz.core.formulas.elementwise import pointwise
+from gradviz.core.formulas.model import Formula, Term
+from gradviz.core.formulas.step import Step, rule
+from gradviz.core.formulas.text import SHOWN_TERMS, Index, at, d, fmt, product, sum_text
+from gradviz.core.formulas.values import reduce_to, sources_of
+from gradviz.core.trace import format_shape
 
 
 def dot_text(u: torch.Tensor, v: torch.Tensor) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..trace import TensorValue
+from gradviz.core.trace import TensorValue
 
 FORMS = ("elementwise", "matrix", "reduction", "accumulate", "generic")
 

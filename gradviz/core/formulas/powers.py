@@ -6,11 +6,11 @@ import math
 
 import torch
 
-from .elementwise import pointwise
-from .model import Formula, Term
-from .step import Step, rule
-from .text import at, d, fmt, number_text, paren, product
-from .values import NoNumbers
+from gradviz.core.formulas.elementwise import pointwise
+from gradviz.core.formulas.model import Formula, Term
+from gradviz.core.formulas.step import Step, rule
+from gradviz.core.formulas.text import at, d, fmt, number_text, paren, product
+from gradviz.core.formulas.values import NoNumbers
 
 POW = ("The power rule: the derivative of x^p is p·x^(p−1). The incoming gradient is "
        "multiplied by it, with x the saved input and p the saved exponent.")

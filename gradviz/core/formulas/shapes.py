@@ -15,11 +15,11 @@ from dataclasses import replace
 import numpy as np
 import torch
 
-from ..trace import format_shape
-from .model import Formula, Term
-from .step import Step, rule
-from .text import SHOWN_TERMS, Index, at, d, index_text, literal, sum_text
-from .values import NoNumbers, reduce_to, sources_of, tensor_of
+from gradviz.core.formulas.model import Formula, Term
+from gradviz.core.formulas.step import Step, rule
+from gradviz.core.formulas.text import SHOWN_TERMS, Index, at, d, index_text, literal, sum_text
+from gradviz.core.formulas.values import NoNumbers, reduce_to, sources_of, tensor_of
+from gradviz.core.trace import format_shape
 
 
 def _in_shape(step: Step) -> tuple[int, ...]:

@@ -9,15 +9,15 @@ compared with a float32 recomputation and rounding alone never fails a check.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import torch
 
-from ..trace import BackwardPass, Edge, Node, SavedTensor, TensorValue, Trace
-from .model import Formula, Term
-from .text import Index, d, fit, fmt, index_text, number_text
-from .values import NoNumbers, compare, keep, tensor_of
+from gradviz.core.formulas.model import Formula, Term
+from gradviz.core.formulas.text import Index, d, fit, fmt, index_text, number_text
+from gradviz.core.formulas.values import NoNumbers, compare, keep, tensor_of
+from gradviz.core.trace import BackwardPass, Edge, Node, SavedTensor, TensorValue, Trace
 
 Handler = Callable[["Step"], Formula]
 

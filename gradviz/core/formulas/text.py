@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import ast
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 
-from ..trace import format_number
+from gradviz.core.trace import format_number
 
 SHOWN_TERMS = 3  # terms of a long sum written out before "…"
 
@@ -68,7 +68,7 @@ def number_text(text: str) -> float | None:
         return None
 
 
-def literal(text: str):  # noqa: ANN201 - ints, tuples, bools as saved
+def literal(text: str):
     try:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import torch
 
-from ..trace import TensorValue, format_shape
-from .text import Index
+from gradviz.core.formulas.text import Index
+from gradviz.core.trace import TensorValue, format_shape
 
 RTOL, ATOL = 1e-5, 1e-7
 

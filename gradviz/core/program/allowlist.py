@@ -23,8 +23,8 @@ import torch
 from torch import nn
 from torch.autograd.graph import Node
 
-from . import by_type
-from .namespaces import allowed_by_namespace, dotted_name
+from gradviz.core.program import by_type
+from gradviz.core.program.namespaces import allowed_by_namespace, dotted_name
 
 TENSOR_SETTABLE = frozenset({"requires_grad", "grad", "data"})
 
@@ -185,7 +185,8 @@ def _what(obj: Any, short: bool = False) -> str:
         return text if short else text + ", which gradviz programs may not use"
     if isinstance(obj, type):
         text = f"the class {getattr(obj, '__name__', '?')}"
-        return text if short else text + ": classes can be called to make objects, but gradviz programs cannot look inside them"
+        return text if short else (text + ": classes can be called to make objects, but gradviz programs cannot "
+                                   "look inside them")
     if isinstance(obj, (types.GeneratorType, types.AsyncGeneratorType)):
         text = "a generator (what model.parameters() and the like return)"
         return text if short else text + ": loop over it with for, or make a list of it"

@@ -23,7 +23,7 @@ from torch import nn
 from torch.autograd.graph import Node
 from torch.utils.hooks import RemovableHandle
 
-from .namespaces import tensor_operations
+from gradviz.core.program.namespaces import tensor_operations
 
 #: Tensor methods torch declares overridable but a program may not use, and why.
 TENSOR_WITHHELD = {

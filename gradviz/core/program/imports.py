@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 
-from .namespaces import NAMESPACES, names_of
+from gradviz.core.program.namespaces import NAMESPACES, names_of
 
 ACCEPTED = ("import torch, import torch.nn as nn, import torch.nn.functional as F, "
             "import torch.optim as optim, import math, or 'from torch import nn' and the like")

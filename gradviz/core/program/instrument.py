@@ -19,9 +19,9 @@ import ast
 import types
 from collections.abc import Iterable
 
-from . import imports
-from .errors import FILENAME, Locator, ProgramError
-from .language import MAX_DEPTH
+from gradviz.core.program import imports
+from gradviz.core.program.errors import FILENAME, Locator, ProgramError
+from gradviz.core.program.language import MAX_DEPTH
 
 _VALUE = "__gv_value"
 
@@ -131,8 +131,8 @@ class Instrumenter(ast.NodeTransformer):
             value=_call("__gv_import", ast.Constant(namespace), ast.Constant(name), line, col)), node)
             for variable, namespace, name in imports.bindings(node)]
 
-    visit_Import = _imported
-    visit_ImportFrom = _imported
+    visit_Import = _imported  # noqa: N815 - ast.NodeTransformer's naming
+    visit_ImportFrom = _imported  # noqa: N815
 
     def _set(self, value: ast.expr, target: ast.Attribute) -> ast.Expr:
         line, col = self._where(target)

@@ -13,12 +13,12 @@ from typing import Any
 
 import torch
 
-from . import allowlist
-from .console import Console, echo
-from .errors import FILENAME, Locator, ProgramError
-from .instrument import compile_program
-from .language import parse
-from .namespaces import NAMESPACES
+from gradviz.core.program import allowlist
+from gradviz.core.program.console import Console, echo
+from gradviz.core.program.errors import FILENAME, Locator, ProgramError
+from gradviz.core.program.instrument import compile_program
+from gradviz.core.program.language import parse
+from gradviz.core.program.namespaces import NAMESPACES
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ class Interpreter:
         self._deadline = time.monotonic() + self.limits.max_seconds
         grad_enabled = torch.is_grad_enabled()
         try:
-            exec(code, ns)  # noqa: S102 - checked and instrumented above
+            exec(code, ns)
         except ProgramError as exc:
             if exc.line is None:
                 exc.line = self.line or 1

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import ast
 
-from . import imports, static_check
-from .errors import FILENAME, Locator, ProgramError, source_lines
+from gradviz.core.program import imports, static_check
+from gradviz.core.program.errors import FILENAME, Locator, ProgramError, source_lines
 
 MAX_SOURCE_CHARS = 200_000
 MAX_SOURCE_LINES = 5_000

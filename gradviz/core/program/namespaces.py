@@ -93,7 +93,8 @@ def _defined_functions(module: types.ModuleType) -> set[str]:
             if isinstance(value, types.FunctionType) and value.__module__ == module.__name__}
 
 
-def _subclasses(module: types.ModuleType, base: type | tuple[type, ...], keep: Callable[[type], bool] = bool) -> set[str]:
+def _subclasses(module: types.ModuleType, base: type | tuple[type, ...],
+                keep: Callable[[type], bool] = bool) -> set[str]:
     return {name for name, value in _public(module).items()
             if isinstance(value, type) and issubclass(value, base) and keep(value)}
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import ast
 import types
 
-from . import imports
-from .allowlist import Refused, read, write_refusal
-from .namespaces import NAMESPACES
+from gradviz.core.program import imports
+from gradviz.core.program.allowlist import Refused, read, write_refusal
+from gradviz.core.program.namespaces import NAMESPACES
 
 #: The names a program starts with, and what they are.
 PRESET = {"torch": "torch", "nn": "torch.nn", "F": "torch.nn.functional", "math": "math"}

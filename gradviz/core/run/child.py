@@ -13,13 +13,14 @@ import signal
 import sys
 import threading
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from . import beacon as beacon_module
-from . import codec, frames
-from . import messages as _messages  # noqa: F401 - registers what may cross
-from .beacon import Beacon
-from .request import Failure, Job
+from gradviz.core.run import beacon as beacon_module
+from gradviz.core.run import codec, frames
+from gradviz.core.run import messages as _messages  # noqa: F401 - registers what may cross
+from gradviz.core.run.beacon import Beacon
+from gradviz.core.run.request import Failure, Job
 
 
 class Sender:
@@ -87,7 +88,7 @@ def prepare(job: Job, readable: tuple[str, ...] | None) -> list[str]:
     if not job.wall:
         _limit_memory(job.limits.memory_bytes)
         return []
-    from .sandbox import apply_wall, default_readable
+    from gradviz.core.run.sandbox import apply_wall, default_readable
 
     paths = readable if readable is not None else tuple(str(p) for p in default_readable())
     wall = apply_wall(paths, memory_bytes=job.limits.memory_bytes)
@@ -100,7 +101,7 @@ def failure_of(exc: BaseException, stage: str) -> Failure:
 
     if isinstance(exc, ProgramError):
         return Failure(exc.kind, exc.message, exc.line, exc.col, exc.statement, getattr(exc, "file", ""), stage)
-    from gradviz.core.module_spec import ModuleLoadError
+    from gradviz.core.capture.module_spec import ModuleLoadError
 
     if isinstance(exc, ModuleLoadError):
         return Failure("module", str(exc), stage=stage)
@@ -119,7 +120,7 @@ def failure_of(exc: BaseException, stage: str) -> Failure:
 
 def run_job(job: Job, send: Callable[[str, Any], None], control: Control, readable: tuple[str, ...] | None) -> None:
     """Prepare, run ``job`` and send its messages; every failure becomes a ``failure`` message."""
-    from . import jobs
+    from gradviz.core.run import jobs
 
     stage = "start"
     try:

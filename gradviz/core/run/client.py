@@ -16,14 +16,14 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from gradviz.core.program.errors import ProgramError
-
-from . import codec, frames
-from . import messages as _messages  # noqa: F401 - registers what may cross
-from .request import Ending, Failure, Job
+from gradviz.core.run import codec, frames
+from gradviz.core.run import messages as _messages  # noqa: F401 - registers what may cross
+from gradviz.core.run.request import Ending, Failure, Job
 
 
 class RunCancelled(Exception):

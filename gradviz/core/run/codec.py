@@ -26,7 +26,8 @@ import struct
 import sys
 import types
 import typing
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -280,7 +281,7 @@ class _Decoder:
             return from_plain(plain)
         except DecodeError:
             raise
-        except Exception as exc:  # from_plain found the columns inconsistent
+        except Exception as exc:  # noqa: BLE001 - from_plain found the columns inconsistent
             raise DecodeError(f"{v[1]} record rejected: {type(exc).__name__}: {exc}") from None
 
     def _dataclass(self, v: list) -> Any:
@@ -299,7 +300,7 @@ class _Decoder:
                 raise DecodeError(f"{cls.__name__}.{name} has an unexpected {type(value).__name__}")
         try:
             return cls(*values)
-        except Exception as exc:  # a __post_init__ that rejects the values
+        except Exception as exc:  # noqa: BLE001 - a __post_init__ that rejects the values
             raise DecodeError(f"{cls.__name__} record rejected: {exc}") from None
 
 

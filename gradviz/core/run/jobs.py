@@ -11,11 +11,12 @@ import contextlib
 import dataclasses
 import io
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from . import beacon
-from .request import Job, ProgramSpec
+from gradviz.core.run import beacon
+from gradviz.core.run.request import Job, ProgramSpec
 
 Send = Callable[[str, Any], None]
 
@@ -32,7 +33,7 @@ def run(job: Job, send: Send, control: Any) -> None:
 
 
 def _limits(job: Job) -> Any:
-    from gradviz.core.expression import Limits
+    from gradviz.core.program.interpreter import Limits
 
     # The interpreter stops a moment before the runner would kill: its message names the line.
     seconds = job.limits.seconds
@@ -48,7 +49,7 @@ def user_names(spec: ProgramSpec) -> dict[str, Any]:
 
 def load_user_class(path: Path, class_name: str) -> type:
     """Import the user's file as it would import on its own, and return its class."""
-    from gradviz.core.modules import ModuleLoadError, load_class
+    from gradviz.core.capture.user_module import ModuleLoadError, load_class
 
     beacon.note_stage("load")
     # The file imports its neighbours as it would when run on its own.
@@ -81,7 +82,7 @@ def _exit_message(path: Path, exc: SystemExit) -> str:
 
 
 def _capture(job: Job, send: Send, control: Any) -> None:
-    from gradviz.core.capture import capture_program
+    from gradviz.core.capture.capture import capture_program
 
     spec: ProgramSpec = job.spec
     names = user_names(spec)
@@ -104,7 +105,7 @@ def _root_of(spec: ProgramSpec) -> str | None:
 
 
 def _gradcheck(job: Job, send: Send, control: Any) -> None:
-    from gradviz.core.gradcheck import gradient_check
+    from gradviz.core.checks.gradcheck import gradient_check
 
     spec: ProgramSpec = job.spec
     report = gradient_check(spec.source, root=_root_of(spec), subject=spec.subject,
@@ -113,7 +114,7 @@ def _gradcheck(job: Job, send: Send, control: Any) -> None:
 
 
 def _why_none(job: Job, send: Send, control: Any) -> None:
-    from gradviz.core.why_none import why_grad_none
+    from gradviz.core.checks.why_none import why_grad_none
 
     spec: ProgramSpec = job.spec
     reason = why_grad_none(spec.source, job.options["name"], root=_root_of(spec), subject=spec.subject,
@@ -123,7 +124,7 @@ def _why_none(job: Job, send: Send, control: Any) -> None:
 
 
 def _module_program(job: Job, send: Send, control: Any) -> None:
-    from gradviz.core.modules import module_program, parse_spec
+    from gradviz.core.capture.user_module import module_program, parse_spec
 
     options = job.options
     path, class_name = parse_spec(options["spec"])

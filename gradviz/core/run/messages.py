@@ -6,9 +6,9 @@ this list (and plain data) can arrive from a run.
 
 from __future__ import annotations
 
-from gradviz.core import reports, trace
-
-from . import codec, request, trace_wire  # noqa: F401 - request registers its own records
+from gradviz.core import trace
+from gradviz.core.checks import reports
+from gradviz.core.run import codec, request, trace_wire  # noqa: F401 - request registers its own records
 
 CARRIED = (
     trace.TensorValue, trace.SavedTensor, trace.Node, trace.Edge, trace.BackwardPass, trace.ModuleInfo,

@@ -7,10 +7,11 @@ nor Qt, and so can be built by the app before torch is loaded anywhere.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
-from . import codec
+from gradviz.core.run import codec
 
 #: Job kinds a run process knows (see :mod:`.jobs`).
 JOB_KINDS = ("capture", "gradcheck", "why_none", "module_program", "train", "probe")

@@ -14,9 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from gradviz.core.run.codec import ARRAY_DTYPES, DecodeError, dtype_name
 from gradviz.core.trace import NODE_KINDS, BackwardPass, Edge, ModuleInfo, Node, SavedTensor, TensorValue, Trace
-
-from .codec import ARRAY_DTYPES, DecodeError, dtype_name
 
 FORMAT = 1
 

@@ -23,9 +23,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import codec, frames
-from .beacon import Beacon
-from .request import Ending, Job
+from gradviz.core.run import codec, frames
+from gradviz.core.run.beacon import Beacon
+from gradviz.core.run.request import Ending, Job
 
 #: How often the runner looks at deadlines when nothing else happens.
 TICK_SECONDS = 0.25
@@ -59,7 +59,7 @@ class ForkSpawner:
         self.readable = readable
 
     def spawn(self, job: Job, private: list[int]) -> tuple[int, int, int, Beacon, None]:
-        from . import child
+        from gradviz.core.run import child
 
         result_r, result_w = os.pipe()
         control_r, control_w = os.pipe()
@@ -316,9 +316,13 @@ class Zygote:
 
 def warm_up() -> None:
     """Import what every run needs, once, so forked runs start warm."""
-    import torch  # noqa: F401
+    import torch
 
-    from gradviz.core import capture, gradcheck, why_none  # noqa: F401
+    from gradviz.core.capture import capture  # noqa: F401
+    from gradviz.core.checks import (
+        gradcheck,  # noqa: F401
+        why_none,  # noqa: F401
+    )
     from gradviz.core.run import child, jobs  # noqa: F401
 
     torch.set_num_threads(1)
@@ -344,7 +348,7 @@ def main() -> int:
     mode = os.environ.get("GRADVIZ_RUNNER", "fork" if hasattr(os, "fork") and sys.platform == "linux" else "exec")
     if mode == "fork":
         warm_up()
-        from .sandbox import default_readable
+        from gradviz.core.run.sandbox import default_readable
 
         spawner: ForkSpawner | ExecSpawner = ForkSpawner(tuple(str(p) for p in default_readable()))
     else:

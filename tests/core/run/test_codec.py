@@ -11,11 +11,13 @@ import struct
 import numpy as np
 import pytest
 
-from gradviz.core.capture import capture_program
-from gradviz.core.lessons import LESSONS, capture_lesson
-from gradviz.core.reports import GradCheck, LeafCheck
-from gradviz.core.run import codec
-from gradviz.core.run import messages  # noqa: F401 - registers the records
+from gradviz.core.capture.capture import capture_program
+from gradviz.core.checks.reports import GradCheck, LeafCheck
+from gradviz.core.lessons.catalogue import LESSONS, capture_lesson
+from gradviz.core.run import (
+    codec,
+    messages,  # noqa: F401 - registers the records
+)
 from gradviz.core.run.request import Ending, Failure, Job, ProgramSpec, RunLimits
 from gradviz.core.trace import Node
 

@@ -10,9 +10,9 @@ import threading
 import pytest
 import torch
 
-from gradviz.core.capture import capture_program
+from gradviz.core.capture.capture import capture_program
+from gradviz.core.lessons.catalogue import LESSONS
 from gradviz.core.program.errors import ProgramError
-from gradviz.core.lessons import LESSONS
 from gradviz.core.run.client import RunCancelled, Runner
 from gradviz.core.run.request import Job, ModuleSpec, ProgramSpec, RunLimits
 

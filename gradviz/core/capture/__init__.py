@@ -1,0 +1,1 @@
+"""Running code under the recorder and building its Trace (and loading users' module files)."""

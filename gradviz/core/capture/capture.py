@@ -1,0 +1,450 @@
+"""Capture: run a program (or a module on an input) under the recorder and build a Trace."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+import torch.nn as nn
+
+from gradviz.core.capture.recorder import NodeInfo, PassRecord, Recorder
+from gradviz.core.gc_pause import paused_gc
+from gradviz.core.lessons.models import LESSON_MODELS
+from gradviz.core.program.errors import ProgramError
+from gradviz.core.program.interpreter import Interpreter, Limits
+from gradviz.core.run import beacon
+from gradviz.core.trace import BackwardPass, Edge, ModuleInfo, Node, TensorValue, Trace
+
+#: The interpreter's bounds when the caller gives none.
+DEFAULT_LIMITS = Limits()
+
+__all__ = ["capture_program", "capture_module", "CaptureError", "ProgramError"]
+
+
+class CaptureError(Exception):
+    """The capture could not produce a graph for a reason that is not in a program line."""
+
+
+def capture_program(source: str, *, root: str | None = None, roots: Sequence[str] = (),
+                    subject: str | None = None, limits: Limits = DEFAULT_LIMITS,
+                    extra_names: dict[str, Any] | None = None,
+                    cancel: threading.Event | None = None,
+                    overrides: dict[str, Any] | None = None,
+                    on_forward: Callable[[Trace], None] | None = None) -> Trace:
+    """Run ``source`` in the expression language and record its autograd graph.
+
+    Parameters
+    ----------
+    source : str
+        The program.
+    root : str, optional
+        The variable whose graph to show. Default: ``loss`` if assigned, else the last
+        assigned tensor that has a grad_fn.
+    roots : sequence of str, optional
+        Several variables whose graphs are shown side by side (overrides ``root``).
+    subject : str, optional
+        The variable holding the module under study: its parameters are labelled as its
+        ``named_parameters()`` prints them (``layers.0.weight``), others get the variable
+        as prefix (``model.0.weight``).
+    limits : Limits
+        Loop and time bounds of the interpreter.
+    extra_names : dict, optional
+        More names in scope (a loaded module class, say).
+    cancel : threading.Event, optional
+        Set it from another thread to stop the program (ProgramError kind "cancelled").
+    overrides : dict, optional
+        New values for tensors the program assigns, by variable name (see run_session).
+    on_forward : callable, optional
+        Gets the graph before gradviz's own backward pass (see run_session).
+
+    Returns
+    -------
+    Trace
+        With ``explanation`` set (and no nodes) when the program made no graph.
+
+    Raises
+    ------
+    ProgramError
+        For any problem in the program, with its line.
+    """
+    session = run_session(source, root=root, roots=roots, subject=subject, limits=limits,
+                          extra_names=extra_names, cancel=cancel, overrides=overrides,
+                          on_forward=on_forward)
+    trace = session.trace
+    _let_go(session)
+    return trace
+
+
+#: Records freed between two chances for other threads to run (see _let_go).
+RELEASE_CHUNK = 500
+
+
+def _let_go(session: CaptureSession) -> None:
+    """Free what a finished run left (its autograd graph, the recorder's notes) in pieces.
+
+    Dropped at once, a 10,000-node run is one cascade of deallocations that holds the GIL
+    for tens of ms, the window waiting meanwhile. The notes go newest first, so each piece
+    also frees its part of the C++ graph (a node's inputs are still held by older notes).
+    """
+    session.namespace.clear()
+    recorder = session.recorder
+    recorder.passes.clear()
+    recorder.const_edges.clear()
+    nodes = recorder.nodes
+    while nodes:
+        for _ in range(min(RELEASE_CHUNK, len(nodes))):
+            nodes.popitem()
+        time.sleep(0)  # lets a waiting thread (the GUI) take the GIL
+
+
+def _overridden(name: str, value: torch.Tensor, new: Any, line: int) -> torch.Tensor:
+    """``new`` as a tensor shaped, typed and flagged like the ``value`` it replaces."""
+    try:
+        data = torch.as_tensor(new, dtype=value.dtype, device=value.device)
+        data = data.expand(value.shape).clone() if data.numel() == 1 else data.reshape(value.shape)
+    except (RuntimeError, TypeError, ValueError) as exc:
+        raise ProgramError(f"the new value of {name} does not fit its shape {tuple(value.shape)}: {exc}",
+                           line, None, "runtime") from None
+    return data.requires_grad_(value.requires_grad) if value.is_leaf else data
+
+
+@dataclass
+class CaptureSession:
+    """A captured program with what is left of its run: for questions asked after it."""
+
+    trace: Trace
+    namespace: dict[str, Any]
+    recorder: Recorder
+    assignments: list[tuple[str, int]]
+
+
+def run_session(source: str, *, root: str | None = None, roots: Sequence[str] = (),
+                subject: str | None = None, limits: Limits = DEFAULT_LIMITS,
+                extra_names: dict[str, Any] | None = None,
+                cancel: threading.Event | None = None,
+                on_assign: Callable[[str, Any, int], Any] | None = None,
+                keep_graphs: bool = False, overrides: dict[str, Any] | None = None,
+                on_forward: Callable[[Trace], None] | None = None) -> CaptureSession:
+    """:func:`capture_program`, keeping the namespace and the recorder.
+
+    ``on_assign(name, value, line)`` is called after every assignment, after gradviz's own
+    bookkeeping; a value it returns replaces the assigned one (the gradient check swaps and
+    perturbs leaves as they are made). ``keep_graphs`` makes every backward call of the
+    program keep its graph, so the caller can differentiate the root again. ``overrides``
+    maps variable names to new values (numbers or nested lists) that replace the tensor the
+    program assigns, keeping its dtype and requires_grad: "edit w1 and re-run".
+    ``on_forward(trace)`` gets the graph before gradviz runs the backward pass itself (a
+    program that calls backward gets no such call): same nodes, edges and values, no
+    gradients yet, so a caller can draw it while the pass runs.
+    """
+    with paused_gc():
+        return _run_session(source, root=root, roots=roots, subject=subject, limits=limits,
+                            extra_names=extra_names, cancel=cancel, on_assign=on_assign,
+                            keep_graphs=keep_graphs, overrides=overrides, on_forward=on_forward)
+
+
+def _run_session(source: str, *, root: str | None, roots: Sequence[str], subject: str | None,
+                 limits: Limits, extra_names: dict[str, Any] | None, cancel: threading.Event | None,
+                 on_assign: Callable[[str, Any, int], Any] | None, keep_graphs: bool,
+                 overrides: dict[str, Any] | None, on_forward: Callable[[Trace], None] | None) -> CaptureSession:
+    recorder_box: list[Recorder] = []
+
+    def assigned(name: str, value: Any, line: int) -> Any:
+        replacement = None
+        if overrides and name in overrides and isinstance(value, torch.Tensor):
+            replacement = _overridden(name, value, overrides[name], line)
+        if on_assign is not None:
+            swapped = on_assign(name, value if replacement is None else replacement, line)
+            if swapped is not None:
+                replacement = swapped
+        final = value if replacement is None else replacement
+        rec = recorder_box[0]
+        if isinstance(final, torch.Tensor):
+            rec.name_tensor(name, final, line)
+        elif isinstance(final, (tuple, list)):
+            for i, item in enumerate(final):
+                if isinstance(item, torch.Tensor):
+                    rec.name_tensor(f"{name}[{i}]", item, line)
+        return replacement
+
+    names = dict(LESSON_MODELS)
+    names.update(extra_names or {})
+    interp = Interpreter(source, limits=limits, on_assign=assigned, extra_names=names, cancel=cancel,
+                         on_line=beacon.note_line)
+    recorder = Recorder(lambda: interp.line, interp.statement)
+    recorder.keep_graphs = keep_graphs
+    recorder_box.append(recorder)
+    try:
+        return _record_session(source, interp, recorder, names, root, roots, subject, on_forward)
+    finally:
+        # The interpreter, its callbacks and the recorder point at each other. Untied, the
+        # whole run (autograd graph included) is freed by reference counting as soon as the
+        # caller lets go: no collector needed, which matters while it is paused (gc_pause).
+        recorder_box.clear()
+        recorder.current_line, recorder.statement = _no_line, _no_statement
+        interp.close()
+
+
+def _no_line() -> None:
+    return None
+
+
+def _no_statement(line: int | None) -> str:
+    return ""
+
+
+def _record_session(source: str, interp: Interpreter, recorder: Recorder, names: dict[str, Any],
+                    root: str | None, roots: Sequence[str], subject: str | None,
+                    on_forward: Callable[[Trace], None] | None) -> CaptureSession:
+    with recorder:
+        result = interp.run()
+        ns = {k: v for k, v in result.namespace.items() if k not in names or names[k] is not v}
+        chosen = [_choose_root(ns, result.assignments, r) for r in roots] if roots else \
+            [_choose_root(ns, result.assignments, root)]
+        builder = _Builder(recorder, source, _module_paths(ns, subject), ns, tuple(result.output))
+        trace = None
+        for name, tensor in chosen:
+            if tensor is None or tensor.grad_fn is None:
+                trace = builder.empty(_explain(recorder, ns, result.assignments, name, tensor))
+                break
+        if trace is None and not recorder.passes:
+            if on_forward is not None:
+                on_forward(builder.build([t.grad_fn for _, t in chosen]))
+            for name, tensor in chosen:
+                _implicit_backward(recorder, name, tensor, clear_grads=len(chosen) > 1)
+    if trace is None:
+        trace = builder.build([t.grad_fn for _, t in chosen])
+    return CaptureSession(trace, ns, recorder, result.assignments)
+
+
+def capture_module(module: nn.Module, inputs: Sequence[torch.Tensor] | torch.Tensor, *,
+                   name: str = "", target: torch.Tensor | None = None,
+                   loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
+                   input_names: Sequence[str] = ()) -> Trace:
+    """Run ``module(*inputs)`` (and ``loss_fn(out, target)``) under the recorder.
+
+    Parameter leaves are labelled by their ``named_parameters()`` path, prefixed with
+    ``name`` when given (``model.0.weight``), and nodes carry their module path.
+    """
+    if isinstance(inputs, torch.Tensor):
+        inputs = (inputs,)
+    with paused_gc():
+        return _capture_module(module, inputs, name, target, loss_fn, input_names)
+
+
+def _capture_module(module: nn.Module, inputs: Sequence[torch.Tensor], name: str,
+                    target: torch.Tensor | None,
+                    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None,
+                    input_names: Sequence[str]) -> Trace:
+    recorder = Recorder()
+    for i, tensor in enumerate(inputs):
+        default = "input" if len(inputs) == 1 else f"input{i}"
+        recorder.name_tensor(input_names[i] if i < len(input_names) else default, tensor)
+    if target is not None:
+        recorder.name_tensor("target", target)
+    with recorder:
+        out = module(*inputs)
+        if not isinstance(out, torch.Tensor):
+            raise CaptureError(f"{type(module).__name__}.forward returned {type(out).__name__}, not a tensor")
+        recorder.name_tensor("output", out)
+        root = out
+        if loss_fn is not None and target is not None:
+            root = loss_fn(out, target)
+            recorder.name_tensor("loss", root)
+        builder = _Builder(recorder, "", _module_paths({name or "model": module}, None if name else "model"), {})
+        if root.grad_fn is None:
+            return builder.empty(f"{type(module).__name__}'s output has no grad_fn: none of its "
+                                 "parameters requires grad, or it ran under torch.no_grad().")
+        _implicit_backward(recorder, "loss" if root is not out else "output", root)
+    return builder.build([root.grad_fn])
+
+
+def _choose_root(ns: dict, assignments: list[tuple[str, int]], root: str | None) -> tuple[str, Any]:
+    if root is not None:
+        if root not in ns:
+            raise ProgramError(f"the program never assigns '{root}', the variable chosen as the graph's root",
+                               kind="runtime")
+        value = ns[root]
+        if not isinstance(value, torch.Tensor):
+            raise ProgramError(f"'{root}' is a {type(value).__name__}, not a tensor", kind="runtime")
+        return root, value
+    if isinstance(ns.get("loss"), torch.Tensor):
+        return "loss", ns["loss"]
+    last_tensor: tuple[str, Any] = ("", None)
+    for name, _line in reversed(assignments):
+        value = ns.get(name)
+        if isinstance(value, torch.Tensor):
+            if value.grad_fn is not None:
+                return name, value
+            if last_tensor[1] is None:
+                last_tensor = (name, value)
+    return last_tensor
+
+
+def _implicit_backward(recorder: Recorder, name: str, tensor: torch.Tensor, clear_grads: bool = False) -> None:
+    if clear_grads:
+        # Several roots: each pass should show its own root's gradient, not a sum.
+        for node in recorder.ensure_graph([tensor.grad_fn]):
+            if type(node).__name__ == "AccumulateGrad":
+                node.variable.grad = None
+    if tensor.numel() == 1:
+        gradient, call = None, f"{name}.backward()"
+    else:
+        gradient, call = torch.ones_like(tensor), f"{name}.backward(torch.ones_like({name}))"
+    # Called while the recorder is active, so the recorder hooks it like any backward call.
+    # The graph is kept: the program may look at it again, and saved tensors stay readable.
+    torch.autograd.backward(tensor, gradient, retain_graph=True)
+    record = recorder.passes[-1]
+    record.call, record.line, record.implicit = call, None, True
+
+
+def _explain(recorder: Recorder, ns: dict, assignments: list[tuple[str, int]], name: str,
+             tensor: Any) -> str:
+    if tensor is None:
+        if not any(isinstance(v, torch.Tensor) for v in ns.values()):
+            return "The program made no tensors, so there is no graph to show."
+        return "The program made no tensor that needs a gradient, so autograd recorded no graph."
+    line = next((ln for n, ln in reversed(assignments) if n == name), None)
+    origin = recorder.origin_of(tensor)
+    where = f", line {origin.line}" if origin and origin.line else (f", line {line}" if line else "")
+    if tensor.requires_grad and tensor.is_leaf:
+        return (f"{name} is a leaf tensor with requires_grad=True: it has no grad_fn because no "
+                f"operation made it{where}. Compute something from it to see a graph.")
+    if origin is not None:
+        reason = origin.reason
+    else:
+        reason = "it was created without requires_grad=True"
+    text = f"{name} has no grad_fn because {reason}{where}."
+    if "no_grad" in reason:
+        text += " Operations inside torch.no_grad() are not recorded: compute it outside the block."
+    elif "detach" in reason:
+        text += " A detached tensor is a constant to autograd: gradients do not flow through it."
+    elif "requires grad" in reason or "requires_grad" in reason:
+        text += " Set requires_grad=True on the leaf tensors you want gradients for."
+    return text
+
+
+def _module_paths(ns: dict, subject: str | None = None) -> dict[int, tuple[str, Any]]:
+    """id(module) -> (path, module) for every module reachable from the namespace's modules.
+
+    The subject's own paths come first and carry no prefix, as named_modules() prints them.
+    """
+    paths: dict[int, tuple[str, Any]] = {}
+    items = sorted(ns.items(), key=lambda kv: kv[0] != subject)
+    for var, value in items:
+        if not isinstance(value, nn.Module):
+            continue
+        prefix = "" if var == subject else var
+        for sub, module in value.named_modules():
+            path = ".".join(p for p in (prefix, sub) if p)
+            paths.setdefault(id(module), (path, module))
+    return paths
+
+
+class _Builder:
+    """Turns the recorder's notes into a Trace with ids n0..nk in forward order."""
+
+    def __init__(self, recorder: Recorder, source: str, modules: dict[int, tuple[str, Any]], ns: dict,
+                 output: tuple[str, ...] = ()) -> None:
+        self.rec = recorder
+        self.output = output
+        self.source = source
+        self.modules = modules
+        self.params: dict[int, str] = {}
+        for path, module in modules.values():
+            for pname, param in module.named_parameters(recurse=False):
+                self.params.setdefault(id(param), ".".join(p for p in (path, pname) if p))
+        self.ns = ns
+
+    def empty(self, explanation: str) -> Trace:
+        return Trace(nodes=(), edges=(), root=None, passes=(), source=self.source, explanation=explanation,
+                     output=self.output)
+
+    def build(self, root_fns: list[Any]) -> Trace:
+        rec = self.rec
+        roots = list(root_fns) + [r for p in rec.passes for r in p.roots]
+        reach = set(rec.ensure_graph(roots))
+        const_keys = {ce.const for ce in rec.const_edges if ce.target in reach}
+        keys = [k for k in rec.nodes if k in reach or k in const_keys]
+        ids = {k: f"n{i}" for i, k in enumerate(keys)}
+
+        edges: list[Edge] = []
+        for key in keys:
+            if isinstance(key, tuple):
+                continue
+            for slot, (child, _) in enumerate(key.next_functions):
+                if child is not None and child in ids:
+                    edges.append(Edge(ids[child], ids[key], slot))
+        for ce in rec.const_edges:
+            if ce.target in ids and ce.const in ids:
+                edges.append(Edge(ids[ce.const], ids[ce.target], ce.slot))
+        edges.sort(key=lambda e: (int(e.target[1:]), e.slot, int(e.source[1:])))
+
+        passes = tuple(self._pass(i, p, ids) for i, p in enumerate(rec.passes))
+        nodes = tuple(self._node(rec.nodes[k], ids[k], passes) for k in keys)
+        variables = {}
+        for node in nodes:
+            if node.label and not node.internal_to:
+                variables.setdefault(node.label, node.id)
+        notes = tuple(self._notes(passes))
+        used = {n.module for n in nodes if n.module}
+        modules = {
+            path: ModuleInfo(path, type(module).__name__, sum(p.numel() for p in module.parameters()))
+            for path, module in self.modules.values()
+            if path and any(u == path or u.startswith(path + ".") for u in used)
+        }
+        return Trace(nodes=nodes, edges=tuple(edges), root=ids[root_fns[0]], passes=passes,
+                     source=self.source, notes=notes, variables=variables,
+                     extra_roots=tuple(ids[r] for r in root_fns[1:]), modules=modules, output=self.output)
+
+    def _module_path(self, module: Any) -> str:
+        if module is None:
+            return ""
+        entry = self.modules.get(id(module))
+        return entry[0] if entry is not None and entry[1] is module else type(module).__name__.lower()
+
+    def _node(self, info: NodeInfo, node_id: str, passes: tuple[BackwardPass, ...]) -> Node:
+        label = info.label
+        grad: TensorValue | None = None
+        module = self._module_path(info.module)
+        if info.kind == "leaf":
+            param_path = self.params.get(id(info.tensor))
+            if param_path:
+                label = param_path
+                module = param_path.rsplit(".", 1)[0] if "." in param_path else ""
+            label = label or self.rec.name_of(info.tensor)
+            grad = TensorValue.from_tensor(info.tensor.grad) if info.tensor.grad is not None else None
+        elif info.kind == "op":
+            for p in reversed(passes):
+                if node_id in p.grad_outputs:
+                    grad = p.arriving(node_id)
+                    break
+        return Node(
+            id=node_id, kind=info.kind, op=info.op, label=label, shape=info.shape, dtype=info.dtype,
+            device=info.device, module=module, value=info.value, internal_to=info.internal_to,
+            saved=info.saved or (), line=info.line, requires_grad=info.requires_grad, grad=grad,
+        )
+
+    def _pass(self, index: int, record: PassRecord, ids: dict) -> BackwardPass:
+        def mapped(d: dict) -> dict:
+            return {ids[k]: v for k, v in d.items() if k in ids}
+        return BackwardPass(
+            index=index, line=record.line, call=record.call,
+            roots=tuple(ids[r] for r in record.roots if r in ids),
+            order=tuple(ids[n] for n in record.order if n in ids),
+            grad_outputs=mapped(record.grad_outputs), grad_inputs=mapped(record.grad_inputs),
+            leaf_grads=mapped(record.leaf_grads), implicit=record.implicit,
+        )
+
+    @staticmethod
+    def _notes(passes: tuple[BackwardPass, ...]) -> list[str]:
+        notes = []
+        for p in passes:
+            if p.implicit:
+                notes.append(f"The program does not call backward, so gradviz ran {p.call} to show gradients.")
+        return notes
+

@@ -1,0 +1,1 @@
+"""From a Trace to positions: DOT text, Graphviz, gradviz's own quick layout, module groups."""

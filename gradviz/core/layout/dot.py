@@ -1,0 +1,351 @@
+"""Trace -> DOT text: node text, colours, module clusters, collapsed modules, legend.
+
+Kept apart from :mod:`gradviz.core.layout.layout` (which runs the engine and reads its
+answer) so the DOT can be written, exported and tested without any engine.
+Everything here is deterministic: the same Trace gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import graphviz
+
+from gradviz.core.layout.grouping import module_box_lines
+from gradviz.core.trace import Node, TensorValue, Trace, format_shape
+
+#: Graphviz-pure ships metrics for Arimo; it is metric-compatible with Arial,
+#: Helvetica and Liberation Sans, which the Qt side falls back to, so the boxes
+#: Graphviz sizes fit the text Qt paints.
+FONT_NAME = "Arimo"
+FONT_SIZE = 11.0
+#: Graphviz spaces the lines of a label ``LINE_SPACING * FONT_SIZE`` apart.
+LINE_SPACING = 1.2
+
+#: Fill colours by kind. Mid-tone fills with black text: pale tints wash out on
+#: a projector and dark fills make black text unreadable.
+PALETTE = {
+    "leaf": "#7fb8e6",  # blue: parameters and other leaves that get a .grad
+    "constant": "#cfcfcf",  # grey: inputs that need no gradient
+    "op": "#a8dca0",  # green: autograd functions
+    "root": "#f5a25d",  # orange: where backward starts (the loss)
+    "module": "#c7b3e6",  # lavender: a collapsed module standing for many nodes
+}
+BORDER_COLOUR = "#333333"
+EDGE_COLOUR = "#4d4d4d"
+CLUSTER_COLOUR = "#7a7a7a"
+
+#: A value is printed in its box only while its text is at most this long.
+VALUE_TEXT_LIMIT = 40
+
+_RANKDIRS = ("TB", "BT", "LR", "RL")
+_LEGEND_CLUSTER = "cluster legend"  # the space keeps it apart from any sanitised module path
+
+
+def _value_text(value: TensorValue) -> str:
+    """``TensorValue.short()`` without the shape prefix of a summary.
+
+    The shape already has its own line in the box; repeating it in
+    ``(3, 4) ∈ [-1, 2]`` only widens the box.
+    """
+    text = value.short()
+    prefix = format_shape(value.shape) + " "
+    if text.startswith(prefix) and "∈" in text:
+        return text[len(prefix):]
+    return text
+
+
+def node_lines(node: Node, show_values: bool = True) -> tuple[str, ...]:
+    """Text lines of a node's box, shared by the DOT labels and the Qt painter.
+
+    Parameters
+    ----------
+    node : Node
+        The trace node.
+    show_values : bool
+        Add the forward value when its text is short (at most
+        ``VALUE_TEXT_LIMIT`` characters).
+
+    Returns
+    -------
+    tuple of str
+        The op name (``'constant'`` for constants), the label if any, the shape
+        (``format_shape``) and, if asked and short, the value: the numbers of a
+        value with at most four elements, else its range ``∈ [min, max]``.
+    """
+    lines = ["constant" if node.kind == "constant" else node.op]
+    if node.label:
+        lines.append(node.label)
+    lines.append(format_shape(node.shape))
+    if show_values and node.value is not None:
+        text = _value_text(node.value)
+        if len(text) <= VALUE_TEXT_LIMIT:
+            lines.append(text)
+    return tuple(lines)
+
+
+def _export_lines(node: Node, show_values: bool) -> tuple[str, ...]:
+    """``node_lines`` plus a ``grad`` line, for exported pictures."""
+    lines = node_lines(node, show_values)
+    if show_values and node.grad is not None:
+        text = _value_text(node.grad)
+        text = "grad " + text if text.startswith("∈") else "grad: " + text
+        if len(text) <= VALUE_TEXT_LIMIT + 6:
+            lines += (text,)
+    return lines
+
+
+def _label(lines: tuple[str, ...]) -> str:
+    # Each line is escaped on its own so that a backslash in a name stays a
+    # backslash, while the joining \n stays Graphviz's centred line break.
+    return graphviz.nohtml("\\n".join(graphviz.escape(line) for line in lines))
+
+
+def _sanitise(path: str) -> str:
+    return re.sub(r"[^0-9A-Za-z_]", "_", path)
+
+
+def _ancestors(path: str) -> list[str]:
+    """``'a.b.c'`` -> ``['a', 'a.b', 'a.b.c']``."""
+    parts = path.split(".")
+    return [".".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+@dataclass
+class DotBuild:
+    """The DOT text and the maps needed to read the engine's answer back.
+
+    ``names`` maps a DOT node name to the Layout node id (the same for trace
+    nodes; ``module_<k>`` -> ``'module:<path>'`` for collapsed modules, because
+    the graphviz package would read the colon as a port). ``edges[k]`` is the
+    ``(source, target, slot)`` of the DOT edge with ``id="e<k>"``.
+    """
+
+    source: str
+    names: dict[str, str] = field(default_factory=dict)
+    lines: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    edges: list[tuple[str, str, int]] = field(default_factory=list)
+    clusters: dict[str, str] = field(default_factory=dict)  # DOT cluster name -> module path
+
+
+def _collapsed_owner(module: str, collapsed: frozenset[str]) -> str | None:
+    """The outermost collapsed module containing ``module``, if any."""
+    if not module:
+        return None
+    for path in _ancestors(module):
+        if path in collapsed:
+            return path
+    return None
+
+
+def build_dot(
+    trace: Trace,
+    *,
+    group_modules: bool = True,
+    collapsed: frozenset[str] = frozenset(),
+    rankdir: str = "BT",
+    show_values: bool = True,
+    styled: bool = True,
+    legend: bool = False,
+    show_grads: bool = False,
+) -> DotBuild:
+    """Build the DOT for ``trace`` and keep the name maps; see :func:`to_dot`."""
+    if rankdir not in _RANKDIRS:
+        raise ValueError(f"rankdir must be one of {', '.join(_RANKDIRS)}, not {rankdir!r}")
+    collapsed = frozenset(collapsed)
+    g = graphviz.Digraph("gradviz")
+    g.attr(rankdir=rankdir, nodesep="0.25", ranksep="0.35")
+    g.attr(fontname=FONT_NAME, fontsize=f"{FONT_SIZE:g}")
+    # Geometry-bearing attributes are set even when unstyled: the Qt painter
+    # draws node_lines in FONT_NAME inside these boxes, so their size must match.
+    g.attr("node", shape="box", fontname=FONT_NAME, fontsize=f"{FONT_SIZE:g}")
+    if styled:
+        g.attr("node", style="rounded,filled", color=BORDER_COLOUR, penwidth="1.2", fontcolor="black")
+        g.attr("edge", color=EDGE_COLOUR, arrowsize="0.7")
+
+    build = DotBuild(source="")
+    rep: dict[str, str] = {}  # trace id -> DOT name of the box that shows it
+    home: dict[str, str] = {}  # DOT name -> module path of the cluster it sits in
+    attrs: dict[str, dict[str, str]] = {}
+    module_members: dict[str, list[Node]] = {}
+    # Trace.roots (root plus extra roots shown side by side) where the Trace has it.
+    roots = set(getattr(trace, "roots", ()) or ((trace.root,) if trace.root else ()))
+
+    for node in trace.nodes:
+        owner = _collapsed_owner(node.module, collapsed)
+        if owner is None:
+            rep[node.id] = node.id
+            build.names[node.id] = node.id
+            lines = _export_lines(node, show_values) if show_grads else node_lines(node, show_values)
+            build.lines[node.id] = lines
+            home[node.id] = node.module
+            a = {"label": _label(lines)}
+            if styled:
+                kind = "root" if node.id in roots else node.kind
+                a["fillcolor"] = PALETTE.get(kind, PALETTE["op"])
+                if node.internal_to:
+                    a["style"] = "rounded,filled,dashed"
+            attrs[node.id] = a
+        else:
+            module_members.setdefault(owner, []).append(node)
+            name = "module_" + _sanitise(owner)
+            while name in build.names and build.names[name] != "module:" + owner:
+                name += "_"
+            rep[node.id] = name
+            build.names[name] = "module:" + owner
+
+    for name, ident in build.names.items():
+        if not ident.startswith("module:"):
+            continue
+        path = ident[len("module:"):]
+        members = module_members[path]
+        lines = module_box_lines(trace, path) + (f"{len(members)} node{'s' if len(members) != 1 else ''} inside",)
+        build.lines[ident] = lines
+        home[name] = path.rpartition(".")[0]
+        a = {"label": _label(lines), "id": ident}
+        if styled:
+            a["fillcolor"] = PALETTE["module"]
+            if any(m.id in roots for m in members):
+                a["penwidth"] = "2.5"
+        attrs[name] = a
+
+    # Nodes go in trace order, each inside its innermost cluster; clusters in
+    # sorted path order so parents come before children.
+    placed: dict[str, list[str]] = {}
+    for name in attrs:
+        placed.setdefault(home[name] if group_modules else "", []).append(name)
+    paths = sorted({a for p in placed if p for a in _ancestors(p)})
+    used: set[str] = set()
+    for path in paths:
+        cname = "cluster_" + _sanitise(path)
+        while cname in used:
+            cname += "_"
+        used.add(cname)
+        build.clusters[cname] = path
+    cluster_of = {p: c for c, p in build.clusters.items()}
+
+    def fill(graph: graphviz.Digraph, path: str) -> None:
+        for name in placed.get(path, ()):
+            graph.node(name, **attrs[name])
+        prefix = path + "." if path else ""
+        for child in paths:
+            if child.startswith(prefix) and "." not in child[len(prefix):]:
+                with graph.subgraph(name=cluster_of[child]) as sub:
+                    info = getattr(trace, "modules", {}).get(child)
+                    title = f"{child} · {info.class_name}" if info else child
+                    sub.attr(label=graphviz.nohtml(graphviz.escape(title)), labeljust="l")
+                    if styled:
+                        sub.attr(style="rounded", color=CLUSTER_COLOUR, fontcolor="#333333")
+                    fill(sub, child)  # noqa: F821 - the closure calls itself; deleted below to untie it
+
+    fill(g, "")
+    # A recursive closure refers to itself (and through its cell to the trace): untie it so
+    # the trace is freed by reference counting, not left to a paused or frozen collector.
+    del fill
+
+    # One DOT edge per trace edge between plain nodes (fan-out duplicates are
+    # real inputs); edges touching a collapsed box are merged by endpoint pair.
+    seen: set[tuple[str, str]] = set()
+    for e in trace.edges:
+        s, t = rep[e.source], rep[e.target]
+        if s == t:
+            continue  # inside one collapsed module
+        if s != e.source or t != e.target:
+            if (s, t) in seen:
+                continue
+            seen.add((s, t))
+        g.edge(s, t, id=f"e{len(build.edges)}")
+        build.edges.append((build.names[s], build.names[t], e.slot))
+
+    if legend:
+        _add_legend(g, styled, with_module=any(i.startswith("module:") for i in build.names.values()))
+    build.source = g.source
+    return build
+
+
+def _add_legend(g: graphviz.Digraph, styled: bool, with_module: bool) -> None:
+    kinds = [("module", "collapsed module")] if with_module else []
+    kinds += [
+        ("constant", "constant (no grad)"),
+        ("leaf", "leaf / parameter"),
+        ("op", "op (autograd node)"),
+        ("root", "root (loss)"),
+    ]
+    with g.subgraph(name=_LEGEND_CLUSTER) as sub:
+        sub.attr(label="legend", labeljust="l")
+        if styled:
+            sub.attr(style="rounded", color=CLUSTER_COLOUR, fontcolor="#333333")
+        for kind, text in kinds:
+            a = {"label": text}
+            if styled:
+                a["fillcolor"] = PALETTE[kind]
+            sub.node(f"legend_{kind}", **a)
+        # Invisible edges stack the samples in one column instead of a wide row.
+        for (a_kind, _), (b_kind, _) in zip(kinds, kinds[1:]):
+            sub.edge(f"legend_{a_kind}", f"legend_{b_kind}", style="invis")
+
+
+def to_dot(
+    trace: Trace,
+    *,
+    group_modules: bool = True,
+    collapsed: frozenset[str] = frozenset(),
+    rankdir: str = "BT",
+    show_values: bool = True,
+    styled: bool = True,
+    legend: bool = False,
+    show_grads: bool = False,
+) -> str:
+    """DOT text for ``trace``, deterministic byte for byte.
+
+    Parameters
+    ----------
+    trace : Trace
+        The captured graph.
+    group_modules : bool
+        Put nodes with a non-empty ``Node.module`` in nested
+        ``subgraph cluster_<sanitised path>`` blocks labelled by the module path
+        (``layers`` contains ``layers.0``).
+    collapsed : frozenset of str
+        Module paths to draw as one box each. All nodes of a collapsed module
+        and its sub-modules are replaced by a box whose Layout id is
+        ``'module:<path>'`` (DOT name ``module_<sanitised path>``, because the
+        graphviz package reads a colon as a port). Edges inside the module are
+        dropped; edges touching the box are merged, one per (source, target)
+        pair, keeping the slot of the first. If both ``a`` and ``a.b`` are
+        collapsed, ``a`` wins. Paths with no nodes are ignored.
+    rankdir : {'BT', 'TB', 'LR', 'RL'}
+        Graphviz rank direction. With ``'BT'`` edges point up: inputs at the
+        bottom, the root (loss) at the top.
+    show_values : bool
+        Print short values in the boxes (see :func:`node_lines`).
+    styled : bool
+        Add colours (by kind, from ``PALETTE``), rounded filled boxes and edge
+        colours. Shape and font are set either way, because they decide the box
+        sizes the Qt painter relies on.
+    legend : bool
+        Add a ``cluster legend`` with one sample node per kind
+        (``legend_leaf``, ``legend_constant``, ``legend_op``, ``legend_root``
+        and ``legend_module`` if a module is collapsed). For exports, not the
+        app canvas.
+    show_grads : bool
+        Add a ``grad: ...`` line for nodes that have a gradient (when
+        ``show_values``). For exports; the canvas shows gradients itself.
+
+    Returns
+    -------
+    str
+        DOT source. Trace node names are the trace ids (``n0``, ``n1``, ...);
+        edges run source -> target (forward data flow) with ``id=e<k>``.
+    """
+    return build_dot(
+        trace,
+        group_modules=group_modules,
+        collapsed=collapsed,
+        rankdir=rankdir,
+        show_values=show_values,
+        styled=styled,
+        legend=legend,
+        show_grads=show_grads,
+    ).source

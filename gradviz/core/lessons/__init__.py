@@ -1,0 +1,1 @@
+"""The built-in lessons, their model classes, and lesson files."""

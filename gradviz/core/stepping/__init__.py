@@ -1,0 +1,1 @@
+"""The forward and backward passes as steps, one node at a time."""

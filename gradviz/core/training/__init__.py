@@ -1,0 +1,1 @@
+"""Training toy networks: data, models, the Trainer, its controls and step graphs."""

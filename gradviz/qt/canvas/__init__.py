@@ -1,0 +1,1 @@
+"""The graph canvas: items, badges, overlays, previews, module folding, find."""

@@ -1,0 +1,365 @@
+"""The canvas items: node boxes, edge curves, module clusters and badges.
+
+Every item is painted from a Layout box or curve and coloured from the theme. The
+step-through player recolours and badges items through :meth:`NodeItem.set_highlight`,
+:meth:`NodeItem.set_badge` and :meth:`EdgeItem.set_highlight`, so nothing here ever
+needs a new layout.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from gradviz.core.layout.layout import FONT_SIZE, LINE_SPACING, ClusterBox, EdgePath, NodeBox
+from gradviz.core.trace import Node
+from gradviz.qt.canvas.graph_badges import BADGE_TONES, BadgeItem
+from gradviz.qt.canvas.text import TEXT_MARGIN, TEXT_SCALE, canvas_font, draw_lines, fit_scale
+from gradviz.qt.theme import node_colors
+from gradviz.qt.widgets.inspector import node_tooltip
+
+#: Ways the player can mark a node or an edge; None is the plain look.
+HIGHLIGHTS = ("current", "grad_flow", "pending")
+Z_CLUSTER, Z_EDGE, Z_NODE = 0.0, 1.0, 2.0
+_CORNER = 5.0
+# Presentation mode thickens every line; one factor for all items, read at paint time.
+_LINE_SCALE = [1.0]
+
+
+def set_line_scale(scale: float) -> None:
+    """Multiply the width of every edge and border by ``scale`` (1.0: normal)."""
+    _LINE_SCALE[0] = scale
+
+
+def line_scale() -> float:
+    return _LINE_SCALE[0]
+_SELECTION_GAP = 3.5
+# Below these zoom levels text cannot be read anyway; skipping it keeps huge graphs fluid.
+_LOD_TEXT = 0.35
+_LOD_SHAPES = 0.12
+#: A collapsed module's box (role "module"): fill, border, border width. Lavender, as in the
+#: DOT palette, and apart from every node kind's hue; black / white text reads on both.
+MODULE_STYLE = {"light": ("#D9C8F0", "#5E3C99", 2.0), "dark": ("#4B3A6B", "#C7B3E6", 2.0)}
+
+class NodeItem(QGraphicsItem):
+    """One node box: fill by role, the layout's text lines, an optional badge.
+
+    Parameters
+    ----------
+    box : NodeBox
+        Where the layout put it and the text lines it sized it for.
+    node : Node or None
+        The trace node (None for a box that stands for a collapsed module).
+    role : str
+        Colour key: "root", "leaf", "constant" or "op" (see ``theme.node_role``).
+    theme : str
+        "light" or "dark".
+
+    Attributes
+    ----------
+    node_id : str
+        The Layout/Trace id of the node.
+    """
+
+    def __init__(self, box: NodeBox, node: Node | None, role: str, theme: str) -> None:
+        super().__init__()
+        self.node_id = box.id
+        self.node = node
+        self.box = box
+        self.role = role
+        self._theme = theme
+        self._colors = node_colors(theme)
+        self._highlight: str | None = None
+        self._badge: BadgeItem | None = None
+        self._fill: QColor | None = None  # cached for the sketch, which asks for thousands
+        self._rect = QRectF(-box.width / 2, -box.height / 2, box.width, box.height)
+        self._text_scale = fit_scale(box.lines, box.width - 2 * TEXT_MARGIN)
+        self.setPos(box.x, box.y)
+        self.setZValue(Z_NODE)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        if node is not None:
+            self.setToolTip(node_tooltip(node))
+
+    # -- public API for the window and the player -------------------------------------------
+    @property
+    def box_rect(self) -> QRectF:
+        """The box in item coordinates (centred on the origin)."""
+        return QRectF(self._rect)
+
+    @property
+    def text_scale(self) -> float:
+        """1.0, or the factor the text was shrunk by to stay inside the box."""
+        return self._text_scale
+
+    @property
+    def highlight(self) -> str | None:
+        return self._highlight
+
+    def set_highlight(self, kind: str | None) -> None:
+        """Mark the node: None (plain), "current", "grad_flow" or "pending"."""
+        if kind is not None and kind not in HIGHLIGHTS:
+            raise ValueError(f"unknown highlight {kind!r}; expected None or one of {', '.join(HIGHLIGHTS)}")
+        if kind != self._highlight:
+            self._highlight = kind
+            self._fill = None
+            self.update()
+            _sketch_changed(self)
+
+    def fill_color(self) -> QColor:
+        """The box's current fill (role, or the player's "pending" grey)."""
+        if self._fill is None:
+            self._fill = self._style()[0]
+        return self._fill
+
+    def scene_box(self) -> QRectF:
+        """The box in scene coordinates."""
+        return self._rect.translated(self.pos())
+
+    @property
+    def badge(self) -> BadgeItem | None:
+        return self._badge if self._badge is not None and self._badge.isVisible() else None
+
+    @property
+    def badge_text(self) -> str:
+        """The badge's text, or "" when the node has none."""
+        return self.badge.text if self.badge is not None else ""
+
+    def set_badge(self, text: str | None, tone: str = "grad") -> None:
+        """Show ``text`` in a badge above the node (None or "" removes it).
+
+        ``tone`` is "grad" (blue), "value" (yellow) or "note" (orange).
+        """
+        if tone not in BADGE_TONES:
+            raise ValueError(f"unknown badge tone {tone!r}; expected one of {', '.join(BADGE_TONES)}")
+        if not text:
+            if self._badge is not None:
+                self._badge.hide()
+            return
+        if self._badge is None:
+            self._badge = BadgeItem(self, text, tone, self._theme)
+        else:
+            self._badge.set_text(text, tone)
+            self._badge.show()
+
+    def set_theme(self, theme: str) -> None:
+        self._theme = theme
+        self._colors = node_colors(theme)
+        self._fill = None
+        if self._badge is not None:
+            self._badge.set_theme(theme)
+        self.update()
+
+    def set_content(self, box: NodeBox, node: Node | None) -> None:
+        """New text and node data in the same place (a re-run whose structure did not change)."""
+        if box.lines != self.box.lines:
+            self._text_scale = fit_scale(box.lines, self._rect.width() - 2 * TEXT_MARGIN)
+            self.update()
+        self.box, self.node = box, node
+        if node is not None:
+            self.setToolTip(node_tooltip(node))
+
+    # -- Qt overrides ---------------------------------------------------------------------
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+        m = _SELECTION_GAP + 2.0
+        return self._rect.adjusted(-m, -m, m, m)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(self._rect, _CORNER, _CORNER)
+        return path
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        fill, border, text, width = self._style()
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < _LOD_SHAPES:
+            painter.fillRect(self._rect, fill)
+            return
+        pen = QPen(border, width * _LINE_SCALE[0])
+        if self.node is not None and self.node.internal_to:
+            pen.setStyle(Qt.PenStyle.DashLine)  # made inside a composite op, as in the DOT
+        painter.setPen(pen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(self._rect, _CORNER, _CORNER)
+        if self.isSelected():
+            ring = self._rect.adjusted(-_SELECTION_GAP, -_SELECTION_GAP, _SELECTION_GAP, _SELECTION_GAP)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(QColor(self._colors["node_text"]), 2.0, Qt.PenStyle.DashLine))
+            painter.drawRoundedRect(ring, _CORNER + 2, _CORNER + 2)
+        if lod >= _LOD_TEXT:
+            painter.setPen(text)
+            inner = self._rect.adjusted(TEXT_MARGIN, 0, -TEXT_MARGIN, 0)
+            draw_lines(painter, self.box.lines, inner, self._text_scale)
+
+    def _style(self) -> tuple[QColor, QColor, QColor, float]:
+        c = self._colors
+        role = self.role if self.role in ("root", "leaf", "constant", "op") else "op"
+        fill, border, text, width = c[role], c[role + "_border"], c["node_text"], 1.4
+        if self.role == "root":
+            width = 2.2
+        elif self.role == "module":
+            fill, border, width = MODULE_STYLE["dark" if self._theme == "dark" else "light"]
+        if self.node is not None and self.node.internal_to.startswith("backward"):
+            # Made by a backward pass with create_graph=True: the gradient's own graph.
+            border, width = c["grad_flow"], 2.6
+        if self._highlight == "pending":
+            fill, border, text = c["pending"], c["pending_border"], c["pending_text"]
+        elif self._highlight == "current":
+            border, width = c["current"], 4.0
+        elif self._highlight == "grad_flow":
+            border, width = c["grad_flow"], 3.0
+        return QColor(fill), QColor(border), QColor(text), width
+
+
+class EdgeItem(QGraphicsItem):
+    """One edge: Graphviz's own Bezier curve and an arrowhead at the target.
+
+    Attributes
+    ----------
+    source, target : str
+        Node ids; data flows source -> target.
+    slot : int
+        Which input of the target this edge feeds.
+    """
+
+    def __init__(self, path: EdgePath, theme: str) -> None:
+        super().__init__()
+        self.source, self.target, self.slot = path.source, path.target, path.slot
+        self.edge_path = path
+        self._colors = node_colors(theme)
+        self._highlight: str | None = None
+        self._curve = QPainterPath()
+        points = [QPointF(x, y) for x, y in path.points]
+        if points:
+            self._curve.moveTo(points[0])
+            for i in range(1, len(points) - 2, 3):
+                self._curve.cubicTo(points[i], points[i + 1], points[i + 2])
+        self._arrow = QPolygonF()
+        if path.arrow_tail is not None and path.arrow_head is not None:
+            self._arrow = _arrowhead(QPointF(*path.arrow_tail), QPointF(*path.arrow_head))
+        self._bounds = self._curve.boundingRect().united(self._arrow.boundingRect()).adjusted(-3, -3, 3, 3)
+        self._shape: QPainterPath | None = None
+        self.setZValue(Z_EDGE)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    @property
+    def highlight(self) -> str | None:
+        return self._highlight
+
+    def set_highlight(self, kind: str | None) -> None:
+        """Mark the edge: None, "current", "grad_flow" or "pending" (faded)."""
+        if kind is not None and kind not in HIGHLIGHTS:
+            raise ValueError(f"unknown highlight {kind!r}; expected None or one of {', '.join(HIGHLIGHTS)}")
+        if kind != self._highlight:
+            self._highlight = kind
+            self.update()
+            _sketch_changed(self)
+
+    def set_theme(self, theme: str) -> None:
+        self._colors = node_colors(theme)
+        self.update()
+
+    def curve(self) -> QPainterPath:
+        """The Bezier path (without the arrowhead), in scene coordinates."""
+        return QPainterPath(self._curve)
+
+    def arrowhead(self) -> QPolygonF:
+        """The arrowhead triangle (tip first), empty when the edge has none."""
+        return QPolygonF(self._arrow)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        if self._shape is None:
+            stroker = QPainterPathStroker()
+            stroker.setWidth(6.0)
+            self._shape = stroker.createStroke(self._curve)
+            self._shape.addPolygon(self._arrow)
+        return self._shape
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        c = self._colors
+        color, width = QColor(c["edge"]), 1.3
+        if self._highlight == "current":
+            color, width = QColor(c["current"]), 3.0
+        elif self._highlight == "grad_flow":
+            color, width = QColor(c["grad_flow"]), 2.6
+        elif self._highlight == "pending":
+            color = QColor(c["pending_border"])
+        pen = QPen(color, width * _LINE_SCALE[0])
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self._curve)
+        if not self._arrow.isEmpty():
+            painter.setPen(QPen(color, 1.0))
+            painter.setBrush(QBrush(color))
+            painter.drawPolygon(self._arrow)
+
+
+def _arrowhead(base: QPointF, tip: QPointF, half_width_ratio: float = 0.4) -> QPolygonF:
+    """A triangle with its tip at ``tip`` and the middle of its base at ``base``."""
+    dx, dy = tip.x() - base.x(), tip.y() - base.y()
+    nx, ny = -dy * half_width_ratio, dx * half_width_ratio
+    return QPolygonF([tip, QPointF(base.x() + nx, base.y() + ny), QPointF(base.x() - nx, base.y() - ny)])
+
+
+class ClusterItem(QGraphicsItem):
+    """A module's frame: a rounded translucent rectangle with the module path.
+
+    The label sits at the bottom left, where Graphviz reserves room for it when the
+    graph runs bottom-to-top (rankdir BT).
+    """
+
+    def __init__(self, box: ClusterBox, theme: str, depth: int = 0) -> None:
+        super().__init__()
+        self.path = box.path
+        self.label = box.label
+        self.cluster_box = box
+        self._theme = theme
+        self._depth = depth
+        self._rect = QRectF(box.x - box.width / 2, box.y - box.height / 2, box.width, box.height)
+        self._label_scale = fit_scale((box.label,), box.width - 12.0)
+        self.setZValue(Z_CLUSTER + depth * 0.01)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setToolTip(f"module {box.path}")
+
+    def set_theme(self, theme: str) -> None:
+        self._theme = theme
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+        return self._rect.adjusted(-2, -2, 2, 2)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        dark = self._theme == "dark"
+        # Nested modules stack their translucent fills, so each level reads a shade deeper.
+        fill = QColor("#B39DDB" if not dark else "#7E57C2")
+        fill.setAlpha(34 if not dark else 46)
+        border = QColor("#7A6A99" if not dark else "#A898C8")
+        painter.setPen(QPen(border, 1.2))
+        painter.setBrush(fill)
+        painter.drawRoundedRect(self._rect, 8.0, 8.0)
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if lod >= _LOD_TEXT:
+            painter.setPen(QColor(node_colors(self._theme)["node_text"]))
+            height = FONT_SIZE * LINE_SPACING
+            label = QRectF(self._rect.left() + 6, self._rect.bottom() - height - 4, self._rect.width() - 12, height)
+            painter.save()
+            k = self._label_scale / TEXT_SCALE
+            painter.setFont(canvas_font(FONT_SIZE))
+            painter.translate(label.left(), label.center().y())
+            painter.scale(k, k)
+            painter.drawText(QRectF(0, -height / 2 / k, label.width() / k, height / k),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.label)
+            painter.restore()
+
+
+def _sketch_changed(item: QGraphicsItem) -> None:
+    # The scene's batched sketch reads node colours: tell it one changed.
+    scene = item.scene()
+    refresh = getattr(scene, "refresh_sketches", None)
+    if refresh is not None:
+        refresh()

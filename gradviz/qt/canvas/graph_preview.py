@@ -1,0 +1,251 @@
+"""A picture of a layout before its items exist: the first thing a big graph shows.
+
+Making the canvas items of a 10,000-node graph takes seconds (about 130 µs an item, in
+slices between event-loop turns). The picture itself needs none of them: boxes, frames and
+edges go into a few painter paths built from numpy arrays in milliseconds, so the shape of
+the graph is on screen as soon as a layout is — Graphviz's, or the provisional one made
+while Graphviz still works. The preview lies over the canvas until the items are ready.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pyqtgraph.functions as pgfn
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QWheelEvent
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QLabel,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from gradviz.core.layout.layout import Layout
+from gradviz.core.layout.module_boxes import module_title
+from gradviz.core.layout.sketch import ROLES, forget, sketch_arrays
+from gradviz.core.trace import Trace
+from gradviz.qt.canvas.graph_items import MODULE_STYLE
+from gradviz.qt.canvas.graph_scene import SCENE_MARGIN
+from gradviz.qt.canvas.text import TEXT_MARGIN, draw_lines, fit_scale
+from gradviz.qt.theme import node_colors
+
+#: Text is drawn from this zoom on (as on the canvas), for at most this many boxes a paint.
+_LOD_TEXT = 0.35
+_MAX_TEXT_BOXES = 400
+_MAX_FIT_ZOOM = 2.5
+_ZOOM_STEP = 1.25
+
+
+def _box_path(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray) -> QPainterPath:
+    """One path holding every box as a closed rectangle."""
+    xs = np.stack([x0, x1, x1, x0, x0], axis=1).ravel()
+    ys = np.stack([y0, y0, y1, y1, y0], axis=1).ravel()
+    connect = np.tile(np.array([1, 1, 1, 1, 0], dtype=np.int32), len(x0))
+    return pgfn.arrayToQPath(xs, ys, connect=connect, finiteCheck=False)
+
+
+class PreviewItem(QGraphicsItem):
+    """The whole layout in a handful of painter calls; box text when zoomed in.
+
+    Parameters
+    ----------
+    trace : Trace
+        For node kinds (colours) and module titles.
+    layout : Layout
+        What to draw.
+    theme : str
+        "light" or "dark".
+    """
+
+    def __init__(self, trace: Trace, layout: Layout, theme: str) -> None:
+        super().__init__()
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self._theme = theme
+        self.painted_at: float | None = None  # perf_counter() of the first paint
+        a = sketch_arrays(trace, layout)  # made on the worker thread already, for big layouts
+        forget(layout)  # everything needed is copied out below
+        self._lines = [b.lines for b in layout.nodes.values()]
+        self._x0, self._y0, self._x1, self._y1 = a.x0, a.y0, a.x1, a.y1
+        colors = node_colors(theme)
+        module_fill, module_border, _ = MODULE_STYLE[theme]
+        self._groups: list[tuple[QColor, QColor, QPainterPath]] = []
+        for k, role in enumerate(ROLES):
+            idx = np.nonzero(a.role == k)[0]
+            if len(idx):
+                fill, border = (module_fill, module_border) if role == "module" else (colors[role],
+                                                                                      colors[role + "_border"])
+                path = _box_path(a.x0[idx], a.y0[idx], a.x1[idx], a.y1[idx])
+                self._groups.append((QColor(fill), QColor(border), path))
+        self._edges = pgfn.arrayToQPath(a.edge_x, a.edge_y, connect=a.edge_connect, finiteCheck=False) \
+            if len(a.edge_x) else QPainterPath()
+        self._edge_color = QColor(colors["edge"])
+        self._text_color = QColor(colors["node_text"])
+        self._frames = [(QRectF(c.x - c.width / 2, c.y - c.height / 2, c.width, c.height),
+                         module_title(trace, c.path)) for c in layout.clusters]
+        m = SCENE_MARGIN
+        self._rect = QRectF(-m, -m, layout.width + 2 * m, layout.height + 2 * m)
+        self._scales: dict[int, float] = {}
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+        return self._rect
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        if self.painted_at is None:
+            self.painted_at = time.perf_counter()
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        frame_fill = QColor("#B39DDB" if self._theme == "light" else "#7E57C2")
+        frame_fill.setAlpha(34)
+        painter.setPen(QPen(QColor("#7A6A99"), 0))
+        painter.setBrush(frame_fill)
+        for rect, _title in self._frames:
+            painter.drawRect(rect)
+        painter.setPen(QPen(self._edge_color, 0))  # cosmetic: one pixel at any zoom
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self._edges)
+        for fill, border, path in self._groups:
+            painter.setPen(QPen(border, 0))
+            painter.setBrush(fill)
+            painter.drawPath(path)
+        if lod >= _LOD_TEXT:
+            self._paint_text(painter, option.exposedRect)
+
+    def _paint_text(self, painter: QPainter, exposed: QRectF) -> None:
+        painter.setPen(self._text_color)
+        for rect, title in self._frames:
+            if rect.intersects(exposed):
+                draw_lines(painter, (title,), QRectF(rect.left() + 6, rect.bottom() - 17, rect.width() - 12, 15),
+                           fit_scale((title,), rect.width() - 12))
+        visible = np.nonzero((self._x1 >= exposed.left()) & (self._x0 <= exposed.right())
+                             & (self._y1 >= exposed.top()) & (self._y0 <= exposed.bottom()))[0]
+        for k in visible[:_MAX_TEXT_BOXES]:
+            box = QRectF(self._x0[k], self._y0[k], self._x1[k] - self._x0[k], self._y1[k] - self._y0[k])
+            inner = box.adjusted(TEXT_MARGIN, 0, -TEXT_MARGIN, 0)
+            if k not in self._scales:
+                self._scales[k] = fit_scale(self._lines[k], inner.width())
+            draw_lines(painter, self._lines[k], inner, self._scales[k])
+
+
+class PreviewView(QGraphicsView):
+    """An overlay over the canvas's viewport showing a :class:`PreviewItem`, with zoom and pan.
+
+    Parameters
+    ----------
+    canvas : QGraphicsView
+        The canvas to cover (its viewport's area); the preview follows its size.
+    theme : str
+        "light" or "dark".
+
+    Attributes
+    ----------
+    note_label : QLabel
+        What the preview is ("Provisional layout — refining…"), in its top-left corner.
+    item : PreviewItem or None
+        The drawing shown.
+
+    Signals
+    -------
+    first_paint(float)
+        ``time.perf_counter()`` of the first paint of a drawing shown by :meth:`show_drawing`.
+    """
+
+    first_paint = Signal(float)
+
+    def __init__(self, canvas: QGraphicsView, theme: str = "light") -> None:
+        super().__init__(canvas)
+        self._canvas = canvas
+        self._theme = theme
+        self.item: PreviewItem | None = None
+        self._announced = True
+        self.setScene(QGraphicsScene(self))
+        self.setObjectName("graph_preview")
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        self.setAccessibleName("Graph preview")
+        self.note_label = QLabel(self)
+        self.note_label.setObjectName("preview_note")
+        self.note_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.set_theme(theme)
+        canvas.installEventFilter(self)
+        self.hide()
+
+    @property
+    def is_showing(self) -> bool:
+        return not self.isHidden() and self.item is not None
+
+    @property
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def set_theme(self, theme: str) -> None:
+        self._theme = theme
+        colors = node_colors(theme)
+        self.setBackgroundBrush(QColor(colors["background"]))
+        bg = "rgba(255, 244, 214, 230)" if theme == "light" else "rgba(70, 56, 20, 230)"
+        self.note_label.setStyleSheet(f"QLabel#preview_note {{ background: {bg}; color: {colors['node_text']};"
+                                      " border-radius: 4px; padding: 3px 8px; }")
+
+    def show_drawing(self, trace: Trace, layout: Layout, note: str) -> None:
+        """Show ``layout`` of ``trace`` fitted into the canvas area, with ``note`` on top."""
+        scene = self.scene()
+        if self.item is not None:
+            scene.removeItem(self.item)
+        self.item = PreviewItem(trace, layout, self._theme)
+        scene.addItem(self.item)
+        scene.setSceneRect(self.item.boundingRect())
+        self.note_label.setText(note)
+        self.note_label.adjustSize()
+        self.note_label.setVisible(bool(note))
+        self._announced = False
+        self._follow_canvas()
+        self.show()
+        self.raise_()
+        self.fit()
+
+    def clear(self) -> None:
+        """Hide the preview and drop its drawing."""
+        self.hide()
+        if self.item is not None:
+            self.scene().removeItem(self.item)
+            self.item = None
+
+    def fit(self) -> None:
+        """The whole drawing in view, at most 250 %."""
+        if self.item is None:
+            return
+        rect = self.item.boundingRect()
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom > _MAX_FIT_ZOOM:
+            self.resetTransform()
+            self.scale(_MAX_FIT_ZOOM, _MAX_FIT_ZOOM)
+            self.centerOn(rect.center())
+
+    # -- Qt overrides ---------------------------------------------------------------------
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt override)
+        delta = event.angleDelta().y()
+        if delta:
+            self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+            self.scale(_ZOOM_STEP ** (delta / 120), _ZOOM_STEP ** (delta / 120))
+        event.accept()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().paintEvent(event)
+        if not self._announced and self.item is not None and self.item.painted_at is not None:
+            self._announced = True
+            self.first_paint.emit(self.item.painted_at)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self._canvas and event.type() == QEvent.Type.Resize and not self.isHidden():
+            self._follow_canvas()
+            self.fit()
+        return False
+
+    def _follow_canvas(self) -> None:
+        self.setGeometry(self._canvas.viewport().geometry())
+        self.note_label.move(8, 8)

@@ -1,0 +1,238 @@
+"""The scene of one drawing: the items of a Trace placed where its Layout says."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+from PySide6.QtCore import QObject, QRectF, QTimer, Signal
+from PySide6.QtWidgets import QGraphicsScene
+
+from gradviz.core import gc_pause
+from gradviz.core.layout.layout import Layout
+from gradviz.core.layout.module_boxes import MODULE_PREFIX, module_title
+from gradviz.core.trace import Trace
+from gradviz.qt.canvas.graph_items import ClusterItem, EdgeItem, NodeItem
+from gradviz.qt.canvas.graph_sketch import SketchGeometry, SketchItem
+from gradviz.qt.canvas.text import grad_badge_text
+from gradviz.qt.theme import node_role
+
+#: Empty space around the drawing, in points; room for the badges above the top row too.
+SCENE_MARGIN = 28.0
+#: Seconds of work per event-loop turn when a big drawing is built or taken apart.
+SLICE_SECONDS = 0.02
+
+
+class GraphScene(QGraphicsScene):
+    """Clusters, edges and nodes of one (trace, layout) pair, with gradient badges.
+
+    The items are made by :meth:`build`, a generator, so a caller can spread the work of
+    a big graph over several event-loop turns; :meth:`build_all` does it in one go.
+
+    Parameters
+    ----------
+    trace : Trace
+        The captured graph (node data, roots, gradients).
+    layout : Layout
+        Where everything goes.
+    theme : str
+        "light" or "dark".
+
+    Attributes
+    ----------
+    node_items : dict[str, NodeItem]
+        By node id, in trace order.
+    edge_items : list[EdgeItem]
+        In the layout's edge order (fan-out duplicates kept).
+    cluster_items : list[ClusterItem]
+        Module frames, outer ones first.
+
+    Signals
+    -------
+    node_selected(object)
+        The selected node's id, or None when the selection was cleared.
+    """
+
+    node_selected = Signal(object)
+
+    def __init__(self, trace: Trace, layout: Layout, theme: str = "light") -> None:
+        super().__init__()
+        self.trace = trace
+        self.layout = layout
+        self.theme = theme
+        self.node_items: dict[str, NodeItem] = {}
+        self.edge_items: list[EdgeItem] = []
+        self.cluster_items: list[ClusterItem] = []
+        self.complete = False
+        self.sketch: SketchItem | None = None
+        # A second scene holding the whole graph as one batched sketch: the minimap always
+        # shows it, and the canvas shows it when zoomed out too far to read any text.
+        # Thousands of items painted one by one cost hundreds of ms; the sketch costs a few.
+        self.sketch_scene = QGraphicsScene(self)
+        m = SCENE_MARGIN
+        self.setSceneRect(QRectF(-m, -m, layout.width + 2 * m, layout.height + 2 * m))
+        self.sketch_scene.setSceneRect(self.sceneRect())
+        self.selectionChanged.connect(self._on_selection_changed)
+
+    @property
+    def item_count(self) -> int:
+        """How many items :meth:`build` makes (clusters + edges + nodes)."""
+        return len(self.layout.clusters) + len(self.layout.edges) + len(self.layout.nodes)
+
+    def build(self) -> Iterator[int]:
+        """Make the items one by one, yielding how many are done after each."""
+        done = 0
+        roots = set(self.trace.roots)
+        for cluster in self.layout.clusters:
+            # Titled "path · ClassName", the text Graphviz made room for (issue 7).
+            titled = replace(cluster, label=module_title(self.trace, cluster.path))
+            item = ClusterItem(titled, self.theme, depth=cluster.path.count("."))
+            self.addItem(item)
+            self.cluster_items.append(item)
+            done += 1
+            yield done
+        for path in self.layout.edges:
+            item = EdgeItem(path, self.theme)
+            self.addItem(item)
+            self.edge_items.append(item)
+            done += 1
+            yield done
+        index = {n.id: n for n in self.trace.nodes}
+        for box in self.layout.nodes.values():
+            node = index.get(box.id)
+            role = ("module" if box.id.startswith(MODULE_PREFIX) else "op") if node is None else (
+                "root" if box.id in roots else node_role(node))
+            item = NodeItem(box, node, role, self.theme)
+            self.addItem(item)
+            self.node_items[box.id] = item
+            if node is not None and node.grad is not None:
+                item.set_badge(grad_badge_text(node.grad))
+            done += 1
+            yield done
+        geometry = SketchGeometry(list(self.node_items.values()), self.edge_items, self.cluster_items)
+        for _ in geometry.build():
+            yield done
+        self.sketch = SketchItem(geometry, self.sceneRect(), self.theme)
+        self.sketch_scene.addItem(self.sketch)
+        self.complete = True
+
+    def dismantle(self) -> Iterator[int]:
+        """Remove and free the items one by one, yielding how many are left after each."""
+        items: list = [*self.node_items.values(), *self.edge_items, *self.cluster_items]
+        self.node_items, self.edge_items, self.cluster_items, self.sketch = {}, [], [], None
+        while items:
+            self.removeItem(items.pop())  # back in Python's hands, freed with the last reference
+            yield len(items)
+
+    def build_all(self) -> "GraphScene":
+        """Make every item now; return self."""
+        for _ in self.build():
+            pass
+        return self
+
+    def set_theme(self, theme: str) -> None:
+        """Recolour every item for ``theme``."""
+        self.theme = theme
+        for item in (*self.cluster_items, *self.edge_items, *self.node_items.values()):
+            item.set_theme(theme)
+        if self.sketch is not None:
+            self.sketch.set_theme(theme)
+
+    def refresh_sketches(self) -> None:
+        """Repaint the sketch (a node's colour changed)."""
+        if self.sketch is not None:
+            self.sketch.geometry.forget_colors()
+            self.sketch.update()
+
+    def selected_node_id(self) -> str | None:
+        """The id of the selected node, or None."""
+        for item in self.selectedItems():
+            if isinstance(item, NodeItem):
+                return item.node_id
+        return None
+
+    def select_node(self, node_id: str | None) -> None:
+        """Select the node ``node_id`` alone (None clears the selection)."""
+        item = self.node_items.get(node_id) if node_id is not None else None
+        if node_id is not None and item is None:
+            raise KeyError(f"no node {node_id!r} on the canvas")
+        # One selectionChanged signal, not two (clear, then select).
+        self.blockSignals(True)
+        try:
+            self.clearSelection()
+            if item is not None:
+                item.setSelected(True)
+        finally:
+            self.blockSignals(False)
+        self._on_selection_changed()
+
+    def clear_marks(self) -> None:
+        """Remove every highlight (badges stay)."""
+        for item in (*self.edge_items, *self.node_items.values()):
+            item.set_highlight(None)
+
+    def _on_selection_changed(self) -> None:
+        self.node_selected.emit(self.selected_node_id())
+
+
+class SlicedWork(QObject):
+    """Runs generators a time slice per event-loop turn, one after the other.
+
+    Making or freeing thousands of items at once would stall the event loop for hundreds
+    of ms; a slice of ``SLICE_SECONDS`` between turns keeps the window responsive. While
+    work is queued the garbage collector is paused, and what was made is frozen at the
+    end (:mod:`gradviz.core.gc_pause`): full collections over the new items were the
+    longest stalls left (60–160 ms at 10,000 nodes).
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._queue: deque[tuple[Iterator, Callable[[], object] | None]] = deque()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.run_slice)
+        self._gc_held = [False]  # a list: the destroyed handler must not hold self
+        self.destroyed.connect(lambda *_a, held=self._gc_held: _release_gc(held))
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._queue)
+
+    def add(self, steps: Iterator, on_done: Callable[[], object] | None = None, now: bool = False) -> None:
+        """Queue ``steps``; ``on_done`` is called after its last one. ``now`` runs a slice at once."""
+        self._queue.append((steps, on_done))
+        if not self._gc_held[0]:
+            self._gc_held[0] = True
+            gc_pause.pause()
+        if now:
+            self.run_slice()
+        elif not self._timer.isActive():
+            self._timer.start()
+
+    def clear(self) -> None:
+        """Forget everything queued (the generators are simply dropped)."""
+        self._timer.stop()
+        self._queue.clear()
+        _release_gc(self._gc_held)
+
+    def run_slice(self) -> None:
+        deadline = time.perf_counter() + SLICE_SECONDS
+        while self._queue:
+            steps, on_done = self._queue[0]
+            for _ in steps:
+                if time.perf_counter() > deadline:
+                    self._timer.start()
+                    return
+            self._queue.popleft()
+            if on_done is not None:
+                on_done()
+        _release_gc(self._gc_held)
+
+
+def _release_gc(held: list[bool]) -> None:
+    if held[0]:
+        held[0] = False
+        gc_pause.resume(freeze=True)

@@ -1,0 +1,1 @@
+"""Classroom tools: presentation mode, value editor, gradient check, why-None."""

@@ -1,0 +1,127 @@
+"""The gradient-check dialog: autograd against central differences, leaf by leaf."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gradviz.core.checks.reports import GradCheck
+from gradviz.core.run.client import RunCancelled, shared_runner
+from gradviz.core.run.request import Job, ProgramSpec, RunLimits
+from gradviz.core.trace import format_number, format_shape
+from gradviz.qt.runs.tasks import Task
+
+COLUMNS = ("leaf", "shape", "elements checked", "autograd", "central difference",
+           "max abs error", "max rel error", "")
+
+
+class GradCheckDialog(QDialog):
+    """Runs the gradient check in a run process and shows a row per leaf.
+
+    Parameters
+    ----------
+    program : ProgramSpec or str
+        The program to check, as the app runs it (roots, module, edited values).
+    """
+
+    checked = Signal(object)  # the GradCheck, when done
+
+    def __init__(self, program: ProgramSpec | str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Gradient check")
+        self.resize(820, 360)
+        self.report: GradCheck | None = None
+        self.error: str = ""
+        layout = QVBoxLayout(self)
+        self.status_label = QLabel("Comparing autograd's gradients with central differences in float64…")
+        self.status_label.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.verdict_label = QLabel()
+        self.verdict_label.setWordWrap(True)
+        self.note_label = QLabel()
+        self.note_label.setWordWrap(True)
+        self.note_label.setStyleSheet("color: palette(mid);")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.rejected.connect(self._on_cancel_clicked)
+        for w in (self.status_label, self.progress, self.table, self.verdict_label, self.note_label, self.buttons):
+            layout.addWidget(w)
+        spec = ProgramSpec(program) if isinstance(program, str) else program
+        self.task = Task(lambda cancel: self._check(spec, cancel), self)
+        self.task.done.connect(self._on_check_done)
+        self.task.failed.connect(self._on_check_failed)
+
+    @staticmethod
+    def _check(spec: ProgramSpec, cancel: threading.Event) -> GradCheck:
+        # Many replays of the program: more time than one run, in float64 in a process of its own.
+        job = Job("gradcheck", spec, limits=RunLimits(seconds=600), wall=spec.module is None)
+        return shared_runner().call(job, cancel)
+
+    def start(self) -> None:
+        self.task.start()
+
+    def _on_cancel_clicked(self) -> None:
+        if self.task.running:
+            self.task.cancel()
+            self.status_label.setText("Cancelling…")
+        else:
+            self.reject()
+
+    def _finish(self) -> None:
+        self.progress.hide()
+        self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
+
+    def _on_check_failed(self, error: Exception) -> None:
+        self._finish()
+        if isinstance(error, RunCancelled):
+            self.error = "Cancelled."
+        else:
+            self.error = f"The gradient check could not run the program: {error}"
+        self.status_label.setText(self.error)
+
+    def _on_check_done(self, report: GradCheck) -> None:
+        self._finish()
+        self.report = report
+        self.status_label.setText("Each leaf's gradient from autograd, against (f(x+ε) − f(x−ε)) / 2ε "
+                                  "in float64, for up to 8 elements per leaf (the worst is shown).")
+        self.table.setRowCount(len(report.leaves))
+        for row, leaf in enumerate(report.leaves):
+            cells = (leaf.label, format_shape(leaf.shape), f"{leaf.checked} of {leaf.total:,}",
+                     format_number(leaf.autograd, 8), format_number(leaf.numeric, 8),
+                     f"{leaf.max_abs_error:.2e}", f"{leaf.max_rel_error:.2e}",
+                     "✓ pass" if leaf.passed else "✗ FAIL")
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col >= 3:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, col, item)
+        verdict = "All gradients agree." if report.passed else "Some gradients DISAGREE with the numeric estimate."
+        self.verdict_label.setText(f"<b>{verdict}</b> {report.gradcheck_message}.")
+        self.note_label.setText(report.note)
+        self.checked.emit(report)
+
+    def text(self) -> str:
+        """Everything shown, as plain text (tests, screen readers)."""
+        rows = ["\t".join(self.table.item(r, c).text() for c in range(self.table.columnCount()))
+                for r in range(self.table.rowCount())]
+        return "\n".join([self.status_label.text(), *rows, self.verdict_label.text(), self.note_label.text()])
+
+    def done(self, result: int) -> None:
+        self.task.wait()
+        super().done(result)

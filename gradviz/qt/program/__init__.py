@@ -1,0 +1,1 @@
+"""The program: editor, files, module loading, lesson text."""

@@ -1,0 +1,1 @@
+"""Runs off the GUI thread: the run controller, its status strip, small tasks."""

@@ -1,0 +1,1 @@
+"""Stepping through forward and backward: player, marks, chain-rule panel, animation."""

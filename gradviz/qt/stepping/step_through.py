@@ -1,0 +1,355 @@
+"""Step-through in the main window: the player, the chain-rule dock, Show gradient at, export.
+
+:class:`StepThrough` is made by the window's constructor and wires everything else itself,
+so the window needs one line to create it and one to pass on a lesson's ``start_step``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMenuBar, QProgressDialog
+
+from gradviz.core.lessons.files import Lesson
+from gradviz.core.stepping.steps import Step, iter_steps
+from gradviz.core.trace import TensorValue, Trace
+from gradviz.qt.actions import make_action
+from gradviz.qt.canvas.graph_scene import SlicedWork
+from gradviz.qt.canvas.node_menu import NodeMenu
+from gradviz.qt.canvas.text import grad_badge_text
+from gradviz.qt.stepping.animation_export import AnimationFiles, export_frames
+from gradviz.qt.stepping.canvas_marks import StepCanvas
+from gradviz.qt.stepping.chain_panel import ChainPanel
+from gradviz.qt.stepping.marks import StepIndex
+from gradviz.qt.stepping.player import Player, player_actions, step_text
+
+if TYPE_CHECKING:
+    from gradviz.qt.main_window import MainWindow
+
+#: While playing, the chain-rule panel and the inspector are refreshed at most this often.
+PANELS_WHILE_PLAYING_MS = 150
+#: Graphs up to this many nodes get their steps at once (about 10 ms); bigger ones in slices.
+PREPARE_AT_ONCE_NODES = 1000
+
+
+def last_gradient(trace: Trace, node_id: str) -> TensorValue | None:
+    """The gradient that arrived at ``node_id`` in the last pass that reached it: what
+    ``retain_grad()`` on that tensor would hold (a leaf: its ``.grad``)."""
+    node = trace.node(node_id)
+    if node.kind == "leaf":
+        return node.grad
+    for p in reversed(trace.passes):
+        if node_id in p.grad_outputs:
+            return p.arriving(node_id)
+    return None
+
+
+def _menu(bar: QMenuBar, title: str) -> QMenu | None:
+    return next((a.menu() for a in bar.actions() if a.menu() is not None and a.text().replace("&", "") == title),
+                None)
+
+
+class StepThrough(QObject):
+    """The window's step-through feature.
+
+    Parameters
+    ----------
+    window : MainWindow
+        The window to add the player (under the canvas), the chain-rule dock, the node
+        menu, the Step menu and File ▸ Export Animation… to.
+
+    Attributes
+    ----------
+    player : Player
+    chain_panel : ChainPanel
+    chain_dock : QDockWidget
+    canvas : StepCanvas
+        Applies the marks of the player's position to the canvas items.
+    index : StepIndex or None
+        The current trace's steps, indexed (None while no graph is shown).
+    node_menu : NodeMenu
+        The canvas's right-click menu on nodes.
+    show_gradient_action, export_animation_action : QAction
+    """
+
+    def __init__(self, window: "MainWindow") -> None:
+        super().__init__(window)
+        self.window = window
+        self.index: StepIndex | None = None
+        self.canvas = StepCanvas()
+        self._start_step: int | None = None
+
+        self.player = Player()
+        # Under the canvas, above the legend: the central column is message bar, canvas, legend.
+        column = window.centralWidget().layout()
+        column.insertWidget(column.indexOf(window.graph_view) + 1, self.player)
+        self.player.attach_keys(window.graph_view)
+        self.chain_panel = ChainPanel()
+        self.chain_dock = QDockWidget("Chain Rule", window)
+        self.chain_dock.setObjectName("chain_rule_dock")  # saveState() finds docks by object name
+        self.chain_dock.setWidget(self.chain_panel)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.chain_dock)
+        window.splitDockWidget(window.inspector_dock, self.chain_dock, Qt.Orientation.Vertical)
+
+        view = window.graph_view
+        self.show_gradient_action = make_action(view, "Show &Gradient at Selected Node", self.show_gradient_at,
+                                                ["G"], "Show the selected node's gradient (what retain_grad() "
+                                                "would keep) as a badge and in the inspector")
+        # A plain letter: only while the canvas has focus, or it could not be typed in the editor.
+        self.show_gradient_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.export_animation_action = make_action(window, "Export &Animation…", self.export_animation_dialog,
+                                                   ["Ctrl+Shift+E"], "Write every step as a PNG frame "
+                                                   "(and an animated GIF) into a folder")
+        # The window sizes the inspector's font (Ctrl+Shift+=); the chain rule follows it.
+        window.inspector.installEventFilter(self)
+        self.node_menu = NodeMenu(view)
+        self.node_menu.add_provider(self._on_node_menu_requested)
+        self._add_menus()
+
+        self._preparing = SlicedWork(self)
+        self._panels_timer = QTimer(self)
+        self._panels_timer.setSingleShot(True)
+        self._panels_timer.setInterval(PANELS_WHILE_PLAYING_MS)
+        self._panels_timer.timeout.connect(self._update_panels)
+        view.graph_shown.connect(self._on_graph_shown)
+        # A run may refill the drawing in place: leave the player first, so what gets refilled
+        # is the after-run look, not the player's marks.
+        window.runs.started.connect(self._on_run_started)
+        self.player.position_changed.connect(self._on_position_changed)
+        self.player.playing_changed.connect(self._on_playing_changed)
+
+    # -- public API -----------------------------------------------------------------------
+    @property
+    def trace(self) -> Trace | None:
+        scene = self.canvas.scene
+        return scene.trace if scene is not None else None
+
+    def lesson_opened(self, lesson: Lesson) -> None:
+        """Put the player at ``lesson.start_step`` once the lesson's graph is drawn."""
+        self._start_step = lesson.start_step
+
+    def start_next_run_at(self, position: int) -> None:
+        """Put the player at ``position`` once the next run's graph is drawn (edit and re-run)."""
+        self._start_step = position
+
+    def canvas_step_at(self, position: int) -> Step | None:
+        """The step at ``position`` of the graph on screen, without showing it."""
+        if self.index is None or not 0 <= position < len(self.index.steps):
+            return None
+        return self.index.steps[position]
+
+    def show_gradient_at(self, node_id: str | None = None) -> TensorValue | None:
+        """Badge ``node_id`` (default: the selected node) with the gradient that arrived at it in
+        the last backward pass, select it so the inspector shows it, and say so; returns it."""
+        view = self.window.graph_view
+        node_id = node_id or view.selected_node_id
+        trace = self.trace
+        if trace is None or node_id is None:
+            self.window.message_bar.show_message("Select a node first: then its gradient can be shown.", "info")
+            return None
+        node = trace.node(node_id)
+        value = last_gradient(trace, node_id)
+        if value is None:
+            self.window.message_bar.show_message(
+                f"No gradient reached {node.title}: no backward pass ran through it.", "warning")
+            return None
+        self.canvas.set_node_badge(node_id, grad_badge_text(value))
+        self.window.select_node(node_id)
+        kept = ".grad" if node.kind == "leaf" else ".retain_grad() would keep"
+        self.window.message_bar.show_message(
+            f"Gradient at {node.title} after the last backward pass (what {kept}): {value.short()}", "info")
+        return value
+
+    def canvas_step(self, position: int) -> Step | None:
+        """Show the marks of ``position`` on the canvas (−1: the after-run look); returns its step."""
+        if self.index is None:
+            return None
+        if position < 0:
+            self.canvas.restore()
+            return None
+        marks = self.index.marks(position)
+        self.canvas.apply(marks)
+        return marks.step
+
+    def export_animation(self, folder: str | Path, gif: bool = True, progress=None) -> AnimationFiles | None:
+        """Write a frame per position (before the first step, then every step) into ``folder``.
+
+        The canvas is put back as it was afterwards. Returns None when no graph is shown.
+        """
+        scene, index = self.canvas.scene, self.index
+        if scene is None or index is None:
+            return None
+        self.player.pause()
+        count = len(index.steps)
+        selected = scene.selected_node_id()
+        scene.blockSignals(True)  # a selection ring on every frame would mislead; keep the inspector still
+        scene.clearSelection()
+
+        def show(position: int) -> str:
+            return step_text(index.trace, self.canvas_step(position), count)
+
+        def still_here(done: int, total: int) -> bool:
+            # The progress dialog lets events through: a run finishing meanwhile replaces the drawing.
+            if self.canvas.scene is not scene:
+                return False
+            return progress(done, total) if progress is not None else True
+
+        try:
+            return export_frames(scene, range(-1, count), show, Path(folder), theme=self.window.theme,
+                                 frame_ms=round(1000 / self.player.speed), gif=gif, progress=still_here)
+        finally:
+            if self.canvas.scene is scene:
+                self.canvas_step(self.player.position)
+                if selected is not None and selected in scene.node_items:
+                    scene.node_items[selected].setSelected(True)
+            scene.blockSignals(False)
+
+    def export_animation_dialog(self, folder: str | None = None) -> AnimationFiles | None:
+        """Ask for a folder, export with a cancellable progress dialog, and say what was written."""
+        if self.index is None:
+            self.window.message_bar.show_message("There is no graph to animate yet: run a program first.",
+                                                 "warning")
+            return None
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(self.window, "Export animation frames into folder")
+            if not folder:
+                return None
+        total = len(self.index.steps) + 1
+        dialog = QProgressDialog("Writing animation frames…", "Cancel", 0, total, self.window)
+        dialog.setWindowTitle("Export animation")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(400)  # a lesson's few frames finish before it would show
+
+        def progress(done: int, _total: int) -> bool:
+            dialog.setValue(done)  # a modal dialog processes events here, so Cancel is heard
+            return not dialog.wasCanceled()
+
+        try:
+            files = self.export_animation(folder, progress=progress)
+        except OSError as error:
+            self.window.message_bar.show_message(f"Could not export the animation: {error}", "error")
+            return None
+        finally:
+            dialog.reset()
+            dialog.deleteLater()
+        if files is not None:
+            self._report(files)
+        return files
+
+    # -- handlers -------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.window.inspector and event.type() == QEvent.Type.FontChange:
+            self.chain_panel.setFont(self.window.inspector.font())
+        return False
+
+    def _on_run_started(self, _job: int) -> None:
+        self.player.leave()
+
+    def _on_graph_shown(self) -> None:
+        self._preparing.clear()
+        scene = self.window.graph_view.graph_scene
+        self.canvas.bind(scene)
+        self.index = None
+        self.window.legend.set_stepping(False)
+        trace = scene.trace if scene is not None else None
+        start, self._start_step = self._start_step, None
+        if trace is None or trace.is_empty:
+            self.player.set_steps(trace, ())
+            return
+        out: list[tuple[Step, ...]] = []
+        if len(trace.nodes) <= PREPARE_AT_ONCE_NODES:
+            for _ in iter_steps(trace, out):
+                pass
+            self._on_steps_ready(trace, out[0], start)
+            return
+        # Thousands of steps: made between event-loop turns, the player waiting meanwhile.
+        self.player.set_steps(trace, ())
+        self.player.step_label.setText("Preparing the steps…")
+        self._preparing.add(iter_steps(trace, out), lambda: self._on_steps_ready(trace, out[0], start))
+
+    def _on_steps_ready(self, trace: Trace, steps: tuple[Step, ...], start: int | None) -> None:
+        if self.canvas.scene is None or self.canvas.scene.trace is not trace:
+            return  # a newer drawing came meanwhile
+        self.index = StepIndex(trace, steps) if steps else None
+        self.player.set_steps(trace, steps, start if start is not None else -1)
+
+    def _on_position_changed(self, position: int) -> None:
+        index, scene = self.index, self.canvas.scene
+        if index is None or scene is None:
+            self.chain_panel.show_step(None, None)
+            return
+        step = self.canvas_step(position)
+        self.window.legend.set_stepping(step is not None)
+        if step is not None and step.node_id in scene.node_items and not self.window.graph_view.is_sketching:
+            self.window.graph_view.ensureVisible(scene.node_items[step.node_id].sceneBoundingRect(), 24, 24)
+        if self.player.is_playing:
+            # The panels cost more than the canvas (~10 ms a step for a formula, the inspector's
+            # tables and their repaint): while playing they catch up a few times a second.
+            if not self._panels_timer.isActive():
+                self._panels_timer.start()
+        else:
+            self._update_panels()
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        if not playing:
+            self._panels_timer.stop()
+            self._update_panels()
+
+    def _update_panels(self) -> None:
+        """The chain-rule panel and the inspector follow the current step."""
+        index, scene = self.index, self.canvas.scene
+        if index is None or scene is None:
+            return
+        step = self.player.cursor.current
+        self.chain_panel.show_step(index.trace, step, len(index.steps))
+        if step is not None and step.node_id in scene.node_items and scene.selected_node_id() != step.node_id:
+            scene.select_node(step.node_id)  # the inspector follows the current node
+
+    def _on_node_menu_requested(self, menu: QMenu, node_id: str) -> None:
+        trace = self.trace
+        if trace is None:
+            return
+        node = trace.node(node_id)
+        action = menu.addAction(f"Show Gradient at {node.title}")
+        action.setToolTip("The gradient that arrived here in the last backward pass, as retain_grad() would keep it")
+        action.setEnabled(last_gradient(trace, node_id) is not None)
+        action.triggered.connect(lambda _checked=False, n=node_id: self.show_gradient_at(n))
+
+    def _add_menus(self) -> None:
+        w = self.window
+        bar = w.menuBar()
+        step_menu = QMenu("&Step", w)
+        step_menu.setToolTipsVisible(True)
+        step_menu.addActions(player_actions(self.player))
+        step_menu.addSeparator()
+        step_menu.addAction(self.show_gradient_action)
+        help_menu = _menu(bar, "Help")
+        bar.insertMenu(help_menu.menuAction(), step_menu) if help_menu is not None else bar.addMenu(step_menu)
+        self.step_menu = step_menu
+        file_menu = _menu(bar, "File")
+        if file_menu is not None:
+            actions = file_menu.actions()
+            export = w.commands.export
+            after = actions[actions.index(export) + 1] if export in actions[:-1] else None
+            file_menu.insertAction(after, self.export_animation_action)
+        view_menu = _menu(bar, "View")
+        if view_menu is not None:
+            view_menu.addAction(self.chain_dock.toggleViewAction())
+        # Listed in the shortcuts dialog with the window's other commands.
+        names = ("play", "step_back", "step_forward", "first_step", "last_step", "leave_player")
+        for name, action in zip(names, player_actions(self.player)):
+            setattr(w.commands, name, action)
+        w.commands.show_gradient = self.show_gradient_action
+        w.commands.export_animation = self.export_animation_action
+
+    def _report(self, files: AnimationFiles) -> None:
+        n = len(files.frames)
+        if files.cancelled:
+            text, level = f"Export cancelled after {n} frames (in {files.folder}).", "info"
+        elif files.gif is not None:
+            text, level = f"Wrote {n} frames and {files.gif.name} to {files.folder}.", "info"
+        else:
+            text, level = f"Wrote {n} frames to {files.folder}. {files.gif_error}".strip(), "info"
+        self.window.message_bar.show_message(text, level)

@@ -1,0 +1,1 @@
+"""The training panel: form, run control, live plots, files, step graphs."""

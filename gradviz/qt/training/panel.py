@@ -1,0 +1,264 @@
+"""The training panel: settings, Start / Pause / Stop / Step / Reset, progress, live plots, files.
+
+The panel owns one :class:`~gradviz.core.training.trainer.Trainer` at a time and runs it on a
+:class:`~gradviz.qt.training.worker.TrainingWorker` thread (see :mod:`gradviz.qt.training.run`);
+the loss plot and the data plot pull the records on their own timers. This module holds the
+widgets, their state and the settings.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gradviz.core.training.config import Record, TrainConfig, lesson_config
+from gradviz.core.training.trainer import Trainer
+from gradviz.qt.training.data_plot import DataPlot
+from gradviz.qt.training.files import TrainingFiles
+from gradviz.qt.training.form import TrainingForm
+from gradviz.qt.training.graph import StepGraph, StepGraphWorker
+from gradviz.qt.training.loss_plot import LossPlot
+from gradviz.qt.training.run import TrainingRun
+from gradviz.qt.training.worker import PanelControl, TrainingWorker
+
+__all__ = ["DEFAULT_CONFIG", "TrainingPanel"]
+
+#: What the panel shows before any lesson: a problem a small tanh MLP solves in seconds.
+DEFAULT_CONFIG = TrainConfig(dataset="circles", model="mlp", hidden=(16, 16), activation="tanh",
+                             loss="cross_entropy", optimizer="adam", lr=0.01, batch_size=32, epochs=50, seed=0)
+
+STATES = ("idle", "running", "paused", "stopping")
+
+_warm_up = threading.Event()
+
+
+def _import_optimizers() -> None:
+    # The first torch.optim optimizer imports torch._dynamo: 1-3 s of the GUI thread on the
+    # first Start. Done on a side thread when the panel first shows, Start finds it done.
+    import torch
+
+    torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+
+
+class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
+    """Train a toy network and watch it learn.
+
+    Attributes
+    ----------
+    form : TrainingForm
+    start_button, pause_button, stop_button, step_button, reset_button : QPushButton
+    save_button, load_button, export_button, graph_button : QPushButton
+    progress_bar : QProgressBar
+        Its text says where the run is (epoch, batch, time left) or how it ended.
+    loss_plot : LossPlot
+    data_plot : DataPlot
+    trainer : Trainer or None
+    records : list of Record
+        Every record of the current trainer that reached the GUI, in step order.
+    layout_engine : str or None
+        Graphviz ``dot`` for "Show graph of this step" (None: the bundled engine).
+
+    Signals
+    -------
+    message_posted(str, str)
+        Text and level ("error", "warning", "info") for the window's message bar.
+    state_changed(str)
+        "idle", "running", "paused" or "stopping".
+    run_finished(str)
+        A worker ended: "done", "stopped" or "error".
+    step_graph_ready(object, str)
+        A RunResult with the graph of the latest batch, and a note saying what it shows.
+    """
+
+    message_posted = Signal(str, str)
+    state_changed = Signal(str)
+    run_finished = Signal(str)
+    step_graph_ready = Signal(object, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.trainer: Trainer | None = None
+        self.records: list[Record] = []
+        self.worker: TrainingWorker | None = None
+        self.control: PanelControl | None = None
+        self.layout_engine: str | None = None
+        self.last_message = ("", "")
+        self._state = "idle"
+        self._graph_worker: StepGraphWorker | None = None
+        self._graph_note = ""
+        self._progress_at = 0.0
+
+        self.form = TrainingForm()
+        self.start_button = self._button("Start", "Train with these settings (F5)", self.start)
+        self.pause_button = self._button("Pause", "Pause after the current batch, or resume (F6)", self.toggle_pause)
+        self.stop_button = self._button("Stop", "End the run after the current batch (Shift+F5)", self.stop)
+        self.step_button = self._button("Step", "Run exactly one batch, then hold (F10)", self.step)
+        self.reset_button = self._button("Reset", "Forget the trained weights and the plots (Ctrl+Shift+F5)",
+                                         self.reset)
+        self.save_button = self._button("Save weights…", "Save the model's state_dict with torch.save (Ctrl+Alt+W)",
+                                        self.save_weights_dialog)
+        self.load_button = self._button("Load weights…", "Load a state_dict saved for this model; only tensors are "
+                                        "read, with torch.load(weights_only=True) (Ctrl+Alt+L)",
+                                        self.load_weights_dialog)
+        self.export_button = self._button("Export CSV…", "Write every batch's losses, accuracies and "
+                                          "learning rate to a CSV file (Ctrl+Alt+C)", self.export_history_dialog)
+        self.graph_button = self._button("Show graph of this step", "Draw the autograd graph of the latest batch "
+                                         "on the canvas, with its values and gradients (Ctrl+Shift+G)",
+                                         self.show_step_graph)
+        self.progress_bar = QProgressBar()
+        self.loss_plot = LossPlot()
+        self.data_plot = DataPlot()
+
+        controls = QWidget()
+        column = QVBoxLayout(controls)
+        column.setContentsMargins(4, 2, 4, 2)
+        column.setSpacing(4)
+        column.addWidget(self.form)
+        buttons = QGridLayout()
+        for i, button in enumerate((self.start_button, self.pause_button, self.stop_button,
+                                    self.step_button, self.reset_button)):
+            buttons.addWidget(button, 0, i)
+        column.addLayout(buttons)
+        files = QHBoxLayout()
+        for button in (self.save_button, self.load_button, self.export_button):
+            files.addWidget(button)
+        column.addLayout(files)
+        column.addWidget(self.progress_bar)
+        column.addWidget(self.graph_button)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(controls)
+        scroll.setWidgetResizable(True)
+        self._controls, self._scroll = controls, scroll
+        self._fit_controls()
+        plots = QSplitter(Qt.Orientation.Horizontal)
+        plots.addWidget(self.loss_plot)
+        plots.addWidget(self.data_plot)
+        plots.setStretchFactor(0, 3)
+        plots.setStretchFactor(1, 2)
+        plots.setCollapsible(1, False)
+        self.data_plot.setMinimumWidth(240)  # a boundary squeezed thinner than this says nothing
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(scroll)
+        row.addWidget(plots, 1)
+
+        self.form.changed.connect(self._on_form_changed)
+        self.form.dataset_changed.connect(self._on_dataset_changed)
+        self.form.lr_edited.connect(self._on_lr_changed)
+        self.form.error.connect(lambda text: self.post(text, "error"))
+        self.set_config(DEFAULT_CONFIG)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if not _warm_up.is_set():
+            _warm_up.set()
+            threading.Thread(target=_import_optimizers, name="gradviz-optim-import", daemon=True).start()
+
+    def _show_progress(self, text: str) -> None:
+        self.progress_bar.setFormat(text)
+        self.progress_bar.setToolTip(text.replace("%p", str(self.progress_bar.value() * 100
+                                                          // max(self.progress_bar.maximum(), 1))))
+
+    def _fit_controls(self) -> None:
+        # Wide enough for the settings at the current font, so nothing is cut off on the right.
+        bar = self._scroll.verticalScrollBar().sizeHint().width()
+        # The minimum, not the preferred, size: line edits ask for 17 characters they never need,
+        # and every pixel given to the settings is taken from the plots.
+        self._scroll.setMinimumWidth(self._controls.minimumSizeHint().width() + bar + 24)
+        self._scroll.setMaximumWidth(self._scroll.minimumWidth())
+
+    def _button(self, text: str, tip: str, slot) -> QPushButton:
+        button = QPushButton(text)
+        button.setToolTip(tip)
+        button.clicked.connect(lambda _checked=False: slot())
+        return button
+
+    # -- state ----------------------------------------------------------------------------
+    @property
+    def state(self) -> str:
+        """"idle", "running", "paused" or "stopping"."""
+        return self._state
+
+    @property
+    def is_running(self) -> bool:
+        """True while a worker thread exists (running, paused or stopping)."""
+        return self.worker is not None
+
+    def post(self, text: str, level: str = "info") -> None:
+        """Send a message to whoever shows them (the window's message bar)."""
+        self.last_message = (text, level)
+        self.message_posted.emit(text, level)
+
+    def _set_state(self, state: str) -> None:
+        self._state = state
+        idle, paused = state == "idle", state == "paused"
+        resumable = self._resumable() is not None
+        self.start_button.setEnabled(idle)
+        self.start_button.setText("Continue" if idle and resumable else "Start")
+        self.pause_button.setEnabled(state in ("running", "paused"))
+        self.pause_button.setText("Resume" if paused else "Pause")
+        self.stop_button.setEnabled(state in ("running", "paused"))
+        self.step_button.setEnabled(idle or paused)
+        self.reset_button.setEnabled(idle or paused)
+        has_steps = self.trainer is not None and bool(self.trainer.history)
+        self.save_button.setEnabled(self.trainer is not None and state != "stopping")
+        self.load_button.setEnabled(idle or paused)
+        self.export_button.setEnabled(has_steps)
+        self.graph_button.setEnabled(has_steps and self._graph_worker is None)
+        self.form.set_running(not idle)
+        self.state_changed.emit(state)
+
+    # -- settings -------------------------------------------------------------------------
+    def set_config(self, config: TrainConfig) -> None:
+        """Show ``config`` in the form; an idle panel also drops its trainer and plots."""
+        if self.is_running:
+            self.post("Stop the run first to change its settings.", "warning")
+            return
+        self._forget_trainer()  # first: the form's new dataset is then drawn, not the old run's
+        self.form.set_config(config)
+
+    def set_lesson(self, name: str) -> bool:
+        """Use the training lesson ``name``'s settings (``lesson_config``); False if not idle."""
+        if self.is_running:
+            return False
+        self.set_config(lesson_config(name))
+        return True
+
+    def _on_form_changed(self) -> None:
+        if not self.is_running:
+            self._set_state("idle")  # Start vs Continue depends on the settings
+
+    def _on_dataset_changed(self, dataset) -> None:
+        if self.trainer is None and not self.is_running:
+            self.data_plot.set_dataset(dataset)
+            if dataset is not None:
+                self.loss_plot.set_accuracy_visible(dataset.task == "classification")
+
+    def _on_lr_changed(self, lr: float) -> None:
+        if self.control is not None and self.trainer is not None and lr != self.trainer.lr:
+            self.control.set_lr(lr)
+            self.post(f"Learning rate {lr:g} from the next batch on.", "info")
+
+    # -- look -----------------------------------------------------------------------------
+    def set_font_size(self, point_size: int) -> None:
+        """Text of the settings, buttons and plots at ``point_size`` points."""
+        font = QFont(self.font())
+        font.setPointSize(point_size)
+        self.setFont(font)  # children without a font of their own inherit it
+        # Once the children have taken the font and their layouts their new sizes.
+        QTimer.singleShot(0, self._fit_controls)
+        self.loss_plot.set_font_size(point_size)
+        self.data_plot.set_font_size(point_size)

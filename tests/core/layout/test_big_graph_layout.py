@@ -1,0 +1,317 @@
+"""Big graphs without a display: provisional layout, piecewise JSON, layout plans, module toggles."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+
+from gradviz.core.capture.capture import capture_program
+from gradviz.core.json_pieces import JsonCancelled, loads_in_pieces
+from gradviz.core.layout import plan as layout_plan
+from gradviz.core.layout.dot import build_dot
+from gradviz.core.layout.graphviz_run import LayoutCancelled, run_engine
+from gradviz.core.layout.layout import layout
+from gradviz.core.layout.module_boxes import (
+    collapse,
+    expand,
+    find_nodes,
+    inside,
+    module_id,
+    module_path,
+    module_summary,
+    module_title,
+    reveal,
+    shown_id,
+)
+from gradviz.core.layout.plan import Drawing, StagedLayoutCache, relabel, same_structure, structure_key
+from gradviz.core.layout.quick import box_size, long_edge_length, plain_build, quick_layout, text_width
+from gradviz.core.layout.sketch import ROLES, sketch_arrays
+from gradviz.core.lessons.catalogue import capture_lesson
+
+
+def chain(n: int, seed_value: float = 0.5) -> str:
+    return f"x = torch.tensor({seed_value}, requires_grad=True)\ny = x\nfor i in range({n}):\n    y = y * 1.0001\nloss = y\n"
+
+
+@pytest.fixture(scope="module")
+def mlp():
+    return capture_lesson("mlp")
+
+
+@pytest.fixture(scope="module")
+def custom():
+    return capture_lesson("custom-layers")
+
+
+# -- module boxes ----------------------------------------------------------------------------
+def test_module_titles_ids_and_contents(mlp, custom):
+    assert module_title(mlp, "layers") == "layers · Sequential"
+    assert module_title(custom, "mlp.layer1") == "mlp.layer1 · SimpleLayer"
+    assert module_title(mlp, "nowhere") == "nowhere"
+    assert module_id("layers") == "module:layers" and module_path("module:layers") == "layers"
+    assert module_path("n3") is None
+    assert [n.id for n in inside(mlp, "layers.0")] == ["n1", "n2", "n3", "n4"]
+    assert len(inside(mlp, "layers")) == 14
+
+
+def test_toggles_and_reveal(mlp):
+    folded = collapse(frozenset({"layers.0"}), "layers")
+    assert folded == {"layers", "layers.0"}
+    assert expand(folded, "layers") == {"layers.0"}  # the inner fold comes back as it was
+    assert shown_id(mlp, "n4", folded) == "module:layers"
+    assert shown_id(mlp, "n0", folded) == "n0"
+    assert reveal(folded | {"layers.2"}, "layers.0") == {"layers.2"}
+
+
+def test_find_nodes_by_op_or_label(mlp):
+    assert find_nodes(mlp, "AddmmBackward0") == ["n4", "n9", "n14"]
+    assert find_nodes(mlp, "addmm") == ["n4", "n9", "n14"]  # case-insensitive
+    assert find_nodes(mlp, "layers.2.") == ["n6", "n7"]  # labels of parameters
+    assert find_nodes(mlp, "out") == ["n14"]
+    assert find_nodes(mlp, "  ") == []
+
+
+def test_module_summary_for_the_inspector(mlp):
+    s = module_summary(mlp, "layers")
+    assert (s.class_name, s.num_params) == ("Sequential", 2213)
+    assert "(1, 50) → (1, 3)" in s.lines
+    assert dict(s.ops)["AddmmBackward0"] == 3 and len(s.nodes) == 14
+    assert "14 nodes inside: " in s.text()
+
+
+# -- provisional layout ----------------------------------------------------------------------
+def test_box_sizes_match_graphviz(custom):
+    build = build_dot(custom)
+    real = layout(custom)
+    for ident, box in real.nodes.items():
+        w, h = box_size(build.lines[ident])
+        assert abs(w - box.width) < 1.5, (ident, build.lines[ident], w, box.width)
+        assert abs(h - box.height) < 1.0
+    assert text_width("") == 0 and text_width("W") > text_width("i")
+
+
+@pytest.mark.parametrize("rankdir", ["BT", "TB", "LR"])
+def test_quick_layout_is_a_layered_drawing_of_the_same_build(custom, rankdir):
+    build = build_dot(custom, rankdir=rankdir)
+    quick = quick_layout(custom, build, rankdir=rankdir)
+    assert set(quick.nodes) == set(build.names.values())
+    assert [(e.source, e.target, e.slot) for e in quick.edges] == build.edges
+    for e in quick.edges:
+        s, t = quick.nodes[e.source], quick.nodes[e.target]
+        # data flows up (BT), down (TB) or right (LR), one layer at least
+        assert {"BT": s.y > t.y, "TB": s.y < t.y, "LR": s.x < t.x}[rankdir]
+        assert len(e.points) == 4 and e.arrow_head is not None
+    boxes = list(quick.nodes.values())
+    for i, a in enumerate(boxes):  # no two boxes overlap
+        for b in boxes[i + 1:]:
+            assert abs(a.x - b.x) * 2 >= a.width + b.width - 1e-6 or abs(a.y - b.y) * 2 >= a.height + b.height - 1e-6
+    assert {c.path for c in quick.clusters} == set(build.clusters.values())
+    for c in quick.clusters:  # each frame holds its nodes
+        for n in inside(custom, c.path):
+            box = quick.nodes[n.id]
+            assert abs(box.x - c.x) <= c.width / 2 and abs(box.y - c.y) <= c.height / 2
+
+
+def test_quick_layout_of_collapsed_modules(mlp):
+    build = build_dot(mlp, collapsed=frozenset({"layers"}))
+    quick = quick_layout(mlp, build)
+    assert set(quick.nodes) == {"n0", "module:layers"}
+    assert [(e.source, e.target) for e in quick.edges] == [("n0", "module:layers")]
+
+
+def test_quick_layout_of_a_5000_chain_is_fast():
+    trace = capture_program(chain(5000))
+    build = build_dot(trace)
+    start = time.perf_counter()
+    quick = quick_layout(trace, build)
+    took = time.perf_counter() - start
+    assert len(quick.nodes) == 5001
+    xs = {round(b.x, 3) for b in quick.nodes.values()}
+    assert len(xs) == 1  # a chain is one straight column
+    # ~0.15 s here; the bound leaves room for a loaded 2-core machine
+    assert took < 2.0
+
+
+# -- JSON a piece at a time ------------------------------------------------------------------
+def test_loads_in_pieces_reads_what_json_reads(custom):
+    out = run_engine(build_dot(custom).source, "json0")
+    assert loads_in_pieces(out) == json.loads(out)
+    for text in ['{}', '{"a": []}', '{"a" : [ 1 , {"b": [2]} ] , "c": "x"}', "[1, 2]", ' {"k": 1} ']:
+        assert loads_in_pieces(text) == json.loads(text)
+    for bad in ['{"a": [1,]}', '{"a": 1} x', '{"a" 1}']:
+        with pytest.raises(json.JSONDecodeError):
+            loads_in_pieces(bad)
+
+
+def test_loads_in_pieces_stops_on_cancel():
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(JsonCancelled):
+        loads_in_pieces(json.dumps({"objects": list(range(2000))}), cancel)
+
+
+# -- layout plans ----------------------------------------------------------------------------
+@pytest.fixture
+def engine_calls(monkeypatch):
+    calls: list[int] = []
+
+    def spy(source, fmt, **kw):
+        calls.append(len(source))
+        return run_engine(source, fmt, **kw)
+
+    monkeypatch.setattr(layout_plan, "run_engine", spy)
+    return calls
+
+
+def test_same_structure_ignores_values_only():
+    a = capture_program(chain(20, 0.5))
+    b = capture_program(chain(20, 0.7))
+    c = capture_program(chain(21, 0.5))
+    assert same_structure(a, b) and structure_key(a) == structure_key(b)
+    assert not same_structure(a, c)
+    assert not same_structure(a, b, frozenset(), frozenset({"x"}))
+
+
+def test_plan_reuses_the_drawing_on_screen_without_the_engine(engine_calls):
+    cache = StagedLayoutCache()
+    a = capture_program(chain(20, 0.5))
+    first = cache.plan(a)
+    assert len(engine_calls) == 1 and not first.reused
+    b = capture_program(chain(20, 0.7))
+    second = cache.plan(b, previous=Drawing(a, first.layout))
+    assert len(engine_calls) == 1 and second.reused
+    assert {i: (n.x, n.y) for i, n in second.layout.nodes.items()} == {i: (n.x, n.y) for i, n in first.layout.nodes.items()}
+    assert second.layout.nodes["n1"].lines != first.layout.nodes["n1"].lines  # the new values
+    assert relabel(first.layout, {}).nodes["n1"] == first.layout.nodes["n1"]
+
+
+def test_plan_folds_over_the_threshold_and_caches_toggles(mlp, engine_calls):
+    cache = StagedLayoutCache()
+    auto = cache.plan(mlp, collapsed=None, threshold=10)
+    assert auto.auto_collapsed and auto.collapsed == {f"layers.{i}" for i in range(5)}
+    assert len(auto.layout.nodes) == 6
+    flat = cache.plan(mlp, collapsed=frozenset())
+    assert not flat.auto_collapsed and len(flat.layout.nodes) == 15
+    again = cache.plan(mlp, collapsed=None, threshold=10)  # folding back: no engine
+    assert again.cached and again.layout is auto.layout
+    assert len(engine_calls) == 2 and cache.hits == 1
+    assert cache.plan(mlp, collapsed=None, threshold=0).collapsed == frozenset()
+
+
+def test_plan_shows_a_provisional_layout_first_for_big_graphs(engine_calls):
+    trace = capture_program(chain(300))
+    seen = []
+    plan = StagedLayoutCache().plan(trace, on_provisional=lambda quick: seen.append((len(engine_calls), quick)),
+                                    provisional_min=200)
+    assert len(seen) == 1 and seen[0][0] == 0  # before the engine ran
+    assert set(seen[0][1].nodes) == set(plan.layout.nodes)
+    small = []
+    StagedLayoutCache().plan(capture_program(chain(10)), on_provisional=small.append, provisional_min=200)
+    assert small == []
+
+
+def test_the_graph_before_gradviz_runs_backward_is_the_same_graph_without_gradients():
+    forwards = []
+    trace = capture_program(chain(300), on_forward=forwards.append)
+    assert len(forwards) == 1
+    early = forwards[0]
+    assert [(n.id, n.op, n.label, n.shape) for n in early.nodes] == [(n.id, n.op, n.label, n.shape) for n in trace.nodes]
+    assert early.edges == trace.edges and early.passes == () and trace.passes
+    assert early.find("x").grad is None and trace.find("x").grad is not None
+    assert [n.value.item() for n in early.nodes] == [n.value.item() for n in trace.nodes]
+    assert plain_build(early).lines == plain_build(trace).lines  # the same boxes
+    # A program that runs backward itself has no such moment.
+    capture_program(chain(5) + "loss.backward()\n", on_forward=forwards.append)
+    assert len(forwards) == 1
+
+
+def test_early_picture_is_the_provisional_layout_plan_would_send():
+    early, full = [], []
+    before = []
+    trace = capture_program(chain(300), on_forward=lambda t: before.append(t))
+    cache = StagedLayoutCache()
+    assert cache.early_picture(before[0], on_provisional=early.append, provisional_min=200)
+    cache.plan(trace, on_provisional=full.append, provisional_min=200)
+    assert len(early) == len(full) == 1
+    assert early[0].nodes == full[0].nodes and early[0].edges == full[0].edges
+    nothing = []
+    assert not cache.early_picture(before[0], on_provisional=nothing.append, provisional_min=400)  # small
+    assert not cache.early_picture(before[0], collapsed=frozenset({"x"}), on_provisional=nothing.append,
+                                   provisional_min=200)  # folding goes through plan's own path
+    on_screen = Drawing(trace, cache.plan(trace).layout)
+    assert not cache.early_picture(before[0], previous=on_screen, on_provisional=nothing.append,
+                                   provisional_min=200)  # the drawing on screen is reused
+    assert nothing == []
+
+
+def test_plan_cancel_stops_the_engine():
+    trace = capture_program(chain(3000))
+    cancel = threading.Event()
+    threading.Timer(0.3, cancel.set).start()
+    start = time.perf_counter()
+    with pytest.raises(LayoutCancelled):
+        StagedLayoutCache().plan(trace, cancel=cancel)
+    assert time.perf_counter() - start < 5.0  # the whole plan takes ~1.5 s uncancelled
+
+
+def test_sketch_arrays_of_a_layout(mlp):
+    lay = layout(mlp, collapsed=frozenset({"layers.0"}))
+    a = sketch_arrays(mlp, lay)
+    assert sketch_arrays(mlp, lay) is a  # memoised for the GUI thread
+    ids = list(lay.nodes)
+    assert len(a.x0) == len(ids) and (a.x1 > a.x0).all() and (a.y1 > a.y0).all()
+    assert ROLES[a.role[ids.index("module:layers.0")]] == "module"
+    assert ROLES[a.role[ids.index("n14")]] == "root"
+    assert ROLES[a.role[ids.index("n0")]] == "constant"
+    assert int((a.edge_connect == 0).sum()) == len(lay.edges)  # one break after each edge
+
+
+def test_the_cache_keeps_a_bounded_number_of_boxes(mlp):
+    cache = StagedLayoutCache()
+    cache.max_boxes = 20
+    cache.plan(mlp)  # 15 boxes
+    cache.plan(mlp, collapsed=frozenset({"layers"}))  # 2 more: 17
+    assert len(cache) == 2
+    cache.plan(mlp, collapsed=frozenset({"layers.0"}))  # 12 more: the oldest goes
+    assert len(cache) == 2 and cache.plan(mlp, collapsed=frozenset({"layers"})).cached
+
+
+def test_plain_build_matches_build_dot_for_quick_layout(custom):
+    from gradviz.core.layout.quick import plain_build
+
+    plain, full = plain_build(custom), build_dot(custom)
+    assert plain.names == full.names and plain.lines == full.lines and plain.edges == full.edges
+    assert sorted(plain.clusters.values()) == sorted(full.clusters.values())
+    assert quick_layout(custom, plain) == quick_layout(custom, full)
+
+
+# -- graphs Graphviz cannot route in time ------------------------------------------------------
+def fan(n: int) -> str:
+    """x used all along a chain of n additions: n long edges, Graphviz's worst case."""
+    return f"x = torch.tensor(1.0, requires_grad=True)\ns = x * 0\nfor i in range({n}):\n    s = s + torch.sin(x * i)\nloss = s\n"
+
+
+def test_long_edges_are_counted_only_where_they_cannot_be_short(mlp, custom):
+    assert long_edge_length(plain_build(capture_program(chain(500)))) == 0
+    assert long_edge_length(plain_build(mlp)) == 0 and long_edge_length(plain_build(custom)) == 0
+    # Each sin(x * i) sits right under its addition; only x's edges skip ranks, ~3 per step.
+    spans = [long_edge_length(plain_build(capture_program(fan(n)))) for n in (25, 50, 100)]
+    assert spans[0] < spans[1] < spans[2] and spans[2] > layout_plan.MAX_LONG_EDGE_LENGTH > spans[1]
+    assert spans[2] > 3.5 * spans[1]  # quadratic in the chain's length
+
+
+def test_plan_lays_out_graphviz_worst_cases_itself(engine_calls):
+    trace = capture_program(fan(100))  # Graphviz: ~40 s, and minutes for a few more steps
+    start = time.perf_counter()
+    cache = StagedLayoutCache()
+    plan = cache.plan(trace)
+    assert plan.quick and engine_calls == []
+    assert time.perf_counter() - start < 5
+    assert set(plan.layout.nodes) == {n.id for n in trace.nodes} and len(plan.layout.edges) == len(trace.edges)
+    again = cache.plan(trace)
+    assert again.cached and again.quick and engine_calls == []
+    fine = cache.plan(capture_program(fan(40)))
+    assert not fine.quick and len(engine_calls) == 1

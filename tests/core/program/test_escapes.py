@@ -1,0 +1,236 @@
+"""Escape attempts: each one is refused where it starts, and leaves no trace.
+
+Every program below runs with ``mark`` bound to a path under tmp_path; an escape would be
+able to create that file, set the GRADVIZ_ESCAPED environment variable or change torch for
+later runs. Each test checks the refusal (kind, line, column, words) and that none of that
+happened. The last tests are about exhaustion: bounded, or at least not an escape.
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from gradviz.core.lessons.models import LESSON_MODELS
+from gradviz.core.program.console import TRUNCATED
+from gradviz.core.program.errors import ProgramError
+from gradviz.core.program.interpreter import Limits, run_program
+
+# (source, line, column, words in the message); `mark` is the marker file's path.
+ESCAPES = {
+    # Frames and code objects through generators, the route the review found.
+    "gi_frame": ("m = nn.Linear(2, 2)\nf = m.parameters().gi_frame", 2, 5, "gi_frame"),
+    "gi_frame_f_globals_builtins_open": (
+        "g = nn.Linear(2, 2).parameters()\nb = g.gi_frame.f_globals['__builtins__']\nb['open'](mark, 'w')",
+        2, 5, "generator"),
+    "gi_frame_f_back": ("f = nn.Linear(2, 2).named_parameters().gi_frame.f_back", 1, 5, "gi_frame"),
+    "gi_frame_f_builtins": ("g = nn.Linear(1, 1).modules()\nx = g.gi_frame.f_builtins['open']", 2, 5, "gi_frame"),
+    "gi_code_co_consts": ("c = nn.Linear(1, 1).children().gi_code.co_consts", 1, 5, "gi_code"),
+    "model_parameters_gi_frame": ("model = NeuralNetwork(2, 2)\nf = model.parameters().gi_frame.f_locals",
+                                  2, 5, "gi_frame"),
+    "cr_frame": ("c = nn.Linear(1, 1).buffers().cr_frame", 1, 5, "cr_frame"),
+    "iterator_internals": ("e = enumerate([1])\nt = e.gi_frame", 2, 5, "enumerate"),
+    "tb_frame_on_iterator": ("it = zip([1], [2])\nt = it.tb_frame.f_globals", 2, 5, "tb_frame"),
+    "tb_frame_on_function": ("t = torch.autograd.grad.tb_frame", 1, 5, "function"),
+    # Functions, methods and their namespaces.
+    "func_globals": ("g = F.relu.__globals__['os']", 1, 5, "__globals__"),
+    "func_globals_old_name": ("g = F.relu.func_globals", 1, 5, "function"),
+    "function_code": ("c = F.relu.func_code", 1, 5, "function"),
+    "method_self": ("s = torch.ones(1).sum.__self__", 1, 5, "__self__"),
+    "bound_method_func": ("m = NeuralNetwork(2, 2)\nf = m.forward.im_func", 2, 5, "function"),
+    "builtin_self": ("p = print.__self__", 1, 5, "__self__"),
+    # Classes and the type hierarchy.
+    "class_mro": ("x = ().__class__.__mro__[1].__subclasses__()", 1, 5, "__"),
+    "subclasses": ("s = [].__class__.__base__.__subclasses__()", 1, 5, "__"),
+    "type_call": ("t = type(torch.ones(1))", 1, 5, "type"),
+    "class_attribute_of_tensor": ("t = torch.Tensor.sum", 1, 5, "class"),
+    "class_attribute_of_module": ("w = nn.Linear.forward", 1, 5, "class"),
+    "tensor_type_by_string": ("t = torch.Tensor.type(torch.ones(1), 'os.system')", 1, 5, "class"),
+    "finfo_class": ("s = torch.finfo(torch.float32).__class__", 1, 5, "__class__"),
+    # Format strings that walk attribute paths.
+    "str_format": ("s = '{0.__class__.__init__.__globals__}'.format(1)", 1, 5, "format"),
+    "str_format_map": ("s = '{x.__class__}'.format_map({'x': 1})", 1, 5, "format_map"),
+    "str_format_on_class": ("f = str.format", 1, 5, "class"),
+    "format_in_fstring": ("s = f\"{'{0.__class__}'.format(1)}\"", 1, 8, "format"),
+    "format_in_fstring_spec": ("s = f'{1:{\"{0}\".format}}'", 1, 11, "format"),
+    "fstring_attribute_path": ("s = f'{torch.ones(1).__class__}'", 1, 8, "__class__"),
+    "format_builtin": ("s = format(1, '{0.__class__}')", 1, 5, "format"),
+    # String-keyed access to names.
+    "vars": ("v = vars(torch)", 1, 5, "vars"),
+    "dir": ("d = dir(torch)", 1, 5, "dir"),
+    "getattr": ("f = getattr(torch, 'lo' + 'ad')", 1, 5, "getattr"),
+    "torch_dict": ("d = torch.__dict__['load']", 1, 5, "__dict__"),
+    "module_buffers_dict": ("m = nn.BatchNorm1d(2)\nb = m._buffers['running_mean']", 2, 5, "_buffers"),
+    "module_instance_dict": ("m = nn.Linear(1, 1)\nd = m.__dict__", 2, 5, "__dict__"),
+    "state_dict_metadata": ("sd = nn.Linear(1, 1).state_dict()\nmeta = sd._metadata", 2, 8, "_metadata"),
+    "builtins_dict": ("o = __builtins__['open']", 1, 5, "__builtins__"),
+    # Changing torch for later runs.
+    "tensor_sum_store": ("torch.Tensor.sum = print", 1, 1, "setting '.sum'"),
+    "module_call_store": ("nn.Module.__call__ = print", 1, 1, "__call__"),
+    "module_forward_store": ("nn.Module.forward = print", 1, 1, "class"),
+    "torch_function_store": ("torch.ones = torch.zeros", 1, 1, "module torch"),
+    "functional_store": ("F.relu = F.sigmoid", 1, 1, "module"),
+    "namespace_augmented_store": ("torch.pi += 1", 1, 1, "setting '.pi'"),
+    "instance_method_store": ("m = nn.Linear(1, 1)\nm.forward = print", 2, 1, "function"),
+    "tensor_attribute_store": ("x = torch.ones(1)\nx.sum = print", 2, 1, "requires_grad, grad and data"),
+    "attribute_delete": ("del torch.load", 1, 5, "del"),
+    "store_in_for_target": ("for torch.pi in range(3):\n    pass", 1, 5, "statement of its own"),
+    "global_default_dtype": ("torch.set_default_dtype(torch.float64)", 1, 1, "set_default_dtype"),
+    # Files.
+    "open": ("f = open(mark, 'w')", 1, 5, "open"),
+    "torch_load": ("m = torch.load(mark)", 1, 5, "torch.load"),
+    "torch_save": ("torch.save(torch.ones(1), mark)", 1, 1, "torch.save"),
+    "torch_from_file": ("t = torch.from_file(mark, size=4)", 1, 5, "torch.from_file"),
+    "numpy_tofile": ("torch.ones(2).numpy().tofile(mark)", 1, 1, "numpy"),
+    "numpy_ctypes": ("p = torch.ones(2).numpy().ctypes", 1, 5, "numpy"),
+    "storage": ("s = torch.ones(2).storage()", 1, 5, "storage"),
+    "untyped_storage": ("s = torch.ones(2).untyped_storage()", 1, 5, "storage"),
+    "share_memory_files": ("torch.ones(2).share_memory_()", 1, 1, "share_memory_"),
+    "module_share_memory": ("nn.Linear(1, 1).share_memory()", 1, 1, "share_memory"),
+    "print_to_file": ("print('x', file=mark)", 1, 12, "print(file="),
+    "sorted_key_storage": ("s = sorted([torch.ones(1)], key=torch.Tensor.storage)", 1, 33, "class"),
+    "sorted_key_format": ("s = sorted(['{0.__class__}'], key=str.format)", 1, 35, "class"),
+    "load_state_dict_file": ("m = nn.Linear(1, 1)\nm.load_state_dict(torch.load(mark))", 2, 19, "torch.load"),
+    # Compiled code and torch internals.
+    "torch_C": ("c = torch._C", 1, 5, "_C"),
+    "ops_aten": ("op = torch.ops.aten.add", 1, 6, "torch.ops"),
+    "jit": ("s = torch.jit.script(F.relu)", 1, 5, "torch.jit"),
+    "compile": ("f = torch.compile(F.relu)", 1, 5, "torch.compile"),
+    "module_compile": ("nn.Linear(1, 1).compile()", 1, 1, "compile"),
+    "cpp_extension": ("torch.utils.cpp_extension.load_inline('x', '')", 1, 1, "torch.utils"),
+    "classes": ("c = torch.classes", 1, 5, "torch.classes"),
+    "library": ("l = torch.library.Library('gv', 'DEF')", 1, 5, "torch.library"),
+    "submodule_outside": ("m = torch.nn.modules.module", 1, 5, "torch.nn.modules"),
+    "autograd_graph": ("g = torch.autograd.graph", 1, 5, "torch.autograd.graph"),
+    "functional_imports": ("t = F.importlib", 1, 5, "torch.nn.functional.importlib"),
+    "raw_saved": ("x = torch.ones(1, requires_grad=True)\nr = (x * x).grad_fn._raw_saved_self", 2, 5, "_raw_saved"),
+    "saved_on_a_tensor": ("t = torch.ones(1)._saved_self", 1, 5, "_saved_"),
+    "module_hook": ("nn.Linear(1, 1).register_forward_hook(print)", 1, 1, "register_forward_hook"),
+    "lambda_scheduler": ("s = torch.optim.lr_scheduler.LambdaLR", 1, 5, "LambdaLR"),
+    # Processes, network, the environment.
+    "import_os": ("import os\nos.environ['GRADVIZ_ESCAPED'] = '1'", 1, 1, "import"),
+    "import_subprocess": ("import subprocess", 1, 1, "import"),
+    "from_torch_import_load": ("from torch import load", 1, 1, "torch.load"),
+    "import_torch_hub": ("import torch.hub", 1, 1, "torch.hub"),
+    "import_numpy": ("import numpy as np", 1, 1, "numpy"),
+    "torch_os": ("torch.os.environ['GRADVIZ_ESCAPED'] = '1'", 1, 1, "torch.os"),
+    "multiprocessing": ("p = torch.multiprocessing.Process()", 1, 5, "torch.multiprocessing"),
+    "hub_download": ("torch.hub.download_url_to_file('http://127.0.0.1:9/x', mark)", 1, 1, "torch.hub"),
+    "distributed": ("torch.distributed.init_process_group('gloo')", 1, 1, "torch.distributed"),
+    "exec": ("exec('import os')", 1, 1, "exec"),
+    "eval": ("x = eval('1')", 1, 5, "eval"),
+    "dunder_import": ("os = __import__('os')", 1, 6, "__import__"),
+    "def": ("def f():\n    return 1", 1, 1, "def"),
+    "class": ("class A(nn.Module):\n    pass", 1, 1, "class"),
+    "lambda": ("f = lambda: 1", 1, 5, "lambda"),
+    "try": ("try:\n    x = 1\nexcept Exception as e:\n    t = e", 1, 1, "try"),
+}
+
+PROBE = "GRADVIZ_ESCAPED"
+
+
+def _torch_state() -> tuple:
+    """Objects an escape would most likely change for later runs."""
+    return (torch.Tensor.sum, nn.Module.__call__, nn.Module.forward, torch.load, torch.ones, F.relu,
+            builtins.open, builtins.print, torch.get_default_dtype(), torch.is_grad_enabled())
+
+
+@pytest.fixture
+def mark(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv(PROBE, raising=False)
+    return tmp_path / "escaped"
+
+
+def test_there_are_enough_attempts():
+    assert len(ESCAPES) >= 40
+
+
+@pytest.mark.parametrize(("source", "line", "col", "words"), list(ESCAPES.values()), ids=list(ESCAPES))
+def test_escape_is_refused(source, line, col, words, mark):
+    before = _torch_state()
+    program = f"mark = {str(mark)!r}\n{source}"
+    with pytest.raises(ProgramError) as info:
+        run_program(program, extra_names=dict(LESSON_MODELS))
+    err = info.value
+    assert err.kind == "refused", str(err)
+    assert (err.line, err.col) == (line + 1, col), str(err)
+    assert words in err.message, err.message
+    assert not mark.exists()
+    assert PROBE not in os.environ
+    assert _torch_state() == before
+
+
+def test_the_refusal_comes_before_the_rest_of_the_line_runs(mark):
+    # The value of an attribute store is computed first, as in Python; the store is refused.
+    with pytest.raises(ProgramError):
+        run_program(f"mark = {str(mark)!r}\ntorch.Tensor.sum = print('evaluated')")
+    with pytest.raises(ProgramError) as info:
+        run_program("print('before')\nx = torch.load('f')\nprint('after')")
+    assert info.value.line == 2
+
+
+# Exhaustion: bounded by gradviz, or (for arithmetic that never returns to Python) left to the
+# runner's wall clock; never an escape.
+
+def test_printing_without_end_is_capped():
+    result = run_program("for i in range(100000):\n    print('x' * 200)")
+    assert result.output[-1] == TRUNCATED
+    assert sum(len(line) for line in result.output) <= Limits().max_output_chars + len(TRUNCATED)
+    result = run_program("for i in range(100000):\n    print(i)")
+    assert len(result.output) == Limits().max_output_lines + 1 and result.output[-1] == TRUNCATED
+
+
+def test_endless_loops_are_stopped():
+    with pytest.raises(ProgramError) as info:
+        run_program("while True:\n    x = [1]", limits=Limits(max_iterations=10_000))
+    assert info.value.kind == "limit" and info.value.line == 1
+
+
+@pytest.mark.parametrize("source", ["x = [0] * 10**13", "x = torch.ones(10**13)", "x = torch.empty(10**7, 10**7)"])
+def test_huge_allocations_fail_cleanly(source):
+    with pytest.raises(ProgramError) as info:
+        run_program(source)
+    assert info.value.kind == "runtime" and info.value.line == 1
+
+
+def test_huge_reprs_and_nesting_are_bounded():
+    result = run_program("x = []\nfor i in range(3000):\n    x = [x]\nprint(x)\nx")
+    assert len(result.output[0]) < 100 and len(result.last_value) < 100
+    result = run_program("x = list(range(10**6))\nprint(x)\nx")
+    assert len(result.output[0]) < 20_000 and len(result.last_value) < 2_000
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", ["x = 10 ** 10 ** 10", "s = sum(range(10**11))", "s = 'ab' * 10**8\nt = s * 10**8"])
+def test_runaway_arithmetic_is_not_an_escape(source, tmp_path):
+    """Arithmetic inside one C call never comes back to gradviz's checks: the runner's wall clock
+    ends it. Here a child process stands in for the runner (an alarm, a memory limit) and the
+    test checks that the program was inside the language and left no trace."""
+    marker = tmp_path / "escaped"
+    child = textwrap.dedent(f"""
+        import resource, signal
+        from gradviz.core.program.errors import ProgramError
+        from gradviz.core.program.interpreter import run_program
+        resource.setrlimit(resource.RLIMIT_AS, (6 * 2**30, 6 * 2**30))
+        signal.alarm(3)
+        try:
+            run_program({source!r} + "\\ntorch.save(torch.ones(1), {str(marker)!r})")
+        except ProgramError as exc:
+            print("ProgramError", exc.kind, exc.line)
+    """)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=120, env=env,
+                          check=False)
+    # Killed by the alarm, or stopped by gradviz (out of memory, or the refused save after it).
+    assert done.returncode == -signal.SIGALRM or "ProgramError" in done.stdout, done.stderr[-2000:]
+    assert not marker.exists()

@@ -1,0 +1,175 @@
+"""The canvas and its items, on laid-out lessons (no main window)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
+
+from gradviz.core.capture.capture import capture_program
+from gradviz.core.layout.layout import layout
+from gradviz.core.lessons.catalogue import LESSONS, capture_lesson
+from gradviz.qt.canvas.graph_items import HIGHLIGHTS
+from gradviz.qt.canvas.graph_view import SKETCH_BELOW_ZOOM, GraphView
+from gradviz.qt.canvas.text import TEXT_MARGIN, fit_scale, grad_badge_text, text_width
+
+_CACHE: dict[str, tuple] = {}
+
+
+def _laid_out(name: str):
+    if name not in _CACHE:
+        trace = capture_lesson(name)
+        _CACHE[name] = (trace, layout(trace))
+    return _CACHE[name]
+
+
+@pytest.fixture
+def view(qtbot):
+    v = GraphView()
+    qtbot.addWidget(v)
+    v.resize(900, 700)
+    v.show()
+    qtbot.waitExposed(v)
+    return v
+
+
+@pytest.fixture
+def logistic_view(view, qtbot):
+    with qtbot.waitSignal(view.graph_shown):
+        view.show_graph(*_laid_out("logistic"))
+    return view
+
+
+@pytest.mark.parametrize("name", [n for n in LESSONS if n != "no-grad"])
+def test_node_text_never_overflows_its_box(qtbot, name):
+    trace, drawing = _laid_out(name)
+    for box in drawing.nodes.values():
+        scale = fit_scale(box.lines, box.width - 2 * TEXT_MARGIN)
+        widest = max(text_width(line) for line in box.lines) * scale
+        assert widest <= box.width - 2 * TEXT_MARGIN + 0.01
+        assert 0.85 < scale <= 1.0  # Arimo matches the engine's metrics: nearly never shrunk
+
+
+def test_long_text_is_scaled_down_to_fit(qtbot):
+    lines = ("AccumulateGrad", "a_very_long_parameter_name.with.many.parts")
+    scale = fit_scale(lines, 80.0)
+    assert scale < 1.0
+    assert max(text_width(line) for line in lines) * scale == pytest.approx(80.0)
+
+
+def test_item_api_for_the_player(logistic_view):
+    item = next(iter(logistic_view.node_items.values()))
+    for kind in (*HIGHLIGHTS, None):
+        item.set_highlight(kind)
+        assert item.highlight == kind
+    with pytest.raises(ValueError):
+        item.set_highlight("sparkly")
+    item.set_badge("step 3", tone="note")
+    assert item.badge_text == "step 3"
+    assert item.badge.sceneBoundingRect().bottom() <= item.sceneBoundingRect().top() + 6
+    item.set_badge(None)
+    assert item.badge_text == ""
+    edge = logistic_view.edge_items[0]
+    edge.set_highlight("grad_flow")
+    assert edge.highlight == "grad_flow"
+    logistic_view.graph_scene.clear_marks()
+    assert edge.highlight is None
+
+
+def test_edges_follow_graphviz_curves_to_the_arrowheads(logistic_view):
+    for edge in logistic_view.edge_items:
+        path = edge.edge_path
+        curve = edge.curve()
+        assert curve.elementCount() == len(path.points)
+        end = curve.pointAtPercent(1.0)
+        assert (end.x(), end.y()) == pytest.approx(path.arrow_tail, abs=1e-6)
+        tip = edge.arrowhead()[0]
+        assert (tip.x(), tip.y()) == pytest.approx(path.arrow_head)
+
+
+def test_clusters_are_drawn_for_modules(view, qtbot):
+    with qtbot.waitSignal(view.graph_shown):
+        view.show_graph(*_laid_out("custom-layers"))
+    paths = {c.path for c in view.cluster_items}
+    assert {"custom_layer", "mlp.layer1", "mlp.layer2"} <= paths
+
+
+def test_grad_badge_text():
+    trace, _ = _laid_out("logistic")
+    assert grad_badge_text(trace.find("w1").grad) == "∇ -0.0898"
+    few = capture_program("w = torch.ones(3, requires_grad=True)\nloss = (w * 2).sum()\n").find("w").grad
+    assert grad_badge_text(few) == "∇ [2, 2, 2]"
+    many = capture_program("w = torch.ones(10, requires_grad=True)\nloss = (w * 2).sum()\n").find("w").grad
+    assert grad_badge_text(many) == "∇ ∈ [2, 2]"
+
+
+def test_wheel_zooms_around_the_cursor(logistic_view, qtbot):
+    view = logistic_view
+    view.set_zoom(3.0)  # big enough to scroll, so the point can be held still
+    point = view.viewport().rect().center() + QPoint(60, 40)
+    before = view.mapToScene(point)
+    event = QWheelEvent(QPointF(point), QPointF(view.viewport().mapToGlobal(point)), QPoint(0, 0),
+                        QPoint(0, 120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(view.viewport(), event)
+    assert view.zoom == pytest.approx(3.75)
+    after = view.mapToScene(point)
+    assert abs(after.x() - before.x()) < 3 and abs(after.y() - before.y()) < 3
+
+
+def test_fit_and_minimap(logistic_view):
+    view = logistic_view
+    view.fit()
+    assert view.visible_scene_rect().contains(view.graph_scene.itemsBoundingRect())
+    assert not view.minimap.isVisible()  # everything is on screen already
+    view.set_zoom(6.0)
+    assert view.minimap.isVisible()
+    assert view.minimap.visible_rect.width() < view.graph_scene.sceneRect().width()
+    target = view.node_item(view.graph_scene.trace.root).scenePos()
+    view.minimap.center_requested.emit(target)
+    assert view.visible_scene_rect().contains(target)
+
+
+def test_big_graph_is_sketched_when_zoomed_out(view, qtbot):
+    source = "x = torch.tensor([1.0], requires_grad=True)\ny = x\nfor i in range(300):\n    y = y * 1.001\n"
+    trace = capture_program(source)
+    with qtbot.waitSignal(view.graph_shown, timeout=30_000):
+        view.show_graph(trace, layout(trace))
+    assert len(view.node_items) == 301
+    assert view.zoom < SKETCH_BELOW_ZOOM and view.is_sketching
+    assert view.scene() is view.graph_scene.sketch_scene
+    some = trace.nodes[150].id
+    view.select_node(some)  # zooms in to a readable size and shows the items
+    assert not view.is_sketching and view.scene() is view.graph_scene
+    assert view.visible_scene_rect().contains(view.node_item(some).sceneBoundingRect())
+
+
+def test_theme_recolours_items(logistic_view):
+    item = next(i for i in logistic_view.node_items.values() if i.role == "leaf")
+    light = item.fill_color().name()
+    logistic_view.set_theme("dark")
+    assert item.fill_color().name() != light
+    assert logistic_view.backgroundBrush().color().name().upper() == "#1B1B1B"
+
+
+def test_explanation_replaces_the_graph(logistic_view):
+    logistic_view.show_explanation("Nothing to draw here.")
+    assert logistic_view.node_items == {}
+    assert logistic_view.explanation == "Nothing to draw here."
+    assert logistic_view.explanation_label.geometry().center().x() == pytest.approx(
+        logistic_view.viewport().geometry().center().x(), abs=4)
+
+
+def test_a_fitted_view_refits_when_resized_until_the_user_zooms(logistic_view, qtbot):
+    view = logistic_view
+    view.fit()
+    view.resize(500, 380)  # e.g. a message bar opened above the canvas
+    qtbot.waitUntil(lambda: view.viewport().height() < 380)
+    assert view.is_fitted
+    assert view.visible_scene_rect().contains(view.graph_scene.itemsBoundingRect())
+    view.zoom_in()
+    zoom = view.zoom
+    view.resize(520, 400)
+    qtbot.wait(20)
+    assert not view.is_fitted and view.zoom == pytest.approx(zoom)

@@ -1,0 +1,180 @@
+"""Runs off the GUI thread: results, errors, supersession, Cancel and a fluid event loop."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import QTimer
+
+from gradviz.core.lessons.catalogue import LESSONS
+from gradviz.core.program.errors import ProgramError
+from gradviz.qt._none_pin import PIN, pin_none
+from gradviz.qt.runs.controller import RunCancelled, RunController, RunRequest, run_request
+
+LOGISTIC = LESSONS["logistic"]
+
+
+def chain(n: int) -> str:
+    return f"x = torch.tensor([1.0], requires_grad=True)\ny = x\nfor i in range({n}):\n    y = y * 1.0001\n"
+
+
+def test_run_request_returns_trace_and_layout():
+    result = run_request(RunRequest(LOGISTIC.program))
+    assert len(result.trace.nodes) == 8
+    assert set(result.layout.nodes) == {n.id for n in result.trace.nodes}
+
+
+def test_run_request_cancelled_before_it_starts():
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(RunCancelled):
+        run_request(RunRequest(LOGISTIC.program), cancel)
+
+
+def test_controller_reports_errors_and_only_the_newest_run(qtbot):
+    runs = RunController()
+    seen = []
+    runs.succeeded.connect(lambda r: seen.append(len(r.trace.nodes)))
+    with qtbot.waitSignal(runs.failed, timeout=30_000) as blocker:
+        runs.start(RunRequest("a = torch.ones(2)\nb = a +\n"))
+    assert isinstance(blocker.args[0], ProgramError) and blocker.args[0].line == 2
+    runs.start(RunRequest(chain(1500)))
+    with qtbot.waitSignal(runs.succeeded, timeout=60_000):
+        runs.start(RunRequest(LOGISTIC.program))  # supersedes the long one
+    qtbot.wait(200)
+    assert seen == [8]
+    assert runs.shutdown()
+
+
+def test_none_is_pinned():
+    import sys
+
+    assert pin_none() == (sys.version_info < (3, 12))
+    if sys.version_info < (3, 12):
+        assert sys.getrefcount(None) > PIN // 2
+
+
+@pytest.mark.slow
+def test_event_loop_keeps_ticking_while_2000_nodes_lay_out(window, qtbot):
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    window.editor.setPlainText(chain(2000))
+    timer.start()
+    last[0] = time.perf_counter()
+    with qtbot.waitSignal(window.run_finished, timeout=120_000) as blocker:
+        window.run_program()
+    qtbot.wait(300)  # the first paints of the new drawing count too
+    timer.stop()
+    assert blocker.args == ["ok"]
+    assert len(window.current_trace.nodes) >= 2000
+    assert len(window.graph_view.node_items) == len(window.current_trace.nodes)
+    assert len(gaps) > 50
+    assert max(gaps) < 0.100, f"event loop stalled {max(gaps) * 1000:.0f} ms"
+
+
+@pytest.mark.slow
+def test_cancel_during_layout_is_quick_and_keeps_the_graph(window, qtbot, run_and_wait):
+    assert run_and_wait(window, lambda: window.load_lesson("logistic")) == "ok"
+    ids = set(window.graph_view.node_items)
+    window.editor.setPlainText(chain(3000))
+    window.run_program()
+    # 3,001 boxes: "refine" follows "layout" at once (the provisional picture is drawn already)
+    qtbot.waitUntil(lambda: window.runs.stage in ("layout", "refine"), timeout=120_000)
+    start = time.perf_counter()
+    with qtbot.waitSignal(window.run_finished, timeout=1_000) as blocker:
+        window.commands.cancel.trigger()
+    assert time.perf_counter() - start < 1.0
+    assert blocker.args == ["cancelled"]
+    assert set(window.graph_view.node_items) == ids
+    assert "cancelled" in window.message_bar.text()
+    assert not window.commands.cancel.isEnabled()
+    # The thread itself stops soon after (the engine is polled every 50 ms).
+    qtbot.waitUntil(lambda: not window.runs._workers, timeout=5_000)
+
+
+def test_a_worker_waits_for_its_provisional_drawing_to_be_painted(monkeypatch):
+    """With ``await_preview`` the worker pauses after sending the provisional drawing until
+    the GUI says it is painted (so they do not fight over the GIL), never longer than
+    PREVIEW_WAIT_SECONDS, and not at all once cancelled."""
+    from gradviz.qt.runs import controller as workers
+
+    monkeypatch.setattr(workers, "PREVIEW_WAIT_SECONDS", 2.0)
+    worker = workers.RunWorker(1, RunRequest("x = 1\n"), await_preview=True)
+    sent: list[float] = []
+    worker.provisional.connect(lambda *_a: sent.append(time.perf_counter()))
+
+    def emit_in_thread() -> float:
+        done: list[float] = []
+        thread = threading.Thread(target=lambda: (worker._emit_provisional(None, None),
+                                                  done.append(time.perf_counter())))
+        start = time.perf_counter()
+        thread.start()
+        return start, thread, done
+
+    start, thread, done = emit_in_thread()
+    time.sleep(0.3)
+    assert not done  # still waiting for the paint
+    worker.preview_painted.set()
+    thread.join(1.0)
+    assert done and 0.3 <= done[0] - start < 0.6
+
+    worker.preview_painted.clear()
+    start, thread, done = emit_in_thread()
+    thread.join(5.0)
+    assert done and 1.9 <= done[0] - start < 3.0  # nobody painted: the wait runs out
+
+    worker.preview_painted.clear()
+    start, thread, done = emit_in_thread()
+    worker.cancel()
+    thread.join(1.0)
+    assert done and done[0] - start < 0.5
+
+    plain = workers.RunWorker(2, RunRequest("x = 1\n"))  # nobody listens: no wait
+    start = time.perf_counter()
+    plain._emit_provisional(None, None)
+    assert time.perf_counter() - start < 0.1
+    worker.deleteLater()
+    plain.deleteLater()
+
+
+@pytest.mark.slow
+def test_the_window_lets_the_worker_go_on_once_the_preview_is_painted(window, qtbot):
+    assert window.runs.await_preview_paint  # the big-graph preview paints provisional drawings
+    events: list[str] = []
+    window.runs.provisional.connect(lambda _d: events.append("provisional"))
+    window.big_graphs.preview.first_paint.connect(lambda _t: events.append("painted"))
+    window.runs.stage_changed.connect(events.append)
+    window.runs.succeeded.connect(lambda _r: events.append("succeeded"))
+    window.editor.setPlainText(chain(2000))
+    with qtbot.waitSignal(window.run_finished, timeout=120_000) as blocker:
+        window.run_program()
+    assert blocker.args == ["ok"]
+    # Drawn from the graph before gradviz's own backward pass; the worker went on (the
+    # pass, the layout) only once the picture was painted.
+    assert events[:4] == ["capture", "provisional", "painted", "layout"], events
+    assert events[4:] == ["refine", "succeeded", "painted"], events
+
+
+def test_short_gil_turns_only_while_a_run_is_on_its_worker(window, run_and_wait):
+    import sys
+
+    usual = sys.getswitchinterval()
+    during: list[float] = []
+    window.runs.stage_changed.connect(lambda _s: during.append(sys.getswitchinterval()))
+    assert run_and_wait(window, lambda: window.load_lesson("logistic")) == "ok"
+    assert during and set(during) == {0.001}  # the GUI thread's callbacks wait at most 1 ms
+    assert sys.getswitchinterval() == usual  # a training run afterwards gets the usual turns
+    window.editor.setPlainText("x = torch.ones(2)\ny = x +\n")
+    assert run_and_wait(window, window.run_program) == "error"
+    assert sys.getswitchinterval() == usual

@@ -1,0 +1,312 @@
+"""The training panel, driven through its own methods and buttons while real worker threads train."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+import torch
+from PySide6.QtCore import Qt, QTimer
+
+import gradviz.qt  # noqa: F401  (first: pins None for the PySide6 wheel)
+from gradviz.core.training.config import lesson_config
+from gradviz.qt.training.panel import TrainingPanel
+
+# Once, in the main thread, before any worker: see gradviz.qt.app.main.
+torch.set_num_threads(1)
+
+TOY_LOSSES = [0.7487, 0.6450, 0.4423, 0.1256, 0.0269, 0.0043]
+CIRCLES = lesson_config("toy-train").replace(dataset="circles", hidden=(16, 16), activation="tanh", lr=0.05,
+                                             batch_size=32, epochs=1000, drop_last=False, seed=0)
+
+
+@pytest.fixture
+def panel(qtbot):
+    p = TrainingPanel()
+    qtbot.addWidget(p)
+    p.resize(1300, 420)
+    p.show()
+    qtbot.waitExposed(p)
+    yield p
+    assert p.shutdown(10)
+
+
+def finish(qtbot, panel, action, timeout=30_000) -> str:
+    """Call ``action`` and wait for the panel's run to end; return how it ended."""
+    with qtbot.waitSignal(panel.run_finished, timeout=timeout) as blocker:
+        action()
+    return blocker.args[0]
+
+
+def curve_len(panel) -> int:
+    x = panel.loss_plot.batch_curve.xData
+    return 0 if x is None else len(x)
+
+
+class GapMeter:
+    """A 10 ms timer noting the longest wait between ticks: how responsive the event loop is."""
+
+    def __init__(self) -> None:
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._on_tick)
+        self.last = time.perf_counter()
+        self.max_gap = 0.0
+        self.ticks = 0
+
+    def _on_tick(self) -> None:
+        now = time.perf_counter()
+        self.max_gap = max(self.max_gap, now - self.last)
+        self.last = now
+        self.ticks += 1
+
+    def start(self) -> None:
+        self.last = time.perf_counter()
+        self.timer.start()
+
+
+def test_toy_train_run_reproduces_the_six_losses(qtbot, panel):
+    assert panel.set_lesson("toy-train")
+    assert finish(qtbot, panel, panel.start) == "done"
+    assert [r.train_loss for r in panel.records] == pytest.approx(TOY_LOSSES, abs=1e-4)
+    panel.loss_plot.refresh()
+    assert list(panel.loss_plot.batch_curve.xData) == [1, 2, 3, 4, 5, 6]
+    assert list(panel.loss_plot.batch_curve.yData) == pytest.approx(TOY_LOSSES, abs=1e-4)
+    assert panel.records[-1].test_acc == 1.0 and panel.records[-1].train_acc == 1.0
+    assert len(panel.loss_plot.test_accuracy_curve.yData) == 3  # one point per epoch
+    assert "Done: 6 steps" in panel.progress_bar.text()
+    assert panel.state == "idle" and panel.start_button.isEnabled() and panel.start_button.text() == "Start"
+
+
+def test_toy_decision_boundary_under_five_train_and_two_test_points(qtbot, panel):
+    panel.set_lesson("toy-train")
+    assert panel.step()
+    qtbot.waitUntil(lambda: len(panel.records) == 1, timeout=10_000)
+    plot = panel.data_plot
+    assert plot.mode == "boundary"
+    assert plot.refresh(force=True)
+    assert plot.boundary_image.image.shape == (plot.grid_size, plot.grid_size) == (100, 100)
+    assert 0 <= plot.boundary_image.image.min() and plot.boundary_image.image.max() <= 1  # class-1 probability
+    assert len(plot.train_scatter.data) == 5 and len(plot.test_scatter.data) == 2
+    train, test = plot.train_scatter.points()[0], plot.test_scatter.points()[0]
+    assert train.brush().style() != Qt.BrushStyle.NoBrush  # filled
+    assert test.brush().style() == Qt.BrushStyle.NoBrush  # hollow
+    assert plot.boundary_image.zValue() < plot.train_scatter.zValue()  # the heatmap is under the points
+
+
+def test_circles_run_plots_live_pauses_resumes_and_stops(qtbot, panel):
+    panel.set_config(CIRCLES)
+    meter = GapMeter()
+    assert panel.start()
+    meter.start()  # after: Start builds the Trainer on the GUI thread (a click's worth of work)
+    assert panel.state == "running" and not panel.start_button.isEnabled()
+    qtbot.waitUntil(lambda: curve_len(panel) > 50, timeout=20_000)
+    first = curve_len(panel)
+    qtbot.waitUntil(lambda: curve_len(panel) > first + 50, timeout=20_000)  # keeps growing
+    assert meter.ticks > 10
+    assert meter.max_gap < 0.150, f"the event loop stalled for {meter.max_gap * 1000:.0f} ms"
+    assert len(panel.loss_plot.refresh_times) >= 2
+    assert panel.data_plot.boundary_image.image.shape == (100, 100)
+
+    panel.pause()
+    assert panel.state == "paused" and panel.pause_button.text() == "Resume"
+    qtbot.wait(200)  # the batch under way, then the held records, arrive
+    held = curve_len(panel)
+    steps = len(panel.trainer.history)
+    qtbot.wait(400)
+    assert curve_len(panel) == held == len(panel.records) == steps == len(panel.trainer.history)
+
+    panel.resume()
+    assert panel.state == "running"
+    qtbot.waitUntil(lambda: curve_len(panel) > held + 20, timeout=20_000)
+    assert finish(qtbot, panel, panel.stop) == "stopped"
+    assert panel.state == "idle" and panel.start_button.isEnabled()
+    assert panel.start_button.text() == "Continue"  # the same trainer goes on
+    meter.timer.stop()
+
+
+def test_step_button_runs_exactly_one_batch(qtbot, panel):
+    panel.set_lesson("toy-train")
+    qtbot.mouseClick(panel.step_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(panel.records) == 1, timeout=10_000)
+    qtbot.wait(300)
+    assert len(panel.records) == len(panel.trainer.history) == 1
+    assert panel.state == "paused" and panel.step_button.isEnabled()
+    qtbot.mouseClick(panel.step_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(panel.records) == 2, timeout=10_000)
+    qtbot.wait(300)
+    assert len(panel.trainer.history) == 2
+    panel.loss_plot.refresh()
+    assert list(panel.loss_plot.batch_curve.yData) == pytest.approx(TOY_LOSSES[:2], abs=1e-4)
+    # Resume goes on from step 3 with the same trainer.
+    assert finish(qtbot, panel, panel.resume) == "done"
+    assert [r.train_loss for r in panel.records] == pytest.approx(TOY_LOSSES, abs=1e-4)
+
+
+def test_diverging_run_says_so_and_start_works_again(qtbot, panel):
+    panel.set_config(lesson_config("toy-train").replace(lr=1e6, epochs=20))
+    assert finish(qtbot, panel, panel.start) == "error"
+    text, level = panel.last_message
+    assert level == "error" and "smaller learning rate" in text and "loss became" in text
+    assert panel.state == "idle" and panel.start_button.isEnabled() and panel.start_button.text() == "Start"
+    panel.form.lr_edit.setText("0.5")
+    assert finish(qtbot, panel, panel.start) == "done"  # a fresh trainer
+
+
+def test_unavailable_devices_are_disabled_with_the_reason(qtbot, monkeypatch):
+    import gradviz.qt.training.form as training_form
+
+    monkeypatch.setattr(training_form, "available_devices",
+                        lambda: {"cpu": None, "cuda": "no CUDA GPU was found", "mps": "MPS needs a Mac"})
+    form = training_form.TrainingForm()
+    qtbot.addWidget(form)
+    combo, model = form.device_combo, form.device_combo.model()
+    for name, enabled, tip in (("cpu", True, "CPU"), ("cuda", False, "no CUDA GPU was found"),
+                               ("mps", False, "MPS needs a Mac")):
+        i = combo.findData(name)
+        assert model.item(i).isEnabled() is enabled
+        assert tip in combo.itemData(i, Qt.ItemDataRole.ToolTipRole)
+
+
+def test_this_machines_unavailable_devices_are_disabled(panel):
+    from gradviz.core.training.devices import available_devices
+
+    combo = panel.form.device_combo
+    for name, reason in available_devices().items():
+        item = combo.model().item(combo.findData(name))
+        assert item.isEnabled() is (reason is None)
+
+
+def test_weights_round_trip_through_the_panel(qtbot, panel, tmp_path):
+    panel.set_lesson("toy-train")
+    assert finish(qtbot, panel, panel.start) == "done"
+    points = [[-1.0, 3.0], [2.5, -1.2], [0.0, 0.0]]
+    trained = panel.trainer.predict(points)
+    path = str(tmp_path / "model.pth")
+    assert panel.save_weights(path) and panel.last_message[1] == "info"
+    panel.reset()
+    assert panel.trainer is None and curve_len(panel) == 0
+    assert panel.load_weights(path)  # builds a fresh model from the settings, then loads
+    assert not np.allclose(panel.trainer.predict(points), 0)
+    np.testing.assert_allclose(panel.trainer.predict(points), trained, rtol=1e-6)
+
+    (tmp_path / "junk.pth").write_bytes(b"not a torch file")
+    assert not panel.load_weights(str(tmp_path / "junk.pth"))
+    assert panel.last_message[1] == "error" and "not a weights file" in panel.last_message[0]
+    panel.set_config(lesson_config("toy-train").replace(hidden=(4,)))
+    assert not panel.load_weights(path)
+    assert "do not fit this model" in panel.last_message[0]
+
+
+def test_loss_history_exports_as_csv(qtbot, panel, tmp_path):
+    panel.set_lesson("toy-train")
+    assert not panel.export_history(str(tmp_path / "none.csv"))  # nothing yet: a message, no file
+    assert finish(qtbot, panel, panel.start) == "done"
+    path = tmp_path / "losses.csv"
+    assert panel.export_history(str(path))
+    rows = path.read_text().splitlines()
+    assert rows[0].startswith("epoch,batch,step,train_loss") and len(rows) == 7
+    assert float(rows[1].split(",")[3]) == pytest.approx(TOY_LOSSES[0], abs=1e-4)
+
+
+def test_log_scale_and_hover_readout(qtbot, panel):
+    panel.set_lesson("toy-train")
+    assert finish(qtbot, panel, panel.start) == "done"
+    plot = panel.loss_plot
+    plot.set_log_scale(True)
+    assert plot.batch_curve.opts["logMode"] == [False, True]
+    text = plot.hover_at(3.2)
+    first, second = text.split("\n")
+    assert first == "Step 3 · epoch 2, batch 1 · batch loss 0.4423"
+    epoch1 = panel.records[1]
+    assert second == (f"Epoch 1 (train / test): loss {epoch1.epoch_loss:.3g} / {epoch1.test_loss:.3g}, "
+                      f"accuracy {epoch1.train_acc * 100:.3g} % / {epoch1.test_acc * 100:.3g} %")
+    assert plot.readout.text() == text and plot.cursor_line.value() == 3
+    plot.set_log_scale(False)
+    assert plot.batch_curve.opts["logMode"] == [False, False]
+
+
+def test_csv_dataset_errors_are_messages_and_good_files_are_drawn(qtbot, panel, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x,y,label\n1,2,0\n3,oops,1\n")
+    assert not panel.form.use_csv(str(bad))
+    text, level = panel.last_message
+    assert level == "error" and "bad.csv" in text and "line 3" in text
+    good = tmp_path / "points.csv"
+    good.write_text("x,y,label\n" + "".join(f"{i % 5},{i % 3},{i % 2}\n" for i in range(20)))
+    assert panel.form.use_csv(str(good))
+    assert panel.form.dataset_combo.currentText() == "points.csv"
+    assert len(panel.data_plot.train_scatter.data) + len(panel.data_plot.test_scatter.data) == 20
+    assert panel.form.config().dataset == str(good)
+    panel.form.epochs_spin.setValue(2)
+    assert finish(qtbot, panel, panel.start) == "done"
+
+
+def test_learning_rate_changed_mid_run_applies_from_the_next_batch(qtbot, panel):
+    panel.set_config(CIRCLES)
+    panel.start()
+    qtbot.waitUntil(lambda: len(panel.records) > 5, timeout=20_000)
+    panel.pause()
+    qtbot.wait(200)
+    before = len(panel.records)
+    panel.form.lr_edit.setText("0.001")
+    panel.form.lr_edit.editingFinished.emit()
+    assert panel.form.lr_edit.isEnabled() and not panel.form.epochs_spin.isEnabled()
+    panel.resume()
+    qtbot.waitUntil(lambda: len(panel.records) > before + 3, timeout=20_000)
+    assert panel.records[before - 1].lr == pytest.approx(0.05)
+    assert panel.records[before].lr == pytest.approx(0.001)
+    finish(qtbot, panel, panel.stop)
+
+
+def test_regression_lesson_draws_predictions_and_no_accuracy(qtbot, panel):
+    panel.set_lesson("linear-regression")
+    assert panel.data_plot.mode == "regression"
+    assert finish(qtbot, panel, panel.start) == "done"
+    panel.data_plot.refresh(force=True)
+    xs, ys = panel.data_plot.prediction_curve.getData()
+    assert len(xs) == 200 and np.all(np.isfinite(ys))
+    assert len(panel.data_plot.train_scatter.data) == 40 and len(panel.data_plot.test_scatter.data) == 10
+    assert not panel.loss_plot.accuracy_plot.isVisible()
+    assert len(panel.loss_plot.test_curve.xData) == 100  # a test loss per epoch
+
+
+def test_image_data_has_no_flat_picture(panel):
+    panel.set_lesson("fashion-mlp")
+    assert panel.data_plot.mode == "none"
+    assert "28×28" in panel.data_plot.note.text()
+
+
+def test_settings_that_cannot_train_are_messages_not_crashes(panel):
+    panel.set_lesson("toy-train")
+    panel.form.hidden_edit.setText("16,x")
+    assert not panel.start() and not panel.step()
+    assert panel.last_message == ("hidden layers must be widths like 16,16, not '16,x'", "error")
+    panel.set_config(lesson_config("linear-regression").replace(loss="cross_entropy"))
+    assert not panel.start()
+    text, level = panel.last_message
+    assert level == "error" and text.startswith("Cannot start training:") and "use mse or l1" in text
+    assert panel.state == "idle" and panel.worker is None and panel.start_button.isEnabled()
+
+
+def test_epoch_markers_only_while_epochs_are_few(qtbot):
+    from gradviz.core.training.config import Record
+    from gradviz.qt.training.loss_plot import LossPlot
+
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    many = [Record(epoch=e, batch=1, step=e, train_loss=1 / e, epoch_loss=1 / e, test_loss=1 / e) for e in range(1, 41)]
+    plot.follow(many)
+    assert plot.epoch_curve.opts["symbol"] is None and len(plot.test_curve.xData) == 40
+    plot.follow(many[:3])
+    assert plot.epoch_curve.opts["symbol"] == "o" and plot.test_curve.opts["symbol"] == "s"
+
+
+def test_a_new_lesson_after_a_run_shows_its_own_data(qtbot, panel):
+    panel.set_lesson("toy-train")
+    assert finish(qtbot, panel, panel.start) == "done"
+    panel.set_lesson("linear-regression")
+    assert panel.trainer is None and curve_len(panel) == 0
+    assert panel.data_plot.mode == "regression" and len(panel.data_plot.train_scatter.data) == 40
+    assert not panel.loss_plot.accuracy_plot.isVisible()
