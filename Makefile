@@ -11,10 +11,14 @@ SYSDEPS := xvfb xauth fonts-croscore graphviz libxcb-cursor0 libxcb-icccm4 libxc
 
 .PHONY: run test venv sysdeps bench lint clean screenshot
 
+lint: $(STAMP)
+	$(BIN)/ruff check gradviz tests bench examples
+
 run: $(STAMP)
 	$(BIN)/gradviz lesson:logistic
 
 test: $(STAMP)
+	$(BIN)/ruff check gradviz tests bench examples
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 venv: $(STAMP)
