@@ -11,15 +11,15 @@ SYSDEPS := xvfb xauth fonts-croscore graphviz libxcb-cursor0 libxcb-icccm4 libxc
 
 .PHONY: run test venv sysdeps bench lint clean screenshot
 
-lint: $(STAMP)
-	$(BIN)/ruff check gradviz tests bench examples
-
 run: $(STAMP)
 	$(BIN)/gradviz lesson:logistic
 
 test: $(STAMP)
 	$(BIN)/ruff check gradviz tests bench examples
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check gradviz tests bench examples
 
 venv: $(STAMP)
 
