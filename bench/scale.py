@@ -166,15 +166,15 @@ def main() -> int:
         window.graph_view.graph_shown.connect(timed_player)
         marks: dict[str, float] = {}
         window.big_graphs.picture_shown.connect(lambda t: marks.setdefault("picture", t))
-        window.runs.provisional.connect(lambda _d: marks.setdefault("provisional", time.perf_counter()))
+        window.runs.controller.provisional.connect(lambda _d: marks.setdefault("provisional", time.perf_counter()))
         results = []
-        window.runs.succeeded.connect(results.append)
+        window.runs.controller.succeeded.connect(results.append)
         finished: list[str] = []
         window.run_finished.connect(finished.append)
         window.run_finished.connect(lambda _s: marks.setdefault("ready", time.perf_counter()))
         stages: list[tuple[float, str]] = []
-        window.runs.stage_changed.connect(lambda stage: stages.append((time.perf_counter(), stage)))
-        window.runs.succeeded.connect(lambda _r: stages.append((time.perf_counter(), "items")))
+        window.runs.controller.stage_changed.connect(lambda stage: stages.append((time.perf_counter(), stage)))
+        window.runs.controller.succeeded.connect(lambda _r: stages.append((time.perf_counter(), "items")))
         detail = "--detail" in sys.argv
 
         def run(program: str, timeout: float = 600) -> tuple[float, str]:

@@ -1,4 +1,4 @@
-"""The main window's actions, menus, toolbar and the keyboard-shortcuts dialog.
+"""The window's own actions (view, look, help), the toolbar, and the keyboard-shortcuts dialog.
 
 Every action has a shortcut and a tooltip naming it, so the whole app can be driven from
 the keyboard and the toolbar teaches the keys.
@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcutEvent
+from PySide6.QtGui import QAction, QKeySequence, QShortcutEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -24,8 +24,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from gradviz.core.lessons.catalogue import LESSONS
 
 if TYPE_CHECKING:
     from gradviz.qt.main_window import MainWindow
@@ -67,79 +65,42 @@ def make_action(parent: QWidget, text: str, slot: Callable[[], object], shortcut
     return action
 
 
-class WindowActions:
-    """The QActions of a :class:`MainWindow`, created in its constructor.
-
-    Attributes are named for what they do: ``run``, ``cancel``, ``open_program``,
-    ``open_module``, ``save``, ``save_as``, ``export``, ``quit``, ``fit``, ``zoom_in``,
-    ``zoom_out``, ``zoom_reset``, ``font_bigger``, ``font_smaller``, ``dark_theme``,
-    ``show_legend``, ``show_overview``, ``next_lesson``, ``previous_lesson``,
-    ``shortcuts``, ``about``; ``lessons`` maps lesson names to their actions.
-    """
-
-    def __init__(self, w: "MainWindow") -> None:
-        sp = QStyle.StandardPixmap
-        self.run = make_action(w, "&Run", w.run_program, ["Ctrl+Return", "Ctrl+Enter"],
-                               "Run the program and draw its graph", sp.SP_MediaPlay)
-        self.cancel = make_action(w, "&Cancel", w.cancel_run, ["Esc"],
-                                  "Stop the running program, keep the previous graph", sp.SP_BrowserStop)
-        self.cancel.setEnabled(False)
-        self.open_program = make_action(w, "&Open Program…", w.open_program, ["Ctrl+O"],
-                                        "Open a program file (.py, .txt, .gradviz-program)", sp.SP_DialogOpenButton)
-        self.open_module = make_action(w, "Open &Module…", w.open_module, ["Ctrl+Shift+O"],
-                                       "Load an nn.Module class from a Python file (runs that file)")
-        self.save = make_action(w, "&Save", w.save_program, ["Ctrl+S"], "Save the program",
-                                sp.SP_DialogSaveButton)
-        self.save_as = make_action(w, "Save &As…", w.save_program_as, ["Ctrl+Shift+S"],
-                                   "Save the program under a new name")
-        self.export = make_action(w, "&Export…", w.export_dialog, ["Ctrl+E"],
-                                  "Export the graph as SVG, PNG, DOT or JSON")
-        self.quit = make_action(w, "&Quit", w.close, ["Ctrl+Q"], "Quit gradviz")
-
-        self.fit = make_action(w.graph_view, "&Fit Graph", w.graph_view.fit, ["F"],
-                               "Zoom so the whole graph is visible")
-        # "F" is a plain letter: only while the canvas has focus, or it could not be typed.
-        self.fit.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.zoom_in = make_action(w, "Zoom &In", w.graph_view.zoom_in, ["Ctrl+=", "Ctrl++"], "Zoom in")
-        self.zoom_out = make_action(w, "Zoom &Out", w.graph_view.zoom_out, ["Ctrl+-"], "Zoom out")
-        self.zoom_reset = make_action(w, "Zoom &100 %", w.graph_view.reset_zoom, ["Ctrl+0"],
-                                      "Zoom to 100 % (one point per pixel)")
-        self.font_bigger = make_action(w, "&Bigger Font", lambda: w.change_font_size(+1),
-                                       ["Ctrl+Shift+=", "Ctrl+Shift++"], "Bigger text in the editor and panels")
-        self.font_smaller = make_action(w, "&Smaller Font", lambda: w.change_font_size(-1),
-                                        ["Ctrl+Shift+-", "Ctrl+Shift+_"], "Smaller text in the editor and panels")
-        # Where "+" needs Shift (US keys), Ctrl+Shift+= also reads as Ctrl++ and Qt would
-        # refuse both as ambiguous; the resolver lets Shift pick the bigger font.
-        self._plus_resolver = _PlusResolver(w, self.zoom_in, self.font_bigger)
-        self.dark_theme = make_action(w, "&Dark Theme", lambda on: w.set_theme("dark" if on else "light"),
-                                      ["Ctrl+Shift+T"], "Switch between the light and dark look", checkable=True)
-        self.show_legend = make_action(w, "Show &Legend", w.legend.setVisible, ["Ctrl+Shift+L"],
-                                       "Show the node colour legend on the canvas", checkable=True)
-        self.show_overview = make_action(w, "Show &Overview", w.graph_view.set_overview_enabled, ["Ctrl+Shift+M"],
-                                         "Show the overview map when the graph is bigger than the view",
-                                         checkable=True)
-        self.next_lesson = make_action(w, "&Next Lesson", lambda: w.step_lesson(+1), ["Ctrl+PgDown"],
-                                       "Open the next built-in lesson")
-        self.previous_lesson = make_action(w, "&Previous Lesson", lambda: w.step_lesson(-1), ["Ctrl+PgUp"],
-                                           "Open the previous built-in lesson")
-        self.shortcuts = make_action(w, "&Keyboard Shortcuts", w.show_shortcuts, ["F1"],
-                                     "List every keyboard shortcut")
-        self.about = make_action(w, "&About gradviz", w.show_about, ["Ctrl+Shift+F1"], "About gradviz")
-
-        self.lesson_group = QActionGroup(w)
-        self.lessons: dict[str, QAction] = {}
-        for i, (name, lesson) in enumerate(LESSONS.items()):
-            keys = [f"Alt+{i + 1}"] if i < 9 else ["Alt+0"] if i == 9 else []
-            action = make_action(w, f"{lesson.title}", lambda n=name: w.load_lesson(n), keys,
-                                 f"Open the lesson '{name}'")
-            action.setCheckable(True)
-            action.setData(name)
-            self.lesson_group.addAction(action)
-            self.lessons[name] = action
-
-    def all(self) -> list[QAction]:
-        """Every action with a shortcut, in menu order."""
-        return [a for a in vars(self).values() if isinstance(a, QAction)] + list(self.lessons.values())
+def add_window_actions(w: "MainWindow") -> None:
+    """The window's own commands: the canvas's view, the look, help; in the View and Help menus."""
+    view, session = w.graph_view, w.session
+    fit = make_action(view, "&Fit Graph", view.fit, ["F"], "Zoom so the whole graph is visible")
+    # "F" is a plain letter: only while the canvas has focus, or it could not be typed.
+    fit.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    zoom_in = make_action(w, "Zoom &In", view.zoom_in, ["Ctrl+=", "Ctrl++"], "Zoom in")
+    zoom_out = make_action(w, "Zoom &Out", view.zoom_out, ["Ctrl+-"], "Zoom out")
+    zoom_reset = make_action(w, "Zoom &100 %", view.reset_zoom, ["Ctrl+0"], "Zoom to 100 % (one point per pixel)")
+    font_bigger = make_action(w, "&Bigger Font", lambda: session.set_font_size(session.font_size + 1),
+                              ["Ctrl+Shift+=", "Ctrl+Shift++"], "Bigger text in the editor and panels")
+    font_smaller = make_action(w, "&Smaller Font", lambda: session.set_font_size(session.font_size - 1),
+                               ["Ctrl+Shift+-", "Ctrl+Shift+_"], "Smaller text in the editor and panels")
+    # Where "+" needs Shift (US keys), Ctrl+Shift+= also reads as Ctrl++ and Qt would
+    # refuse both as ambiguous; the resolver lets Shift pick the bigger font.
+    w._plus_resolver = _PlusResolver(w, zoom_in, font_bigger)
+    dark = make_action(w, "&Dark Theme", lambda on: session.set_theme("dark" if on else "light"),
+                       ["Ctrl+Shift+T"], "Switch between the light and dark look", checkable=True)
+    legend = make_action(w, "Show &Legend", w.legend.setVisible, ["Ctrl+Shift+L"],
+                         "Show the node colour legend on the canvas", checkable=True)
+    overview = make_action(w, "Show &Overview", view.set_overview_enabled, ["Ctrl+Shift+M"],
+                           "Show the overview map when the graph is bigger than the view", checkable=True)
+    shortcuts = make_action(w, "&Keyboard Shortcuts", w.show_shortcuts, ["F1"], "List every keyboard shortcut")
+    about = make_action(w, "&About gradviz", w.show_about, ["Ctrl+Shift+F1"], "About gradviz")
+    for name, action in (("fit", fit), ("zoom_in", zoom_in), ("zoom_out", zoom_out), ("zoom_reset", zoom_reset),
+                         ("font_bigger", font_bigger), ("font_smaller", font_smaller), ("dark_theme", dark),
+                         ("show_legend", legend), ("show_overview", overview), ("shortcuts", shortcuts),
+                         ("about", about)):
+        w.add_command(name, action)
+    menu = w.menu("view")
+    menu.addActions([fit, zoom_in, zoom_out, zoom_reset])
+    menu.addSeparator()
+    menu.addActions([font_bigger, font_smaller, dark])
+    menu.addSeparator()
+    menu.addActions([legend, overview])
+    menu.addSeparator()
 
 
 class _PlusResolver(QObject):
@@ -161,61 +122,21 @@ class _PlusResolver(QObject):
         return False
 
 
-def build_menus(w: "MainWindow", a: WindowActions) -> None:
-    """File, Lessons, Run, View and Help menus."""
-    bar = w.menuBar()
-    file_menu = bar.addMenu("&File")
-    file_menu.addActions([a.open_program, a.open_module])
-    w.recent_menu = file_menu.addMenu("Open &Recent")
-    w.recent_menu.setToolTipsVisible(True)
-    w.recent_menu.aboutToShow.connect(w.rebuild_recent_menu)
-    file_menu.addSeparator()
-    file_menu.addActions([a.save, a.save_as, a.export])
-    file_menu.addSeparator()
-    file_menu.addAction(a.quit)
-
-    lessons_menu = bar.addMenu("&Lessons")
-    lessons_menu.setToolTipsVisible(True)
-    lessons_menu.addActions(list(a.lessons.values()))
-    lessons_menu.addSeparator()
-    lessons_menu.addActions([a.previous_lesson, a.next_lesson])
-
-    run_menu = bar.addMenu("&Run")
-    run_menu.addActions([a.run, a.cancel])
-
-    view_menu = bar.addMenu("&View")
-    view_menu.addActions([a.fit, a.zoom_in, a.zoom_out, a.zoom_reset])
-    view_menu.addSeparator()
-    view_menu.addActions([a.font_bigger, a.font_smaller, a.dark_theme])
-    view_menu.addSeparator()
-    view_menu.addActions([a.show_legend, a.show_overview])
-    view_menu.addSeparator()
-    for dock in w.docks():
-        view_menu.addAction(dock.toggleViewAction())
-
-    help_menu = bar.addMenu("&Help")
-    help_menu.addActions([a.shortcuts, a.about])
-
-
-def build_toolbar(w: "MainWindow", a: WindowActions) -> QComboBox:
-    """The main toolbar; returns its lesson picker."""
+def build_toolbar(w: "MainWindow", picker: QComboBox) -> QComboBox:
+    """The main toolbar, with the lesson picker first; returns the picker."""
+    c = w.commands
     bar = QToolBar("Main toolbar", w)
     bar.setObjectName("main_toolbar")
     bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     w.addToolBar(bar)
-    picker = QComboBox(bar)
-    picker.setToolTip("Choose a built-in lesson (Alt+1 … Alt+0)")
-    picker.setAccessibleName("Lesson")
-    picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-    for name, lesson in LESSONS.items():
-        picker.addItem(lesson.title, name)
+    picker.setParent(bar)
     bar.addWidget(picker)
     bar.addSeparator()
-    bar.addActions([a.run, a.cancel])
+    bar.addActions([c.run, c.cancel])
     bar.addSeparator()
-    bar.addActions([a.open_program, a.save, a.export])
+    bar.addActions([c.open_program, c.save, c.export])
     bar.addSeparator()
-    bar.addActions([a.fit, a.zoom_in, a.zoom_out, a.zoom_reset])
+    bar.addActions([c.fit, c.zoom_in, c.zoom_out, c.zoom_reset])
     return picker
 
 

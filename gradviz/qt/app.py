@@ -73,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(settings)
     window.show()
     source = args.source or f"lesson:{settings.last_lesson}"
-    if not window.open_source(source, confirm=False) and source != DEFAULT_SOURCE and window.current_trace is None:
+    opened = window.files.open_source(source, confirm=False)
+    if not opened and source != DEFAULT_SOURCE and window.current_trace is None:
         # A bad argument still opens a working window, with the problem in the message bar.
         message = window.message_bar.text()
         if message:

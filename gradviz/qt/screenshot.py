@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         window = MainWindow(settings)
         window.resize(*args.size)
         window.show()
-        if not window.open_source(args.source, confirm=False):
+        if not window.files.open_source(args.source, confirm=False):
             print(f"could not open {args.source}: {window.message_bar.text()}", file=sys.stderr)
             return 1
         if not _wait(app, lambda: not window.is_busy and window.current_trace is not None, args.timeout):

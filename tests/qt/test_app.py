@@ -59,7 +59,7 @@ def test_main_opens_a_program_file(qtbot, settings_path, tmp_path):
 
     def check(w):
         found["labels"] = {n.label for n in w.current_trace.nodes}
-        found["path"] = w.current_path
+        found["path"] = w.session.path
 
     _run_main(qtbot, [str(program), "--settings", settings_path], check)
     assert "a" in found["labels"] and found["path"] == program

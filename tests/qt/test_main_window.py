@@ -140,17 +140,17 @@ def test_no_grad_lesson_explains_on_the_canvas(logistic, run_and_wait):
 
 
 def test_export_writes_every_format(logistic, tmp_path):
-    svg = logistic.export_to(tmp_path / "g.svg")
+    svg = logistic.files.export_to(tmp_path / "g.svg")
     root = ET.parse(svg).getroot()
     assert root.tag.endswith("svg")
     assert (tmp_path / "g.png").exists() is False
-    png = logistic.export_to(tmp_path / "g.png", scale=2)
+    png = logistic.files.export_to(tmp_path / "g.png", scale=2)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "digraph" in logistic.export_to(tmp_path / "g.dot").read_text()
-    data = json.loads(logistic.export_to(tmp_path / "g.json").read_text())
+    assert "digraph" in logistic.files.export_to(tmp_path / "g.dot").read_text()
+    data = json.loads(logistic.files.export_to(tmp_path / "g.json").read_text())
     assert data["gradviz"] == 1 and len(data["nodes"]) == 8
     with pytest.raises(ValueError):
-        logistic.export_to(tmp_path / "g.bmp")
+        logistic.files.export_to(tmp_path / "g.bmp")
 
 
 def _png_width(path) -> int:
@@ -161,10 +161,10 @@ def test_export_dialog_asks_the_png_scale(logistic, tmp_path, monkeypatch):
     target = tmp_path / "graph.png"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("1× (96 dpi)", True))
-    assert logistic.export_dialog() == target
+    assert logistic.files.export_dialog() == target
     one = _png_width(target)
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("3× (288 dpi)", True))
-    logistic.export_dialog()
+    logistic.files.export_dialog()
     assert _png_width(target) > 2.5 * one
 
 
@@ -194,7 +194,7 @@ def test_export_runs_off_the_gui_thread_and_can_be_cancelled(logistic, tmp_path,
     timer.start(10)
     # The user clicks the dialog's Cancel button once it shows.
     QTimer.singleShot(900, lambda: logistic.findChild(QProgressDialog).findChild(QPushButton).click())
-    assert logistic.export_dialog() is None
+    assert logistic.files.export_dialog() is None
     timer.stop()
     assert threads and threads[0] is not threading.main_thread()
     assert len(ticks) > 40  # the window kept running while the export worked
@@ -203,8 +203,8 @@ def test_export_runs_off_the_gui_thread_and_can_be_cancelled(logistic, tmp_path,
 
 def test_nothing_to_export_before_a_run(window, tmp_path):
     with pytest.raises(ValueError, match="run a program"):
-        window.export_to(tmp_path / "x.json")
-    assert window.export_dialog() is None
+        window.files.export_to(tmp_path / "x.json")
+    assert window.files.export_dialog() is None
     assert window.message_bar.level == "warning"
 
 
@@ -254,25 +254,25 @@ def test_close_with_unsaved_edits_can_be_refused(logistic, qtbot, monkeypatch):
 def test_open_save_and_recent_files(window, run_and_wait, tmp_path):
     program = tmp_path / "square.txt"
     program.write_text("x = torch.tensor([2.0], requires_grad=True)\nloss = (x * x).sum()\n")
-    assert run_and_wait(window, lambda: window.open_program(program)) == "ok"
-    assert window.current_path == program and window.current_lesson is None
+    assert run_and_wait(window, lambda: window.files.open_program(program)) == "ok"
+    assert window.session.path == program and window.current_lesson is None
     assert window.lesson_picker.currentIndex() == -1
     assert "square.txt" in window.windowTitle()
     assert window.current_trace.find("x").grad.item() == pytest.approx(4.0)
     window.editor.appendPlainText("# edited")
-    assert window.save_program()
+    assert window.files.save_program()
     assert program.read_text().endswith("# edited")
     assert not window.editor.document().isModified()
     other = tmp_path / "copy.gradviz-program"
-    assert window.save_program_as(other) and other.read_text() == program.read_text()
+    assert window.files.save_program_as(other) and other.read_text() == program.read_text()
     assert window.settings.recent_files[:2] == [str(other), str(program)]
-    window.rebuild_recent_menu()
-    texts = [a.text() for a in window.recent_menu.actions()]
+    window.files.rebuild_recent_menu()
+    texts = [a.text() for a in window.files.recent_menu.actions()]
     assert any(str(program) in t for t in texts)
 
 
 def test_opening_a_missing_file_says_so(window, tmp_path):
-    assert window.open_program(tmp_path / "nope.py") is False
+    assert window.files.open_program(tmp_path / "nope.py") is False
     assert window.message_bar.level == "error" and "nope.py" in window.message_bar.text()
 
 
@@ -317,7 +317,7 @@ def test_module_dialog_lists_classes_without_running_the_file(qtbot, tmp_path):
 def test_open_module_runs_it_and_says_so(window, run_and_wait, tmp_path):
     path = tmp_path / "model.py"
     path.write_text(MODEL)
-    assert run_and_wait(window, lambda: window.open_module(str(path), "Net", input_expr="torch.ones(1, 3)",
+    assert run_and_wait(window, lambda: window.files.open_module(str(path), "Net", input_expr="torch.ones(1, 3)",
                                                            confirm=False)) == "ok"
     assert (tmp_path / "ran.txt").exists()
     assert "ran the Python code of model.py" in window.message_bar.text()
@@ -329,7 +329,7 @@ def test_open_module_runs_it_and_says_so(window, run_and_wait, tmp_path):
 def test_bad_module_is_a_message(window, tmp_path):
     path = tmp_path / "model.py"
     path.write_text(MODEL)
-    assert window.open_module(str(path), "Missing", confirm=False) is False
+    assert window.files.open_module(str(path), "Missing", confirm=False) is False
     assert window.message_bar.level == "error" and "Missing" in window.message_bar.text()
 
 
@@ -408,8 +408,8 @@ def test_font_size_keys(logistic, qtbot):
 
 
 def test_lesson_menu_and_next_lesson(window, run_and_wait):
-    assert run_and_wait(window, lambda: window.commands.lessons["softmax"].trigger()) == "ok"
-    assert window.current_lesson == "softmax" and window.commands.lessons["softmax"].isChecked()
+    assert run_and_wait(window, lambda: window.files.lesson_actions["softmax"].trigger()) == "ok"
+    assert window.current_lesson == "softmax" and window.files.lesson_actions["softmax"].isChecked()
     names = list(LESSONS)
     following = names[(names.index("softmax") + 1) % len(names)]
     assert run_and_wait(window, window.commands.next_lesson.trigger) == "ok"

@@ -1,45 +1,35 @@
-"""Big graphs in the main window: module folding, find, previews and layout reuse (issue 7).
+"""Drawing runs' graphs on the canvas, and what big graphs need: folding, find, previews, reuse.
 
-The window makes one :class:`BigGraphs` in its constructor, passes it each run's request
-(:meth:`BigGraphs.prepare_request` adds the folded modules, the layout cache and the drawing
-on screen) and each result (:meth:`BigGraphs.show_result` draws it, or updates the items in
-place when only values changed). Everything else is wired here: the banner over the
-canvas, the find bar, the preview, View menu commands, double-click and right-click.
+Every run request passes :meth:`BigGraphs.prepare_request` (the folded modules, the layout
+cache and the drawing on screen are added); every result the session presents is drawn by
+:meth:`BigGraphs.show_result` (or its items updated in place when only values changed), and
+once on screen it becomes the session's drawing. Also here: the banner over the canvas, the
+find bar, the preview, View menu commands, double-click and right-click on modules.
 """
 
 from __future__ import annotations
 
-import sys
 import time
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QInputDialog, QMenu
+from PySide6.QtWidgets import QInputDialog
 
 from gradviz.core.layout.grouping import module_paths, visible_count
 from gradviz.core.layout.module_boxes import collapse, expand, find_nodes, module_path, reveal
 from gradviz.core.layout.plan import Drawing, StagedLayoutCache
+from gradviz.core.run.graph_run import RunRequest, RunResult
+from gradviz.core.session import Session
 from gradviz.qt.actions import make_action
 from gradviz.qt.canvas.find_bar import FindBar
 from gradviz.qt.canvas.graph_preview import PreviewView
 from gradviz.qt.canvas.graph_scene import GraphScene, SlicedWork
-from gradviz.qt.canvas.module_canvas import ModuleGestures, show_module
+from gradviz.qt.canvas.module_canvas import ModuleGestures
 from gradviz.qt.canvas.text import grad_badge_text
-from gradviz.qt.runs.controller import RunRequest, RunResult
+from gradviz.qt.host import Host
 from gradviz.qt.widgets.message_bar import MessageBar
 
-if TYPE_CHECKING:
-    from gradviz.qt.main_window import MainWindow
-
-#: How long a thread may keep the GIL while another waits (CPython's default is 5 ms), while a
-#: run (capture and layout) is on its worker. Every Python callback of the GUI thread (a paint,
-#: an event filter) waits up to this long for a busy worker; one repaint makes a dozen, so 5 ms
-#: added up to 100-200 ms stalls during a 10,000-node capture. Only during runs: the turns
-#: cost the other thread too, and with 1 ms a training run (whose GUI side is a plot at 12 Hz)
-#: lost a fifth of its steps for no smoother a window (bench/training.py).
-GIL_SWITCH_SECONDS = 0.001
 #: Layouts with more boxes than this are previewed while their items are made (~0.3 s
 #: for 600 nodes and their edges on the 2-core test machine; less would only flicker).
 PREVIEW_MIN_BOXES = 600
@@ -50,19 +40,13 @@ QUICK_NOTE = ("Some values here feed ops far apart along a long chain: Graphviz 
 _KEEP = object()  # "no re-layout asked for"
 
 
-def _menu(window: "MainWindow", title: str) -> QMenu | None:
-    bar = window.menuBar()
-    return next((a.menu() for a in bar.actions() if a.menu() is not None and a.text().replace("&", "") == title),
-                None)
-
-
 class BigGraphs(QObject):
-    """The window's module folding, find bar, previews and layout reuse.
+    """The canvas's drawing of runs, module folding, find bar, previews and layout reuse.
 
     Parameters
     ----------
-    window : MainWindow
-        The window to serve.
+    session : Session
+    host : Host
 
     Attributes
     ----------
@@ -82,7 +66,7 @@ class BigGraphs(QObject):
         Double-click and right-click on module boxes and frames.
     actions : dict[str, QAction]
         ``find``, ``find_next``, ``find_previous``, ``collapse_all``, ``expand_all``,
-        ``collapse_threshold`` (also on ``window.commands`` under the same names).
+        ``collapse_threshold`` (also host commands under the same names).
 
     Signals
     -------
@@ -92,10 +76,10 @@ class BigGraphs(QObject):
 
     picture_shown = Signal(float)
 
-    def __init__(self, window: "MainWindow") -> None:
-        super().__init__(window)
-        self._usual_switch: float | None = None  # the interval to go back to after a run
-        self.window = window
+    def __init__(self, session: Session, host: Host) -> None:
+        super().__init__(host.window)
+        self.session, self.host = session, host
+        self.settings = host.settings
         self.cache = StagedLayoutCache()
         self.collapsed: frozenset[str] = frozenset()
         self.auto_collapsed = False
@@ -108,27 +92,27 @@ class BigGraphs(QObject):
         self._updater = SlicedWork(self)
         self._await_paint = False
 
-        view = window.graph_view
-        self.preview = PreviewView(view, window.theme)
+        self.view = view = host.canvas
+        self.preview = PreviewView(view, session.theme)
         self.banner = MessageBar()
         self.banner.setObjectName("big_graph_banner")
-        column = window.centralWidget().layout()
-        column.insertWidget(column.indexOf(view), self.banner)
+        host.place(self.banner, "above_canvas")
         self.find_bar = FindBar(view, self.search, self.jump_to)
-        self.gestures = ModuleGestures(self)
         self.actions: dict[str, QAction] = {}
         self._add_actions()
+        self.gestures = ModuleGestures(self, host.node_menu)
 
-        window.runs.provisional.connect(self._on_provisional)
-        window.runs.started.connect(self._on_run_started)
-        window.run_finished.connect(self._on_run_finished)
-        window.commands.dark_theme.toggled.connect(lambda _on: self.preview.set_theme(self.window.theme))
+        host.add_request_preparer(self.prepare_request)
+        session.run_requested.connect(self._on_run_requested)
+        session.cancel_requested.connect(self._on_cancel_requested)
+        session.result_ready.connect(self.show_result)
+        session.provisional_ready.connect(self._on_provisional)
+        session.run_finished.connect(self._on_run_finished)
+        session.theme_changed.connect(self.preview.set_theme)
         view.graph_shown.connect(self._on_graph_shown)
-        view.node_selected.connect(self._on_node_selected)
         view.viewport().installEventFilter(self)
         self.preview.first_paint.connect(self.picture_shown)
-        window.runs.await_preview_paint = True
-        self.preview.first_paint.connect(lambda _t: window.runs.preview_painted())
+        self.preview.first_paint.connect(lambda _t: session.provisional_painted.emit())
 
     # -- runs -----------------------------------------------------------------------------
     def prepare_request(self, request: RunRequest) -> RunRequest:
@@ -137,29 +121,32 @@ class BigGraphs(QObject):
         A new program (another lesson or file) starts from its lesson's ``view.collapsed``,
         else automatic folding; the same program keeps what the user folded.
         """
-        w = self.window
-        threshold = w.settings.collapse_threshold
+        s = self.session
+        threshold = self.settings.collapse_threshold
         previous = self._drawing()
-        if self._relayout is not _KEEP and w.current_trace is not None:
+        if self._relayout is not _KEEP and s.trace is not None:
             collapsed, self._relayout = self._relayout, _KEEP
-            return replace(request, trace=w.current_trace, collapsed=collapsed, collapse_threshold=threshold,
+            return replace(request, trace=s.trace, collapsed=collapsed, collapse_threshold=threshold,
                            layout_cache=self.cache, previous=previous)
         self._relayout = _KEEP
-        key = (w.current_lesson, str(w.current_path), request.module)
+        key = (s.lesson.name if s.lesson is not None else None, str(s.path), request.module)
         if key != self._program:
             self._program = key
-            lesson = w.lesson
+            lesson = s.lesson
             self._explicit = frozenset(lesson.view.collapsed) if lesson is not None and lesson.view.collapsed else None
         return replace(request, collapsed=self._explicit, collapse_threshold=threshold, layout_cache=self.cache,
                        previous=previous)
 
     def show_result(self, result: RunResult) -> None:
         """Draw ``result``: in place when it reuses the drawing on screen, else a new scene
-        (previewed first when big)."""
+        (previewed first when big); an empty graph's explanation in words."""
         self._updater.clear()
         self._undo = None
         self._shown = result
-        view = self.window.graph_view
+        view = self.view
+        if result.trace.is_empty:
+            view.show_explanation(result.trace.explanation or "The program made no graph.")
+            return
         scene = view.graph_scene
         previous = result.request.previous
         if result.reused and scene is not None and scene.complete and previous is not None \
@@ -172,11 +159,11 @@ class BigGraphs(QObject):
         view.show_graph(result.trace, result.layout)
 
     def _drawing(self) -> Drawing | None:
-        w = self.window
-        scene = w.graph_view.graph_scene
-        if w.current_trace is None or w.current_layout is None or scene is None or scene.layout is not w.current_layout:
+        s = self.session
+        scene = self.view.graph_scene
+        if s.trace is None or s.layout is None or scene is None or scene.layout is not s.layout:
             return None
-        return Drawing(w.current_trace, w.current_layout, self.collapsed)
+        return Drawing(s.trace, s.layout, self.collapsed)
 
     def _update_in_place(self, scene: GraphScene, result: RunResult) -> None:
         self._undo = (scene, scene.trace, scene.layout)
@@ -199,21 +186,23 @@ class BigGraphs(QObject):
     def _on_updated(self) -> None:
         self._undo = None
         self.picture_shown.emit(time.perf_counter())
-        self.window.graph_view.graph_shown.emit()
+        self.view.graph_shown.emit()
 
-    def _on_provisional(self, drawing: object) -> None:
-        trace, layout = drawing  # type: ignore[misc]
+    def _on_provisional(self, trace, layout) -> None:
         self.preview.show_drawing(trace, layout, PROVISIONAL_NOTE)
 
-    def _on_run_started(self, _job: int) -> None:
-        if self._usual_switch is None:
-            self._usual_switch = sys.getswitchinterval()
-            sys.setswitchinterval(min(self._usual_switch, GIL_SWITCH_SECONDS))
+    def _on_run_requested(self, _spec: object) -> None:
+        # A new run supersedes the drawing in progress (its result is of an older program).
+        self.view.cancel_build()
+        self._shown = None
+
+    def _on_cancel_requested(self) -> None:
+        if self._shown is not None:  # laid out, still being drawn: the old drawing stays
+            self.view.cancel_build()
+            self._shown = None
+            self.session.show_cancelled()
 
     def _on_run_finished(self, status: str) -> None:
-        if self._usual_switch is not None and not self.window.runs.is_running:
-            sys.setswitchinterval(self._usual_switch)
-            self._usual_switch = None
         if status == "ok":
             return
         self.preview.clear()
@@ -230,6 +219,10 @@ class BigGraphs(QObject):
         if result is None:
             return
         self.collapsed, self.auto_collapsed = result.collapsed, result.auto_collapsed
+        reselect = self.session.selected
+        self.session.show_graph(result.trace, result.layout, result.collapsed)
+        if reselect in self.view.node_items:
+            self.view.select_node(reselect, center=False)
         self._show_banner(result)
         if not self.find_bar.isHidden():
             self.find_bar.refresh()
@@ -257,12 +250,13 @@ class BigGraphs(QObject):
         Returns the run's job id, or None when there is no graph or nothing changes.
         """
         paths = frozenset(paths)
-        if self.window.current_trace is None or (paths == self.collapsed and self._explicit is not None):
+        if self.session.trace is None or (paths == self.collapsed and self._explicit is not None):
             return None
         self._explicit = paths
         self._relayout = paths
         self.banner.clear()
-        return self.window.run_program()
+        self.session.run()
+        return 1
 
     def collapse(self, path: str) -> int | None:
         """Draw module ``path`` as one box."""
@@ -274,7 +268,7 @@ class BigGraphs(QObject):
 
     def collapse_all(self) -> int | None:
         """Fold every top-level module."""
-        trace = self.window.current_trace
+        trace = self.session.trace
         top = frozenset(p for p in module_paths(trace) if "." not in p) if trace is not None else frozenset()
         return self.set_collapsed(top)
 
@@ -285,28 +279,29 @@ class BigGraphs(QObject):
     def set_collapse_threshold(self, value: int) -> None:
         """Store the node count above which graphs open collapsed; the graph on screen follows
         unless the user folded it by hand."""
-        self.window.settings.collapse_threshold = value
-        if self._explicit is None and self.window.current_trace is not None:
+        self.settings.collapse_threshold = value
+        if self._explicit is None and self.session.trace is not None:
             self._relayout = None
-            self.window.run_program()
+            self.session.run()
 
     def ask_collapse_threshold(self) -> None:
         value, ok = QInputDialog.getInt(
-            self.window, "Collapse threshold", "Graphs with more nodes than this open with their modules collapsed:",
-            self.window.settings.collapse_threshold, 1, 1_000_000, 50)
+            self.host.window, "Collapse threshold",
+            "Graphs with more nodes than this open with their modules collapsed:",
+            self.settings.collapse_threshold, 1, 1_000_000, 50)
         if ok:
             self.set_collapse_threshold(value)
 
     # -- find -----------------------------------------------------------------------------
     def search(self, text: str) -> list[str]:
         """Ids of the nodes of the graph on screen whose op or label contains ``text``."""
-        trace = self.window.current_trace
+        trace = self.session.trace
         return find_nodes(trace, text) if trace is not None else []
 
     def jump_to(self, node_id: str) -> bool:
         """Select node ``node_id`` and centre it; a module hiding it is expanded first (the
         jump then happens once the new layout is drawn). True if it jumped now."""
-        view, trace = self.window.graph_view, self.window.current_trace
+        view, trace = self.view, self.session.trace
         if node_id in view.node_items:
             view.select_node(node_id)
             view.centerOn(view.node_items[node_id].sceneBoundingRect().center())
@@ -316,19 +311,9 @@ class BigGraphs(QObject):
             self.set_collapsed(reveal(self.collapsed, trace.node(node_id).module))
         return False
 
-    # -- inspector ------------------------------------------------------------------------
-    def _on_node_selected(self, node_id: str | None) -> None:
-        title = self.window.inspector.title_label
-        path = module_path(node_id) if node_id is not None else None
-        scene = self.window.graph_view.graph_scene
-        if path is not None and scene is not None:
-            show_module(self.window.inspector, scene.trace, path)
-        elif title.textFormat() == Qt.TextFormat.RichText:
-            title.setTextFormat(Qt.TextFormat.AutoText)
-
     # -- set-up ---------------------------------------------------------------------------
     def _add_actions(self) -> None:
-        w = self.window
+        w = self.host.window
         specs = [
             ("find", "&Find Node…", self.find_bar.open, ["Ctrl+F"], "Find nodes by op or label"),
             ("find_next", "Find &Next", self.find_bar.find_next, ["F3"], "Go to the next node found"),
@@ -341,18 +326,16 @@ class BigGraphs(QObject):
              "Node count above which graphs open with their modules collapsed"),
         ]
         for name, text, slot, keys, tip in specs:
-            self.actions[name] = make_action(w, text, slot, keys, tip)
-            setattr(w.commands, name, self.actions[name])  # listed in the shortcuts dialog
-        view_menu = _menu(w, "View")
-        if view_menu is not None:
-            view_menu.addSeparator()
-            view_menu.addActions([self.actions[n] for n in ("find", "find_next", "find_previous")])
-            view_menu.addSeparator()
-            view_menu.addActions([self.actions[n] for n in ("collapse_all", "expand_all", "collapse_threshold")])
+            self.actions[name] = self.host.add_command(name, make_action(w, text, slot, keys, tip))
+        view_menu = self.host.menu("view")
+        view_menu.addSeparator()
+        view_menu.addActions([self.actions[n] for n in ("find", "find_next", "find_previous")])
+        view_menu.addSeparator()
+        view_menu.addActions([self.actions[n] for n in ("collapse_all", "expand_all", "collapse_threshold")])
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         # The first paint of a newly shown scene is when a small graph's picture appears.
-        if self._await_paint and event.type() == QEvent.Type.Paint and self.window.graph_view.node_items \
+        if self._await_paint and event.type() == QEvent.Type.Paint and self.view.node_items \
                 and self._shown is None:
             self._await_paint = False
             self.picture_shown.emit(time.perf_counter())

@@ -17,6 +17,7 @@ from gradviz.qt.widgets.inspector import Inspector
 
 if TYPE_CHECKING:
     from gradviz.qt.canvas.big_graphs import BigGraphs
+    from gradviz.qt.canvas.node_menu import NodeMenu
 
 
 def hit_test(layout: Layout, x: float, y: float) -> tuple[str, str] | None:
@@ -72,18 +73,18 @@ class ModuleGestures(QObject):
     ----------
     big : BigGraphs
         Does the folding.
+    node_menu : NodeMenu
+        The canvas's menu on nodes (made with the canvas, so before this).
     """
 
-    def __init__(self, big: "BigGraphs") -> None:
+    def __init__(self, big: "BigGraphs", node_menu: "NodeMenu") -> None:
         super().__init__(big)
         self.big = big
-        self.view = big.window.graph_view
+        self.view = big.view
         self.last_menu: QMenu | None = None
         # Installed after the node menu's filter, so this one sees the events first.
         self.view.viewport().installEventFilter(self)
-        node_menu = getattr(getattr(big.window, "step_through", None), "node_menu", None)
-        if node_menu is not None:
-            node_menu.add_provider(self._add_node_entries)
+        node_menu.add_provider(self._add_node_entries)
 
     def item_at(self, pos: QPoint) -> tuple[str, str] | None:
         """What is under viewport point ``pos`` (see :func:`hit_test`)."""
@@ -96,7 +97,7 @@ class ModuleGestures(QObject):
     def menu_for(self, hit: tuple[str, str]) -> QMenu:
         """The menu for a module box or a module frame."""
         kind, path = hit
-        trace = self.big.window.current_trace
+        trace = self.big.session.trace
         menu = QMenu(self.view)
         menu.setToolTipsVisible(True)
         if kind == "module":
@@ -133,7 +134,7 @@ class ModuleGestures(QObject):
         return False
 
     def _add_node_entries(self, menu: QMenu, node_id: str) -> None:
-        trace = self.big.window.current_trace
+        trace = self.big.session.trace
         if trace is None or module_path(node_id) is not None:
             return
         try:

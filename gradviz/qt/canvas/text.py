@@ -12,7 +12,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter
 
 from gradviz.core.layout.layout import FONT_NAME, FONT_SIZE, LINE_SPACING
-from gradviz.core.trace import TensorValue, format_number, format_shape
+from gradviz.core.stepping.marks import grad_badge_text  # noqa: F401 - drawn on canvas items here
 
 #: Arimo is what the layout engine measured; the others share its metrics.
 FONT_FAMILIES = (FONT_NAME, "Liberation Sans", "Arial", "Helvetica")
@@ -45,17 +45,6 @@ def fit_scale(lines: tuple[str, ...], available: float, point_size: float = FONT
     if widest <= available or widest <= 0:
         return 1.0
     return max(available, 1.0) / widest
-
-
-def grad_badge_text(grad: TensorValue) -> str:
-    """``∇ -0.0898`` for one number, ``∇ [1, 2]`` for a few, ``∇ ∈ [-1, 2]`` for many."""
-    if grad.data is not None and grad.data.size == 1:
-        return "∇ " + format_number(float(grad.data.reshape(-1)[0]))
-    text = grad.short()
-    prefix = format_shape(grad.shape) + " "
-    if text.startswith(prefix) and "∈" in text:
-        text = text[len(prefix):]  # the box already shows the shape
-    return "∇ " + text
 
 
 def draw_lines(painter: QPainter, lines: tuple[str, ...], rect: QRectF, scale: float,

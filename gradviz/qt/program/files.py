@@ -1,7 +1,8 @@
-"""Where the program comes from and goes to: open, save, modules, recent files, export.
+"""Where the program comes from and goes to: lessons, files, modules, recent files, save, export.
 
-A mixin of :class:`gradviz.qt.main_window.MainWindow`, kept apart so the window module
-holds the layout and the run cycle only. Nothing the user typed is dropped without asking.
+Nothing the user typed is dropped without asking (:meth:`ProgramFiles.confirm_discard`).
+A module file is loaded in a run process (its code never runs in the app), after the
+module dialog has said that it will run.
 """
 
 from __future__ import annotations
@@ -10,23 +11,25 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QEventLoop, Qt
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QProgressDialog
+from PySide6.QtCore import QEventLoop, QObject, Qt
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QInputDialog, QMessageBox, QProgressDialog, QStyle
 
 from gradviz.core import export
 from gradviz.core.capture.module_spec import LoadedModule, ModuleLoadError, parse_spec
 from gradviz.core.layout.layout import LayoutCancelled, LayoutError
+from gradviz.core.lessons.catalogue import LESSONS, get_lesson
+from gradviz.core.lessons.files import Lesson
 from gradviz.core.program.errors import ProgramError
 from gradviz.core.run.client import RunCancelled, shared_runner
 from gradviz.core.run.request import Job, ModuleSpec, RunLimits
+from gradviz.core.session import Session
+from gradviz.qt.actions import make_action
+from gradviz.qt.host import Host
 from gradviz.qt.program.module_dialog import ModuleDialog
 from gradviz.qt.runs.tasks import Task
-
-if TYPE_CHECKING:
-    from gradviz.qt.main_window import MainWindow
 
 PROGRAM_FILTER = "Programs (*.py *.txt *.gradviz-program);;All files (*)"
 EXPORT_FILTER = "SVG picture (*.svg);;PNG image (*.png);;Graphviz DOT (*.dot);;gradviz JSON (*.json)"
@@ -42,19 +45,84 @@ def is_module_spec(text: str) -> bool:
     return True
 
 
-class ProgramFiles:
-    """Open, save, load modules, recent files and export, for the main window."""
+class ProgramFiles(QObject):
+    """The File and Lessons menus, the lesson picker, and what they do.
 
-    current_path: Path | None = None
+    Attributes
+    ----------
+    lesson_picker : QComboBox
+        For the toolbar.
+    recent_menu : QMenu
+    lesson_actions : dict[str, QAction]
+    """
+
+    def __init__(self, session: Session, host: Host) -> None:
+        super().__init__(host.window)
+        self.session, self.host = session, host
+        self.window, self.settings = host.window, host.settings
+        w = self.window
+        sp = QStyle.StandardPixmap
+        specs = [
+            ("open_program", "&Open Program…", self.open_program, ["Ctrl+O"],
+             "Open a program file (.py, .txt, .gradviz-program)", sp.SP_DialogOpenButton),
+            ("open_module", "Open &Module…", self.open_module, ["Ctrl+Shift+O"],
+             "Load an nn.Module class from a Python file (runs that file)", None),
+            ("save", "&Save", self.save_program, ["Ctrl+S"], "Save the program", sp.SP_DialogSaveButton),
+            ("save_as", "Save &As…", self.save_program_as, ["Ctrl+Shift+S"], "Save the program under a new name",
+             None),
+            ("export", "&Export…", self.export_dialog, ["Ctrl+E"], "Export the graph as SVG, PNG, DOT or JSON", None),
+            ("quit", "&Quit", w.close, ["Ctrl+Q"], "Quit gradviz", None),
+            ("next_lesson", "&Next Lesson", lambda: self.step_lesson(+1), ["Ctrl+PgDown"],
+             "Open the next built-in lesson", None),
+            ("previous_lesson", "&Previous Lesson", lambda: self.step_lesson(-1), ["Ctrl+PgUp"],
+             "Open the previous built-in lesson", None),
+        ]
+        a: dict[str, QAction] = {}
+        for name, text, slot, keys, tip, icon in specs:
+            a[name] = host.add_command(name, make_action(w, text, slot, keys, tip, icon))
+        file_menu = host.menu("file")
+        file_menu.addActions([a["open_program"], a["open_module"]])
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.setToolTipsVisible(True)
+        self.recent_menu.aboutToShow.connect(self.rebuild_recent_menu)
+        file_menu.addSeparator()
+        file_menu.addActions([a["save"], a["save_as"], a["export"]])
+        file_menu.addSeparator()
+        file_menu.addAction(a["quit"])
+
+        self.lesson_group = QActionGroup(w)
+        self.lesson_actions: dict[str, QAction] = {}
+        for i, (name, lesson) in enumerate(LESSONS.items()):
+            keys = [f"Alt+{i + 1}"] if i < 9 else ["Alt+0"] if i == 9 else []
+            action = make_action(w, lesson.title, lambda n=name: self.load_lesson(n), keys,
+                                 f"Open the lesson '{name}'", checkable=False)
+            action.setCheckable(True)
+            action.setData(name)
+            self.lesson_group.addAction(action)
+            self.lesson_actions[name] = host.add_command(f"lesson_{name}", action)
+        lessons_menu = host.menu("lessons")
+        lessons_menu.addActions(list(self.lesson_actions.values()))
+        lessons_menu.addSeparator()
+        lessons_menu.addActions([a["previous_lesson"], a["next_lesson"]])
+
+        self.lesson_picker = QComboBox()
+        self.lesson_picker.setToolTip("Choose a built-in lesson (Alt+1 … Alt+0)")
+        self.lesson_picker.setAccessibleName("Lesson")
+        self.lesson_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        for name, lesson in LESSONS.items():
+            self.lesson_picker.addItem(lesson.title, name)
+        self.lesson_picker.currentIndexChanged.connect(self._on_lesson_picker_changed)
+        session.program_opened.connect(self._sync_lesson_widgets)
+        self._sync_lesson_widgets()
 
     # -- opening --------------------------------------------------------------------------
-    def open_source(self: "MainWindow", source: str, confirm: bool = True) -> bool:
+    def open_source(self, source: str, confirm: bool = True) -> bool:
         """Open ``lesson:NAME``, ``path.py:Class`` or a program file path."""
         if source.startswith("lesson:"):
             try:
                 return self.load_lesson(source, confirm=confirm)
             except KeyError as exc:
-                self.message_bar.show_message(str(exc).strip("'\""), "error")
+                self.session.notify(str(exc).strip("'\""), "error")
                 return False
         if is_module_spec(source):
             path, class_name = parse_spec(source)
@@ -62,14 +130,34 @@ class ProgramFiles:
             return self.open_module(str(path), class_name)
         return self.open_program(source, confirm=confirm)
 
-    def open_program(self: "MainWindow", path: str | os.PathLike[str] | None = None, confirm: bool = True) -> bool:
+    def load_lesson(self, name: str, confirm: bool = True) -> bool:
+        """Put built-in lesson ``name`` in the editor and run it; False if the user kept their edits."""
+        return self.open_lesson(get_lesson(name), confirm)
+
+    def open_lesson(self, lesson: Lesson, confirm: bool = True) -> bool:
+        """Put ``lesson`` (built in or from a lesson file) in the editor and run it."""
+        if confirm and not self.confirm_discard(f"opening the lesson “{lesson.title}”"):
+            self._sync_lesson_widgets()
+            return False
+        self.settings.last_lesson = lesson.name
+        self.session.open_lesson(lesson)
+        return True
+
+    def step_lesson(self, delta: int) -> bool:
+        """Open the lesson ``delta`` places after the current one (wrapping)."""
+        names = list(LESSONS)
+        current = self.session.lesson.name if self.session.lesson is not None else None
+        i = names.index(current) if current in names else -delta
+        return self.load_lesson(names[(i + delta) % len(names)])
+
+    def open_program(self, path: str | os.PathLike[str] | None = None, confirm: bool = True) -> bool:
         """Put a program file in the editor and run it (asks for the file when ``path`` is None).
 
         Any text file is read as an expression-language program.
         """
         if path is None:
-            start = str(self.current_path.parent) if self.current_path else ""
-            chosen, _ = QFileDialog.getOpenFileName(self, "Open a program", start, PROGRAM_FILTER)
+            start = str(self.session.path.parent) if self.session.path else ""
+            chosen, _ = QFileDialog.getOpenFileName(self.window, "Open a program", start, PROGRAM_FILTER)
             if not chosen:
                 return False
             path = chosen
@@ -77,33 +165,26 @@ class ProgramFiles:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            self.message_bar.show_message(f"Cannot open {path}: {getattr(exc, 'strerror', None) or exc}", "error")
+            self.session.notify(f"Cannot open {path}: {getattr(exc, 'strerror', None) or exc}", "error")
             if not path.exists():
                 self.settings.remove_recent_file(str(path))
             return False
         if confirm and not self.confirm_discard(f"opening {path.name}"):
             return False
-        self._module = None
-        self.current_lesson = None
-        self.current_path = path
-        self.editor.set_source(text)
-        self.lesson_panel.show_text(f"Program: {path.name}", str(path))
-        self._set_program_title(path.name)
-        self._sync_lesson_widgets()
         self.settings.add_recent_file(str(path))
-        self.message_bar.clear()
-        self.run_program()
+        self.session.open_file(path, text)
         return True
 
-    def open_module(self: "MainWindow", path: str = "", class_name: str = "", init: str = "",
-                    input_expr: str = "", confirm: bool = True) -> bool:
+    def open_module(self, path: str = "", class_name: str = "", init: str = "", input_expr: str = "",
+                    confirm: bool = True) -> bool:
         """Load an ``nn.Module`` class from a file and run it on an input.
 
-        This runs the file's Python code, so unless ``confirm`` is False the module dialog
-        (prefilled with the arguments) asks first; the message bar says so afterwards.
+        This runs the file's Python code (in a run process), so unless ``confirm`` is False
+        the module dialog (prefilled with the arguments) asks first; the message bar says so
+        afterwards.
         """
         if confirm:
-            dialog = ModuleDialog(self, str(path), class_name, init, input_expr)
+            dialog = ModuleDialog(self.window, str(path), class_name, init, input_expr)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return False
             spec, init, input_expr = dialog.spec, dialog.init_args, dialog.input_expr
@@ -116,86 +197,83 @@ class ProgramFiles:
             file = file.resolve()
             job = Job("module_program", options={"spec": f"{file}:{name}", "init": init, "input": input_expr},
                       limits=RunLimits(seconds=120), wall=False)
-            program = self._wait_for(lambda cancel: shared_runner().call(job, cancel),
-                                     f"Loading {name} from {file.name}…", "Open Module")
+            program = self.wait_for(lambda cancel: shared_runner().call(job, cancel),
+                                    f"Loading {name} from {file.name}…", "Open Module")
         except RunCancelled:
-            self.message_bar.show_message(f"Loading {spec} was cancelled.", "info")
+            self.session.notify(f"Loading {spec} was cancelled.")
             return False
         except (ModuleLoadError, ProgramError) as exc:
-            self.message_bar.show_message(f"Could not load {spec}: {exc}", "error")
+            self.session.notify(f"Could not load {spec}: {exc}", "error")
             return False
-        loaded = LoadedModule(ModuleSpec(str(file), name), program)
-        self._module = loaded
-        self.current_lesson = None
-        self.current_path = None
-        self.editor.set_source(loaded.program)
-        self.lesson_panel.show_text(
-            f"Module: {loaded.class_name}",
-            f"{loaded.class_name} from {loaded.path}. gradviz ran this file's Python code to load the class; "
-            "the program below builds the model and runs it on an input.")
-        self._set_program_title(f"{loaded.class_name} ({loaded.path.name})")
-        self._sync_lesson_widgets()
         self.settings.add_recent_file(spec)
-        self._extra_notes = [f"Loaded {loaded.class_name}: gradviz ran the Python code of {loaded.path.name}."]
-        self.message_bar.show_message(self._extra_notes[0], "info")
-        self.run_program()
+        self.session.open_module(LoadedModule(ModuleSpec(str(file), name), program))
         return True
 
     # -- saving ---------------------------------------------------------------------------
-    def save_program(self: "MainWindow") -> bool:
+    def save_program(self) -> bool:
         """Save to the current file, or ask for one; False if nothing was saved."""
-        if self.current_path is None:
+        if self.session.path is None:
             return self.save_program_as()
-        return self._write_program(self.current_path)
+        return self._write_program(self.session.path)
 
-    def save_program_as(self: "MainWindow", path: str | os.PathLike[str] | None = None) -> bool:
+    def save_program_as(self, path: str | os.PathLike[str] | None = None) -> bool:
         """Save under ``path`` (asked for when None); the window then edits that file."""
+        s = self.session
         if path is None:
-            suggested = str(self.current_path or Path.home() / f"{self.current_lesson or 'program'}.py")
-            chosen, _ = QFileDialog.getSaveFileName(self, "Save the program", suggested, PROGRAM_FILTER)
+            name = s.lesson.name if s.lesson is not None else "program"
+            suggested = str(s.path or Path.home() / f"{name}.py")
+            chosen, _ = QFileDialog.getSaveFileName(self.window, "Save the program", suggested, PROGRAM_FILTER)
             if not chosen:
                 return False
             path = chosen
         if not self._write_program(Path(path)):
             return False
-        self.current_path = Path(path)
-        self._set_program_title(self.current_path.name)
-        self.settings.add_recent_file(str(self.current_path))
+        self.settings.add_recent_file(str(Path(path)))
         return True
 
-    def _write_program(self: "MainWindow", path: Path) -> bool:
+    def _write_program(self, path: Path) -> bool:
         try:
-            path.write_text(self.editor.toPlainText(), encoding="utf-8")
+            path.write_text(self.session.source, encoding="utf-8")
         except OSError as exc:
-            self.message_bar.show_message(f"Could not save {path}: {exc.strerror or exc}", "error")
+            self.session.notify(f"Could not save {path}: {exc.strerror or exc}", "error")
             return False
-        self.editor.document().setModified(False)
-        self.statusBar().showMessage(f"Saved {path}", 5000)
+        self.session.saved(path)
+        self.window.statusBar().showMessage(f"Saved {path}", 5000)
         return True
 
-    def confirm_discard(self: "MainWindow", doing: str) -> bool:
+    def confirm_discard(self, doing: str) -> bool:
         """Ask what to do with unsaved edits before ``doing``; True means go ahead.
 
         Save saves (and goes ahead if that worked), Discard goes ahead, Cancel keeps
         everything as it is.
         """
-        if not self.editor.document().isModified():
+        if not self.session.modified:
             return True
         buttons = QMessageBox.StandardButton
         answer = QMessageBox.question(
-            self, "Unsaved changes",
+            self.window, "Unsaved changes",
             f"The program has changes that are not saved. Save them before {doing}?",
             buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
         if answer == buttons.Save:
             return self.save_program()
         return answer == buttons.Discard
 
-    def _set_program_title(self: "MainWindow", title: str) -> None:
-        self.setWindowTitle(f"{title}[*] — gradviz")
-        self.setWindowModified(self.editor.document().isModified())
+    # -- lessons and recent files -------------------------------------------------------------
+    def _sync_lesson_widgets(self) -> None:
+        current = self.session.lesson.name if self.session.lesson is not None else None
+        self.lesson_picker.blockSignals(True)
+        self.lesson_picker.setCurrentIndex(self.lesson_picker.findData(current) if current else -1)
+        self.lesson_picker.blockSignals(False)
+        for name, action in self.lesson_actions.items():
+            action.setChecked(name == current)
 
-    # -- recent files ---------------------------------------------------------------------
-    def rebuild_recent_menu(self: "MainWindow") -> None:
+    def _on_lesson_picker_changed(self, index: int) -> None:
+        name = self.lesson_picker.itemData(index)
+        current = self.session.lesson.name if self.session.lesson is not None else None
+        if name and name != current:
+            self.load_lesson(name)
+
+    def rebuild_recent_menu(self) -> None:
         """Fill File ▸ Open Recent from the settings (called as it opens)."""
         menu = self.recent_menu
         menu.clear()
@@ -215,7 +293,7 @@ class ProgramFiles:
         clear.triggered.connect(lambda _checked=False: setattr(self.settings, "recent_files", []))
 
     # -- export ---------------------------------------------------------------------------
-    def export_to(self: "MainWindow", path: str | os.PathLike[str], scale: float = 1.0) -> Path:
+    def export_to(self, path: str | os.PathLike[str], scale: float = 1.0) -> Path:
         """Write the graph on screen to ``path``: .svg, .png (at ``scale``), .dot or .json.
 
         Raises
@@ -225,58 +303,53 @@ class ProgramFiles:
         LayoutError
             The layout engine failed (SVG and PNG).
         """
-        if self.current_trace is None:
+        if self.session.trace is None:
             raise ValueError("There is no graph to export yet: run a program first.")
-        return export.write(self.current_trace, path, scale=scale,
-                            engine=self.settings.layout_engine_path or None)
+        return export.write(self.session.trace, path, scale=scale, engine=self.settings.layout_engine_path or None)
 
-    def export_dialog(self: "MainWindow") -> Path | None:
+    def export_dialog(self) -> Path | None:
         """Ask for a file (and a PNG scale), export, and say how it went."""
-        if self.current_trace is None:
-            self.message_bar.show_message("There is no graph to export yet: run a program first.", "warning")
+        s = self.session
+        if s.trace is None:
+            s.notify("There is no graph to export yet: run a program first.", "warning")
             return None
-        base = self.current_lesson or (self.current_path.stem if self.current_path else "graph")
-        path, selected = QFileDialog.getSaveFileName(self, "Export the graph", f"{base}.svg", EXPORT_FILTER)
+        base = s.lesson.name if s.lesson is not None else (s.path.stem if s.path else "graph")
+        path, selected = QFileDialog.getSaveFileName(self.window, "Export the graph", f"{base}.svg", EXPORT_FILTER)
         if not path:
             return None
         if not Path(path).suffix:
             path += "." + selected.split("*.")[-1].rstrip(")")
         scale = 1.0
         if path.lower().endswith(".png"):
-            choice, ok = QInputDialog.getItem(self, "PNG resolution", "Scale:", list(PNG_SCALES), 1, False)
+            choice, ok = QInputDialog.getItem(self.window, "PNG resolution", "Scale:", list(PNG_SCALES), 1, False)
             if not ok:
                 return None
             scale = PNG_SCALES[choice]
+        trace, engine = s.trace, self.settings.layout_engine_path or None
         try:
-            written = self._export_in_background(path, scale)
+            written = self.wait_for(lambda cancel: export.write(trace, path, scale=scale, engine=engine, cancel=cancel),
+                                    f"Exporting {Path(path).name}…", "Export")
         except LayoutCancelled:
-            self.message_bar.show_message("Export cancelled: no file was written.", "info")
+            s.notify("Export cancelled: no file was written.")
             return None
         except (ValueError, LayoutError, OSError) as exc:
-            self.message_bar.show_message(f"Export failed: {exc}", "error")
+            s.notify(f"Export failed: {exc}", "error")
             return None
-        self.statusBar().showMessage(f"Exported {written}", 5000)
+        self.window.statusBar().showMessage(f"Exported {written}", 5000)
         return written
 
-    def _export_in_background(self: "MainWindow", path: str, scale: float) -> Path:
-        """:meth:`export_to` on a worker thread: Graphviz takes seconds on a big graph, and
-        the window keeps painting meanwhile, with a Cancel button after a moment."""
-        trace, engine = self.current_trace, self.settings.layout_engine_path or None
-        return self._wait_for(lambda cancel: export.write(trace, path, scale=scale, engine=engine, cancel=cancel),
-                              f"Exporting {Path(path).name}…", "Export")
-
-    def _wait_for(self: "MainWindow", work: Callable[[threading.Event], Any], text: str, title: str) -> Any:
+    def wait_for(self, work: Callable[[threading.Event], Any], text: str, title: str) -> Any:
         """``work(cancel)`` on a worker thread while the window keeps painting, with a
         Cancel button after half a second; returns its result or raises its exception."""
         task = Task(work, self)
-        dialog = QProgressDialog(text, "Cancel", 0, 0, self)
+        dialog = QProgressDialog(text, "Cancel", 0, 0, self.window)
         dialog.setWindowTitle(title)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(500)  # a small graph is written before it would show
+        dialog.setMinimumDuration(500)  # a small job is done before it would show
         dialog.canceled.connect(task.cancel)
         outcome: list = []
         loop = QEventLoop()
-        task.done.connect(lambda written: (outcome.append(written), loop.quit()))
+        task.done.connect(lambda result: (outcome.append(result), loop.quit()))
         task.failed.connect(lambda error: (outcome.append(error), loop.quit()))
         task.start()
         loop.exec()

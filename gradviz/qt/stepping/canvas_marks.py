@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from gradviz.core.stepping.marks import PLAIN, CanvasMarks, EdgeKey, NodeMark
 from gradviz.qt.canvas.graph_items import EdgeItem, NodeItem
 from gradviz.qt.canvas.graph_scene import GraphScene
-from gradviz.qt.stepping.marks import PLAIN, CanvasMarks, EdgeKey, NodeMark
 
 
 class StepCanvas:

@@ -1,37 +1,37 @@
-"""Step-through in the main window: the player, the chain-rule dock, Show gradient at, export.
+"""Step-through: the player, the chain-rule dock, Show gradient at, and animation export.
 
-:class:`StepThrough` is made by the window's constructor and wires everything else itself,
-so the window needs one line to create it and one to pass on a lesson's ``start_step``.
+The player sits under the canvas and moves a cursor over the steps of the graph on screen
+(the session's drawing); its position is the session's step. A lesson's ``start_step`` is
+where the player starts; a re-run with edited values keeps the step it was at.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMenuBar, QProgressDialog
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QProgressDialog
 
-from gradviz.core.lessons.files import Lesson
+from gradviz.core.session import Session
+from gradviz.core.stepping.marks import StepIndex, grad_badge_text
 from gradviz.core.stepping.steps import Step, iter_steps
 from gradviz.core.trace import TensorValue, Trace
 from gradviz.qt.actions import make_action
 from gradviz.qt.canvas.graph_scene import SlicedWork
-from gradviz.qt.canvas.node_menu import NodeMenu
-from gradviz.qt.canvas.text import grad_badge_text
+from gradviz.qt.host import Host
 from gradviz.qt.stepping.animation_export import AnimationFiles, export_frames
 from gradviz.qt.stepping.canvas_marks import StepCanvas
 from gradviz.qt.stepping.chain_panel import ChainPanel
-from gradviz.qt.stepping.marks import StepIndex
 from gradviz.qt.stepping.player import Player, player_actions, step_text
-
-if TYPE_CHECKING:
-    from gradviz.qt.main_window import MainWindow
 
 #: While playing, the chain-rule panel and the inspector are refreshed at most this often.
 PANELS_WHILE_PLAYING_MS = 150
 #: Graphs up to this many nodes get their steps at once (about 10 ms); bigger ones in slices.
 PREPARE_AT_ONCE_NODES = 1000
+#: Presentation mode: points added to the player's font, and the least zoom while following steps.
+PRESENTATION_FONT_BOOST = 8
+PRESENTATION_MIN_ZOOM = 1.3
 
 
 def last_gradient(trace: Trace, node_id: str) -> TensorValue | None:
@@ -46,19 +46,9 @@ def last_gradient(trace: Trace, node_id: str) -> TensorValue | None:
     return None
 
 
-def _menu(bar: QMenuBar, title: str) -> QMenu | None:
-    return next((a.menu() for a in bar.actions() if a.menu() is not None and a.text().replace("&", "") == title),
-                None)
-
-
 class StepThrough(QObject):
-    """The window's step-through feature.
-
-    Parameters
-    ----------
-    window : MainWindow
-        The window to add the player (under the canvas), the chain-rule dock, the node
-        menu, the Step menu and File ▸ Export Animation… to.
+    """Step-through: the player under the canvas, the Chain Rule dock, the Step menu,
+    the node menu's Show Gradient entry and File ▸ Export Animation….
 
     Attributes
     ----------
@@ -69,43 +59,37 @@ class StepThrough(QObject):
         Applies the marks of the player's position to the canvas items.
     index : StepIndex or None
         The current trace's steps, indexed (None while no graph is shown).
-    node_menu : NodeMenu
-        The canvas's right-click menu on nodes.
     show_gradient_action, export_animation_action : QAction
     """
 
-    def __init__(self, window: "MainWindow") -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, session: Session, host: Host) -> None:
+        super().__init__(host.window)
+        self.session, self.host = session, host
+        self.view = view = host.canvas
         self.index: StepIndex | None = None
         self.canvas = StepCanvas()
         self._start_step: int | None = None
+        self._player_font: QFont | None = None  # its own font, while presentation mode enlarges it
 
         self.player = Player()
-        # Under the canvas, above the legend: the central column is message bar, canvas, legend.
-        column = window.centralWidget().layout()
-        column.insertWidget(column.indexOf(window.graph_view) + 1, self.player)
-        self.player.attach_keys(window.graph_view)
+        host.place(self.player, "below_canvas")
+        self.player.attach_keys(view)
         self.chain_panel = ChainPanel()
-        self.chain_dock = QDockWidget("Chain Rule", window)
-        self.chain_dock.setObjectName("chain_rule_dock")  # saveState() finds docks by object name
+        self.chain_dock = QDockWidget("Chain Rule", host.window)
+        self.chain_dock.setObjectName("chain_rule_dock")
         self.chain_dock.setWidget(self.chain_panel)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.chain_dock)
-        window.splitDockWidget(window.inspector_dock, self.chain_dock, Qt.Orientation.Vertical)
+        host.add_dock(self.chain_dock, Qt.DockWidgetArea.RightDockWidgetArea, below="inspector_dock")
+        self._on_font_size_changed(session.font_size)
 
-        view = window.graph_view
         self.show_gradient_action = make_action(view, "Show &Gradient at Selected Node", self.show_gradient_at,
                                                 ["G"], "Show the selected node's gradient (what retain_grad() "
                                                 "would keep) as a badge and in the inspector")
         # A plain letter: only while the canvas has focus, or it could not be typed in the editor.
         self.show_gradient_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.export_animation_action = make_action(window, "Export &Animation…", self.export_animation_dialog,
+        self.export_animation_action = make_action(host.window, "Export &Animation…", self.export_animation_dialog,
                                                    ["Ctrl+Shift+E"], "Write every step as a PNG frame "
                                                    "(and an animated GIF) into a folder")
-        # The window sizes the inspector's font (Ctrl+Shift+=); the chain rule follows it.
-        window.inspector.installEventFilter(self)
-        self.node_menu = NodeMenu(view)
-        self.node_menu.add_provider(self._on_node_menu_requested)
+        host.node_menu.add_provider(self._on_node_menu_requested)
         self._add_menus()
 
         self._preparing = SlicedWork(self)
@@ -116,7 +100,11 @@ class StepThrough(QObject):
         view.graph_shown.connect(self._on_graph_shown)
         # A run may refill the drawing in place: leave the player first, so what gets refilled
         # is the after-run look, not the player's marks.
-        window.runs.started.connect(self._on_run_started)
+        session.run_started.connect(self.player.leave)
+        session.program_opened.connect(self._on_program_opened)
+        session.values_edited.connect(lambda: self.start_next_run_at(self.player.position))
+        session.font_size_changed.connect(self._on_font_size_changed)
+        session.presentation_changed.connect(self._on_presentation_changed)
         self.player.position_changed.connect(self._on_position_changed)
         self.player.playing_changed.connect(self._on_playing_changed)
 
@@ -126,9 +114,10 @@ class StepThrough(QObject):
         scene = self.canvas.scene
         return scene.trace if scene is not None else None
 
-    def lesson_opened(self, lesson: Lesson) -> None:
-        """Put the player at ``lesson.start_step`` once the lesson's graph is drawn."""
-        self._start_step = lesson.start_step
+    def _on_program_opened(self) -> None:
+        # A lesson's player starts at its start_step once the graph is drawn.
+        lesson = self.session.lesson
+        self._start_step = lesson.start_step if lesson is not None else None
 
     def start_next_run_at(self, position: int) -> None:
         """Put the player at ``position`` once the next run's graph is drawn (edit and re-run)."""
@@ -143,23 +132,22 @@ class StepThrough(QObject):
     def show_gradient_at(self, node_id: str | None = None) -> TensorValue | None:
         """Badge ``node_id`` (default: the selected node) with the gradient that arrived at it in
         the last backward pass, select it so the inspector shows it, and say so; returns it."""
-        view = self.window.graph_view
+        view = self.view
         node_id = node_id or view.selected_node_id
         trace = self.trace
         if trace is None or node_id is None:
-            self.window.message_bar.show_message("Select a node first: then its gradient can be shown.", "info")
+            self.session.notify("Select a node first: then its gradient can be shown.", "info")
             return None
         node = trace.node(node_id)
         value = last_gradient(trace, node_id)
         if value is None:
-            self.window.message_bar.show_message(
-                f"No gradient reached {node.title}: no backward pass ran through it.", "warning")
+            self.session.notify(f"No gradient reached {node.title}: no backward pass ran through it.", "warning")
             return None
         self.canvas.set_node_badge(node_id, grad_badge_text(value))
-        self.window.select_node(node_id)
+        view.select_node(node_id)
         kept = ".grad" if node.kind == "leaf" else ".retain_grad() would keep"
-        self.window.message_bar.show_message(
-            f"Gradient at {node.title} after the last backward pass (what {kept}): {value.short()}", "info")
+        self.session.notify(f"Gradient at {node.title} after the last backward pass (what {kept}): {value.short()}",
+                            "info")
         return value
 
     def canvas_step(self, position: int) -> Step | None:
@@ -197,7 +185,7 @@ class StepThrough(QObject):
             return progress(done, total) if progress is not None else True
 
         try:
-            return export_frames(scene, range(-1, count), show, Path(folder), theme=self.window.theme,
+            return export_frames(scene, range(-1, count), show, Path(folder), theme=self.session.theme,
                                  frame_ms=round(1000 / self.player.speed), gif=gif, progress=still_here)
         finally:
             if self.canvas.scene is scene:
@@ -209,15 +197,14 @@ class StepThrough(QObject):
     def export_animation_dialog(self, folder: str | None = None) -> AnimationFiles | None:
         """Ask for a folder, export with a cancellable progress dialog, and say what was written."""
         if self.index is None:
-            self.window.message_bar.show_message("There is no graph to animate yet: run a program first.",
-                                                 "warning")
+            self.session.notify("There is no graph to animate yet: run a program first.", "warning")
             return None
         if folder is None:
-            folder = QFileDialog.getExistingDirectory(self.window, "Export animation frames into folder")
+            folder = QFileDialog.getExistingDirectory(self.host.window, "Export animation frames into folder")
             if not folder:
                 return None
         total = len(self.index.steps) + 1
-        dialog = QProgressDialog("Writing animation frames…", "Cancel", 0, total, self.window)
+        dialog = QProgressDialog("Writing animation frames…", "Cancel", 0, total, self.host.window)
         dialog.setWindowTitle("Export animation")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(400)  # a lesson's few frames finish before it would show
@@ -229,7 +216,7 @@ class StepThrough(QObject):
         try:
             files = self.export_animation(folder, progress=progress)
         except OSError as error:
-            self.window.message_bar.show_message(f"Could not export the animation: {error}", "error")
+            self.session.notify(f"Could not export the animation: {error}", "error")
             return None
         finally:
             dialog.reset()
@@ -239,20 +226,28 @@ class StepThrough(QObject):
         return files
 
     # -- handlers -------------------------------------------------------------------------
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if watched is self.window.inspector and event.type() == QEvent.Type.FontChange:
-            self.chain_panel.setFont(self.window.inspector.font())
-        return False
+    def _on_font_size_changed(self, size: int) -> None:
+        font = QFont(self.chain_panel.font())
+        font.setPointSize(size)
+        self.chain_panel.setFont(font)
 
-    def _on_run_started(self, _job: int) -> None:
-        self.player.leave()
+    def _on_presentation_changed(self, on: bool) -> None:
+        # The player line is read from the back of the room too.
+        if on:
+            self._player_font = QFont(self.player.font())
+            bigger = QFont(self._player_font)
+            bigger.setPointSizeF(self._player_font.pointSizeF() + PRESENTATION_FONT_BOOST)
+            self.player.setFont(bigger)
+        elif self._player_font is not None:
+            self.player.setFont(self._player_font)
+            self._player_font = None
 
     def _on_graph_shown(self) -> None:
         self._preparing.clear()
-        scene = self.window.graph_view.graph_scene
+        scene = self.view.graph_scene
         self.canvas.bind(scene)
         self.index = None
-        self.window.legend.set_stepping(False)
+        self.session.set_step(-1)
         trace = scene.trace if scene is not None else None
         start, self._start_step = self._start_step, None
         if trace is None or trace.is_empty:
@@ -279,11 +274,18 @@ class StepThrough(QObject):
         index, scene = self.index, self.canvas.scene
         if index is None or scene is None:
             self.chain_panel.show_step(None, None)
+            self.session.set_step(-1)
             return
         step = self.canvas_step(position)
-        self.window.legend.set_stepping(step is not None)
-        if step is not None and step.node_id in scene.node_items and not self.window.graph_view.is_sketching:
-            self.window.graph_view.ensureVisible(scene.node_items[step.node_id].sceneBoundingRect(), 24, 24)
+        self.session.set_step(position if step is not None else -1)
+        if step is not None and step.node_id in scene.node_items and not self.view.is_sketching:
+            item = scene.node_items[step.node_id]
+            if self.session.presentation:  # a projector: the current step in the middle, big enough
+                if self.view.zoom < PRESENTATION_MIN_ZOOM:
+                    self.view.set_zoom(PRESENTATION_MIN_ZOOM)
+                self.view.centerOn(item)
+            else:
+                self.view.ensureVisible(item.sceneBoundingRect(), 24, 24)
         if self.player.is_playing:
             # The panels cost more than the canvas (~10 ms a step for a formula, the inspector's
             # tables and their repaint): while playing they catch up a few times a second.
@@ -318,31 +320,23 @@ class StepThrough(QObject):
         action.triggered.connect(lambda _checked=False, n=node_id: self.show_gradient_at(n))
 
     def _add_menus(self) -> None:
-        w = self.window
-        bar = w.menuBar()
-        step_menu = QMenu("&Step", w)
-        step_menu.setToolTipsVisible(True)
+        host = self.host
+        step_menu = host.menu("step")
         step_menu.addActions(player_actions(self.player))
         step_menu.addSeparator()
         step_menu.addAction(self.show_gradient_action)
-        help_menu = _menu(bar, "Help")
-        bar.insertMenu(help_menu.menuAction(), step_menu) if help_menu is not None else bar.addMenu(step_menu)
         self.step_menu = step_menu
-        file_menu = _menu(bar, "File")
-        if file_menu is not None:
-            actions = file_menu.actions()
-            export = w.commands.export
-            after = actions[actions.index(export) + 1] if export in actions[:-1] else None
-            file_menu.insertAction(after, self.export_animation_action)
-        view_menu = _menu(bar, "View")
-        if view_menu is not None:
-            view_menu.addAction(self.chain_dock.toggleViewAction())
+        file_menu = host.menu("file")
+        export = getattr(host.commands, "export", None)
+        actions = file_menu.actions()
+        after = actions[actions.index(export) + 1] if export in actions[:-1] else None
+        file_menu.insertAction(after, self.export_animation_action)
         # Listed in the shortcuts dialog with the window's other commands.
         names = ("play", "step_back", "step_forward", "first_step", "last_step", "leave_player")
         for name, action in zip(names, player_actions(self.player)):
-            setattr(w.commands, name, action)
-        w.commands.show_gradient = self.show_gradient_action
-        w.commands.export_animation = self.export_animation_action
+            host.add_command(name, action)
+        host.add_command("show_gradient", self.show_gradient_action)
+        host.add_command("export_animation", self.export_animation_action)
 
     def _report(self, files: AnimationFiles) -> None:
         n = len(files.frames)
@@ -352,4 +346,4 @@ class StepThrough(QObject):
             text, level = f"Wrote {n} frames and {files.gif.name} to {files.folder}.", "info"
         else:
             text, level = f"Wrote {n} frames to {files.folder}. {files.gif_error}".strip(), "info"
-        self.window.message_bar.show_message(text, level)
+        self.session.notify(text, level)

@@ -119,10 +119,10 @@ def test_context_menus_and_view_menu_commands(mlp, run_and_wait):
     assert run_and_wait(mlp, mlp.commands.collapse_all.trigger) == "ok"
     assert mlp.big_graphs.collapsed == {"layers"}
     # a plain node's menu gains the modules it sits in
-    node_menu = mlp.step_through.node_menu.menu_for("n0")
+    node_menu = mlp.node_menu.menu_for("n0")
     assert not any(a.text().startswith("Collapse") for a in node_menu.actions())
     assert run_and_wait(mlp, mlp.commands.expand_all.trigger) == "ok"
-    node_menu = mlp.step_through.node_menu.menu_for("n4")
+    node_menu = mlp.node_menu.menu_for("n4")
     assert [a.text() for a in node_menu.actions() if a.text().startswith("Collapse")] == [
         "Collapse layers.0 · Linear", "Collapse layers · Sequential"]
 
@@ -237,7 +237,7 @@ def test_cancel_ends_a_running_layout_within_a_second(window, run_and_wait, qtbo
     window.editor.setPlainText(chain(3000))
     window.run_program()
     # 3,001 boxes: the provisional picture shows while Graphviz works
-    qtbot.waitUntil(lambda: window.runs.stage == "refine" and bool(started), timeout=120_000)
+    qtbot.waitUntil(lambda: window.runs.controller.stage == "refine" and bool(started), timeout=120_000)
     assert window.big_graphs.preview.is_showing
     assert window.big_graphs.preview.note_label.text() == PROVISIONAL_NOTE
     start = time.perf_counter()
@@ -293,7 +293,7 @@ def test_a_10000_node_chain_never_freezes_the_window(window, qtbot):
     pictures: list[float] = []
     laid_out: list[float] = []
     window.big_graphs.picture_shown.connect(pictures.append)
-    window.runs.succeeded.connect(lambda _r: laid_out.append(time.perf_counter()))
+    window.runs.controller.succeeded.connect(lambda _r: laid_out.append(time.perf_counter()))
     window.editor.setPlainText(chain(10_000))
     timer = QTimer()
     timer.setInterval(10)

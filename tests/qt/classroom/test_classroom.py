@@ -102,7 +102,7 @@ def test_presentation_mode_hides_panels_and_comes_back(window, go, qtbot):
     assert window.legend.font().pointSizeF() == legend_pt + 5
     assert window.step_through.player.font().pointSizeF() == player_pt + 8
     assert {"inspector_dock", "program_dock", "lesson_dock"} <= set(window.classroom.presentation.hidden_panels())
-    assert not window.inspector_dock.isVisible() and not window.editor_dock.isVisible()
+    assert not window.inspector_dock.isVisible() and not window.program.dock.isVisible()
     assert window.graph_view.isVisible() and window.step_through.player.isVisible()
     assert not window.menuBar().isVisible()
     from gradviz.qt.canvas.graph_items import line_scale

@@ -90,7 +90,7 @@ def test_cancel_during_layout_is_quick_and_keeps_the_graph(window, qtbot, run_an
     window.editor.setPlainText(chain(3000))
     window.run_program()
     # 3,001 boxes: "refine" follows "layout" at once (the provisional picture is drawn already)
-    qtbot.waitUntil(lambda: window.runs.stage in ("layout", "refine"), timeout=120_000)
+    qtbot.waitUntil(lambda: window.runs.controller.stage in ("layout", "refine"), timeout=120_000)
     start = time.perf_counter()
     with qtbot.waitSignal(window.run_finished, timeout=1_000) as blocker:
         window.commands.cancel.trigger()
@@ -100,7 +100,7 @@ def test_cancel_during_layout_is_quick_and_keeps_the_graph(window, qtbot, run_an
     assert "cancelled" in window.message_bar.text()
     assert not window.commands.cancel.isEnabled()
     # The thread itself stops soon after (the engine is polled every 50 ms).
-    qtbot.waitUntil(lambda: not window.runs._workers, timeout=5_000)
+    qtbot.waitUntil(lambda: not window.runs.controller._workers, timeout=5_000)
 
 
 def test_a_worker_waits_for_its_provisional_drawing_to_be_painted(monkeypatch):
@@ -150,12 +150,12 @@ def test_a_worker_waits_for_its_provisional_drawing_to_be_painted(monkeypatch):
 
 @pytest.mark.slow
 def test_the_window_lets_the_worker_go_on_once_the_preview_is_painted(window, qtbot):
-    assert window.runs.await_preview_paint  # the big-graph preview paints provisional drawings
+    assert window.runs.controller.await_preview_paint  # the big-graph preview paints provisional drawings
     events: list[str] = []
-    window.runs.provisional.connect(lambda _d: events.append("provisional"))
+    window.runs.controller.provisional.connect(lambda _d: events.append("provisional"))
     window.big_graphs.preview.first_paint.connect(lambda _t: events.append("painted"))
-    window.runs.stage_changed.connect(events.append)
-    window.runs.succeeded.connect(lambda _r: events.append("succeeded"))
+    window.runs.controller.stage_changed.connect(events.append)
+    window.runs.controller.succeeded.connect(lambda _r: events.append("succeeded"))
     window.editor.setPlainText(chain(2000))
     with qtbot.waitSignal(window.run_finished, timeout=120_000) as blocker:
         window.run_program()
@@ -171,7 +171,7 @@ def test_short_gil_turns_only_while_a_run_is_on_its_worker(window, run_and_wait)
 
     usual = sys.getswitchinterval()
     during: list[float] = []
-    window.runs.stage_changed.connect(lambda _s: during.append(sys.getswitchinterval()))
+    window.runs.controller.stage_changed.connect(lambda _s: during.append(sys.getswitchinterval()))
     assert run_and_wait(window, lambda: window.load_lesson("logistic")) == "ok"
     assert during and set(during) == {0.001}  # the GUI thread's callbacks wait at most 1 ms
     assert sys.getswitchinterval() == usual  # a training run afterwards gets the usual turns

@@ -38,7 +38,7 @@ def test_a_segfaulting_module_is_a_message_naming_the_crash(window, run_and_wait
     path = tmp_path / "crashy.py"
     path.write_text("import ctypes\nimport torch\n\n\nclass Crashy(torch.nn.Module):\n"
                     "    def forward(self, x):\n        ctypes.string_at(0)\n        return x\n")
-    assert run_and_wait(window, lambda: window.open_module(str(path), "Crashy", input_expr="torch.ones(1, 2)",
+    assert run_and_wait(window, lambda: window.files.open_module(str(path), "Crashy", input_expr="torch.ones(1, 2)",
                                                            confirm=False)) == "error"
     assert "crashed (SIGSEGV)" in window.message_bar.text()
     assert window.current_trace is before

@@ -208,7 +208,7 @@ def test_lesson_start_step_positions_the_player(window, run_and_wait, monkeypatc
 
     lesson = dataclasses.replace(lessons.LESSONS["logistic"], start_step=8)
     monkeypatch.setitem(lessons.LESSONS, "logistic", lesson)
-    monkeypatch.setattr("gradviz.qt.main_window.get_lesson", lambda name: lesson)
+    monkeypatch.setattr("gradviz.qt.program.files.get_lesson", lambda name: lesson)
     assert run_and_wait(window, lambda: window.load_lesson("logistic", confirm=False)) == "ok"
     player = window.step_through.player
     assert player.position == 8
@@ -219,7 +219,7 @@ def test_lesson_start_step_positions_the_player(window, run_and_wait, monkeypatc
 def test_show_gradient_at_an_intermediate_node(logistic, qtbot):
     st = logistic.step_through
     z = _id(logistic, "z")
-    menu = st.node_menu.menu_for(z)
+    menu = logistic.node_menu.menu_for(z)
     action = next(a for a in menu.actions() if a.text().startswith("Show Gradient at"))
     st.canvas.set_node_badge(z, "")  # as if the canvas had no badge there
     action.trigger()
@@ -236,14 +236,14 @@ def test_right_click_on_a_node_opens_its_menu(logistic, qtbot):
     view = logistic.graph_view
     item = view.node_item(_id(logistic, "z"))
     point = view.mapFromScene(item.scenePos())
-    assert logistic.step_through.node_menu.node_at(point) == item.node_id
+    assert logistic.node_menu.node_at(point) == item.node_id
     from PySide6.QtGui import QContextMenuEvent
 
     event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point, view.viewport().mapToGlobal(point))
     from PySide6.QtWidgets import QApplication
 
     QApplication.sendEvent(view.viewport(), event)
-    menu = logistic.step_through.node_menu.last_menu
+    menu = logistic.node_menu.last_menu
     assert menu is not None and any("Show Gradient at z" in a.text() for a in menu.actions())
     menu.close()
 

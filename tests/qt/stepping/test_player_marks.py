@@ -6,8 +6,8 @@ import pytest
 
 from gradviz.core.capture.capture import capture_program
 from gradviz.core.lessons.catalogue import LESSONS, capture_lesson
+from gradviz.core.stepping.marks import PENDING_TEXT, StepIndex, contribution_text
 from gradviz.core.stepping.steps import BACKWARD, build_steps, iter_steps, state_at
-from gradviz.qt.stepping.marks import PENDING_TEXT, StepIndex, contribution_text
 
 FAN_IN = "a = torch.tensor(1.0, requires_grad=True)\nb = a * 3\nc = b * b"
 LESSONS_WITH_GRAPHS = [name for name in LESSONS if name not in ("no-grad", "fashion-mlp", "toy-train")]

@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gradviz.core.stepping.steps import BACKWARD, FORWARD, Contribution, Step, StepState, total
-from gradviz.core.trace import Edge, TensorValue, Trace
-from gradviz.qt.canvas.text import grad_badge_text
+from gradviz.core.trace import Edge, TensorValue, Trace, format_number, format_shape
 
 #: (highlight, badge text, badge tone) of one node; "" is no badge.
 NodeMark = tuple[str | None, str, str]
@@ -37,6 +36,17 @@ class CanvasMarks:
     step: Step | None
     nodes: dict[str, NodeMark]
     edges: dict[EdgeKey, str | None]
+
+
+def grad_badge_text(grad: TensorValue) -> str:
+    """``∇ -0.0898`` for one number, ``∇ [1, 2]`` for a few, ``∇ ∈ [-1, 2]`` for many."""
+    if grad.data is not None and grad.data.size == 1:
+        return "∇ " + format_number(float(grad.data.reshape(-1)[0]))
+    text = grad.short()
+    prefix = format_shape(grad.shape) + " "
+    if text.startswith(prefix) and "∈" in text:
+        text = text[len(prefix):]  # the box already shows the shape
+    return "∇ " + text
 
 
 def edge_key(edge: Edge) -> EdgeKey:

@@ -1,0 +1,344 @@
+"""The session: what the user sees, kept without Qt, and the one place a run is asked for.
+
+The window's features (canvas, player, classroom tools, training panel...) never talk to
+each other or to the window: they read the session, call its methods and subscribe to its
+signals. A run of the program is asked for here (:meth:`Session.run` builds the one
+:class:`~gradviz.core.run.request.ProgramSpec` every run uses — the graph, the gradient check,
+"why is my grad None?"), and every graph that reaches the canvas, a program's or a training
+step's, arrives through :meth:`Session.present` and is settled by :meth:`Session.show_graph`.
+
+All methods are called, and all signals emitted, on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gradviz.core.capture.module_spec import LoadedModule
+from gradviz.core.lessons.files import Lesson
+from gradviz.core.program.errors import ProgramError
+from gradviz.core.run.request import ProgramSpec
+from gradviz.core.signals import Signal
+
+THEMES = ("light", "dark")
+MIN_FONT_SIZE, MAX_FONT_SIZE = 7, 32
+#: Failures where the run process itself ended badly, not the program (the graph stays).
+RUN_DEATHS = frozenset({"timeout", "memory", "crashed", "exited", "output", "internal", "limit"})
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message for the user. ``line``/``col`` point into the editor's program when set."""
+
+    text: str
+    level: str = "info"  # "error", "warning" or "info"
+    line: int | None = None
+    col: int | None = None
+    detail: str = ""  # for an error at a line: what to mark there
+
+
+class Session:
+    """What the user sees: program, drawing, selection, step, edited values and look.
+
+    Signals
+    -------
+    program_opened()
+        A new program replaced the old one (a lesson, a file, a module): ``source``,
+        ``lesson``, ``module``, ``path`` and ``title`` describe it.
+    source_changed(str)
+        The program text changed (typed, or a new program).
+    modified_changed(bool)
+        Whether the program has been typed into since it was opened or saved.
+    title_changed(str)
+        What the program is called (a lesson, a file name...).
+    run_requested(ProgramSpec)
+        Someone asked for a run of the program; the app's run controller starts it.
+    cancel_requested()
+        Someone asked to stop the run in progress.
+    run_started(), run_finished(str)
+        A run began; it ended "ok", "error" or "cancelled".
+    result_ready(object)
+        A finished run's result (a program's or a training step's), for the canvas to draw.
+    provisional_ready(object, object), provisional_painted()
+        A big graph's quick picture (trace, layout) to show while the real layout is made,
+        and the canvas's word that it is on screen (the run then goes on).
+    drawing_changed()
+        ``trace`` and ``layout`` are what the canvas now shows.
+    selection_changed(str or None), step_changed(int)
+    theme_changed(str), font_size_changed(int), presentation_changed(bool)
+    overrides_changed()
+        Values edited in the app changed (the next run uses them).
+    values_edited()
+        A run of the same program with edited values is about to start (the player keeps
+        its step).
+    notice(Notice or None)
+        A message for the user; None clears it.
+    line_requested(int)
+        Someone wants the user to see this line of the program (the editor shows it).
+    """
+
+    def __init__(self, theme: str = "light", font_size: int = 11) -> None:
+        self.source = ""
+        self.lesson: Lesson | None = None
+        self.module: LoadedModule | None = None
+        self.path: Path | None = None
+        self.title = "untitled program"
+        self.overrides: dict[str, Any] = {}
+        self.trace: Any = None
+        self.layout: Any = None
+        self.collapsed: frozenset[str] = frozenset()
+        self.selected: str | None = None
+        self.step = -1
+        self.theme = theme if theme in THEMES else "light"
+        self.font_size = font_size
+        self.presentation = False
+        self.running = False
+        self.modified = False  # typed since opened or saved
+        self.last_notice: Notice | None = None
+        self._carried: Notice | None = None  # shown once the next run is drawn
+        self._notes: list[str] = []  # said with the next run's own notes
+
+        self.program_opened = Signal()
+        self.source_changed = Signal()
+        self.modified_changed = Signal()
+        self.title_changed = Signal()
+        self.run_requested = Signal()
+        self.cancel_requested = Signal()
+        self.run_started = Signal()
+        self.run_finished = Signal()
+        self.result_ready = Signal()
+        self.provisional_ready = Signal()
+        self.provisional_painted = Signal()
+        self.drawing_changed = Signal()
+        self.selection_changed = Signal()
+        self.step_changed = Signal()
+        self.theme_changed = Signal()
+        self.font_size_changed = Signal()
+        self.presentation_changed = Signal()
+        self.overrides_changed = Signal()
+        self.values_edited = Signal()
+        self.notice = Signal()
+        self.line_requested = Signal()
+
+    # -- the program ----------------------------------------------------------------------
+    def open_lesson(self, lesson: Lesson, run: bool = True) -> None:
+        """Make ``lesson`` (built in or from a lesson file) the program, and run it."""
+        self._open(lesson.program, f"{lesson.name} lesson", lesson=lesson)
+        if lesson.view.theme:
+            self.set_theme(lesson.view.theme)
+        if run:
+            self.run()
+
+    def open_file(self, path: Path, text: str, run: bool = True) -> None:
+        """Make the program read from ``path`` the program, and run it."""
+        self._open(text, path.name, path=path)
+        if run:
+            self.run()
+
+    def open_module(self, loaded: LoadedModule, run: bool = True) -> None:
+        """Make the program that builds and runs a user's module class the program, and run it."""
+        self._open(loaded.program, f"{loaded.class_name} ({loaded.path.name})", module=loaded)
+        self._notes = [f"Loaded {loaded.class_name}: gradviz ran the Python code of {loaded.path.name}."]
+        self.notify(self._notes[0])
+        if run:
+            self.run()
+
+    def _open(self, source: str, title: str, lesson: Lesson | None = None, module: LoadedModule | None = None,
+              path: Path | None = None) -> None:
+        self.lesson, self.module, self.path = lesson, module, path
+        self.source = source
+        if title != self.title:
+            self.title = title
+            self.title_changed.emit(title)
+        self._notes = []
+        if self.overrides:
+            self.overrides.clear()
+            self.overrides_changed.emit()
+        self.clear_notice()
+        self._set_modified(False)
+        self.program_opened.emit()
+        self.source_changed.emit(source)
+
+    def edit(self, source: str) -> None:
+        """The user typed: ``source`` is the program now (not run until asked).
+
+        Values edited in the app belong to the program they were made for: a typed change
+        starts afresh.
+        """
+        if source == self.source:
+            return
+        self.source = source
+        if self.overrides:
+            self.overrides.clear()
+            self.overrides_changed.emit()
+        self._set_modified(True)
+        self.source_changed.emit(source)
+
+    def saved(self, path: Path) -> None:
+        """The program was written to ``path``: the window edits that file now."""
+        if path != self.path:
+            self.path, self.title = path, path.name
+            self.title_changed.emit(self.title)
+        self._set_modified(False)
+
+    def set_modified(self, modified: bool) -> None:
+        """Whether the program has unsaved edits (the editor's own undo can take them back)."""
+        self._set_modified(bool(modified))
+
+    def _set_modified(self, modified: bool) -> None:
+        if modified != self.modified:
+            self.modified = modified
+            self.modified_changed.emit(modified)
+
+    def program_spec(self) -> ProgramSpec:
+        """The program as a run: the one place roots, subject, module and edits are chosen."""
+        roots: tuple[str, ...] = ()
+        subject = self.module.subject if self.module is not None else None
+        if self.lesson is not None:
+            # An edited lesson may have dropped the variables the lesson shows: keep those left.
+            roots = tuple(r for r in self.lesson.roots if re.search(rf"\b{re.escape(r)}\b", self.source))
+            subject = self.lesson.subject
+        return ProgramSpec(self.source, roots=roots, subject=subject, overrides=dict(self.overrides),
+                           module=self.module.spec if self.module is not None else None)
+
+    # -- runs -----------------------------------------------------------------------------
+    def run(self) -> ProgramSpec:
+        """Ask for a run of the program as it is now; returns what will run."""
+        spec = self.program_spec()
+        self.run_requested.emit(spec)
+        return spec
+
+    def cancel(self) -> None:
+        """Ask for the run in progress to stop (the drawing on screen stays)."""
+        self.cancel_requested.emit()
+
+    def begin_run(self) -> None:
+        """A run started (the run controller says so)."""
+        self.running = True
+        self.run_started.emit()
+
+    def present(self, result: Any, note: str = "") -> None:
+        """A finished run's result is to be drawn (``note`` is said once it is)."""
+        if note:
+            self.carry(note, "info")
+        self.result_ready.emit(result)
+
+    def present_provisional(self, trace: Any, layout: Any) -> None:
+        """A quick picture of the running program's graph, before its real layout."""
+        self.provisional_ready.emit(trace, layout)
+
+    def show_graph(self, trace: Any, layout: Any, collapsed: frozenset[str] = frozenset()) -> None:
+        """The canvas now shows ``trace`` laid out as ``layout``; the run is over."""
+        self.trace, self.layout, self.collapsed = trace, layout, frozenset(collapsed)
+        notes, self._notes = [*self._notes, *getattr(trace, "notes", ())], []
+        if self._carried is not None:
+            self._say(self._carried)
+            self._carried = None
+        elif notes:
+            self._say(Notice(" ".join(notes), "info"))
+        else:
+            self.clear_notice()
+        self.drawing_changed.emit()
+        self._finish("ok")
+
+    def show_failure(self, error: BaseException) -> None:
+        """The run failed: say what and where; the drawing on screen stays."""
+        self._notes = []
+        self._carried = None
+        if isinstance(error, ProgramError):
+            text = str(error)
+            if error.kind in RUN_DEATHS and self.trace is not None:
+                text += " The previous graph is still shown."
+            in_program = error.line is not None and not error.file  # else the line is in the user's module file
+            self._say(Notice(text, "error", error.line if in_program else None, error.col if in_program else None,
+                             error.message))
+        else:
+            self._say(Notice(f"gradviz could not show this program: {error}", "error"))
+        self._finish("error")
+
+    def show_cancelled(self) -> None:
+        self._notes = []
+        self._carried = None
+        self._say(Notice("Run cancelled; the previous graph is still shown.", "info"))
+        self._finish("cancelled")
+
+    def _finish(self, status: str) -> None:
+        self.running = False
+        self.run_finished.emit(status)
+
+    # -- messages -------------------------------------------------------------------------
+    def notify(self, text: str, level: str = "info", line: int | None = None) -> None:
+        """Tell the user ``text`` now."""
+        self._say(Notice(text, level, line))
+
+    def carry(self, text: str, level: str = "info") -> None:
+        """Tell the user ``text`` once the run now starting is drawn (a run clears messages)."""
+        self._carried = Notice(text, level)
+
+    def show_line(self, line: int) -> None:
+        """Bring line ``line`` of the program into view in the editor."""
+        self.line_requested.emit(line)
+
+    def clear_notice(self) -> None:
+        self.last_notice = None
+        self.notice.emit(None)
+
+    def _say(self, notice: Notice) -> None:
+        self.last_notice = notice
+        self.notice.emit(notice)
+
+    # -- edited values ----------------------------------------------------------------------
+    def set_override(self, name: str, value: Any) -> None:
+        """Run again with variable ``name`` set to ``value`` (kept until the program changes)."""
+        self.overrides[name] = value
+        self.overrides_changed.emit()
+        self._rerun_edited()
+
+    def clear_overrides(self) -> None:
+        if self.overrides:
+            self.overrides.clear()
+            self.overrides_changed.emit()
+            self._rerun_edited()
+
+    def _rerun_edited(self) -> None:
+        self.values_edited.emit()
+        self.run()
+        shown = ", ".join(f"{k} = {v}" for k, v in self.overrides.items())
+        if shown:
+            self.carry(f"Edited in gradviz, not in the program text: {shown}.", "info")
+
+    # -- what is looked at --------------------------------------------------------------------
+    def select(self, node_id: str | None) -> None:
+        if node_id != self.selected:
+            self.selected = node_id
+            self.selection_changed.emit(node_id)
+
+    def set_step(self, position: int) -> None:
+        if position != self.step:
+            self.step = position
+            self.step_changed.emit(position)
+
+    # -- look -----------------------------------------------------------------------------
+    def set_theme(self, name: str) -> None:
+        """Switch to the "light" or "dark" look."""
+        if name not in THEMES:
+            raise ValueError(f"unknown theme {name!r}")
+        if name != self.theme:
+            self.theme = name
+            self.theme_changed.emit(name)
+
+    def set_font_size(self, size: int) -> int:
+        """Text size of the editor, panels and canvas labels, kept in range; returns it."""
+        size = min(max(int(size), MIN_FONT_SIZE), MAX_FONT_SIZE)
+        if size != self.font_size:
+            self.font_size = size
+            self.font_size_changed.emit(size)
+        return size
+
+    def set_presentation(self, on: bool) -> None:
+        if on != self.presentation:
+            self.presentation = on
+            self.presentation_changed.emit(on)
