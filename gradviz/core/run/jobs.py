@@ -104,7 +104,8 @@ def _probe(job: Job, send: Send, control: Any) -> None:
 
     send("result", {"pid": __import__("os").getpid(), "torch": torch.__version__,
                     "default_dtype": str(torch.get_default_dtype()),
-                    "grad_enabled": torch.is_grad_enabled()})
+                    "grad_enabled": torch.is_grad_enabled(),
+                    "cpu_capability": torch.backends.cpu.get_cpu_capability()})
 
 
 _HANDLERS: dict[str, Callable[[Job, Send, Any], None]] = {

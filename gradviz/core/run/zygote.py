@@ -323,6 +323,10 @@ def warm_up() -> None:
     from gradviz.core.run import child, jobs  # noqa: F401
 
     torch.set_num_threads(1)
+    # ATen picks its vectorised kernels (AVX2, AVX512...) on first use, from what it reads
+    # of the CPU in /proc and /sys: a walled run cannot read them and got the scalar ones,
+    # slower and with other roundings than torch anywhere else. Picked here, before any fork.
+    torch.backends.cpu.get_cpu_capability()
 
 
 def main() -> int:
