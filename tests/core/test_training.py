@@ -11,8 +11,15 @@ import torch
 from gradviz.core.datasets import DatasetError, circles, from_csv
 from gradviz.core.models import FashionNetwork, NeuralNetwork
 from gradviz.core.training import (
-    Record, TrainConfig, TrainControl, Trainer, TrainingError, available_devices, lesson_config,
-    resolve_device, train,
+    Record,
+    TrainConfig,
+    TrainControl,
+    Trainer,
+    TrainingError,
+    available_devices,
+    lesson_config,
+    resolve_device,
+    train,
 )
 
 TOY_LOSSES = [0.7487, 0.6450, 0.4423, 0.1256, 0.0269, 0.0043]
@@ -263,3 +270,61 @@ def test_the_trainers_batches_are_the_dataloaders(options):
         assert len(got) == len(expected) == fast.num_batches
         for (x, y), (x0, y0) in zip(got, expected):
             assert torch.equal(x, x0) and torch.equal(y, y0)
+
+
+@pytest.mark.parametrize("options", [dict(optimizer="sgd"), dict(optimizer="sgd", momentum=0.9, weight_decay=1e-3),
+                                     dict(optimizer="adam"), dict(optimizer="rmsprop", momentum=0.5),
+                                     dict(optimizer="sgd", schedule="step", step_size=1, gamma=0.7)])
+def test_the_trainers_steps_are_a_plain_torch_loops_bit_for_bit(options):
+    """The Trainer skips torch's per-call wrappers (zero_grad's and step's profiler scopes,
+    backward's argument checks): the weights after three epochs must still be exactly those
+    of zero_grad(), backward(), step() on the same batches."""
+    from gradviz.core import train_parts as parts
+
+    config = TrainConfig(dataset="circles", hidden=(8, 8), activation="tanh", lr=0.05, batch_size=32, epochs=3,
+                         seed=1, **options)
+    fast, reference = Trainer(config), Trainer(config)
+    model, optimizer = reference.model, reference.optimizer
+    for _epoch in range(config.epochs):
+        for features, labels in reference._epoch_batches():
+            loss = parts.compute_loss(config.loss, model(features), labels)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        if reference.scheduler is not None:
+            reference.scheduler.step()
+    while fast.advance():
+        pass
+    for (name, got), want in zip(fast.model.state_dict().items(), model.state_dict().values()):
+        assert torch.equal(got, want), name
+    assert fast.lr == reference.optimizer.param_groups[0]["lr"]
+
+
+def test_gradient_norms_are_logged_in_bulk_and_match_per_step_norms():
+    trainer = Trainer(TrainConfig(dataset="circles", hidden=(8,), batch_size=100, epochs=2, seed=0))
+    expected = []
+    while not trainer.done:
+        trainer.advance()
+        expected.append({name: float(p.grad.norm()) for name, p in trainer.model.named_parameters()})
+    records = trainer.history
+    assert len(records) == len(expected) == 8
+    for record, norms in zip(records, expected):
+        assert record.grad_norms == pytest.approx(norms, rel=1e-5)
+    assert trainer.take_records().records() == records
+
+
+def test_training_config_and_records_import_without_torch():
+    import subprocess
+    import sys
+
+    code = ("import sys, gradviz.core.train_config, gradviz.core.train_records\n"
+            "print(','.join(m for m in sys.modules if m == 'torch' or m.startswith('torch.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_activations_are_the_models():
+    from gradviz.core.models import _ACTIVATIONS
+    from gradviz.core.train_config import ACTIVATIONS
+
+    assert ACTIVATIONS == tuple(_ACTIVATIONS)
