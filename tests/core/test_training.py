@@ -317,7 +317,8 @@ def test_training_config_and_records_import_without_torch():
     import subprocess
     import sys
 
-    code = ("import sys, gradviz.core.train_config, gradviz.core.train_records\n"
+    code = ("import sys, gradviz.core.train_config, gradviz.core.train_records, gradviz.core.train_spec, "
+            "gradviz.core.train_client, gradviz.core.run.messages\n"
             "print(','.join(m for m in sys.modules if m == 'torch' or m.startswith('torch.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

@@ -2,14 +2,15 @@
 
 Messages are ``(kind, body)``: ``forward`` (the graph before gradviz's own backward pass),
 ``result`` (the job's answer), ``failure`` (a :class:`~.request.Failure`), and for
-training ``records``, ``boundary``, ``weights``, ``step_graph``.
+training ``ready``, ``records``, ``answer`` and ``finished`` (see :mod:`gradviz.core.train_job`).
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from . import beacon
 from .request import Job, ProgramSpec
@@ -98,6 +99,15 @@ def _module_program(job: Job, send: Send, control: Any) -> None:
     send("result", loaded.program)
 
 
+def _train(job: Job, send: Send, control: Any) -> None:
+    """A Trainer in this run, steered by the app's messages until it quits (see train_job)."""
+    from gradviz.core import train_job
+
+    if job.spec.runs_user_code:
+        sys.argv = [job.spec.model.path]
+    train_job.run(job, send, control)
+
+
 def _probe(job: Job, send: Send, control: Any) -> None:
     """Answers with what the run process is: for tests and the app's "no OS wall here" note."""
     import torch
@@ -113,5 +123,6 @@ _HANDLERS: dict[str, Callable[[Job, Send, Any], None]] = {
     "gradcheck": _gradcheck,
     "why_none": _why_none,
     "module_program": _module_program,
+    "train": _train,
     "probe": _probe,
 }

@@ -6,13 +6,14 @@ this list (and plain data) can arrive from a run.
 
 from __future__ import annotations
 
-from gradviz.core import reports, trace
+from gradviz.core import reports, trace, train_records, train_spec
 
 from . import codec, request, trace_wire  # noqa: F401 - request registers its own records
 
 CARRIED = (
     trace.TensorValue, trace.SavedTensor, trace.Node, trace.Edge, trace.BackwardPass, trace.ModuleInfo,
     trace.Trace, reports.LeafCheck, reports.GradCheck, reports.GradReason,
+    train_spec.DataArrays, train_spec.TrainSpec, train_records.RecordBatch, train_records.TrainInfo,
 )
 
 for _cls in CARRIED:
