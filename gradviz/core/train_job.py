@@ -70,6 +70,7 @@ def run(job: Job, send: Send, control: Any) -> None:
     except Exception as exc:  # noqa: BLE001 - a user's model can fail in any way: reported, not a crash
         send("failure", Failure("training", f"{type(exc).__name__}: {exc}", stage="start"))
         return
+    trainer.log.keep = False  # the app keeps the records; the run forgets them once sent
     send("ready", info_of(trainer))
     # What the runner imported stays for the run's life: the collector need not walk it again.
     gc.freeze()
@@ -119,7 +120,7 @@ class TrainLoop:
                 self._finish("done")
                 return
             now = time.perf_counter()
-            if now >= flush_due or len(trainer.log) - trainer.log.taken >= FLUSH_RECORDS:
+            if now >= flush_due or trainer.log.pending >= FLUSH_RECORDS:
                 self._flush(now)
                 flush_due = now + FLUSH_SECONDS
             # One read() a batch: a system call that finds the pipe empty (~1 µs).

@@ -25,8 +25,10 @@ PENDING_GRAD_BYTES = 8 << 20
 class TrainLog:
     """Columns of every step so far; ``names`` are the parameters whose gradient norms are logged."""
 
-    def __init__(self, names: tuple[str, ...]) -> None:
+    def __init__(self, names: tuple[str, ...], keep: bool = True) -> None:
         self.names = names
+        self.keep = keep  # False: rows handed out by take() are forgotten (a run process's log)
+        self.offset = 0  # rows forgotten so far: row i is step offset + i + 1
         self.epoch: list[int] = []
         self.batch: list[int] = []
         self.loss: list[float] = []
@@ -41,7 +43,13 @@ class TrainLog:
         self._records: list[Record] = []
 
     def __len__(self) -> int:
-        return len(self.loss)
+        """Steps logged since the start (forgotten ones included)."""
+        return self.offset + len(self.loss)
+
+    @property
+    def pending(self) -> int:
+        """Steps logged and not yet taken."""
+        return len(self.loss) - self.taken
 
     def add(self, epoch: int, batch: int, loss: float, lr: float, elapsed: float,
             grads: list[torch.Tensor | None]) -> None:
@@ -95,7 +103,7 @@ class TrainLog:
         norms = np.asarray(self.norms[start:stop], dtype=np.float64).reshape(stop - start, len(self.names))
         ends = tuple((row - start, *self.ends[row]) for row in sorted(self.ends) if start <= row < stop)
         return RecordBatch(
-            first_step=start + 1, epoch=np.asarray(self.epoch[start:stop], dtype=np.int64),
+            first_step=self.offset + start + 1, epoch=np.asarray(self.epoch[start:stop], dtype=np.int64),
             batch=np.asarray(self.batch[start:stop], dtype=np.int64),
             train_loss=np.asarray(self.loss[start:stop], dtype=np.float64),
             lr=np.asarray(self.lr[start:stop], dtype=np.float64),
@@ -107,17 +115,31 @@ class TrainLog:
         """The rows logged since the last call (None if there are none)."""
         batch = self.batch_since(self.taken)
         self.taken = len(self.loss)
+        if not self.keep and self.taken:
+            self._forget(self.taken)
         return batch
 
+    def _forget(self, n: int) -> None:
+        # A run process hands its rows to the app and needs them no more: hours of toy steps
+        # would otherwise be gigabytes of Python floats.
+        for column in (self.epoch, self.batch, self.loss, self.lr, self.elapsed, self.norms):
+            del column[:n]
+        self.ends = {row - n: values for row, values in self.ends.items() if row >= n}
+        if self.done_at is not None:
+            self.done_at -= n
+        self.offset += n
+        self.taken -= n
+
     def records(self) -> list[Record]:
-        """Every step as a Record (each made once, when first asked for)."""
+        """Every step kept as a Record (each made once, when first asked for)."""
         made = self._records
         if len(made) < len(self.loss):
             if len(self.norms) < len(self.loss):
                 self._norm_pending()
             names = self.names
             for i in range(len(made), len(self.loss)):
-                fields = dict(epoch=self.epoch[i], batch=self.batch[i], step=i + 1, train_loss=self.loss[i],
+                fields = dict(epoch=self.epoch[i], batch=self.batch[i], step=self.offset + i + 1,
+                              train_loss=self.loss[i],
                               grad_norms={n: v for n, v in zip(names, self.norms[i]) if v >= 0 or v != v},
                               lr=self.lr[i], elapsed=self.elapsed[i], done=self.done_at == i)
                 end = self.ends.get(i)

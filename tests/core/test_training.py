@@ -1,5 +1,6 @@
 """The training core: the lessons' numbers, convergence, NaN, control from another thread, files."""
 
+import dataclasses
 import math
 import queue
 import threading
@@ -329,3 +330,23 @@ def test_activations_are_the_models():
     from gradviz.core.train_config import ACTIVATIONS
 
     assert ACTIVATIONS == tuple(_ACTIVATIONS)
+
+
+def test_a_run_processs_log_forgets_what_it_sent():
+    config = TrainConfig(dataset="circles", hidden=(4,), batch_size=100, epochs=3, seed=0)
+    kept, forgetful = Trainer(config), Trainer(config)
+    forgetful.log.keep = False
+    batches = []
+    while forgetful.advance():
+        if forgetful.log.pending == 3:
+            batches.append(forgetful.take_records())
+            assert forgetful.log.pending == 0 and len(forgetful.log.loss) == 0
+    assert forgetful.take_records() is None  # 12 steps: all four batches taken
+    list(kept.run())
+    records = [r for batch in batches for r in batch.records()]
+    assert [b.first_step for b in batches] == [1, 4, 7, 10] and len(forgetful.log) == 12
+    def timeless(rs):
+        return [dataclasses.replace(r, elapsed=0.0) for r in rs]
+
+    # The same steps, epoch ends and done, from the batches alone.
+    assert timeless(records) == timeless(kept.history)
