@@ -57,6 +57,8 @@ class RemoteTrainer:
         False once the run process has ended.
     failure : Failure or None
         Why the run could not set up.
+    held_at : int or None
+        The step a paused run holds at, once it says so (every record up to it has come).
 
     Raises
     ------
@@ -75,6 +77,7 @@ class RemoteTrainer:
         self.alive = True
         self.failure: Failure | None = None
         self.outcome = ""  # how the last go/step finished
+        self.held_at: int | None = None
         self._asks: dict[int, Answer] = {}
         self._ids = itertools.count(1)
         samples = dataset.y_train if dataset is not None and not isinstance(dataset, str) else None
@@ -98,6 +101,8 @@ class RemoteTrainer:
 
     # -- steering --------------------------------------------------------------------------
     def _send(self, *message: Any) -> None:
+        if message[0] in ("go", "step", "resume"):
+            self.held_at = None  # it moves on
         if self.alive:
             self.handle.send(tuple(message))
 
@@ -149,6 +154,8 @@ class RemoteTrainer:
         elif kind == "records" and isinstance(body, RecordBatch):
             self.steps = body.last_step
             self.done = self.done or body.done
+        elif kind == "held":
+            self.held_at = int(body)
         elif kind == "finished":
             self.outcome = str(body[0])
             self.done = self.done or self.outcome in ("done", "error")

@@ -14,9 +14,10 @@ from the app (``handle.send``), each a tuple:
 ``("quit",)``
 
 Between batches it reads them without blocking, and blocks on them while held. It sends
-``("records", RecordBatch)`` every ~50 ms of training and whenever it holds or ends, and
-``("finished", (outcome, message, step))`` when a go/step ends: "done", "stopped" or
-"error" (a NaN loss, say). The Trainer stays for the next go until the app quits or kills
+``("records", RecordBatch)`` every ~50 ms of training and whenever it holds or ends,
+``("held", step)`` once its records up to ``step`` are sent and it waits (paused, or its
+Step done), and ``("finished", (outcome, message, step))`` when a go/step ends: "done",
+"stopped" or "error" (a NaN loss, say). The Trainer stays for the next go until the app quits or kills
 the run: Stop then Continue goes on with the same model.
 """
 
@@ -88,6 +89,7 @@ class TrainLoop:
         self.steps_wanted = 0  # batches asked for by Step while held
         self.quit = False
         self._flushed_at = time.perf_counter()
+        self._held_at = -1
 
     def serve(self) -> None:
         """Until the app says quit (or its end of the link closes)."""
@@ -96,6 +98,10 @@ class TrainLoop:
                 self._train()
                 continue
             self._flush()
+            if self.session and self._held_at != self.trainer.steps_done:
+                # Held (paused, or its Step done): the app knows every record has arrived.
+                self._held_at = self.trainer.steps_done
+                self.send("held", self._held_at)
             message = self.control.read(block=True)
             if message is None:
                 return  # the app went away
@@ -144,6 +150,8 @@ class TrainLoop:
         if not isinstance(message, tuple) or not message or not isinstance(message[0], str):
             return
         word, args = message[0], message[1:]
+        if word in ("go", "step", "resume"):
+            self._held_at = -1  # the app forgets where it held: say it again at the next hold
         if word == "go":
             if not self.session:
                 self.session, self.paused, self.steps_wanted = True, False, 0

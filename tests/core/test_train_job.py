@@ -118,12 +118,13 @@ def test_records_arrive_batched_and_match_an_in_process_trainer(runs):
 def test_step_holds_after_each_batch_and_two_quick_steps_are_two(runs):
     run = runs(lesson_config("toy-train"))
     run.trainer.step()
-    run.read(lambda kind, body: kind == "records")
+    assert run.read(lambda kind, body: kind == "held") == 1
     assert [r.step for r in run.records] == [1]
     assert not any(kind == "records" for kind, _ in run.quiet_for(0.3))  # holding
     run.trainer.step()
     run.trainer.step()  # before the first has even run
-    run.read(lambda kind, body: len(run.records) == 3)
+    assert run.read(lambda kind, body: kind == "held" and body == 3) == 3
+    assert [r.step for r in run.records] == [1, 2, 3]
     assert not any(kind == "records" for kind, _ in run.quiet_for(0.3))
     run.trainer.resume()
     assert run.finished()[0] == "done"
@@ -137,8 +138,8 @@ def test_pause_resume_lr_and_stop_then_continue(runs):
     run.read(lambda kind, body: len(run.records) > 20)
     assert {r.lr for r in run.records} == {0.05}
     run.trainer.pause()
-    run.quiet_for(0.3)  # the batches under way, then the held records
-    held = run.trainer.steps
+    held = run.read(lambda kind, body: kind == "held")  # after the batches under way and their records
+    assert held == run.trainer.steps == len(run.records)
     assert not any(kind == "records" for kind, _ in run.quiet_for(0.4))
     assert run.trainer.steps == held
     run.trainer.set_lr(0.001)

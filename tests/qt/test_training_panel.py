@@ -125,8 +125,8 @@ def test_circles_run_plots_live_pauses_resumes_and_stops(qtbot, panel):
     assert panel.state == "running" and not panel.start_button.isEnabled()
     qtbot.waitUntil(lambda: curve_len(panel) > 50, timeout=20_000)
     first = curve_len(panel)
-    qtbot.waitUntil(lambda: curve_len(panel) > first + 50, timeout=20_000)  # keeps growing
-    assert meter.ticks > 10
+    # It keeps growing, while the event loop keeps ticking (runs are fast now: wait for both).
+    qtbot.waitUntil(lambda: curve_len(panel) > first + 50 and meter.ticks > 10, timeout=20_000)
     assert meter.max_gap < 0.150, f"the event loop stalled for {meter.max_gap * 1000:.0f} ms"
     assert len(panel.loss_plot.refresh_times) >= 2
     qtbot.waitUntil(lambda: panel.data_plot.boundary_image.image is not None, timeout=10_000)
@@ -134,10 +134,14 @@ def test_circles_run_plots_live_pauses_resumes_and_stops(qtbot, panel):
 
     panel.pause()
     assert panel.state == "paused" and panel.pause_button.text() == "Resume"
-    qtbot.wait(200)  # the batch under way, then the held records, arrive
+    # The batch under way, then the held records, arrive; then the run says it holds.
+    qtbot.waitUntil(lambda: panel.trainer.held_at is not None, timeout=10_000)
+    panel.loss_plot.refresh()
     held = curve_len(panel)
     steps = panel.trainer.steps
-    qtbot.wait(400)
+    assert steps == panel.trainer.held_at
+    qtbot.wait(400)  # and nothing more comes
+    panel.loss_plot.refresh()
     assert curve_len(panel) == held == len(panel.records) == steps == panel.trainer.steps
     assert [r.step for r in panel.records] == list(range(1, steps + 1))  # none lost, none twice
 
@@ -153,12 +157,12 @@ def test_circles_run_plots_live_pauses_resumes_and_stops(qtbot, panel):
 def test_step_button_runs_exactly_one_batch(qtbot, panel):
     panel.set_lesson("toy-train")
     qtbot.mouseClick(panel.step_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(panel.records) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.trainer is not None and panel.trainer.held_at == 1, timeout=10_000)
     qtbot.wait(300)
     assert len(panel.records) == panel.trainer.steps == 1
     assert panel.state == "paused" and panel.step_button.isEnabled()
     qtbot.mouseClick(panel.step_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(panel.records) == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.trainer.held_at == 2, timeout=10_000)
     qtbot.wait(300)
     assert len(panel.records) == panel.trainer.steps == 2
     panel.loss_plot.refresh()
@@ -302,8 +306,9 @@ def test_learning_rate_changed_mid_run_applies_from_the_next_batch(qtbot, panel)
     panel.start()
     qtbot.waitUntil(lambda: len(panel.records) > 5, timeout=20_000)
     panel.pause()
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: panel.trainer.held_at is not None, timeout=10_000)
     before = len(panel.records)
+    assert before == panel.trainer.held_at
     panel.form.lr_edit.setText("0.001")
     panel.form.lr_edit.editingFinished.emit()
     assert panel.form.lr_edit.isEnabled() and not panel.form.epochs_spin.isEnabled()
