@@ -16,7 +16,7 @@ import numpy as np
 
 from gradviz.core.train_config import TrainingError
 
-__all__ = ["read_weights_file", "save_weights_file", "to_arrays"]
+__all__ = ["fit_problem", "read_weights_file", "save_weights_file", "to_arrays"]
 
 
 def to_arrays(state: Mapping[str, Any], source: str = "the model") -> dict[str, np.ndarray]:
