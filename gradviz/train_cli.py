@@ -1,7 +1,9 @@
 """``gradviz train``: run a training config headless, with progress on stderr and results on stdout.
 
-Kept out of gradviz.core (it prints) and free of Qt (it must run on a server). cli.py mounts it
-with :func:`add_parser` and dispatches to :func:`run`.
+The Trainer runs in a run process made by the runner (as the app's does): this process reads
+the records it sends, prints them, and writes the CSV and the weights file. Kept out of
+gradviz.core (it prints) and free of Qt (it must run on a server). cli.py mounts it with
+:func:`add_parser` and dispatches to :func:`run`.
 """
 
 from __future__ import annotations
@@ -9,8 +11,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-
-import torch
 
 from gradviz.core.training.config import (
     ACTIVATIONS,
@@ -24,7 +24,6 @@ from gradviz.core.training.config import (
     lesson_config,
 )
 from gradviz.core.training.datasets import DATASETS, DatasetError, get_dataset
-from gradviz.core.training.trainer import Trainer
 
 __all__ = ["add_parser", "run"]
 
@@ -44,6 +43,20 @@ def _hidden(text: str) -> tuple[int, ...]:
     if any(s < 1 for s in sizes):
         raise argparse.ArgumentTypeError("hidden sizes must be positive")
     return sizes
+
+
+def _model(text: str):
+    if text in MODELS:
+        return text
+    from gradviz.core.capture.module_spec import ModuleLoadError, parse_spec
+    from gradviz.core.run.request import ModuleSpec
+
+    try:
+        path, class_name = parse_spec(text)
+    except ModuleLoadError:
+        raise argparse.ArgumentTypeError(f"expected one of {', '.join(MODELS)} or path.py:ClassName, "
+                                         f"not {text!r}") from None
+    return ModuleSpec(str(path.resolve()), class_name)
 
 
 def _batch(text: str) -> int | str:
@@ -77,7 +90,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     add = p.add_argument
     add("--dataset", help=f"{'|'.join(DATASETS)} or a path to a .csv file (default toy)")
     add("--lesson", choices=sorted(LESSONS), help="start from a training lesson's settings")
-    add("--model", choices=MODELS, help="default mlp")
+    add("--model", type=_model, metavar="MODEL",
+        help=f"{'|'.join(MODELS)} or path.py:ClassName, a module of your own made with no arguments "
+             "(default mlp)")
     add("--hidden", type=_hidden, metavar="N,N", help="hidden layer sizes of the mlp, e.g. 16,16")
     add("--activation", choices=ACTIVATIONS)
     add("--loss", choices=LOSSES)
@@ -95,7 +110,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     add("--drop-last", action=argparse.BooleanOptionalAction, default=None)
     add("--device", help=f"{'|'.join(DEVICES)} (default auto)")
     add("--threads", type=int, default=1,
-        help="torch CPU threads; 0 keeps torch's choice (default 1: toy networks run fastest on one)")
+        help="torch CPU threads in the run; 0: one per core (default 1: toy networks run fastest on one)")
     add("--every-batch", action="store_true", help="print each batch's loss, not only each epoch's")
     add("--csv", metavar="OUT.csv", help="write the loss history, one row per batch")
     add("--save-weights", metavar="OUT.pt", help="save the trained state_dict")
@@ -108,10 +123,15 @@ def _config(args: argparse.Namespace) -> TrainConfig:
                if getattr(args, dest, None) is not None}
     if changes.get("batch_size") == "full":
         changes["batch_size"] = None
-    if getattr(args, "dataset", None):
-        changes["dataset"] = get_dataset(args.dataset)
+    dataset = getattr(args, "dataset", None)
+    if dataset:
+        if dataset.lower().endswith(".csv"):
+            get_dataset(dataset)  # read here, where its problems are reported with their line
+        elif dataset not in DATASETS:
+            get_dataset(dataset)  # raises: unknown dataset
+        changes["dataset"] = dataset
     elif not getattr(args, "lesson", None):
-        changes["dataset"] = get_dataset("toy")
+        changes["dataset"] = "toy"
     return base.replace(**changes)
 
 
@@ -148,6 +168,69 @@ class _Progress:
             self.stream.flush()
 
 
+def _print_header(out, config: TrainConfig, info) -> None:
+    model = config.model if isinstance(config.model, str) else "custom"
+    out.write(f"training {model} model on {info.dataset!r} ({info.train_samples} train / {info.test_samples} test) "
+              f"on {info.device}, {config.epochs} epochs x {info.num_batches} batches\n")
+    out.flush()
+
+
+def _print_epoch(out, r, config: TrainConfig, classification: bool) -> None:
+    out.write(f"epoch {r.epoch}/{config.epochs}  train loss {_fmt(r.epoch_loss)}  test loss {_fmt(r.test_loss)}")
+    if classification:
+        out.write(f"  train acc {_fmt(r.train_acc, 3)}  test acc {_fmt(r.test_acc, 3)}")
+    out.write("\n")
+    out.flush()
+
+
+def _train(trainer, args: argparse.Namespace, out, err, records: list) -> int:
+    """Read the run's messages until its go finishes; print as they come; return the status."""
+    from gradviz.core.training.records import RecordBatch
+
+    config = trainer.config
+    progress = None
+    for kind, body in trainer.handle.messages():
+        trainer.receive(kind, body)
+        if kind == "ready":
+            _print_header(out, config, body)
+            progress = _Progress(err, body.total_steps)
+        elif kind == "records" and isinstance(body, RecordBatch):
+            classification = trainer.info is not None and trainer.info.task == "classification"
+            for r in body.records():
+                records.append(r)
+                if progress is not None:
+                    progress.update(r, config.epochs)
+                if args.every_batch:
+                    out.write(f"epoch {r.epoch} batch {r.batch}/{trainer.num_batches} loss {r.train_loss:.4f}\n")
+                if r.epoch_end:
+                    _print_epoch(out, r, config, classification)
+        elif kind == "finished":
+            outcome, message = body[0], body[1]
+            if outcome == "error":
+                if progress is not None:
+                    progress.close()
+                err.write(f"gradviz train: error: {message}\n")
+                return 2
+            return 0
+        elif kind in ("failure", "ended"):
+            err.write(f"gradviz train: error: {trainer.error().message}\n")
+            return 2
+    return 2
+
+
+def _weights(trainer) -> dict:
+    """The trained weights, asked of the run (reading its messages until the answer comes)."""
+    answer: list = []
+    trainer.ask("weights", (), lambda ok, value: answer.append((ok, value)))
+    for kind, body in trainer.handle.messages():
+        trainer.receive(kind, body)
+        if answer:
+            break
+    if not answer or not answer[0][0]:
+        raise TrainingError(answer[0][1] if answer else "the run ended before sending its weights")
+    return answer[0][1]
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``gradviz train`` with parsed ``args``; return the exit status.
 
@@ -157,55 +240,49 @@ def run(args: argparse.Namespace) -> int:
         0 on success, 2 for bad input (unknown dataset, bad CSV, unusable device, NaN loss…)
         after a one-line message on stderr, 130 when interrupted.
     """
+    from gradviz.core.run.client import shared_runner
+    from gradviz.core.training.client import RemoteTrainer
+    from gradviz.core.training.records import write_history_csv
+    from gradviz.core.training.weights_files import save_weights_file
+
     out, err = sys.stdout, sys.stderr
+    runner = shared_runner()
+    ours = not runner.alive
+    runner.start()  # torch loads in the runner while this process reads the settings
+    trainer = None
     try:
-        if args.threads and args.threads > 0:
-            torch.set_num_threads(args.threads)
-        config = _config(args)
-        trainer = Trainer(config)
-    except (DatasetError, TrainingError) as exc:
-        err.write(f"gradviz train: error: {exc}\n")
-        return 2
-    data = trainer.dataset
-    out.write(f"training {config.model if isinstance(config.model, str) else 'custom'} model on "
-              f"{data.name!r} ({len(data.y_train)} train / {len(data.y_test)} test) on {trainer.device}, "
-              f"{config.epochs} epochs x {trainer.num_batches} batches\n")
-    progress = _Progress(err, trainer.total_steps)
-    status, last = 0, None
-    try:
-        for r in trainer.run():
-            last = r
-            progress.update(r, config.epochs)
-            if args.every_batch:
-                out.write(f"epoch {r.epoch} batch {r.batch}/{trainer.num_batches} loss {r.train_loss:.4f}\n")
-            if r.epoch_end:
-                out.write(f"epoch {r.epoch}/{config.epochs}  train loss {_fmt(r.epoch_loss)}  "
-                          f"test loss {_fmt(r.test_loss)}")
-                if data.task == "classification":
-                    out.write(f"  train acc {_fmt(r.train_acc, 3)}  test acc {_fmt(r.test_acc, 3)}")
-                out.write("\n")
-                out.flush()
-    except TrainingError as exc:
-        progress.close()
-        err.write(f"gradviz train: error: {exc}\n")
-        status = 2
-    except KeyboardInterrupt:
-        progress.close()
-        err.write("gradviz train: interrupted\n")
-        status = 130
-    if last is not None and last.epoch_end and status == 0:
-        if data.task == "classification":
-            out.write(f"final accuracy: train {_fmt(last.train_acc)}  test {_fmt(last.test_acc)}\n")
-        else:
-            out.write(f"final loss: train {_fmt(last.epoch_loss)}  test {_fmt(last.test_loss)}\n")
-    try:
-        if args.csv:
-            trainer.history_csv(args.csv)
-            out.write(f"wrote {len(trainer.history)} rows to {args.csv}\n")
-        if args.save_weights and status == 0:
-            trainer.save_weights(args.save_weights)
-            out.write(f"saved weights to {args.save_weights}\n")
-    except TrainingError as exc:
-        err.write(f"gradviz train: error: {exc}\n")
-        return 2
-    return status
+        try:
+            config = _config(args)
+            trainer = RemoteTrainer(config, runner, threads=args.threads)
+        except (DatasetError, TrainingError) as exc:
+            err.write(f"gradviz train: error: {exc}\n")
+            return 2
+        trainer.go()
+        records: list = []
+        try:
+            status = _train(trainer, args, out, err, records)
+        except KeyboardInterrupt:
+            err.write("\ngradviz train: interrupted\n")
+            return 130
+        last = records[-1] if records else None
+        if last is not None and last.epoch_end and status == 0:
+            if trainer.info is not None and trainer.info.task == "classification":
+                out.write(f"final accuracy: train {_fmt(last.train_acc)}  test {_fmt(last.test_acc)}\n")
+            else:
+                out.write(f"final loss: train {_fmt(last.epoch_loss)}  test {_fmt(last.test_loss)}\n")
+        try:
+            if args.csv:
+                rows = write_history_csv(records, args.csv)
+                out.write(f"wrote {rows} rows to {args.csv}\n")
+            if args.save_weights and status == 0:
+                save_weights_file(_weights(trainer), args.save_weights)
+                out.write(f"saved weights to {args.save_weights}\n")
+        except TrainingError as exc:
+            err.write(f"gradviz train: error: {exc}\n")
+            return 2
+        return status
+    finally:
+        if trainer is not None:
+            trainer.close()
+        if ours:
+            runner.close()

@@ -1,4 +1,5 @@
-"""``gradviz train`` headless: lesson numbers on stdout, CSV history, one-line errors with status 2."""
+"""``gradviz train`` headless, its Trainer in a run process: lesson numbers on stdout, CSV history,
+weights, one-line errors with status 2."""
 
 import argparse
 import csv
@@ -7,13 +8,6 @@ import pytest
 import torch
 
 from gradviz.train_cli import add_parser, run
-
-
-@pytest.fixture(autouse=True)
-def keep_threads():
-    before = torch.get_num_threads()  # run() sets torch's thread count; give the next test its own
-    yield
-    torch.set_num_threads(before)
 
 
 def gradviz_train(*argv: str) -> int:
@@ -94,3 +88,22 @@ def test_training_modules_import_without_qt():
             "print(','.join(m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph', 'gradviz.qt'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_a_model_from_your_own_file(capsys, tmp_path):
+    (tmp_path / "mine.py").write_text(
+        "import torch.nn as nn\n"
+        "class Tiny(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.fc = nn.Linear(2, 2)\n"
+        "    def forward(self, x):\n"
+        "        return self.fc(x)\n")
+    weights = tmp_path / "tiny.pt"
+    assert gradviz_train("--dataset", "circles", "--model", f"{tmp_path / 'mine.py'}:Tiny", "--epochs", "2",
+                         "--save-weights", str(weights)) == 0
+    out = capsys.readouterr().out
+    assert "training custom model on 'circles'" in out and "epoch 2/2" in out
+    assert set(torch.load(weights, weights_only=True)) == {"fc.weight", "fc.bias"}
+    assert gradviz_train("--model", f"{tmp_path / 'mine.py'}:Missing") == 2
+    assert "has no class Missing" in capsys.readouterr().err

@@ -43,11 +43,15 @@ class Control:
         self.fd = fd
         self._buffer = frames.RunFrameBuffer()
         self._ready: list[Any] = []
+        self._blocking: bool | None = None
 
     def read(self, block: bool) -> Any | None:
         """The next message; None when there is none yet (``block`` False) or the link closed."""
         while not self._ready:
-            os.set_blocking(self.fd, block)
+            if block is not self._blocking:
+                # Switched only when it changes: training asks once a batch, non-blocking.
+                os.set_blocking(self.fd, block)
+                self._blocking = block
             try:
                 chunk = os.read(self.fd, 1 << 16)
             except BlockingIOError:

@@ -2,7 +2,7 @@
 
 Messages are ``(kind, body)``: ``forward`` (the graph before gradviz's own backward pass),
 ``result`` (the job's answer), ``failure`` (a :class:`~.request.Failure`), and for
-training ``records``, ``boundary``, ``weights``, ``step_graph``.
+training ``ready``, ``records``, ``answer`` and ``finished`` (see :mod:`gradviz.core.training.job`).
 """
 
 from __future__ import annotations
@@ -134,6 +134,15 @@ def _module_program(job: Job, send: Send, control: Any) -> None:
     send("result", loaded.program)
 
 
+def _train(job: Job, send: Send, control: Any) -> None:
+    """A Trainer in this run, steered by the app's messages until it quits (see train_job)."""
+    from gradviz.core.training import job as train_job
+
+    if job.spec.runs_user_code:
+        sys.argv = [job.spec.model.path]
+    train_job.run(job, send, control)
+
+
 def _probe(job: Job, send: Send, control: Any) -> None:
     """Answers with what the run process is: for tests and the app's "no OS wall here" note."""
     import torch
@@ -149,5 +158,6 @@ _HANDLERS: dict[str, Callable[[Job, Send, Any], None]] = {
     "gradcheck": _gradcheck,
     "why_none": _why_none,
     "module_program": _module_program,
+    "train": _train,
     "probe": _probe,
 }

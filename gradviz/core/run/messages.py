@@ -9,10 +9,13 @@ from __future__ import annotations
 from gradviz.core import trace
 from gradviz.core.checks import reports
 from gradviz.core.run import codec, request, trace_wire  # noqa: F401 - request registers its own records
+from gradviz.core.training import records as train_records
+from gradviz.core.training import spec as train_spec
 
 CARRIED = (
     trace.TensorValue, trace.SavedTensor, trace.Node, trace.Edge, trace.BackwardPass, trace.ModuleInfo,
     trace.Trace, reports.LeafCheck, reports.GradCheck, reports.GradReason,
+    train_spec.DataArrays, train_spec.TrainSpec, train_records.RecordBatch, train_records.TrainInfo,
 )
 
 for _cls in CARRIED:

@@ -29,6 +29,8 @@ from gradviz.core.run.request import Ending, Job
 
 #: How often the runner looks at deadlines when nothing else happens.
 TICK_SECONDS = 0.25
+#: Idle seconds after which the runner warms up for training (see :func:`late_warm_up`).
+LATE_WARM_UP_IDLE = 1.0
 
 
 @dataclass
@@ -129,6 +131,8 @@ class Zygote:
         self.selector.register(link_in, selectors.EVENT_READ, ("link", None))
         self.link_buffer = bytearray()
         self.quitting = False
+        self.warm_for_training = not isinstance(spawner, ForkSpawner)  # fresh processes warm themselves
+        self.last_command = time.monotonic()
 
     # ----- talking to the app -------------------------------------------------------------
     def tell(self, job_id: int, message: Any) -> None:
@@ -150,6 +154,7 @@ class Zygote:
             self._on_command(job_id, codec.decode(payload))
 
     def _on_command(self, job_id: int, command: Any) -> None:
+        self.last_command = time.monotonic()
         verb = command[0]
         if verb == "start":
             self._start(job_id, command[1])
@@ -175,6 +180,8 @@ class Zygote:
         return [fd for fd in fds if fd >= 0]
 
     def _start(self, job_id: int, job: Job) -> None:
+        if job.kind == "train" and not self.warm_for_training:
+            self._warm_for_training()
         now = time.monotonic()
         try:
             pid, result_fd, control_fd, beacon, proc = self.spawner.spawn(job, self._private_fds())
@@ -267,6 +274,13 @@ class Zygote:
         self._forget(run)
         return True
 
+    def _warm_for_training(self) -> None:
+        self.warm_for_training = True
+        try:
+            late_warm_up()
+        except Exception:  # noqa: BLE001 - a run imports what it needs itself, only slower
+            pass
+
     def _forget(self, run: _Run) -> None:
         if run.pidfd is not None:
             self.selector.unregister(run.pidfd)
@@ -309,6 +323,8 @@ class Zygote:
                     self._flush_outbox(run)
                 if run.pidfd is None:
                     self._reap(run)
+            if not self.warm_for_training and not self.runs and now - self.last_command >= LATE_WARM_UP_IDLE:
+                self._warm_for_training()
         for run in list(self.runs.values()):
             self._kill(run, "cancelled")
             self._reap(run, block=True)
@@ -326,11 +342,24 @@ def warm_up() -> None:
     from gradviz.core.run import child, jobs  # noqa: F401
 
     torch.set_num_threads(1)
-    # torch picks its CPU kernels (AVX2, AVX-512...) on first use by reading /proc/cpuinfo:
-    # done here, before any wall. Inside one, it cannot read it and falls back to slower
-    # kernels whose sums differ in the last bit from the app's own.
+    # ATen picks its vectorised kernels (AVX2, AVX512...) on first use, from what it reads
+    # of the CPU in /proc and /sys: a walled run cannot read them and got the scalar ones,
+    # slower and with other roundings than torch anywhere else. Picked here, before any fork.
     torch.backends.cpu.get_cpu_capability()
-    torch.ones(8).add_(1).sum()
+
+
+def late_warm_up() -> None:
+    """Import what only training needs, once, when the runner has nothing else to do.
+
+    torch.optim's first optimizer imports torch._dynamo (~2.4 s here): done in every run, a
+    training run would start that much later each time. Done in :func:`warm_up`, the runner
+    would be ready that much later, and with it the app's first graph.
+    """
+    import torch
+
+    from gradviz.core.training import job as train_job  # noqa: F401
+
+    torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
 
 
 def main() -> int:

@@ -1,20 +1,28 @@
-"""What a training run is asked to do (TrainConfig) and what it reports after each batch (Record)."""
+"""What a training run is asked to do (TrainConfig) and what it reports after each batch (Record).
+
+Torch-free: the app builds configs and reads records without the live model, which lives in a
+run process (see :mod:`gradviz.core.training.job`).
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-import torch.nn as nn
+from gradviz.core.run.request import ModuleSpec
 
-from gradviz.core.lessons.models import _ACTIVATIONS
-from gradviz.core.training.datasets import Dataset
+if TYPE_CHECKING:
+    import torch.nn as nn
+
+    from gradviz.core.training.datasets import Dataset
 
 __all__ = ["ACTIVATIONS", "DEVICES", "LESSONS", "LOSSES", "MODELS", "OPTIMIZERS", "SCHEDULES", "Record", "TrainConfig",
            "TrainingError", "lesson_config"]
 
-ACTIVATIONS = tuple(_ACTIVATIONS)  # what NeuralNetwork accepts, checked here before any model is built
+#: What NeuralNetwork accepts (models._ACTIVATIONS, tested equal), checked before any model is built.
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "none")
 MODELS = ("mlp", "logistic", "linear-regression", "fashion")
 LOSSES = ("cross_entropy", "bce", "bce_logits", "mse", "l1")
 OPTIMIZERS = ("sgd", "adam", "rmsprop")
@@ -34,10 +42,12 @@ class TrainConfig:
     ----------
     dataset : str or Dataset
         A name from ``datasets.DATASETS``, a ``.csv`` path, or a ready Dataset.
-    model : str or callable
+    model : str, ModuleSpec or callable
         'mlp' (NeuralNetwork with ``hidden`` and ``activation``), 'logistic' (one nn.Linear),
-        'linear-regression' (LinearRegressionModel), 'fashion' (FashionNetwork), or a callable
-        taking no arguments that returns an nn.Module.
+        'linear-regression' (LinearRegressionModel), 'fashion' (FashionNetwork), a class in the
+        user's own ``.py`` file (:class:`~gradviz.core.run.request.ModuleSpec`, made with no
+        arguments; its run gets no OS wall), or a callable taking no arguments that returns an
+        nn.Module (in-process Trainers only: a callable cannot be sent to a run process).
     hidden, activation
         Hidden layer sizes and activation of the 'mlp' model.
     loss : {'cross_entropy', 'bce', 'bce_logits', 'mse', 'l1'}
@@ -59,7 +69,7 @@ class TrainConfig:
     """
 
     dataset: str | Dataset = "toy"
-    model: str | Callable[[], nn.Module] = "mlp"
+    model: str | ModuleSpec | Callable[[], nn.Module] = "mlp"
     hidden: tuple[int, ...] = (30, 20)
     activation: str = "relu"
     loss: str = "cross_entropy"
@@ -82,8 +92,8 @@ class TrainConfig:
         object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
         if isinstance(self.model, str) and self.model not in MODELS:
             raise TrainingError(f"unknown model {self.model!r}: choose one of {', '.join(MODELS)}")
-        if not isinstance(self.model, str) and not callable(self.model):
-            raise TrainingError("model must be a model name or a callable returning an nn.Module")
+        if not isinstance(self.model, (str, ModuleSpec)) and not callable(self.model):
+            raise TrainingError("model must be a model name, a ModuleSpec or a callable returning an nn.Module")
         _choose("loss", self.loss, LOSSES)
         _choose("optimizer", self.optimizer, OPTIMIZERS)
         _choose("schedule", self.schedule, SCHEDULES)
@@ -105,6 +115,18 @@ class TrainConfig:
     def replace(self, **changes) -> TrainConfig:
         """Return a copy with some fields changed (and validated again)."""
         return replace(self, **changes)
+
+    def batches_per_epoch(self, samples: int) -> int:
+        """Batches an epoch of ``samples`` training samples makes (as the Trainer's loader)."""
+        size = samples if self.batch_size is None else self.batch_size
+        if size < 1:
+            return 0
+        return samples // size if self.drop_last else -(-samples // size)
+
+    @property
+    def runs_user_code(self) -> bool:
+        """True when the model comes from the user's own file (its run cannot be walled in)."""
+        return isinstance(self.model, ModuleSpec)
 
 
 def _choose(what: str, value, allowed: tuple) -> None:
@@ -155,6 +177,22 @@ class Record:
     def epoch_end(self) -> bool:
         """True when this record carries the end-of-epoch evaluation."""
         return self.epoch_loss is not None
+
+    @classmethod
+    def fast(cls, fields: dict) -> Record:
+        """A Record of ``fields`` (the names above; the rest take their defaults), made ~5x
+        faster than by ``__init__``: a frozen dataclass sets each field through
+        ``object.__setattr__``, a cost paid for every optimizer step of a run."""
+        record = object.__new__(cls)
+        values = record.__dict__
+        values.update(_RECORD_DEFAULTS)
+        values["grad_norms"] = {}
+        values.update(fields)
+        return record
+
+
+_RECORD_DEFAULTS = dict(test_loss=None, train_acc=None, test_acc=None, epoch_loss=None, lr=0.0, elapsed=0.0,
+                        done=False)
 
 
 #: The lessons of lessons.md that train, as configs.

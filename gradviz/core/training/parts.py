@@ -12,10 +12,11 @@ import torch.nn.functional as F
 from torch.utils.data import BatchSampler, DataLoader, Sampler, SequentialSampler
 
 from gradviz.core.lessons.models import FashionNetwork, LinearRegressionModel, NeuralNetwork
+from gradviz.core.run.request import ModuleSpec
 from gradviz.core.training.config import TrainConfig, TrainingError
 from gradviz.core.training.datasets import Dataset
 
-__all__ = ["build_loader", "build_model", "build_optimizer", "build_scheduler", "compute_loss",
+__all__ = ["build_loader", "build_model", "build_optimizer", "build_scheduler", "check_setup", "compute_loss",
            "output_width", "predicted_classes", "scores"]
 
 
@@ -36,10 +37,12 @@ def build_model(config: TrainConfig, data: Dataset, num_features: int) -> nn.Mod
     """Make the configured model (on the CPU, from the global RNG as the tutorials do)."""
     width = output_width(config, data)
     kind = config.model
+    if isinstance(kind, ModuleSpec):
+        kind = load_model_class(kind)
     if callable(kind):
         try:
             model = kind()
-        except Exception as exc:  # noqa: BLE001 - a user's model factory may raise anything
+        except Exception as exc:  # noqa: BLE001 - the user's class can fail in any way: a message, not a crash
             raise TrainingError(f"the model factory failed: {type(exc).__name__}: {exc}") from None
         if not isinstance(model, nn.Module):
             raise TrainingError(f"the model factory returned a {type(model).__name__}, not an nn.Module")
@@ -48,15 +51,61 @@ def build_model(config: TrainConfig, data: Dataset, num_features: int) -> nn.Mod
         return NeuralNetwork(num_features, width, hidden=config.hidden, activation=config.activation)
     if kind == "logistic":
         return nn.Linear(num_features, width)
+    _check_model_fits(kind, data, num_features, width)
     if kind == "linear-regression":
-        if num_features != 1 or width != 1:
-            raise TrainingError("the linear-regression model takes one input and gives one output; "
-                                f"{data.name!r} has {num_features} features and needs {width} outputs")
         return LinearRegressionModel()
-    if num_features != 28 * 28 or width != 10:
+    return FashionNetwork()
+
+
+def _check_model_fits(kind: str, data: Dataset, num_features: int, width: int) -> None:
+    if kind == "linear-regression" and (num_features != 1 or width != 1):
+        raise TrainingError("the linear-regression model takes one input and gives one output; "
+                            f"{data.name!r} has {num_features} features and needs {width} outputs")
+    if kind == "fashion" and (num_features != 28 * 28 or width != 10):
         raise TrainingError(f"the fashion model needs 28×28 images in 10 classes; {data.name!r} has "
                             f"{num_features} features and needs {width} outputs")
-    return FashionNetwork()
+
+
+def _check_batches(config: TrainConfig, n: int) -> None:
+    size = n if config.batch_size is None else config.batch_size
+    if config.drop_last and size > n:
+        raise TrainingError(f"batch size {size} with drop_last leaves no batch of the {n} training samples")
+
+
+def check_setup(config: TrainConfig, data: Dataset) -> None:
+    """Raise the TrainingError a Trainer would for ``config`` on ``data``, building nothing.
+
+    The app checks a config so before sending it to a run process: the message then comes
+    at the click. A model from the user's file is only checked by its run.
+    """
+    width = output_width(config, data)
+    if isinstance(config.model, str):
+        _check_model_fits(config.model, data, data.num_features, width)
+    _check_batches(config, len(data.y_train))
+
+
+def load_model_class(spec: ModuleSpec) -> type:
+    """The user's nn.Module class named by ``spec`` (running its file: only ever in a run process).
+
+    Raises
+    ------
+    TrainingError
+        When the file or the class cannot be loaded (the message says what to fix).
+    """
+    import sys
+    from pathlib import Path
+
+    from gradviz.core.capture.module_spec import ModuleLoadError
+    from gradviz.core.capture.user_module import load_class
+
+    path = Path(spec.path)
+    folder = str(path.resolve().parent)
+    if folder not in sys.path:  # the file imports its neighbours as it would when run on its own
+        sys.path.insert(0, folder)
+    try:
+        return load_class(path, spec.class_name)
+    except ModuleLoadError as exc:
+        raise TrainingError(f"the model class could not be loaded: {exc}") from None
 
 
 def _targets(loss: str, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -178,9 +227,8 @@ def build_loader(config: TrainConfig, X: torch.Tensor, y: torch.Tensor, generato
         When ``drop_last`` would leave no batch at all.
     """
     n = len(y)
+    _check_batches(config, n)
     size = n if config.batch_size is None else config.batch_size
-    if config.drop_last and size > n:
-        raise TrainingError(f"batch size {size} with drop_last leaves no batch of the {n} training samples")
     order = _ShuffleSampler(n, generator) if config.shuffle else SequentialSampler(range(n))
     batches = BatchSampler(order, size, config.drop_last)
     # generator= also feeds the loader's own per-epoch base-seed draw, which the global-RNG

@@ -8,7 +8,6 @@ going on in another thread is neither disturbed nor able to tear the copy.
 from __future__ import annotations
 
 import copy
-import io
 
 import torch
 
@@ -23,15 +22,10 @@ __all__ = ["capture_training_step", "model_snapshot"]
 def model_snapshot(trainer) -> torch.nn.Module:
     """A CPU copy of ``trainer.model`` with the weights as they were between two batches.
 
-    ``Trainer.save_weights`` copies the state under the trainer's lock, so the state is whole
-    even while a worker thread trains; the deep copy only provides the module structure.
+    Copied under the trainer's lock, so the state is whole even while another thread trains.
     """
-    buffer = io.BytesIO()
-    trainer.save_weights(buffer)
-    buffer.seek(0)
-    state = torch.load(buffer, weights_only=True, map_location="cpu")
-    model = copy.deepcopy(trainer.model).cpu()
-    model.load_state_dict(state)
+    with trainer._lock:
+        model = copy.deepcopy(trainer.model).cpu()
     for p in model.parameters():
         p.grad = None  # the copy's own backward must not add to the live run's gradients
     return model

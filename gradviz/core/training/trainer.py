@@ -1,16 +1,15 @@
-"""Training toy networks: a Trainer that runs one batch at a time and reports small frozen Records.
+"""Training toy networks: a Trainer that runs one batch at a time and logs what each did.
 
-The run is written as a plain generator (``Trainer.run`` / :func:`train`) so that the Qt layer can
-drive it from a worker thread and check a :class:`TrainControl` between batches; only Records
-(Python numbers) cross threads. The live model stays with the Trainer, whose methods take a lock
-so the GUI can ask for predictions while the worker trains.
+In the app the Trainer lives in a run process of its own (:mod:`gradviz.core.training.job`),
+which drives :meth:`Trainer.advance` and sends the log's columns back in batches
+(:meth:`Trainer.take_records`). Used in-process (tests, notebooks), :meth:`Trainer.run` is a
+plain generator of frozen :class:`Record` s, one per batch, checking a :class:`TrainControl`
+between batches. The methods take a lock so another thread may ask for predictions meanwhile.
 """
 
 from __future__ import annotations
 
-import csv
 import math
-import pickle
 import threading
 import time
 from collections.abc import Mapping
@@ -18,21 +17,21 @@ from collections.abc import Mapping
 import numpy as np
 import torch
 
+from gradviz.core.training import fast as train_fast
 from gradviz.core.training import parts
 from gradviz.core.training.config import LESSONS, Record, TrainConfig, TrainingError, lesson_config
 from gradviz.core.training.control import TrainControl
 from gradviz.core.training.datasets import Dataset, get_dataset
 from gradviz.core.training.devices import available_devices, resolve_device
+from gradviz.core.training.log import TrainLog
+from gradviz.core.training.records import RecordBatch, write_history_csv
+from gradviz.core.training.weights_files import read_weights_file, save_weights_file, to_arrays
 
 __all__ = ["LESSONS", "Record", "TrainConfig", "TrainControl", "Trainer", "TrainingError",
            "available_devices", "lesson_config", "resolve_device", "train"]
 
-_CSV_FIELDS = ("epoch", "batch", "step", "train_loss", "epoch_loss", "test_loss", "train_acc", "test_acc",
-               "lr", "elapsed")
-
-
 class Trainer:
-    """One training run: the model, its optimizer and data, and the Records so far.
+    """One training run: the model, its optimizer and data, and the log of the steps so far.
 
     Parameters
     ----------
@@ -48,7 +47,6 @@ class Trainer:
         self.config = config
         self.dataset: Dataset = get_dataset(config.dataset)
         self.device = resolve_device(config.device)
-        self.history: list[Record] = []
         self._lock = threading.RLock()
         data = self.dataset
         # Plain models take flat vectors; the fashion model and custom ones flatten for themselves.
@@ -71,6 +69,15 @@ class Trainer:
         self.scheduler = parts.build_scheduler(config, self.optimizer)
         self._loader = parts.build_loader(config, self._X_train, data.y_train, generator)
         self.num_batches = len(self._loader)
+        # The evaluation's inputs and targets, on the device once rather than every epoch.
+        self._eval_sets = [(X.to(self.device), y.to(self.device)) for X, y in
+                           ((self._X_train, data.y_train), (self._X_test, data.y_test))]
+        named = list(self.model.named_parameters())  # walks the module tree: once
+        self._logged = [p for _, p in named]
+        self._params = [p for group in self.optimizer.param_groups for p in group["params"]]
+        self.log = TrainLog(tuple(name for name, _ in named))
+        self._optimizer_step = train_fast.step_function(self.optimizer)
+        self._mode_matters = train_fast.mode_matters(self.model)
         self._batches = None
         self._epoch = 0          # epochs completed
         self._batch = 0          # batches done in the current epoch
@@ -79,13 +86,17 @@ class Trainer:
         self._elapsed = 0.0
         self._done = False
         self._last: tuple[torch.Tensor, torch.Tensor] | None = None
-        self._named_parameters: list[tuple[str, torch.nn.Parameter]] | None = None
 
     # -- state ---------------------------------------------------------------------------------
     @property
     def done(self) -> bool:
         """True once every epoch has run (or the run failed)."""
         return self._done
+
+    @property
+    def steps_done(self) -> int:
+        """Optimizer steps run so far."""
+        return self._step
 
     @property
     def total_steps(self) -> int:
@@ -96,6 +107,12 @@ class Trainer:
     def lr(self) -> float:
         """The learning rate the next batch will use."""
         return float(self.optimizer.param_groups[0]["lr"])
+
+    @property
+    def history(self) -> list[Record]:
+        """Every step's Record so far, in order."""
+        with self._lock:
+            return self.log.records()
 
     def set_lr(self, lr: float) -> None:
         """Use learning rate ``lr`` from the next batch on."""
@@ -130,16 +147,40 @@ class Trainer:
     def step_once(self) -> Record | None:
         """Run one batch (and the epoch's evaluation if it was the last); None once the run is done."""
         with self._lock:
-            if self._done:
+            if not self.advance():
                 return None
+            return self.log.records()[-1]
+
+    def advance(self) -> bool:
+        """Run one batch (and the epoch's evaluation if it was the last) into the log.
+
+        Returns
+        -------
+        bool
+            False, having done nothing, once the run is done.
+
+        Raises
+        ------
+        TrainingError
+            When the loss becomes NaN or infinite, or cannot be computed; the run is then done.
+        """
+        with self._lock:
+            if self._done:
+                return False
             started = time.perf_counter()
             try:
-                record = self._train_batch(started)
+                self._train_batch()
             except BaseException:
                 self._done = True  # a half-updated run cannot be resumed meaningfully
                 raise
-            self.history.append(record)
-            return record
+            self._elapsed += time.perf_counter() - started
+            self.log.elapsed[-1] = self._elapsed
+            return True
+
+    def take_records(self) -> RecordBatch | None:
+        """The steps run since the last call, as columns (None when there are none)."""
+        with self._lock:
+            return self.log.take()
 
     def _epoch_batches(self):
         """One epoch of (features, labels), exactly as iterating ``self._loader`` gives them.
@@ -152,17 +193,18 @@ class Trainer:
         torch.empty((), dtype=torch.int64).random_(generator=loader.generator)
         rows, batches = loader.dataset, loader.sampler  # a BatchSampler over the epoch's order
         # The sampler's draws happen here rather than at the first batch: nothing else draws
-        # from this generator in between. One gather per epoch, then each batch is a slice
-        # (a view): indexing with a 32-int list per batch cost ~40 µs, a tenth of a toy step.
+        # from this generator in between. One gather per epoch (moved to the device once), then
+        # each batch is a slice (a view): indexing with a 32-int list per batch cost ~40 µs,
+        # a tenth of a toy step.
         inner = batches.sampler
         order = inner.order() if hasattr(inner, "order") else torch.tensor(list(inner), dtype=torch.long)
         size, n = batches.batch_size, len(order)
         stop = n - n % size if batches.drop_last else n
-        X, y = rows.X[order], rows.y[order]
+        X, y = rows.X[order].to(self.device), rows.y[order].to(self.device)
         for start in range(0, stop, size):
             yield X[start:start + size], y[start:start + size]
 
-    def _train_batch(self, started: float) -> Record:
+    def _train_batch(self) -> None:
         if self._batches is None:
             self._batches = self._epoch_batches()
             self._batch, self._epoch_losses = 0, []
@@ -172,77 +214,69 @@ class Trainer:
         self._batch += 1
         self._step += 1
         self._last = (features, labels)
-        x, y = features.to(self.device), labels.to(self.device)
-        lr = self.lr
-        loss = parts.compute_loss(self.config.loss, self.model(x), y)
-        value = float(loss.item())
+        lr = float(self.optimizer.param_groups[0]["lr"])
+        loss = parts.compute_loss(self.config.loss, self.model(features), labels)
+        value = loss.item()
         if not math.isfinite(value):
             raise TrainingError(f"loss became {value} at epoch {self._epoch + 1} batch {self._batch}: "
                                 f"try a smaller learning rate (now {lr:g})")
-        self.optimizer.zero_grad()
-        loss.backward()
-        norms = self._grad_norms()
-        self.optimizer.step()
+        train_fast.clear_grads(self._params)
+        train_fast.backward(loss)
+        grads = [p.grad for p in self._logged]  # normed later, many steps at once (see TrainLog)
+        self._optimizer_step()
         self._epoch_losses.append(value)
-        record = dict(epoch=self._epoch + 1, batch=self._batch, step=self._step, train_loss=value,
-                      grad_norms=norms, lr=lr)
+        self.log.add(self._epoch + 1, self._batch, value, lr, self._elapsed, grads)
         if self._batch == self.num_batches:
-            record.update(self._end_epoch())
-        self._elapsed += time.perf_counter() - started
-        return Record(**record, elapsed=self._elapsed)
+            self._end_epoch()
 
-    def _grad_norms(self) -> dict[str, float]:
-        # named_parameters() walks the module tree (~70 µs a step for a 3-layer MLP): once will do.
-        if self._named_parameters is None:
-            self._named_parameters = list(self.model.named_parameters())
-        named = [(name, p.grad) for name, p in self._named_parameters if p.grad is not None]
-        if not named:
-            return {}
-        # One fused kernel for all norms and one transfer: a .norm() per parameter cost ~30 % of
-        # a toy network's step, and an .item() each would sync a GPU.
-        grads = [g.detach() for _, g in named]
-        foreach_norm = getattr(torch, "_foreach_norm", None)
-        norms = foreach_norm(grads) if foreach_norm is not None else [g.norm() for g in grads]
-        values = torch.stack(list(norms)).tolist()
-        return {name: float(v) for (name, _), v in zip(named, values)}
-
-    def _end_epoch(self) -> dict:
-        # One eval()/train() pair for both sets: each walks every submodule (~60 µs apiece).
-        self.model.eval()
+    def _end_epoch(self) -> None:
+        # One eval()/train() pair for both sets (each walks every submodule, ~15 µs apiece),
+        # and none for models that compute the same in both modes.
+        switch = self._mode_matters
+        if switch:
+            self.model.eval()
         try:
-            train_loss, train_acc = self._evaluate(self._X_train, self.dataset.y_train)
-            test_loss, test_acc = self._evaluate(self._X_test, self.dataset.y_test)
+            (X_train, y_train), (X_test, y_test) = self._eval_sets
+            classes = self.dataset.task == "classification"
+            train_acc = self._evaluate(X_train, y_train, loss=False)[1] if classes else None
+            test_loss, test_acc = self._evaluate(X_test, y_test)
         finally:
-            self.model.train()
+            if switch:
+                self.model.train()
         if self.scheduler is not None:
             self.scheduler.step()
         self._epoch += 1
         self._batches = None
         self._done = self._epoch >= self.config.epochs
-        return dict(epoch_loss=sum(self._epoch_losses) / len(self._epoch_losses), test_loss=test_loss,
-                    train_acc=train_acc, test_acc=test_acc, done=self._done)
+        self.log.end_epoch(sum(self._epoch_losses) / len(self._epoch_losses), test_loss, train_acc, test_acc,
+                           self._done)
 
     @torch.no_grad()
+    def _forward(self, X: torch.Tensor) -> torch.Tensor:
+        """The model's outputs for ``X`` (on the device), in the mode it is in, in chunks."""
+        if len(X) <= 4096:
+            return self.model(X)
+        return torch.cat([self.model(chunk) for chunk in X.split(4096)])
+
     def _outputs(self, X: torch.Tensor) -> torch.Tensor:
-        was_training = self.model.training
-        if was_training:
+        switch = self._mode_matters and self.model.training
+        if switch:
             self.model.eval()
         try:
-            return torch.cat([self.model(chunk.to(self.device)) for chunk in X.split(4096)])
+            return self._forward(X.to(self.device))
         finally:
-            if was_training:
+            if switch:
                 self.model.train()
 
-    def _evaluate(self, X: torch.Tensor, y: torch.Tensor) -> tuple[float | None, float | None]:
+    def _evaluate(self, X: torch.Tensor, y: torch.Tensor, loss: bool = True) -> tuple[float | None, float | None]:
         if len(y) == 0:
             return None, None
-        out = self._outputs(X)
-        y = y.to(self.device)
-        loss = float(parts.compute_loss(self.config.loss, out, y).item())
+        out = self._forward(X)
+        value = float(parts.compute_loss(self.config.loss, out, y).item()) if loss else None
         if self.dataset.task != "classification":
-            return loss, None
+            return value, None
         hits = parts.predicted_classes(self.config.loss, out) == y
-        return loss, float(hits.float().mean().item())
+        return value, float(hits.float().mean().item())
 
     def _features(self, X: torch.Tensor) -> torch.Tensor:
         X = torch.as_tensor(X, dtype=torch.float32)
@@ -288,17 +322,43 @@ class Trainer:
         with self._lock:
             if self._last is None:
                 return None
-            return self._last[0].clone(), self._last[1].clone()
+            return self._last[0].detach().cpu().clone(), self._last[1].detach().cpu().clone()
 
-    # -- files ---------------------------------------------------------------------------------
+    # -- weights and files ---------------------------------------------------------------------
+    def state_arrays(self) -> dict[str, np.ndarray]:
+        """The model's ``state_dict`` as CPU numpy copies (what a run sends the app)."""
+        with self._lock:
+            return to_arrays(self.model.state_dict())
+
+    def state_layout(self) -> tuple[tuple[str, tuple[int, ...], str], ...]:
+        """(name, shape, dtype) of each ``state_dict`` entry."""
+        with self._lock:
+            return tuple((name, tuple(t.shape), str(t.dtype).removeprefix("torch."))
+                         for name, t in self.model.state_dict().items())
+
+    def load_state(self, state: Mapping[str, object], source: str = "the file") -> None:
+        """Load a ``state_dict`` (arrays or tensors by name) into the model.
+
+        Raises
+        ------
+        TrainingError
+            When it does not fit this model (names or shapes).
+        """
+        tensors = {name: value if isinstance(value, torch.Tensor) else torch.tensor(np.asarray(value))
+                   for name, value in state.items()}
+        with self._lock:
+            try:
+                self.model.load_state_dict(tensors)
+            except RuntimeError as exc:
+                lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+                detail = lines[1] if len(lines) > 1 else lines[0]
+                raise TrainingError(f"the weights in {source} do not fit this model: {detail}") from None
+
     def save_weights(self, path) -> None:
         """Write the model's ``state_dict`` (as CPU tensors) with ``torch.save``."""
         with self._lock:
-            state = {k: v.detach().cpu() for k, v in self.model.state_dict().items()}
-        try:
-            torch.save(state, path)
-        except OSError as exc:
-            raise TrainingError(f"cannot write {path}: {exc.strerror or exc}") from None
+            state = {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
+        save_weights_file(state, path)
 
     def load_weights(self, path) -> None:
         """Load a ``state_dict`` saved by :meth:`save_weights` or ``torch.save``, safely.
@@ -309,35 +369,11 @@ class Trainer:
             When the file is missing, is not a torch file, holds something other than a
             ``state_dict`` (only plain tensors are ever unpickled), or does not fit this model.
         """
-        try:
-            state = torch.load(path, weights_only=True, map_location="cpu")
-        except FileNotFoundError:
-            raise TrainingError(f"{path}: no such file") from None
-        except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, OSError, AttributeError) as exc:
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise TrainingError(f"{path} is not a weights file saved with torch.save ({reason})") from None
-        if not isinstance(state, Mapping) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-            raise TrainingError(f"{path} holds a {type(state).__name__}, not a state_dict of tensors")
-        with self._lock:
-            try:
-                self.model.load_state_dict(state)
-            except RuntimeError as exc:
-                lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
-                detail = lines[1] if len(lines) > 1 else lines[0]
-                raise TrainingError(f"the weights in {path} do not fit this model: {detail}") from None
+        self.load_state(read_weights_file(path), str(path))
 
     def history_csv(self, path) -> None:
         """Write one row per recorded batch (epoch, batch, step, losses, accuracies, lr, elapsed)."""
-        with self._lock:
-            rows = list(self.history)
-        try:
-            with open(path, "w", newline="", encoding="utf-8") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(_CSV_FIELDS)
-                for r in rows:
-                    writer.writerow(["" if (v := getattr(r, f)) is None else v for f in _CSV_FIELDS])
-        except OSError as exc:
-            raise TrainingError(f"cannot write {path}: {exc.strerror or exc}") from None
+        write_history_csv(self.history, path)
 
 
 def train(config: TrainConfig, control: TrainControl | None = None):

@@ -3,16 +3,17 @@
 For 2-D classification data the model's class-1 probability (or predicted class) on a grid is
 an ImageItem under the data points, with the 0.5 contour drawn as the boundary; training
 points are filled and test points hollow, classes told apart by colour. For 1-D regression
-the data are points and the model's predictions a line. The model picture is recomputed on a
-slow timer (4 Hz): ``Trainer.predict_grid`` takes the trainer's lock, and every evaluation is
-time the training thread waits.
+the data are points and the model's predictions a line. The model lives in its run process:
+the picture is asked of it (``"grid"`` or ``"predict"``, see :mod:`gradviz.core.training.job`)
+on a slow timer (4 Hz), one question at a time, and drawn when the answer comes; each is
+time the run spends not training.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QRectF, Qt, QTimer
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QStackedLayout, QVBoxLayout, QWidget
 
@@ -64,7 +65,14 @@ class DataPlot(QWidget):
     note : QLabel
         Shown instead of the plot when the data have no 2-D picture.
     grid_size : int
+
+    Signals
+    -------
+    drawn()
+        A model picture the run sent was drawn.
     """
+
+    drawn = Signal()
 
     def __init__(self, grid_size: int = 100, interval_ms: int = 250, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,6 +82,8 @@ class DataPlot(QWidget):
         self._trainer = None
         self._records: list = []
         self._drawn_at = -1
+        self._asking = False  # a question is out: the next waits for its answer
+        self._again = False  # asked to draw while one was out
         self._bounds = (-1.0, 1.0, -1.0, 1.0)
         self._theme = ""
 
@@ -158,10 +168,11 @@ class DataPlot(QWidget):
         self._update_labels()
 
     def follow(self, trainer, records: list) -> None:
-        """Draw ``trainer``'s model whenever ``records`` has grown (checked on the timer)."""
+        """Draw ``trainer``'s model (a RemoteTrainer) whenever ``records`` has grown (checked on the timer)."""
         self._trainer = trainer
         self._records = records
         self._drawn_at = -1
+        self._asking = self._again = False
         self.refresh()
 
     def start(self) -> None:
@@ -174,28 +185,62 @@ class DataPlot(QWidget):
         self.refresh()
 
     def refresh(self, force: bool = False) -> bool:
-        """Recompute the model picture if training moved on since the last one; True if redrawn."""
+        """Ask the run for the model picture if training moved on since the last one; True if asked.
+
+        The picture is drawn (and ``drawn`` emitted) when the answer comes.
+        """
         trainer = self._trainer
-        if trainer is None or self.mode == "none" or (len(self._records) == self._drawn_at and not force):
+        if trainer is None or not trainer.alive or self.mode == "none":
+            return False
+        if len(self._records) == self._drawn_at and not force:
+            return False
+        if self._asking:
+            self._again = True
             return False
         self._drawn_at = len(self._records)
-        try:
-            self._draw_model(trainer)
-        except Exception as exc:  # noqa: BLE001 - a model that cannot be drawn must not stop training
-            self._trainer = None
-            self.key.setText(f"The model cannot be drawn here: {exc}")
-            return False
-        return True
-
-    def _draw_model(self, trainer) -> None:
+        self._asking = True
         xmin, xmax, ymin, ymax = self._bounds
         if self.mode == "regression":
             xs = np.linspace(xmin, xmax, 200, dtype=np.float32)
-            ys = np.nan_to_num(trainer.predict(xs[:, None]).reshape(len(xs), -1)[:, 0], nan=0.0)
-            self.prediction_curve.setData(xs, ys)
+            trainer.ask("predict", (xs[:, None],), lambda ok, value: self._on_answer(trainer, xs, ok, value))
+        else:
+            trainer.ask("grid", (xmin, xmax, ymin, ymax, self.grid_size),
+                        lambda ok, value: self._on_answer(trainer, None, ok, value))
+        return True
+
+    def _on_answer(self, trainer, xs: np.ndarray | None, ok: bool, value) -> None:
+        if trainer is not self._trainer:
+            return  # a run from before a Reset
+        self._asking = False
+        if not ok:
+            if trainer.alive:  # a dead run is the panel's to report; its last picture stays
+                self._trainer = None
+                self.key.setText(f"The model cannot be drawn here: {value}")
             return
+        try:
+            self._draw_model(xs, value)
+        except (TypeError, ValueError) as exc:  # a run is never trusted to send the right shape
+            self._trainer = None
+            self.key.setText(f"The model cannot be drawn here: {exc}")
+            return
+        self.drawn.emit()
+        if self._again:
+            self._again = False
+            self.refresh(force=True)
+
+    def _draw_model(self, xs: np.ndarray | None, values) -> None:
+        xmin, xmax, ymin, ymax = self._bounds
+        if not isinstance(values, np.ndarray) or values.dtype.kind not in "fiu":
+            raise TypeError(f"the run sent a {type(values).__name__}, not numbers")
+        if xs is not None:
+            if values.ndim != 2 or len(values) != len(xs):
+                raise ValueError(f"{len(xs)} predictions expected, not an array of shape {values.shape}")
+            self.prediction_curve.setData(xs, np.nan_to_num(values[:, 0].astype(np.float64), nan=0.0))
+            return
+        if values.shape != (self.grid_size, self.grid_size):
+            raise ValueError(f"a {self.grid_size}×{self.grid_size} grid expected, not {values.shape}")
         # A diverged model gives NaN: drawn as undecided (0.5) rather than as a warning per pixel.
-        values = np.nan_to_num(trainer.predict_grid(xmin, xmax, ymin, ymax, n=self.grid_size), nan=0.5)
+        values = np.nan_to_num(values.astype(np.float32), nan=0.5)
         classes = self.dataset.num_classes or 2
         self.boundary_image.setImage(values, autoLevels=False, lut=self._lut(classes),
                                      levels=(0.0, 1.0) if classes <= 2 else (-0.5, classes - 0.5))

@@ -1,64 +1,103 @@
 """The training panel's files: save and load weights, export the loss history as CSV.
 
 A mixin of :class:`~gradviz.qt.training.panel.TrainingPanel`, kept apart so the panel
-module holds the run itself. Every failure becomes a message, never an exception.
+module holds the run itself. The model lives in its run process: saving asks it for the
+weights (arrays) and writes them here with ``torch.save``; loading reads the file here with
+``torch.load(weights_only=True)`` and sends the arrays. Both finish when the run answers:
+``weights_done`` then says how. Every failure becomes a message, never an exception.
 """
 
 from __future__ import annotations
 
 import os
 
+import numpy as np
 from PySide6.QtWidgets import QFileDialog
 
 from gradviz.core.training.config import TrainingError
+from gradviz.core.training.records import write_history_csv
+from gradviz.core.training.weights_files import fit_problem, read_weights_file, save_weights_file
 
 __all__ = ["TrainingFiles"]
 
 
 class TrainingFiles:
-    """Weights and history files for a panel with ``trainer``, ``post`` and ``data_plot``."""
+    """Weights and history files for a panel with ``trainer``, ``records``, ``post``,
+    ``data_plot`` and a ``weights_done`` signal."""
 
     def save_weights(self, path: str) -> bool:
-        """Save the model's weights to ``path``; False (and a message) on failure."""
-        if self.trainer is None:
+        """Ask the run for its weights and save them to ``path`` when they come.
+
+        Returns False (and a message) when there is no model to save; ``weights_done("save", ok)``
+        follows otherwise.
+        """
+        trainer = self.trainer
+        if trainer is None or not trainer.alive:
             self.post("Nothing to save yet: Start or Step a run first.", "error")
             return False
-        try:
-            self.trainer.save_weights(path)
-        except TrainingError as exc:
-            self.post(str(exc), "error")
-            return False
-        self.post(f"Saved the weights to {os.path.basename(path)}.", "info")
+        trainer.ask("weights", (), lambda ok, value: self._on_weights(trainer, path, ok, value))
         return True
 
+    def _on_weights(self, trainer, path: str, ok: bool, value) -> None:
+        if ok:
+            try:
+                if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, np.ndarray)
+                                                          for k, v in value.items()):
+                    raise TrainingError(f"the run sent a {type(value).__name__}, not weights")
+                save_weights_file(value, path)
+            except TrainingError as exc:
+                ok, value = False, str(exc)
+        if ok:
+            self.post(f"Saved the weights to {os.path.basename(path)}.", "info")
+        else:
+            self.post(f"Cannot save the weights: {value}", "error")
+        self.weights_done.emit("save", ok)
+
     def load_weights(self, path: str) -> bool:
-        """Load weights from ``path`` into the model (made from the settings if there is none)."""
+        """Read weights from ``path`` and send them to the model (made from the settings if there is none).
+
+        Returns False (and a message) when the file cannot be read or does not fit;
+        ``weights_done("load", ok)`` follows otherwise.
+        """
         if self._state not in ("idle", "paused"):
             return False
-        trainer = self.trainer if self.trainer is not None else self._trainer_for_run()
-        if trainer is None:
-            return False
         try:
-            trainer.load_weights(path)
+            state = read_weights_file(path)
         except TrainingError as exc:
             self.post(str(exc), "error")
             return False
-        self.data_plot.refresh(force=True)
-        self._set_state(self._state)
-        self.post(f"Loaded the weights from {os.path.basename(path)}.", "info")
+        trainer = self.trainer if self.trainer is not None and self.trainer.alive else None
+        if trainer is None:
+            trainer = self._trainer_for_run()
+            if trainer is None:
+                return False
+        problem = fit_problem(state, trainer.info.parameters) if trainer.info is not None else ""
+        if problem:
+            self.post(f"the weights in {path} do not fit this model: {problem}", "error")
+            return False
+        trainer.ask("load", (state, str(path)), lambda ok, value: self._on_loaded(trainer, path, ok, value))
         return True
+
+    def _on_loaded(self, trainer, path: str, ok: bool, value) -> None:
+        if ok:
+            self.data_plot.refresh(force=True)
+            self._set_state(self._state)
+            self.post(f"Loaded the weights from {os.path.basename(path)}.", "info")
+        else:
+            self.post(str(value), "error")
+        self.weights_done.emit("load", ok)
 
     def export_history(self, path: str) -> bool:
         """Write the loss history of the current run as CSV; False (and a message) on failure."""
-        if self.trainer is None or not self.trainer.history:
+        if not self.records:
             self.post("No losses to export yet: Start or Step a run first.", "error")
             return False
         try:
-            self.trainer.history_csv(path)
+            rows = write_history_csv(self.records, path)
         except TrainingError as exc:
             self.post(str(exc), "error")
             return False
-        self.post(f"Wrote {len(self.trainer.history)} rows to {os.path.basename(path)}.", "info")
+        self.post(f"Wrote {rows} rows to {os.path.basename(path)}.", "info")
         return True
 
     def save_weights_dialog(self) -> None:

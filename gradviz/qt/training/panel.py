@@ -1,14 +1,11 @@
 """The training panel: settings, Start / Pause / Stop / Step / Reset, progress, live plots, files.
 
-The panel owns one :class:`~gradviz.core.training.trainer.Trainer` at a time and runs it on a
-:class:`~gradviz.qt.training.worker.TrainingWorker` thread (see :mod:`gradviz.qt.training.run`);
-the loss plot and the data plot pull the records on their own timers. This module holds the
-widgets, their state and the settings.
+The panel steers one Trainer at a time, living in a run process of its own (see
+:mod:`gradviz.qt.training.run`); the loss plot and the data plot pull the records on their
+own timers. This module holds the widgets, their state and the settings.
 """
 
 from __future__ import annotations
-
-import threading
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
@@ -23,15 +20,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradviz.core.training.client import RemoteTrainer
 from gradviz.core.training.config import Record, TrainConfig, lesson_config
-from gradviz.core.training.trainer import Trainer
 from gradviz.qt.training.data_plot import DataPlot
 from gradviz.qt.training.files import TrainingFiles
 from gradviz.qt.training.form import TrainingForm
 from gradviz.qt.training.graph import StepGraph, StepGraphWorker
+from gradviz.qt.training.link import TrainingLink
 from gradviz.qt.training.loss_plot import LossPlot
 from gradviz.qt.training.run import TrainingRun
-from gradviz.qt.training.worker import PanelControl, TrainingWorker
 
 __all__ = ["DEFAULT_CONFIG", "TrainingPanel"]
 
@@ -40,16 +37,6 @@ DEFAULT_CONFIG = TrainConfig(dataset="circles", model="mlp", hidden=(16, 16), ac
                              loss="cross_entropy", optimizer="adam", lr=0.01, batch_size=32, epochs=50, seed=0)
 
 STATES = ("idle", "running", "paused", "stopping")
-
-_warm_up = threading.Event()
-
-
-def _import_optimizers() -> None:
-    # The first torch.optim optimizer imports torch._dynamo: 1-3 s of the GUI thread on the
-    # first Start. Done on a side thread when the panel first shows, Start finds it done.
-    import torch
-
-    torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
 
 
 class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
@@ -64,9 +51,16 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
         Its text says where the run is (epoch, batch, time left) or how it ended.
     loss_plot : LossPlot
     data_plot : DataPlot
-    trainer : Trainer or None
+    trainer : RemoteTrainer or None
+        The Trainer in its run process; None before a run, after Reset, or once its
+        process died.
+    link : TrainingLink or None
+        The thread bringing the run's messages to the GUI thread.
     records : list of Record
-        Every record of the current trainer that reached the GUI, in step order.
+        Every record of the current run that reached the GUI, in step order (kept when
+        its process dies).
+    runner : Runner or None
+        Where runs are made (None: the app's shared runner).
     layout_engine : str or None
         Graphviz ``dot`` for "Show graph of this step" (None: the bundled engine).
 
@@ -77,7 +71,11 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
     state_changed(str)
         "idle", "running", "paused" or "stopping".
     run_finished(str)
-        A worker ended: "done", "stopped" or "error".
+        A Start or Step ended: "done", "stopped" or "error" (also a run process that died).
+    trainer_ready()
+        The run process has set its Trainer up (its first batch follows).
+    weights_done(str, bool)
+        "save" or "load", and whether it worked (the message says more).
     step_graph_ready(object, str)
         A RunResult with the graph of the latest batch, and a note saying what it shows.
     """
@@ -85,18 +83,23 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
     message_posted = Signal(str, str)
     state_changed = Signal(str)
     run_finished = Signal(str)
+    trainer_ready = Signal()
+    weights_done = Signal(str, bool)
     step_graph_ready = Signal(object, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.trainer: Trainer | None = None
+        self.trainer: RemoteTrainer | None = None
+        self.link: TrainingLink | None = None
         self.records: list[Record] = []
-        self.worker: TrainingWorker | None = None
-        self.control: PanelControl | None = None
+        self.runner = None
+        self._session = False
+        self._lr_sent = 0.0  # the learning rate the run was last told
         self.layout_engine: str | None = None
         self.last_message = ("", "")
         self._state = "idle"
         self._graph_worker: StepGraphWorker | None = None
+        self._graph_asked = False
         self._graph_note = ""
         self._progress_at = 0.0
 
@@ -161,12 +164,6 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
         self.form.error.connect(lambda text: self.post(text, "error"))
         self.set_config(DEFAULT_CONFIG)
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        super().showEvent(event)
-        if not _warm_up.is_set():
-            _warm_up.set()
-            threading.Thread(target=_import_optimizers, name="gradviz-optim-import", daemon=True).start()
-
     def _show_progress(self, text: str) -> None:
         self.progress_bar.setFormat(text)
         self.progress_bar.setToolTip(text.replace("%p", str(self.progress_bar.value() * 100
@@ -194,8 +191,8 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
 
     @property
     def is_running(self) -> bool:
-        """True while a worker thread exists (running, paused or stopping)."""
-        return self.worker is not None
+        """True from Start or Step until that run ends (running, paused or stopping)."""
+        return self._session
 
     def post(self, text: str, level: str = "info") -> None:
         """Send a message to whoever shows them (the window's message bar)."""
@@ -213,11 +210,12 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
         self.stop_button.setEnabled(state in ("running", "paused"))
         self.step_button.setEnabled(idle or paused)
         self.reset_button.setEnabled(idle or paused)
-        has_steps = self.trainer is not None and bool(self.trainer.history)
-        self.save_button.setEnabled(self.trainer is not None and state != "stopping")
+        live = self.trainer is not None and self.trainer.alive
+        self.save_button.setEnabled(live and state != "stopping")
         self.load_button.setEnabled(idle or paused)
-        self.export_button.setEnabled(has_steps)
-        self.graph_button.setEnabled(has_steps and self._graph_worker is None)
+        self.export_button.setEnabled(bool(self.records))
+        self.graph_button.setEnabled(live and bool(self.records) and self._graph_worker is None
+                                     and not self._graph_asked)
         self.form.set_running(not idle)
         self.state_changed.emit(state)
 
@@ -248,8 +246,9 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
                 self.loss_plot.set_accuracy_visible(dataset.task == "classification")
 
     def _on_lr_changed(self, lr: float) -> None:
-        if self.control is not None and self.trainer is not None and lr != self.trainer.lr:
-            self.control.set_lr(lr)
+        if self._session and self.trainer is not None and lr != self._lr_sent:
+            self.trainer.set_lr(lr)
+            self._lr_sent = lr
             self.post(f"Learning rate {lr:g} from the next batch on.", "info")
 
     # -- look -----------------------------------------------------------------------------

@@ -1,9 +1,12 @@
-"""Running a training panel's Trainer: start, step, pause, resume, stop, reset, and the worker's news.
+"""Running a training panel's Trainer: start, step, pause, resume, stop, reset, and the run's news.
 
 A mixin of :class:`~gradviz.qt.training.panel.TrainingPanel`, kept apart so that the panel
-module holds the widgets. Start continues the current trainer when only the learning rate
-changed since it was made; any other change (or Reset) makes a fresh one. The records the
-worker sends are kept in ``records`` (only the GUI thread touches it); the plots pull from it.
+module holds the widgets. The Trainer lives in a run process of its own
+(:class:`~gradviz.core.training.client.RemoteTrainer`); the buttons send it messages and a
+:class:`~gradviz.qt.training.link.TrainingLink` brings its records and answers back. Start
+continues the current run when only the learning rate changed since it was made; any
+other change (or Reset) makes a fresh one. The records are kept in ``records`` (only the
+GUI thread touches it); the plots pull from it. A run that dies leaves its records plotted.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ from __future__ import annotations
 import gc
 import time
 
+from gradviz.core.training.client import RemoteTrainer
 from gradviz.core.training.config import Record, TrainingError
 from gradviz.core.training.datasets import DatasetError
-from gradviz.core.training.trainer import Trainer
-from gradviz.qt.training.worker import PanelControl, TrainingWorker
+from gradviz.core.training.records import RecordBatch, TrainInfo
+from gradviz.qt.training.link import TrainingLink
 
 __all__ = ["TrainingRun"]
 
@@ -26,22 +30,26 @@ def _clock(seconds: float) -> str:
 
 
 class TrainingRun:
-    """Run control for a panel with ``form``, ``trainer``, ``records``, ``worker``, ``control``,
-    ``loss_plot``, ``data_plot``, ``progress_bar``, ``post``, ``_set_state``, ``_state`` and a
-    ``run_finished`` signal."""
+    """Run control for a panel with ``form``, ``trainer``, ``link``, ``records``, ``loss_plot``,
+    ``data_plot``, ``progress_bar``, ``post``, ``_set_state``, ``_state`` and the
+    ``run_finished`` and ``trainer_ready`` signals."""
 
-    # -- running --------------------------------------------------------------------------
-    def _resumable(self) -> Trainer | None:
-        if self.trainer is None or self.trainer.done:
+    runner = None  # the Runner to train in (None: the shared one)
+
+    # -- the trainer ----------------------------------------------------------------------
+    def _resumable(self) -> RemoteTrainer | None:
+        trainer = self.trainer
+        if trainer is None or trainer.done or not trainer.alive:
             return None
         try:
             config = self.form.config()
         except TrainingError:
             return None
         # A learning rate changed mid-run is not a new set-up: the next batch just uses it.
-        return self.trainer if self.trainer.config.replace(lr=config.lr) == config else None
+        return trainer if trainer.config.replace(lr=config.lr) == config else None
 
-    def _trainer_for_run(self) -> Trainer | None:
+    def _trainer_for_run(self) -> RemoteTrainer | None:
+        """The trainer to go on with, or a new one in a run process; None (and a message) if none."""
         try:
             config = self.form.config()
         except TrainingError as exc:
@@ -49,34 +57,59 @@ class TrainingRun:
             return None
         trainer = self._resumable()
         if trainer is not None:
-            trainer.set_lr(config.lr)
+            if config.lr != self._lr_sent:
+                trainer.set_lr(config.lr)
+                self._lr_sent = config.lr
             return trainer
+        from gradviz.core.training.devices import resolve_device
+        from gradviz.core.training.parts import check_setup
+
         try:
-            trainer = Trainer(config)
+            dataset = self.form.current_dataset()
+            if dataset is None:
+                return None
+            # What a Trainer would refuse, said at the click rather than by the run a moment later.
+            check_setup(config, dataset)
+            resolve_device(config.device)
+            trainer = RemoteTrainer(config, self.runner, dataset=dataset)
         except (TrainingError, DatasetError) as exc:
             self.post(f"Cannot start training: {exc}", "error")
             return None
-        except Exception as exc:  # noqa: BLE001 - a custom model or CSV can fail in any way; never crash
-            self.post(f"Cannot start training: {type(exc).__name__}: {exc}", "error")
-            return None
-        self._adopt(trainer)
+        self._adopt(trainer, dataset)
+        self._lr_sent = config.lr
         return trainer
 
-    def _adopt(self, trainer: Trainer) -> None:
+    def _adopt(self, trainer: RemoteTrainer, dataset) -> None:
+        self._drop_trainer()
         self.trainer = trainer
         self.records = []
+        link = TrainingLink(trainer.handle, parent=self)
+        link.received.connect(self._on_received)
+        link.finished.connect(link.deleteLater)
+        self.link = link
+        link.start()
         self.loss_plot.follow(self.records)
         self.loss_plot.set_total_steps(trainer.total_steps)
-        self.loss_plot.set_accuracy_visible(trainer.dataset.task == "classification")
-        self.data_plot.set_dataset(trainer.dataset)
+        self.loss_plot.set_accuracy_visible(dataset.task == "classification")
+        self.data_plot.set_dataset(dataset)
         self.data_plot.follow(trainer, self.records)
-        self.progress_bar.setRange(0, trainer.total_steps)
+        self.progress_bar.setRange(0, max(trainer.total_steps, 1))
         self.progress_bar.setValue(0)
         self._show_progress(f"{trainer.total_steps} steps: {trainer.config.epochs} epochs of "
                             f"{trainer.num_batches} batches")
 
+    def _drop_trainer(self) -> None:
+        """End the current run process (if any) and stop listening to it."""
+        trainer, link = self.trainer, self.link
+        self.trainer, self.link = None, None
+        if link is not None:
+            link.received.disconnect(self._on_received)
+        if trainer is not None:
+            trainer.close()
+
     def _forget_trainer(self) -> None:
-        self.trainer = None
+        self._drop_trainer()
+        self._session = False
         self.records = []
         self.loss_plot.follow(self.records)
         self.data_plot.follow(None, self.records)
@@ -85,8 +118,9 @@ class TrainingRun:
         self._show_progress("Start trains; Step runs one batch")
         self._set_state("idle")
 
+    # -- running --------------------------------------------------------------------------
     def start(self) -> bool:
-        """Start (or continue) training on a worker thread; False if it could not start."""
+        """Start (or continue) training in the run process; False if it could not start."""
         if self._state != "idle":
             return False
         trainer = self._trainer_for_run()
@@ -97,8 +131,8 @@ class TrainingRun:
 
     def step(self) -> bool:
         """Run exactly one batch and hold (starting a held run when idle)."""
-        if self._state == "paused" and self.control is not None:
-            self.control.step()
+        if self._state == "paused" and self.trainer is not None:
+            self.trainer.step()
             return True
         if self._state != "idle":
             return False
@@ -108,37 +142,29 @@ class TrainingRun:
         self._launch(trainer, single_step=True)
         return True
 
-    def _launch(self, trainer: Trainer, single_step: bool) -> None:
+    def _launch(self, trainer: RemoteTrainer, single_step: bool) -> None:
         # As the main window does at start-up: a full collection walking what torch, Qt and
         # earlier runs left behind took up to 350 ms in the middle of a run (measured), a
         # visible freeze of the plots. Collected now, at the click, and frozen, the run's own
         # collections only walk what the run makes.
         gc.collect()
         gc.freeze()
-        control = PanelControl()
-        if single_step:
-            control.pause()
-            control.step()
-        worker = TrainingWorker(trainer, control, parent=self)
-        worker.records_ready.connect(self._on_records_ready)
-        worker.failed.connect(self._on_worker_failed)
-        worker.finished.connect(self._on_worker_finished)
-        self.worker, self.control = worker, control
+        trainer.step() if single_step else trainer.go()
+        self._session = True
         self._set_state("paused" if single_step else "running")
         self.loss_plot.start()
         self.data_plot.start()
-        worker.start()
 
     def pause(self) -> None:
         """Hold the run after the current batch."""
-        if self._state == "running" and self.control is not None:
-            self.control.pause()
+        if self._state == "running" and self.trainer is not None:
+            self.trainer.pause()
             self._set_state("paused")
 
     def resume(self) -> None:
         """Let a paused run go on."""
-        if self._state == "paused" and self.control is not None:
-            self.control.resume()
+        if self._state == "paused" and self.trainer is not None:
+            self.trainer.resume()
             self._set_state("running")
 
     def toggle_pause(self) -> None:
@@ -147,32 +173,71 @@ class TrainingRun:
 
     def stop(self) -> None:
         """End the run after the current batch; the trainer is kept (Start continues it)."""
-        if self.control is not None and self._state in ("running", "paused"):
-            self.control.stop()
+        if self.trainer is not None and self._state in ("running", "paused"):
+            self.trainer.stop()
             self._set_state("stopping")
 
     def reset(self) -> None:
-        """Stop any run and forget the trainer: fresh weights and empty plots on the next Start."""
+        """End the run process and forget the trainer: fresh weights and empty plots on the next Start."""
         self.shutdown()
         self._forget_trainer()
         self.data_plot.set_dataset(self.form.current_dataset())
 
     def shutdown(self, timeout: float = 5.0) -> bool:
-        """Stop the run and wait for its thread; True if no thread is left running."""
+        """End the run process and wait for the threads listening to it; True if none is left."""
+        link = self.link
+        session = self._session
+        self._drop_trainer()
         ok = True
-        for worker in (self.worker, self._graph_worker):
-            if worker is not None:
-                if worker is self.worker and self.control is not None:
-                    self.control.stop()
-                ok &= worker.wait(int(timeout * 1000))
-        if self.worker is not None:
-            self._on_worker_finished(self.worker)
+        for thread in (link, self._graph_worker):
+            try:
+                if thread is not None:
+                    ok &= thread.wait(int(timeout * 1000))
+            except RuntimeError:  # its C++ side is gone: it finished and was deleted
+                pass
+        if session:
+            self._end_session("stopped")
         return ok
 
-    # -- worker signals -------------------------------------------------------------------
-    def _on_records_ready(self, batch: tuple) -> None:
-        if self.sender() is not self.worker or not batch:
-            return  # a worker from before a Reset
+    # -- the run's news -------------------------------------------------------------------
+    def _on_received(self, kind: str, body) -> None:
+        trainer = self.trainer
+        if self.sender() is not self.link or trainer is None:
+            return  # a run from before a Reset
+        trainer.receive(kind, body)
+        if kind == "records" and isinstance(body, RecordBatch):
+            self._on_records(body.records())
+        elif kind == "ready" and isinstance(body, TrainInfo):
+            self.progress_bar.setRange(0, max(body.total_steps, 1))
+            self.loss_plot.set_total_steps(body.total_steps)
+            self.trainer_ready.emit()
+        elif kind == "finished":
+            outcome, message = body[0], body[1]
+            if outcome == "error":
+                self.post(f"Training stopped: {message}", "error")
+            self._end_session(outcome)
+        elif kind == "failure":
+            self.post(f"Cannot start training: {trainer.error().message}", "error")
+            self._end_session("error")
+        elif kind == "ended":
+            self._on_run_ended(trainer)
+
+    def _on_run_ended(self, trainer: RemoteTrainer) -> None:
+        """The run process is gone: say why, keep what was plotted, let Start make a new one."""
+        session = self._session
+        if trainer.failure is None:  # a failed set-up was reported already
+            self.post(f"Training stopped: {trainer.error().message}. The plots keep the steps that arrived; "
+                      "Start trains afresh.", "error")
+        self._drop_trainer()
+        self.data_plot.follow(None, self.records)  # the last picture stays
+        if session:
+            self._end_session("error")
+        else:
+            self._set_state("idle")
+
+    def _on_records(self, batch: list[Record]) -> None:
+        if not batch:
+            return
         first = not self.records
         self.records.extend(batch)
         if first:
@@ -189,24 +254,15 @@ class TrainingRun:
         total = trainer.total_steps if trainer is not None else r.step
         self.progress_bar.setValue(r.step)
         left = r.elapsed / r.step * (total - r.step) if r.step else 0.0
-        self._show_progress(f"%p % · epoch {r.epoch} of {trainer.config.epochs if trainer else '?'} · batch "
-                            f"{r.batch} of {trainer.num_batches if trainer else '?'} · {_clock(left)} left")
+        epochs = trainer.config.epochs if trainer else "?"
+        batches = trainer.num_batches if trainer else "?"
+        self._show_progress(f"%p % · epoch {r.epoch} of {epochs} · batch {r.batch} of {batches} · {_clock(left)} left")
 
-    def _on_worker_failed(self, exc: Exception) -> None:
-        if self.sender() is not self.worker:
+    def _end_session(self, outcome: str) -> None:
+        """A go/step ended: "done", "stopped" or "error"."""
+        if not self._session:
             return
-        if isinstance(exc, (TrainingError, DatasetError)):
-            self.post(f"Training stopped: {exc}", "error")
-        else:
-            self.post(f"Training failed: {type(exc).__name__}: {exc}", "error")
-
-    def _on_worker_finished(self, worker: TrainingWorker | None = None) -> None:
-        worker = worker if isinstance(worker, TrainingWorker) else self.sender()
-        if worker is not self.worker or worker is None:
-            return
-        outcome = worker.outcome or "stopped"
-        self.worker = self.control = None
-        worker.deleteLater()
+        self._session = False
         self.loss_plot.stop()
         self.data_plot.stop()
         if outcome == "done" and self.records:
@@ -215,7 +271,7 @@ class TrainingRun:
             test = f" · test loss {r.test_loss:.4g}" if r.test_loss is not None else ""
             self._show_progress(f"Done: {r.step} steps in {_clock(r.elapsed)} · train loss {r.epoch_loss:.4g}"
                                 f"{test}{accuracy}")
-        elif outcome == "stopped":
+        elif outcome == "stopped" and self.trainer is not None:
             self._show_progress(f"Stopped at step {self.records[-1].step if self.records else 0}: "
                                 "Continue goes on from here")
         self._set_state("idle")

@@ -1,5 +1,6 @@
 """The training core: the lessons' numbers, convergence, NaN, control from another thread, files."""
 
+import dataclasses
 import math
 import queue
 import threading
@@ -72,10 +73,12 @@ def test_tanh_net_learns_two_circles():
     config = TrainConfig(dataset=circles(), model="mlp", hidden=(16, 16), activation="tanh",
                          loss="bce_logits", optimizer="adam", lr=0.01, batch_size=32, epochs=200, seed=0)
     trainer = Trainer(config)
+    started = time.perf_counter()
     for record in trainer.run():
         if record.epoch_end and record.test_acc >= 0.95:
             break
     assert record.test_acc >= 0.95 and record.step <= 2000
+    assert time.perf_counter() - started < 20
     grid = trainer.predict_grid(-1.5, 1.5, -1.5, 1.5, 41)
     assert grid.shape == (41, 41) and 0 <= grid.min() and grid.max() <= 1
     assert grid[20, 20] > 0.5 > grid[0, 0]  # centre is the inner ring (class 1), corner the outside
@@ -268,3 +271,82 @@ def test_the_trainers_batches_are_the_dataloaders(options):
         assert len(got) == len(expected) == fast.num_batches
         for (x, y), (x0, y0) in zip(got, expected):
             assert torch.equal(x, x0) and torch.equal(y, y0)
+
+
+@pytest.mark.parametrize("options", [dict(optimizer="sgd"), dict(optimizer="sgd", momentum=0.9, weight_decay=1e-3),
+                                     dict(optimizer="adam"), dict(optimizer="rmsprop", momentum=0.5),
+                                     dict(optimizer="sgd", schedule="step", step_size=1, gamma=0.7)])
+def test_the_trainers_steps_are_a_plain_torch_loops_bit_for_bit(options):
+    """The Trainer skips torch's per-call wrappers (zero_grad's and step's profiler scopes,
+    backward's argument checks): the weights after three epochs must still be exactly those
+    of zero_grad(), backward(), step() on the same batches."""
+    from gradviz.core.training import parts
+
+    config = TrainConfig(dataset="circles", hidden=(8, 8), activation="tanh", lr=0.05, batch_size=32, epochs=3,
+                         seed=1, **options)
+    fast, reference = Trainer(config), Trainer(config)
+    model, optimizer = reference.model, reference.optimizer
+    for _epoch in range(config.epochs):
+        for features, labels in reference._epoch_batches():
+            loss = parts.compute_loss(config.loss, model(features), labels)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        if reference.scheduler is not None:
+            reference.scheduler.step()
+    while fast.advance():
+        pass
+    for (name, got), want in zip(fast.model.state_dict().items(), model.state_dict().values()):
+        assert torch.equal(got, want), name
+    assert fast.lr == reference.optimizer.param_groups[0]["lr"]
+
+
+def test_gradient_norms_are_logged_in_bulk_and_match_per_step_norms():
+    trainer = Trainer(TrainConfig(dataset="circles", hidden=(8,), batch_size=100, epochs=2, seed=0))
+    expected = []
+    while not trainer.done:
+        trainer.advance()
+        expected.append({name: float(p.grad.norm()) for name, p in trainer.model.named_parameters()})
+    records = trainer.history
+    assert len(records) == len(expected) == 8
+    for record, norms in zip(records, expected):
+        assert record.grad_norms == pytest.approx(norms, rel=1e-5)
+    assert trainer.take_records().records() == records
+
+
+def test_training_config_and_records_import_without_torch():
+    import subprocess
+    import sys
+
+    code = ("import sys, gradviz.core.training.config, gradviz.core.training.records, gradviz.core.training.spec, "
+            "gradviz.core.training.client, gradviz.core.run.messages\n"
+            "print(','.join(m for m in sys.modules if m == 'torch' or m.startswith('torch.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_activations_are_the_models():
+    from gradviz.core.lessons.models import _ACTIVATIONS
+    from gradviz.core.training.config import ACTIVATIONS
+
+    assert ACTIVATIONS == tuple(_ACTIVATIONS)
+
+
+def test_a_run_processs_log_forgets_what_it_sent():
+    config = TrainConfig(dataset="circles", hidden=(4,), batch_size=100, epochs=3, seed=0)
+    kept, forgetful = Trainer(config), Trainer(config)
+    forgetful.log.keep = False
+    batches = []
+    while forgetful.advance():
+        if forgetful.log.pending == 3:
+            batches.append(forgetful.take_records())
+            assert forgetful.log.pending == 0 and len(forgetful.log.loss) == 0
+    assert forgetful.take_records() is None  # 12 steps: all four batches taken
+    list(kept.run())
+    records = [r for batch in batches for r in batch.records()]
+    assert [b.first_step for b in batches] == [1, 4, 7, 10] and len(forgetful.log) == 12
+    def timeless(rs):
+        return [dataclasses.replace(r, elapsed=0.0) for r in rs]
+
+    # The same steps, epoch ends and done, from the batches alone.
+    assert timeless(records) == timeless(kept.history)

@@ -1,16 +1,23 @@
-"""The training panel, driven through its own methods and buttons while real worker threads train."""
+"""The training panel, driven through its own methods and buttons while real run processes train."""
 
 from __future__ import annotations
 
+import os
+import signal
 import time
+
+import gradviz.qt  # noqa: F401  (first: pins None for the PySide6 wheel)
+
+# isort: split
 
 import numpy as np
 import pytest
 import torch
 from PySide6.QtCore import Qt, QTimer
 
-import gradviz.qt  # noqa: F401  (first: pins None for the PySide6 wheel)
 from gradviz.core.training.config import lesson_config
+from gradviz.core.training.trainer import Trainer
+from gradviz.core.training.weights_files import read_weights_file
 from gradviz.qt.training.panel import TrainingPanel
 
 # Once, in the main thread, before any worker: see gradviz.qt.app.main.
@@ -42,6 +49,19 @@ def finish(qtbot, panel, action, timeout=30_000) -> str:
 def curve_len(panel) -> int:
     x = panel.loss_plot.batch_curve.xData
     return 0 if x is None else len(x)
+
+
+def ask(qtbot, trainer, what, *args, timeout=10_000):
+    """Ask the run ``what`` and wait for its answer; return (ok, value)."""
+    answers = []
+    trainer.ask(what, args, lambda ok, value: answers.append((ok, value)))
+    qtbot.waitUntil(lambda: bool(answers), timeout=timeout)
+    return answers[0]
+
+
+def ready(qtbot, panel, timeout=20_000):
+    """Wait until the panel's run process has set its Trainer up."""
+    qtbot.waitUntil(lambda: panel.trainer is not None and panel.trainer.info is not None, timeout=timeout)
 
 
 class GapMeter:
@@ -85,7 +105,9 @@ def test_toy_decision_boundary_under_five_train_and_two_test_points(qtbot, panel
     qtbot.waitUntil(lambda: len(panel.records) == 1, timeout=10_000)
     plot = panel.data_plot
     assert plot.mode == "boundary"
-    assert plot.refresh(force=True)
+    qtbot.waitUntil(lambda: not plot._asking, timeout=10_000)
+    with qtbot.waitSignal(plot.drawn, timeout=10_000):  # the grid comes from the run process
+        assert plot.refresh(force=True)
     assert plot.boundary_image.image.shape == (plot.grid_size, plot.grid_size) == (100, 100)
     assert 0 <= plot.boundary_image.image.min() and plot.boundary_image.image.max() <= 1  # class-1 probability
     assert len(plot.train_scatter.data) == 5 and len(plot.test_scatter.data) == 2
@@ -103,18 +125,25 @@ def test_circles_run_plots_live_pauses_resumes_and_stops(qtbot, panel):
     assert panel.state == "running" and not panel.start_button.isEnabled()
     qtbot.waitUntil(lambda: curve_len(panel) > 50, timeout=20_000)
     first = curve_len(panel)
-    qtbot.waitUntil(lambda: curve_len(panel) > first + 50, timeout=20_000)  # keeps growing
-    assert meter.ticks > 10  # the event loop kept turning (how smoothly: bench/training.py)
+    # It keeps growing, while the event loop keeps ticking (runs are fast now: wait for both).
+    qtbot.waitUntil(lambda: curve_len(panel) > first + 50 and meter.ticks > 10, timeout=20_000)
+    assert meter.max_gap < 0.150, f"the event loop stalled for {meter.max_gap * 1000:.0f} ms"
     assert len(panel.loss_plot.refresh_times) >= 2
+    qtbot.waitUntil(lambda: panel.data_plot.boundary_image.image is not None, timeout=10_000)
     assert panel.data_plot.boundary_image.image.shape == (100, 100)
 
     panel.pause()
     assert panel.state == "paused" and panel.pause_button.text() == "Resume"
-    qtbot.wait(200)  # the batch under way, then the held records, arrive
+    # The batch under way, then the held records, arrive; then the run says it holds.
+    qtbot.waitUntil(lambda: panel.trainer.held_at is not None, timeout=10_000)
+    panel.loss_plot.refresh()
     held = curve_len(panel)
-    steps = len(panel.trainer.history)
-    qtbot.wait(400)
-    assert curve_len(panel) == held == len(panel.records) == steps == len(panel.trainer.history)
+    steps = panel.trainer.steps
+    assert steps == panel.trainer.held_at
+    qtbot.wait(400)  # and nothing more comes
+    panel.loss_plot.refresh()
+    assert curve_len(panel) == held == len(panel.records) == steps == panel.trainer.steps
+    assert [r.step for r in panel.records] == list(range(1, steps + 1))  # none lost, none twice
 
     panel.resume()
     assert panel.state == "running"
@@ -128,14 +157,14 @@ def test_circles_run_plots_live_pauses_resumes_and_stops(qtbot, panel):
 def test_step_button_runs_exactly_one_batch(qtbot, panel):
     panel.set_lesson("toy-train")
     qtbot.mouseClick(panel.step_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(panel.records) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.trainer is not None and panel.trainer.held_at == 1, timeout=10_000)
     qtbot.wait(300)
-    assert len(panel.records) == len(panel.trainer.history) == 1
+    assert len(panel.records) == panel.trainer.steps == 1
     assert panel.state == "paused" and panel.step_button.isEnabled()
     qtbot.mouseClick(panel.step_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(panel.records) == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.trainer.held_at == 2, timeout=10_000)
     qtbot.wait(300)
-    assert len(panel.trainer.history) == 2
+    assert len(panel.records) == panel.trainer.steps == 2
     panel.loss_plot.refresh()
     assert list(panel.loss_plot.batch_curve.yData) == pytest.approx(TOY_LOSSES[:2], abs=1e-4)
     # Resume goes on from step 3 with the same trainer.
@@ -180,22 +209,52 @@ def test_this_machines_unavailable_devices_are_disabled(panel):
 def test_weights_round_trip_through_the_panel(qtbot, panel, tmp_path):
     panel.set_lesson("toy-train")
     assert finish(qtbot, panel, panel.start) == "done"
-    points = [[-1.0, 3.0], [2.5, -1.2], [0.0, 0.0]]
-    trained = panel.trainer.predict(points)
+    points = np.array([[-1.0, 3.0], [2.5, -1.2], [0.0, 0.0]], dtype=np.float32)
+    ok, trained = ask(qtbot, panel.trainer, "predict", points)
+    assert ok and trained.shape == (3, 2)
+    ok, weights = ask(qtbot, panel.trainer, "weights")
+    assert ok and set(weights) == {"layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias",
+                                   "layers.4.weight", "layers.4.bias"}
     path = str(tmp_path / "model.pth")
-    assert panel.save_weights(path) and panel.last_message[1] == "info"
+    with qtbot.waitSignal(panel.weights_done, timeout=10_000) as saved:
+        assert panel.save_weights(path)  # the run sends its weights; the app writes the file
+    assert saved.args == ["save", True] and panel.last_message[1] == "info"
+    on_disk = read_weights_file(path)
+    assert list(on_disk) == list(weights)
+    assert all(np.array_equal(on_disk[k], weights[k]) for k in weights)
+    assert torch.load(path, weights_only=True)["layers.4.bias"].dtype == torch.float32
+
     panel.reset()
     assert panel.trainer is None and curve_len(panel) == 0
-    assert panel.load_weights(path)  # builds a fresh model from the settings, then loads
-    assert not np.allclose(panel.trainer.predict(points), 0)
-    np.testing.assert_allclose(panel.trainer.predict(points), trained, rtol=1e-6)
+    with qtbot.waitSignal(panel.weights_done, timeout=20_000) as loaded:
+        assert panel.load_weights(path)  # a fresh run made from the settings, then loaded
+    assert loaded.args == ["load", True]
+    ok, reloaded = ask(qtbot, panel.trainer, "weights")
+    assert ok and all(np.array_equal(reloaded[k], weights[k]) for k in weights)
+    ok, predicted = ask(qtbot, panel.trainer, "predict", points)
+    assert not np.allclose(predicted, 0)
+    np.testing.assert_array_equal(predicted, trained)
 
     (tmp_path / "junk.pth").write_bytes(b"not a torch file")
     assert not panel.load_weights(str(tmp_path / "junk.pth"))
     assert panel.last_message[1] == "error" and "not a weights file" in panel.last_message[0]
+    assert not panel.load_weights(path.replace("model", "missing"))
+    assert "no such file" in panel.last_message[0]
+    # A model of another shape: refused by the run (it has not said its shapes yet) ...
     panel.set_config(lesson_config("toy-train").replace(hidden=(4,)))
+    with qtbot.waitSignal(panel.weights_done, timeout=20_000) as refused:
+        assert panel.load_weights(path)
+    assert refused.args == ["load", False] and "do not fit this model" in panel.last_message[0]
+    # ... and by the app at once when it has.
+    ready(qtbot, panel)
     assert not panel.load_weights(path)
-    assert "do not fit this model" in panel.last_message[0]
+    assert "do not fit this model: Unexpected key(s)" in panel.last_message[0]
+
+
+def test_nothing_to_save_before_a_run(panel, tmp_path):
+    assert not panel.save_weights(str(tmp_path / "model.pth"))
+    assert panel.last_message == ("Nothing to save yet: Start or Step a run first.", "error")
+    assert not (tmp_path / "model.pth").exists()
 
 
 def test_loss_history_exports_as_csv(qtbot, panel, tmp_path):
@@ -247,8 +306,9 @@ def test_learning_rate_changed_mid_run_applies_from_the_next_batch(qtbot, panel)
     panel.start()
     qtbot.waitUntil(lambda: len(panel.records) > 5, timeout=20_000)
     panel.pause()
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: panel.trainer.held_at is not None, timeout=10_000)
     before = len(panel.records)
+    assert before == panel.trainer.held_at
     panel.form.lr_edit.setText("0.001")
     panel.form.lr_edit.editingFinished.emit()
     assert panel.form.lr_edit.isEnabled() and not panel.form.epochs_spin.isEnabled()
@@ -286,7 +346,8 @@ def test_settings_that_cannot_train_are_messages_not_crashes(panel):
     assert not panel.start()
     text, level = panel.last_message
     assert level == "error" and text.startswith("Cannot start training:") and "use mse or l1" in text
-    assert panel.state == "idle" and panel.worker is None and panel.start_button.isEnabled()
+    assert panel.state == "idle" and panel.trainer is None and not panel.is_running
+    assert panel.start_button.isEnabled()
 
 
 def test_epoch_markers_only_while_epochs_are_few(qtbot):
@@ -309,3 +370,77 @@ def test_a_new_lesson_after_a_run_shows_its_own_data(qtbot, panel):
     assert panel.trainer is None and curve_len(panel) == 0
     assert panel.data_plot.mode == "regression" and len(panel.data_plot.train_scatter.data) == 40
     assert not panel.loss_plot.accuracy_plot.isVisible()
+
+
+def test_records_match_an_in_process_trainer_on_the_same_seed(qtbot, panel):
+    config = CIRCLES.replace(epochs=3)
+    panel.set_config(config)
+    assert finish(qtbot, panel, panel.start) == "done"
+    expected = list(Trainer(config).run())
+    assert len(panel.records) == len(expected) == 30
+    for got, want in zip(panel.records, expected):
+        assert (got.epoch, got.batch, got.step, got.done) == (want.epoch, want.batch, want.step, want.done)
+        assert got.train_loss == want.train_loss and got.lr == want.lr  # the same numbers, bit for bit
+        assert (got.epoch_loss, got.test_loss, got.train_acc, got.test_acc) == \
+            (want.epoch_loss, want.test_loss, want.train_acc, want.test_acc)
+        assert got.grad_norms.keys() == want.grad_norms.keys()
+        assert list(got.grad_norms.values()) == pytest.approx(list(want.grad_norms.values()), rel=1e-6)
+
+
+def test_show_graph_of_this_step_captures_the_live_models_step_in_the_run(qtbot, panel):
+    panel.set_lesson("toy-train")
+    assert not panel.show_step_graph()  # nothing ran yet
+    assert panel.step()
+    qtbot.waitUntil(lambda: len(panel.records) == 1 and panel.graph_button.isEnabled(), timeout=10_000)
+    with qtbot.waitSignal(panel.step_graph_ready, timeout=30_000) as shown:
+        assert panel.show_step_graph()
+        assert not panel.graph_button.isEnabled()  # one at a time
+    result, note = shown.args
+    labels = {n.label for n in result.trace.nodes}
+    parameters = {name for name, _shape, _dtype in panel.trainer.info.parameters}
+    assert parameters <= labels and {"features", "target", "loss"} <= labels
+    assert "training step 1" in note and set(result.layout.nodes) == {n.id for n in result.trace.nodes}
+    qtbot.waitUntil(panel.graph_button.isEnabled, timeout=10_000)
+
+
+def test_a_run_killed_from_outside_leaves_the_panel_usable(qtbot, panel):
+    panel.set_config(CIRCLES)
+    assert panel.start()
+    qtbot.waitUntil(lambda: len(panel.records) > 20, timeout=20_000)
+    pid = panel.trainer.handle.pid
+    with qtbot.waitSignal(panel.run_finished, timeout=20_000) as ended:
+        os.kill(pid, signal.SIGKILL)
+    assert ended.args == ["error"]
+    text, level = panel.last_message
+    assert level == "error" and "run process was killed" in text
+    kept = len(panel.records)
+    assert kept > 20 and curve_len(panel) <= kept
+    panel.loss_plot.refresh()
+    assert curve_len(panel) == kept  # the plot keeps what arrived
+    assert panel.trainer is None and panel.state == "idle" and panel.start_button.text() == "Start"
+    assert panel.export_button.isEnabled() and not panel.save_button.isEnabled()
+    panel.set_lesson("toy-train")
+    assert finish(qtbot, panel, panel.start) == "done"  # a new run process
+    assert [r.train_loss for r in panel.records] == pytest.approx(TOY_LOSSES, abs=1e-4)
+    assert panel.trainer.handle.pid != pid
+
+
+def test_two_runs_one_after_the_other_share_nothing(qtbot, panel):
+    panel.set_config(CIRCLES)
+    assert panel.start()
+    qtbot.waitUntil(lambda: len(panel.records) > 10, timeout=20_000)
+    panel.pause()
+    panel.form.lr_edit.setText("0.9")
+    panel.form.lr_edit.editingFinished.emit()
+    panel.resume()
+    qtbot.waitUntil(lambda: panel.records[-1].lr == 0.9, timeout=20_000)
+    first_pid = panel.trainer.handle.pid
+    assert finish(qtbot, panel, panel.stop) == "stopped"
+    panel.reset()
+    qtbot.waitUntil(lambda: not panel.records, timeout=1000)
+    config = CIRCLES.replace(epochs=2)
+    panel.set_config(config)
+    assert finish(qtbot, panel, panel.start) == "done"
+    assert panel.trainer.handle.pid != first_pid
+    assert [r.lr for r in panel.records] == [config.lr] * 20  # not the first run's 0.9
+    assert [r.train_loss for r in panel.records] == [r.train_loss for r in Trainer(config).run()]

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import threading
+import gradviz.qt  # noqa: F401  (first: pins None for the PySide6 wheel)
 
-import pytest
+# isort: split
+
 import torch
 
-import gradviz.qt  # noqa: F401  (first: pins None for the PySide6 wheel)
 from gradviz.core.training.config import lesson_config
-from gradviz.core.training.trainer import Trainer
-from gradviz.qt.training.worker import PanelControl
 
 torch.set_num_threads(1)
 
@@ -54,59 +52,14 @@ def test_train_menu_lists_the_actions_with_shortcuts(window):
     dialog.close()
 
 
-def test_closing_the_window_mid_run_stops_the_worker(qtbot, window):
+def test_closing_the_window_mid_run_ends_the_run_process(qtbot, window):
     panel = window.training.panel
     panel.set_config(lesson_config("toy-train").replace(dataset="circles", epochs=10_000, drop_last=False))
     assert panel.start()
     qtbot.waitUntil(lambda: len(panel.records) > 3, timeout=20_000)
-    worker = panel.worker
+    link, trainer = panel.link, panel.trainer
     window.editor.document().setModified(False)
     window.close()
-    assert panel.worker is None and worker.isFinished()
-
-
-def test_panel_control_lets_exactly_one_batch_through():
-    trainer = Trainer(lesson_config("toy-train"))
-    control = PanelControl()
-    holds = []
-    control.on_hold = lambda: holds.append(len(trainer.history))
-    control.pause()
-    control.step()
-    records = []
-    thread = threading.Thread(target=lambda: records.extend(trainer.run(control)))
-    thread.start()
-    thread.join(0.5)
-    assert thread.is_alive() and len(trainer.history) == 1 and holds == [1]
-    control.step()
-    thread.join(0.5)
-    assert len(trainer.history) == 2
-    control.resume()
-    thread.join(10)
-    assert not thread.is_alive() and [r.step for r in records] == [1, 2, 3, 4, 5, 6]
-    assert records[0].train_loss == pytest.approx(0.7487, abs=1e-4)
-
-
-def test_two_quick_steps_are_two_batches():
-    trainer = Trainer(lesson_config("toy-train"))
-    control = PanelControl()
-    control.pause()
-    control.step()
-    control.step()  # before the first has even started
-    thread = threading.Thread(target=lambda: list(trainer.run(control)))
-    thread.start()
-    thread.join(0.5)
-    assert thread.is_alive() and len(trainer.history) == 2 and control.paused
-    control.stop()
-    thread.join(5)
-    assert not thread.is_alive() and len(trainer.history) == 2
-
-
-def test_stop_wakes_a_paused_run():
-    trainer = Trainer(lesson_config("toy-train"))
-    control = PanelControl()
-    control.pause()
-    thread = threading.Thread(target=lambda: list(trainer.run(control)))
-    thread.start()
-    control.stop()
-    thread.join(5)
-    assert not thread.is_alive() and trainer.history == []
+    assert panel.link is None and panel.trainer is None and not panel.is_running
+    assert link.isFinished()  # it ends with the run's "ended"
+    assert trainer.handle.ending is not None and trainer.handle.ending.reason == "cancelled"
