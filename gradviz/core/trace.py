@@ -70,7 +70,17 @@ class TensorValue:
                 cpu = cpu.resolve_conj().resolve_neg()
             if dtype in _NO_NUMPY:
                 cpu = cpu.float()
-            return cls(shape, dtype, device, cpu.numpy().copy())
+            try:
+                data = cpu.numpy().copy()
+            except RuntimeError:
+                if not cpu._is_zerotensor():
+                    raise
+                # The all-zero gradients some backward formulas return (abs's second derivative)
+                # have no storage for numpy to read. Asked only here: the common case pays nothing.
+                data = cpu.new_zeros(shape).numpy()
+            return cls(shape, dtype, device, data)
+        if cpu._is_zerotensor():
+            cpu = cpu.new_zeros(shape)
         # Statistics in float64 whatever the dtype, so bool/int/complex tensors summarise too.
         src = cpu.abs().double() if cpu.is_complex() else cpu.double()
         stats = (float(src.min()), float(src.max()), float(src.mean()),

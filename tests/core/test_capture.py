@@ -10,6 +10,7 @@ from gradviz.core.capture import capture_module, capture_program
 from gradviz.core.expression import ProgramError
 from gradviz.core.lessons import LESSONS
 from gradviz.core.models import NeuralNetwork
+from gradviz.core.trace import TensorValue
 
 LOGISTIC_FORWARD = """\
 y = torch.tensor([1.0])
@@ -303,3 +304,13 @@ def test_a_gradient_passed_on_unchanged_is_copied_once_and_sums_are_not_shared()
     assert tr.find("x").grad.data.tolist() == [4.0, 8.0]
     # order is the engine's: the root first, the leaf last
     assert p.order[0] == total and p.order[-1] == acc
+
+
+def test_zero_tensors_are_copied_as_zeros():
+    # abs's second derivative is a ZeroTensor: an all-zero tensor without storage for numpy.
+    tr = capture_program("x = torch.tensor([1.0, -2.0], requires_grad=True)\ny = x.abs().sum()\n"
+                         "g, = torch.autograd.grad(y, x, create_graph=True)\nh = (g * x).sum()\nh.backward()\n")
+    assert tr.find("x").grad.data.tolist() == [1.0, -1.0]  # sgn(x) + x · 0
+    small = TensorValue.from_tensor(torch._efficientzerotensor((2, 3)))
+    big = TensorValue.from_tensor(torch._efficientzerotensor((200, 100)))
+    assert small.data.tolist() == [[0.0] * 3] * 2 and big.summary == (0.0,) * 5
