@@ -95,6 +95,19 @@ def _snap(t: Any) -> TensorValue | None:
     return TensorValue.from_tensor(t) if isinstance(t, torch.Tensor) else None
 
 
+def grad_fn_of(t: torch.Tensor) -> Any:
+    """``t.grad_fn``, or None where asking raises.
+
+    A view made under no_grad whose base was then changed in place refuses to say
+    (nn.init.orthogonal_ does that to a parameter): plain PyTorch never asks, so the
+    recorder must not fail where the program would not.
+    """
+    try:
+        return t.grad_fn
+    except RuntimeError:
+        return None
+
+
 def _meta(t: torch.Tensor) -> tuple[tuple[int, ...], str, str]:
     return tuple(int(s) for s in t.shape), str(t.dtype).replace("torch.", ""), str(t.device)
 
@@ -196,10 +209,16 @@ class Recorder(TorchFunctionMode):
             return result  # attribute reads like .grad and .data are not ops
         inputs = _tensors_in(args, kwargs)
         line = self.current_line()
+        if not torch.is_grad_enabled():
+            # No grad_fn is made under no_grad (an in-place op keeps the one it had), and a view
+            # made there refuses to give its grad_fn once changed in place: do not ask.
+            for out in outputs:
+                self._record_origin(out, name, inputs, line)
+            return result
         for out in outputs:
-            if out.grad_fn is not None:
+            if grad_fn_of(out) is not None:
                 self._record_op(out, name, inputs, line)
-            elif isinstance(out, torch.Tensor):
+            else:
                 self._record_origin(out, name, inputs, line)
         return result
 

@@ -314,3 +314,19 @@ def test_zero_tensors_are_copied_as_zeros():
     small = TensorValue.from_tensor(torch._efficientzerotensor((2, 3)))
     big = TensorValue.from_tensor(torch._efficientzerotensor((200, 100)))
     assert small.data.tolist() == [[0.0] * 3] * 2 and big.summary == (0.0,) * 5
+
+
+def test_initialising_parameters_under_no_grad_works_as_in_torch():
+    # nn.init.orthogonal_ writes through a view made under no_grad; so does param[i].fill_()
+    source = ("torch.manual_seed(0)\nlin = nn.Linear(4, 4)\nnn.init.orthogonal_(lin.weight)\n"
+              "with torch.no_grad():\n    lin.bias[0].fill_(1.0)\nloss = lin(torch.ones(1, 4)).sum()\n")
+    tr = capture_program(source)
+    torch.manual_seed(0)
+    lin = torch.nn.Linear(4, 4)
+    torch.nn.init.orthogonal_(lin.weight)
+    with torch.no_grad():
+        lin.bias[0].fill_(1.0)
+    lin(torch.ones(1, 4)).sum().backward()
+    assert close(tr.find("lin.weight").value.data, lin.weight.detach())
+    assert close(tr.find("lin.bias").value.data, lin.bias.detach())
+    assert close(tr.find("lin.weight").grad.data, lin.weight.grad)
