@@ -7,17 +7,20 @@ classes, never live tensors, so a Trace can cross threads and be compared in tes
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 #: Tensors with more elements than this are kept as a summary only.
 FULL_VALUE_LIMIT = 10_000
 
-NODE_KINDS = ("op", "leaf", "constant")
+#: op: an autograd node (its value is its output 0); leaf: an AccumulateGrad; constant: a tensor
+#: that needs no grad (op "Buffer" for a module's buffer); output: output k ≥ 1 of a multi-output op.
+NODE_KINDS = ("op", "leaf", "constant", "output")
 
 _DTYPE_NAMES: dict[Any, str] = {}
 # numpy has no such dtypes: their values are kept as float32 (the dtype field keeps the name).
@@ -164,8 +167,10 @@ class Node:
     """One vertex: an autograd Node (``kind`` op or leaf) or a constant input tensor."""
 
     id: str
-    kind: str  # "op" | "leaf" | "constant"
-    op: str  # type(node).__name__, e.g. MulBackward0, AccumulateGrad; "Constant" for constants
+    kind: str  # "op" | "leaf" | "constant" | "output"
+    # type(node).__name__, e.g. MulBackward0, AccumulateGrad; "Constant" for constants, "Buffer"
+    # for a module's buffers (BatchNorm's running_mean); "output k" for an output node.
+    op: str
     label: str = ""  # user's variable name, or a parameter's module path
     shape: tuple[int, ...] = ()
     dtype: str = ""
@@ -176,7 +181,11 @@ class Node:
     saved: tuple[SavedTensor, ...] = ()
     line: int | None = None  # program line that created it
     requires_grad: bool = True
-    grad: TensorValue | None = None  # leaf: .grad after the last pass; op: grad of its output
+    grad: TensorValue | None = None  # leaf: .grad after the last pass; op: grad of its output (0)
+    # Which output of its op a node stands for. Several outputs of one op share one autograd
+    # node (chunk, unbind, an LSTM's gates): the op node is output 0, and each further output
+    # k is a node of kind "output" fed by the op node, with its own value, gradient and label.
+    output_nr: int = 0
 
     @property
     def title(self) -> str:

@@ -127,7 +127,7 @@ class Classroom(QObject):
         trace = w.current_trace
         node_id = node_id or w.graph_view.selected_node_id
         node = trace.node(node_id) if trace is not None and node_id else None
-        if node is None or node.kind == "op" or not node.label or node.label not in trace.variables:
+        if node is None or node.kind in ("op", "output") or not node.label or node.label not in trace.variables:
             w.message_bar.show_message("Select a leaf or constant that the program names (w1, x1, …): "
                                        "its value can be edited.", "info")
             return None
