@@ -47,6 +47,14 @@ class PassRecord:
     leaf_grads: dict[Any, TensorValue | None] = field(default_factory=dict)
     root_outputs: list[int] = field(default_factory=list)  # which output of each root node backward started at
     inside: str = ""  # the code that ran this pass during another one (checkpoint recomputation)
+    during: PassRecord | None = None  # that other pass
+
+    def title(self) -> str:
+        """The call, or for a pass run inside another, what ran it and during which call."""
+        if self.during is None:
+            return self.call
+        what = f"backward of the {RECOMPUTATION}" if self.inside == RECOMPUTATION else f"{self.call} in {self.inside}"
+        return f"{what} (during {self.during.title()})"
 
 
 class PassRecording:
@@ -87,10 +95,8 @@ class PassRecording:
         record = PassRecord(self.statement(line) or call, line, [t.grad_fn for t in starts],
                             root_outputs=[t.output_nr for t in starts])
         if self._contexts and self._running:
-            record.inside = self._contexts[-1]
-            record.call = (f"backward of the {RECOMPUTATION} (during {self._running[-1].call})"
-                           if record.inside == RECOMPUTATION else
-                           f"{call} in {record.inside} (during {self._running[-1].call})")
+            # Named when the Trace is built: the outer pass may still be renamed (implicit ones are).
+            record.inside, record.during, record.call = self._contexts[-1], self._running[-1], call
         result = self.run_backward(record, lambda: func(*args, **kwargs), bool(kwargs.get("create_graph")))
         if kwargs.get("create_graph"):
             self._mark_backward_graph(func, result, tensors, kwargs, line)

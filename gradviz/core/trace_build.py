@@ -158,7 +158,7 @@ class TraceBuilder:
             if key in ids:
                 roots.append(ids[key])
         return BackwardPass(
-            index=index, line=record.line, call=record.call, roots=tuple(roots), order=tuple(order),
+            index=index, line=record.line, call=record.title(), roots=tuple(roots), order=tuple(order),
             grad_outputs=grad_outputs, grad_inputs=grad_inputs,
             leaf_grads={ids[k]: v for k, v in record.leaf_grads.items() if k in ids}, implicit=record.implicit,
         )
@@ -180,7 +180,9 @@ class TraceBuilder:
                 "the checkpointed code uses get their gradients there.")
         checkpointed = [k for k in keys if k in rec.checkpointed and rec.nodes[k].kind == "op"]
         if checkpointed:
-            where = sorted({self._module_path(rec.nodes[k].module) for k in checkpointed} - {""})
+            paths = {self._module_path(rec.nodes[k].module) for k in checkpointed} - {""}
+            # the outermost modules only (denselayer1, not also denselayer1.conv1)
+            where = sorted(p for p in paths if not any(p.startswith(q + ".") for q in paths))
             notes.append(
                 f"{len(checkpointed)} nodes{' (in ' + ', '.join(where) + ')' if where else ''} ran under "
                 "torch.utils.checkpoint (use_reentrant=False): autograd kept none of their saved tensors "
