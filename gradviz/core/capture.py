@@ -227,7 +227,9 @@ def capture_module(module: nn.Module, inputs: Sequence[torch.Tensor] | torch.Ten
     """Run ``module(*inputs)`` (and ``loss_fn(out, target)``) under the recorder.
 
     Parameter leaves are labelled by their ``named_parameters()`` path, prefixed with
-    ``name`` when given (``model.0.weight``), and nodes carry their module path.
+    ``name`` when given (``model.0.weight``), and nodes carry their module path. A forward
+    that returns a tuple or list of tensors (a VAE's ``recon, mu, logvar``) without a
+    ``loss_fn`` shows each as a root (``output[0]``, …), with a backward pass of its own.
     """
     if isinstance(inputs, torch.Tensor):
         inputs = (inputs,)
