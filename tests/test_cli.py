@@ -25,7 +25,7 @@ def test_render_json_is_the_interchange_format(tmp_path):
     out = gradviz("render", "lesson:logistic", "-o", str(target))
     assert out.returncode == 0, out.stderr
     data = json.loads(target.read_text())
-    assert data["gradviz"] == 1
+    assert data["gradviz"] == 2
     nodes = {n["label"]: n for n in data["nodes"]}
     assert nodes["w1"]["grad"] == pytest.approx([-0.089826], abs=1e-6)
     assert nodes["w1"]["value"] == pytest.approx([2.2])

@@ -13,8 +13,10 @@ from gradviz.core.layout.plan import MAX_LONG_EDGE_LENGTH
 from gradviz.core.layout.quick import long_edge_length, quick_layout
 from gradviz.core.trace import BackwardPass, Node, TensorValue, Trace
 
-#: Version of the json interchange format written by :func:`to_json`.
-FORMAT_VERSION = 1
+#: Version of the json interchange format written by :func:`to_json`. 2: nodes of kind
+#: "output" (output k ≥ 1 of a multi-output op) and their ``output_nr``; module buffers
+#: are constants with op "Buffer".
+FORMAT_VERSION = 2
 SUFFIXES = (".json", ".dot", ".svg", ".png")
 #: PNG pixels per inch at ``scale=1``: one point per pixel at 72 would look
 #: small on today's screens, 96 matches a desktop's logical pixel.
@@ -37,6 +39,7 @@ def _node_json(node: Node) -> dict[str, Any]:
         "module": node.module,
         "line": node.line,
         "internal_to": node.internal_to,
+        "output_nr": node.output_nr,
         "requires_grad": node.requires_grad,
         "value": _value(node.value),
         "grad": _value(node.grad),
@@ -60,7 +63,7 @@ def _pass_json(p: BackwardPass) -> dict[str, Any]:
 
 
 def to_json(trace: Trace) -> dict:
-    """The trace in gradviz's json interchange format (version 1).
+    """The trace in gradviz's json interchange format (version 2).
 
     Parameters
     ----------
@@ -70,7 +73,7 @@ def to_json(trace: Trace) -> dict:
     Returns
     -------
     dict
-        ``{"gradviz": 1, "root", "explanation", "notes", "nodes", "edges",
+        ``{"gradviz": 2, "root", "explanation", "notes", "nodes", "edges",
         "passes"}`` holding only json types: tensors become nested lists (or a
         summary object when large), non-finite numbers become strings, so
         ``json.dumps(..., allow_nan=False)`` accepts it. A pass's ``grads``

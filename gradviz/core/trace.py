@@ -18,7 +18,9 @@ import numpy as np
 #: Tensors with more elements than this are kept as a summary only.
 FULL_VALUE_LIMIT = 10_000
 
-NODE_KINDS = ("op", "leaf", "constant")
+#: op: an autograd node (its value is its output 0); leaf: an AccumulateGrad; constant: a tensor
+#: that needs no grad (op "Buffer" for a module's buffer); output: output k ≥ 1 of a multi-output op.
+NODE_KINDS = ("op", "leaf", "constant", "output")
 
 _DTYPE_NAMES: dict[Any, str] = {}
 # numpy has no such dtypes: their values are kept as float32 (the dtype field keeps the name).
@@ -71,7 +73,17 @@ class TensorValue:
                 cpu = cpu.resolve_conj().resolve_neg()
             if dtype in _NO_NUMPY:
                 cpu = cpu.float()
-            return cls(shape, dtype, device, cpu.numpy().copy())
+            try:
+                data = cpu.numpy().copy()
+            except RuntimeError:
+                if not cpu._is_zerotensor():
+                    raise
+                # The all-zero gradients some backward formulas return (abs's second derivative)
+                # have no storage for numpy to read. Asked only here: the common case pays nothing.
+                data = cpu.new_zeros(shape).numpy()
+            return cls(shape, dtype, device, data)
+        if cpu._is_zerotensor():
+            cpu = cpu.new_zeros(shape)
         # Statistics in float64 whatever the dtype, so bool/int/complex tensors summarise too.
         src = cpu.abs().double() if cpu.is_complex() else cpu.double()
         stats = (float(src.min()), float(src.max()), float(src.mean()),
@@ -155,8 +167,10 @@ class Node:
     """One vertex: an autograd Node (``kind`` op or leaf) or a constant input tensor."""
 
     id: str
-    kind: str  # "op" | "leaf" | "constant"
-    op: str  # type(node).__name__, e.g. MulBackward0, AccumulateGrad; "Constant" for constants
+    kind: str  # "op" | "leaf" | "constant" | "output"
+    # type(node).__name__, e.g. MulBackward0, AccumulateGrad; "Constant" for constants, "Buffer"
+    # for a module's buffers (BatchNorm's running_mean); "output k" for an output node.
+    op: str
     label: str = ""  # user's variable name, or a parameter's module path
     shape: tuple[int, ...] = ()
     dtype: str = ""
@@ -167,7 +181,11 @@ class Node:
     saved: tuple[SavedTensor, ...] = ()
     line: int | None = None  # program line that created it
     requires_grad: bool = True
-    grad: TensorValue | None = None  # leaf: .grad after the last pass; op: grad of its output
+    grad: TensorValue | None = None  # leaf: .grad after the last pass; op: grad of its output (0)
+    # Which output of its op a node stands for. Several outputs of one op share one autograd
+    # node (chunk, unbind, an LSTM's gates): the op node is output 0, and each further output
+    # k is a node of kind "output" fed by the op node, with its own value, gradient and label.
+    output_nr: int = 0
 
     @property
     def title(self) -> str:

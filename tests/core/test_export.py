@@ -16,7 +16,7 @@ from gradviz.core.trace import BackwardPass, Edge, Node, SavedTensor, TensorValu
 
 tv = TensorValue.from_tensor
 SVG = "{http://www.w3.org/2000/svg}"
-NODE_KEYS = {"id", "kind", "op", "label", "shape", "dtype", "device", "module", "line", "internal_to",
+NODE_KEYS = {"id", "kind", "op", "label", "shape", "dtype", "device", "module", "line", "internal_to", "output_nr",
              "requires_grad", "value", "grad", "saved"}
 PASS_KEYS = {"index", "call", "line", "implicit", "roots", "order", "grads", "leaf_grads"}
 
@@ -67,7 +67,7 @@ def test_to_json_follows_the_schema(trace):
     doc = to_json(trace)
     assert set(doc) == {"gradviz", "root", "roots", "explanation", "notes", "nodes", "edges", "passes"}
     assert doc["roots"] == [doc["root"]]
-    assert doc["gradviz"] == 1 and doc["root"] == "n7" and doc["notes"] == ["seeded with 1.0"]
+    assert doc["gradviz"] == 2 and doc["root"] == "n7" and doc["notes"] == ["seeded with 1.0"]
     assert [n["id"] for n in doc["nodes"]] == [f"n{i}" for i in range(8)]
     assert all(set(n) == NODE_KEYS for n in doc["nodes"])
     mul = doc["nodes"][2]

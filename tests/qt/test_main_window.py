@@ -148,7 +148,7 @@ def test_export_writes_every_format(logistic, tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "digraph" in logistic.files.export_to(tmp_path / "g.dot").read_text()
     data = json.loads(logistic.files.export_to(tmp_path / "g.json").read_text())
-    assert data["gradviz"] == 1 and len(data["nodes"]) == 8
+    assert data["gradviz"] == 2 and len(data["nodes"]) == 8
     with pytest.raises(ValueError):
         logistic.files.export_to(tmp_path / "g.bmp")
 

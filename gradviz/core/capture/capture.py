@@ -11,18 +11,18 @@ from typing import Any
 import torch
 import torch.nn as nn
 
-from gradviz.core.capture.recorder import NodeInfo, PassRecord, Recorder
+from gradviz.core.capture.recorder import Recorder
+from gradviz.core.capture.trace_build import TraceBuilder
 from gradviz.core.gc_pause import paused_gc
 from gradviz.core.lessons.models import LESSON_MODELS
 from gradviz.core.program.errors import ProgramError
 from gradviz.core.program.interpreter import Interpreter, Limits
 from gradviz.core.run import beacon
-from gradviz.core.trace import BackwardPass, Edge, ModuleInfo, Node, TensorValue, Trace
-
-#: The interpreter's bounds when the caller gives none.
-DEFAULT_LIMITS = Limits()
+from gradviz.core.trace import Trace
 
 __all__ = ["capture_program", "capture_module", "CaptureError", "ProgramError"]
+
+DEFAULT_LIMITS = Limits()
 
 
 class CaptureError(Exception):
@@ -205,7 +205,7 @@ def _record_session(source: str, interp: Interpreter, recorder: Recorder, names:
         ns = {k: v for k, v in result.namespace.items() if k not in names or names[k] is not v}
         chosen = [_choose_root(ns, result.assignments, r) for r in roots] if roots else \
             [_choose_root(ns, result.assignments, root)]
-        builder = _Builder(recorder, source, _module_paths(ns, subject), ns, tuple(result.output))
+        builder = TraceBuilder(recorder, source, _module_paths(ns, subject), tuple(result.output))
         trace = None
         for name, tensor in chosen:
             if tensor is None or tensor.grad_fn is None:
@@ -213,11 +213,11 @@ def _record_session(source: str, interp: Interpreter, recorder: Recorder, names:
                 break
         if trace is None and not recorder.passes:
             if on_forward is not None:
-                on_forward(builder.build([t.grad_fn for _, t in chosen]))
+                on_forward(builder.build([recorder.key_of(t) for _, t in chosen]))
             for name, tensor in chosen:
                 _implicit_backward(recorder, name, tensor, clear_grads=len(chosen) > 1)
     if trace is None:
-        trace = builder.build([t.grad_fn for _, t in chosen])
+        trace = builder.build([recorder.key_of(t) for _, t in chosen])
     return CaptureSession(trace, ns, recorder, result.assignments)
 
 
@@ -228,7 +228,9 @@ def capture_module(module: nn.Module, inputs: Sequence[torch.Tensor] | torch.Ten
     """Run ``module(*inputs)`` (and ``loss_fn(out, target)``) under the recorder.
 
     Parameter leaves are labelled by their ``named_parameters()`` path, prefixed with
-    ``name`` when given (``model.0.weight``), and nodes carry their module path.
+    ``name`` when given (``model.0.weight``), and nodes carry their module path. A forward
+    that returns a tuple or list of tensors (a VAE's ``recon, mu, logvar``) without a
+    ``loss_fn`` shows each as a root (``output[0]``, …), with a backward pass of its own.
     """
     if isinstance(inputs, torch.Tensor):
         inputs = (inputs,)
@@ -248,19 +250,34 @@ def _capture_module(module: nn.Module, inputs: Sequence[torch.Tensor], name: str
         recorder.name_tensor("target", target)
     with recorder:
         out = module(*inputs)
-        if not isinstance(out, torch.Tensor):
+        outs = _output_tensors(out)
+        if not outs:
             raise CaptureError(f"{type(module).__name__}.forward returned {type(out).__name__}, not a tensor")
-        recorder.name_tensor("output", out)
-        root = out
+        for out_name, tensor in outs:
+            recorder.name_tensor(out_name, tensor)
         if loss_fn is not None and target is not None:
-            root = loss_fn(out, target)
-            recorder.name_tensor("loss", root)
-        builder = _Builder(recorder, "", _module_paths({name or "model": module}, None if name else "model"), {})
-        if root.grad_fn is None:
+            loss = loss_fn(out, target)
+            recorder.name_tensor("loss", loss)
+            roots = [("loss", loss)]
+        else:
+            # A forward that returns several tensors (a VAE's recon, mu, logvar) shows each as a root.
+            roots = [(n, t) for n, t in outs if t.grad_fn is not None] or outs[:1]
+        builder = TraceBuilder(recorder, "", _module_paths({name or "model": module}, None if name else "model"))
+        if any(t.grad_fn is None for _, t in roots):
             return builder.empty(f"{type(module).__name__}'s output has no grad_fn: none of its "
                                  "parameters requires grad, or it ran under torch.no_grad().")
-        _implicit_backward(recorder, "loss" if root is not out else "output", root)
-    return builder.build([root.grad_fn])
+        for root_name, tensor in roots:
+            _implicit_backward(recorder, root_name, tensor, clear_grads=len(roots) > 1)
+    return builder.build([recorder.key_of(t) for _, t in roots])
+
+
+def _output_tensors(out: Any) -> list[tuple[str, torch.Tensor]]:
+    """A forward's tensors with their names: ``output``, or ``output[i]`` for a tuple or list."""
+    if isinstance(out, torch.Tensor):
+        return [("output", out)]
+    if isinstance(out, (tuple, list)):
+        return [(f"output[{i}]", t) for i, t in enumerate(out) if isinstance(t, torch.Tensor)]
+    return []
 
 
 def _choose_root(ns: dict, assignments: list[tuple[str, int]], root: str | None) -> tuple[str, Any]:
@@ -297,8 +314,9 @@ def _implicit_backward(recorder: Recorder, name: str, tensor: torch.Tensor, clea
         gradient, call = torch.ones_like(tensor), f"{name}.backward(torch.ones_like({name}))"
     # Called while the recorder is active, so the recorder hooks it like any backward call.
     # The graph is kept: the program may look at it again, and saved tensors stay readable.
+    first = len(recorder.passes)
     torch.autograd.backward(tensor, gradient, retain_graph=True)
-    record = recorder.passes[-1]
+    record = recorder.passes[first]  # later ones ran inside it (checkpoint's)
     record.call, record.line, record.implicit = call, None, True
 
 
@@ -343,108 +361,3 @@ def _module_paths(ns: dict, subject: str | None = None) -> dict[int, tuple[str, 
             path = ".".join(p for p in (prefix, sub) if p)
             paths.setdefault(id(module), (path, module))
     return paths
-
-
-class _Builder:
-    """Turns the recorder's notes into a Trace with ids n0..nk in forward order."""
-
-    def __init__(self, recorder: Recorder, source: str, modules: dict[int, tuple[str, Any]], ns: dict,
-                 output: tuple[str, ...] = ()) -> None:
-        self.rec = recorder
-        self.output = output
-        self.source = source
-        self.modules = modules
-        self.params: dict[int, str] = {}
-        for path, module in modules.values():
-            for pname, param in module.named_parameters(recurse=False):
-                self.params.setdefault(id(param), ".".join(p for p in (path, pname) if p))
-        self.ns = ns
-
-    def empty(self, explanation: str) -> Trace:
-        return Trace(nodes=(), edges=(), root=None, passes=(), source=self.source, explanation=explanation,
-                     output=self.output)
-
-    def build(self, root_fns: list[Any]) -> Trace:
-        rec = self.rec
-        roots = list(root_fns) + [r for p in rec.passes for r in p.roots]
-        reach = set(rec.ensure_graph(roots))
-        const_keys = {ce.const for ce in rec.const_edges if ce.target in reach}
-        keys = [k for k in rec.nodes if k in reach or k in const_keys]
-        ids = {k: f"n{i}" for i, k in enumerate(keys)}
-
-        edges: list[Edge] = []
-        for key in keys:
-            if isinstance(key, tuple):
-                continue
-            for slot, (child, _) in enumerate(key.next_functions):
-                if child is not None and child in ids:
-                    edges.append(Edge(ids[child], ids[key], slot))
-        for ce in rec.const_edges:
-            if ce.target in ids and ce.const in ids:
-                edges.append(Edge(ids[ce.const], ids[ce.target], ce.slot))
-        edges.sort(key=lambda e: (int(e.target[1:]), e.slot, int(e.source[1:])))
-
-        passes = tuple(self._pass(i, p, ids) for i, p in enumerate(rec.passes))
-        nodes = tuple(self._node(rec.nodes[k], ids[k], passes) for k in keys)
-        variables = {}
-        for node in nodes:
-            if node.label and not node.internal_to:
-                variables.setdefault(node.label, node.id)
-        notes = tuple(self._notes(passes))
-        used = {n.module for n in nodes if n.module}
-        modules = {
-            path: ModuleInfo(path, type(module).__name__, sum(p.numel() for p in module.parameters()))
-            for path, module in self.modules.values()
-            if path and any(u == path or u.startswith(path + ".") for u in used)
-        }
-        return Trace(nodes=nodes, edges=tuple(edges), root=ids[root_fns[0]], passes=passes,
-                     source=self.source, notes=notes, variables=variables,
-                     extra_roots=tuple(ids[r] for r in root_fns[1:]), modules=modules, output=self.output)
-
-    def _module_path(self, module: Any) -> str:
-        if module is None:
-            return ""
-        entry = self.modules.get(id(module))
-        return entry[0] if entry is not None and entry[1] is module else type(module).__name__.lower()
-
-    def _node(self, info: NodeInfo, node_id: str, passes: tuple[BackwardPass, ...]) -> Node:
-        label = info.label
-        grad: TensorValue | None = None
-        module = self._module_path(info.module)
-        if info.kind == "leaf":
-            param_path = self.params.get(id(info.tensor))
-            if param_path:
-                label = param_path
-                module = param_path.rsplit(".", 1)[0] if "." in param_path else ""
-            label = label or self.rec.name_of(info.tensor)
-            grad = TensorValue.from_tensor(info.tensor.grad) if info.tensor.grad is not None else None
-        elif info.kind == "op":
-            for p in reversed(passes):
-                if node_id in p.grad_outputs:
-                    grad = p.arriving(node_id)
-                    break
-        return Node(
-            id=node_id, kind=info.kind, op=info.op, label=label, shape=info.shape, dtype=info.dtype,
-            device=info.device, module=module, value=info.value, internal_to=info.internal_to,
-            saved=info.saved or (), line=info.line, requires_grad=info.requires_grad, grad=grad,
-        )
-
-    def _pass(self, index: int, record: PassRecord, ids: dict) -> BackwardPass:
-        def mapped(d: dict) -> dict:
-            return {ids[k]: v for k, v in d.items() if k in ids}
-        return BackwardPass(
-            index=index, line=record.line, call=record.call,
-            roots=tuple(ids[r] for r in record.roots if r in ids),
-            order=tuple(ids[n] for n in record.order if n in ids),
-            grad_outputs=mapped(record.grad_outputs), grad_inputs=mapped(record.grad_inputs),
-            leaf_grads=mapped(record.leaf_grads), implicit=record.implicit,
-        )
-
-    @staticmethod
-    def _notes(passes: tuple[BackwardPass, ...]) -> list[str]:
-        notes = []
-        for p in passes:
-            if p.implicit:
-                notes.append(f"The program does not call backward, so gradviz ran {p.call} to show gradients.")
-        return notes
-

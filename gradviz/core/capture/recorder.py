@@ -3,24 +3,44 @@
 A :class:`torch.overrides.TorchFunctionMode` sees each Python-level op with its
 arguments and output; the output's ``grad_fn`` ties the value to the node. Nodes a
 composite op creates inside itself (F.linear's TBackward0) are found by walking back
-from the op's output to nodes already known. Backward calls are intercepted too, so
-hooks can be put on every node before the engine runs and taken off after.
+from the op's output to nodes already known. Custom ``autograd.Function`` calls are
+heard through a wrapper of ``Function.apply`` (see custom_functions). Backward calls
+are intercepted too (see recorder_passes), so hooks can be put on every node before
+the engine runs and taken off after.
+
+Several outputs of one op share one autograd node and are told apart by
+``tensor.output_nr``; consumers name the output they use in ``next_functions`` pairs
+``(node, input_nr)``. Output 0 is the op's own node; each further output k is a node of
+its own, keyed by :class:`OutputKey`.
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from itertools import islice
 from typing import Any
 
 import torch
 from torch.overrides import TorchFunctionMode
 
-from gradviz.core.capture.saved import read_saved, value_from_saved
-from gradviz.core.trace import SavedTensor, TensorValue
-
-_BACKWARD_FUNCS = {torch.Tensor.backward, torch.autograd.backward, torch.autograd.grad}
+from gradviz.core.capture import custom_functions
+from gradviz.core.capture.recorder_passes import BACKWARD_FUNCS, RECOMPUTATION, PassRecord, PassRecording
+from gradviz.core.capture.recorder_records import (
+    ConstEdge,
+    NodeInfo,
+    Origin,
+    OutputKey,
+    grad_fn_of,
+    metadata_of,
+    postorder,
+    snap,
+    tensor_meta,
+    tensors_in,
+)
+from gradviz.core.capture.saved import value_from_saved
+from gradviz.core.trace import TensorValue
 
 # Friendlier names for the dunder methods the mode reports.
 _OPERATORS = {
@@ -29,6 +49,8 @@ _OPERATORS = {
     "__rtruediv__": "/", "__itruediv__": "/=", "__matmul__": "@", "__rmatmul__": "@",
     "__pow__": "**", "__rpow__": "**", "__neg__": "unary -", "__getitem__": "indexing",
 }
+
+__all__ = ["Recorder", "NodeInfo", "OutputKey", "PassRecord", "RECOMPUTATION", "func_name", "grad_fn_of"]
 
 
 def func_name(func: Any) -> str:
@@ -41,66 +63,13 @@ def func_name(func: Any) -> str:
     return name
 
 
-@dataclass
-class NodeInfo:
-    """What the recorder knows about one autograd node (or constant), while it runs."""
-
-    key: Any  # the autograd node, or ("const", id) for a constant
-    kind: str  # op | leaf | constant
-    op: str
-    line: int | None
-    module: Any = None  # the nn.Module running when it was created
-    value: TensorValue | None = None
-    shape: tuple[int, ...] = ()
-    dtype: str = ""
-    device: str = ""
-    internal_to: str = ""
-    label: str = ""
-    saved: tuple[SavedTensor, ...] | None = None
-    tensor: Any = None  # leaves and constants: the tensor itself (labels, .grad, parameters)
-    requires_grad: bool = True
+def _in_checkpoint() -> bool:
+    """True while torch.utils.checkpoint (use_reentrant=False) packs the saved tensors."""
+    hooks = torch._C._autograd._top_saved_tensors_default_hooks(False)
+    return hooks is not None and getattr(hooks[0], "__qualname__", "").startswith("_checkpoint_hook.")
 
 
-@dataclass
-class ConstEdge:
-    const: tuple
-    target: Any
-    slot: int
-
-
-@dataclass
-class PassRecord:
-    """One backward call, as the engine ran it."""
-
-    call: str
-    line: int | None
-    roots: list[Any]
-    implicit: bool = False
-    order: list[Any] = field(default_factory=list)
-    grad_outputs: dict[Any, tuple[TensorValue | None, ...]] = field(default_factory=dict)
-    grad_inputs: dict[Any, tuple[TensorValue | None, ...]] = field(default_factory=dict)
-    leaf_grads: dict[Any, TensorValue | None] = field(default_factory=dict)
-
-
-@dataclass
-class Origin:
-    """Why a tensor has no grad_fn: the words and the line."""
-
-    reason: str
-    line: int | None
-    ref: Any  # weakref to the tensor, so a reused id() is not mistaken for it
-    func: str = ""  # the op that made it
-
-
-def _snap(t: Any) -> TensorValue | None:
-    return TensorValue.from_tensor(t) if isinstance(t, torch.Tensor) else None
-
-
-def _meta(t: torch.Tensor) -> tuple[tuple[int, ...], str, str]:
-    return tuple(int(s) for s in t.shape), str(t.dtype).replace("torch.", ""), str(t.device)
-
-
-class Recorder(TorchFunctionMode):
+class Recorder(PassRecording, TorchFunctionMode):
     """Records ops, values, module paths and backward passes of everything run inside it.
 
     Parameters
@@ -118,12 +87,13 @@ class Recorder(TorchFunctionMode):
         self.statement = statement
         self.nodes: dict[Any, NodeInfo] = {}  # registration (forward) order
         self.const_edges: list[ConstEdge] = []
-        self.passes: list[PassRecord] = []
         self.origins: dict[int, Origin] = {}
         self.module_stack: list[Any] = []
         self.tensor_names: dict[int, tuple[str, Any, int | None]] = {}  # id -> (name, weakref, line)
+        self.checkpointed: set[Any] = set()  # nodes recorded under checkpoint(use_reentrant=False)
         self._hooks: list[Any] = []
         self.keep_graphs = False  # force retain_graph=True: replays differentiate again afterwards
+        self.init_passes()
 
     # ----- module paths -------------------------------------------------------------
     def __enter__(self) -> "Recorder":
@@ -131,12 +101,14 @@ class Recorder(TorchFunctionMode):
 
         self._hooks = [register_module_forward_pre_hook(self._module_enter),
                        register_module_forward_hook(self._module_exit)]
+        custom_functions.install()
         return super().__enter__()
 
     def __exit__(self, *exc: Any) -> Any:
         for handle in self._hooks:
             handle.remove()
         self._hooks = []
+        custom_functions.uninstall()
         return super().__exit__(*exc)
 
     def _module_enter(self, module: Any, args: Any) -> None:
@@ -148,11 +120,36 @@ class Recorder(TorchFunctionMode):
             if self.module_stack.pop() is module:
                 break
 
+    @contextmanager
+    def kept_module_stack(self) -> Iterator[None]:
+        """Leave the module stack as it was, whatever runs inside.
+
+        Reading a saved tensor of torch.utils.checkpoint (use_reentrant=False) runs the
+        checkpointed modules again and stops them part-way (its early stop raises), so
+        their post-hooks never run: gradviz's own reads must not leave them "running".
+        """
+        kept = self.module_stack[:]
+        try:
+            yield
+        finally:
+            self.module_stack[:] = kept
+
     # ----- names --------------------------------------------------------------------
+    def key_of(self, tensor: torch.Tensor) -> Any:
+        """The recorder's key of the node that stands for ``tensor`` (None for leaves and constants)."""
+        fn = grad_fn_of(tensor)
+        if fn is None:
+            return None
+        nr = tensor.output_nr
+        return fn if nr == 0 else OutputKey(fn, nr)
+
     def name_tensor(self, name: str, tensor: torch.Tensor, line: int | None = None) -> None:
         """Remember the user's variable name (and its line) for a tensor; the first name wins."""
-        if tensor.grad_fn is not None:
-            info = self.nodes.get(tensor.grad_fn)
+        key = self.key_of(tensor)
+        if key is not None:
+            if isinstance(key, OutputKey) and key not in self.nodes and key.node in self.nodes:
+                self._register_output(key.node, key.nr, tensor)
+            info = self.nodes.get(key)
             if info is not None and not info.label:
                 info.label = name
             return
@@ -180,7 +177,7 @@ class Recorder(TorchFunctionMode):
     # ----- the mode -----------------------------------------------------------------
     def __torch_function__(self, func: Any, types: Any, args: tuple = (), kwargs: dict | None = None) -> Any:
         kwargs = kwargs or {}
-        if func in _BACKWARD_FUNCS:
+        if func in BACKWARD_FUNCS:
             return self._backward(func, args, kwargs)
         result = func(*args, **kwargs)
         if isinstance(result, torch.Tensor):
@@ -194,20 +191,53 @@ class Recorder(TorchFunctionMode):
         name = func_name(func)
         if name in ("__get__", "__set__"):
             return result  # attribute reads like .grad and .data are not ops
-        inputs = _tensors_in(args, kwargs)
-        line = self.current_line()
-        for out in outputs:
-            if out.grad_fn is not None:
-                self._record_op(out, name, inputs, line)
-            elif isinstance(out, torch.Tensor):
-                self._record_origin(out, name, inputs, line)
+        self._record_outputs(outputs, name, tensors_in(args, kwargs), self.current_line())
         return result
+
+    def function_applied(self, cls: type, args: tuple, kwargs: dict, result: Any) -> None:
+        """A custom ``autograd.Function`` ran (called by the ``Function.apply`` wrapper)."""
+        outputs = [result] if isinstance(result, torch.Tensor) else \
+            [r for r in result if isinstance(r, torch.Tensor)] if isinstance(result, (tuple, list)) else []
+        if outputs:
+            # The mode is live here (apply is no torch function): keep gradviz's own copies out of it.
+            with torch._C.DisableTorchFunction():
+                self._record_outputs(outputs, f"{cls.__name__}.apply", tensors_in(args, kwargs),
+                                     self.current_line())
+
+    def _record_outputs(self, outputs: list[torch.Tensor], name: str, inputs: list, line: int | None) -> None:
+        if not torch.is_grad_enabled():
+            # No grad_fn is made under no_grad (an in-place op keeps the one it had), and a view
+            # made there refuses to give its grad_fn once changed in place: do not ask.
+            for out in outputs:
+                self._record_origin(out, name, inputs, line)
+            return
+        if len(outputs) == 1:  # the common case, without the grouping
+            fn = grad_fn_of(outputs[0])
+            if fn is None:
+                self._record_origin(outputs[0], name, inputs, line)
+            else:
+                self._record_op(fn, outputs, name, inputs, line)
+            return
+        groups: dict[Any, list[torch.Tensor]] = {}
+        for out in outputs:
+            fn = grad_fn_of(out)
+            if fn is None:
+                self._record_origin(out, name, inputs, line)
+            else:
+                groups.setdefault(fn, []).append(out)
+        for fn, outs in groups.items():
+            self._record_op(fn, outs, name, inputs, line)
 
     def _record_origin(self, out: torch.Tensor, name: str, inputs: list, line: int | None) -> None:
         if out.requires_grad:
             return  # a leaf the user asked grads for
         if name in ("detach", "detach_"):
             reason = "it was cut from the graph by .detach()"
+            if self.backward_context() and inputs and not self.name_of(out):
+                # checkpoint's copies of its inputs, made leaves to differentiate the recomputation
+                source = self.nodes.get(self.key_of(inputs[0]))
+                copied = self.name_of(inputs[0]) or (source.label if source is not None else "")
+                self.name_tensor(f"{copied or 'input'}.detach()", out)
         elif any(i.requires_grad for i in inputs) and not torch.is_grad_enabled():
             reason = "it was computed inside torch.no_grad()"
         elif any(i.requires_grad for i in inputs) and torch.is_inference_mode_enabled():
@@ -218,18 +248,62 @@ class Recorder(TorchFunctionMode):
             reason = "it was created without requires_grad=True"
         self.origins[id(out)] = Origin(reason, line, weakref.ref(out), name)
 
-    def _record_op(self, out: torch.Tensor, name: str, inputs: list, line: int | None) -> None:
-        grad_fn = out.grad_fn
-        if grad_fn in self.nodes:
-            return  # a view or a second output of an op already seen
-        module = self.module_stack[-1] if self.module_stack else None
-        for slot, tensor in self._constant_slots(grad_fn, inputs):
-            key = self._register_constant(tensor, line)
-            self.const_edges.append(ConstEdge(key, grad_fn, slot))
-        self._register_inputs(grad_fn, name, line, module)
-        value = TensorValue.from_tensor(out)
-        self.nodes[grad_fn] = NodeInfo(grad_fn, "op", type(grad_fn).__name__, line, module,
-                                       value, value.shape, value.dtype, value.device)
+    def _record_op(self, grad_fn: Any, outs: list[torch.Tensor], name: str, inputs: list,
+                   line: int | None, internal_to: str | None = None) -> None:
+        """Register the node ``grad_fn`` made by op ``name`` with its outputs ``outs``.
+
+        ``internal_to`` marks it (and the new nodes under it) as made by something else than
+        the program's forward; by default, the backward code running now if any.
+        """
+        if grad_fn not in self.nodes:
+            before = len(self.nodes)
+            module = self.module_stack[-1] if self.module_stack else None
+            if internal_to is None:
+                internal_to = self.backward_context()
+            else:
+                module = None
+            for slot, tensor in self._constant_slots(grad_fn, inputs):
+                key = self._register_constant(tensor, line)
+                self.const_edges.append(ConstEdge(key, grad_fn, slot))
+            # Inside a composite op its inner nodes are that op's; made during backward, that code's.
+            # (The module stack is kept as in kept_module_stack, inline: this runs once per op.)
+            kept = self.module_stack[:]
+            try:
+                self._register_inputs(grad_fn, internal_to or name, line, module, inputs)
+            finally:
+                self.module_stack[:] = kept
+            first = next((o for o in outs if o.output_nr == 0), None)
+            if first is not None:
+                value = TensorValue.from_tensor(first)
+                shape, dtype, device = value.shape, value.dtype, value.device
+            else:
+                value, (shape, dtype, device) = None, metadata_of(grad_fn)
+            self.nodes[grad_fn] = NodeInfo(grad_fn, "op", type(grad_fn).__name__, line, module,
+                                           value, shape, dtype, device, internal_to=internal_to)
+            if _in_checkpoint():
+                self.checkpointed.update(islice(reversed(self.nodes), len(self.nodes) - before))
+        # A view or an output of an op already seen adds nothing, but its further outputs do.
+        for out in outs:
+            if out.output_nr > 0:
+                self._register_output(grad_fn, out.output_nr, out)
+
+    def _register_output(self, node: Any, nr: int, tensor: torch.Tensor | None = None,
+                         consumers: list[Any] = ()) -> OutputKey:
+        """The node of output ``nr`` of ``node`` (registered after it), with its value if known."""
+        key = OutputKey(node, nr)
+        if key in self.nodes:
+            return key
+        owner = self.nodes[node]
+        if tensor is None:
+            tensor = self._value_from_saved(node, list(consumers), nr)
+        if tensor is not None:
+            value = TensorValue.from_tensor(tensor)
+            shape, dtype, device = value.shape, value.dtype, value.device
+        else:
+            value, (shape, dtype, device) = None, metadata_of(node, nr)
+        self.nodes[key] = NodeInfo(key, "output", f"output {nr}", owner.line, owner.module, value, shape,
+                                   dtype, device, internal_to=owner.internal_to, output_nr=nr)
+        return key
 
     def _constant_slots(self, grad_fn: Any, inputs: list) -> list[tuple[int, torch.Tensor]]:
         nf = grad_fn.next_functions
@@ -256,53 +330,82 @@ class Recorder(TorchFunctionMode):
         if info is not None and info.tensor is tensor:
             return key
         origin = self.origin_of(tensor)
-        shape, dtype, device = _meta(tensor)
+        shape, dtype, device = tensor_meta(tensor)
         label = self.name_of(tensor)
         if not label and origin is not None:
             label = f"{origin.func}(…)"
         created = self.line_of(tensor) or (origin.line if origin else None) or line
-        # Constants belong to no module: an input fed to layers.0 was not made by it.
+        # Constants belong to no module: an input fed to layers.0 was not made by it. One first
+        # met while backward runs (by a recomputation) is that code's, its value the one then.
         self.nodes[key] = NodeInfo(key, "constant", "Constant", created, None,
                                    TensorValue.from_tensor(tensor), shape, dtype, device,
-                                   label=label, tensor=tensor, requires_grad=False)
+                                   internal_to=self.backward_context(), label=label, tensor=tensor,
+                                   requires_grad=False)
         return key
 
-    def _register_inputs(self, root: Any, op_name: str, line: int | None, module: Any) -> None:
-        """Register the not-yet-known nodes feeding ``root``: leaves and inner nodes of a composite op."""
+    def _register_inputs(self, root: Any, op_name: str, line: int | None, module: Any,
+                         inputs: list[torch.Tensor] = ()) -> None:
+        """Register the not-yet-known nodes feeding ``root``: leaves and inner nodes of a composite op,
+        and the further outputs of multi-output nodes it or they use."""
         new: list[Any] = []
         consumers: dict[Any, list[Any]] = {}
+        used_outputs: list[tuple[Any, int]] = []
         stack = [root]
         visited = {root}
         while stack:
             node = stack.pop()
-            for child, _ in node.next_functions:
+            for child, nr in node.next_functions:
                 if child is None:
                     continue
                 consumers.setdefault(child, []).append(node)
+                if nr:
+                    used_outputs.append((child, nr))
                 if child in self.nodes or child in visited:
                     continue
                 visited.add(child)
                 new.append(child)
                 stack.append(child)
-        for node in _postorder(new, set(new)):
-            self._register_unseen(node, consumers.get(node, []), op_name, line, module)
+        # An input tensor whose node the mode never saw made (computed before recording began,
+        # say) is not hidden inside this op: its value is right here.
+        direct = {}
+        for t in inputs if new else ():
+            fn = grad_fn_of(t) if t.requires_grad else None
+            if fn is not None and fn in visited:
+                direct.setdefault((fn, t.output_nr), t)
+        for node in postorder(new, set(new)):
+            self._register_unseen(node, consumers.get(node, []), op_name, line, module, direct.get((node, 0)))
+        for node, nr in used_outputs:
+            self._register_output(node, nr, direct.get((node, nr)), consumers.get(node, []))
 
-    def _register_unseen(self, node: Any, consumers: list, op_name: str, line: int | None, module: Any) -> None:
+    def _register_unseen(self, node: Any, consumers: list, op_name: str, line: int | None, module: Any,
+                         tensor: torch.Tensor | None = None) -> None:
         kind = type(node).__name__
         if kind == "AccumulateGrad":
             var = node.variable
-            shape, dtype, device = _meta(var)
+            shape, dtype, device = tensor_meta(var)
+            # A leaf made while backward runs (checkpoint's detached copies of its inputs) is that
+            # code's; the builder takes the mark off parameters.
+            inside = self.backward_context()
             self.nodes[node] = NodeInfo(node, "leaf", kind, self.line_of(var) or line, None,
-                                        TensorValue.from_tensor(var),
-                                        shape, dtype, device, label=self.name_of(var), tensor=var)
+                                        TensorValue.from_tensor(var), shape, dtype, device,
+                                        label=self.name_of(var), tensor=var, internal_to=inside)
             return
-        value = value_from_saved(node, consumers)
+        if tensor is not None:
+            shape, dtype, device = tensor_meta(tensor)
+            self.nodes[node] = NodeInfo(node, "op", kind, line, None, snap(tensor), shape, dtype, device)
+            return
+        value = self._value_from_saved(node, consumers)
         if value is not None:
-            shape, dtype, device = _meta(value)
+            shape, dtype, device = tensor_meta(value)
         else:
-            shape, dtype, device = _metadata_of(node)
-        self.nodes[node] = NodeInfo(node, "op", kind, line, module, _snap(value), shape, dtype, device,
+            shape, dtype, device = metadata_of(node)
+        self.nodes[node] = NodeInfo(node, "op", kind, line, module, snap(value), shape, dtype, device,
                                     internal_to=op_name)
+
+    def _value_from_saved(self, node: Any, consumers: list[Any], nr: int = 0) -> torch.Tensor | None:
+        if _in_checkpoint():
+            return None  # inside checkpoint(use_reentrant=False): reading would run it again, unfinished
+        return value_from_saved(node, consumers, nr, self.checkpointed)
 
     def ensure_graph(self, roots: list[Any]) -> list[Any]:
         """All nodes reachable from ``roots``, registering any the mode did not see."""
@@ -310,165 +413,24 @@ class Recorder(TorchFunctionMode):
         seen: set = set()
         stack = [r for r in roots if r is not None]
         consumers: dict[Any, list[Any]] = {}
+        used_outputs: list[tuple[Any, int]] = []
         while stack:
             node = stack.pop()
             if node in seen:
                 continue
             seen.add(node)
             reach.append(node)
-            for child, _ in node.next_functions:
+            for child, nr in node.next_functions:
                 if child is not None:
                     consumers.setdefault(child, []).append(node)
+                    if nr:
+                        used_outputs.append((child, nr))
                     stack.append(child)
         missing = [n for n in reach if n not in self.nodes]
-        for node in _postorder(missing, set(missing)):
-            self._register_unseen(node, consumers.get(node, []), "", None, None)
+        with self.kept_module_stack():
+            for node in postorder(missing, set(missing)):
+                self._register_unseen(node, consumers.get(node, []), "", None, None)
+            for node, nr in used_outputs:
+                if OutputKey(node, nr) not in self.nodes:
+                    self._register_output(node, nr, None, consumers.get(node, []))
         return reach
-
-    # ----- backward -----------------------------------------------------------------
-    def _backward(self, func: Any, args: tuple, kwargs: dict) -> Any:
-        if func is torch.autograd.grad:
-            roots = args[0] if args else kwargs.get("outputs")
-            call = "torch.autograd.grad"
-        elif func is torch.autograd.backward:
-            roots = args[0] if args else kwargs.get("tensors")
-            call = "torch.autograd.backward"
-        else:
-            roots = args[0] if args else kwargs.get("self")
-            call = ".backward()"
-        tensors = [roots] if isinstance(roots, torch.Tensor) else list(roots or [])
-        if self.keep_graphs:
-            kwargs = {**kwargs, "retain_graph": True}
-        line = self.current_line()
-        record = PassRecord(self.statement(line) or call, line,
-                            [t.grad_fn for t in tensors if isinstance(t, torch.Tensor) and t.grad_fn is not None])
-        result = self.run_backward(record, lambda: func(*args, **kwargs))
-        if kwargs.get("create_graph"):
-            self._mark_backward_graph(func, result, tensors, kwargs, line)
-        return result
-
-    def _mark_backward_graph(self, func: Any, result: Any, roots: list, kwargs: dict, line: int | None) -> None:
-        """With create_graph=True the backward pass itself builds a graph: mark its nodes apart."""
-        if func is torch.autograd.grad:
-            outputs = [r for r in (result or ()) if isinstance(r, torch.Tensor)]
-        else:
-            inputs = kwargs.get("inputs")
-            leaves = [self.nodes[n].tensor for n in self.ensure_graph([r.grad_fn for r in roots])
-                      if type(n).__name__ == "AccumulateGrad"] if inputs is None else list(inputs)
-            outputs = [t.grad for t in leaves if t is not None and t.grad is not None]
-        for out in outputs:
-            if out.grad_fn is None or out.grad_fn in self.nodes:
-                continue
-            self._register_inputs(out.grad_fn, "backward (create_graph=True)", line, None)
-            shape, dtype, device = _meta(out)
-            self.nodes[out.grad_fn] = NodeInfo(out.grad_fn, "op", type(out.grad_fn).__name__, line, None,
-                                               TensorValue.from_tensor(out), shape, dtype, device,
-                                               internal_to="backward (create_graph=True)")
-
-    def run_backward(self, record: PassRecord, call: Callable[[], Any]) -> Any:
-        """Run ``call`` (a backward) with hooks on every reachable node; keep the pass if it ran."""
-        reach = self.ensure_graph(record.roots)
-        for node in reach:
-            info = self.nodes[node]
-            if info.saved is None:
-                info.saved = read_saved(node)
-        handles = []
-        snap = _GradientCopies()
-        try:
-            for node in reach:
-                handles.append(node.register_hook(self._posthook(record, node, snap)))
-            result = call()
-        finally:
-            for handle in handles:
-                handle.remove()
-            snap.clear()
-        for node in reach:
-            if type(node).__name__ == "AccumulateGrad":
-                record.leaf_grads[node] = _snap(node.variable.grad)
-        record_index = len(self.passes)
-        record.call = record.call or f"backward #{record_index + 1}"
-        self.passes.append(record)
-        return result
-
-    @staticmethod
-    def _posthook(record: PassRecord, node: Any, snap: "_GradientCopies") -> Callable:
-        # One post-hook gives both sides of the node: what arrived (grad_outputs) and what
-        # it sent on (grad_inputs). On the CPU engine post-hooks run in execution order,
-        # so they also give the pass's order; a pre-hook per node would double the
-        # registrations (0.3 s at 10,000 nodes) for nothing.
-        def hook(grad_inputs: tuple, grad_outputs: tuple) -> None:
-            record.order.append(node)
-            record.grad_outputs[node] = tuple(snap(g) for g in grad_outputs)
-            record.grad_inputs[node] = tuple(snap(g) for g in grad_inputs)
-        return hook
-
-
-class _GradientCopies:
-    """Copies of the gradients of one backward pass, one per tensor.
-
-    A gradient a node sends on usually arrives at the next node as the very same tensor
-    (one consumer, nothing to sum), so it is copied once and both records share the copy.
-    The tensors are held until the pass ends so an ``id()`` is never reused meanwhile;
-    only small ones are remembered, big gradients are summarised each time instead.
-    """
-
-    def __init__(self) -> None:
-        self._seen: dict[int, tuple[torch.Tensor, TensorValue, int]] = {}
-
-    def __call__(self, g: Any) -> TensorValue | None:
-        if not isinstance(g, torch.Tensor):
-            return None
-        hit = self._seen.get(id(g))
-        if hit is not None and hit[0] is g and g._version == hit[2]:
-            return hit[1]
-        value = TensorValue.from_tensor(g)
-        if value.data is not None:
-            self._seen[id(g)] = (g, value, g._version)
-        return value
-
-    def clear(self) -> None:
-        self._seen.clear()
-
-
-def _tensors_in(args: tuple, kwargs: dict) -> list[torch.Tensor]:
-    """Tensor arguments in order, one level into lists and tuples (torch.cat's inputs)."""
-    out: list[torch.Tensor] = []
-    for a in (*args, *kwargs.values()):
-        if isinstance(a, torch.Tensor):
-            out.append(a)
-        elif isinstance(a, (list, tuple)):
-            out.extend(x for x in a if isinstance(x, torch.Tensor))
-    return out
-
-
-def _metadata_of(node: Any) -> tuple[tuple[int, ...], str, str]:
-    # _input_metadata describes the gradients a node receives: the shape of its forward output.
-    meta = getattr(node, "_input_metadata", None)
-    if meta:
-        m = meta[0]
-        return tuple(int(s) for s in m.shape), str(m.dtype).replace("torch.", ""), str(m.device)
-    return (), "", ""
-
-
-def _postorder(nodes: list[Any], members: set) -> list[Any]:
-    """``nodes`` ordered so each comes after the members it depends on (iterative DFS)."""
-    order: list[Any] = []
-    done: set = set()
-    for start in nodes:
-        if start in done:
-            continue
-        stack: list[tuple[Any, bool]] = [(start, False)]
-        while stack:
-            node, expanded = stack.pop()
-            if expanded:
-                if node not in done:
-                    done.add(node)
-                    order.append(node)
-                continue
-            if node in done:
-                continue
-            stack.append((node, True))
-            for child, _ in reversed(node.next_functions):
-                if child is not None and child in members and child not in done:
-                    stack.append((child, False))
-    return order

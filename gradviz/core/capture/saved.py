@@ -6,10 +6,12 @@ They must be read before backward frees them (or the graph kept with
 
 from __future__ import annotations
 
+from collections.abc import Container
 from typing import Any
 
 import torch
 
+from gradviz.core.capture.custom_functions import ctx_items, is_python_node
 from gradviz.core.trace import SavedTensor, TensorValue
 
 _REDUCTIONS = {0: "none", 1: "mean", 2: "sum"}
@@ -45,8 +47,19 @@ def _signed(value: int) -> int:
 
 
 def read_saved(node: Any) -> tuple[SavedTensor, ...]:
-    """Every saved value of ``node`` as :class:`SavedTensor` records."""
+    """Every saved value of ``node`` as :class:`SavedTensor` records.
+
+    A custom Function's node has no ``_saved_*`` attributes of its own: what its forward
+    kept is ``ctx.saved_tensors`` (shown as ``saved_tensors[0]``, …) and the attributes
+    it set on ctx.
+    """
     out: list[SavedTensor] = []
+    if is_python_node(node):
+        try:
+            out.extend(_record(name, value) for name, value in ctx_items(node))
+        except RuntimeError:
+            out.append(SavedTensor("saved_tensors", text="freed",
+                                   note="freed by an earlier backward (use retain_graph=True)"))
     for attr in saved_names(node):
         name = attr[len("_saved_"):]
         try:
@@ -56,6 +69,21 @@ def read_saved(node: Any) -> tuple[SavedTensor, ...]:
             continue
         out.append(_record(name, value))
     return tuple(out)
+
+
+_RECOMPUTED_NOTE = ("torch.utils.checkpoint keeps no copy after the forward and recomputes it during "
+                    "backward; gradviz does not read it, since reading would run the checkpointed code again")
+
+
+def unread_saved(node: Any) -> tuple[SavedTensor, ...]:
+    """The saved values of a node under torch.utils.checkpoint (use_reentrant=False), by name only.
+
+    Unpacking one runs the checkpointed code again (its BatchNorms update their running
+    statistics once more): what plain PyTorch does once during backward, gradviz would do
+    once per read.
+    """
+    return tuple(SavedTensor(attr[len("_saved_"):], text="recomputed in backward", note=_RECOMPUTED_NOTE)
+                 for attr in saved_names(node))
 
 
 def _record(name: str, value: Any) -> SavedTensor:
@@ -83,19 +111,24 @@ def _record(name: str, value: Any) -> SavedTensor:
     return SavedTensor(name, text=str(value))
 
 
-def value_from_saved(node: Any, consumers: list[Any]) -> torch.Tensor | None:
-    """The forward output of ``node`` if a saved tensor holds it, else None.
+def value_from_saved(node: Any, consumers: list[Any], output_nr: int = 0,
+                     unread: Container[Any] = ()) -> torch.Tensor | None:
+    """The forward output ``output_nr`` of ``node`` if a saved tensor holds it, else None.
 
     Composite ops (F.linear, F.cross_entropy) create nodes whose outputs Python never
-    sees. A saved tensor unpacks with ``grad_fn`` set to the node that produced it, so
-    the node's own ``_saved_result`` or a consumer's saved input gives the value.
+    sees. A saved tensor unpacks with ``grad_fn`` set to the node that produced it (and
+    ``output_nr`` saying which of its outputs it is), so the node's own ``_saved_result``
+    or a consumer's saved input gives the value. Holders in ``unread`` are not asked
+    (see :func:`unread_saved`).
     """
     for holder in [node, *consumers]:
+        if holder in unread:
+            continue
         for attr in saved_names(holder):
             try:
                 value = getattr(holder, attr)
             except RuntimeError:
                 continue
-            if isinstance(value, torch.Tensor) and value.grad_fn is node:
+            if isinstance(value, torch.Tensor) and value.grad_fn is node and value.output_nr == output_nr:
                 return value
     return None

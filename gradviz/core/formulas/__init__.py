@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from gradviz.core.formulas import accumulate, elementwise, losses, matrix, powers, shapes  # noqa: F401  (register rules)
 from gradviz.core.formulas.model import FORMS, Formula, Term
+from gradviz.core.formulas.outputs import output_step
 from gradviz.core.formulas.step import RULES, NoNumbers, Step, display_name
 from gradviz.core.trace import Trace, format_shape
 
@@ -66,6 +67,8 @@ def local_step(trace: Trace, pass_index: int, node_id: str,
     if node_id not in bpass.grad_outputs:
         return generic(step, f"This pass ({bpass.call}) does not run {node.op}: no gradient it "
                              "needs flows through it.")
+    if node.kind == "output":
+        return output_step(step)
     known = RULES.get(node.op)
     if known is None:
         return generic(step)
@@ -97,6 +100,12 @@ def generic(step: Step, reason: str = "", rule: str = "") -> Formula:
                    "gradient in .grad.")
     elif node.kind == "constant":
         listing = ""
+    outputs = [e for e in step.trace.consumers_of(node.id) if step.trace.node(e.target).kind == "output"]
+    if outputs:
+        # The Step's incoming gradient is output 0's; the others arrive through the output nodes.
+        reason = " ".join(p for p in (reason, f"{node.op} has {len(outputs) + 1} outputs: it receives one "
+                                      "gradient per output (output 0's here, the others at its output "
+                                      "nodes) and sends each input one gradient made from all of them.") if p)
     element = step.element if step.element is not None else step.default_element(terms)
     return Formula(node.id, node.op, rule or GENERIC.format(op=node.op), "generic", "", element,
                    tuple(terms), " ".join(p for p in (reason, listing) if p))

@@ -70,11 +70,12 @@ def node_lines(node: Node, show_values: bool = True) -> tuple[str, ...]:
     Returns
     -------
     tuple of str
-        The op name (``'constant'`` for constants), the label if any, the shape
+        The op name (``'constant'`` for constants, ``'buffer'`` for a module's
+        buffers, ``'output k'`` for an op's further outputs), the label if any, the shape
         (``format_shape``) and, if asked and short, the value: the numbers of a
         value with at most four elements, else its range ``∈ [min, max]``.
     """
-    lines = ["constant" if node.kind == "constant" else node.op]
+    lines = [("buffer" if node.op == "Buffer" else "constant") if node.kind == "constant" else node.op]
     if node.label:
         lines.append(node.label)
     lines.append(format_shape(node.shape))
@@ -237,7 +238,7 @@ def build_dot(
                     sub.attr(label=graphviz.nohtml(graphviz.escape(title)), labeljust="l")
                     if styled:
                         sub.attr(style="rounded", color=CLUSTER_COLOUR, fontcolor="#333333")
-                    fill(sub, child)  # noqa: F821 - the closure calls itself; deleted below to untie it
+                    fill(sub, child)  # noqa: F821 - the closure's own name, untied after use below
 
     fill(g, "")
     # A recursive closure refers to itself (and through its cell to the trace): untie it so

@@ -147,7 +147,8 @@ def to_plain(trace: Trace) -> dict[str, Any]:
         "device": [n.device for n in nodes], "module": [n.module for n in nodes],
         "value": [ref(n.value) for n in nodes], "internal_to": [n.internal_to for n in nodes],
         "line": [n.line for n in nodes], "requires_grad": [n.requires_grad for n in nodes],
-        "grad": [ref(n.grad) for n in nodes], "saved_count": saved_count, "saved_name": saved_name,
+        "grad": [ref(n.grad) for n in nodes], "output_nr": [n.output_nr for n in nodes],
+        "saved_count": saved_count, "saved_name": saved_name,
         "saved_value": saved_value, "saved_text": saved_text, "saved_note": saved_note,
     }
     passes = []
@@ -204,6 +205,7 @@ def from_plain(plain: Any) -> Trace:
     requires = cols.get("requires_grad")
     if not isinstance(requires, list) or len(requires) != n or not all(type(x) is bool for x in requires):
         raise DecodeError("trace column requires_grad is malformed")
+    output_nr = _ints(cols.get("output_nr"), n, "output_nr", 0, 1 << 16)
     saved_count = _ints(cols.get("saved_count"), n, "saved_count", 0, 1 << 16)
     ns = sum(saved_count)
     s_name, s_text = _strs(cols.get("saved_name"), ns, "saved_name"), _strs(cols.get("saved_text"), ns, "saved_text")
@@ -218,7 +220,7 @@ def from_plain(plain: Any) -> Trace:
         k = saved_count[i]
         nodes.append(Node(ids[i], kinds[i], ops[i], labels[i], shape, dtypes[i], devices[i], modules[i],
                           value_at(value_idx[i]), internal[i], tuple(saved[spos:spos + k]), lines[i],
-                          requires[i], value_at(grad_idx[i])))
+                          requires[i], value_at(grad_idx[i]), output_nr[i]))
         spos += k
     known = set(ids)
     if len(known) != n:

@@ -46,7 +46,9 @@ def iter_steps(trace: Trace, out: list, chunk: int = 1000) -> Iterator[int]:
     steps are appended to ``out`` at the end (an app makes a big graph's between event-loop turns)."""
     steps: list[Step] = []
     yield 0
-    inputs_first = [n for n in trace.nodes if n.kind != "op"] + [n for n in trace.nodes if n.kind == "op"]
+    # An op's further outputs (kind "output") are computed with it: they follow it.
+    computed = ("op", "output")
+    inputs_first = [n for n in trace.nodes if n.kind not in computed] + [n for n in trace.nodes if n.kind in computed]
     for node in inputs_first:
         steps.append(Step(len(steps), FORWARD, node.id, None, tuple(trace.inputs_of(node.id))))
         if len(steps) % chunk == 0:
@@ -104,7 +106,8 @@ def state_at(trace: Trace, steps: tuple[Step, ...], position: int) -> StepState:
     for nid in pending:
         parts = []
         for e in trace.consumers_of(nid):
-            if e.target in reached_set:
+            # An output node carries another output's gradient: the op gets it as such, not in a sum.
+            if e.target in reached_set and trace.node(e.target).kind != "output":
                 leaving = p.grad_inputs.get(e.target, ())
                 value = leaving[e.slot] if e.slot < len(leaving) else None
                 parts.append(Contribution(e.target, e.slot, value))

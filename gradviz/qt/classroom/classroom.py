@@ -126,7 +126,7 @@ class Classroom(QObject):
             node = trace.node(node_id) if trace is not None and node_id else None
         except KeyError:  # a collapsed module's box
             node = None
-        if node is None or node.kind == "op" or not node.label or node.label not in trace.variables:
+        if node is None or node.kind in ("op", "output") or not node.label or node.label not in trace.variables:
             s.notify("Select a leaf or constant that the program names (w1, x1, …): its value can be edited.",
                      "info")
             return None

@@ -164,6 +164,11 @@ class ChainPanel(QWidget):
         elif node.kind == "leaf":
             lines.append((f"{name} is a leaf tensor with requires_grad=True: {name} = {_short(node.value)}", ""))
             lines.append(("Its AccumulateGrad node will store the gradient in .grad.", ""))
+        elif node.kind == "output":
+            owner = trace.inputs_of(node.id)
+            op = trace.node(owner[0].source).op if owner else "its op"
+            lines.append((f"{name} is output {node.output_nr} of {op}: one autograd node stands for all the "
+                          f"op's outputs. {name} = {_short(node.value)}, shape {format_shape(node.shape)}", ""))
         else:
             code = self._source_line(trace, node)
             if code:

@@ -37,7 +37,11 @@ def saved_text(saved: SavedTensor) -> str:
 
 
 def internal_text(node: Node) -> str:
-    """The sentence for a node made inside a composite op, or "" for other nodes."""
+    """The sentence for a node made inside a composite op or an op's further output, or "" for other nodes."""
+    if node.kind == "output":
+        where = f", made inside {node.internal_to}" if node.internal_to else ""
+        return (f"output {node.output_nr} of the op feeding it (several outputs of one op share one "
+                f"autograd node){where}")
     if not node.internal_to:
         return ""
     if node.value is None:
@@ -59,7 +63,7 @@ def node_tooltip(node: Node) -> str:
         lines.append(f"value: {e(_short(node.value))}")
     if node.grad is not None:
         lines.append(f"{'.grad' if node.kind == 'leaf' else 'grad'}: {e(_short(node.grad))}")
-    if node.internal_to:
+    if internal_text(node):
         lines.append(f"<i>{e(internal_text(node))}</i>")
     return "<br>".join(lines)
 
@@ -250,6 +254,8 @@ class Inspector(QWidget):
             return "No gradient: this input does not require grad."
         if not trace.passes:
             return "No gradient yet: no backward pass has run."
+        if node.id not in trace.passes[-1].order and node.kind == "output":
+            return "No gradient: nothing the last backward pass ran through used this output."
         if node.id not in trace.passes[-1].order and node.kind != "leaf":
             return "Not reached by the last backward pass."
         if node.kind == "leaf":

@@ -9,7 +9,8 @@ import torch.nn.functional as F
 from gradviz.core.capture.capture import capture_module, capture_program
 from gradviz.core.lessons.catalogue import LESSONS
 from gradviz.core.lessons.models import NeuralNetwork
-from gradviz.core.program.errors import ProgramError
+from gradviz.core.program.interpreter import ProgramError
+from gradviz.core.trace import TensorValue
 
 LOGISTIC_FORWARD = """\
 y = torch.tensor([1.0])
@@ -303,3 +304,29 @@ def test_a_gradient_passed_on_unchanged_is_copied_once_and_sums_are_not_shared()
     assert tr.find("x").grad.data.tolist() == [4.0, 8.0]
     # order is the engine's: the root first, the leaf last
     assert p.order[0] == total and p.order[-1] == acc
+
+
+def test_zero_tensors_are_copied_as_zeros():
+    # abs's second derivative is a ZeroTensor: an all-zero tensor without storage for numpy.
+    tr = capture_program("x = torch.tensor([1.0, -2.0], requires_grad=True)\ny = x.abs().sum()\n"
+                         "g, = torch.autograd.grad(y, x, create_graph=True)\nh = (g * x).sum()\nh.backward()\n")
+    assert tr.find("x").grad.data.tolist() == [1.0, -1.0]  # sgn(x) + x · 0
+    small = TensorValue.from_tensor(torch._efficientzerotensor((2, 3)))
+    big = TensorValue.from_tensor(torch._efficientzerotensor((200, 100)))
+    assert small.data.tolist() == [[0.0] * 3] * 2 and big.summary == (0.0,) * 5
+
+
+def test_initialising_parameters_under_no_grad_works_as_in_torch():
+    # nn.init.orthogonal_ writes through a view made under no_grad; so does param[i].fill_()
+    source = ("torch.manual_seed(0)\nlin = nn.Linear(4, 4)\nnn.init.orthogonal_(lin.weight)\n"
+              "with torch.no_grad():\n    lin.bias[0].fill_(1.0)\nloss = lin(torch.ones(1, 4)).sum()\n")
+    tr = capture_program(source)
+    torch.manual_seed(0)
+    lin = torch.nn.Linear(4, 4)
+    torch.nn.init.orthogonal_(lin.weight)
+    with torch.no_grad():
+        lin.bias[0].fill_(1.0)
+    lin(torch.ones(1, 4)).sum().backward()
+    assert close(tr.find("lin.weight").value.data, lin.weight.detach())
+    assert close(tr.find("lin.bias").value.data, lin.bias.detach())
+    assert close(tr.find("lin.weight").grad.data, lin.weight.grad)

@@ -27,7 +27,7 @@ def same_trace(a: Trace, b: Trace) -> None:
     assert len(a.nodes) == len(b.nodes)
     for x, y in zip(a.nodes, b.nodes):
         for name in ("id", "kind", "op", "label", "shape", "dtype", "device", "module", "internal_to", "line",
-                     "requires_grad"):
+                     "requires_grad", "output_nr"):
             assert getattr(x, name) == getattr(y, name), (x.id, name)
         same_value(x.value, y.value, f"{x.id} value")
         same_value(x.grad, y.grad, f"{x.id} grad")

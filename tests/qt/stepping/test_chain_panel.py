@@ -127,3 +127,19 @@ def test_no_graph_no_steps(window, run_and_wait):
     assert player.count == 0 and not player.next_action.isEnabled()
     assert player.step_forward() == -1 and "No steps" in player.text()
     assert window.step_through.chain_panel.text() == PLACEHOLDER
+
+
+def test_an_output_node_of_a_multi_output_op_forward_and_backward(panel):
+    from gradviz.core.capture.capture import capture_program
+
+    trace = capture_program("x = torch.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)\np, q = x.chunk(2)\n"
+                            "loss = (p * q).sum()")
+    steps = build_steps(trace)
+    q = trace.find("q")
+    forward = next(s for s in steps if s.phase == FORWARD and s.node_id == q.id)
+    panel.show_step(trace, forward, len(steps))
+    assert "q is output 1 of SplitBackward0" in panel.text() and "[3, 4]" in panel.text()
+    backward = next(s for s in steps if s.phase == BACKWARD and s.node_id == q.id)
+    panel.show_step(trace, backward, len(steps))
+    assert "output 1" in panel.text() and "Incoming gradient ∂L/∂q = [1, 2]" in panel.text()
+    assert CHECK in panel.text()

@@ -260,3 +260,14 @@ def test_node_tooltip_is_short_html():
     assert "&lt;a&amp;b&gt;" in tip
     assert "value not visible to Python" in tip
     assert "value:" not in tip
+
+
+def test_output_node_says_which_output_it_is(qtbot, inspector):
+    out = Node(id="n2", kind="output", op="output 1", label="q", shape=(2,), dtype="float32", device="cpu",
+               value=TV(torch.tensor([3.0, 4.0])), line=2, grad=TV(torch.tensor([1.0, 2.0])), output_nr=1)
+    op = Node(id="n1", kind="op", op="SplitBackward0", label="p", shape=(2,), dtype="float32", device="cpu")
+    inspector.set_node(_trace(op, out, root="n1", order=("n2", "n1")), "n2")
+    text = inspector.text()
+    assert "output 1 of the op feeding it" in text and "Gradient of its output" in text
+    assert not inspector.saved_list.isVisible()
+    assert "output 1 of the op feeding it" in node_tooltip(out)
