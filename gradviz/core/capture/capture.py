@@ -13,6 +13,7 @@ import torch.nn as nn
 
 from gradviz.core.capture.recorder import Recorder
 from gradviz.core.capture.trace_build import TraceBuilder
+from gradviz.core.checks.reports import NoGradFn
 from gradviz.core.gc_pause import paused_gc
 from gradviz.core.lessons.models import LESSON_MODELS
 from gradviz.core.program.errors import ProgramError
@@ -332,18 +333,18 @@ def _explain(recorder: Recorder, ns: dict, assignments: list[tuple[str, int]], n
     if tensor.requires_grad and tensor.is_leaf:
         return (f"{name} is a leaf tensor with requires_grad=True: it has no grad_fn because no "
                 f"operation made it{where}. Compute something from it to see a graph.")
-    if origin is not None:
-        reason = origin.reason
-    else:
-        reason = "it was created without requires_grad=True"
-    text = f"{name} has no grad_fn because {reason}{where}."
-    if "no_grad" in reason:
-        text += " Operations inside torch.no_grad() are not recorded: compute it outside the block."
-    elif "detach" in reason:
-        text += " A detached tensor is a constant to autograd: gradients do not flow through it."
-    elif "requires grad" in reason or "requires_grad" in reason:
-        text += " Set requires_grad=True on the leaf tensors you want gradients for."
-    return text
+    cause = origin.cause if origin is not None else NoGradFn.NOT_REQUESTED
+    text = f"{name} has no grad_fn because {cause.words}{where}."
+    return text + _ADVICE.get(cause, "")
+
+
+_ADVICE = {
+    NoGradFn.NO_GRAD: " Operations inside torch.no_grad() are not recorded: compute it outside the block.",
+    NoGradFn.INFERENCE_MODE: " Operations inside torch.inference_mode() are not recorded: compute it outside.",
+    NoGradFn.DETACHED: " A detached tensor is a constant to autograd: gradients do not flow through it.",
+    NoGradFn.CONSTANT_INPUTS: " Set requires_grad=True on the leaf tensors you want gradients for.",
+    NoGradFn.NOT_REQUESTED: " Set requires_grad=True on the leaf tensors you want gradients for.",
+}
 
 
 def _module_paths(ns: dict, subject: str | None = None) -> dict[int, tuple[str, Any]]:

@@ -40,6 +40,7 @@ from gradviz.core.capture.recorder_records import (
     tensors_in,
 )
 from gradviz.core.capture.saved import value_from_saved
+from gradviz.core.checks.reports import NoGradFn
 from gradviz.core.trace import TensorValue
 
 # Friendlier names for the dunder methods the mode reports.
@@ -232,21 +233,21 @@ class Recorder(PassRecording, TorchFunctionMode):
         if out.requires_grad:
             return  # a leaf the user asked grads for
         if name in ("detach", "detach_"):
-            reason = "it was cut from the graph by .detach()"
+            cause = NoGradFn.DETACHED
             if self.backward_context() and inputs and not self.name_of(out):
                 # checkpoint's copies of its inputs, made leaves to differentiate the recomputation
                 source = self.nodes.get(self.key_of(inputs[0]))
                 copied = self.name_of(inputs[0]) or (source.label if source is not None else "")
                 self.name_tensor(f"{copied or 'input'}.detach()", out)
         elif any(i.requires_grad for i in inputs) and not torch.is_grad_enabled():
-            reason = "it was computed inside torch.no_grad()"
+            cause = NoGradFn.NO_GRAD
         elif any(i.requires_grad for i in inputs) and torch.is_inference_mode_enabled():
-            reason = "it was computed inside torch.inference_mode()"
+            cause = NoGradFn.INFERENCE_MODE
         elif inputs and not any(i.requires_grad for i in inputs):
-            reason = "none of the tensors it was computed from requires grad"
+            cause = NoGradFn.CONSTANT_INPUTS
         else:
-            reason = "it was created without requires_grad=True"
-        self.origins[id(out)] = Origin(reason, line, weakref.ref(out), name)
+            cause = NoGradFn.NOT_REQUESTED
+        self.origins[id(out)] = Origin(cause, line, weakref.ref(out), name)
 
     def _record_op(self, grad_fn: Any, outs: list[torch.Tensor], name: str, inputs: list,
                    line: int | None, internal_to: str | None = None) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import torch
 
+from gradviz.core.checks.reports import NoGradFn
 from gradviz.core.trace import SavedTensor, TensorValue
 
 
@@ -48,9 +49,9 @@ class ConstEdge:
 
 @dataclass
 class Origin:
-    """Why a tensor has no grad_fn: the words and the line."""
+    """Why a tensor has no grad_fn, and the line."""
 
-    reason: str
+    cause: NoGradFn
     line: int | None
     ref: Any  # weakref to the tensor, so a reused id() is not mistaken for it
     func: str = ""  # the op that made it

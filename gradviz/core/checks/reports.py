@@ -7,6 +7,7 @@ that computes them (which needs torch).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 FLOAT32_NOTE = (
     "gradviz's graph is computed in float32, whose numbers carry about 7 significant digits, "
@@ -45,11 +46,52 @@ class GradCheck:
         return all(leaf.passed for leaf in self.leaves) and self.gradcheck is not False
 
 
+class NoGradFn(StrEnum):
+    """Why a tensor came out of an op without a ``grad_fn`` (the recorder notes it as it runs)."""
+
+    DETACHED = "detached"  # cut from the graph by .detach()
+    NO_GRAD = "no-grad"  # computed inside torch.no_grad()
+    INFERENCE_MODE = "inference-mode"  # computed inside torch.inference_mode()
+    CONSTANT_INPUTS = "constant-inputs"  # none of its inputs requires grad
+    NOT_REQUESTED = "not-requested"  # created without requires_grad=True
+
+    @property
+    def words(self) -> str:
+        """The reason as the end of "x has no grad_fn because ..."."""
+        return _NO_GRAD_FN_WORDS[self]
+
+
+_NO_GRAD_FN_WORDS = {
+    NoGradFn.DETACHED: "it was cut from the graph by .detach()",
+    NoGradFn.NO_GRAD: "it was computed inside torch.no_grad()",
+    NoGradFn.INFERENCE_MODE: "it was computed inside torch.inference_mode()",
+    NoGradFn.CONSTANT_INPUTS: "none of the tensors it was computed from requires grad",
+    NoGradFn.NOT_REQUESTED: "it was created without requires_grad=True",
+}
+
+
+class WhyNone(StrEnum):
+    """The cases of "why is my grad None?" (equal to their names as strings)."""
+
+    HAS_GRAD = "has-grad"
+    NON_LEAF = "non-leaf"
+    NO_GRAD = "no-grad"
+    DETACHED = "detached"
+    NO_REQUIRES_GRAD = "no-requires-grad"
+    NOT_ON_PATH = "not-on-path"
+    NO_BACKWARD = "no-backward"
+    NOT_A_TENSOR = "not-a-tensor"
+
+
 @dataclass(frozen=True)
 class GradReason:
     """The answer: ``kind`` names the case, ``text`` says it, ``line`` points at the program."""
 
     name: str
-    kind: str  # has-grad | non-leaf | no-grad | detached | no-requires-grad | not-on-path | no-backward | not-a-tensor
+    kind: WhyNone
     text: str
     line: int | None = None
+
+    def __post_init__(self) -> None:
+        # From a run process it arrives as its string: the case it names, again.
+        object.__setattr__(self, "kind", WhyNone(self.kind))

@@ -7,7 +7,7 @@ from typing import Any
 import torch
 
 from gradviz.core.capture.capture import run_session
-from gradviz.core.checks.reports import GradReason
+from gradviz.core.checks.reports import GradReason, NoGradFn, WhyNone
 
 
 def _reaches(root: Any, leaf: torch.Tensor) -> bool:
@@ -40,38 +40,38 @@ def why_grad_none(source: str, name: str, **capture_kwargs: Any) -> GradReason:
     ns, rec = session.namespace, session.recorder
     line = next((ln for n, ln in session.assignments if n == name), None)
     if name not in ns:
-        return GradReason(name, "not-a-tensor", f"The program never assigns '{name}'.")
+        return GradReason(name, WhyNone.NOT_A_TENSOR, f"The program never assigns '{name}'.")
     tensor = ns[name]
     if not isinstance(tensor, torch.Tensor):
-        return GradReason(name, "not-a-tensor", f"{name} is a {type(tensor).__name__}, not a tensor.", line)
+        return GradReason(name, WhyNone.NOT_A_TENSOR, f"{name} is a {type(tensor).__name__}, not a tensor.", line)
     explicit = [r for p in rec.passes if not p.implicit for r in p.roots]
     readable = tensor.grad_fn is None or tensor.retains_grad  # .grad of other non-leaves warns
     if readable and tensor.grad is not None and explicit:  # an implicit pass is gradviz's, not the program's
-        return GradReason(name, "has-grad", f"{name}.grad is not None: it holds the gradient "
+        return GradReason(name, WhyNone.HAS_GRAD, f"{name}.grad is not None: it holds the gradient "
                           "accumulated by the backward calls.", line)
     if tensor.grad_fn is not None and not tensor.retains_grad:
-        return GradReason(name, "non-leaf", (
+        return GradReason(name, WhyNone.NON_LEAF, (
             f"{name} is not a leaf: it was computed by {type(tensor.grad_fn).__name__} (line {line}). "
             "PyTorch stores .grad only for leaf tensors. Call "
             f"{name}.retain_grad() before backward to keep it, or read it from gradviz's graph: "
             "the gradient arriving at that node is the same number."), line)
     origin = rec.origin_of(tensor)
     if not tensor.requires_grad:
-        if origin is not None and "no_grad" in origin.reason:
-            return GradReason(name, "no-grad", f"{name} was computed inside torch.no_grad() (line "
+        if origin is not None and origin.cause is NoGradFn.NO_GRAD:
+            return GradReason(name, WhyNone.NO_GRAD, f"{name} was computed inside torch.no_grad() (line "
                               f"{origin.line}), so autograd recorded nothing for it and it has no "
                               "gradient. Compute it outside the block.", origin.line)
-        if origin is not None and "detach" in origin.reason:
-            return GradReason(name, "detached", f"{name} was cut from the graph by .detach() (line "
+        if origin is not None and origin.cause is NoGradFn.DETACHED:
+            return GradReason(name, WhyNone.DETACHED, f"{name} was cut from the graph by .detach() (line "
                               f"{origin.line}): gradients do not flow through it.", origin.line)
-        return GradReason(name, "no-requires-grad", f"{name} was created without requires_grad=True "
+        return GradReason(name, WhyNone.NO_REQUIRES_GRAD, f"{name} was created without requires_grad=True "
                           f"(line {line}), so autograd treats it as a constant. Create it with "
                           "requires_grad=True, or call .requires_grad_() on it.", line)
     if not explicit:
-        return GradReason(name, "no-backward", "The program never calls backward, so no .grad is filled "
+        return GradReason(name, WhyNone.NO_BACKWARD, "The program never calls backward, so no .grad is filled "
                           "in. Call loss.backward() (gradviz ran it only to draw the graph).", line)
     if not any(_reaches(r, tensor) for r in explicit):
-        return GradReason(name, "not-on-path", f"{name} requires grad, but the tensor backward started "
+        return GradReason(name, WhyNone.NOT_ON_PATH, f"{name} requires grad, but the tensor backward started "
                           f"from does not depend on it: {name} is not on the path to the root.", line)
-    return GradReason(name, "no-backward", "Backward ran only through torch.autograd.grad, which returns "
+    return GradReason(name, WhyNone.NO_BACKWARD, "Backward ran only through torch.autograd.grad, which returns "
                       f"the gradients instead of storing them in {name}.grad.", line)

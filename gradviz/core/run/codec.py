@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import collections.abc
 import dataclasses
+import enum
 import json
 import math
 import struct
@@ -330,6 +331,9 @@ def _checker(hint: Any) -> Callable[[Any], bool]:
         return lambda v: isinstance(v, int) and not isinstance(v, bool)
     if hint in (str, bool, bytes, complex, np.ndarray):
         return lambda v, t=hint: isinstance(v, t)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        values = frozenset(member.value for member in hint)  # the record rebuilds the member from its value
+        return lambda v: type(v) in _PRIMITIVE_TYPES and v in values
     if isinstance(hint, type) and hint in _FIELDS:
         return lambda v, t=hint: type(v) is t
     origin = typing.get_origin(hint)
