@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 SUBCOMMANDS = ("render", "lessons", "train")
+TRAIN_HELP = "train a toy network headless (gradviz train --help lists the options)"
 
 EPILOG = """\
 SOURCE is one of:
@@ -19,7 +20,7 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
 """
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gradviz", description="See PyTorch's autograd graph and step through backward.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -40,12 +41,13 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--engine", help="layout program (default: graphviz-pure, or $GRADVIZ_DOT)")
 
     sub.add_parser("lessons", help="list the built-in lessons")
-    try:
+    if command == "train":
+        # Its options list the datasets and models, which imports torch: only when training.
         from gradviz.train_cli import add_parser
-    except ImportError:  # training is optional at import time; the app still works
-        pass
-    else:
+
         add_parser(sub)
+    else:
+        sub.add_parser("train", help=TRAIN_HELP, add_help=False)
     return parser
 
 
@@ -162,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from gradviz.qt.app import main as app_main
 
         return app_main(argv)
-    args = _parser().parse_args(argv)
+    args = _parser(argv[0] if argv else None).parse_args(argv)
     if args.command == "render":
         return _render(args)
     if args.command == "lessons":

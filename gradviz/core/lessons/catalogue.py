@@ -6,7 +6,6 @@ order); each lesson's numbers are listed in ``shared/lessons.md`` and checked by
 
 from __future__ import annotations
 
-from gradviz.core.capture.capture import capture_program
 from gradviz.core.lessons.files import Lesson, LessonView, load_lesson  # noqa: F401  (Lesson is part of this API)
 from gradviz.core.resources import resource_dir
 from gradviz.core.trace import Trace
@@ -14,7 +13,7 @@ from gradviz.core.trace import Trace
 
 def _load_builtin() -> dict[str, Lesson]:
     files = sorted((resource_dir() / "lessons").glob("*.gradviz"))
-    lessons = [load_lesson(f) for f in files]
+    lessons = [load_lesson(f, check=False) for f in files]  # ours, checked by the tests
     return {lesson.name: lesson for lesson in lessons}
 
 
@@ -31,5 +30,7 @@ def get_lesson(name: str) -> Lesson:
 
 def capture_lesson(name: str) -> Trace:
     """Run a built-in lesson and return its Trace."""
+    from gradviz.core.capture.capture import capture_program
+
     lesson = get_lesson(name)
     return capture_program(lesson.program, roots=lesson.roots, subject=lesson.subject)

@@ -391,4 +391,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    status = main()
+    # Nothing to tidy: every run has been reaped. A normal exit would tear torch down, a
+    # second the app (or `gradviz render`) spends waiting for its runner to go.
+    sys.stderr.flush()
+    os._exit(status)

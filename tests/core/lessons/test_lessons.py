@@ -143,3 +143,13 @@ def test_module_infos_name_classes_and_parameter_counts():
     assert tr.modules["mlp.layer1.linear"].num_params == 20 * 20 + 20
     tr = capture_lesson("mlp")
     assert tr.modules["layers"].num_params == 2213
+
+
+def test_every_built_in_lesson_passes_the_language_check():
+    # The app loads them unchecked (the check needs torch, the app starts without it).
+    from gradviz.core.lessons.files import load_lesson
+    from gradviz.core.resources import resource_dir
+
+    files = sorted((resource_dir() / "lessons").glob("*.gradviz"))
+    assert len(files) == len(LESSONS)
+    assert [load_lesson(f, check=True).name for f in files] == list(LESSONS)
