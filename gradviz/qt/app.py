@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
 from gradviz.qt.settings import Settings
 from gradviz.qt.theme import THEMES, apply_theme
+
+if TYPE_CHECKING:
+    from gradviz.qt.main_window import MainWindow
 
 DEFAULT_SOURCE = "lesson:logistic"
 
@@ -37,6 +41,37 @@ def application() -> QApplication:
     return app  # type: ignore[return-value]
 
 
+def start(args: argparse.Namespace) -> tuple[QApplication, "MainWindow"]:
+    """Make the application and the window, show it, and open the first program.
+
+    The window comes up at once: torch is imported by the runner process (started first,
+    so its import runs while this process builds the window), and the first graph appears
+    when its run returns. This process imports torch only if a feature needs it (the
+    training panel, when opened).
+    """
+    app = application()
+    settings = Settings(args.settings) if args.settings else Settings()
+    if args.theme:
+        settings.theme = args.theme
+    apply_theme(app, settings.theme)
+    from gradviz.core.run.client import shared_runner
+
+    shared_runner().start()
+    from gradviz.qt.main_window import MainWindow
+
+    window = MainWindow(settings)
+    window.show()
+    source = args.source or f"lesson:{settings.last_lesson}"
+    opened = window.files.open_source(source, confirm=False)
+    if not opened and source != DEFAULT_SOURCE and window.current_trace is None:
+        # A bad argument still opens a working window, with the problem in the message bar.
+        message = window.message_bar.text()
+        if message:
+            window.show_after_run(message, "error")
+        window.load_lesson("logistic", confirm=False)
+    return app, window
+
+
 def main(argv: list[str] | None = None) -> int:
     """Open the main window and run the event loop until it closes.
 
@@ -51,39 +86,13 @@ def main(argv: list[str] | None = None) -> int:
     int
         The exit status.
     """
-    args = parse_args(sys.argv[1:] if argv is None else list(argv))
-    app = application()
-    settings = Settings(args.settings) if args.settings else Settings()
-    if args.theme:
-        settings.theme = args.theme
-    apply_theme(app, settings.theme)
+    app, _window = start(parse_args(sys.argv[1:] if argv is None else list(argv)))
     from gradviz.core.run.client import shared_runner
 
-    # The runner imports torch in its own process while this one builds the window.
-    runner = shared_runner()
-    runner.start()
-    import torch
-
-    from gradviz.qt.main_window import MainWindow  # after QApplication: it imports torch, slow
-
-    # Once, here, before any worker thread runs: two intra-op threads made toy-network training
-    # 10-25x slower on a busy 2-core machine, and setting it later from a worker slows the GUI.
-    torch.set_num_threads(1)
-
-    window = MainWindow(settings)
-    window.show()
-    source = args.source or f"lesson:{settings.last_lesson}"
-    opened = window.files.open_source(source, confirm=False)
-    if not opened and source != DEFAULT_SOURCE and window.current_trace is None:
-        # A bad argument still opens a working window, with the problem in the message bar.
-        message = window.message_bar.text()
-        if message:
-            window.show_after_run(message, "error")
-        window.load_lesson("logistic", confirm=False)
     try:
         return app.exec()
     finally:
-        runner.close()
+        shared_runner().close()
 
 
 if __name__ == "__main__":

@@ -3,17 +3,20 @@
 Lessons with ``trains`` set open the dock with the lesson's settings (``lesson_config``);
 the others leave it as the user left it. A training step's graph reaches the canvas the way
 a program's does: presented to the session.
+
+The panel itself is made the first time it is wanted (shown, or asked for by a menu command
+or a training lesson): its datasets and models import torch, which the app otherwise needs
+only in its run processes, and the window comes up before torch has loaded anywhere.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QWidget
 
 from gradviz.core.session import Session
 from gradviz.qt.actions import make_action
 from gradviz.qt.host import Host
-from gradviz.qt.training.panel import TrainingPanel
 
 __all__ = ["TrainingDock"]
 
@@ -29,6 +32,7 @@ class TrainingDock(QDockWidget):
     Attributes
     ----------
     panel : TrainingPanel
+        Made on first use.
     train_menu : QMenu
     toggle_action, start_action, pause_action, stop_action, step_action, reset_action,
     graph_action, save_weights_action, load_weights_action, export_history_action : QAction
@@ -40,13 +44,11 @@ class TrainingDock(QDockWidget):
         self.setObjectName("training_dock")  # saveState() finds docks by object name
         self.session, self.host = session, host
         window = host.window
-        self.panel = TrainingPanel()
-        self.panel.layout_engine = host.settings.layout_engine_path or None
-        self.setWidget(self.panel)
+        self._panel = None
+        self.setWidget(QWidget())  # the panel's place until it is made
         host.add_dock(self, Qt.DockWidgetArea.BottomDockWidgetArea, in_view_menu=False)
         self.hide()
 
-        p = self.panel
         self.toggle_action = self.toggleViewAction()
         self.toggle_action.setText("&Training Panel")
         self.toggle_action.setShortcut("Ctrl+T")
@@ -54,32 +56,47 @@ class TrainingDock(QDockWidget):
         self.toggle_action.setStatusTip("Train a toy network and watch its loss and decision boundary")
         self.start_action = make_action(window, "&Start / Continue Training", self._start, ["F5"],
                                         "Train with the panel's settings, or continue the current run")
-        self.pause_action = make_action(window, "&Pause / Resume Training", p.toggle_pause, ["F6"],
-                                        "Hold the run after the current batch, or let it go on")
-        self.stop_action = make_action(window, "S&top Training", p.stop, ["Shift+F5"],
+        self.pause_action = make_action(window, "&Pause / Resume Training", lambda: self.panel.toggle_pause(),
+                                        ["F6"], "Hold the run after the current batch, or let it go on")
+        self.stop_action = make_action(window, "S&top Training", lambda: self.panel.stop(), ["Shift+F5"],
                                        "End the run after the current batch")
         self.step_action = make_action(window, "Train One &Batch", self._step, ["F10"],
                                        "Run exactly one batch, then hold")
-        self.reset_action = make_action(window, "&Reset Training", p.reset, ["Ctrl+Shift+F5"],
+        self.reset_action = make_action(window, "&Reset Training", lambda: self.panel.reset(), ["Ctrl+Shift+F5"],
                                         "Forget the trained weights and the plots")
-        self.graph_action = make_action(window, "Show &Graph of This Step", p.show_step_graph, ["Ctrl+Shift+G"],
-                                        "Draw the latest batch's autograd graph on the canvas")
-        self.save_weights_action = make_action(window, "Save &Weights…", p.save_weights_dialog, ["Ctrl+Alt+W"],
-                                               "Save the trained model's state_dict")
-        self.load_weights_action = make_action(window, "&Load Weights…", p.load_weights_dialog, ["Ctrl+Alt+L"],
-                                               "Load a state_dict into the model")
-        self.export_history_action = make_action(window, "E&xport Loss History…", p.export_history_dialog,
-                                                 ["Ctrl+Alt+C"],
+        self.graph_action = make_action(window, "Show &Graph of This Step", lambda: self.panel.show_step_graph(),
+                                        ["Ctrl+Shift+G"], "Draw the latest batch's autograd graph on the canvas")
+        self.save_weights_action = make_action(window, "Save &Weights…", lambda: self.panel.save_weights_dialog(),
+                                               ["Ctrl+Alt+W"], "Save the trained model's state_dict")
+        self.load_weights_action = make_action(window, "&Load Weights…", lambda: self.panel.load_weights_dialog(),
+                                               ["Ctrl+Alt+L"], "Load a state_dict into the model")
+        self.export_history_action = make_action(window, "E&xport Loss History…",
+                                                 lambda: self.panel.export_history_dialog(), ["Ctrl+Alt+C"],
                                                  "Write every batch's losses to a CSV file")
+        for action in self._run_actions()[1:] + [self.graph_action, self.save_weights_action,
+                                                 self.load_weights_action, self.export_history_action]:
+            action.setEnabled(False)  # nothing to act on before the panel exists
         self._add_menu()
 
-        p.message_posted.connect(session.notify)
-        p.step_graph_ready.connect(lambda result, note: session.present(result, note))
-        p.state_changed.connect(self._on_state_changed)
-        self._on_state_changed(p.state)
-        session.font_size_changed.connect(p.set_font_size)
-        p.set_font_size(session.font_size)
         session.program_opened.connect(self._on_program_opened)
+        self.visibilityChanged.connect(lambda visible: visible and self.panel)
+
+    @property
+    def panel(self):
+        """The training panel, made now if it was not yet."""
+        if self._panel is None:
+            from gradviz.qt.training.panel import TrainingPanel
+
+            p = self._panel = TrainingPanel()
+            p.layout_engine = self.host.settings.layout_engine_path or None
+            self.setWidget(p)
+            p.message_posted.connect(self.session.notify)
+            p.step_graph_ready.connect(lambda result, note: self.session.present(result, note))
+            p.state_changed.connect(self._on_state_changed)
+            self._on_state_changed(p.state)
+            self.session.font_size_changed.connect(p.set_font_size)
+            p.set_font_size(self.session.font_size)
+        return self._panel
 
     def _run_actions(self):
         return [self.start_action, self.pause_action, self.stop_action, self.step_action, self.reset_action]
@@ -121,7 +138,7 @@ class TrainingDock(QDockWidget):
 
     def shutdown(self, timeout: float = 5.0) -> bool:
         """Stop any run and wait for its threads (the window is closing)."""
-        return self.panel.shutdown(timeout)
+        return self._panel.shutdown(timeout) if self._panel is not None else True
 
     # -- handlers -------------------------------------------------------------------------
     def _start(self) -> None:
