@@ -171,6 +171,22 @@ def test_garbage_written_to_the_result_pipe_is_refused(runner, tmp_path):
     assert runner.alive
 
 
+def test_a_program_with_an_optimizer_runs_inside_the_wall_before_the_runner_warmed_for_training():
+    # The first optimizer imports torch._dynamo, which wants the temporary directory and its
+    # cache there: asked inside the wall, every such program failed (found by bench/fuzz.py)
+    # until the runner, idle for a second, had imported torch._dynamo itself. A new runner
+    # asked at once has not.
+    r = Runner()
+    try:
+        r.start()
+        assert r.ready.wait(60)
+        trace = capture(r, "p = torch.randn(3, requires_grad=True)\nopt = torch.optim.SGD([p], lr=0.1)\n"
+                           "loss = (p * p).sum()\nloss.backward()\nopt.step()\n")
+        assert trace.nodes
+    finally:
+        r.close()
+
+
 def test_a_dead_runner_is_replaced_by_the_next_run():
     r = Runner()
     try:
