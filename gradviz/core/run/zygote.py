@@ -174,7 +174,9 @@ class Zygote:
     def _private_fds(self) -> list[int]:
         fds = [self.link_in, self.link_out, self.selector.fileno() if hasattr(self.selector, "fileno") else -1]
         for run in self.runs.values():
-            fds += [run.result_fd, run.control_fd]
+            # A result pipe already closed (its run's EOF came before its exit) is not this
+            # run's any more: its number may be reused, by the very pipes of the run to start.
+            fds += [run.result_fd, run.control_fd] if run.result_open else [run.control_fd]
             if run.pidfd is not None:
                 fds.append(run.pidfd)
         return [fd for fd in fds if fd >= 0]
