@@ -13,7 +13,6 @@ from gradviz.core.export import to_json
 from gradviz.core.formulas import local_step
 from gradviz.core.run.trace_wire import from_plain, to_plain
 from gradviz.core.stepping.steps import BACKWARD, FORWARD, build_steps, state_at
-
 from tests.core.run.traces import same_trace
 
 CHUNK = ("x = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)\n"
