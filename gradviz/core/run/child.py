@@ -77,8 +77,109 @@ def _limit_memory(extra_bytes: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
-def prepare(job: Job, readable: tuple[str, ...] | None) -> list[str]:
-    """Settle this process for ``job``; returns notes on walls that could not be raised."""
+# ----- the fuzz canary (tests and bench/fuzz.py only) ---------------------------------------
+#: Set to "1" in the environment of the process that starts the runner (``bench/fuzz.py``,
+#: the runner's fuzz test) to make every run plant a canary (see :func:`plant_fuzz_canary`).
+#: The runner and its runs only inherit it: a program, a lesson file or a run cannot set it
+#: for a later run (each run is a fork of the runner, whose environment no run can reach).
+FUZZ_CANARY_VARIABLE = "GRADVIZ_FUZZ_CANARY"
+#: The canary's name, as hostile fuzz programs spell it (tests/core/program/fuzz_programs.py).
+CANARY_NAME = "gv_canary"
+#: Where it is planted: where a program that got out of the language would end up -- the
+#: builtins (a frame's f_builtins), the globals of torch's, nn's, F's and gradviz's own code
+#: above the program's frame (a generator's or function's f_globals, __globals__); and
+#: torch.Tensor and nn.Module, whose dicts an attribute chain walks.
+_CANARY_HOMES = ("builtins", "__main__", "torch", "torch.nn", "torch.nn.functional", "torch.nn.modules.module",
+                 "gradviz.core.program.interpreter", "gradviz.core.program.namespaces",
+                 "gradviz.core.capture.capture", "gradviz.core.run.jobs", __name__)
+
+
+class _Canary:
+    """Reports every use of itself -- an attribute, a call, an item, a conversion -- as an escape.
+
+    Nothing in gradviz or torch ever looks it up by name; a program can only reach it by
+    getting out of the language, and whatever it then does with it is told to the app as
+    ``("escaped", description)`` before anything else happens.
+    """
+
+    def __init__(self, report: Callable[[str], None]) -> None:
+        object.__setattr__(self, "_gv_report", report)
+
+    def _gv_touch(self, what: str) -> _Canary:
+        object.__getattribute__(self, "_gv_report")(what)
+        return self
+
+    def __getattribute__(self, name: str) -> Any:
+        return object.__getattribute__(self, "_gv_touch")(f".{name}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__getattribute__(self, "_gv_touch")(f".{name} = ...")
+
+    def __delattr__(self, name: str) -> None:
+        object.__getattribute__(self, "_gv_touch")(f"del .{name}")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return object.__getattribute__(self, "_gv_touch")("call")
+
+    def __getitem__(self, key: Any) -> Any:
+        return object.__getattribute__(self, "_gv_touch")("item")
+
+    def __iter__(self) -> Any:
+        object.__getattribute__(self, "_gv_touch")("iter")
+        return iter(())
+
+    def __bool__(self) -> bool:
+        object.__getattribute__(self, "_gv_touch")("bool")
+        return True
+
+    def __repr__(self) -> str:
+        object.__getattribute__(self, "_gv_touch")("repr")
+        return CANARY_NAME
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        object.__getattribute__(self, "_gv_touch")("format")
+        return CANARY_NAME
+
+
+def plant_fuzz_canary(send: Callable[[str, Any], None]) -> None:
+    """Test-only: plant a :class:`_Canary` named ``gv_canary`` in this run's builtins and modules.
+
+    Does nothing unless the runner was started with ``GRADVIZ_FUZZ_CANARY=1`` (only the
+    fuzz bench and the fuzz test do that). Planted before the wall, in this run process
+    only; any use of it sends ``("escaped", what and where)`` -- at most 20 such messages.
+    """
+    if os.environ.get(FUZZ_CANARY_VARIABLE) != "1":
+        return
+    told = [0]
+
+    def report(what: str) -> None:
+        if told[0] >= 20:
+            return
+        told[0] += 1
+        frame, where = sys._getframe(1), []
+        while frame is not None and len(where) < 8:
+            if frame.f_code.co_filename != __file__:  # the canary's own frames say nothing
+                where.append(f"{os.path.basename(frame.f_code.co_filename)}:{frame.f_lineno}")
+            frame = frame.f_back
+        line = beacon_module.current.read()[0] if beacon_module.current is not None else None
+        send("escaped", f"{CANARY_NAME} touched ({what}) at program line {line}; frames: {' < '.join(where)}")
+
+    import torch
+
+    canary = _Canary(report)
+    homes = [sys.modules[name] for name in _CANARY_HOMES if name in sys.modules]
+    for home in (*homes, torch.Tensor, torch.nn.Module):
+        setattr(home, CANARY_NAME, canary)
+
+
+def prepare(job: Job, readable: tuple[str, ...] | None,
+            send: Callable[[str, Any], None] | None = None) -> list[str]:
+    """Settle this process for ``job``; returns notes on walls that could not be raised.
+
+    ``send`` is for the fuzz canary alone (:func:`plant_fuzz_canary`), planted before the wall.
+    """
     try:
         os.setpgid(0, 0)  # its own group: the runner kills whatever the job started with it
     except OSError:
@@ -89,6 +190,8 @@ def prepare(job: Job, readable: tuple[str, ...] | None) -> list[str]:
     import torch
 
     torch.set_num_threads(1)
+    if send is not None:
+        plant_fuzz_canary(send)
     if not job.wall:
         _limit_memory(job.limits.memory_bytes)
         return []
@@ -128,7 +231,7 @@ def run_job(job: Job, send: Callable[[str, Any], None], control: Control, readab
 
     stage = "start"
     try:
-        notes = prepare(job, readable)
+        notes = prepare(job, readable, send)
         if notes:
             jobs.WALL_NOTES[:] = notes
             send("wall", tuple(notes))

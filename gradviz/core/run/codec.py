@@ -165,7 +165,12 @@ def encode(value: Any) -> bytes:
 
     with paused_gc():
         tree = enc(value)
-    text = json.dumps(tree, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    try:
+        text = json.dumps(tree, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (half a UTF-16 pair: pasted text, a mutated program) is a str but
+        # not UTF-8. JSON's \u escapes carry it, and json.loads gives the same str back.
+        text = json.dumps(tree, separators=(",", ":")).encode("ascii")
     return b"".join([_HEAD.pack(MAGIC, len(text)), text, *blobs])
 
 

@@ -174,7 +174,9 @@ class Zygote:
     def _private_fds(self) -> list[int]:
         fds = [self.link_in, self.link_out, self.selector.fileno() if hasattr(self.selector, "fileno") else -1]
         for run in self.runs.values():
-            fds += [run.result_fd, run.control_fd]
+            # A result pipe already closed (its run's EOF came before its exit) is not this
+            # run's any more: its number may be reused, by the very pipes of the run to start.
+            fds += [run.result_fd, run.control_fd] if run.result_open else [run.control_fd]
             if run.pidfd is not None:
                 fds.append(run.pidfd)
         return [fd for fd in fds if fd >= 0]
@@ -346,6 +348,7 @@ def warm_up() -> None:
     # of the CPU in /proc and /sys: a walled run cannot read them and got the scalar ones,
     # slower and with other roundings than torch anywhere else. Picked here, before any fork.
     torch.backends.cpu.get_cpu_capability()
+    _settle_torch_cache_dir()
 
 
 def late_warm_up() -> None:
@@ -360,6 +363,32 @@ def late_warm_up() -> None:
     from gradviz.core.training import job as train_job  # noqa: F401
 
     torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+
+
+def _settle_torch_cache_dir() -> None:
+    """The temporary directory and torch's cache directory, found and made before any wall.
+
+    A program's first optimizer imports torch._dynamo, which asks ``tempfile`` for the
+    temporary directory (tempfile tries writing a file in each candidate) and makes its cache
+    directory there. Inside the wall both fail, and so did every program with an optimizer
+    that ran before :func:`late_warm_up` ("No usable temporary directory"). Asked here, the
+    answer is kept (``tempfile.tempdir``, ``TORCHINDUCTOR_CACHE_DIR``) and the directory
+    exists: the run only checks it is there.
+    """
+    import getpass
+    import re
+    import tempfile
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, ImportError, OSError):
+        user = "unknown_user"
+    try:
+        # The directory torch itself would pick (torch/_inductor/runtime/cache_dir_utils.py).
+        default = os.path.join(tempfile.gettempdir(), "torchinductor_" + re.sub(r'[\\/:*?"<>|]', "_", user))
+        os.makedirs(os.environ.setdefault("TORCHINDUCTOR_CACHE_DIR", default), exist_ok=True)
+    except OSError:  # no writable temporary directory at all: torch._dynamo fails here as anywhere
+        pass
 
 
 def main() -> int:

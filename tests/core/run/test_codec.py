@@ -56,6 +56,14 @@ def test_plain_values_and_records_round_trip():
     assert back["job"] == value["job"] and back["report"] == value["report"] and back["ending"] == value["ending"]
 
 
+def test_text_with_a_lone_surrogate_crosses_unchanged():
+    # Not UTF-8, but a str a program can hold (a mutated or pasted source): the run must see it
+    # to say where it is, and its failure quotes the line back.
+    job = Job("capture", ProgramSpec("x = 1\ny = '\ud800'  # 文字"))
+    assert codec.decode(codec.encode(job)) == job
+    assert codec.decode(codec.encode(("failure", "\udfff\ud800é"))) == ("failure", "\udfff\ud800é")
+
+
 def test_arrays_are_aligned_and_writable():
     back = codec.decode(codec.encode([np.ones(3, np.float32), np.ones(5, np.float64), np.ones(1, np.int8),
                                       np.ones(2, np.complex128)]))

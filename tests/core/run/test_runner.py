@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import selectors
 import signal
 import textwrap
 import threading
@@ -13,6 +14,7 @@ import torch
 from gradviz.core.capture.capture import capture_program
 from gradviz.core.lessons.catalogue import LESSONS
 from gradviz.core.program.errors import ProgramError
+from gradviz.core.run import zygote
 from gradviz.core.run.client import RunCancelled, Runner
 from gradviz.core.run.request import Job, ModuleSpec, ProgramSpec, RunLimits
 
@@ -169,6 +171,43 @@ def test_garbage_written_to_the_result_pipe_is_refused(runner, tmp_path):
         capture(runner, "model = Net()\n", module=ModuleSpec(path, "Net"))
     assert info.value.kind == "crashed" and "malformed" in info.value.message
     assert runner.alive
+
+
+def test_a_program_with_an_optimizer_runs_inside_the_wall_before_the_runner_warmed_for_training():
+    # The first optimizer imports torch._dynamo, which wants the temporary directory and its
+    # cache there: asked inside the wall, every such program failed (found by bench/fuzz.py)
+    # until the runner, idle for a second, had imported torch._dynamo itself. A new runner
+    # asked at once has not.
+    r = Runner()
+    try:
+        r.start()
+        assert r.ready.wait(60)
+        trace = capture(r, "p = torch.randn(3, requires_grad=True)\nopt = torch.optim.SGD([p], lr=0.1)\n"
+                           "loss = (p * p).sum()\nloss.backward()\nopt.step()\n")
+        assert trace.nodes
+    finally:
+        r.close()
+
+
+def test_a_result_pipe_closed_before_its_run_is_reaped_is_not_closed_again_by_the_next_run():
+    # A run's EOF can come before its exit: its pipe is closed, its number free, and the next
+    # run's own pipes may get it. That run closed the runner's fds when it started, that number
+    # among them, and lost its result pipe: one run in a few hundred ended "without a result"
+    # when runs came back to back (found by bench/fuzz.py).
+    link_r, link_w = os.pipe()
+    result_r, control_w = os.pipe()
+    runner = zygote.Zygote(link_r, link_w, zygote.ForkSpawner(()))
+    try:
+        run = zygote._Run(1, Job("probe"), 0, result_r, control_w, None, 0.0, None)
+        runner.runs[1] = run
+        runner.selector.register(result_r, selectors.EVENT_READ, ("result", run))
+        assert {result_r, control_w} <= set(runner._private_fds())
+        runner._close_result(run)  # what reading its EOF does
+        assert result_r not in runner._private_fds() and control_w in runner._private_fds()
+    finally:
+        runner.selector.close()
+        for fd in (link_r, link_w, control_w):
+            os.close(fd)
 
 
 def test_a_dead_runner_is_replaced_by_the_next_run():
