@@ -29,6 +29,9 @@ class Limits:
     max_seconds: float = 120.0
     max_output_chars: int = 1_000_000
     max_output_lines: int = 10_000
+    #: The limit the user set, when the program is stopped a moment before it (a run process
+    #: stops its program before the runner would kill it, so the message can name the line).
+    stated_seconds: float | None = None
 
 
 # Type objects among these may be called (str(x), dict(...)); the allow-list refuses looking
@@ -179,7 +182,8 @@ class Interpreter:
         if self.cancel is not None and self.cancel.is_set():
             raise self._error("cancelled", "cancelled")
         if time.monotonic() > self._deadline:
-            raise self._error(f"the program ran longer than {self.limits.max_seconds:g} s and was "
+            stated = self.limits.stated_seconds or self.limits.max_seconds
+            raise self._error(f"the program ran longer than {stated:g} s and was "
                               "stopped: make loops shorter or tensors smaller", "limit")
 
     def _on_tick(self, line: int) -> bool:

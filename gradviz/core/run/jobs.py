@@ -37,7 +37,9 @@ def _limits(job: Job) -> Any:
 
     # The interpreter stops a moment before the runner would kill: its message names the line.
     seconds = job.limits.seconds
-    return Limits(max_seconds=max(seconds - 0.5, 0.5)) if seconds else Limits(max_seconds=float("inf"))
+    if not seconds:
+        return Limits(max_seconds=float("inf"))
+    return Limits(max_seconds=max(seconds - 0.5, 0.5), stated_seconds=seconds)
 
 
 def user_names(spec: ProgramSpec) -> dict[str, Any]:

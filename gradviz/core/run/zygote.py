@@ -52,6 +52,10 @@ class _Run:
     result_open: bool = True
 
 
+#: A run process as the runner holds it: pid, result pipe, control pipe, beacon, Popen.
+Spawned = tuple[int, int, int, "Beacon | None", "subprocess.Popen | None"]
+
+
 class ForkSpawner:
     """Run processes forked from this warm process (Linux)."""
 
@@ -60,7 +64,7 @@ class ForkSpawner:
     def __init__(self, readable: tuple[str, ...]) -> None:
         self.readable = readable
 
-    def spawn(self, job: Job, private: list[int]) -> tuple[int, int, int, Beacon, None]:
+    def spawn(self, job: Job, private: list[int], beacons: tuple[Beacon, ...] = ()) -> Spawned:
         from gradviz.core.run import child
 
         result_r, result_w = os.pipe()
@@ -73,6 +77,8 @@ class ForkSpawner:
                 # a run that escaped its language must not be able to speak for the runner.
                 for fd in (*private, result_r, control_w):
                     _close(fd)
+                for other in beacons:  # nor are its siblings' lines
+                    other.close()
                 child.run_forked(job, result_w, control_r, beacon, self.readable)
             finally:
                 os._exit(70)
@@ -101,7 +107,7 @@ class ExecSpawner:
         if self._spare is None or self._spare.poll() is not None:
             self._spare = self._start()
 
-    def spawn(self, job: Job, private: list[int]) -> tuple[int, int, int, None, subprocess.Popen]:
+    def spawn(self, job: Job, private: list[int], beacons: tuple[Beacon, ...] = ()) -> Spawned:
         self.warm()
         proc, self._spare = self._spare, None
         assert proc is not None and proc.stdin is not None and proc.stdout is not None
@@ -186,7 +192,8 @@ class Zygote:
             self._warm_for_training()
         now = time.monotonic()
         try:
-            pid, result_fd, control_fd, beacon, proc = self.spawner.spawn(job, self._private_fds())
+            pid, result_fd, control_fd, beacon, proc = self.spawner.spawn(
+                job, self._private_fds(), tuple(r.beacon for r in self.runs.values() if r.beacon is not None))
         except OSError as exc:
             self.tell(job_id, ("ended", Ending(None, None, f"spawn failed: {exc}", None, "start", 0.0)))
             return
