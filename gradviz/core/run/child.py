@@ -246,12 +246,22 @@ def run_job(job: Job, send: Callable[[str, Any], None], control: Control, readab
     beacon_module.note_stage("done")
 
 
-def run_forked(job: Job, result_fd: int, control_fd: int, beacon: Beacon, readable: tuple[str, ...]) -> None:
-    """The whole life of a run forked from the runner; never returns."""
+def run_forked(job: Job | None, result_fd: int, control_fd: int, beacon: Beacon,
+               readable: tuple[str, ...]) -> None:
+    """The whole life of a run forked from the runner; never returns.
+
+    ``job`` None: this is the spare, forked ahead; its job arrives first on the control pipe
+    (and end of file there means the runner let it go).
+    """
     beacon_module.current = beacon
     sys.stdout = sys.stderr  # a stray print must never reach a pipe that carries frames
     try:
-        run_job(job, Sender(result_fd), Control(control_fd), readable)
+        control = Control(control_fd)
+        if job is None:
+            job = control.read(block=True)
+            if not isinstance(job, Job):
+                os._exit(0)
+        run_job(job, Sender(result_fd), control, readable)
         sys.stderr.flush()
     finally:
         os._exit(0)

@@ -218,8 +218,10 @@ class Runner:
         try:
             for kind, body in handle.messages(cancel):
                 if kind == "result":
+                    # The answer: no need to wait for the run process to wind down as well.
                     result.append(body)
-                elif kind == "failure":
+                    break
+                if kind == "failure":
                     failure = body
                 elif kind == "ended":
                     break

@@ -29,6 +29,8 @@ from gradviz.core.run.request import Ending, Job
 
 #: How often the runner looks at deadlines when nothing else happens.
 TICK_SECONDS = 0.25
+#: How long the runner must have been quiet before it forks the next spare run process.
+SPARE_QUIET_SECONDS = 0.02
 #: Idle seconds after which the runner warms up for training (see :func:`late_warm_up`).
 LATE_WARM_UP_IDLE = 1.0
 
@@ -57,14 +59,60 @@ Spawned = tuple[int, int, int, "Beacon | None", "subprocess.Popen | None"]
 
 
 class ForkSpawner:
-    """Run processes forked from this warm process (Linux)."""
+    """Run processes forked from this warm process (Linux), one forked ahead of the next job.
+
+    Forking a process that has torch loaded takes ~8 ms (its page tables): the spare run
+    process is forked while the runner waits, and a job only has to be handed to it.
+    """
 
     name = "fork"
 
     def __init__(self, readable: tuple[str, ...]) -> None:
         self.readable = readable
+        self._spare: Spawned | None = None
+
+    @property
+    def spare_fds(self) -> tuple[int, ...]:
+        return self._spare[1:3] if self._spare is not None else ()
+
+    @property
+    def spare_beacon(self) -> Beacon | None:
+        return self._spare[3] if self._spare is not None else None
+
+    def warm(self, private: list[int], beacons: tuple[Beacon, ...] = ()) -> None:
+        """Fork the spare run process now, if there is none."""
+        if self._spare is None:
+            self._spare = self._fork(None, private, beacons)
+
+    def discard(self) -> None:
+        """Let the spare go (the runner has since imported more, or is quitting)."""
+        spare, self._spare = self._spare, None
+        if spare is None:
+            return
+        pid, result_fd, control_fd, beacon, _ = spare
+        _close(control_fd)  # end of file: the spare exits
+        _close(result_fd)
+        if beacon is not None:
+            beacon.close()
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (OSError, ChildProcessError):
+            pass
 
     def spawn(self, job: Job, private: list[int], beacons: tuple[Beacon, ...] = ()) -> Spawned:
+        spare, self._spare = self._spare, None
+        if spare is None:
+            return self._fork(job, private, beacons)
+        try:
+            frames.send_run_frame(spare[2], codec.encode(job))  # the spare is waiting for it
+        except OSError:  # it died meanwhile: fork one for this job
+            self._spare = spare
+            self.discard()
+            return self._fork(job, private, beacons)
+        return spare
+
+    def _fork(self, job: Job | None, private: list[int], beacons: tuple[Beacon, ...]) -> Spawned:
         from gradviz.core.run import child
 
         result_r, result_w = os.pipe()
@@ -185,15 +233,33 @@ class Zygote:
             fds += [run.result_fd, run.control_fd] if run.result_open else [run.control_fd]
             if run.pidfd is not None:
                 fds.append(run.pidfd)
+        fds += getattr(self.spawner, "spare_fds", ())
         return [fd for fd in fds if fd >= 0]
+
+    def _beacons(self) -> tuple[Beacon, ...]:
+        beacons = [r.beacon for r in self.runs.values() if r.beacon is not None]
+        spare = getattr(self.spawner, "spare_beacon", None)
+        return tuple(beacons + ([spare] if spare is not None else []))
+
+    def _spare_wanted(self) -> bool:
+        return isinstance(self.spawner, ForkSpawner) and self.spawner.spare_beacon is None
+
+    def _warm_spare(self) -> None:
+        """Make the next run process now, while nothing waits for it."""
+        try:
+            if isinstance(self.spawner, ForkSpawner):
+                self.spawner.warm(self._private_fds(), self._beacons())
+            else:
+                self.spawner.warm()
+        except OSError:
+            pass  # the next job forks for itself
 
     def _start(self, job_id: int, job: Job) -> None:
         if job.kind == "train" and not self.warm_for_training:
             self._warm_for_training()
         now = time.monotonic()
         try:
-            pid, result_fd, control_fd, beacon, proc = self.spawner.spawn(
-                job, self._private_fds(), tuple(r.beacon for r in self.runs.values() if r.beacon is not None))
+            pid, result_fd, control_fd, beacon, proc = self.spawner.spawn(job, self._private_fds(), self._beacons())
         except OSError as exc:
             self.tell(job_id, ("ended", Ending(None, None, f"spawn failed: {exc}", None, "start", 0.0)))
             return
@@ -289,6 +355,9 @@ class Zygote:
             late_warm_up()
         except Exception:  # noqa: BLE001 - a run imports what it needs itself, only slower
             pass
+        if isinstance(self.spawner, ForkSpawner):
+            self.spawner.discard()  # forked before the imports: the next one has them
+            self._warm_spare()
 
     def _forget(self, run: _Run) -> None:
         if run.pidfd is not None:
@@ -304,10 +373,11 @@ class Zygote:
     # ----- the loop -------------------------------------------------------------------------
     def serve(self) -> None:
         self.tell(0, ("ready", self.spawner.name, os.getpid()))
-        if isinstance(self.spawner, ExecSpawner):
-            self.spawner.warm()
+        self._warm_spare()
         while not self.quitting:
-            timeout = TICK_SECONDS
+            # Without a spare, look again soon: it is made in a quiet moment, not while a run's
+            # answer is waiting to be forwarded (a fork holds the runner for ~8 ms).
+            timeout = TICK_SECONDS if not self._spare_wanted() else SPARE_QUIET_SECONDS
             now = time.monotonic()
             for run in self.runs.values():
                 if run.deadline is not None and not run.reason:
@@ -316,6 +386,8 @@ class Zygote:
                 events = self.selector.select(timeout)
             except InterruptedError:
                 continue
+            if not events and self._spare_wanted():
+                self._warm_spare()
             for key, _mask in events:
                 what, run = key.data
                 if what == "link":
@@ -337,6 +409,8 @@ class Zygote:
         for run in list(self.runs.values()):
             self._kill(run, "cancelled")
             self._reap(run, block=True)
+        if isinstance(self.spawner, ForkSpawner):
+            self.spawner.discard()
 
 
 def warm_up() -> None:
