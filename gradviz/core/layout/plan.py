@@ -21,6 +21,7 @@ from gradviz.core.layout.grouping import choose_collapsed, visible_count
 from gradviz.core.layout.layout import Layout, parse_layout
 from gradviz.core.layout.quick import long_edge_length, plain_build, quick_layout
 from gradviz.core.layout.sketch import sketch_arrays
+from gradviz.core.layout.tree import is_forest, tree_layout
 from gradviz.core.trace import Trace
 
 #: Boxes from which a provisional layout is drawn first. Graphviz-pure plus reading its
@@ -30,6 +31,10 @@ PROVISIONAL_MIN_BOXES = 1500
 #: Above this many skipped ranks (:func:`long_edge_length`) Graphviz is not asked: it would
 #: take from seconds to many minutes, and the quick layout is the final one (``LayoutPlan.quick``).
 MAX_LONG_EDGE_LENGTH = 3500
+#: Trees (every value feeds one op, no module frames) with at least this many boxes are laid
+#: out by gradviz itself (:mod:`.tree`), in a tenth of Graphviz's time and as tidily; smaller
+#: ones keep Graphviz's curves, which the lessons and their pictures were made with.
+TREE_MIN_BOXES = PROVISIONAL_MIN_BOXES
 #: Layouts with more boxes than this get their sketch arrays made here, on the worker
 #: thread: the canvas previews them before their items exist (gradviz.qt.canvas.big_graphs).
 SKETCH_MIN_BOXES = 600
@@ -148,7 +153,8 @@ class StagedLayoutCache(LayoutCache):
             lines = build_dot(trace, collapsed=chosen).lines
             return LayoutPlan(relabel(previous.layout, lines), chosen, auto and bool(chosen), reused=True)
         big = on_provisional is not None and visible_count(trace, chosen) >= provisional_min
-        if big and not chosen:  # the first picture before even the DOT text is written
+        own_tree = not chosen and len(trace.nodes) >= TREE_MIN_BOXES and is_forest(plain_build(trace))
+        if big and not chosen and not own_tree:  # the first picture before even the DOT text is written
             self._provisional(trace, plain_build(trace), on_provisional, cancel)
         build = build_dot(trace, collapsed=chosen)
         _check(cancel)
@@ -162,9 +168,14 @@ class StagedLayoutCache(LayoutCache):
             if len(hit.nodes) > SKETCH_MIN_BOXES:
                 sketch_arrays(trace, hit)
             return LayoutPlan(hit, chosen, auto and bool(chosen), cached=True, quick=key in self._quick)
-        quick = bool(build.names) and long_edge_length(build) > MAX_LONG_EDGE_LENGTH
+        tree = own_tree and is_forest(build)
+        quick = bool(build.names) and not tree and long_edge_length(build) > MAX_LONG_EDGE_LENGTH
         if not build.names:
             result = Layout(0.0, 0.0, MappingProxyType({}), ())
+        elif tree:
+            result = tree_layout(build)
+            if len(result.nodes) > SKETCH_MIN_BOXES:
+                sketch_arrays(trace, result)
         elif quick:
             result = quick_layout(trace, build)
             if len(result.nodes) > SKETCH_MIN_BOXES:
@@ -215,7 +226,8 @@ class StagedLayoutCache(LayoutCache):
     @staticmethod
     def _provisional(trace: Trace, build: DotBuild, on_provisional: Callable[[Layout], None],
                      cancel: threading.Event | None) -> None:
-        quick = quick_layout(trace, build)
+        # A tree is shown in the layout it will keep (no jump when the final one comes).
+        quick = tree_layout(build) if is_forest(build) else quick_layout(trace, build)
         sketch_arrays(trace, quick)  # here, not on the GUI thread
         on_provisional(quick)
         _check(cancel)

@@ -36,6 +36,13 @@ def chain(n: int, seed_value: float = 0.5) -> str:
     return f"x = torch.tensor({seed_value}, requires_grad=True)\ny = x\nfor i in range({n}):\n    y = y * 1.0001\nloss = y\n"
 
 
+def ladder(n: int) -> str:
+    """About ``3 n`` nodes where each value feeds two ops, one or two ranks apart: not a tree
+    (so Graphviz lays it out), and no long edges (so it does not take minutes)."""
+    return ("a = torch.tensor(0.5, requires_grad=True)\nb = a * 1.0001\n"
+            f"for i in range({n}):\n    a, b = b, b * 1.0001 + a * 0.0001\nloss = b\n")
+
+
 @pytest.fixture(scope="module")
 def mlp():
     return capture_lesson("mlp")
@@ -248,7 +255,7 @@ def test_early_picture_is_the_provisional_layout_plan_would_send():
 
 
 def test_plan_cancel_stops_the_engine():
-    trace = capture_program(chain(3000))
+    trace = capture_program(ladder(1000))
     cancel = threading.Event()
     threading.Timer(0.3, cancel.set).start()
     with pytest.raises(LayoutCancelled):
@@ -311,3 +318,44 @@ def test_plan_lays_out_graphviz_worst_cases_itself(engine_calls):
     assert again.cached and again.quick and engine_calls == []
     fine = cache.plan(capture_program(fan(40)))
     assert not fine.quick and len(engine_calls) == 1
+
+
+def _overlaps(lay) -> int:
+    rows: dict[float, list] = {}
+    for box in lay.nodes.values():
+        rows.setdefault(box.y, []).append(box)
+    bad = 0
+    for row in rows.values():
+        row.sort(key=lambda b: b.x)
+        bad += sum(a.x + a.width / 2 > b.x - b.width / 2 for a, b in zip(row, row[1:]))
+    return bad
+
+
+def test_a_big_tree_is_laid_out_by_gradviz_as_tidily_and_without_graphviz(engine_calls):
+    from gradviz.core.layout.tree import is_forest, tree_layout
+
+    program = ("xs = [torch.tensor(float(i), requires_grad=True) for i in range(400)]\n"
+               "parts = [(x * 2).sin() for x in xs]\ns = parts[0]\nfor p in parts[1:]:\n    s = s + p\nloss = s\n")
+    trace = capture_program(program)
+    assert len(trace.nodes) >= layout_plan.TREE_MIN_BOXES
+    plan = StagedLayoutCache().plan(trace)
+    assert engine_calls == [] and not plan.quick
+    lay = plan.layout
+    assert lay.nodes == tree_layout(plain_build(trace)).nodes  # the same picture the preview showed
+    assert _overlaps(lay) == 0
+    ys = {i: b.y for i, b in lay.nodes.items()}
+    assert all(ys[e.source] > ys[e.target] for e in trace.edges)  # every input under its op
+    inputs: dict[str, list] = {}
+    for e in trace.edges:
+        inputs.setdefault(e.target, []).append(e)
+    for target, edges in inputs.items():  # an op centred over its inputs, which keep their slot order
+        xs = [lay.nodes[e.source].x for e in sorted(edges, key=lambda e: e.slot)]
+        assert xs == sorted(xs) and abs(lay.nodes[target].x - (xs[0] + xs[-1]) / 2) < 0.01  # rounded to 0.001
+    assert not is_forest(build_dot(capture_lesson("softmax")))  # exp_Z feeds two ops
+
+
+def test_a_10000_deep_chain_is_laid_out_without_recursion(engine_calls):
+    trace = capture_program(chain(9999))
+    lay = StagedLayoutCache().plan(trace).layout
+    assert engine_calls == [] and len(lay.nodes) == 10_000 and _overlaps(lay) == 0
+    assert len({b.x for b in lay.nodes.values()}) == 1  # one straight column

@@ -24,6 +24,12 @@ def chain(n: int, start: float = 0.5) -> str:
     return f"x = torch.tensor({start}, requires_grad=True)\ny = x\nfor i in range({n}):\n    y = y * 1.0001\nloss = y\n"
 
 
+def ladder(n: int) -> str:
+    """About ``3 n`` nodes, each value feeding two ops: not a tree, so Graphviz lays it out."""
+    return ("a = torch.tensor(0.5, requires_grad=True)\nb = a * 1.0001\n"
+            f"for i in range({n}):\n    a, b = b, b * 1.0001 + a * 0.0001\nloss = b\n")
+
+
 @pytest.fixture
 def mlp(window, run_and_wait):
     assert run_and_wait(window, lambda: window.load_lesson("mlp")) == "ok"
@@ -234,7 +240,7 @@ def test_cancel_ends_a_running_layout_and_its_engine(window, run_and_wait, qtbot
         return started[-1]
 
     monkeypatch.setattr(engine.subprocess, "Popen", recording)
-    window.editor.setPlainText(chain(3000))
+    window.editor.setPlainText(ladder(1000))
     window.run_program()
     # 3,001 boxes: the provisional picture shows while Graphviz works
     qtbot.waitUntil(lambda: window.runs.controller.stage == "refine" and bool(started), timeout=120_000)

@@ -16,6 +16,12 @@ from gradviz.qt.runs.controller import RunCancelled, RunController, RunRequest, 
 LOGISTIC = LESSONS["logistic"]
 
 
+def ladder(n: int) -> str:
+    """About ``3 n`` nodes, each value feeding two ops: not a tree, so Graphviz lays it out."""
+    return ("a = torch.tensor(0.5, requires_grad=True)\nb = a * 1.0001\n"
+            f"for i in range({n}):\n    a, b = b, b * 1.0001 + a * 0.0001\nloss = b\n")
+
+
 def chain(n: int) -> str:
     return f"x = torch.tensor([1.0], requires_grad=True)\ny = x\nfor i in range({n}):\n    y = y * 1.0001\n"
 
@@ -87,7 +93,7 @@ def test_event_loop_keeps_ticking_while_2000_nodes_lay_out(window, qtbot):
 def test_cancel_during_layout_is_quick_and_keeps_the_graph(window, qtbot, run_and_wait):
     assert run_and_wait(window, lambda: window.load_lesson("logistic")) == "ok"
     ids = set(window.graph_view.node_items)
-    window.editor.setPlainText(chain(3000))
+    window.editor.setPlainText(ladder(1000))
     window.run_program()
     # 3,001 boxes: "refine" follows "layout" at once (the provisional picture is drawn already)
     qtbot.waitUntil(lambda: window.runs.controller.stage in ("layout", "refine"), timeout=120_000)
