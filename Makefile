@@ -43,7 +43,7 @@ sysdeps:
 	else echo "missing system packages; run: sudo apt-get install -y$$missing"; fi
 
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/capture.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/report.py
 
 screenshot: $(STAMP)
 	$(BIN)/python -m gradviz.qt.screenshot lesson:logistic --step 17 -o resources/screenshots/logistic.png

@@ -119,8 +119,9 @@ def main() -> None:
                 entry.update(torchviz=tv, torchviz_mib=mem["torchviz"], whole_ratio=med["gradviz"] / tv,
                              beyond_ratio=beyond)
             results[name] = entry
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2))
+    out = Path(args.json) if args.json else Path(__file__).with_name("out") / "render.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
     print(textwrap.dedent("""
         Whole process: from launch to the SVG on disk. gradviz's command starts its runner (which
         imports torch) while it reads the source; the program runs in a run process."""))

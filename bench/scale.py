@@ -16,6 +16,7 @@ over 100 ms.
 from __future__ import annotations
 
 import gc
+import json
 import os
 import shutil
 import subprocess
@@ -243,6 +244,11 @@ def main() -> int:
     stalls = [r[0] for r in rows if r[8] > STALL_TARGET]
     print(f"first picture over {FIRST_PICTURE_TARGET:g} s: {', '.join(misses) or 'none'}")
     print(f"a stall over {STALL_TARGET * 1000:.0f} ms: {', '.join(stalls) or 'none'}")
+    out = Path(__file__).with_name("out")
+    out.mkdir(exist_ok=True)
+    (out / "scale.json").write_text(json.dumps([
+        {"graph": r[0], "nodes": r[1], "boxes": r[2], "first_picture": r[6], "ready": r[7], "stall": r[8],
+         "torchviz": r[12], "torchviz_note": r[13]} for r in rows], indent=2))
     return 0
 
 
