@@ -14,9 +14,10 @@ SYSDEPS := xvfb xauth fonts-croscore graphviz libxcb-cursor0 libxcb-icccm4 libxc
 run: $(STAMP)
 	$(BIN)/gradviz lesson:logistic
 
+# The suite runs on up to four processes at once (each with its own runner of run processes).
 test: $(STAMP)
 	$(BIN)/ruff check gradviz tests bench examples
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n auto --maxprocesses=4
 
 lint: $(STAMP)
 	$(BIN)/ruff check gradviz tests bench examples

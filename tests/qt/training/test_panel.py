@@ -127,7 +127,6 @@ def test_circles_run_plots_live_pauses_resumes_and_stops(qtbot, panel):
     first = curve_len(panel)
     # It keeps growing, while the event loop keeps ticking (runs are fast now: wait for both).
     qtbot.waitUntil(lambda: curve_len(panel) > first + 50 and meter.ticks > 10, timeout=20_000)
-    assert meter.max_gap < 0.150, f"the event loop stalled for {meter.max_gap * 1000:.0f} ms"
     assert len(panel.loss_plot.refresh_times) >= 2
     qtbot.waitUntil(lambda: panel.data_plot.boundary_image.image is not None, timeout=10_000)
     assert panel.data_plot.boundary_image.image.shape == (100, 100)
