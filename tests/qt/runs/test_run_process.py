@@ -9,7 +9,11 @@ from gradviz.core.run.client import shared_runner
 
 
 def _runs_now():
-    return [h for h in list(shared_runner()._handles.values()) if h.pid is not None and h.job.kind == "capture"]
+    """Capture runs started and not ended, newest first (an earlier run that already gave
+    its result may still be winding down)."""
+    handles = [h for h in list(shared_runner()._handles.values())
+               if h.pid is not None and h.job.kind == "capture" and h.ending is None]
+    return sorted(handles, key=lambda h: h.job_id, reverse=True)
 
 
 def test_a_killed_run_keeps_the_graph_and_the_program(window, run_and_wait, qtbot):
@@ -20,7 +24,8 @@ def test_a_killed_run_keeps_the_graph_and_the_program(window, run_and_wait, qtbo
     window.editor.setPlainText(program)
     with qtbot.waitSignal(window.run_finished, timeout=60_000) as blocker:
         window.run_program()
-        qtbot.waitUntil(lambda: bool(_runs_now()), timeout=30_000)
+        qtbot.waitUntil(lambda: bool(_runs_now()) and "while True" in _runs_now()[0].job.spec.source,
+                        timeout=30_000)
         os.kill(_runs_now()[0].pid, signal.SIGKILL)
     assert blocker.args == ["error"]
     text = window.message_bar.text()
