@@ -132,6 +132,8 @@ def _render(args: argparse.Namespace) -> int:
         runner.close()
     for line in trace.output:
         print(line)
+    if trace.last_value is not None:
+        print(trace.last_value)
     if trace.is_empty:
         print(f"gradviz: {trace.explanation}", file=sys.stderr)
     try:

@@ -243,7 +243,8 @@ class Trace:
     variables: Mapping[str, str] = field(default_factory=dict)  # user name -> node id
     extra_roots: tuple[str, ...] = ()  # further roots shown side by side (softmax lesson)
     modules: Mapping[str, "ModuleInfo"] = field(default_factory=dict)  # path -> class, parameters
-    output: tuple[str, ...] = ()  # what the program printed
+    output: tuple[str, ...] = ()  # what the program printed, one entry per print() call
+    last_value: str | None = None  # a bare last expression's value, as a REPL echoes it
     _index: Mapping[str, Node] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:

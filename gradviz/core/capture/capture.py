@@ -206,7 +206,8 @@ def _record_session(source: str, interp: Interpreter, recorder: Recorder, names:
         ns = {k: v for k, v in result.namespace.items() if k not in names or names[k] is not v}
         chosen = [_choose_root(ns, result.assignments, r) for r in roots] if roots else \
             [_choose_root(ns, result.assignments, root)]
-        builder = TraceBuilder(recorder, source, _module_paths(ns, subject), tuple(result.output))
+        builder = TraceBuilder(recorder, source, _module_paths(ns, subject), tuple(result.output),
+                               result.last_value)
         trace = None
         for name, tensor in chosen:
             if tensor is None or tensor.grad_fn is None:
