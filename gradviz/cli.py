@@ -15,6 +15,7 @@ SOURCE is one of:
   lesson:NAME          a built-in lesson (see `gradviz lessons`)
   PROGRAM.txt|.py      a program in gradviz's expression language
   path.py:ClassName    an nn.Module class (runs that file's code), with --init and --input
+                       (Python argument lists, with the file's own names in scope) and --root
 With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic lesson).
 """
 
@@ -33,9 +34,15 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("source", nargs="?", help="lesson:NAME, a program file, or path.py:ClassName")
     render.add_argument("-e", "--expr", help="the program itself, instead of SOURCE")
     render.add_argument("-o", "--output", required=True, help="output file; its suffix picks the format")
-    render.add_argument("--init", default="", help="constructor arguments for path.py:ClassName, e.g. '50, 3'")
-    render.add_argument("--input", default="", help="input expression for path.py:ClassName, e.g. 'torch.rand(1, 50)'")
-    render.add_argument("--root", help="the variable whose graph to draw (default: loss, else the last result)")
+    render.add_argument("--init", default="",
+                        help="the constructor's arguments for path.py:ClassName, as Python with the file's names in "
+                             "scope, e.g. '50, 3' or 'GPTConfig(n_layer=2), dropout=0.1'")
+    render.add_argument("--input", default="",
+                        help="the forward's arguments for path.py:ClassName, as Python with the file's names in "
+                             "scope, e.g. 'torch.rand(1, 50)' or 'torch.randint(0, 9, (1, 8)), targets=...'")
+    render.add_argument("--root", help="what to draw as the graph's root: a variable, or a path into the model's "
+                                       "output such as out[0], out['logits'], out.loss (default: loss, else the "
+                                       "last result; a scalar among a model's outputs)")
     render.add_argument("--scale", type=float, default=1.0, help="PNG scale (default 1)")
     render.add_argument("--engine", help="layout program (default: graphviz-pure, or $GRADVIZ_DOT)")
 
@@ -83,10 +90,10 @@ def resolve_source(source: str | None, expr: str | None = None, init: str = "", 
         job = Job("module_program", options={"spec": f"{path}:{class_name}", "init": init, "input": input_expr},
                   wall=False)
         try:
-            program = (runner or shared_runner()).call(job)
+            program, used_input = (runner or shared_runner()).call(job)
         except ProgramError as exc:
             raise ValueError(str(exc)) from None
-        return ProgramSpec(program, subject="model", module=ModuleSpec(str(path), class_name))
+        return ProgramSpec(program, subject="model", module=ModuleSpec(str(path), class_name, init, used_input))
     path = Path(source)
     try:
         return ProgramSpec(path.read_text(encoding="utf-8"))

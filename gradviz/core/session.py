@@ -196,12 +196,13 @@ class Session:
     def program_spec(self) -> ProgramSpec:
         """The program as a run: the one place roots, subject, module and edits are chosen."""
         roots: tuple[str, ...] = ()
+        root = (self.module.root or None) if self.module is not None else None
         subject = self.module.subject if self.module is not None else None
         if self.lesson is not None:
             # An edited lesson may have dropped the variables the lesson shows: keep those left.
             roots = tuple(r for r in self.lesson.roots if re.search(rf"\b{re.escape(r)}\b", self.source))
             subject = self.lesson.subject
-        return ProgramSpec(self.source, roots=roots, subject=subject, overrides=dict(self.overrides),
+        return ProgramSpec(self.source, roots=roots, root=root, subject=subject, overrides=dict(self.overrides),
                            module=self.module.spec if self.module is not None else None)
 
     # -- runs -----------------------------------------------------------------------------

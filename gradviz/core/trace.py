@@ -100,8 +100,9 @@ class TensorValue:
             return (nan, nan, nan, nan, nan)
         a = np.abs(self.data) if np.iscomplexobj(self.data) else self.data
         a = a.astype(np.float64, copy=False)
-        return (float(a.min()), float(a.max()), float(a.mean()), float(a.std()),
-                float(np.sqrt(np.sum(a * a))))
+        with np.errstate(invalid="ignore", over="ignore"):  # -inf in a mask: nan statistics, no warning
+            return (float(a.min()), float(a.max()), float(a.mean()), float(a.std()),
+                    float(np.sqrt(np.sum(a * a))))
 
     @property
     def min(self) -> float:

@@ -176,7 +176,7 @@ class ProgramFiles(QObject):
         return True
 
     def open_module(self, path: str = "", class_name: str = "", init: str = "", input_expr: str = "",
-                    confirm: bool = True) -> bool:
+                    confirm: bool = True, root: str = "") -> bool:
         """Load an ``nn.Module`` class from a file and run it on an input.
 
         This runs the file's Python code (in a run process), so unless ``confirm`` is False
@@ -184,10 +184,10 @@ class ProgramFiles(QObject):
         afterwards.
         """
         if confirm:
-            dialog = ModuleDialog(self.window, str(path), class_name, init, input_expr)
+            dialog = ModuleDialog(self.window, str(path), class_name, init, input_expr, root)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return False
-            spec, init, input_expr = dialog.spec, dialog.init_args, dialog.input_expr
+            spec, init, input_expr, root = dialog.spec, dialog.init_args, dialog.input_expr, dialog.root
             if not self.confirm_discard("loading the module"):
                 return False
         else:
@@ -197,8 +197,8 @@ class ProgramFiles(QObject):
             file = file.resolve()
             job = Job("module_program", options={"spec": f"{file}:{name}", "init": init, "input": input_expr},
                       limits=RunLimits(seconds=120), wall=False)
-            program = self.wait_for(lambda cancel: shared_runner().call(job, cancel),
-                                    f"Loading {name} from {file.name}…", "Open Module")
+            program, used_input = self.wait_for(lambda cancel: shared_runner().call(job, cancel),
+                                                f"Loading {name} from {file.name}…", "Open Module")
         except RunCancelled:
             self.session.notify(f"Loading {spec} was cancelled.")
             return False
@@ -206,7 +206,7 @@ class ProgramFiles(QObject):
             self.session.notify(f"Could not load {spec}: {exc}", "error")
             return False
         self.settings.add_recent_file(spec)
-        self.session.open_module(LoadedModule(ModuleSpec(str(file), name), program))
+        self.session.open_module(LoadedModule(ModuleSpec(str(file), name, init, used_input), program, root.strip()))
         return True
 
     # -- saving ---------------------------------------------------------------------------
