@@ -14,6 +14,7 @@ EPILOG = """\
 SOURCE is one of:
   lesson:NAME          a built-in lesson (see `gradviz lessons`)
   PROGRAM.txt|.py      a program in gradviz's expression language
+  FILE.gradviz-rec     a recording saved by gradviz.record() (nothing runs)
   path.py:ClassName    an nn.Module class (runs that file's code), with --init and --input
                        (Python argument lists, with the file's own names in scope) and --root
 With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic lesson).
@@ -106,8 +107,6 @@ def resolve_source(source: str | None, expr: str | None = None, init: str = "", 
 def _render(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from gradviz.core.export import write
-    from gradviz.core.layout.graphviz_run import LayoutError
     from gradviz.core.program.errors import ProgramError
     from gradviz.core.run.client import shared_runner
     from gradviz.core.run.request import Job
@@ -117,6 +116,15 @@ def _render(args: argparse.Namespace) -> int:
         print(f"gradviz: error: output must end in .json, .dot, .svg or .png, not '{suffix or args.output}'",
               file=sys.stderr)
         return 2
+    from gradviz.core.recording import RecordingError, is_recording_path, load
+
+    if args.source and is_recording_path(args.source) and args.expr is None:
+        try:
+            trace = load(args.source).trace  # a saved recording: drawn as it was, nothing runs
+        except (OSError, RecordingError) as exc:
+            print(f"gradviz: error: cannot open the recording {args.source}: {exc}", file=sys.stderr)
+            return 2
+        return _write(trace, args)
     runner = shared_runner()
     runner.start()  # torch loads in the runner while this process reads the source
     try:
@@ -141,6 +149,13 @@ def _render(args: argparse.Namespace) -> int:
         print(line)
     if trace.last_value is not None:
         print(trace.last_value)
+    return _write(trace, args)
+
+
+def _write(trace: Any, args: argparse.Namespace) -> int:
+    from gradviz.core.export import write
+    from gradviz.core.layout.graphviz_run import LayoutError
+
     if trace.is_empty:
         print(f"gradviz: {trace.explanation}", file=sys.stderr)
     try:

@@ -27,6 +27,7 @@ from gradviz.qt.host import MenuBarHost
 from gradviz.qt.program.console import Console
 from gradviz.qt.program.files import ProgramFiles
 from gradviz.qt.program.panel import ProgramPanel
+from gradviz.qt.program.recordings import Recordings
 from gradviz.qt.runs.feature import Runs
 from gradviz.qt.settings import Settings
 from gradviz.qt.stepping.step_through import StepThrough
@@ -49,8 +50,9 @@ class MainWindow(MenuBarHost, QMainWindow):
     settings : Settings
     graph_view : GraphView
         The canvas (``host.canvas`` to the features).
-    program, files, runs, console, big_graphs, step_through, classroom, training
-        The features: the program editor and lesson text, opening/saving/exporting, runs,
+    program, files, recordings, runs, console, big_graphs, step_through, classroom, training
+        The features: the program editor and lesson text, opening/saving/exporting, saved
+        recordings, runs,
         what runs print, the canvas's folding and previews, the player, classroom tools, training.
     editor, lesson_panel, inspector, message_bar, legend, lesson_picker
         The widgets tests and screenshots reach for.
@@ -98,6 +100,7 @@ class MainWindow(MenuBarHost, QMainWindow):
         self.inspector_dock.setWidget(self.inspector)
         self.add_dock(self.inspector_dock, Qt.DockWidgetArea.RightDockWidgetArea)
         self.files = ProgramFiles(session, self)
+        self.recordings = Recordings(session, self)
         self.runs = Runs(session, self)
         self.console = Console(session, self)
         add_window_actions(self)

@@ -23,12 +23,14 @@ from gradviz.core.layout.layout import LayoutCancelled, LayoutError
 from gradviz.core.lessons.catalogue import LESSONS, get_lesson
 from gradviz.core.lessons.files import Lesson
 from gradviz.core.program.errors import ProgramError
+from gradviz.core.recording import is_recording_path
 from gradviz.core.run.client import RunCancelled, shared_runner
 from gradviz.core.run.request import Job, ModuleSpec, RunLimits
 from gradviz.core.session import Session
 from gradviz.qt.actions import make_action
 from gradviz.qt.host import Host
 from gradviz.qt.program.module_dialog import ModuleDialog
+from gradviz.qt.program.recordings import open_recording_file
 from gradviz.qt.runs.tasks import Task
 
 PROGRAM_FILTER = "Programs (*.py *.txt *.gradviz-program);;All files (*)"
@@ -124,6 +126,13 @@ class ProgramFiles(QObject):
             except KeyError as exc:
                 self.session.notify(str(exc).strip("'\""), "error")
                 return False
+        if is_recording_path(source):
+            if confirm and not self.confirm_discard("opening the recording"):
+                return False
+            opened = open_recording_file(self.session, source)
+            if opened:
+                self.settings.add_recent_file(str(Path(source)))
+            return opened
         if is_module_spec(source):
             path, class_name = parse_spec(source)
             # A module always goes through the dialog: it is the confirmation to run the file.
@@ -281,6 +290,7 @@ class ProgramFiles(QObject):
         for i, entry in enumerate(recent):
             action = QAction(f"&{i + 1 if i < 9 else 0}  {entry}", menu)
             action.setToolTip("Load a module (asks first: it runs the file)" if is_module_spec(entry)
+                              else "Open this recording (nothing runs)" if is_recording_path(entry)
                               else "Open this program")
             action.triggered.connect(lambda _checked=False, e=entry: self.open_source(e))
             menu.addAction(action)
