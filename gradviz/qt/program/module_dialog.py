@@ -117,6 +117,11 @@ class ModuleDialog(QDialog):
         form.addRow("Init args", self.init_edit)
         form.addRow("Input", self.input_edit)
         form.addRow("Root", self.root_combo)
+        self.hint_label = QLabel("Init and Input are written as between a call's brackets and run as Python "
+                                 "with the file's own names in scope (its configs, constants, helpers).")
+        self.hint_label.setWordWrap(True)
+        self.hint_label.setEnabled(False)  # the greyed look of a hint
+        form.addRow("", self.hint_label)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.load_button = self.buttons.addButton("Load and run the file", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.accept)
