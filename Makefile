@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 # The CPU build of torch (a small wheel). Any torch >= 2.1 works: `make TORCH=torch` takes PyPI's default.
 TORCH  ?= torch==2.13.0
 STAMP  := $(VENV)/.gradviz-installed
-SYSDEPS := xvfb xauth fonts-croscore graphviz libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
+SYSDEPS := xvfb xauth fonts-croscore fonts-dejavu-core fonts-wqy-microhei graphviz libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
 
 .PHONY: run test venv sysdeps bench lint clean screenshot
 
@@ -32,7 +32,8 @@ $(STAMP): pyproject.toml | sysdeps
 
 # System packages: Xvfb for the real-window smoke test (and the libxcb parts Qt's xcb plugin
 # loads, which the PySide6 wheel does not bundle), the Arimo/Cousine fonts whose metrics the
-# layout engine uses, and Graphviz's own dot for the torchviz comparison in bench/. Root installs
+# layout engine uses, DejaVu and WenQuanYi Micro Hei for the symbols and Chinese that exported
+# pictures fall back to (see gradviz/core/raster.py), and Graphviz's own dot for the torchviz comparison in bench/. Root installs
 # them; anyone else is told the exact command.
 sysdeps:
 	@missing=""; for p in $(SYSDEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

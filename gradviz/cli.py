@@ -15,7 +15,9 @@ EPILOG = """\
 SOURCE is one of:
   lesson:NAME          a built-in lesson (see `gradviz lessons`)
   PROGRAM.txt|.py      a program in gradviz's expression language
+  FILE.gradviz-rec     a recording saved by gradviz.record() (nothing runs)
   path.py:ClassName    an nn.Module class (runs that file's code), with --init and --input
+                       (Python argument lists, with the file's own names in scope) and --root
 With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic lesson).
 """
 
@@ -34,9 +36,15 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     render.add_argument("source", nargs="?", help="lesson:NAME, a program file, or path.py:ClassName")
     render.add_argument("-e", "--expr", help="the program itself, instead of SOURCE")
     render.add_argument("-o", "--output", required=True, help="output file; its suffix picks the format")
-    render.add_argument("--init", default="", help="constructor arguments for path.py:ClassName, e.g. '50, 3'")
-    render.add_argument("--input", default="", help="input expression for path.py:ClassName, e.g. 'torch.rand(1, 50)'")
-    render.add_argument("--root", help="the variable whose graph to draw (default: loss, else the last result)")
+    render.add_argument("--init", default="",
+                        help="the constructor's arguments for path.py:ClassName, as Python with the file's names in "
+                             "scope, e.g. '50, 3' or 'GPTConfig(n_layer=2), dropout=0.1'")
+    render.add_argument("--input", default="",
+                        help="the forward's arguments for path.py:ClassName, as Python with the file's names in "
+                             "scope, e.g. 'torch.rand(1, 50)' or 'torch.randint(0, 9, (1, 8)), targets=...'")
+    render.add_argument("--root", help="what to draw as the graph's root: a variable, or a path into the model's "
+                                       "output such as out[0], out['logits'], out.loss (default: loss, else the "
+                                       "last result; a scalar among a model's outputs)")
     render.add_argument("--scale", type=float, default=1.0, help="PNG scale (default 1)")
     render.add_argument("--engine", help="layout program (default: graphviz-pure, or $GRADVIZ_DOT)")
 
@@ -85,10 +93,10 @@ def resolve_source(source: str | None, expr: str | None = None, init: str = "", 
         job = Job("module_program", options={"spec": f"{path}:{class_name}", "init": init, "input": input_expr},
                   wall=False)
         try:
-            program = (runner or shared_runner()).call(job)
+            program, used_input = (runner or shared_runner()).call(job)
         except ProgramError as exc:
             raise ValueError(str(exc)) from None
-        return ProgramSpec(program, subject="model", module=ModuleSpec(str(path), class_name))
+        return ProgramSpec(program, subject="model", module=ModuleSpec(str(path), class_name, init, used_input))
     path = Path(source)
     try:
         return ProgramSpec(path.read_text(encoding="utf-8"))
@@ -101,8 +109,6 @@ def resolve_source(source: str | None, expr: str | None = None, init: str = "", 
 def _render(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from gradviz.core.export import write
-    from gradviz.core.layout.graphviz_run import LayoutError
     from gradviz.core.program.errors import ProgramError
     from gradviz.core.run.client import shared_runner
     from gradviz.core.run.request import Job
@@ -112,6 +118,15 @@ def _render(args: argparse.Namespace) -> int:
         print(f"gradviz: error: output must end in .json, .dot, .svg or .png, not '{suffix or args.output}'",
               file=sys.stderr)
         return 2
+    from gradviz.core.recording import RecordingError, is_recording_path, load
+
+    if args.source and is_recording_path(args.source) and args.expr is None:
+        try:
+            trace = load(args.source).trace  # a saved recording: drawn as it was, nothing runs
+        except (OSError, RecordingError) as exc:
+            print(f"gradviz: error: cannot open the recording {args.source}: {exc}", file=sys.stderr)
+            return 2
+        return _write(trace, args)
     runner = shared_runner()
     runner.start()  # torch loads in the runner while this process reads the source
     try:
@@ -134,6 +149,15 @@ def _render(args: argparse.Namespace) -> int:
         runner.close()
     for line in trace.output:
         print(line)
+    if trace.last_value is not None:
+        print(trace.last_value)
+    return _write(trace, args)
+
+
+def _write(trace: Any, args: argparse.Namespace) -> int:
+    from gradviz.core.export import write
+    from gradviz.core.layout.graphviz_run import LayoutError
+
     if trace.is_empty:
         print(f"gradviz: {trace.explanation}", file=sys.stderr)
     try:

@@ -107,6 +107,15 @@ def test_missing_engine_is_a_message(tmp_path, monkeypatch):
     assert "pip install graphviz-pure" in out.stderr and "Traceback" not in out.stderr
 
 
+def test_render_prints_what_the_program_printed_and_its_last_value(tmp_path):
+    out = gradviz("render", "lesson:no-grad", "-o", str(tmp_path / "n.json"))
+    assert out.stdout.splitlines()[:3] == ["True", "False", "False"]
+    out = gradviz("render", "-e", "x = torch.ones(2, requires_grad=True)\nloss = x.sum()\nprint('sum is', 2)\nloss.item()",
+                  "-o", str(tmp_path / "e.json"))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[:2] == ["sum is 2", "2.0"]
+
+
 def test_no_grad_lesson_explains(tmp_path):
     out = gradviz("render", "lesson:no-grad", "-o", str(tmp_path / "n.json"))
     assert out.returncode == 0

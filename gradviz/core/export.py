@@ -7,7 +7,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from gradviz.core import raster
 from gradviz.core.layout.dot import build_dot
+from gradviz.core.layout.graphviz_run import LayoutError
 from gradviz.core.layout.layout import run_engine
 from gradviz.core.layout.plan import MAX_LONG_EDGE_LENGTH
 from gradviz.core.layout.quick import long_edge_length, quick_layout
@@ -138,18 +140,36 @@ def write(trace: Trace, path: str | Path, *, scale: float = 1.0, engine: str | N
         path.write_text(text + "\n", encoding="utf-8")
         return path
     build = build_dot(trace, legend=True, show_grads=True)
-    dot_text = build.source
     if suffix == ".dot":
-        path.write_text(dot_text, encoding="utf-8")
+        path.write_text(build.source, encoding="utf-8")
         return path
-    args = [f"-Gdpi={BASE_DPI * scale:g}"] if suffix == ".png" else []
-    if build.names and long_edge_length(build) > MAX_LONG_EDGE_LENGTH:
-        # Graphviz would route for minutes: it only draws gradviz's layout.
-        dot_text, args = _placed_dot(trace), [*args, "-Kneato", "-n2"]
-    data = run_engine(dot_text, suffix[1:], engine=engine, args=args, cancel=cancel)
+    svg = _svg(trace, build, engine, cancel)
+    if suffix == ".svg":
+        data = svg.encode("utf-8")
+    else:
+        try:
+            data = raster.svg_to_png(svg, BASE_DPI * scale)
+        except RuntimeError as exc:
+            raise LayoutError(str(exc)) from None
     # Written only after the engine succeeded, so a failure leaves no half file.
     path.write_bytes(data)
     return path
+
+
+def svg_text(trace: Trace, *, engine: str | None = None, cancel: threading.Event | None = None) -> str:
+    """The picture :func:`write` saves as ``.svg``, as text (Jupyter shows it inline)."""
+    return _svg(trace, build_dot(trace, legend=True, show_grads=True), engine, cancel)
+
+
+def _svg(trace: Trace, build: Any, engine: str | None, cancel: threading.Event | None) -> str:
+    dot_text, args = build.source, []
+    if build.names and long_edge_length(build) > MAX_LONG_EDGE_LENGTH:
+        # Graphviz would route for minutes: it only draws gradviz's layout.
+        dot_text, args = _placed_dot(trace), ["-Kneato", "-n2"]
+    # Always SVG from the engine: graphviz-pure's own PNGs know three fonts and draw "∈" or
+    # Chinese as boxes; gradviz names fallback fonts and draws PNGs itself (see raster).
+    svg = run_engine(dot_text, "svg", engine=engine, args=args, cancel=cancel).decode("utf-8")
+    return raster.with_fallbacks(svg)
 
 
 def _placed_dot(trace: Trace) -> str:

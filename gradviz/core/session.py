@@ -84,6 +84,7 @@ class Session:
         self.source = ""
         self.lesson: Lesson | None = None
         self.module: LoadedModule | None = None
+        self.recording: Any = None  # a RecordingFile shown without a run (see open_recording)
         self.path: Path | None = None
         self.title = "untitled program"
         self.overrides: dict[str, Any] = {}
@@ -146,9 +147,25 @@ class Session:
         if run:
             self.run()
 
+    def open_recording(self, recording: Any, path: Path | None = None) -> None:
+        """Show a saved recording (a ``RecordingFile``): its graph is laid out and drawn like a
+        run's result, without running anything; what needs a re-run is said and refused."""
+        from gradviz.core.recording import NEEDS_RERUN
+
+        trace = recording.trace
+        name = recording.title or (path.name if path is not None else "recording")
+        self._open(trace.source, f"{name} (recording)", recording=recording)
+        self._notes = [f"A recording: the graph, values, gradients and steps as they were recorded; {NEEDS_RERUN}."]
+        self.run()
+
+    @property
+    def is_recording(self) -> bool:
+        """True while a saved recording is shown (nothing can be run again)."""
+        return self.recording is not None
+
     def _open(self, source: str, title: str, lesson: Lesson | None = None, module: LoadedModule | None = None,
-              path: Path | None = None) -> None:
-        self.lesson, self.module, self.path = lesson, module, path
+              path: Path | None = None, recording: Any = None) -> None:
+        self.lesson, self.module, self.path, self.recording = lesson, module, path, recording
         self.source = source
         if title != self.title:
             self.title = title
@@ -196,12 +213,13 @@ class Session:
     def program_spec(self) -> ProgramSpec:
         """The program as a run: the one place roots, subject, module and edits are chosen."""
         roots: tuple[str, ...] = ()
+        root = (self.module.root or None) if self.module is not None else None
         subject = self.module.subject if self.module is not None else None
         if self.lesson is not None:
             # An edited lesson may have dropped the variables the lesson shows: keep those left.
             roots = tuple(r for r in self.lesson.roots if re.search(rf"\b{re.escape(r)}\b", self.source))
             subject = self.lesson.subject
-        return ProgramSpec(self.source, roots=roots, subject=subject, overrides=dict(self.overrides),
+        return ProgramSpec(self.source, roots=roots, root=root, subject=subject, overrides=dict(self.overrides),
                            module=self.module.spec if self.module is not None else None)
 
     # -- runs -----------------------------------------------------------------------------
@@ -293,6 +311,11 @@ class Session:
     # -- edited values ----------------------------------------------------------------------
     def set_override(self, name: str, value: Any) -> None:
         """Run again with variable ``name`` set to ``value`` (kept until the program changes)."""
+        if self.recording is not None:
+            from gradviz.core.recording import NEEDS_RERUN
+
+            self.notify(f"This is a recording: {NEEDS_RERUN}.", "warning")
+            return
         self.overrides[name] = value
         self.overrides_changed.emit()
         self._rerun_edited()

@@ -100,8 +100,9 @@ class TensorValue:
             return (nan, nan, nan, nan, nan)
         a = np.abs(self.data) if np.iscomplexobj(self.data) else self.data
         a = a.astype(np.float64, copy=False)
-        return (float(a.min()), float(a.max()), float(a.mean()), float(a.std()),
-                float(np.sqrt(np.sum(a * a))))
+        with np.errstate(invalid="ignore", over="ignore"):  # -inf in a mask: nan statistics, no warning
+            return (float(a.min()), float(a.max()), float(a.mean()), float(a.std()),
+                    float(np.sqrt(np.sum(a * a))))
 
     @property
     def min(self) -> float:
@@ -243,7 +244,8 @@ class Trace:
     variables: Mapping[str, str] = field(default_factory=dict)  # user name -> node id
     extra_roots: tuple[str, ...] = ()  # further roots shown side by side (softmax lesson)
     modules: Mapping[str, "ModuleInfo"] = field(default_factory=dict)  # path -> class, parameters
-    output: tuple[str, ...] = ()  # what the program printed
+    output: tuple[str, ...] = ()  # what the program printed, one entry per print() call
+    last_value: str | None = None  # a bare last expression's value, as a REPL echoes it
     _index: Mapping[str, Node] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:

@@ -24,8 +24,10 @@ from gradviz.qt.canvas.node_menu import NodeMenu
 from gradviz.qt.canvas.text import zoom_text
 from gradviz.qt.classroom.classroom import Classroom
 from gradviz.qt.host import MenuBarHost
+from gradviz.qt.program.console import Console
 from gradviz.qt.program.files import ProgramFiles
 from gradviz.qt.program.panel import ProgramPanel
+from gradviz.qt.program.recordings import Recordings
 from gradviz.qt.runs.feature import Runs
 from gradviz.qt.settings import Settings
 from gradviz.qt.stepping.step_through import StepThrough
@@ -48,9 +50,10 @@ class MainWindow(MenuBarHost, QMainWindow):
     settings : Settings
     graph_view : GraphView
         The canvas (``host.canvas`` to the features).
-    program, files, runs, big_graphs, step_through, classroom, training
-        The features: the program editor and lesson text, opening/saving/exporting, runs,
-        the canvas's folding and previews, the player, classroom tools, training.
+    program, files, recordings, runs, console, big_graphs, step_through, classroom, training
+        The features: the program editor and lesson text, opening/saving/exporting, saved
+        recordings, runs,
+        what runs print, the canvas's folding and previews, the player, classroom tools, training.
     editor, lesson_panel, inspector, message_bar, legend, lesson_picker
         The widgets tests and screenshots reach for.
     commands : Commands
@@ -97,7 +100,9 @@ class MainWindow(MenuBarHost, QMainWindow):
         self.inspector_dock.setWidget(self.inspector)
         self.add_dock(self.inspector_dock, Qt.DockWidgetArea.RightDockWidgetArea)
         self.files = ProgramFiles(session, self)
+        self.recordings = Recordings(session, self)
         self.runs = Runs(session, self)
+        self.console = Console(session, self)
         add_window_actions(self)
         self.big_graphs = BigGraphs(session, self)
         self.step_through = StepThrough(session, self)
@@ -260,7 +265,8 @@ class MainWindow(MenuBarHost, QMainWindow):
             self.restoreState(QByteArray(s.window_state))
         else:
             self.resizeDocks([self.program.lesson_dock, self.inspector_dock], [450, 300], Qt.Orientation.Horizontal)
-            self.resizeDocks([self.program.lesson_dock, self.program.dock], [220, 480], Qt.Orientation.Vertical)
+            self.resizeDocks([self.program.lesson_dock, self.program.dock, self.console.dock], [200, 400, 120],
+                             Qt.Orientation.Vertical)
         self._on_font_size_changed(self.session.font_size)
         self._on_theme_changed(self.session.theme)
         self.commands.show_legend.setChecked(True)

@@ -158,3 +158,56 @@ def test_missing_engine_leaves_no_file(trace, tmp_path):
     with pytest.raises(LayoutError, match="pip install graphviz-pure"):
         write(trace, tmp_path / "g.svg", engine="/nonexistent/dot")
     assert not (tmp_path / "g.svg").exists()
+
+
+# ----- every character drawn ------------------------------------------------------------------
+MISSING = "\ue000"  # a private-use code point no font draws: its picture is the missing-glyph box
+
+
+def _one_node(label: str) -> Trace:
+    return Trace((Node("n0", "constant", "Constant", label=label, shape=(2,), dtype="float32"),), (), root=None)
+
+
+def _label_pixels(path) -> bytes:
+    """The PNG's grey pixels (the boxes' and labels' ink, all else white)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        return image.convert("L").tobytes()
+
+
+def _has_font_for(char: str) -> bool:
+    import shutil
+    import subprocess
+
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return False
+    out = subprocess.run([fc_list, f":charset={ord(char):x}", "family"], capture_output=True, text=True)
+    return bool(out.stdout.strip())
+
+
+@pytest.mark.parametrize("char", ["∈", "中"])
+def test_png_draws_symbols_and_chinese_not_the_missing_glyph_box(char, tmp_path):
+    if char == "中" and not _has_font_for(char):
+        pytest.skip("no CJK font on this machine (make installs fonts-wqy-microhei)")
+    drawn = write(_one_node(char), tmp_path / "drawn.png")
+    missing = write(_one_node(MISSING), tmp_path / "missing.png")
+    plain = write(_one_node(""), tmp_path / "plain.png")
+    a, box, blank = _label_pixels(drawn), _label_pixels(missing), _label_pixels(plain)
+    assert len(a) == len(box)  # the engine measures both labels alike: same picture size
+    assert a != box, f"{char!r} was drawn as the missing-glyph box"
+    # and the label has ink of its own: more dark pixels than the picture without it
+    dark = lambda pixels: sum(1 for p in pixels if p < 128)  # noqa: E731
+    assert dark(a) > dark(blank)
+
+
+def test_symbol_and_chinese_differ_from_each_other_and_svg_names_fallback_fonts(tmp_path):
+    if not _has_font_for("中"):
+        pytest.skip("no CJK font on this machine (make installs fonts-wqy-microhei)")
+    assert _label_pixels(write(_one_node("∈"), tmp_path / "a.png")) != \
+        _label_pixels(write(_one_node("中"), tmp_path / "b.png"))
+    root = ET.parse(write(_one_node("中 ∈"), tmp_path / "c.svg")).getroot()
+    families = {t.get("font-family") for t in root.iter(f"{SVG}text")}
+    assert families and all(f.startswith("Arimo,") and "'WenQuanYi Micro Hei'" in f and "'DejaVu Sans'" in f
+                            for f in families)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -11,6 +12,7 @@ from typing import Any
 import torch
 import torch.nn as nn
 
+from gradviz.core.capture import outputs
 from gradviz.core.capture.recorder import Recorder
 from gradviz.core.capture.trace_build import TraceBuilder
 from gradviz.core.checks.reports import NoGradFn
@@ -166,10 +168,10 @@ def _run_session(source: str, *, root: str | None, roots: Sequence[str], subject
         rec = recorder_box[0]
         if isinstance(final, torch.Tensor):
             rec.name_tensor(name, final, line)
-        elif isinstance(final, (tuple, list)):
-            for i, item in enumerate(final):
-                if isinstance(item, torch.Tensor):
-                    rec.name_tensor(f"{name}[{i}]", item, line)
+        elif not isinstance(final, (nn.Module, int, float, str, bool)) and final is not None:
+            # The tensors inside a tuple, dict or model output: out[0], out['logits'], out.loss.
+            for path, item in outputs.tensors_in(final, name):
+                rec.name_tensor(path, item, line)
         return replacement
 
     names = dict(LESSON_MODELS)
@@ -204,9 +206,13 @@ def _record_session(source: str, interp: Interpreter, recorder: Recorder, names:
     with recorder:
         result = interp.run()
         ns = {k: v for k, v in result.namespace.items() if k not in names or names[k] is not v}
-        chosen = [_choose_root(ns, result.assignments, r) for r in roots] if roots else \
-            [_choose_root(ns, result.assignments, root)]
-        builder = TraceBuilder(recorder, source, _module_paths(ns, subject), tuple(result.output))
+        if roots:
+            chosen = [_choose_root(ns, result.assignments, r) for r in roots]
+            seeds, note = chosen, ""
+        else:
+            chosen, seeds, note = _choose_roots(ns, result.assignments, root)
+        builder = TraceBuilder(recorder, source, _module_paths(ns, subject), tuple(result.output),
+                               result.last_value)
         trace = None
         for name, tensor in chosen:
             if tensor is None or tensor.grad_fn is None:
@@ -215,10 +221,12 @@ def _record_session(source: str, interp: Interpreter, recorder: Recorder, names:
         if trace is None and not recorder.passes:
             if on_forward is not None:
                 on_forward(builder.build([recorder.key_of(t) for _, t in chosen]))
-            for name, tensor in chosen:
-                _implicit_backward(recorder, name, tensor, clear_grads=len(chosen) > 1)
+            for name, tensor in seeds:
+                _implicit_backward(recorder, name, tensor, clear_grads=len(seeds) > 1)
     if trace is None:
         trace = builder.build([recorder.key_of(t) for _, t in chosen])
+        if note:
+            trace = dataclasses.replace(trace, notes=(note, *trace.notes))
     return CaptureSession(trace, ns, recorder, result.assignments)
 
 
@@ -279,6 +287,67 @@ def _output_tensors(out: Any) -> list[tuple[str, torch.Tensor]]:
     if isinstance(out, (tuple, list)):
         return [(f"output[{i}]", t) for i, t in enumerate(out) if isinstance(t, torch.Tensor)]
     return []
+
+
+def _choose_roots(ns: dict, assignments: list[tuple[str, int]], root: str | None
+                  ) -> tuple[list[tuple[str, Any]], list[tuple[str, Any]], str]:
+    """The graph's roots, the ones backward starts from when the program calls none, and a note.
+
+    A plain tensor is its own root and seed (as :func:`_choose_root` picks it). A structure
+    (the tuple, dict or model output a forward returned) gives every tensor in it that has a
+    grad_fn as a root, drawn side by side; a scalar among them (a loss) comes first and is
+    the one seed, else each is a seed of its own.
+    """
+    if root is not None and (root not in ns or isinstance(ns[root], torch.Tensor)) and root.isidentifier():
+        chosen = _choose_root(ns, assignments, root)
+        return [chosen], [chosen], ""
+    if root is not None:
+        try:
+            base, steps = outputs.parse_path(root)
+        except ValueError as exc:
+            raise ProgramError(str(exc), kind="runtime") from None
+        if base not in ns:
+            raise ProgramError(f"the program never assigns '{base}', the variable chosen as the graph's root",
+                               kind="runtime")
+        try:
+            value = outputs.resolve(ns[base], steps, root)
+        except ValueError as exc:
+            raise ProgramError(str(exc), kind="runtime") from None
+        name = root.strip()
+        if isinstance(value, torch.Tensor):
+            return [(name, value)], [(name, value)], ""
+        found = [(p, t) for p, t in outputs.tensors_in(value, name) if t.grad_fn is not None]
+        if not found:
+            raise ProgramError(f"'{root}' is a {type(value).__name__} holding no tensor with a grad_fn",
+                               kind="runtime")
+        return _structure_roots(name, value, found)
+    plain = _choose_root(ns, assignments, None)
+    if plain[0] != "loss":
+        # The last result: a tensor with a grad_fn, or a structure holding some, whichever came last.
+        for name, _line in reversed(assignments):
+            value = ns.get(name)
+            if isinstance(value, torch.Tensor) and value.grad_fn is not None:
+                break
+            if outputs.is_structure(value):
+                found = [(p, t) for p, t in outputs.tensors_in(value, name) if t.grad_fn is not None]
+                if found:
+                    return _structure_roots(name, value, found)
+    return [plain], [plain], ""
+
+
+def _structure_roots(name: str, value: Any, found: list[tuple[str, Any]]
+                     ) -> tuple[list[tuple[str, Any]], list[tuple[str, Any]], str]:
+    kind = type(value).__name__
+    seed = outputs.choose_seed(found)
+    listed = ", ".join(p for p, _ in found)
+    if seed is None:
+        note = (f"{name} is a {kind}: its {len(found)} tensors with a grad_fn ({listed}) are drawn side by side, "
+                "each with a backward pass of its own." if len(found) > 1 else "")
+        return found, found, note
+    roots = [seed, *(r for r in found if r[1] is not seed[1])]
+    note = (f"{name} is a {kind}: its tensors with a grad_fn ({listed}) are drawn side by side, and backward "
+            f"starts from {seed[0]}, the scalar among them." if len(found) > 1 else "")
+    return roots, [seed], note
 
 
 def _choose_root(ns: dict, assignments: list[tuple[str, int]], root: str | None) -> tuple[str, Any]:

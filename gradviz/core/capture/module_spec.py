@@ -26,6 +26,7 @@ class LoadedModule:
 
     spec: ModuleSpec
     program: str
+    root: str = ""  # the output drawn as the graph's root ("out.logits"); "" for the default
     subject = "model"  # the variable the program keeps the model in
 
     @property

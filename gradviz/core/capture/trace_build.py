@@ -21,12 +21,15 @@ class TraceBuilder:
         and buffers get their paths from it.
     output : tuple of str
         What the program printed.
+    last_value : str, optional
+        The text of the program's bare last expression, as a REPL echoes it.
     """
 
     def __init__(self, recorder: Recorder, source: str, modules: dict[int, tuple[str, Any]],
-                 output: tuple[str, ...] = ()) -> None:
+                 output: tuple[str, ...] = (), last_value: str | None = None) -> None:
         self.rec = recorder
         self.output = output
+        self.last_value = last_value
         self.source = source
         self.modules = modules
         self.params: dict[int, str] = {}
@@ -40,7 +43,7 @@ class TraceBuilder:
 
     def empty(self, explanation: str) -> Trace:
         return Trace(nodes=(), edges=(), root=None, passes=(), source=self.source, explanation=explanation,
-                     output=self.output)
+                     output=self.output, last_value=self.last_value)
 
     def build(self, root_keys: list[Any]) -> Trace:
         """The Trace of the graphs of ``root_keys`` (recorder keys: see ``Recorder.key_of``)
@@ -96,7 +99,8 @@ class TraceBuilder:
         }
         return Trace(nodes=nodes, edges=tuple(edges), root=ids[root_keys[0]], passes=passes,
                      source=self.source, notes=notes, variables=variables,
-                     extra_roots=tuple(ids[r] for r in root_keys[1:]), modules=modules, output=self.output)
+                     extra_roots=tuple(ids[r] for r in root_keys[1:]), modules=modules, output=self.output,
+                     last_value=self.last_value)
 
     def _module_path(self, module: Any) -> str:
         if module is None:

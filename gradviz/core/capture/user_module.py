@@ -1,14 +1,20 @@
-"""Loading a user's ``nn.Module`` class from ``path.py:ClassName``.
+"""Loading a user's ``nn.Module`` class from ``path.py:ClassName`` and writing the program that runs it.
 
 Unlike a program in the expression language, this *runs the file's Python code*:
 callers (the app, the CLI) must say so to the user before loading.
+
+The program gradviz writes builds the model and calls it, in the expression language, so
+that value edits, the gradient check and "why is my grad None?" work on it as on any
+program. Arguments it can say in the language (``50, 3``, ``torch.rand(1, 50)``) are written
+out; the others are Python evaluated in the run with the file's own names in scope
+(``GPTConfig(n_layer=2)``): the program gets them from ``build_model()`` and
+``model_input(name)`` (see :class:`ModuleNames`).
 """
 
 from __future__ import annotations
 
 import ast
-import importlib.util
-import sys
+import inspect
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,8 +22,76 @@ from typing import Any
 import torch.nn as nn
 
 from gradviz.core.capture.module_spec import ModuleLoadError, parse_spec
+from gradviz.core.capture.user_code import Argument, evaluate, import_file, split_arguments, user_folders
+from gradviz.core.program.errors import ProgramError
 
-__all__ = ["ModuleLoadError", "ModuleProgram", "load_class", "module_program", "parse_spec"]
+__all__ = ["ModuleLoadError", "ModuleNames", "ModuleProgram", "load_class", "module_program", "parse_spec"]
+
+#: Names the program itself uses: an input named like one of them gets a suffix.
+_TAKEN = {"torch", "nn", "F", "math", "model", "out", "loss", "build_model", "model_input"}
+#: Names the expression language offers; an argument using only these is written into the program.
+_LANGUAGE_NAMES = {"torch", "nn", "F", "math", "True", "False", "None"}
+
+
+def load_class(path: Path, class_name: str) -> type:
+    """Import ``path`` (running its code) and return its ``nn.Module`` subclass ``class_name``."""
+    return class_in(import_file(Path(path)), Path(path), class_name)
+
+
+def class_in(module: Any, path: Path, class_name: str) -> type:
+    """``class_name`` from an imported ``module``, checked to be an nn.Module subclass."""
+    cls = getattr(module, class_name, None)
+    if cls is None:
+        found = [k for k, v in vars(module).items() if isinstance(v, type) and issubclass(v, nn.Module)
+                 and v.__module__ == module.__name__]
+        hint = f"; it defines {', '.join(found)}" if found else "; it defines no nn.Module"
+        raise ModuleLoadError(f"{path} has no class {class_name}{hint}")
+    if not (isinstance(cls, type) and issubclass(cls, nn.Module)):
+        raise ModuleLoadError(f"{class_name} in {path} is not a subclass of torch.nn.Module")
+    return cls
+
+
+def _in_language(text: str) -> bool:
+    """True when ``text`` is an expression the program can hold as it is: literals and torch,
+    nn, F, math only (Python's own evaluation of it then gives the same)."""
+    from gradviz.core.program.language import parse
+
+    try:
+        tree = ast.parse(text, mode="eval")
+        parse(f"_ = {text}\n")
+    except (SyntaxError, ProgramError):
+        return False
+    return all(node.id in _LANGUAGE_NAMES for node in ast.walk(tree) if isinstance(node, ast.Name))
+
+
+def _taken() -> set[str]:
+    """Names an input variable may not take: the program's own, and what the language refuses
+    or offers as builtins (``input``, ``len``...)."""
+    from gradviz.core.program.interpreter import _SAFE_BUILTINS
+    from gradviz.core.program.language import FORBIDDEN_NAMES
+
+    return _TAKEN | FORBIDDEN_NAMES | set(_SAFE_BUILTINS) | {"print"}
+
+
+def _input_names(cls: type, arguments: list[Argument]) -> list[str]:
+    """A variable name for each input: the forward's parameter names, keywords as given."""
+    try:
+        params = [p for p in inspect.signature(cls.forward).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)][1:]
+    except (TypeError, ValueError):
+        params = []
+    names: list[str] = []
+    for i, arg in enumerate(arguments):
+        if arg.keyword is not None:
+            name = arg.keyword
+        elif i < len(params):
+            name = params[i].name
+        else:
+            name = f"input{i}"
+        while name in _taken() or name in names or name == cls.__name__ or name.startswith("__"):
+            name = f"{name.strip('_') or 'input'}_"
+        names.append(name)
+    return names
 
 
 @dataclass(frozen=True)
@@ -28,60 +102,63 @@ class ModuleProgram:
     class_name: str
     cls: type
     program: str
+    init: str = ""
+    input: str = ""
 
     @property
     def extra_names(self) -> dict[str, Any]:
-        return {self.class_name: self.cls}
+        """The names the program needs, for running it in this process (tests, the library)."""
+        return ModuleNames(self.path, self.cls, self.init, self.input).names()
 
     subject = "model"
 
 
-def load_class(path: Path, class_name: str) -> type:
-    """Import ``path`` (running its code) and return its ``nn.Module`` subclass ``class_name``."""
-    if not path.is_file():
-        raise ModuleLoadError(f"no file {path}")
-    name = f"gradviz_user_{abs(hash(str(path.resolve())))}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise ModuleLoadError(f"cannot load {path} as Python")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses and pickling look the module up by name
-    try:
-        spec.loader.exec_module(module)
-    except SyntaxError as exc:
-        raise ModuleLoadError(f"{path}, line {exc.lineno}: syntax error: {exc.msg}") from None
-    except Exception as exc:  # noqa: BLE001 - the user's file may raise anything; it becomes a message
-        raise ModuleLoadError(f"running {path} raised {type(exc).__name__}: {exc}") from None
-    cls = getattr(module, class_name, None)
-    if cls is None:
-        found = [k for k, v in vars(module).items() if isinstance(v, type) and issubclass(v, nn.Module)
-                 and v.__module__ == name]
-        hint = f"; it defines {', '.join(found)}" if found else "; it defines no nn.Module"
-        raise ModuleLoadError(f"{path} has no class {class_name}{hint}")
-    if not (isinstance(cls, type) and issubclass(cls, nn.Module)):
-        raise ModuleLoadError(f"{class_name} in {path} is not a subclass of torch.nn.Module")
-    return cls
+class ModuleNames:
+    """What a module program sees beyond the language: the class, and the Python arguments.
 
+    ``build_model()`` evaluates the constructor's arguments (``init``) with the file's names
+    in scope and makes the model; ``model_input(name)`` evaluates one input argument (by its
+    keyword, or by its position as written in ``input``). Each is evaluated when the program
+    gets to it, after its ``torch.manual_seed``, as the same lines of plain Python would be.
+    """
 
-def _literal_args(init: str) -> tuple[str, tuple, dict]:
-    """Parse ``init``, a literal argument list like ``50, 3`` or ``num_inputs=2``."""
-    text = init.strip()
-    if text.startswith("(") and text.endswith(")"):
-        text = text[1:-1]
-    if not text:
-        return "", (), {}
-    try:
-        call = ast.parse(f"f({text})", mode="eval").body
-        assert isinstance(call, ast.Call)
-    except (SyntaxError, AssertionError):
-        raise ModuleLoadError(f"init '{init}' is not an argument list like '50, 3' or 'num_inputs=2'") from None
-    try:
-        args = tuple(ast.literal_eval(a) for a in call.args)
-        kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg}
-    except ValueError:
-        raise ModuleLoadError(f"init '{init}': only literal numbers, strings, lists and "
-                              "tuples may be passed to the constructor") from None
-    return text, args, kwargs
+    def __init__(self, path: Path, cls: type, init: str = "", input_text: str = "") -> None:
+        self.path, self.cls = Path(path), cls
+        self.init, self.input = init, input_text
+        self.folders = user_folders(self.path)
+        module = __import__("sys").modules.get(cls.__module__)
+        # torch, nn, F and math as a program has them, then the file's own names over them.
+        import math
+
+        import torch
+        import torch.nn.functional as F
+
+        self.namespace: dict[str, Any] = {"torch": torch, "nn": nn, "F": F, "math": math}
+        if module is not None:
+            self.namespace.update(vars(module))
+
+    def names(self) -> dict[str, Any]:
+        return {self.cls.__name__: self.cls, "build_model": self.build_model, "model_input": self.model_input}
+
+    def build_model(self) -> nn.Module:
+        args, kwargs = [], {}
+        for arg in split_arguments(self.init, "init"):
+            value = evaluate(arg.text, self.namespace, "init" if arg.keyword is None else f"init {arg.keyword}",
+                             self.folders)
+            if arg.keyword is None:
+                args.append(value)
+            else:
+                kwargs[arg.keyword] = value
+        return self.cls(*args, **kwargs)
+
+    def model_input(self, name: str | int) -> Any:
+        arguments = split_arguments(self.input, "input")
+        names = _input_names(self.cls, arguments)
+        for index, (arg, var) in enumerate(zip(arguments, names)):
+            if name in (var, arg.keyword, index):
+                return evaluate(arg.text, self.namespace, f"input {var}", self.folders)
+        raise ProgramError(f"the input has no argument {name!r} (it has {', '.join(names) or 'none'})",
+                           kind="runtime")
 
 
 def _guess_input(model: nn.Module) -> str:
@@ -90,39 +167,78 @@ def _guess_input(model: nn.Module) -> str:
             return f"torch.rand(1, {sub.in_features})"
         if isinstance(sub, nn.Conv2d):
             return f"torch.rand(1, {sub.in_channels}, 28, 28)"
-    raise ModuleLoadError("cannot guess the input shape: give an input expression such as 'torch.rand(1, 50)'")
+    raise ModuleLoadError("cannot guess the input: give an input such as 'torch.rand(1, 50)' (several arguments "
+                          "and keywords as in a call: 'x, targets=y')")
 
 
 def module_program(spec: str, init: str = "", input_expr: str = "", seed: int | None = 0,
                    cls: type | None = None) -> ModuleProgram:
-    """Load ``spec`` and write the program that builds the model and runs it on an input.
+    """Load ``spec`` and write the program that builds the model and runs it on its inputs.
 
     Parameters
     ----------
     spec : str
         ``path.py:ClassName``.
     init : str
-        Constructor arguments as literals, e.g. ``"50, 3"``.
+        The constructor's arguments, as in a call: ``"50, 3"``, ``"GPTConfig(n_layer=2), dropout=0.1"``
+        (Python, with the file's names in scope).
     input_expr : str
-        An expression-language expression for the input; guessed from the first
-        Linear layer when empty.
+        The forward's arguments, as in a call: ``"torch.rand(1, 50)"``, ``"idx, targets=targets"``
+        (Python, with the file's names in scope); guessed from the first Linear or Conv2d
+        layer when empty.
     seed : int or None
         ``torch.manual_seed`` before building the model, for reproducible weights.
     cls : type, optional
         The class, when already loaded (the file is not run a second time).
+
+    Raises
+    ------
+    ModuleLoadError
+        The file, class or arguments cannot be used; ProgramError when evaluating the
+        arguments (to guess the input) fails.
     """
     path, class_name = parse_spec(spec)
     if cls is None:
         cls = load_class(path, class_name)
-    args, positional, keywords = _literal_args(init)
-    if not input_expr:
+    init_args = split_arguments(init, "init")
+    inputs = split_arguments(input_expr, "input")
+    if not inputs:
+        names = ModuleNames(path, cls, init, "")
         try:
-            probe = cls(*positional, **keywords)
+            probe = names.build_model()
+        except ProgramError:
+            raise
         except Exception as exc:  # noqa: BLE001 - the user's constructor may raise anything
-            raise ModuleLoadError(f"{class_name}({args}) raised {type(exc).__name__}: {exc}") from None
+            raise ModuleLoadError(f"{class_name}({init}) raised {type(exc).__name__}: {exc}") from None
         input_expr = _guess_input(probe)
-    lines = [f"# {class_name} from {path.name}: its file's code ran when gradviz loaded it."]
+        inputs = split_arguments(input_expr, "input")
+    lines = [f"# {class_name} from {path.name}: gradviz ran that file's Python code to load it."]
+    init_in_language = all(_in_language(a.text) for a in init_args)
+    helpers = ([] if init_in_language else ["build_model()"]) + \
+        (["model_input(...)"] if any(not _in_language(a.text) for a in inputs) else [])
+    if helpers:
+        lines.append(f"# {' and '.join(helpers)}: Python, evaluated with {path.name}'s own names in scope.")
+        if not init_in_language:
+            lines.append(f"# build_model() is {class_name}({_one_line(init)})")
     if seed is not None:
         lines.append(f"torch.manual_seed({seed})")
-    lines += [f"model = {class_name}({args})", f"X = {input_expr}", "out = model(X)", ""]
-    return ModuleProgram(path, class_name, cls, "\n".join(lines))
+    if init_in_language:
+        lines.append(f"model = {class_name}({', '.join(_call_text(a) for a in init_args)})")
+    else:
+        lines.append("model = build_model()")
+    names = _input_names(cls, inputs)
+    for arg, var in zip(inputs, names):
+        lines.append(f"{var} = {_one_line(arg.text)}" if _in_language(arg.text) else
+                     f"{var} = model_input({var!r})  # {_one_line(arg.text)}")
+    call = [var if arg.keyword is None else f"{arg.keyword}={var}" for arg, var in zip(inputs, names)]
+    lines += [f"out = model({', '.join(call)})", ""]
+    return ModuleProgram(path, class_name, cls, "\n".join(lines), init, input_expr)
+
+
+def _call_text(arg: Argument) -> str:
+    text = _one_line(arg.text)
+    return text if arg.keyword is None else f"{arg.keyword}={text}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -82,7 +82,7 @@ class _Replayer:
         trace = session.trace
         if trace.is_empty:
             raise ValueError(trace.explanation)
-        root_value = session.namespace.get(trace.node(trace.root).label)
+        root_value = named_value(session.namespace, trace.node(trace.root).label)
         if not isinstance(root_value, torch.Tensor):
             raise ValueError("the gradient check needs the root to be a named tensor")
         return session.namespace, root_value
@@ -209,3 +209,16 @@ def _as_function(replay: _Replayer, names: list[str], xs: tuple[torch.Tensor, ..
 
     _, root = replay.run(swap)
     return root.sum()
+
+
+def named_value(ns: dict, label: str) -> Any:
+    """The value a node's label names: a variable, or a path into one (``out[1]``, ``out.loss``)."""
+    if label in ns:
+        return ns[label]
+    from gradviz.core.capture import outputs
+
+    try:
+        base, steps = outputs.parse_path(label)
+        return outputs.resolve(ns[base], steps, label) if base in ns else None
+    except ValueError:
+        return None

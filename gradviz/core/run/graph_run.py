@@ -34,6 +34,7 @@ class RunRequest:
     source: str
     roots: tuple[str, ...] = ()
     subject: str | None = None
+    root: str | None = None  # the chosen root (a variable or a path into an output: out.logits)
     module: ModuleSpec | None = None
     engine: str | None = None
     title: str = "program"
@@ -53,13 +54,14 @@ class RunRequest:
     @classmethod
     def for_program(cls, spec: ProgramSpec, **options: Any) -> "RunRequest":
         """The request to run and draw ``spec``; ``options`` set the other fields."""
-        return cls(spec.source, roots=spec.roots, subject=spec.subject, module=spec.module,
+        return cls(spec.source, roots=spec.roots, subject=spec.subject, root=spec.root, module=spec.module,
                    overrides=dict(spec.overrides), **options)
 
     @property
     def program(self) -> ProgramSpec:
         """What the run process needs to run the program."""
-        return ProgramSpec(self.source, roots=self.roots, subject=self.subject, overrides=dict(self.overrides),
+        return ProgramSpec(self.source, roots=self.roots, root=self.root, subject=self.subject,
+                           overrides=dict(self.overrides),
                            module=self.module)
 
 

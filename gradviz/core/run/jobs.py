@@ -43,10 +43,43 @@ def _limits(job: Job) -> Any:
 
 
 def user_names(spec: ProgramSpec) -> dict[str, Any]:
-    """Names the program sees beyond the language's own: the user's module class, if any."""
+    """Names the program sees beyond the language's own: the user's module class and the
+    helpers that evaluate its Python arguments (see ``user_module.ModuleNames``), if any."""
     if spec.module is None:
         return {}
-    return {spec.module.class_name: load_user_class(Path(spec.module.path), spec.module.class_name)}
+    from gradviz.core.capture.user_module import ModuleNames
+
+    module = spec.module
+    cls = load_user_class(Path(module.path), module.class_name)
+    return ModuleNames(Path(module.path), cls, module.init, module.input).names()
+
+
+@contextlib.contextmanager
+def located_in_user_code(spec: ProgramSpec) -> Any:
+    """A failure inside the user's module file is told at their file and line (with the last
+    frames there), not at the line of gradviz's program that called into it."""
+    if spec.module is None:
+        yield
+        return
+    from gradviz.core.capture.user_code import located, user_folders
+    from gradviz.core.program.errors import ProgramError
+
+    folders = user_folders(Path(spec.module.path))
+    try:
+        yield
+    except ProgramError as exc:
+        if exc.file or exc.__cause__ is None or exc.kind != "runtime":
+            raise
+        error = located(exc.__cause__, folders)
+        if error is None:
+            raise
+        error.message += f"\n  (called from line {exc.line} of the program: {exc.statement})"
+        raise error from None
+    except Exception as exc:
+        error = located(exc, folders)
+        if error is None:
+            raise
+        raise error from None
 
 
 def load_user_class(path: Path, class_name: str) -> type:
@@ -54,10 +87,7 @@ def load_user_class(path: Path, class_name: str) -> type:
     from gradviz.core.capture.user_module import ModuleLoadError, load_class
 
     beacon.note_stage("load")
-    # The file imports its neighbours as it would when run on its own.
-    folder = str(path.resolve().parent)
-    if folder not in sys.path:
-        sys.path.insert(0, folder)
+    # The file sees itself as run on its own (import_file puts its folder and package root on sys.path).
     sys.argv = [str(path)]
     printed = io.StringIO()
     try:
@@ -90,10 +120,11 @@ def _capture(job: Job, send: Send, control: Any) -> None:
     names = user_names(spec)
     beacon.note_stage("parse")
     forward = bool(job.options.get("forward"))
-    trace = capture_program(
-        spec.source, root=spec.root, roots=spec.roots, subject=spec.subject, limits=_limits(job),
-        extra_names=names or None, overrides=dict(spec.overrides) or None,
-        on_forward=(lambda t: send("forward", t)) if forward else None)
+    with located_in_user_code(spec):
+        trace = capture_program(
+            spec.source, root=spec.root, roots=spec.roots, subject=spec.subject, limits=_limits(job),
+            extra_names=names or None, overrides=dict(spec.overrides) or None,
+            on_forward=(lambda t: send("forward", t)) if forward else None)
     beacon.note_stage("send")
     if WALL_NOTES and not spec.runs_user_code:
         note = "This machine offers no full operating-system wall around programs (" + "; ".join(WALL_NOTES) + \
@@ -110,8 +141,10 @@ def _gradcheck(job: Job, send: Send, control: Any) -> None:
     from gradviz.core.checks.gradcheck import gradient_check
 
     spec: ProgramSpec = job.spec
-    report = gradient_check(spec.source, root=_root_of(spec), subject=spec.subject,
-                            extra_names=user_names(spec) or None, overrides=dict(spec.overrides) or None)
+    names = user_names(spec)
+    with located_in_user_code(spec):
+        report = gradient_check(spec.source, root=_root_of(spec), subject=spec.subject,
+                                extra_names=names or None, overrides=dict(spec.overrides) or None)
     send("result", report)
 
 
@@ -119,9 +152,11 @@ def _why_none(job: Job, send: Send, control: Any) -> None:
     from gradviz.core.checks.why_none import why_grad_none
 
     spec: ProgramSpec = job.spec
-    reason = why_grad_none(spec.source, job.options["name"], root=_root_of(spec), subject=spec.subject,
-                           extra_names=user_names(spec) or None, overrides=dict(spec.overrides) or None,
-                           limits=_limits(job))
+    names = user_names(spec)
+    with located_in_user_code(spec):
+        reason = why_grad_none(spec.source, job.options["name"], root=_root_of(spec), subject=spec.subject,
+                               extra_names=names or None, overrides=dict(spec.overrides) or None,
+                               limits=_limits(job))
     send("result", reason)
 
 
@@ -133,7 +168,8 @@ def _module_program(job: Job, send: Send, control: Any) -> None:
     cls = load_user_class(path, class_name)
     loaded = module_program(options["spec"], init=options.get("init", ""), input_expr=options.get("input", ""),
                             cls=cls)
-    send("result", loaded.program)
+    # The program, and the input it runs on (guessed when none was given).
+    send("result", (loaded.program, loaded.input))
 
 
 def _train(job: Job, send: Send, control: Any) -> None:

@@ -19,10 +19,16 @@ JOB_KINDS = ("capture", "gradcheck", "why_none", "module_program", "train", "pro
 
 @dataclass(frozen=True)
 class ModuleSpec:
-    """An ``nn.Module`` class in the user's own ``.py`` file: loading it runs that file."""
+    """An ``nn.Module`` class in the user's own ``.py`` file: loading it runs that file.
+
+    ``init`` and ``input`` are the constructor's and the forward's arguments as Python
+    argument lists, evaluated in the run with the file's own names in scope.
+    """
 
     path: str
     class_name: str
+    init: str = ""
+    input: str = ""
 
 
 @dataclass(frozen=True)

@@ -168,7 +168,7 @@ def to_plain(trace: Trace) -> dict[str, Any]:
         "notes": list(trace.notes), "variables": [list(trace.variables), list(trace.variables.values())],
         "extra_roots": list(trace.extra_roots),
         "modules": [[m.path, m.class_name, m.num_params] for m in trace.modules.values()],
-        "output": list(trace.output), "values": values.plain(),
+        "output": list(trace.output), "last_value": trace.last_value, "values": values.plain(),
     }
 
 
@@ -283,9 +283,12 @@ def from_plain(plain: Any) -> Trace:
     if not all(isinstance(r, list) and len(r) == 3 and type(r[0]) is str and type(r[1]) is str and type(r[2]) is int
                for r in module_rows):
         raise DecodeError("trace modules are malformed")
+    last_value = plain.get("last_value")
+    if not (last_value is None or type(last_value) is str):
+        raise DecodeError("trace field last_value is malformed")
     return Trace(
         nodes=tuple(nodes), edges=edges, root=root, passes=tuple(passes), source=_get(plain, "source", str),
         explanation=_get(plain, "explanation", str), notes=tuple(_strs(plain.get("notes"), None, "notes")),
         variables=dict(zip(var_names, var_ids)), extra_roots=tuple(node_ids(plain.get("extra_roots"), "extra_roots")),
         modules={r[0]: ModuleInfo(r[0], r[1], r[2]) for r in module_rows},
-        output=tuple(_strs(plain.get("output"), None, "output")))
+        output=tuple(_strs(plain.get("output"), None, "output")), last_value=last_value)

@@ -23,12 +23,14 @@ from gradviz.core.layout.layout import LayoutCancelled, LayoutError
 from gradviz.core.lessons.catalogue import LESSONS, get_lesson
 from gradviz.core.lessons.files import Lesson
 from gradviz.core.program.errors import ProgramError
+from gradviz.core.recording import is_recording_path
 from gradviz.core.run.client import RunCancelled, shared_runner
 from gradviz.core.run.request import Job, ModuleSpec, RunLimits
 from gradviz.core.session import Session
 from gradviz.qt.actions import make_action
 from gradviz.qt.host import Host
 from gradviz.qt.program.module_dialog import ModuleDialog
+from gradviz.qt.program.recordings import open_recording_file
 from gradviz.qt.runs.tasks import Task
 
 PROGRAM_FILTER = "Programs (*.py *.txt *.gradviz-program);;All files (*)"
@@ -124,6 +126,13 @@ class ProgramFiles(QObject):
             except KeyError as exc:
                 self.session.notify(str(exc).strip("'\""), "error")
                 return False
+        if is_recording_path(source):
+            if confirm and not self.confirm_discard("opening the recording"):
+                return False
+            opened = open_recording_file(self.session, source)
+            if opened:
+                self.settings.add_recent_file(str(Path(source)))
+            return opened
         if is_module_spec(source):
             path, class_name = parse_spec(source)
             # A module always goes through the dialog: it is the confirmation to run the file.
@@ -176,7 +185,7 @@ class ProgramFiles(QObject):
         return True
 
     def open_module(self, path: str = "", class_name: str = "", init: str = "", input_expr: str = "",
-                    confirm: bool = True) -> bool:
+                    confirm: bool = True, root: str = "") -> bool:
         """Load an ``nn.Module`` class from a file and run it on an input.
 
         This runs the file's Python code (in a run process), so unless ``confirm`` is False
@@ -184,10 +193,10 @@ class ProgramFiles(QObject):
         afterwards.
         """
         if confirm:
-            dialog = ModuleDialog(self.window, str(path), class_name, init, input_expr)
+            dialog = ModuleDialog(self.window, str(path), class_name, init, input_expr, root)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return False
-            spec, init, input_expr = dialog.spec, dialog.init_args, dialog.input_expr
+            spec, init, input_expr, root = dialog.spec, dialog.init_args, dialog.input_expr, dialog.root
             if not self.confirm_discard("loading the module"):
                 return False
         else:
@@ -197,8 +206,8 @@ class ProgramFiles(QObject):
             file = file.resolve()
             job = Job("module_program", options={"spec": f"{file}:{name}", "init": init, "input": input_expr},
                       limits=RunLimits(seconds=120), wall=False)
-            program = self.wait_for(lambda cancel: shared_runner().call(job, cancel),
-                                    f"Loading {name} from {file.name}…", "Open Module")
+            program, used_input = self.wait_for(lambda cancel: shared_runner().call(job, cancel),
+                                                f"Loading {name} from {file.name}…", "Open Module")
         except RunCancelled:
             self.session.notify(f"Loading {spec} was cancelled.")
             return False
@@ -206,7 +215,7 @@ class ProgramFiles(QObject):
             self.session.notify(f"Could not load {spec}: {exc}", "error")
             return False
         self.settings.add_recent_file(spec)
-        self.session.open_module(LoadedModule(ModuleSpec(str(file), name), program))
+        self.session.open_module(LoadedModule(ModuleSpec(str(file), name, init, used_input), program, root.strip()))
         return True
 
     # -- saving ---------------------------------------------------------------------------
@@ -281,6 +290,7 @@ class ProgramFiles(QObject):
         for i, entry in enumerate(recent):
             action = QAction(f"&{i + 1 if i < 9 else 0}  {entry}", menu)
             action.setToolTip("Load a module (asks first: it runs the file)" if is_module_spec(entry)
+                              else "Open this recording (nothing runs)" if is_recording_path(entry)
                               else "Open this program")
             action.triggered.connect(lambda _checked=False, e=entry: self.open_source(e))
             menu.addAction(action)

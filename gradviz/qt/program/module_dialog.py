@@ -22,6 +22,10 @@ from PySide6.QtWidgets import (
 # Base classes that make a class an nn.Module, by their last dotted name.
 _MODULE_BASES = {"Module", "Sequential", "ModuleList", "ModuleDict"}
 
+#: The root box's offers: the default first, then the usual paths into a forward's output.
+ROOT_CHOICES = ("every output (a loss among them is where backward starts)", "out", "out[0]", "out[1]",
+                "out.loss", "out.logits", "out['loss']", "out['logits']")
+
 WARNING = ("Loading a module runs this file's Python code (its imports and everything at its "
            "top level), with your permissions. Only load files you trust.")
 
@@ -70,7 +74,7 @@ class ModuleDialog(QDialog):
     """
 
     def __init__(self, parent: QWidget | None = None, path: str = "", class_name: str = "",
-                 init: str = "", input_expr: str = "") -> None:
+                 init: str = "", input_expr: str = "", root: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("Open a PyTorch module")
         self.path_edit = QLineEdit(path)
@@ -86,11 +90,21 @@ class ModuleDialog(QDialog):
         self.class_combo.setEditable(True)
         self.class_combo.setToolTip("nn.Module subclasses found in the file (read, not run)")
         self.init_edit = QLineEdit(init)
-        self.init_edit.setPlaceholderText("constructor arguments, e.g. 50, 3")
-        self.init_edit.setToolTip("Literal arguments for the class, e.g. 50, 3 or num_inputs=2")
+        self.init_edit.setPlaceholderText("e.g. 50, 3   or   GPTConfig(n_layer=2), dropout=0.1")
+        self.init_edit.setToolTip("The constructor's arguments, as between the brackets of a call: Python, with "
+                                  "the file's own names in scope (its config classes, constants, functions)")
         self.input_edit = QLineEdit(input_expr)
-        self.input_edit.setPlaceholderText("e.g. torch.rand(1, 50); empty: guessed from the first layer")
-        self.input_edit.setToolTip("The input tensor, in the expression language")
+        self.input_edit.setPlaceholderText("e.g. torch.rand(1, 50)   or   idx, targets=targets; empty: guessed")
+        self.input_edit.setToolTip("The forward's arguments, as between the brackets of a call: several positional "
+                                   "and keyword arguments, Python with the file's own names in scope. Empty: a "
+                                   "random input sized by the first Linear or Conv2d layer")
+        self.root_combo = QComboBox()
+        self.root_combo.setEditable(True)
+        self.root_combo.addItems(ROOT_CHOICES)
+        self.root_combo.setCurrentText(root or ROOT_CHOICES[0])
+        self.root_combo.setToolTip("What to draw as the graph's root. By default every tensor the forward returns "
+                                   "(a tuple, dict or model output) is drawn side by side and a scalar among them "
+                                   "(a loss) is where backward starts; or name one: out[0], out['logits'], out.loss")
         self.warning_label = QLabel(WARNING)
         self.warning_label.setWordWrap(True)
         font = self.warning_label.font()
@@ -102,6 +116,12 @@ class ModuleDialog(QDialog):
         form.addRow("Class", self.class_combo)
         form.addRow("Init args", self.init_edit)
         form.addRow("Input", self.input_edit)
+        form.addRow("Root", self.root_combo)
+        self.hint_label = QLabel("Init and Input are written as between a call's brackets and run as Python "
+                                 "with the file's own names in scope (its configs, constants, helpers).")
+        self.hint_label.setWordWrap(True)
+        self.hint_label.setEnabled(False)  # the greyed look of a hint
+        form.addRow("", self.hint_label)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.load_button = self.buttons.addButton("Load and run the file", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.accept)
@@ -130,6 +150,12 @@ class ModuleDialog(QDialog):
     @property
     def input_expr(self) -> str:
         return self.input_edit.text().strip()
+
+    @property
+    def root(self) -> str:
+        """The chosen root (``out.logits``...), "" for the default."""
+        text = self.root_combo.currentText().strip()
+        return "" if text == ROOT_CHOICES[0] else text
 
     def _on_browse_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Python file with a module", self.path_edit.text(),

@@ -85,7 +85,17 @@ class ProgramPanel(QObject):
 
     def _on_program_opened(self) -> None:
         s = self.session
-        if s.lesson is not None:
+        # A recording's text is the script it was recorded in, shown for its lines: not a program to run.
+        self.editor.setReadOnly(s.recording is not None)
+        if s.recording is not None:
+            trace = s.recording.trace
+            self.lesson_panel.show_text(
+                f"Recording: {s.title}",
+                f"A graph recorded with gradviz.record() ({len(trace.nodes)} nodes, {len(trace.passes)} backward "
+                "passes). Its graph, values, gradients, stepping and chain rule are all here; editing values, "
+                "the gradient check and \"why is my grad None?\" need the program run again, which a recording "
+                "cannot do. The text below is the code it was recorded in, read-only.")
+        elif s.lesson is not None:
             self.lesson_panel.set_lesson(s.lesson)
         elif s.module is not None:
             self.lesson_panel.show_text(

@@ -30,6 +30,14 @@ def test_every_lesson_trace_arrives_equal(name):
     same_trace(trace, codec.decode(codec.encode(trace)))
 
 
+def test_printed_output_and_last_value_arrive():
+    trace = capture_program("x = torch.ones(2, requires_grad=True)\nloss = x.sum()\nprint('hi', 2)\nloss * 3")
+    assert trace.output == ("hi 2",) and trace.last_value == "tensor(6., grad_fn=<MulBackward0>)"
+    back = codec.decode(codec.encode(trace))
+    same_trace(trace, back)
+    assert back.last_value == trace.last_value
+
+
 def test_big_values_summaries_complex_and_bfloat16_arrive_equal():
     trace = capture_program(
         "a = torch.randn(120, 100, requires_grad=True)\n"  # 12,000 elements: a summary

@@ -35,8 +35,8 @@ def same_trace(a: Trace, b: Trace) -> None:
         for s, t in zip(x.saved, y.saved):
             same_value(s.value, t.value, f"{x.id} saved {s.name}")
     assert a.edges == b.edges
-    assert (a.root, a.extra_roots, a.source, a.explanation, a.notes, a.output) == \
-        (b.root, b.extra_roots, b.source, b.explanation, b.notes, b.output)
+    assert (a.root, a.extra_roots, a.source, a.explanation, a.notes, a.output, a.last_value) == \
+        (b.root, b.extra_roots, b.source, b.explanation, b.notes, b.output, b.last_value)
     assert dict(a.variables) == dict(b.variables) and dict(a.modules) == dict(b.modules)
     assert len(a.passes) == len(b.passes)
     for p, q in zip(a.passes, b.passes):

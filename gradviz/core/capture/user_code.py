@@ -1,0 +1,211 @@
+"""A user's own Python file, run as real code: its imports, its arguments, its errors.
+
+* **Importing** (:func:`import_file`): as ``import model`` would from its folder — ``__name__``
+  is the module's name, never ``"__main__"``; a file inside a package (``pkg/__init__.py``
+  beside it) is imported as ``pkg.model``, so ``from .layers import Block`` works; the file's
+  folder and its package root are on ``sys.path``.
+* **Arguments** (:func:`split_arguments`, :func:`evaluate`): ``--init`` and ``--input`` are
+  Python argument lists (``GPTConfig(n_layer=2), dropout=0.1``), evaluated with the file's own
+  names in scope.
+* **Errors** (:func:`located`): a failure inside the user's code names their file and line,
+  with the last frames that ran there.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.util
+import linecache
+import sys
+import sysconfig
+import traceback
+import types
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gradviz.core.capture.module_spec import ModuleLoadError
+from gradviz.core.program.errors import ProgramError
+
+#: Frames shown under a located error, innermost last.
+FRAMES_SHOWN = 4
+
+
+def package_root(path: Path) -> tuple[Path, str]:
+    """The folder to import ``path`` from, and its dotted module name there.
+
+    ``/src/pkg/model.py`` with ``/src/pkg/__init__.py`` gives ``(/src, "pkg.model")``; a file
+    outside any package gives its own folder and its stem.
+    """
+    path = path.resolve()
+    parts = [path.stem]
+    folder = path.parent
+    while (folder / "__init__.py").is_file() and folder.parent != folder and folder.name.isidentifier():
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return folder, ".".join(parts)
+
+
+def import_file(path: Path) -> types.ModuleType:
+    """Import ``path`` (running its code) as it would import on its own; see the module docstring.
+
+    Raises
+    ------
+    ModuleLoadError
+        No such file, a syntax error, or an exception while it ran (with its file and line).
+    """
+    path = path.resolve()
+    if not path.is_file():
+        raise ModuleLoadError(f"no file {path}")
+    root, dotted = package_root(path)
+    for folder in (str(path.parent), str(root)):
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
+    try:
+        if "." in dotted:
+            module = importlib.import_module(dotted)
+        else:
+            module = _import_single(path, dotted)
+    except SyntaxError as exc:
+        where = Path(exc.filename).name if exc.filename else path.name
+        raise ModuleLoadError(f"{where}, line {exc.lineno}: syntax error: {exc.msg}") from None
+    except ModuleLoadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the user's file may raise anything; it becomes a message
+        error = located(exc, user_folders(path))
+        where = f"{error.file}, line {error.line}: " if error is not None and error.file else f"{path.name}: "
+        detail = error.message if error is not None else f"{type(exc).__name__}: {exc}"
+        raise ModuleLoadError(f"{where}importing {path.name} raised {detail}") from None
+    return module
+
+
+def _import_single(path: Path, name: str) -> types.ModuleType:
+    """A file outside any package, under its own name (or a private one if that is taken)."""
+    existing = sys.modules.get(name)
+    if existing is not None and Path(getattr(existing, "__file__", "") or "").resolve() == path:
+        return existing
+    if existing is not None or not name.isidentifier():
+        name = f"gradviz_user_{abs(hash(str(path)))}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ModuleLoadError(f"cannot load {path} as Python")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses and pickling look the module up by name
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    return module
+
+
+def user_folders(path: Path) -> tuple[Path, ...]:
+    """Where the user's own code lives: the file's folder and its package root."""
+    path = path.resolve()
+    root, _ = package_root(path)
+    return tuple(dict.fromkeys((path.parent, root)))
+
+
+_NOT_USER = tuple(Path(p).resolve() for p in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"],
+                                               sysconfig.get_paths()["stdlib"]})
+_GRADVIZ = Path(__file__).resolve().parents[2]
+
+
+def is_user_file(filename: str, folders: tuple[Path, ...]) -> bool:
+    """True for a file under ``folders`` that is neither gradviz's nor an installed package's."""
+    if not filename or filename.startswith("<"):
+        return False
+    try:
+        file = Path(filename).resolve()
+    except (OSError, ValueError):
+        return False
+    if any(file.is_relative_to(p) for p in _NOT_USER) or file.is_relative_to(_GRADVIZ) or "site-packages" in file.parts:
+        return False
+    return any(file.is_relative_to(folder) for folder in folders)
+
+
+def located(exc: BaseException, folders: tuple[Path, ...], kind: str = "runtime") -> ProgramError | None:
+    """A ProgramError at the innermost line of the user's code that ``exc`` passed through
+    (None when it never did), its message followed by the last frames there."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if is_user_file(f.filename, folders)]
+    if not frames:
+        return None
+    last = frames[-1]
+    lines = [_describe(exc)]
+    for frame in frames[-FRAMES_SHOWN:]:
+        text = (frame.line or linecache.getline(frame.filename, frame.lineno)).strip()
+        lines.append(f"  {Path(frame.filename).name}, line {frame.lineno}, in {frame.name}: {text}")
+    statement = (last.line or "").strip()
+    return ProgramError("\n".join(lines), last.lineno, None, kind, statement, Path(last.filename).name)
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip()
+    if "\n\n" in text:  # torch's C++ trace after the part a student can act on
+        text = text.split("\n\n", 1)[0]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+# ----- arguments -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Argument:
+    """One argument of a call: ``keyword`` None for a positional one; ``text`` its Python."""
+
+    keyword: str | None
+    text: str
+
+
+def split_arguments(text: str, what: str) -> list[Argument]:
+    """The arguments of ``text``, an argument list such as ``x, targets=y`` (read, not run).
+
+    Raises
+    ------
+    ModuleLoadError
+        ``text`` is not an argument list, or uses ``*`` / ``**`` unpacking.
+    """
+    body = text.strip()
+    if not body:
+        return []
+    try:
+        call = ast.parse(f"f(\n{body}\n)", mode="eval").body
+    except SyntaxError as exc:
+        raise ModuleLoadError(f"{what} '{text}' is not a Python argument list ({exc.msg}): write it as you "
+                              "would between the brackets of a call, e.g. 'x, targets=y'") from None
+    assert isinstance(call, ast.Call)
+    source = f"f(\n{body}\n)"
+    out = []
+    for arg in call.args:
+        if isinstance(arg, ast.Starred):
+            raise ModuleLoadError(f"{what}: *unpacking is not supported; write each argument out")
+        out.append(Argument(None, ast.get_source_segment(source, arg) or ast.unparse(arg)))
+    for kw in call.keywords:
+        if kw.arg is None:
+            raise ModuleLoadError(f"{what}: **unpacking is not supported; write each keyword argument out")
+        out.append(Argument(kw.arg, ast.get_source_segment(source, kw.value) or ast.unparse(kw.value)))
+    return out
+
+
+def evaluate(text: str, namespace: dict[str, Any], what: str, folders: tuple[Path, ...]) -> Any:
+    """``text`` (one Python expression) evaluated with ``namespace``'s names (a copy: nothing
+    the expression binds leaks into the module).
+
+    Raises
+    ------
+    ProgramError
+        Kind ``"runtime"``, naming ``what`` (``init``, ``input targets``...) or the user's file
+        and line when the error happened inside their code.
+    """
+    try:
+        code = compile(text, f"<{what}>", "eval")
+    except SyntaxError as exc:
+        raise ProgramError(f"{what} '{text}': syntax error: {exc.msg}", kind="runtime") from None
+    try:
+        return eval(code, dict(namespace))
+    except Exception as exc:  # noqa: BLE001 - anything the expression raises becomes a message
+        error = located(exc, folders)
+        if error is not None:
+            error.message = f"{error.message}\n  (while evaluating {what}: {text})"
+            raise error from None
+        raise ProgramError(f"{what} '{text}' raised {_describe(exc)}", kind="runtime") from None

@@ -1,0 +1,93 @@
+"""Recording files (``.gradviz-rec``): a captured Trace saved to disk, opened again without a re-run.
+
+The file is a short text header (``gradviz recording``, then the format version) followed by
+one message of gradviz's data-only wire format (:mod:`gradviz.core.run.codec`: JSON and
+numeric arrays, every record checked against its type, never pickle), holding the Trace,
+a title and the gradviz version that wrote it. Loading checks all of it: a damaged or
+foreign file is a :class:`RecordingError` with a message, never a crash or code run.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from gradviz.core.trace import Trace
+
+SUFFIX = ".gradviz-rec"
+MAGIC = b"gradviz recording\n"
+FORMAT = 1
+#: What a recording cannot do, said wherever one is shown: these need the program run again.
+NEEDS_RERUN = ("editing values, the gradient check and \"why is my grad None?\" need the program run again, "
+               "which a recording cannot do")
+
+
+class RecordingError(ValueError):
+    """The file is not a gradviz recording, or a damaged one; the message says which."""
+
+
+@dataclass(frozen=True)
+class RecordingFile:
+    """What a recording file holds."""
+
+    trace: Trace
+    title: str = ""
+    version: str = ""  # the gradviz that wrote it
+
+
+def to_bytes(trace: Trace, title: str = "") -> bytes:
+    """``trace`` as the bytes of a recording file."""
+    from gradviz import __version__
+    from gradviz.core.run import codec, messages  # noqa: F401 - messages registers the Trace's codec
+
+    body = codec.encode({"title": title, "gradviz": __version__, "trace": trace})
+    return MAGIC + f"{FORMAT}\n".encode() + body
+
+
+def from_bytes(data: bytes) -> RecordingFile:
+    """The recording in ``data``; RecordingError for anything else."""
+    from gradviz.core.run import codec, messages  # noqa: F401
+
+    if not data.startswith(MAGIC):
+        raise RecordingError("this is not a gradviz recording (it does not start with 'gradviz recording')")
+    rest = data[len(MAGIC):]
+    line, newline, body = rest.partition(b"\n")
+    if not newline or not line.isdigit():
+        raise RecordingError("the recording's header is damaged (no format version)")
+    version = int(line)
+    if version > FORMAT:
+        raise RecordingError(f"the recording has format {version}, newer than this gradviz reads ({FORMAT}): "
+                             "update gradviz to open it")
+    try:
+        value = codec.decode(body)
+    except codec.DecodeError as exc:
+        raise RecordingError(f"the recording is damaged: {exc}") from None
+    if not isinstance(value, dict) or not isinstance(value.get("trace"), Trace):
+        raise RecordingError("the recording holds no graph")
+    title, wrote = value.get("title", ""), value.get("gradviz", "")
+    if not isinstance(title, str) or not isinstance(wrote, str):
+        raise RecordingError("the recording's description is damaged")
+    return RecordingFile(value["trace"], title, wrote)
+
+
+def save(trace: Trace, path: str | os.PathLike[str], title: str = "") -> Path:
+    """Write ``trace`` as a recording at ``path`` (``.gradviz-rec`` added when it has no suffix)."""
+    path = Path(path)
+    if not path.suffix:
+        path = path.with_suffix(SUFFIX)
+    data = to_bytes(trace, title)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)  # a reader never sees half a file
+    return path
+
+
+def load(path: str | os.PathLike[str]) -> RecordingFile:
+    """Read the recording at ``path``; RecordingError (or OSError) when it cannot be."""
+    return from_bytes(Path(path).read_bytes())
+
+
+def is_recording_path(text: str) -> bool:
+    """True for a file name ending in ``.gradviz-rec``."""
+    return text.lower().endswith(SUFFIX)
