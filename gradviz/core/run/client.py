@@ -39,6 +39,7 @@ class RunHandle:
         self.job = job
         self.pid: int | None = None
         self.ending: Ending | None = None
+        self.poisoned = False  # it sent something malformed: nothing more it says is heard
         self._queue: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
 
     def _put(self, kind: str, body: Any) -> None:
@@ -297,7 +298,7 @@ class Runner:
             return
         with self._lock:
             handle = self._handles.get(job_id)
-        if handle is None:
+        if handle is None or (handle.poisoned and origin == frames.FROM_RUN):
             return
         try:
             message = codec.decode(payload)
@@ -307,6 +308,7 @@ class Runner:
         except (codec.DecodeError, ValueError, TypeError) as exc:
             if origin == frames.FROM_RUNNER:
                 raise frames.FrameError("the runner sent a malformed frame") from exc
+            handle.poisoned = True
             handle.cancel()  # a run that sends garbage has nothing more worth hearing
             handle._put("failure", Failure("crashed", f"the run sent back a malformed message ({exc})"))
             return
