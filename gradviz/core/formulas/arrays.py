@@ -157,6 +157,9 @@ def power(x: Array, p: float | Array) -> Array:
     and −2. A tensor ``p`` (a numpy array or scalar here), even a 0-dim one, takes none.
     """
     if type(p) in (int, float):  # not isinstance: numpy's float64 is a float
+        x = np.asarray(x)
+        if x.dtype.kind in "fc":  # torch rounds the exponent to x's dtype (2.7 is 2.699 in float16)
+            p = np.asarray(p, dtype=x.dtype).item()
         return _power_number(x, p)
     x, p = promoted(x, p)
     wide = _wide(x.dtype)
@@ -205,16 +208,17 @@ def matmul(a: Array, b: Array) -> Array:
     return np.matmul(a, b)
 
 
-def _binary(op, a: Array | float, b: Array | float) -> Array:
+def _binary(op, a: Array | float, b: Array | float, float32_number: bool = False) -> Array:
     """``op(a, b)`` as torch computes it, for tensors (numpy arrays) and Python numbers.
 
-    The operands are brought to torch's result dtype. One more rule for float16: when
-    ``b`` is a single number (a Python number or a 0-dim tensor), torch reads it at
-    float32 precision and computes in float32, rounding once (numpy would round ``b`` to
-    float16 first: ``x * 0.1`` would differ).
+    The operands are brought to torch's result dtype. One more rule for float16 in
+    torch's multiplication and division (``float32_number``): when ``b`` is a single
+    number (a Python number or a 0-dim tensor), torch reads it at float32 precision and
+    computes in float32, rounding once, where numpy would round ``b`` to float16 first
+    (``x * 0.1`` would differ). Its addition and subtraction round ``b`` to float16, as numpy.
     """
     dtype = result_type(a, b)
-    if dtype == np.float16 and np.ndim(b) == 0:
+    if float32_number and dtype == np.float16 and np.ndim(b) == 0:
         wide = np.float32
         return np.asarray(op(np.asarray(a, dtype=wide), np.asarray(b, dtype=wide))).astype(dtype)
     return op(np.asarray(a, dtype=dtype), np.asarray(b, dtype=dtype))
@@ -232,11 +236,11 @@ def sub(a: Array | float, b: Array | float) -> Array:
 
 def mul(a: Array | float, b: Array | float) -> Array:
     """``a · b`` as torch computes it (see ``_binary``)."""
-    return _binary(np.multiply, a, b)
+    return _binary(np.multiply, a, b, float32_number=True)
 
 
 def div(a: Array | float, b: Array | float) -> Array:
     """``a / b`` as torch computes it (see ``_binary``); int / int gives float32, as in torch."""
     if result_type(a, b).kind in "biu":
         a, b = np.asarray(a, dtype=np.float32), np.asarray(b, dtype=np.float32)
-    return _binary(np.true_divide, a, b)
+    return _binary(np.true_divide, a, b, float32_number=True)
