@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradviz.core.formulas.arrays import Array, promoted
+from gradviz.core.formulas.arrays import Array, add, sub
 from gradviz.core.formulas.model import Formula, Term
 from gradviz.core.formulas.step import Step, display_name, rule
 from gradviz.core.formulas.text import d, element, fit, fmt, index_text, paren
@@ -23,9 +23,8 @@ def accumulate(step: Step) -> Formula:
     after = array_of(after_value, f"{name}.grad after the pass")
     # The pass records .grad only after it; what it was before is after − incoming. Reading it
     # from the previous pass instead would be wrong whenever the program zeroes .grad between passes.
-    after, incoming = promoted(after, incoming)
-    before = np.asarray(after - incoming)
-    computed = np.asarray(before + incoming)
+    before = np.asarray(sub(after, incoming))
+    computed = np.asarray(add(before, incoming))
     index = fit(step.element or (), computed.shape)
     where = f"at {index_text(index)}: " if computed.size > 1 else ""
     numeric = (f"{where}{fmt(element(before, index))} + {paren(fmt(element(incoming, index)))} = "

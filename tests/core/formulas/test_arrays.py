@@ -119,8 +119,16 @@ def test_power_takes_torchs_shortcuts(dtype):
         got = arrays.power(x.numpy(), p)
         np.testing.assert_array_equal(got, x.pow(p).numpy(), err_msg=f"{dtype} ** {p}")
     # torch's float32 square root is within half an ulp, not always correctly rounded
-    for p in (0.5, -0.5, 1.5, -1.3, 2.7):
+    for p in (0.5, -0.5):
         assert ulps(arrays.power(x.numpy(), p), x.pow(p).numpy()) <= 1, (dtype, p)
+    # A general power: float16 in float32 with the exponent rounded to float16, to the bit. torch
+    # computes most of a float32 tensor this long with its vector pow, in float (-4.3 a little
+    # off), the rest (the last 8 here) with std::pow and the double exponent, as gradviz does.
+    for p in (1.5, -1.3, 2.7, -4.3):
+        got, expected = arrays.power(x.numpy(), p), x.pow(p).numpy()
+        assert ulps(got, expected) <= {torch.float16: 0, torch.float32: 8, torch.float64: 1}[dtype], (dtype, p)
+        if dtype == torch.float32:
+            np.testing.assert_array_equal(got[-8:], expected[-8:])
     e = sample(dtype, (40,), 7)
     assert ulps(arrays.power(x.numpy(), e.numpy()), x.pow(e).numpy()) <= 1
     # a 0-dim exponent is a tensor, not a Python number: no shortcut, and tensor promotion
