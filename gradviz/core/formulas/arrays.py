@@ -82,6 +82,17 @@ def result_type(*operands: Array | np.generic | float) -> np.dtype:
     it is higher still. So a float32 gradient times the 0-dim float64 that ``x * 3.0``
     saves is float32 in torch (float64 in numpy), two 0-dim tensors promote as usual
     (float16 with float64 gives float64), and an int tensor times 0.5 is float32.
+
+    Parameters
+    ----------
+    *operands : numpy.ndarray, numpy scalar or Python number
+        Arrays stand for tensors (a numpy scalar for a 0-dim tensor); ``bool``, ``int``,
+        ``float`` and ``complex`` for Python numbers.
+
+    Returns
+    -------
+    numpy.dtype
+        The result's dtype (complex64 where torch would give complex32).
     """
     dims: np.dtype | None = None
     zero: np.dtype | None = None
@@ -99,7 +110,18 @@ def result_type(*operands: Array | np.generic | float) -> np.dtype:
 
 
 def promoted(*operands: Array | np.generic | float) -> tuple[Array, ...]:
-    """The operands as arrays of torch's result dtype, so that numpy computes what torch does."""
+    """The operands as arrays of torch's result dtype, so that numpy computes what torch does.
+
+    Parameters
+    ----------
+    *operands : numpy.ndarray, numpy scalar or Python number
+        As for ``result_type``.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Each operand cast to ``result_type(*operands)``.
+    """
     dtype = result_type(*operands)
     return tuple(np.asarray(a, dtype=dtype) for a in operands)
 
@@ -159,6 +181,18 @@ def power(x: Array, p: float | Array) -> Array:
     For a Python number ``p`` torch takes shortcuts that round differently from a
     general pow: x·x for 2, x·x·x for 3, square roots for ±0.5, reciprocals for −1
     and −2. A tensor ``p`` (a numpy array or scalar here), even a 0-dim one, takes none.
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        The base, float or complex.
+    p : int, float or numpy.ndarray
+        The exponent: a Python number, or a tensor broadcast against ``x``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``x ** p`` in torch's result dtype.
     """
     if type(p) in (int, float):  # not isinstance: numpy's float64 is a float
         x = np.asarray(x)
@@ -191,7 +225,20 @@ def sgn(x: Array) -> Array:
 
 
 def sum_over(t: Array, dims: int | tuple[int, ...]) -> Array:
-    """``t.sum(dims, keepdim=True)`` as torch sums: float16 accumulates in float32."""
+    """``t.sum(dims, keepdim=True)`` as torch sums: float16 accumulates in float32.
+
+    Parameters
+    ----------
+    t : numpy.ndarray
+        The values.
+    dims : int or tuple of int
+        The dimensions summed over; they are kept, with size 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        The sums, in ``t``'s dtype.
+    """
     t = np.asarray(t)
     if t.dtype == np.float16:
         return np.sum(t, axis=dims, keepdims=True, dtype=np.float32).astype(np.float16)
@@ -203,6 +250,21 @@ def matmul(a: Array, b: Array) -> Array:
 
     torch refuses operands of different dtypes, and so does this (a TypeError, which the
     formula turns into its fallback); float16 products accumulate in float32.
+
+    Parameters
+    ----------
+    a, b : numpy.ndarray
+        The factors, of one dtype.
+
+    Returns
+    -------
+    numpy.ndarray
+        The product, in that dtype.
+
+    Raises
+    ------
+    TypeError
+        If the dtypes differ.
     """
     a, b = np.asarray(a), np.asarray(b)
     if a.dtype != b.dtype:
@@ -220,6 +282,20 @@ def _binary(op, a: Array | float, b: Array | float, float32_number: bool = False
     number (a Python number or a 0-dim tensor), torch reads it at float32 precision and
     computes in float32, rounding once, where numpy would round ``b`` to float16 first
     (``x * 0.1`` would differ). Its addition and subtraction round ``b`` to float16, as numpy.
+
+    Parameters
+    ----------
+    op : numpy.ufunc
+        The operation.
+    a, b : numpy.ndarray, numpy scalar or Python number
+        The operands, tensors as arrays (see ``result_type``).
+    float32_number : bool
+        Whether the operation computes a float16 tensor with a single number in float32.
+
+    Returns
+    -------
+    numpy.ndarray or numpy scalar
+        The result, in torch's result dtype.
     """
     dtype = result_type(a, b)
     if float32_number and dtype == np.float16 and np.ndim(b) == 0:

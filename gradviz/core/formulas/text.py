@@ -39,6 +39,23 @@ def element(t: np.ndarray | np.generic, index: Index) -> np.generic:
 
     A formula's fallback note quotes the error, so it reads as it did when the
     formulas computed with torch ("dimension", where numpy says "axis").
+
+    Parameters
+    ----------
+    t : numpy.ndarray or numpy scalar
+        The values.
+    index : tuple of int
+        A full index into ``t``.
+
+    Returns
+    -------
+    numpy scalar
+        The element.
+
+    Raises
+    ------
+    IndexError
+        If ``t`` has no elements (or ``index`` is out of range).
     """
     shape = np.shape(t)
     if 0 in shape:

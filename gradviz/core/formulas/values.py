@@ -47,7 +47,18 @@ def array_of(value: TensorValue | None, what: str) -> Array:
 
 
 def keep(t: Array | np.generic) -> TensorValue:
-    """A computed gradient as a TensorValue, always in full (it is compared element by element)."""
+    """A computed gradient as a TensorValue, always in full (it is compared element by element).
+
+    Parameters
+    ----------
+    t : numpy.ndarray or numpy scalar
+        The gradient gradviz computed.
+
+    Returns
+    -------
+    TensorValue
+        A copy, with numpy's dtype name (the names are torch's: ``float32``, ``complex64``).
+    """
     data = np.array(t)
     return TensorValue(tuple(data.shape), data.dtype.name, "cpu", data)
 
