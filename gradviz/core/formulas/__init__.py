@@ -9,6 +9,8 @@ equals what autograd produced. Ops without a formula here get a generic descript
 
 from __future__ import annotations
 
+import numpy as np
+
 from gradviz.core.formulas import accumulate, elementwise, losses, matrix, powers, shapes  # noqa: F401  (register rules)
 from gradviz.core.formulas.model import FORMS, Formula, Term
 from gradviz.core.formulas.outputs import output_step
@@ -73,7 +75,9 @@ def local_step(trace: Trace, pass_index: int, node_id: str,
     if known is None:
         return generic(step)
     try:
-        return known.handler(step)
+        # Like torch, say nothing about log(0) or 0/0: the inf or nan shows in the numbers.
+        with np.errstate(all="ignore"):
+            return known.handler(step)
     except NoNumbers as missing:
         return generic(step, f"But {missing}, so gradviz shows the numbers autograd produced "
                              "instead of recomputing them.", rule=known.words)

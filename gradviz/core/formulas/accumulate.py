@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-import torch
 
+from gradviz.core.formulas.arrays import Array, add, sub
 from gradviz.core.formulas.model import Formula, Term
 from gradviz.core.formulas.step import Step, display_name, rule
-from gradviz.core.formulas.text import d, fit, fmt, index_text, paren
-from gradviz.core.formulas.values import compare, keep, tensor_of
+from gradviz.core.formulas.text import d, element, fit, fmt, index_text, paren
+from gradviz.core.formulas.values import array_of, compare, keep
 
 ACCUMULATE = ("AccumulateGrad adds the incoming gradient to the leaf's .grad instead of "
               "overwriting it: .grad after = .grad before + incoming. That is why gradients "
@@ -20,27 +20,28 @@ def accumulate(step: Step) -> Formula:
     name = display_name(step.node) or "leaf"
     incoming = step.g()
     after_value = step.bpass.leaf_grads.get(step.node.id)
-    after = tensor_of(after_value, f"{name}.grad after the pass")
+    after = array_of(after_value, f"{name}.grad after the pass")
     # The pass records .grad only after it; what it was before is after − incoming. Reading it
     # from the previous pass instead would be wrong whenever the program zeroes .grad between passes.
-    before = after - incoming
-    computed = before + incoming
+    before = np.asarray(sub(after, incoming))
+    computed = np.asarray(add(before, incoming))
     index = fit(step.element or (), computed.shape)
-    where = f"at {index_text(index)}: " if computed.numel() > 1 else ""
-    numeric = f"{where}{fmt(before[index])} + {paren(fmt(incoming[index]))} = {fmt(computed[index])}"
+    where = f"at {index_text(index)}: " if computed.size > 1 else ""
+    numeric = (f"{where}{fmt(element(before, index))} + {paren(fmt(element(incoming, index)))} = "
+               f"{fmt(element(computed, index))}")
     term = Term(0, None, f"{name}.grad (after) = {name}.grad (before) + {d(name)}", numeric,
                 keep(computed), after_value, compare(computed, after_value))
     return Formula(step.node.id, step.node.op, ACCUMULATE, "accumulate", "", step.element
-                   if step.element is not None else (0,) * computed.dim(), (term,),
+                   if step.element is not None else (0,) * computed.ndim, (term,),
                    _history(step, name, before, index))
 
 
-def _history(step: Step, name: str, before: torch.Tensor, index: tuple[int, ...]) -> str:
+def _history(step: Step, name: str, before: Array, index: tuple[int, ...]) -> str:
     """What happened to .grad before this pass, in words."""
     earlier = [p.leaf_grads[step.node.id] for p in step.trace.passes[:step.bpass.index]
                if step.node.id in p.leaf_grads]
     last = earlier[-1] if earlier else None
-    zero = not bool(before.abs().gt(0).any())
+    zero = not bool((np.abs(before) > 0).any())
     if last is None:
         if zero and not any(v is not None for v in earlier):
             return (f"No earlier pass gave {name} a gradient, so {name}.grad was empty (None): "
@@ -51,7 +52,7 @@ def _history(step: Step, name: str, before: torch.Tensor, index: tuple[int, ...]
         return ""
     if last.data is None or last.shape != tuple(before.shape):
         return ""
-    if np.allclose(last.data, before.numpy(), rtol=1e-5, atol=1e-7):
+    if np.allclose(last.data, before, rtol=1e-5, atol=1e-7):
         return f"{name}.grad before this pass is what the previous pass left in it."
     was = fmt(float(last.data[index]))
     if zero:

@@ -9,25 +9,43 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
-import torch
+import numpy as np
 
+from gradviz.core.formulas.arrays import Array, div, mul, sgn
 from gradviz.core.formulas.model import Formula, Term
 from gradviz.core.formulas.step import Step, rule
 from gradviz.core.formulas.text import SHOWN_TERMS, Index, at, d, fmt, paren, product, sum_text
-from gradviz.core.formulas.values import broadcast_dims, reduce_to, sources_of, tensor_of
+from gradviz.core.formulas.values import array_of, broadcast_dims, reduce_to, sources_of
 from gradviz.core.trace import format_shape
 
 
-def pointwise(step: Step, slot: int, symbolic: str, full: torch.Tensor,
+def pointwise(step: Step, slot: int, symbolic: str, full: Array | np.generic,
               explain: Callable[[Index], str]) -> Term:
     """A term whose gradient is ``full`` (output-shaped), summed back to the input's shape.
 
-    ``explain(position)`` writes the product at one output position.
+    Parameters
+    ----------
+    step : Step
+        The step the term belongs to.
+    slot : int
+        The input slot the gradient goes to.
+    symbolic : str
+        The rule in symbols; the elementwise and broadcast remarks are appended.
+    full : numpy.ndarray
+        The gradient at every output position, before summing over broadcast dimensions.
+    explain : callable
+        ``explain(position)`` writes the product at one output position.
+
+    Returns
+    -------
+    Term
+        The term, its gradient recomputed and compared with autograd's.
     """
+    full = np.asarray(full)
     shape = step.input_shape(slot) or tuple(full.shape)
     computed = reduce_to(full, shape)
     dims = broadcast_dims(full.shape, shape) if tuple(full.shape) != tuple(shape) else ()
-    if full.numel() > 1:
+    if full.size > 1:
         symbolic += f"   (elementwise over {format_shape(tuple(full.shape))})"
     if not dims:
         return step.term(slot, symbolic, computed, explain)
@@ -42,9 +60,9 @@ def pointwise(step: Step, slot: int, symbolic: str, full: torch.Tensor,
     return step.term(slot, symbolic, computed, summed)
 
 
-def _scalar_name(step: Step, slot: int, value: torch.Tensor | None, name: str) -> str:
+def _scalar_name(step: Step, slot: int, value: Array | None, name: str) -> str:
     # x * 3.0: the 3 is no node of the graph, only a saved 0-dim tensor; show the number.
-    if value is not None and slot not in step.edges and value.numel() == 1:
+    if value is not None and slot not in step.edges and value.size == 1:
         return step.rename(slot, fmt(value.reshape(())))
     return name
 
@@ -58,7 +76,7 @@ def _linear(step: Step, words: str, factors: tuple[float, float]) -> Formula:
         def build() -> Term:
             g = step.g()
             # Autograd's maybe_multiply: no multiplication at all when the factor is 1.
-            full = g if factor == 1 else (-g if factor == -1 else g * factor)
+            full = g if factor == 1 else (-g if factor == -1 else mul(g, factor))
             symbolic = f"{d(name)} = {g_out} · {paren(fmt(factor))}"
             return pointwise(step, slot, symbolic, full, lambda p: product(at(g, p), fmt(factor)))
         return build
@@ -95,7 +113,7 @@ MUL = ("For a product x·y, the local derivative with respect to x is y and with
 
 
 @rule("MulBackward0", words=MUL)
-def mul(step: Step) -> Formula:
+def mul_(step: Step) -> Formula:
     x, y = step.names("x", "y")
     if step.needed(0):
         other = step.value(1, "other")
@@ -106,12 +124,12 @@ def mul(step: Step) -> Formula:
 
     def gx() -> Term:
         g = step.g()
-        return pointwise(step, 0, f"{d(x)} = {d(step.out)} · {y}", g * other,
+        return pointwise(step, 0, f"{d(x)} = {d(step.out)} · {y}", mul(g, other),
                          lambda p: product(at(g, p), at(other, p)))
 
     def gy() -> Term:
         g = step.g()
-        return pointwise(step, 1, f"{d(y)} = {d(step.out)} · {x}", g * self,
+        return pointwise(step, 1, f"{d(y)} = {d(step.out)} · {x}", mul(g, self),
                          lambda p: product(at(g, p), at(self, p)))
 
     return step.formula(MUL, "elementwise", {0: gx, 1: gy})
@@ -122,21 +140,21 @@ DIV = ("For x / y, the local derivative with respect to x is 1/y and with respec
 
 
 @rule("DivBackward0", words=DIV)
-def div(step: Step) -> Formula:
+def div_(step: Step) -> Formula:
     x, y = step.names("x", "y")
     other = step.value(1, "other")
     y = _scalar_name(step, 1, other, y)
 
     def gx() -> Term:
         g = step.g()
-        return pointwise(step, 0, f"{d(x)} = {d(step.out)} / {y}", g / other,
+        return pointwise(step, 0, f"{d(x)} = {d(step.out)} / {y}", div(g, other),
                          lambda p: f"{at(g, p)} / {paren(at(other, p))}")
 
     def gy() -> Term:
         g = step.g()
         self = step.value(0, "self")
         # Autograd's own order: -grad * ((self / other) / other).
-        full = -g * ((self / other) / other)
+        full = mul(-g, div(div(self, other), other))
         return pointwise(step, 1, f"{d(y)} = −{d(step.out)} · {x} / {y}²", full,
                          lambda p: f"{product('-1', at(g, p), at(self, p))} / {paren(at(other, p))}²")
 
@@ -144,8 +162,8 @@ def div(step: Step) -> Formula:
 
 
 def _unary(step: Step, words: str, symbol: Callable[[str], str],
-           full: Callable[[torch.Tensor], torch.Tensor],
-           explain: Callable[[torch.Tensor, Index], str], fallback: str = "x") -> Formula:
+           full: Callable[[Array], Array],
+           explain: Callable[[Array, Index], str], fallback: str = "x") -> Formula:
     """A one-input elementwise op: ∂L/∂x = ∂L/∂out · f'(x)."""
     (x,) = step.names(fallback)
 
@@ -182,7 +200,7 @@ def neg(step: Step) -> Formula:
 @rule("ExpBackward0", words=EXP)
 def exp(step: Step) -> Formula:
     r = _result(step, "exp(x)")
-    return _unary(step, EXP, lambda x: f"exp({x})", lambda g: g * r,
+    return _unary(step, EXP, lambda x: f"exp({x})", lambda g: mul(g, r),
                   lambda g, p: product(at(g, p), at(r, p)))
 
 
@@ -193,16 +211,16 @@ def log(step: Step) -> Formula:
     return step.formula(LOG, "elementwise", {0: lambda: _ratio(step, name, x)})
 
 
-def _ratio(step: Step, name: str, x: torch.Tensor) -> Term:
+def _ratio(step: Step, name: str, x: Array) -> Term:
     g = step.g()
-    return pointwise(step, 0, f"{d(name)} = {d(step.out)} / {name}", g / x,
+    return pointwise(step, 0, f"{d(name)} = {d(step.out)} / {name}", div(g, x),
                      lambda p: f"{at(g, p)} / {paren(at(x, p))}")
 
 
-def _result(step: Step, what: str) -> torch.Tensor:
+def _result(step: Step, what: str) -> Array:
     r = step.saved_value("result")
     if r is None:  # not saved: the op's own output is the node's value
-        r = tensor_of(step.node.value, what)
+        r = array_of(step.node.value, what)
     return r
 
 
@@ -210,14 +228,14 @@ def _result(step: Step, what: str) -> torch.Tensor:
 def sigmoid(step: Step) -> Formula:
     s = _result(step, "σ(z)")
     return _unary(step, SIGMOID, lambda z: f"σ({z})·(1 − σ({z}))",
-                  lambda g: g * (1 - s) * s,
+                  lambda g: mul(mul(g, 1 - s), s),
                   lambda g, p: product(at(g, p), at(s, p), at(1 - s, p)), fallback="z")
 
 
 @rule("TanhBackward0", words=TANH)
 def tanh(step: Step) -> Formula:
     t = _result(step, "tanh(x)")
-    return _unary(step, TANH, lambda x: f"(1 − tanh({x})²)", lambda g: g * (1 - t * t),
+    return _unary(step, TANH, lambda x: f"(1 − tanh({x})²)", lambda g: mul(g, 1 - t * t),
                   lambda g, p: product(at(g, p), f"(1 − {paren(at(t, p))}²)"))
 
 
@@ -225,22 +243,22 @@ def tanh(step: Step) -> Formula:
 def relu(step: Step) -> Formula:
     r = _result(step, "relu's output")
     return _unary(step, RELU, lambda x: f"[relu({x}) > 0]",
-                  lambda g: torch.where(r > 0, g, torch.zeros_like(g)),
+                  lambda g: np.where(r > 0, g, np.zeros_like(g)),
                   lambda g, p: product(at(g, p), "1" if r[p].item() > 0 else "0"))
 
 
 @rule("AbsBackward0", words=ABS)
 def abs_(step: Step) -> Formula:
     x = step.value(0, "self")
-    sign = x.sgn()
-    return _unary(step, ABS, lambda name: f"sign({name})", lambda g: g * sign,
+    sign = sgn(x)
+    return _unary(step, ABS, lambda name: f"sign({name})", lambda g: mul(g, sign),
                   lambda g, p: product(at(g, p), at(sign, p)))
 
 
 @rule("ReciprocalBackward0", words=RECIPROCAL)
 def reciprocal(step: Step) -> Formula:
     r = _result(step, "1/x")
-    return _unary(step, RECIPROCAL, lambda x: f"(−(1/{x})²)", lambda g: -g * (r * r),
+    return _unary(step, RECIPROCAL, lambda x: f"(−(1/{x})²)", lambda g: mul(-g, r * r),
                   lambda g, p: product(at(g, p), f"(−{paren(at(r, p))}²)"))
 
 
@@ -251,7 +269,7 @@ def sqrt(step: Step) -> Formula:
 
     def gx() -> Term:
         g = step.g()
-        return pointwise(step, 0, f"{d(x)} = {d(step.out)} / (2·√{x})", g / (2 * r),
+        return pointwise(step, 0, f"{d(x)} = {d(step.out)} / (2·√{x})", div(g, 2 * r),
                          lambda p: f"{at(g, p)} / (2 · {at(r, p)})")
 
     return step.formula(SQRT, "elementwise", {0: gx})

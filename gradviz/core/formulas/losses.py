@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import math
 
-import torch
-import torch.nn.functional as F
+import numpy as np
 
+from gradviz.core.formulas.arrays import Array, div, exp, log, log1p, log_sigmoid, mul, sigmoid, sub, sum_over
 from gradviz.core.formulas.model import Formula, Term
 from gradviz.core.formulas.step import Step, rule
 from gradviz.core.formulas.text import at, d, fmt, paren, product
-from gradviz.core.formulas.values import NoNumbers, tensor_of
+from gradviz.core.formulas.values import NoNumbers, array_of
 from gradviz.core.trace import format_shape
 
 
@@ -47,14 +47,14 @@ def mse(step: Step) -> Formula:
     x, y = step.names("input", "target")
     red = _reduction(step)
     self, target = step.value(0, "self"), step.value(1, "target")
-    n = self.numel()
+    n = self.size
     norm = 2.0 / n if red == "mean" else 2.0
 
-    def full(g: torch.Tensor) -> torch.Tensor:
+    def full(g: Array) -> Array:
         # Autograd's order: (input − target) · norm · grad.
-        return (self - target) * norm * g
+        return mul(mul(sub(self, target), norm), g)
 
-    def explain(g: torch.Tensor, sign: str, i) -> str:
+    def explain(g: Array, sign: str, i) -> str:
         body = product(sign + "2", f"({at(self, i)} − {paren(at(target, i))})", at(g, i))
         return body + (f" / {n}" if red == "mean" else "")
 
@@ -73,17 +73,17 @@ def mse(step: Step) -> Formula:
     return step.formula(MSE, "reduction", {0: gx, 1: gy})
 
 
-def _tail(weight: torch.Tensor | None, red: str, n: int, i) -> str:
+def _tail(weight: Array | None, red: str, n: int, i) -> str:
     """The weight factor and the division by N of a numeric string."""
     weighted = f" · {paren(at(weight, i))}" if weight is not None else ""
     return weighted + (f" / {n}" if red == "mean" else "")
 
 
-def _weighted(weight: torch.Tensor | None, red: str, n: int):
-    def finish(t: torch.Tensor) -> torch.Tensor:
+def _weighted(weight: Array | None, red: str, n: int):
+    def finish(t: Array) -> Array:
         # Autograd's order: the local gradient times grad, then the weight, then / N.
-        t = t if weight is None else t * weight
-        return t / n if red == "mean" else t
+        t = t if weight is None else mul(t, weight)
+        return div(t, n) if red == "mean" else t
     return finish
 
 
@@ -93,14 +93,14 @@ def bce(step: Step) -> Formula:
     red = _reduction(step)
     a, y = step.value(0, "self"), step.value(1, "target")
     weight = step.saved_value("weight")
-    n = a.numel()
+    n = a.size
     finish = _weighted(weight, red, n)
     w = " · w" if weight is not None else ""
 
     def ga() -> Term:
         g = step.g()
-        eps = torch.tensor(1e-12, dtype=a.dtype)  # autograd's guard against dividing by 0
-        computed = finish(g * (a - y) / torch.maximum((1 - a) * a, eps))
+        eps = np.asarray(1e-12, dtype=a.dtype)  # autograd's guard against dividing by 0
+        computed = finish(div(mul(g, sub(a, y)), np.maximum((1 - a) * a, eps)))
         return step.term(0, f"{d(a_name)} = {d(step.out)} · ({a_name} − {y_name}) / "
                          f"({a_name}·(1 − {a_name})){w}"
                          + _per_n(red, n, tuple(a.shape)), computed,
@@ -109,8 +109,8 @@ def bce(step: Step) -> Formula:
 
     def gy() -> Term:
         g = step.g()
-        log_1a, log_a = torch.log1p(-a), torch.log(a)
-        computed = finish(g * (log_1a - log_a))
+        log_1a, log_a = log1p(-a), log(a)
+        computed = finish(mul(g, log_1a - log_a))
         return step.term(1, f"{d(y_name)} = {d(step.out)} · (log(1 − {a_name}) − log {a_name}){w}"
                          + _per_n(red, n, tuple(a.shape)), computed,
                          lambda i: product(at(g, i), f"({at(log_1a, i)} − {paren(at(log_a, i))})")
@@ -125,22 +125,22 @@ def bce_logits(step: Step) -> Formula:
     red = _reduction(step)
     z, y = step.value(0, "self"), step.value(1, "target")
     weight, pos = step.saved_value("weight"), step.saved_value("pos_weight")
-    n = z.numel()
-    s = torch.sigmoid(z)
+    n = z.size
+    s = sigmoid(z)
     finish = _weighted(weight, red, n)
     w = " · w" if weight is not None else ""
 
     def gz() -> Term:
         g = step.g()
         if pos is None:
-            local = s - y
+            local = sub(s, y)
             symbol = f"(σ({z_name}) − {y_name})"
         else:
-            t = pos * y
-            local = (t + 1 - y) * s - t
+            t = mul(pos, y)
+            local = sub(mul(sub(t + 1, y), s), t)
             symbol = f"((p·{y_name} + 1 − {y_name})·σ({z_name}) − p·{y_name})"
         return step.term(0, f"{d(z_name)} = {d(step.out)} · {symbol}{w}" + _per_n(red, n, tuple(z.shape))
-                         + ("   (p = pos_weight)" if pos is not None else ""), finish(local * g),
+                         + ("   (p = pos_weight)" if pos is not None else ""), finish(mul(local, g)),
                          lambda i: product(at(g, i), f"({at(s, i)} − {paren(at(y, i))})" if pos is None
                                            else at(local, i)) + _tail(weight, red, n, i))
 
@@ -149,10 +149,10 @@ def bce_logits(step: Step) -> Formula:
         if pos is None:
             local, symbol = -z, f"(−{z_name})"
         else:
-            local = F.logsigmoid(-z) - pos * F.logsigmoid(z)
+            local = sub(log_sigmoid(-z), mul(pos, log_sigmoid(z)))
             symbol = f"(log σ(−{z_name}) − p·log σ({z_name}))"
         return step.term(1, f"{d(y_name)} = {d(step.out)} · {symbol}{w}" + _per_n(red, n, tuple(z.shape))
-                         + ("   (p = pos_weight)" if pos is not None else ""), finish(local * g),
+                         + ("   (p = pos_weight)" if pos is not None else ""), finish(mul(local, g)),
                          lambda i: product(at(g, i), at(local, i)) + _tail(weight, red, n, i))
 
     return step.formula(BCE_LOGITS, "reduction", {0: gz, 1: gy})
@@ -172,22 +172,22 @@ def _softmax_shapes(step: Step, dim: int, log: bool) -> dict[int, str]:
     return {0: f"s {full_text} · (grad_out {full_text} − Σ_dim{dim} grad_out·s {row}) → {full_text}"}
 
 
-def _result(step: Step, what: str) -> torch.Tensor:
+def _result(step: Step, what: str) -> Array:
     r = step.saved_value("result")
-    return r if r is not None else tensor_of(step.node.value, what)
+    return r if r is not None else array_of(step.node.value, what)
 
 
 @rule("LogSoftmaxBackward0", words=LOG_SOFTMAX)
 def log_softmax(step: Step) -> Formula:
     (x,) = step.names("x")
     out = _result(step, "log_softmax's output")
-    dim = _softmax_dim(step) % max(out.dim(), 1)
+    dim = _softmax_dim(step) % max(out.ndim, 1)
 
     def gx() -> Term:
         g = step.g()
-        p = out.exp()
-        total = g.sum(dim, keepdim=True)
-        computed = g - p * total
+        p = exp(out)
+        total = sum_over(g, dim)
+        computed = sub(g, mul(p, total))
         return step.term(0, f"{d(x)} = {d(step.out)} − softmax({x}) · Σ {d(step.out)}   "
                          f"(Σ along dimension {dim} of {format_shape(tuple(g.shape))})",
                          computed, lambda i: f"{at(g, i)} − {product(paren(at(p, i)), at(total, i))}")
@@ -199,12 +199,12 @@ def log_softmax(step: Step) -> Formula:
 def softmax(step: Step) -> Formula:
     (x,) = step.names("x")
     p = _result(step, "softmax's output")
-    dim = _softmax_dim(step) % max(p.dim(), 1)
+    dim = _softmax_dim(step) % max(p.ndim, 1)
 
     def gx() -> Term:
         g = step.g()
-        total = (g * p).sum(dim, keepdim=True)
-        computed = p * (g - total)
+        total = sum_over(mul(g, p), dim)
+        computed = mul(p, sub(g, total))
         return step.term(0, f"{d(x)} = s · ({d(step.out)} − Σ {d(step.out)}·s)   "
                          f"(s = softmax({x}), Σ along dimension {dim} of {format_shape(tuple(g.shape))})",
                          computed,
@@ -221,7 +221,7 @@ def nll(step: Step) -> Formula:
     target = step.saved_value("target")
     if target is None:
         raise NoNumbers("the target was not saved")
-    if logp.dim() not in (1, 2):
+    if logp.ndim not in (1, 2):
         raise NoNumbers("gradviz writes nll_loss out only for inputs of shape (C,) or (N, C)")
     weight = step.saved_value("weight")
     total = step.saved_value("total_weight")
@@ -233,7 +233,7 @@ def nll(step: Step) -> Formula:
 
     def gx() -> Term:
         g = step.g()
-        computed = torch.zeros_like(rows)
+        computed = np.zeros_like(rows)
         for i, t in enumerate(targets):
             if t == ignore:
                 continue

@@ -9,8 +9,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
-import torch
+import numpy as np
 
+from gradviz.core.formulas.arrays import Array, matmul, mul
 from gradviz.core.formulas.elementwise import pointwise
 from gradviz.core.formulas.model import Formula, Term
 from gradviz.core.formulas.step import Step, rule
@@ -19,11 +20,34 @@ from gradviz.core.formulas.values import reduce_to, sources_of
 from gradviz.core.trace import format_shape
 
 
-def dot_text(u: torch.Tensor, v: torch.Tensor) -> str:
+def dot_text(u: Array, v: Array) -> str:
     """``Σ u₀·v₀ + u₁·v₁ + …`` for two 1-D tensors of the same length."""
     n = u.shape[0]
     parts = [product(fmt(u[k]), fmt(v[k])) for k in range(min(n, SHOWN_TERMS))]
     return "Σ " + sum_text(parts, n) if n > 1 else (parts[0] if parts else "0")
+
+
+def _product(a: Array, b: Array, batched: bool) -> Array:
+    """torch.mm (two matrices) or torch.bmm (two batches of them): the ranks are checked."""
+    rank = 3 if batched else 2
+    if np.ndim(a) != rank or np.ndim(b) != rank:
+        raise ValueError(f"{'bmm' if batched else 'mm'} expects {rank}-D operands, got "
+                         f"{np.ndim(a)}-D and {np.ndim(b)}-D")
+    return matmul(a, b)
+
+
+def _mv(m: Array, v: Array) -> Array:
+    """torch.mv: a matrix times a vector."""
+    if np.ndim(m) != 2 or np.ndim(v) != 1:
+        raise ValueError(f"mv expects a 2-D matrix and a 1-D vector, got {np.ndim(m)}-D and {np.ndim(v)}-D")
+    return matmul(m, v)
+
+
+def _outer(u: Array, v: Array) -> Array:
+    """torch.ger: the outer product of two vectors, a column times a row (so dtypes promote)."""
+    if np.ndim(u) != 1 or np.ndim(v) != 1:
+        raise ValueError(f"outer expects 1-D vectors, got {np.ndim(u)}-D and {np.ndim(v)}-D")
+    return mul(np.reshape(u, (-1, 1)), v)
 
 
 def shape(s: Sequence[int] | None) -> str:
@@ -47,16 +71,16 @@ def _product_terms(step: Step, a: str, b: str, slots: tuple[int, int], saved: tu
     b_shape = step.input_shape(slots[1], saved[1])
     scale = "" if alpha == 1 else f"{fmt(alpha)} · "
 
-    def t(m: torch.Tensor) -> torch.Tensor:
-        return m.transpose(-2, -1)
+    def t(m: Array) -> Array:
+        return np.swapaxes(m, -2, -1)
 
-    def scaled(m: torch.Tensor) -> torch.Tensor:
-        return m if alpha == 1 else m * alpha
+    def scaled(m: Array) -> Array:
+        return m if alpha == 1 else mul(m, alpha)
 
     def ga() -> Term:
         g = step.g()
         mb = step.value(slots[1], saved[1])
-        computed = scaled(g.bmm(t(mb)) if batched else g.mm(t(mb)))
+        computed = scaled(_product(g, t(mb), batched))
 
         def explain(i: Index) -> str:
             row = g[i[:-2] + (i[-2],)] if batched else g[i[0]]
@@ -69,7 +93,7 @@ def _product_terms(step: Step, a: str, b: str, slots: tuple[int, int], saved: tu
     def gb() -> Term:
         g = step.g()
         ma = step.value(slots[0], saved[0])
-        computed = scaled(t(ma).bmm(g) if batched else t(ma).mm(g))
+        computed = scaled(_product(t(ma), g, batched))
 
         def explain(i: Index) -> str:
             col_a = ma[i[0], :, i[1]] if batched else ma[:, i[0]]
@@ -122,7 +146,7 @@ def addmm(step: Step) -> Formula:
 
     def gbias() -> Term:
         g = step.g()
-        full = g if beta == 1 else g * beta
+        full = g if beta == 1 else mul(g, beta)
         scale = "" if beta == 1 else f"{fmt(beta)} · "
         target = b_shape or tuple(full.shape)
         computed = reduce_to(full, target)
@@ -148,13 +172,13 @@ def mv(step: Step) -> Formula:
     def ga() -> Term:
         g = step.g()
         vec = step.value(1, "vec")
-        return step.term(0, f"{d(a)} = {d(step.out)} · {v}ᵀ   (outer product: {shapes[0]})", g.ger(vec),
+        return step.term(0, f"{d(a)} = {d(step.out)} · {v}ᵀ   (outer product: {shapes[0]})", _outer(g, vec),
                          lambda i: product(at(g, i[:1]), at(vec, i[1:])))
 
     def gv() -> Term:
         g = step.g()
         mat = step.value(0, "self")
-        return step.term(1, f"{d(v)} = {tr(a)} · {d(step.out)}   ({shapes[1]})", mat.t().mv(g),
+        return step.term(1, f"{d(v)} = {tr(a)} · {d(step.out)}   ({shapes[1]})", _mv(mat.T, g),
                          lambda i: dot_text(mat[:, i[0]], g))
 
     a_shape, v_shape = step.input_shape(0, "self"), step.input_shape(1, "vec")
@@ -170,13 +194,13 @@ def dot(step: Step) -> Formula:
     def gx() -> Term:
         g = step.g()
         other = step.value(1, "tensor")
-        return pointwise(step, 0, f"{d(x)} = {d(step.out)} · {y}", g * other,
+        return pointwise(step, 0, f"{d(x)} = {d(step.out)} · {y}", mul(g, other),
                          lambda i: product(fmt(g), at(other, i)))
 
     def gy() -> Term:
         g = step.g()
         self = step.value(0, "self")
-        return pointwise(step, 1, f"{d(y)} = {d(step.out)} · {x}", g * self,
+        return pointwise(step, 1, f"{d(y)} = {d(step.out)} · {x}", mul(g, self),
                          lambda i: product(fmt(g), at(self, i)))
 
     n = step.input_shape(0, "self")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .model import Formula, Term
 from .step import Step
 from .text import d, fit, fmt, index_text
-from .values import tensor_of
+from .values import array_of
 
 OUTPUT_RULE = ("Several outputs of one op share one autograd node ({op}). The gradient of output {k} "
                "gathers here (summed over its uses) and is handed on unchanged: {op} receives it as its "
@@ -24,9 +24,9 @@ def output_step(step: Step) -> Formula:
     g = step.grad_out
     numeric = ""
     if g is not None and g.data is not None and g.data.size:
-        t = tensor_of(g, f"the gradient of {name}")
+        t = array_of(g, f"the gradient of {name}")
         index = fit(step.element or (), t.shape)
-        numeric = f"at {index_text(index)}: {fmt(t[index])}" if t.numel() > 1 else f"= {fmt(t[index])}"
+        numeric = f"at {index_text(index)}: {fmt(t[index])}" if t.size > 1 else f"= {fmt(t[index])}"
     # Nothing is computed: the value handed on is the very gradient that arrived, so it matches.
     term = Term(0, edge.source if edge is not None else None, f"{op}'s grad_outputs[{k}] = {d(name)}",
                 numeric, g, g, True if g is not None else None)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 
-import torch
+import numpy as np
 
+from gradviz.core.formulas.arrays import log, mul, power, promoted
 from gradviz.core.formulas.elementwise import pointwise
 from gradviz.core.formulas.model import Formula, Term
 from gradviz.core.formulas.step import Step, rule
@@ -32,7 +33,7 @@ def pow_scalar(step: Step) -> Formula:
     def gx() -> Term:
         g = step.g()
         # Autograd's pow_backward: zero for exponent 0, else grad * (p * x^(p-1)).
-        full = torch.zeros_like(g * self) if p == 0 else g * (p * self.pow(p - 1))
+        full = np.zeros_like(mul(g, self)) if p == 0 else mul(g, mul(power(self, p - 1), p))
         return pointwise(step, 0, f"{d(x)} = {d(step.out)} · {p_text}·{x}^{fmt(p - 1)}", full,
                          lambda q: product(at(g, q), p_text, f"{paren(at(self, q))}^{fmt(p - 1)}"))
 
@@ -47,7 +48,8 @@ def pow_tensor(step: Step) -> Formula:
 
     def gx() -> Term:
         g = step.g()
-        full = torch.where(exponent == 0, torch.zeros_like(g * self), g * (exponent * self.pow(exponent - 1)))
+        full = _where(exponent == 0, np.zeros_like(mul(g, self)),
+                      mul(g, mul(exponent, power(self, exponent - 1))))
         return pointwise(step, 0, f"{d(x)} = {d(step.out)} · {e}·{x}^({e} − 1)", full,
                          lambda q: product(at(g, q), at(exponent, q),
                                            f"{paren(at(self, q))}^{paren(at(exponent - 1, q))}"))
@@ -55,10 +57,10 @@ def pow_tensor(step: Step) -> Formula:
     def ge() -> Term:
         g = step.g()
         result = step.saved_value("result")
-        result = result if result is not None else self.pow(exponent)
+        result = result if result is not None else power(self, exponent)
         # x = 0 with e ≥ 0: autograd defines the gradient as 0 rather than 0·ln 0.
         zero = (self == 0) & (exponent >= 0)
-        full = g * torch.where(zero, torch.zeros_like(result), result * self.log())
+        full = mul(g, _where(zero, np.zeros_like(result), mul(result, log(self))))
         return pointwise(step, 1, f"{d(e)} = {d(step.out)} · {x}^{e}·ln({x})", full,
                          lambda q: product(at(g, q), at(result, q), f"ln({at(self, q)})"))
 
@@ -81,8 +83,14 @@ def pow_base(step: Step) -> Formula:
         g = step.g()
         ln_b = math.log(base) if base > 0 else (-math.inf if base == 0 else math.nan)
         zero = (base == 0) & (exponent >= 0)
-        full = g * torch.where(zero, torch.zeros_like(result), result * ln_b)
+        full = mul(g, _where(zero, np.zeros_like(result), mul(result, ln_b)))
         return pointwise(step, 0, f"{d(x)} = {d(step.out)} · {b}^{x}·ln({b})", full,
                          lambda q: product(at(g, q), at(result, q), f"ln({b})"))
 
     return step.formula(POW_BASE, "elementwise", {0: gx})
+
+
+def _where(condition, a, b):
+    """torch.where: the two branches promoted to one dtype first."""
+    a, b = promoted(a, b)
+    return np.where(condition, a, b)

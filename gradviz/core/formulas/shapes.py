@@ -13,12 +13,12 @@ import re
 from dataclasses import replace
 
 import numpy as np
-import torch
 
+from gradviz.core.formulas.arrays import Array, div
 from gradviz.core.formulas.model import Formula, Term
 from gradviz.core.formulas.step import Step, rule
 from gradviz.core.formulas.text import SHOWN_TERMS, Index, at, d, index_text, literal, sum_text
-from gradviz.core.formulas.values import NoNumbers, reduce_to, sources_of, tensor_of
+from gradviz.core.formulas.values import NoNumbers, array_of, reduce_to, sources_of
 from gradviz.core.trace import format_shape
 
 
@@ -36,7 +36,7 @@ def _moved(step: Step, words: str, form: str, symbolic: str, compute, where) -> 
     def gx() -> Term:
         g = step.g()
         return step.term(0, symbolic.format(x=d(x), out=d(step.out)), compute(g),
-                         lambda i: f"{d(step.out)}{index_text(where(i))}" if g.dim() else "")
+                         lambda i: f"{d(step.out)}{index_text(where(i))}" if g.ndim else "")
 
     return step.formula(words, form, {0: gx})
 
@@ -64,7 +64,7 @@ def view(step: Step) -> Formula:
 
 @rule("TBackward0", words=T)
 def t(step: Step) -> Formula:
-    out = _moved(step, T, "matrix", "{x} = ({out})ᵀ", lambda g: g.t(), lambda i: tuple(reversed(i)))
+    out = _moved(step, T, "matrix", "{x} = ({out})ᵀ", _t, lambda i: tuple(reversed(i)))
     return _with_shapes(out, step)
 
 
@@ -80,7 +80,7 @@ def transpose(step: Step) -> Formula:
         return tuple(j)
 
     out = _moved(step, T, "matrix", "{x} = ({out}).transpose(" + f"{a}, {b})",
-                 lambda g: g.transpose(a, b), where)
+                 lambda g: np.swapaxes(g, a, b), where)
     return _with_shapes(out, step)
 
 
@@ -93,7 +93,7 @@ def permute(step: Step) -> Formula:
     dims = tuple(k % n for k in dims)
     inverse = tuple(int(k) for k in np.argsort(dims))
     return _moved(step, PERMUTE, "elementwise", "{x} = ({out}).permute" + f"{inverse}",
-                  lambda g: g.permute(inverse), lambda i: tuple(i[k] for k in dims))
+                  lambda g: np.transpose(g, inverse), lambda i: tuple(i[k] for k in dims))
 
 
 def _with_shapes(formula: Formula, step: Step) -> Formula:
@@ -129,12 +129,12 @@ def _reduced(step: Step, words: str, mean: bool) -> Formula:
     def gx() -> Term:
         g = step.g()
         kept = g
-        if not keepdim and g.dim() < ndim:
+        if not keepdim and g.ndim < ndim:
             for k in dims:
-                kept = kept.unsqueeze(k)
-        computed = kept.expand(shape)
+                kept = np.expand_dims(kept, k)
+        computed = np.broadcast_to(kept, shape)
         if mean:
-            computed = computed / n
+            computed = div(computed, n)
 
         def explain(i: Index) -> str:
             src = tuple(0 if k in dims else i[k] for k in range(ndim))
@@ -142,7 +142,7 @@ def _reduced(step: Step, words: str, mean: bool) -> Formula:
                 return f"{at(kept, src)} / {n}"
             # Every summed element receives the same number: name where it comes from.
             read = tuple(i[k] for k in range(ndim) if keepdim or k not in dims)
-            return d(step.out) + (index_text(read) if g.dim() else "")
+            return d(step.out) + (index_text(read) if g.ndim else "")
 
         plural = "s" if len(dims) > 1 else ""
         over = "all elements" if len(dims) == ndim else f"dimension{plural} {', '.join(map(str, dims))}"
@@ -195,11 +195,11 @@ def _scatter(step: Step, words: str, place, describe: str) -> Formula:
 
     def gx() -> Term:
         g = step.g()
-        computed = place(torch.zeros(shape, dtype=g.dtype), g)
+        computed = place(np.zeros(shape, dtype=g.dtype), g)
         # Scatter counts and positions the same way, to say which incoming number lands where.
-        count = place(torch.zeros(shape, dtype=torch.int64), torch.ones_like(g, dtype=torch.int64))
-        origin = place(torch.zeros(shape, dtype=torch.int64),
-                       torch.arange(1, g.numel() + 1, dtype=torch.int64).reshape(g.shape))
+        count = place(np.zeros(shape, dtype=np.int64), np.ones_like(g, dtype=np.int64))
+        origin = place(np.zeros(shape, dtype=np.int64),
+                       np.arange(1, g.size + 1, dtype=np.int64).reshape(g.shape))
 
         def explain(i: Index) -> str:
             picked = int(count[i])
@@ -208,8 +208,8 @@ def _scatter(step: Step, words: str, place, describe: str) -> Formula:
             if picked > 1:
                 return f"the sum of the {picked} incoming numbers picked from here"
             flat = int(origin[i]) - 1
-            src = tuple(int(k) for k in np.unravel_index(flat, tuple(g.shape))) if g.dim() else ()
-            return d(step.out) + (index_text(src) if g.dim() else "")
+            src = tuple(int(k) for k in np.unravel_index(flat, tuple(g.shape))) if g.ndim else ()
+            return d(step.out) + (index_text(src) if g.ndim else "")
 
         return step.term(0, f"{d(x)} = 0 with {d(step.out)} placed at {describe}", computed, explain)
 
@@ -220,8 +220,10 @@ def _scatter(step: Step, words: str, place, describe: str) -> Formula:
 def select(step: Step) -> Formula:
     dim, index = int(step.saved_number("dim", 0)), int(step.saved_number("index", 0))
 
-    def place(z: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
-        z.select(dim, index).copy_(g)
+    def place(z: Array, g: Array) -> Array:
+        if not z.ndim:
+            raise IndexError("select() cannot be applied to a 0-dim tensor.")
+        z[(slice(None),) * (dim % z.ndim) + (index,)] = g
         return z
 
     return _scatter(step, SELECT, place, f"index {index} of dimension {dim}")
@@ -233,8 +235,8 @@ def slice_(step: Step) -> Formula:
     start, end, stride = (int(step.saved_number(k, v))
                           for k, v in (("start", 0), ("end", 2**62), ("step", 1)))
 
-    def place(z: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
-        z[(slice(None),) * (dim % z.dim()) + (slice(start, end, stride),)] = g
+    def place(z: Array, g: Array) -> Array:
+        z[(slice(None),) * (dim % z.ndim) + (slice(start, end, stride),)] = g
         return z
 
     stop = "" if end >= 2**62 else str(end)
@@ -253,7 +255,7 @@ def index(step: Step) -> Formula:
     tensors = [step.trace.node(e.source) for e in extra]
     if not parts or sum(p != "None" for p in parts) != len(tensors):
         raise NoNumbers("the index tensors were not captured")
-    indices: list[torch.Tensor | None] = []
+    indices: list[Array | None] = []
     consts = iter(tensors)
     for part, dims in zip(parts, items):
         if part == "None":
@@ -263,14 +265,61 @@ def index(step: Step) -> Formula:
         want = tuple(int(k) for k in dims.replace(",", " ").split())
         if tuple(node.shape) != want:
             raise NoNumbers("the index tensors were not captured")
-        indices.append(tensor_of(node.value, "an index tensor"))
+        indices.append(array_of(node.value, "an index tensor"))
 
-    def place(z: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
-        return torch.ops.aten.index_put(z, indices, g, True)
+    def place(z: Array, g: Array) -> Array:
+        # index_put_(indices, g, accumulate=True): a position picked twice gets both numbers.
+        np.add.at(z, aten_index(indices), g)
+        return z
 
     names = ", ".join(":" if p == "None" else (n.label or "idx")
                       for p, n in zip(parts, _fill(parts, tensors)))
     return _scatter(step, INDEX, place, f"[{names}]")
+
+
+def aten_index(indices: list[Array | None]) -> tuple:
+    """aten's index list (``x[:, idx]`` is ``[None, idx]``) as the numpy index that picks the same.
+
+    numpy's advanced indexing follows the same rules as torch's (index arrays broadcast
+    together; their dimensions replace the indexed ones, or come first when a slice
+    separates them), but a uint8 tensor is a mask to torch and integers to numpy, and
+    torch refuses float indices where numpy's message would differ: both are said here.
+
+    Parameters
+    ----------
+    indices : list of numpy.ndarray or None
+        One entry per leading dimension: None for the whole dimension, else an integer
+        or boolean (mask) array.
+
+    Returns
+    -------
+    tuple
+        The numpy index: slices and integer arrays (a mask becomes its nonzero positions).
+
+    Raises
+    ------
+    IndexError
+        If an index is neither integer nor boolean.
+    """
+    key: list = []
+    for t in indices:
+        if t is None:
+            key.append(slice(None))
+        elif t.dtype == np.bool_ or t.dtype == np.uint8:
+            mask = t.astype(np.bool_)
+            key.extend(np.nonzero(mask) if mask.ndim else (mask,))
+        elif t.dtype.kind in "iu":
+            key.append(t)
+        else:
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    return tuple(key)
+
+
+def _t(g: Array) -> Array:
+    """torch.t: a matrix transposed; a vector or a number as it is."""
+    if np.ndim(g) > 2:
+        raise ValueError(f"t() expects a tensor with <= 2 dimensions, but self is {np.ndim(g)}D")
+    return np.transpose(g)
 
 
 def _fill(parts: list[str], tensors: list) -> list:

@@ -1,9 +1,10 @@
 """The context one formula is worked out in: a node, its captured values, its names.
 
 Every value comes from the Trace (node values, saved tensors, the gradients of the
-pass); nothing re-runs the program. Arithmetic is done with torch in the captured
-dtype, in the order autograd's own formula uses, so that a float32 gradient is
-compared with a float32 recomputation and rounding alone never fails a check.
+pass); nothing re-runs the program. Arithmetic is done with numpy in the dtype
+torch would compute in (see ``arrays``), in the order autograd's own formula uses,
+so that a float32 gradient is compared with a float32 recomputation and rounding
+alone never fails a check. No torch here: the app shows formulas without loading it.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import torch
+import numpy as np
 
+from gradviz.core.formulas.arrays import Array
 from gradviz.core.formulas.model import Formula, Term
-from gradviz.core.formulas.text import Index, d, fit, fmt, index_text, number_text
-from gradviz.core.formulas.values import NoNumbers, compare, keep, tensor_of
+from gradviz.core.formulas.text import Index, d, element, fit, fmt, index_text, number_text
+from gradviz.core.formulas.values import NoNumbers, array_of, compare, keep
 from gradviz.core.trace import BackwardPass, Edge, Node, SavedTensor, TensorValue, Trace
 
 Handler = Callable[["Step"], Formula]
@@ -166,9 +168,9 @@ class Step:
         return edge.source if edge is not None else None
 
     # ----- values ---------------------------------------------------------------------------
-    def g(self) -> torch.Tensor:
+    def g(self) -> Array:
         """The gradient arriving at the node in this pass."""
-        return tensor_of(self.grad_out, f"the incoming gradient {d(self.out)}")
+        return array_of(self.grad_out, f"the incoming gradient {d(self.out)}")
 
     def saved(self, name: str) -> SavedTensor | None:
         return next((s for s in self.node.saved if s.name == name), None)
@@ -181,12 +183,12 @@ class Step:
         value = number_text(self.saved_text(name).strip('"'))
         return default if value is None else value
 
-    def saved_value(self, name: str) -> torch.Tensor | None:
+    def saved_value(self, name: str) -> Array | None:
         """The saved tensor ``name`` (None when autograd did not save it)."""
         s = self.saved(name)
         if s is None or s.value is None:
             return None
-        return tensor_of(s.value, f"the saved tensor {name}")
+        return array_of(s.value, f"the saved tensor {name}")
 
     def input_shape(self, slot: int, saved: str = "") -> tuple[int, ...] | None:
         """The shape of input ``slot``: from the captured gradient, the source node, or a saved tensor."""
@@ -200,7 +202,7 @@ class Step:
             return tuple(s.value.shape)
         return None
 
-    def value(self, slot: int, saved: str = "", what: str = "") -> torch.Tensor:
+    def value(self, slot: int, saved: str = "", what: str = "") -> Array:
         """The forward value of input ``slot``: a saved tensor first, else the feeding node's value.
 
         Saved tensors are what autograd itself uses; a feeding node's value is only
@@ -215,7 +217,7 @@ class Step:
         edge = self.edges.get(slot)
         if edge is None:
             raise NoNumbers(f"{what} was not captured")
-        t = tensor_of(self.trace.node(edge.source).value, what)
+        t = array_of(self.trace.node(edge.source).value, what)
         expected = self.input_shape(slot)
         if expected is not None and tuple(t.shape) != expected:
             raise NoNumbers(f"{what} was not captured")
@@ -225,13 +227,14 @@ class Step:
     def needed(self, slot: int) -> bool:
         return not self.has_captured or (slot < len(self.captured) and self.captured[slot] is not None)
 
-    def term(self, slot: int, symbolic: str, computed: torch.Tensor,
+    def term(self, slot: int, symbolic: str, computed: Array | np.generic,
              explain: Callable[[Index], str]) -> Term:
         """A term whose numbers are ``explain(index) = computed[index]`` at the chosen element."""
+        computed = np.asarray(computed)
         index = fit(self.element or (), computed.shape)
-        result = fmt(computed[index])
+        result = fmt(element(computed, index))
         expr = explain(index)
-        where = f"at {index_text(index)}: " if computed.numel() > 1 else "= "
+        where = f"at {index_text(index)}: " if computed.size > 1 else "= "
         numeric = f"{where}{expr} = {result}" if expr and expr != result else f"{where}{result}"
         captured = self.captured[slot] if slot < len(self.captured) else None
         return Term(slot, self.source(slot), symbolic, numeric, keep(computed), captured,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 
-import torch
+import numpy as np
 
 from gradviz.core.trace import format_number
 
@@ -14,8 +14,9 @@ SHOWN_TERMS = 3  # terms of a long sum written out before "…"
 Index = tuple[int, ...]
 
 
-def fmt(value: float | torch.Tensor) -> str:
-    if isinstance(value, torch.Tensor):
+def fmt(value: float | np.ndarray | np.generic) -> str:
+    """One number as formulas show it; a numpy value is read as the Python number it holds."""
+    if isinstance(value, (np.ndarray, np.generic)):
         value = value.item()
     if isinstance(value, bool):
         value = int(value)
@@ -33,9 +34,39 @@ def fit(index: Sequence[int], shape: Sequence[int]) -> Index:
     return tuple(min(max(int(i), 0), int(s) - 1) if s else 0 for i, s in zip(index, shape))
 
 
-def at(t: torch.Tensor, index: Sequence[int]) -> str:
+def element(t: np.ndarray | np.generic, index: Index) -> np.generic:
+    """``t[index]``, one element; an empty ``t`` raises IndexError in torch's words.
+
+    A formula's fallback note quotes the error, so it reads as it did when the
+    formulas computed with torch ("dimension", where numpy says "axis").
+
+    Parameters
+    ----------
+    t : numpy.ndarray or numpy scalar
+        The values.
+    index : tuple of int
+        A full index into ``t``.
+
+    Returns
+    -------
+    numpy scalar
+        The element.
+
+    Raises
+    ------
+    IndexError
+        If ``t`` has no elements (or ``index`` is out of range).
+    """
+    shape = np.shape(t)
+    if 0 in shape:
+        dim = shape.index(0)
+        raise IndexError(f"index {index[dim]} is out of bounds for dimension {dim} with size 0")
+    return t[index]
+
+
+def at(t: np.ndarray, index: Sequence[int]) -> str:
     """The number of ``t`` at ``index`` (broadcast-aware) as text."""
-    return fmt(t[fit(index, t.shape)])
+    return fmt(element(t, fit(index, np.shape(t))))
 
 
 def paren(text: str) -> str:

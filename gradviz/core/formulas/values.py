@@ -1,4 +1,4 @@
-"""Captured values as tensors, broadcasting bookkeeping, and the allclose check."""
+"""Captured values as numpy arrays, broadcasting bookkeeping, and the allclose check."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import math
 from collections.abc import Iterator, Sequence
 
 import numpy as np
-import torch
 
+from gradviz.core.formulas.arrays import Array, sum_over
 from gradviz.core.formulas.text import Index
 from gradviz.core.trace import TensorValue, format_shape
 
@@ -19,18 +19,48 @@ class NoNumbers(Exception):
     """A value the formula needs was not captured, or only as a summary."""
 
 
-def tensor_of(value: TensorValue | None, what: str) -> torch.Tensor:
-    """A captured value as a torch tensor; NoNumbers when it is missing or a summary."""
+def array_of(value: TensorValue | None, what: str) -> Array:
+    """A captured value as a numpy array (a copy); NoNumbers when it is missing or a summary.
+
+    Parameters
+    ----------
+    value : TensorValue or None
+        The captured value.
+    what : str
+        What the value is, for the NoNumbers message (``"the saved tensor self"``).
+
+    Returns
+    -------
+    numpy.ndarray
+        The value's numbers in their captured dtype (bfloat16 values are float32).
+
+    Raises
+    ------
+    NoNumbers
+        If ``value`` is None or was kept only as a summary.
+    """
     if value is None:
         raise NoNumbers(f"{what} was not captured")
     if value.data is None:
         raise NoNumbers(f"{what} {format_shape(value.shape)} was kept only as a summary (it is too large)")
-    return torch.from_numpy(np.array(value.data))
+    return np.array(value.data)
 
 
-def keep(t: torch.Tensor) -> TensorValue:
-    """A computed gradient as a TensorValue, always in full (it is compared element by element)."""
-    return TensorValue.from_tensor(t, limit=max(t.numel(), 1))
+def keep(t: Array | np.generic) -> TensorValue:
+    """A computed gradient as a TensorValue, always in full (it is compared element by element).
+
+    Parameters
+    ----------
+    t : numpy.ndarray or numpy scalar
+        The gradient gradviz computed.
+
+    Returns
+    -------
+    TensorValue
+        A copy, with numpy's dtype name (the names are torch's: ``float32``, ``complex64``).
+    """
+    data = np.array(t)
+    return TensorValue(tuple(data.shape), data.dtype.name, "cpu", data)
 
 
 def broadcast_dims(out_shape: Sequence[int], in_shape: Sequence[int]) -> tuple[int, ...]:
@@ -40,15 +70,15 @@ def broadcast_dims(out_shape: Sequence[int], in_shape: Sequence[int]) -> tuple[i
                  if d < lead or (in_shape[d - lead] == 1 and size != 1))
 
 
-def reduce_to(t: torch.Tensor, shape: Sequence[int]) -> torch.Tensor:
+def reduce_to(t: Array, shape: Sequence[int]) -> Array:
     """Sum ``t`` over the dimensions broadcasting added, back to ``shape`` (at::sum_to)."""
     shape = tuple(shape)
-    if tuple(t.shape) == shape:
+    if tuple(np.shape(t)) == shape:
         return t
-    dims = broadcast_dims(t.shape, shape)
+    dims = broadcast_dims(np.shape(t), shape)
     if dims:
-        t = t.sum(dim=dims, keepdim=True)
-    return t.reshape(shape)
+        t = sum_over(t, dims)
+    return np.reshape(t, shape)
 
 
 def sources_of(index: Index, out_shape: Sequence[int],
@@ -66,17 +96,18 @@ def sources_of(index: Index, out_shape: Sequence[int],
     return itertools.product(*ranges), count
 
 
-def compare(computed: torch.Tensor, captured: TensorValue | None) -> bool | None:
+def compare(computed: Array | np.generic, captured: TensorValue | None) -> bool | None:
     """allclose(computed, captured); for a summary-only capture, its statistics are compared."""
     if captured is None:
         return None
+    computed = np.asarray(computed)
     if tuple(computed.shape) != tuple(captured.shape):
         return False
-    mine = computed.detach().to(torch.float64).numpy() if not computed.is_complex() else computed.numpy()
+    mine = computed if computed.dtype.kind == "c" else computed.astype(np.float64)
     if captured.data is not None:
         return bool(np.allclose(mine, captured.data, rtol=RTOL, atol=ATOL))
     # Only min, max, mean, std, norm were kept: a weaker check, but a check.
-    ref = TensorValue.from_tensor(computed, limit=0)
+    ref = keep(computed)
     scale = captured.norm / math.sqrt(max(captured.numel, 1)) + ATOL
     return (math.isclose(ref.norm, captured.norm, rel_tol=10 * RTOL, abs_tol=ATOL)
             and all(abs(a - b) <= 10 * RTOL * scale for a, b in

@@ -1,5 +1,8 @@
 """local_step: every written-out formula, recomputed from captured values, equals autograd's gradient."""
 
+import json
+import subprocess
+import sys
 from dataclasses import replace
 from functools import cache
 from types import MappingProxyType
@@ -10,6 +13,8 @@ import pytest
 from gradviz.core.capture.capture import capture_program
 from gradviz.core.formulas import COVERED_OPS, FORMS, Formula, local_step
 from gradviz.core.lessons.catalogue import LESSONS, capture_lesson
+from gradviz.core.run import codec
+from gradviz.core.run import messages as _messages  # noqa: F401  (registers the trace records)
 from gradviz.core.trace import TensorValue
 
 # The ops the formulas must cover (the brief's list, as torch 2.13 names them).
@@ -375,3 +380,43 @@ def test_computed_values_are_full_copies():
     term = f.terms[2]
     assert term.computed.shape == (50, 30) and term.computed.data is not None
     np.testing.assert_allclose(term.computed.data, term.captured.data, rtol=1e-5, atol=1e-7)
+
+
+# ----- no torch ----------------------------------------------------------------------------
+# Every step of a trace, as plain data: what the chain-rule dock shows and what it checked.
+SUMMARY = """
+def summary(trace, local_step):
+    out = []
+    for p in trace.passes:
+        for node in trace.nodes:
+            f = local_step(trace, p.index, node.id)
+            out.append([f.op, f.rule, f.form, f.shapes, list(f.element or ()), f.note]
+                       + [[t.symbolic, t.numeric, t.matches, t.computed.dtype if t.computed else None,
+                           t.computed.data.tolist() if t.computed else None] for t in f.terms])
+    return out
+"""
+
+
+def test_formulas_import_without_torch():
+    code = "import sys\nimport gradviz.core.formulas\nprint('torch' in sys.modules)\n"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_formulas_work_out_every_step_in_a_process_where_torch_cannot_load(tmp_path):
+    # The app shows formulas for traces its run processes send; it never loads torch.
+    traces = [lesson("softmax"), lesson("vjp"), lesson("mlp")] + [
+        capture_program(PROGRAMS[name][0]) for name in ("pow", "indexing", "bce-logits", "nll", "shapes")]
+    (tmp_path / "traces.bin").write_bytes(codec.encode(traces))
+    namespace: dict = {}
+    exec(SUMMARY, namespace)
+    expected = [namespace["summary"](t, local_step) for t in traces]
+    code = ("import json, sys\n"
+            "sys.modules['torch'] = None  # importing torch now raises\n"
+            "from gradviz.core.run import codec, messages\n"
+            "from gradviz.core.formulas import local_step\n"
+            + SUMMARY +
+            f"traces = codec.decode(open({str(tmp_path / 'traces.bin')!r}, 'rb').read())\n"
+            "print(json.dumps([summary(t, local_step) for t in traces]))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == json.loads(json.dumps(expected))

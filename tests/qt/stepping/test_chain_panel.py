@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -143,3 +146,10 @@ def test_an_output_node_of_a_multi_output_op_forward_and_backward(panel):
     panel.show_step(trace, backward, len(steps))
     assert "output 1" in panel.text() and "Incoming gradient ∂L/∂q = [1, 2]" in panel.text()
     assert CHECK in panel.text()
+
+
+def test_the_panel_imports_without_torch():
+    # The chain-rule dock is part of the app window, which comes up before torch loads (issue 17).
+    code = "import sys\nimport gradviz.qt.stepping.chain_panel\nprint('torch' in sys.modules)\n"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
