@@ -42,7 +42,9 @@ def pointwise(step: Step, slot: int, symbolic: str, full: Array | np.generic,
         The term, its gradient recomputed and compared with autograd's.
     """
     full = np.asarray(full)
-    shape = step.input_shape(slot) or tuple(full.shape)
+    shape = step.input_shape(slot)
+    if shape is None:  # () is a shape: a 0-dim input broadcast over the output is summed back to it
+        shape = tuple(full.shape)
     computed = reduce_to(full, shape)
     dims = broadcast_dims(full.shape, shape) if tuple(full.shape) != tuple(shape) else ()
     if full.size > 1:

@@ -420,3 +420,14 @@ def test_formulas_work_out_every_step_in_a_process_where_torch_cannot_load(tmp_p
             "print(json.dumps([summary(t, local_step) for t in traces]))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == json.loads(json.dumps(expected))
+
+
+def test_a_zero_dim_input_broadcast_over_the_output_is_summed_back_and_matches():
+    # `x * s` with a 0-dim s: autograd sums s's gradient over x's shape; so must the formula
+    # (it used to take () for "no shape known" and compare a (3,) gradient with a scalar).
+    trace = capture_program("x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)\n"
+                            "s = torch.tensor(2.0, requires_grad=True)\nloss = (x * s).sum()\nloss.backward()\n")
+    mul = trace.by_op("MulBackward0")[0]
+    f = local_step(trace, 0, mul.id)
+    assert [t.matches for t in f.terms] == [True, True] and f.all_match
+    assert f.terms[1].computed.item() == 6.0  # 1 + 2 + 3
