@@ -23,6 +23,19 @@ def test_parse_args():
         parse_args(["--theme", "purple"])
 
 
+def test_the_window_starts_without_torch_or_pyqtgraph(tmp_path):
+    # Both cost most of a second to import; the window needs neither until a 2-D value or a
+    # training plot is shown (torch lives in the run process only).
+    code = ("import sys\n"
+            "from gradviz.qt.app import parse_args, start\n"
+            f"app, window = start(parse_args(['lesson:logistic', '--settings', {str(tmp_path / 's.ini')!r}]))\n"
+            "print(sorted(m for m in ('torch', 'pyqtgraph') if m in sys.modules))\n"
+            "window.close()\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stderr
+
+
 def _run_main(qtbot, argv, check) -> int:
     """Run app.main(argv); when its window has a graph, call check(window) and close it."""
     from gradviz.qt.main_window import MainWindow

@@ -12,7 +12,6 @@ from __future__ import annotations
 import time
 
 import numpy as np
-import pyqtgraph.functions as pgfn
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QWheelEvent
 from PySide6.QtWidgets import (
@@ -45,6 +44,13 @@ def _box_path(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray) ->
     xs = np.stack([x0, x1, x1, x0, x0], axis=1).ravel()
     ys = np.stack([y0, y0, y1, y1, y0], axis=1).ravel()
     connect = np.tile(np.array([1, 1, 1, 1, 0], dtype=np.int32), len(x0))
+    return _array_path(xs, ys, connect)
+
+
+def _array_path(xs: np.ndarray, ys: np.ndarray, connect: np.ndarray) -> QPainterPath:
+    # Imported here: pyqtgraph takes 0.6 s to import and the first window needs none of it.
+    import pyqtgraph.functions as pgfn
+
     return pgfn.arrayToQPath(xs, ys, connect=connect, finiteCheck=False)
 
 
@@ -80,7 +86,7 @@ class PreviewItem(QGraphicsItem):
                                                                                       colors[role + "_border"])
                 path = _box_path(a.x0[idx], a.y0[idx], a.x1[idx], a.y1[idx])
                 self._groups.append((QColor(fill), QColor(border), path))
-        self._edges = pgfn.arrayToQPath(a.edge_x, a.edge_y, connect=a.edge_connect, finiteCheck=False) \
+        self._edges = _array_path(a.edge_x, a.edge_y, a.edge_connect) \
             if len(a.edge_x) else QPainterPath()
         self._edge_color = QColor(colors["edge"])
         self._text_color = QColor(colors["node_text"])

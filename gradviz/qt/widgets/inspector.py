@@ -85,8 +85,8 @@ class Inspector(QWidget):
     internal_label : QLabel
         "created inside <op>…" for nodes made inside a composite op.
     value_view, grad_view : TensorView
-        The forward value and the gradient; ``value_table``, ``grad_table``, ``value_heatmap``,
-        ``value_image``, ``grad_heatmap`` and ``grad_image`` are their parts.
+        The forward value and the gradient; ``value_table`` and ``grad_table`` are their tables
+        (their heatmaps are ``value_view.heatmap`` and ``grad_view.heatmap``).
     grad_heading : QLabel
         ".grad" for leaves, "Gradient" for other nodes.
     saved_list : QListWidget
@@ -146,11 +146,7 @@ class Inspector(QWidget):
         layout.addStretch(1)
 
         self.value_table = self.value_view.table
-        self.value_heatmap = self.value_view.heatmap
-        self.value_image = self.value_view.image_item
         self.grad_table = self.grad_view.table
-        self.grad_heatmap = self.grad_view.heatmap
-        self.grad_image = self.grad_view.image_item
 
         fill_with_scrolled(self, content)
         self.set_node(None, None)

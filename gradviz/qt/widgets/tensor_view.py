@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
@@ -94,24 +93,50 @@ class TensorView(QWidget):
         self.table.setFont(monospace_font(self.font().pointSize()))
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
 
-        self.heatmap = pg.PlotWidget(parent=self, background=None)
-        self.heatmap.setMenuEnabled(False)
-        self.heatmap.setFixedHeight(160)
-        plot = self.heatmap.getPlotItem()
-        plot.invertY(True)  # row 0 at the top, as the matrix is printed
-        plot.hideButtons()
-        self.image_item = pg.ImageItem(axisOrder="row-major")
-        self.image_item.setColorMap(pg.colormap.get(colormap))
-        self.heatmap.addItem(self.image_item)
+        self._colormap = colormap
+        self._heatmap = None  # made on the first 2-D value: pyqtgraph costs 0.6 s to import
+        self._image_item = None
         self.legend_label = QLabel(self)
         self.legend_label.setWordWrap(True)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for w in (self.empty_label, self.shape_label, self.stats_label, self.table, self.heatmap, self.legend_label):
+        for w in (self.empty_label, self.shape_label, self.stats_label, self.table, self.legend_label):
             layout.addWidget(w)
         self._on_palette_changed()
         self.set_value(None)
+
+    @property
+    def heatmap(self):
+        """The heatmap plot, made on first use."""
+        if self._heatmap is None:
+            self._make_heatmap()
+        return self._heatmap
+
+    @property
+    def image_item(self):
+        """The heatmap's image, made on first use."""
+        if self._image_item is None:
+            self._make_heatmap()
+        return self._image_item
+
+    def _make_heatmap(self) -> None:
+        import pyqtgraph as pg
+
+        heatmap = pg.PlotWidget(parent=self, background=None)
+        heatmap.setMenuEnabled(False)
+        heatmap.setFixedHeight(160)
+        heatmap.hide()
+        plot = heatmap.getPlotItem()
+        plot.invertY(True)  # row 0 at the top, as the matrix is printed
+        plot.hideButtons()
+        image_item = pg.ImageItem(axisOrder="row-major")
+        image_item.setColorMap(pg.colormap.get(self._colormap))
+        heatmap.addItem(image_item)
+        layout = self.layout()
+        layout.insertWidget(layout.indexOf(self.legend_label), heatmap)
+        self._heatmap, self._image_item = heatmap, image_item
+        self._on_palette_changed()
 
     def set_value(self, value: TensorValue | None, empty_text: str = "") -> None:
         """Show ``value``; when None, show ``empty_text`` instead."""
@@ -151,9 +176,11 @@ class TensorView(QWidget):
 
     def _on_palette_changed(self) -> None:
         # pyqtgraph draws its axes in its own grey; follow the palette so they read in both themes.
+        if self._heatmap is None:
+            return
         color = self.palette().color(QPalette.ColorRole.WindowText)
         for name in ("left", "bottom"):
-            axis = self.heatmap.getPlotItem().getAxis(name)
+            axis = self._heatmap.getPlotItem().getAxis(name)
             axis.setPen(color)
             axis.setTextPen(color)
 
@@ -195,8 +222,9 @@ class TensorView(QWidget):
             image = (np.abs(image) if np.iscomplexobj(image) else image).astype(np.float64)
             finite = image[np.isfinite(image)]
         if image is None or finite.size == 0:
-            self.image_item.clear()
-            self.heatmap.hide()
+            if self._heatmap is not None:
+                self._image_item.clear()
+                self._heatmap.hide()
             self.legend_label.hide()
             return
         lo, hi = float(finite.min()), float(finite.max())

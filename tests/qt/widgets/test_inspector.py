@@ -76,7 +76,7 @@ def test_leaf_shows_value_grad_and_requires_grad(qtbot, inspector):
     assert _cells(inspector.grad_table) == [["-0.08983"]]
     assert inspector.value_table.isVisible() and inspector.grad_table.isVisible()
     # 1-D values are not heatmaps
-    assert not inspector.value_heatmap.isVisible()
+    assert not inspector.value_view.heatmap.isVisible()
     # the stats line: min/max/mean/norm
     assert inspector.grad_view.stats_label.text() == (
         "min -0.08983, max -0.08983, mean -0.08983, norm 0.08983"
@@ -112,18 +112,18 @@ def test_matrix_value_table_and_heatmap(qtbot, inspector):
     assert inspector.value_table.columnCount() == 4
     assert inspector.value_table.item(2, 3).text() == "2.75"
     assert inspector.value_table.item(0, 1).text() == "0.25"
-    assert inspector.value_heatmap.isVisible()
+    assert inspector.value_view.heatmap.isVisible()
     # row-major: the image is the matrix as printed, shape (rows, cols)
-    assert inspector.value_image.image.shape == (3, 4)
-    np.testing.assert_allclose(inspector.value_image.image, value.numpy())
-    assert inspector.value_image.getLevels() == pytest.approx((0.0, 2.75))
+    assert inspector.value_view.image_item.image.shape == (3, 4)
+    np.testing.assert_allclose(inspector.value_view.image_item.image, value.numpy())
+    assert inspector.value_view.image_item.getLevels() == pytest.approx((0.0, 2.75))
     # gradients are centred on zero so the sign reads off the colour
-    assert inspector.grad_image.image.shape == (3, 4)
-    assert inspector.grad_image.getLevels() == pytest.approx((-1.0, 1.0))
+    assert inspector.grad_view.image_item.image.shape == (3, 4)
+    assert inspector.grad_view.image_item.getLevels() == pytest.approx((-1.0, 1.0))
     assert inspector.grad_view.legend_label.text() == "colour: blue = -1 … red = 1"
     assert inspector.value_view.legend_label.text() == "colour: purple = 0 … yellow = 2.75"
     # pixel centres sit on the row and column indices
-    rect = inspector.value_image.mapRectToParent(inspector.value_image.boundingRect())
+    rect = inspector.value_view.image_item.mapRectToParent(inspector.value_view.image_item.boundingRect())
     assert (rect.left(), rect.top(), rect.width(), rect.height()) == (-0.5, -0.5, 4, 3)
     assert inspector.fields["kind"].text() == "op (root of the backward pass)"
     assert not inspector.fields["requires_grad"].isVisible()
@@ -137,7 +137,7 @@ def test_large_value_is_summary_only(qtbot, inspector):
     inspector.set_node(_trace(op, order=()), "n3")
     assert inspector.value_table.rowCount() == 0
     assert not inspector.value_table.isVisible()
-    assert not inspector.value_heatmap.isVisible()
+    assert not inspector.value_view.heatmap.isVisible()
     text = inspector.text()
     assert "shape (100, 200), float32, cpu: 20,000 elements, summary only" in text
     assert "min -1, max 1, mean" in text
@@ -150,8 +150,8 @@ def test_medium_2d_value_gets_heatmap_but_no_table(qtbot, inspector):
     inspector.set_node(_trace(op), "n0")
     assert 20 * 30 > TABLE_LIMIT
     assert inspector.value_table.rowCount() == 0
-    assert inspector.value_heatmap.isVisible()
-    assert inspector.value_image.image.shape == (20, 30)
+    assert inspector.value_view.heatmap.isVisible()
+    assert inspector.value_view.image_item.image.shape == (20, 30)
     assert inspector.title_label.text() == "MulBackward0"  # no label: the op names it
 
 
@@ -213,7 +213,7 @@ def test_module_path_and_3d_value(qtbot, inspector):
     assert (table.rowCount(), table.columnCount()) == (4, 3)
     assert [table.verticalHeaderItem(r).text() for r in range(4)] == ["0,0", "0,1", "1,0", "1,1"]
     assert table.item(3, 2).text() == "11"
-    assert not inspector.value_heatmap.isVisible()
+    assert not inspector.value_view.heatmap.isVisible()
 
 
 def test_switching_nodes_and_clearing(qtbot, inspector):
@@ -223,7 +223,7 @@ def test_switching_nodes_and_clearing(qtbot, inspector):
     assert inspector.value_table.rowCount() == 3
     inspector.set_node(trace, "n0")
     assert inspector.value_table.rowCount() == 1
-    assert not inspector.value_heatmap.isVisible()
+    assert not inspector.value_view.heatmap.isVisible()
     inspector.set_node(trace, "n99")
     assert "n99 is not in this graph" in inspector.text()
     assert inspector.node is None
