@@ -45,12 +45,18 @@ def rule(*ops: str, words: str) -> Callable[[Handler], Handler]:
     return register
 
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*(\[\d+\])?$")
+_INDEX = re.compile(r"\[\d+\]\Z")
+
+
+def _reads_as_name(label: str) -> bool:
+    # Python's own identifier rule, so 损失, 预测 and w_偏置 are names as much as loss is.
+    dotted = label[:m.start()] if (m := _INDEX.search(label)) else label
+    return all(part.isidentifier() for part in dotted.split("."))
 
 
 def display_name(node: Node) -> str:
     """A node's label if it reads as a name (not ``tensor(…)``), else ''."""
-    return node.label if node.label and _NAME.match(node.label) else ""
+    return node.label if node.label and _reads_as_name(node.label) else ""
 
 
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")

@@ -15,15 +15,13 @@ import re
 from dataclasses import dataclass, field
 
 from gradviz.core.layout.grouping import module_box_lines
+from gradviz.core.layout.metrics import FONT_SIZE, wide_min_width
 from gradviz.core.trace import Node, TensorValue, Trace, format_shape
 
 #: Graphviz-pure ships metrics for Arimo; it is metric-compatible with Arial,
 #: Helvetica and Liberation Sans, which the Qt side falls back to, so the boxes
 #: Graphviz sizes fit the text Qt paints.
 FONT_NAME = "Arimo"
-FONT_SIZE = 11.0
-#: Graphviz spaces the lines of a label ``LINE_SPACING * FONT_SIZE`` apart.
-LINE_SPACING = 1.2
 
 #: Fill colours by kind. Mid-tone fills with black text: pale tints wash out on
 #: a projector and dark fills make black text unreadable.
@@ -213,6 +211,8 @@ def build_dot(
             build.lines[node.id] = lines
             home[node.id] = node.module
             a = {"label": _label(lines)}
+            if width := wide_min_width(lines):
+                a["width"] = width
             if styled:
                 kind = "root" if node.id in roots else node.kind
                 a["fillcolor"] = PALETTE.get(kind, PALETTE["op"])
@@ -236,6 +236,8 @@ def build_dot(
         build.lines[ident] = lines
         home[name] = path.rpartition(".")[0]
         a = {"label": _label(lines), "id": ident}
+        if width := wide_min_width(lines):
+            a["width"] = width
         if styled:
             a["fillcolor"] = PALETTE["module"]
             if any(m.id in roots for m in members):

@@ -17,7 +17,6 @@ from typing import Any
 from gradviz.core.layout.dot import (
     FONT_NAME,
     FONT_SIZE,
-    LINE_SPACING,
     PALETTE,
     DotBuild,
     build_dot,
@@ -25,6 +24,7 @@ from gradviz.core.layout.dot import (
     to_dot,
 )
 from gradviz.core.layout.graphviz_run import LayoutCancelled, LayoutError, find_engine, run_engine
+from gradviz.core.layout.metrics import LINE_SPACING
 from gradviz.core.trace import Trace
 
 __all__ = [

@@ -10,52 +10,19 @@ text the canvas draws fits these boxes as it fits the final ones.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from functools import lru_cache
 from types import MappingProxyType
 
-from gradviz.core.layout.dot import FONT_SIZE, LINE_SPACING, DotBuild, node_lines
+from gradviz.core.layout.dot import DotBuild, node_lines
 from gradviz.core.layout.grouping import module_paths
 from gradviz.core.layout.layout import ClusterBox, EdgePath, Layout, NodeBox
+from gradviz.core.layout.metrics import FONT_SIZE, LINE_SPACING, box_size
 from gradviz.core.trace import Trace
 
-# Arimo (metric-compatible with Arial) advance widths of ' ' .. '~' in 1/1000 em, read
-# back from graphviz-pure itself (a 60-character label per glyph).
-_ASCII_WIDTHS = (
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556,
-    556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722,
-    722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722,
-    667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556,
-    556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500,
-    500, 334, 260, 334, 584,
-)
-_OTHER_WIDTHS = {"∈": 833, "→": 833, "·": 556, "…": 833, "–": 833, "×": 556}
-_DEFAULT_WIDTH = 556
-
-# Graphviz's defaults for a box: 0.11 in / 0.055 in of margin each side, at least
-# 0.75 in by 0.5 in; the graph attributes build_dot sets (nodesep 0.25, ranksep 0.35).
-_MARGIN_X, _MARGIN_Y = 16.0, 8.0
-_MIN_WIDTH, _MIN_HEIGHT = 54.0, 36.0
+# The graph attributes build_dot sets (nodesep 0.25, ranksep 0.35).
 NODE_SEP, RANK_SEP = 18.0, 25.2
 _ARROW = 7.0  # arrowsize 0.7 of Graphviz's 10-point arrow
 _CLUSTER_PAD = 8.0
 _BARYCENTER_SWEEPS = 2
-
-
-@lru_cache(maxsize=4096)  # op names and shapes repeat thousands of times in a big graph
-def text_width(line: str, size: float = FONT_SIZE) -> float:
-    """Width in points of ``line`` in Arimo at ``size`` points, as Graphviz measures it."""
-    total = 0
-    for ch in line:
-        code = ord(ch) - 32
-        total += _ASCII_WIDTHS[code] if 0 <= code < len(_ASCII_WIDTHS) else _OTHER_WIDTHS.get(ch, _DEFAULT_WIDTH)
-    return total * size / 1000.0
-
-
-def box_size(lines: tuple[str, ...]) -> tuple[float, float]:
-    """Width and height in points Graphviz gives a box holding ``lines``."""
-    width = max((text_width(line) for line in lines), default=0.0) + _MARGIN_X
-    height = len(lines) * LINE_SPACING * FONT_SIZE + _MARGIN_Y
-    return round(max(width, _MIN_WIDTH), 3), round(max(height, _MIN_HEIGHT), 3)
 
 
 def _ranks(ids: list[str], succ: dict[str, list[str]], pred: dict[str, list[str]]) -> dict[str, int]:

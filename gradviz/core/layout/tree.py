@@ -6,7 +6,7 @@ the machinery of the general case — about two seconds for 10,000 boxes — whi
 drawing (Reingold and Tilford's, in the linear-time form of Buchheim, Jünger and Leipert,
 2002) takes a few hundredths: each op above its inputs, inputs side by side in slot order,
 subtrees packed as close as their contours allow, straight edges. Box sizes follow
-Graphviz's rules (:func:`gradviz.core.layout.quick.box_size`), so the canvas draws the same
+Graphviz's rules (:func:`gradviz.core.layout.metrics.box_size`), so the canvas draws the same
 boxes either way.
 
 Both walks of the algorithm are written with explicit stacks: a 10,000-op chain is a tree
@@ -19,7 +19,8 @@ from types import MappingProxyType
 
 from gradviz.core.layout.dot import DotBuild
 from gradviz.core.layout.layout import Layout, NodeBox
-from gradviz.core.layout.quick import NODE_SEP, RANK_SEP, _straight_edge, box_size
+from gradviz.core.layout.metrics import box_size
+from gradviz.core.layout.quick import NODE_SEP, RANK_SEP, _straight_edge
 
 
 def is_forest(build: DotBuild) -> bool:

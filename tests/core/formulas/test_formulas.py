@@ -431,3 +431,24 @@ def test_a_zero_dim_input_broadcast_over_the_output_is_summed_back_and_matches()
     f = local_step(trace, 0, mul.id)
     assert [t.matches for t in f.terms] == [True, True] and f.all_match
     assert f.terms[1].computed.item() == 6.0  # 1 + 2 + 3
+
+
+def test_chinese_names_are_names_in_the_chain_rule():
+    # Tutorials name tensors 输入, 权重, 损失: the formulas say those, not the op names.
+    trace = capture_program("""import torch
+import torch.nn.functional as F
+输入 = torch.tensor([1.1])
+标签 = torch.tensor([1.0])
+权重 = torch.tensor([2.2], requires_grad=True)
+偏置 = torch.tensor([0.0], requires_grad=True)
+z = 输入 * 权重 + 偏置
+预测 = torch.sigmoid(z)
+损失 = F.binary_cross_entropy(预测, 标签)
+""")
+    sig = formula_of(trace, "SigmoidBackward0")
+    assert sig.terms[0].symbolic == "∂L/∂z = ∂L/∂预测 · σ(z)·(1 − σ(z))"
+    assert sig.terms[0].numeric == "= -1.0889 · 0.9183 · 0.0817 = -0.0817"
+    mul = formula_of(trace, "MulBackward0")
+    assert mul.terms[1].symbolic == "∂L/∂权重 = ∂L/∂mul · 输入" and "输入 needs no grad" in mul.note
+    bce = formula_of(trace, "BinaryCrossEntropyBackward0")
+    assert "(预测 − 标签) / (预测·(1 − 预测))" in bce.terms[0].symbolic and bce.all_match is not False

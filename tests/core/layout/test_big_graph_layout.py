@@ -14,6 +14,7 @@ from gradviz.core.layout import plan as layout_plan
 from gradviz.core.layout.dot import build_dot
 from gradviz.core.layout.graphviz_run import LayoutCancelled, run_engine
 from gradviz.core.layout.layout import layout
+from gradviz.core.layout.metrics import box_size, text_width
 from gradviz.core.layout.module_boxes import (
     collapse,
     expand,
@@ -27,7 +28,7 @@ from gradviz.core.layout.module_boxes import (
     shown_id,
 )
 from gradviz.core.layout.plan import Drawing, StagedLayoutCache, relabel, same_structure, structure_key
-from gradviz.core.layout.quick import box_size, long_edge_length, plain_build, quick_layout, text_width
+from gradviz.core.layout.quick import long_edge_length, plain_build, quick_layout
 from gradviz.core.layout.sketch import ROLES, sketch_arrays
 from gradviz.core.lessons.catalogue import capture_lesson
 
@@ -98,6 +99,33 @@ def test_box_sizes_match_graphviz(custom):
         assert abs(w - box.width) < 1.5, (ident, build.lines[ident], w, box.width)
         assert abs(h - box.height) < 1.0
     assert text_width("") == 0 and text_width("W") > text_width("i")
+
+
+CHINESE_NAMES = """import torch
+import torch.nn.functional as F
+输入 = torch.tensor([1.1])
+标签 = torch.tensor([1.0])
+第一层的权重矩阵参数 = torch.tensor([2.2], requires_grad=True)
+偏置值 = torch.tensor([0.0], requires_grad=True)
+预测的概率值 = torch.sigmoid(输入 * 第一层的权重矩阵参数 + 偏置值)
+二元交叉熵损失 = F.binary_cross_entropy(预测的概率值, 标签)
+"""
+
+
+def test_boxes_with_chinese_names_are_as_wide_as_a_full_em_a_character():
+    trace = capture_program(CHINESE_NAMES)
+    build = build_dot(trace)
+    real = layout(trace)
+    wide = [i for i, lines in build.lines.items() if any("\u4e00" <= ch <= "\u9fff" for ch in "".join(lines))]
+    assert len(wide) == 6  # four inputs, the prediction, the loss
+    for ident, box in real.nodes.items():
+        w, h = box_size(build.lines[ident])
+        assert abs(w - box.width) < 1.5, (ident, build.lines[ident], w, box.width)
+    # The long name is the widest line of its box: ten characters, 110 points, plus margins.
+    assert real.nodes[trace.find("第一层的权重矩阵参数").id].width == pytest.approx(110 + 16, abs=0.1)
+    # Graphviz alone counts 0.83 em a character; Qt draws them a full em (the CJK fallback font).
+    assert text_width("偏置值") == pytest.approx(3 * 11.0)
+    assert text_width("ａ") == pytest.approx(11.0) and text_width("é") == pytest.approx(0.556 * 11)
 
 
 @pytest.mark.parametrize("rankdir", ["BT", "TB", "LR"])

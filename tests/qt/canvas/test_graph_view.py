@@ -51,6 +51,15 @@ def test_node_text_never_overflows_its_box(qtbot, name):
         assert 0.85 < scale <= 1.0  # Arimo matches the engine's metrics: nearly never shrunk
 
 
+def test_chinese_names_are_drawn_at_full_size_in_their_boxes(qtbot):
+    from tests.core.layout.test_big_graph_layout import CHINESE_NAMES
+
+    trace = capture_program(CHINESE_NAMES)
+    drawing = layout(trace)
+    scales = [fit_scale(box.lines, box.width - 2 * TEXT_MARGIN) for box in drawing.nodes.values()]
+    assert min(scales) > 0.99  # Graphviz alone made the long name's box 18 points too narrow: 0.85
+
+
 def test_long_text_is_scaled_down_to_fit(qtbot):
     lines = ("AccumulateGrad", "a_very_long_parameter_name.with.many.parts")
     scale = fit_scale(lines, 80.0)
