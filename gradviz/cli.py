@@ -8,54 +8,67 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-SUBCOMMANDS = ("render", "lessons", "train")
-TRAIN_HELP = "train a toy network headless (gradviz train --help lists the options)"
+from gradviz.argparse_i18n import speak_argparse
+from gradviz.core.i18n import set_language, system_language, translate
 
-EPILOG = """\
-SOURCE is one of:
-  lesson:NAME          a built-in lesson (see `gradviz lessons`)
-  PROGRAM.txt|.py      a program in gradviz's expression language
-  FILE.gradviz-rec     a recording saved by gradviz.record() (nothing runs)
-  path.py:ClassName    an nn.Module class (runs that file's code), with --init and --input
-                       (Python argument lists, with the file's own names in scope) and --root
-With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic lesson).
-"""
+SUBCOMMANDS = ("render", "lessons", "train")
+
+
+def train_help() -> str:
+    """The one line `gradviz --help` shows for `train` (its own parser loads only when training)."""
+    return translate("cli", "train a toy network headless (gradviz train --help lists the options)")
+
+
+def _epilog() -> str:
+    # Adjacent literals, not a backslash-continued block: pyside6-lupdate would keep the newline.
+    return translate("cli",
+                     "SOURCE is one of:\n"
+                     "  lesson:NAME          a built-in lesson (see `gradviz lessons`)\n"
+                     "  PROGRAM.txt|.py      a program in gradviz's expression language\n"
+                     "  FILE.gradviz-rec     a recording saved by gradviz.record() (nothing runs)\n"
+                     "  path.py:ClassName    an nn.Module class (runs that file's code), with --init and --input\n"
+                     "                       (Python argument lists, with the file's own names in scope) and --root\n"
+                     "With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic lesson).\n")
 
 
 def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    speak_argparse()
     parser = argparse.ArgumentParser(
-        prog="gradviz", description="See PyTorch's autograd graph and step through backward.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        prog="gradviz", description=translate("cli", "See PyTorch's autograd graph and step through backward."),
+        epilog=_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
     from gradviz import __version__
 
-    parser.add_argument("--version", action="version", version=f"gradviz {__version__}")
+    parser.add_argument("--version", action="version", version=f"gradviz {__version__}",
+                        help=translate("cli", "show gradviz's version and exit"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    render = sub.add_parser("render", help="capture SOURCE and write .json, .dot, .svg or .png",
-                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    render.add_argument("source", nargs="?", help="lesson:NAME, a program file, or path.py:ClassName")
-    render.add_argument("-e", "--expr", help="the program itself, instead of SOURCE")
-    render.add_argument("-o", "--output", required=True, help="output file; its suffix picks the format")
-    render.add_argument("--init", default="",
-                        help="the constructor's arguments for path.py:ClassName, as Python with the file's names in "
-                             "scope, e.g. '50, 3' or 'GPTConfig(n_layer=2), dropout=0.1'")
-    render.add_argument("--input", default="",
-                        help="the forward's arguments for path.py:ClassName, as Python with the file's names in "
-                             "scope, e.g. 'torch.rand(1, 50)' or 'torch.randint(0, 9, (1, 8)), targets=...'")
-    render.add_argument("--root", help="what to draw as the graph's root: a variable, or a path into the model's "
-                                       "output such as out[0], out['logits'], out.loss (default: loss, else the "
-                                       "last result; a scalar among a model's outputs)")
-    render.add_argument("--scale", type=float, default=1.0, help="PNG scale (default 1)")
-    render.add_argument("--engine", help="layout program (default: graphviz-pure, or $GRADVIZ_DOT)")
+    render = sub.add_parser("render", help=translate("cli", "capture SOURCE and write .json, .dot, .svg or .png"),
+                            epilog=_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
+    render.add_argument("source", nargs="?", help=translate("cli", "lesson:NAME, a program file, or path.py:ClassName"))
+    render.add_argument("-e", "--expr", help=translate("cli", "the program itself, instead of SOURCE"))
+    render.add_argument("-o", "--output", required=True,
+                        help=translate("cli", "output file; its suffix picks the format"))
+    render.add_argument("--init", default="", help=translate(
+        "cli", "the constructor's arguments for path.py:ClassName, as Python with the file's names in "
+               "scope, e.g. '50, 3' or 'GPTConfig(n_layer=2), dropout=0.1'"))
+    render.add_argument("--input", default="", help=translate(
+        "cli", "the forward's arguments for path.py:ClassName, as Python with the file's names in "
+               "scope, e.g. 'torch.rand(1, 50)' or 'torch.randint(0, 9, (1, 8)), targets=...'"))
+    render.add_argument("--root", help=translate(
+        "cli", "what to draw as the graph's root: a variable, or a path into the model's "
+               "output such as out[0], out['logits'], out.loss (default: loss, else the "
+               "last result; a scalar among a model's outputs)"))
+    render.add_argument("--scale", type=float, default=1.0, help=translate("cli", "PNG scale (default 1)"))
+    render.add_argument("--engine", help=translate("cli", "layout program (default: graphviz-pure, or $GRADVIZ_DOT)"))
 
-    sub.add_parser("lessons", help="list the built-in lessons")
+    sub.add_parser("lessons", help=translate("cli", "list the built-in lessons"))
     if command == "train":
         # Its options list the datasets and models, which imports torch: only when training.
         from gradviz.train_cli import add_parser
 
         add_parser(sub)
     else:
-        sub.add_parser("train", help=TRAIN_HELP, add_help=False)
+        sub.add_parser("train", help=train_help(), add_help=False)
     return parser
 
 
@@ -75,7 +88,7 @@ def resolve_source(source: str | None, expr: str | None = None, init: str = "", 
     if expr is not None:
         return ProgramSpec(expr)
     if not source:
-        raise ValueError("give a SOURCE (lesson:NAME, a program file, path.py:ClassName) or -e CODE")
+        raise ValueError(translate("cli", "give a SOURCE (lesson:NAME, a program file, path.py:ClassName) or -e CODE"))
     if source.startswith("lesson:"):
         try:
             lesson = get_lesson(source)
@@ -89,7 +102,7 @@ def resolve_source(source: str | None, expr: str | None = None, init: str = "", 
             raise ValueError(str(exc)) from None
         path = path.resolve()
         if not path.is_file():
-            raise ValueError(f"no file {path}")
+            raise ValueError(translate("cli", "no file {path}").format(path=path))
         job = Job("module_program", options={"spec": f"{path}:{class_name}", "init": init, "input": input_expr},
                   wall=False)
         try:
@@ -101,9 +114,10 @@ def resolve_source(source: str | None, expr: str | None = None, init: str = "", 
     try:
         return ProgramSpec(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ValueError(f"no file {source} (for a lesson write lesson:NAME)") from None
+        message = translate("cli", "no file {path} (for a lesson write lesson:NAME)")
+        raise ValueError(message.format(path=source)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"cannot read {source}: {exc}") from None
+        raise ValueError(translate("cli", "cannot read {path}: {error}").format(path=source, error=exc)) from None
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -115,8 +129,8 @@ def _render(args: argparse.Namespace) -> int:
 
     suffix = Path(args.output).suffix.lower()
     if suffix not in (".json", ".dot", ".svg", ".png"):
-        print(f"gradviz: error: output must end in .json, .dot, .svg or .png, not '{suffix or args.output}'",
-              file=sys.stderr)
+        _error(translate("cli", "output must end in .json, .dot, .svg or .png, not '{suffix}'").format(
+            suffix=suffix or args.output))
         return 2
     from gradviz.core.recording import RecordingError, is_recording_path, load
 
@@ -124,7 +138,7 @@ def _render(args: argparse.Namespace) -> int:
         try:
             trace = load(args.source).trace  # a saved recording: drawn as it was, nothing runs
         except (OSError, RecordingError) as exc:
-            print(f"gradviz: error: cannot open the recording {args.source}: {exc}", file=sys.stderr)
+            _error(translate("cli", "cannot open the recording {path}: {error}").format(path=args.source, error=exc))
             return 2
         return _write(trace, args)
     runner = shared_runner()
@@ -133,7 +147,7 @@ def _render(args: argparse.Namespace) -> int:
         try:
             spec = resolve_source(args.source, args.expr, args.init, args.input, runner)
         except ValueError as exc:
-            print(f"gradviz: error: {exc}", file=sys.stderr)
+            _error(str(exc))
             return 2
         if args.root:
             spec = replace(spec, root=args.root, roots=())
@@ -141,7 +155,7 @@ def _render(args: argparse.Namespace) -> int:
         try:
             trace = runner.call(Job("capture", spec, wall=spec.module is None))
         except ProgramError as exc:
-            print(f"gradviz: error: {where}, {exc}", file=sys.stderr)
+            _error(f"{where}, {exc}")
             if exc.statement:
                 print(f"    {exc.statement}", file=sys.stderr)
             return 2
@@ -163,13 +177,18 @@ def _write(trace: Any, args: argparse.Namespace) -> int:
     try:
         out = write(trace, args.output, scale=args.scale, engine=args.engine)
     except LayoutError as exc:
-        print(f"gradviz: error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return 3
     except OSError as exc:
-        print(f"gradviz: error: cannot write {args.output}: {exc}", file=sys.stderr)
+        _error(translate("cli", "cannot write {path}: {error}").format(path=args.output, error=exc))
         return 2
-    print(f"wrote {out} ({len(trace.nodes)} nodes, {len(trace.edges)} edges, {len(trace.passes)} backward passes)")
+    print(translate("cli", "wrote {path} ({nodes} nodes, {edges} edges, {passes} backward passes)").format(
+        path=out, nodes=len(trace.nodes), edges=len(trace.edges), passes=len(trace.passes)))
     return 0
+
+
+def _error(message: str) -> None:
+    print(translate("cli", "gradviz: error: {message}").format(message=message), file=sys.stderr)
 
 
 def _lessons() -> int:
@@ -188,6 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from gradviz.qt.app import main as app_main
 
         return app_main(argv)
+    set_language(system_language())
     args = _parser(argv[0] if argv else None).parse_args(argv)
     if args.command == "render":
         return _render(args)

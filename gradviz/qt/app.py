@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
+from gradviz.core.i18n import LANGUAGES, SYSTEM
+from gradviz.qt.language import apply_language
 from gradviz.qt.settings import Settings
 from gradviz.qt.theme import THEMES, apply_theme
 
@@ -27,6 +29,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                              "(asks before running that file); default: the last lesson, else logistic")
     parser.add_argument("--theme", choices=THEMES, help="light or dark (default: the saved choice)")
     parser.add_argument("--settings", metavar="FILE", help="an ini file to keep the settings in")
+    parser.add_argument("--language", choices=(SYSTEM, *LANGUAGES),
+                        help="system, en or zh_CN (default: the saved choice, else the system's)")
     return parser.parse_args(argv)
 
 
@@ -53,6 +57,9 @@ def start(args: argparse.Namespace) -> tuple[QApplication, "MainWindow"]:
     settings = Settings(args.settings) if args.settings else Settings()
     if args.theme:
         settings.theme = args.theme
+    if args.language:
+        settings.language = args.language
+    apply_language(app, settings.language)
     apply_theme(app, settings.theme)
     from gradviz.core.run.client import shared_runner
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from gradviz.core.i18n import LANGUAGES, SYSTEM
 from gradviz.core.run.request import DEFAULT_MEMORY_BYTES, DEFAULT_SECONDS, RunLimits
 from gradviz.qt.theme import THEMES
 
@@ -108,6 +109,18 @@ class Settings:
         if value not in THEMES:
             raise ValueError(f"unknown theme {value!r}; expected one of {', '.join(THEMES)}")
         self.qsettings.setValue("view/theme", value)
+
+    @property
+    def language(self) -> str:
+        """"system" (default: follow LANG/LANGUAGE) or a code of :data:`gradviz.core.i18n.LANGUAGES`."""
+        value = self._str("view/language", SYSTEM)
+        return value if value == SYSTEM or value in LANGUAGES else SYSTEM
+
+    @language.setter
+    def language(self, value: str) -> None:
+        if value != SYSTEM and value not in LANGUAGES:
+            raise ValueError(f"unknown language {value!r}; expected {SYSTEM} or one of {', '.join(LANGUAGES)}")
+        self.qsettings.setValue("view/language", value)
 
     # -- recent files ---------------------------------------------------------------------
     @property

@@ -28,6 +28,7 @@ def test_defaults(settings_path):
     assert s.recent_files == []
     assert s.layout_engine_path == ""
     assert s.collapse_threshold == 300
+    assert s.language == "system"
     assert s.file_name == settings_path
 
 
@@ -42,6 +43,7 @@ def test_round_trip_every_value(settings_path):
     s.recent_files = ["/tmp/a.py", Path("/tmp/b.py")]
     s.layout_engine_path = "/usr/bin/dot"
     s.collapse_threshold = 1200
+    s.language = "zh_CN"
     s.sync()
     assert Path(settings_path).is_file()
 
@@ -54,6 +56,7 @@ def test_round_trip_every_value(settings_path):
     assert t.recent_files == ["/tmp/a.py", "/tmp/b.py"]
     assert t.layout_engine_path == "/usr/bin/dot"
     assert t.collapse_threshold == 1200 and isinstance(t.collapse_threshold, int)
+    assert t.language == "zh_CN"
 
 
 def test_values_survive_a_fresh_process(settings_path):
@@ -109,12 +112,14 @@ def test_invalid_values_rejected(settings_path):
         s.font_size = 0
     with pytest.raises(ValueError):
         s.collapse_threshold = -5
+    with pytest.raises(ValueError, match="language"):
+        s.language = "fr"
     assert s.theme == "light" and s.font_size == 11 and s.collapse_threshold == 300
 
 
 def test_hand_edited_garbage_falls_back_to_defaults(settings_path):
     Path(settings_path).write_text(
-        "[view]\nfont_size=huge\ntheme=sepia\n"
+        "[view]\nfont_size=huge\ntheme=sepia\nlanguage=tlh\n"
         "[layout]\ncollapse_threshold=-3\n"
         "[window]\ngeometry=not bytes\n"
         "[session]\nlast_lesson=\n"
@@ -125,6 +130,22 @@ def test_hand_edited_garbage_falls_back_to_defaults(settings_path):
     assert s.collapse_threshold == 300
     assert s.window_geometry == b""
     assert s.last_lesson == "logistic"
+    assert s.language == "system"
+
+
+def test_apply_language_installs_qt_s_own_chinese_for_standard_buttons(qapp):
+    from PySide6.QtCore import QCoreApplication
+
+    from gradviz.core import i18n
+    from gradviz.qt.language import apply_language
+
+    try:
+        assert apply_language(qapp, "zh_CN") == "zh_CN" and i18n.language() == "zh_CN"
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+        assert i18n.translate("cli", "list the built-in lessons") == "列出内置课程"
+    finally:
+        assert apply_language(qapp, "en") == "en"
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
 
 
 def test_default_settings_are_redirected_by_the_test_session(_isolated_qsettings):
