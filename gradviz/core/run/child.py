@@ -174,6 +174,32 @@ def plant_fuzz_canary(send: Callable[[str, Any], None]) -> None:
         setattr(home, CANARY_NAME, canary)
 
 
+#: The user's own OMP_NUM_THREADS and MKL_NUM_THREADS ("omp,mkl"), which the runner's client
+#: keeps here: the runner itself runs with OMP_NUM_THREADS=1.
+USER_THREADS_VARIABLE = "GRADVIZ_USER_THREADS"
+
+
+def torch_threads() -> int:
+    """The intra-op thread count plain PyTorch starts with in the user's environment: what a
+    model file runs with, so that its numbers are the ones PyTorch computes there (with another
+    count a convolution adds its sums in another order, and a deep net's gradients then differ
+    beyond 1e-5). As torch decides it: one thread per physical core (what its inter-op default
+    still says under the runner's OMP_NUM_THREADS=1), fewer if the user's MKL_NUM_THREADS, else
+    OMP_NUM_THREADS, says so."""
+    import torch
+
+    cores = torch.get_num_interop_threads()
+    omp, _, mkl = os.environ.get(USER_THREADS_VARIABLE, ",").partition(",")
+    for text in (mkl, omp):
+        try:
+            count = int(text)
+        except ValueError:
+            continue
+        if count > 0:
+            return min(count, cores)
+    return cores
+
+
 def prepare(job: Job, readable: tuple[str, ...] | None,
             send: Callable[[str, Any], None] | None = None) -> list[str]:
     """Settle this process for ``job``; returns notes on walls that could not be raised.
@@ -186,10 +212,11 @@ def prepare(job: Job, readable: tuple[str, ...] | None,
         pass
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
         signal.signal(sig, signal.SIG_DFL)
-    # torch's intra-op threads only slow toy graphs down on a busy machine.
+    # torch's intra-op threads only slow toy graphs down on a busy machine; a model file (the
+    # user's own code, run without the wall) gets torch's own count, as in plain PyTorch.
     import torch
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(1 if job.wall else torch_threads())
     if send is not None:
         plant_fuzz_canary(send)
     if not job.wall:
