@@ -16,6 +16,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from gradviz.core.program.console import ProgramStdout
 from gradviz.core.run import beacon as beacon_module
 from gradviz.core.run import codec, frames
 from gradviz.core.run import messages as _messages  # noqa: F401 - registers what may cross
@@ -281,7 +282,9 @@ def run_forked(job: Job | None, result_fd: int, control_fd: int, beacon: Beacon,
     (and end of file there means the runner let it go).
     """
     beacon_module.current = beacon
-    sys.stdout = sys.stderr  # a stray print must never reach a pipe that carries frames
+    # A stray print must never reach a pipe that carries frames: a program's (a model file's
+    # own print()) goes to its console, anything else to stderr.
+    sys.stdout = ProgramStdout(sys.stderr)
     try:
         control = Control(control_fd)
         if job is None:
@@ -300,7 +303,7 @@ def main() -> None:
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.dup2(2, 1)
-    sys.stdout = sys.stderr
+    sys.stdout = ProgramStdout(sys.stderr)
     from gradviz.core.run.zygote import warm_up
 
     warm_up()
