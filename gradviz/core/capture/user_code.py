@@ -75,7 +75,7 @@ def import_file(path: Path) -> types.ModuleType:
     except Exception as exc:  # noqa: BLE001 - the user's file may raise anything; it becomes a message
         error = located(exc, user_folders(path))
         where = f"{error.file}, line {error.line}: " if error is not None and error.file else f"{path.name}: "
-        detail = error.message if error is not None else f"{type(exc).__name__}: {exc}"
+        detail = error.message if error is not None else f"{_describe(exc)}{_missing_module_hint(exc)}"
         raise ModuleLoadError(f"{where}importing {path.name} raised {detail}") from None
     return module
 
@@ -136,8 +136,15 @@ def located(exc: BaseException, folders: tuple[Path, ...], kind: str = "runtime"
     for frame in frames[-FRAMES_SHOWN:]:
         text = (frame.line or linecache.getline(frame.filename, frame.lineno)).strip()
         lines.append(f"  {Path(frame.filename).name}, line {frame.lineno}, in {frame.name}: {text}")
+    lines.append(_missing_module_hint(exc).lstrip("\n"))
     statement = (last.line or "").strip()
-    return ProgramError("\n".join(lines), last.lineno, None, kind, statement, Path(last.filename).name)
+    return ProgramError("\n".join(line for line in lines if line), last.lineno, None, kind, statement,
+                        Path(last.filename).name)
+
+
+#: Packages installed under another name than the module they give.
+_PIP_NAMES = {"cv2": "opencv-python", "PIL": "pillow", "sklearn": "scikit-learn", "skimage": "scikit-image",
+              "yaml": "pyyaml", "attr": "attrs", "Crypto": "pycryptodome", "google.protobuf": "protobuf"}
 
 
 def _describe(exc: BaseException) -> str:
@@ -145,6 +152,23 @@ def _describe(exc: BaseException) -> str:
     if "\n\n" in text:  # torch's C++ trace after the part a student can act on
         text = text.split("\n\n", 1)[0]
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _missing_module_hint(exc: BaseException) -> str:
+    """For a module the file imports that this Python does not have (torchvision, say): where
+    gradviz runs the file, and how to install it there."""
+    if not isinstance(exc, ModuleNotFoundError) or not exc.name:
+        return ""
+    top = exc.name.split(".")[0]
+    try:
+        if importlib.util.find_spec(top) is not None:
+            return ""  # the package is there, a part of it is not: the message says which
+    except (ImportError, ValueError):
+        return ""
+    package = _PIP_NAMES.get(top, top)
+    return (f"\n  gradviz runs your file with its own Python ({sys.executable}), which has no module {top!r}: "
+            f"install it there (`{sys.executable} -m pip install {package}`), or, if {top} is your own code, "
+            "put it beside the file or in its package")
 
 
 # ----- arguments -------------------------------------------------------------------------------
@@ -208,4 +232,5 @@ def evaluate(text: str, namespace: dict[str, Any], what: str, folders: tuple[Pat
         if error is not None:
             error.message = f"{error.message}\n  (while evaluating {what}: {text})"
             raise error from None
-        raise ProgramError(f"{what} '{text}' raised {_describe(exc)}", kind="runtime") from None
+        raise ProgramError(f"{what} '{text}' raised {_describe(exc)}{_missing_module_hint(exc)}",
+                           kind="runtime") from None

@@ -1,6 +1,9 @@
 """Loading path.py:ClassName modules into a program."""
 
+import sys
+
 import pytest
+import torch
 
 from gradviz.core.capture.capture import capture_program
 from gradviz.core.capture.user_module import ModuleLoadError, module_program, parse_spec
@@ -38,3 +41,35 @@ def test_arguments_the_constructor_refuses_name_the_init():
 def test_parse_spec():
     path, cls = parse_spec("a/b.py:Net")
     assert (str(path), cls) == ("a/b.py", "Net")
+
+
+@pytest.mark.parametrize(("where", "line"), [("top", 2), ("forward", 8)])
+def test_a_package_the_file_imports_and_this_python_lacks_says_where_to_install_it(tmp_path, where, line):
+    # pytorch/examples' mnist/main.py imports torchvision at its top; nanoGPT imports
+    # transformers inside a method. The message names the module, this Python and the pip line.
+    top = "from torchvision_not_here import datasets\n" if where == "top" else "\n"
+    lazy = "        from torchvision_not_here import datasets\n" if where == "forward" else ""
+    path = tmp_path / "main.py"
+    path.write_text("import torch\n" + top + "\n\nclass Net(torch.nn.Module):\n"
+                    "    def forward(self, x):\n        y = x * 2\n" + lazy + "        return y\n")
+    if where == "top":
+        with pytest.raises(ModuleLoadError) as info:
+            module_program(f"{path}:Net", "", "torch.ones(2)")
+        message = str(info.value)
+    else:
+        program = module_program(f"{path}:Net", "", "torch.ones(2)")
+        from gradviz.core.capture.user_code import located, user_folders
+
+        with pytest.raises(ModuleNotFoundError) as info:
+            program.cls()(torch.ones(2))
+        message = located(info.value, user_folders(path)).message
+    assert f"main.py, line {line}" in message and "No module named 'torchvision_not_here'" in message
+    assert f"{sys.executable} -m pip install torchvision_not_here" in message
+
+
+def test_a_missing_part_of_an_installed_package_is_not_sent_to_pip(tmp_path):
+    path = tmp_path / "main.py"
+    path.write_text("import torch.not_a_part\n")
+    with pytest.raises(ModuleLoadError) as info:
+        module_program(f"{path}:Net")
+    assert "No module named 'torch.not_a_part'" in str(info.value) and "pip" not in str(info.value)
