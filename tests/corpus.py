@@ -81,6 +81,7 @@ CASES = [
     Case("binary_net.py", "BinaryNet", "(8, 16, 4)", "torch.randn(6, 8)", ("out",), "out", ("x",)),
     Case("ortho_rnn.py", "OrthoLSTM", "", "torch.randn(2, 5, 4)", ("out",), "out", ("x",)),
     Case("cfgnode_resnet.py", "ResNet", "get_cfg_defaults()", "torch.randn(2, 3, 6, 6)", ("out",), "out", ("x",)),
+    Case("factory_resnet.py", "resnet_tiny", "num_classes=4", "torch.randn(2, 3, 8, 8)", ("out",), "out", ("x",)),
     Case("pkg/model.py", "Stack", "depth=3", "torch.randn(3, DIM)", ("out",), "out", ("x",)),
     Case("seq2seq_attention.py", "Seq2Seq", "",
          "torch.randint(0, 12, (2, 5)), torch.randint(0, 12, (2, 4)), "

@@ -73,3 +73,19 @@ def test_a_missing_part_of_an_installed_package_is_not_sent_to_pip(tmp_path):
     with pytest.raises(ModuleLoadError) as info:
         module_program(f"{path}:Net")
     assert "No module named 'torch.not_a_part'" in str(info.value) and "pip" not in str(info.value)
+
+
+def test_a_function_that_builds_the_model_is_loaded_like_its_class_and_checked(tmp_path):
+    path = tmp_path / "zoo.py"
+    path.write_text("import torch.nn as nn\n\nSIZES = (3, 2)\n\n\nclass Head(nn.Module):\n"
+                    "    def __init__(self, n):\n        super().__init__()\n        self.fc = nn.Linear(n, 2)\n\n"
+                    "    def forward(self, features):\n        return self.fc(features)\n\n\n"
+                    "def head3():\n    return Head(3)\n\n\ndef sizes():\n    return SIZES\n")
+    loaded = module_program(f"{path}:head3", "", "torch.ones(1, 3)")
+    assert "model = build_model()" in loaded.program and "\nfeatures = torch.ones(1, 3)" in loaded.program
+    trace = capture_program(loaded.program, extra_names=loaded.extra_names, subject="model")
+    assert {n.label for n in trace.nodes if n.kind == "leaf"} == {"fc.weight", "fc.bias"}
+    with pytest.raises(ModuleLoadError, match=r"sizes\(\) returned a tuple, not an nn.Module"):
+        module_program(f"{path}:sizes", "", "torch.ones(1, 3)")
+    with pytest.raises(ModuleLoadError, match="SIZES .* is neither a subclass of torch.nn.Module nor a function"):
+        module_program(f"{path}:SIZES")
