@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from gradviz.core.capture.module_spec import ModuleLoadError
+from gradviz.core.program.errors import FILENAME as PROGRAM_FILENAME
 from gradviz.core.program.errors import ProgramError
 
 #: Frames shown under a located error, innermost last.
@@ -123,6 +124,48 @@ def is_user_file(filename: str, folders: tuple[Path, ...]) -> bool:
     if any(file.is_relative_to(p) for p in _NOT_USER) or file.is_relative_to(_GRADVIZ) or "site-packages" in file.parts:
         return False
     return any(file.is_relative_to(folder) for folder in folders)
+
+
+def _outside_libraries(filename: str) -> bool:
+    """True for a file that is neither gradviz's, Python's nor an installed package's (torch's)."""
+    if filename == PROGRAM_FILENAME:
+        return True
+    if not filename or filename.startswith("<"):
+        return False
+    try:
+        file = Path(filename).resolve()
+    except (OSError, ValueError):
+        return False
+    return not (any(file.is_relative_to(p) for p in _NOT_USER) or file.is_relative_to(_GRADVIZ)
+                or "site-packages" in file.parts)
+
+
+def warned_where(filename: str, lineno: int) -> tuple[str, int]:
+    """Where a warning raised now comes from in the code being run.
+
+    torch attributes a warning to the frame some levels above where it is raised (its
+    ``stacklevel``): under gradviz's recorder that is gradviz's own ``__torch_function__``
+    (``recorder.py``), not the model file's line that called ``F.softmax``. Such a warning is
+    given the innermost frame running now that is neither gradviz's, torch's nor Python's.
+    """
+    try:
+        if not Path(filename).resolve().is_relative_to(_GRADVIZ):
+            return filename, lineno
+    except (OSError, ValueError):
+        return filename, lineno
+    frame = sys._getframe(1)
+    while frame is not None:
+        if _outside_libraries(frame.f_code.co_filename):
+            return frame.f_code.co_filename, frame.f_lineno
+        frame = frame.f_back
+    return filename, lineno
+
+
+def warning_text(message: Warning | str, category: type[Warning], filename: str, lineno: int) -> str:
+    """A warning as gradviz tells what happened in the user's code: ``model.py, line 20: UserWarning: ...``
+    (a program's own line as ``line 3``)."""
+    where = f"line {lineno}" if filename == PROGRAM_FILENAME else f"{Path(filename).name}, line {lineno}"
+    return f"{where}: {category.__name__}: {message}"
 
 
 def located(exc: BaseException, folders: tuple[Path, ...], kind: str = "runtime") -> ProgramError | None:

@@ -201,6 +201,39 @@ def torch_threads() -> int:
     return cores
 
 
+def _show_warnings(to_console: bool) -> None:
+    """Warnings raised in a run name the user's line, not gradviz's recorder that torch's
+    ``stacklevel`` lands on (``recorder.py:183: UserWarning: Implicit dimension choice for
+    softmax``); in a model file's run they go to the running program's console, as its
+    prints do (else to stderr, as Python shows them)."""
+    import warnings
+
+    from gradviz.core.capture.user_code import warned_where, warning_text
+    from gradviz.core.program.console import RUNNING
+
+    original = warnings.showwarning
+    shown: set[tuple[str, Any, str, int]] = set()
+
+    def show(message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+        where, number = warned_where(filename, lineno)
+        if where != filename:
+            # Python showed it once per place, keyed by gradviz's line: the next warning from
+            # another line of the user's would not be shown. Keyed by the user's line instead.
+            for module in list(sys.modules.values()):
+                if getattr(module, "__file__", None) == filename:
+                    getattr(module, "__warningregistry__", {}).clear()
+            key = (str(message), category, where, number)
+            if key in shown:
+                return
+            shown.add(key)
+        if to_console and RUNNING and file is None:
+            RUNNING[-1].write(warning_text(message, category, where, number) + "\n")
+        else:
+            original(message, category, where, number, file, None if where != filename else line)
+
+    warnings.showwarning = show
+
+
 def prepare(job: Job, readable: tuple[str, ...] | None,
             send: Callable[[str, Any], None] | None = None) -> list[str]:
     """Settle this process for ``job``; returns notes on walls that could not be raised.
@@ -218,6 +251,7 @@ def prepare(job: Job, readable: tuple[str, ...] | None,
     import torch
 
     torch.set_num_threads(1 if job.wall else torch_threads())
+    _show_warnings(to_console=not job.wall)
     if send is not None:
         plant_fuzz_canary(send)
     if not job.wall:

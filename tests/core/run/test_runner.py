@@ -160,6 +160,27 @@ def test_what_a_model_file_prints_is_in_the_runs_console_in_order(runner, tmp_pa
     assert trace.output == ("number of parameters: 0.00M", "built", "x is (2,) (forward)", "no newline")
 
 
+def test_a_warning_in_a_model_file_names_its_line_once_in_the_console(runner, tmp_path):
+    # torch's stacklevel landed on gradviz's recorder ("recorder.py:183: UserWarning: Implicit
+    # dimension choice for softmax", gram-ai's capsule network), and Python then showed the
+    # warning of a second line of the file no more: both were keyed by that one line.
+    path = module_file(tmp_path, """\
+        import torch
+        import torch.nn.functional as F
+
+
+        class Net(torch.nn.Module):
+            def forward(self, x):
+                for _ in range(3):
+                    x = F.softmax(x * 2)
+                return F.log_softmax(x)
+        """, "caps.py")
+    trace = capture(runner, "model = Net()\nout = model(torch.ones(2, 3, requires_grad=True))\n",
+                    module=ModuleSpec(path, "Net"))
+    assert [line.split(": UserWarning: ")[0] for line in trace.output] == ["caps.py, line 8", "caps.py, line 9"]
+    assert "Implicit dimension choice for log_softmax" in trace.output[1]
+
+
 def test_what_a_run_changes_in_torch_dies_with_it(runner, tmp_path):
     path = module_file(tmp_path, """\
         import torch
