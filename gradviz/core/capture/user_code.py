@@ -145,13 +145,11 @@ def warned_where(filename: str, lineno: int) -> tuple[str, int]:
 
     torch attributes a warning to the frame some levels above where it is raised (its
     ``stacklevel``): under gradviz's recorder that is gradviz's own ``__torch_function__``
-    (``recorder.py``), not the model file's line that called ``F.softmax``. Such a warning is
-    given the innermost frame running now that is neither gradviz's, torch's nor Python's.
+    (``recorder.py``) or torch's ``functional.py``, not the model file's line that called
+    ``F.softmax`` or ``nn.Softmax()``. A warning placed in gradviz's, torch's or Python's code
+    is given the innermost frame running now that is none of theirs.
     """
-    try:
-        if not Path(filename).resolve().is_relative_to(_GRADVIZ):
-            return filename, lineno
-    except (OSError, ValueError):
+    if _outside_libraries(filename):
         return filename, lineno
     frame = sys._getframe(1)
     while frame is not None:
