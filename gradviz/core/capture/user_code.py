@@ -63,6 +63,9 @@ def import_file(path: Path) -> types.ModuleType:
     for folder in (str(path.parent), str(root)):
         if folder not in sys.path:
             sys.path.insert(0, folder)
+    for folder in import_roots(path):
+        if str(folder) not in sys.path:
+            sys.path.append(str(folder))
     try:
         if "." in dotted:
             module = importlib.import_module(dotted)
@@ -79,6 +82,43 @@ def import_file(path: Path) -> types.ModuleType:
         detail = error.message if error is not None else f"{_describe(exc)}{_missing_module_hint(exc)}"
         raise ModuleLoadError(f"{where}importing {path.name} raised {detail}") from None
     return module
+
+
+#: How far up from the file its imports' root folder is looked for.
+IMPORT_ROOT_DEPTH = 8
+
+
+def import_roots(path: Path) -> list[Path]:
+    """The folders above ``path`` that its absolute imports start from, as when the repository's
+    scripts run from its root: ``models/layers/attention.py`` in a repository without
+    ``__init__.py`` files imports ``from models.layers.norm import LayerNorm``, which works from
+    the repository's root (Python puts the current folder on ``sys.path``) and nowhere else —
+    not from the app, whose folder is its own. For each top-level name the file imports that
+    this Python cannot find, the nearest folder above the file holding ``name/`` or ``name.py``.
+    """
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return []  # the import itself says what is wrong
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name.split(".")[0] for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module.split(".")[0])
+    roots: list[Path] = []
+    for name in dict.fromkeys(names):
+        try:
+            if name in sys.modules or importlib.util.find_spec(name) is not None:
+                continue
+        except (ImportError, ValueError):
+            continue
+        for folder in list(path.parents)[1:IMPORT_ROOT_DEPTH + 1]:
+            if (folder / name).is_dir() or (folder / f"{name}.py").is_file():
+                if folder not in roots:
+                    roots.append(folder)
+                break
+    return roots
 
 
 def _import_single(path: Path, name: str) -> types.ModuleType:
