@@ -56,7 +56,10 @@ def import_model_file(path: Path) -> Any:
     sys.path += [str(p) for p in list(path.parents)[1:9]]  # as if run from the repository's root
     sys.argv = [str(path)]
     if "." in dotted:
-        return importlib.import_module(dotted)
+        try:
+            return importlib.import_module(dotted)
+        except ImportError:  # its package's __init__ needs more than the file does: the file alone
+            dotted = path.stem
     spec = importlib.util.spec_from_file_location(dotted, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[dotted] = module

@@ -85,6 +85,9 @@ CASES = [
     Case("factory_resnet.py", "resnet_tiny", "num_classes=4", "torch.randn(2, 3, 8, 8)", ("out",), "out", ("x",)),
     Case("flatrepo/nets/heads/classifier.py", "Classifier", "width=6, classes=3",
          "torch.randn(4, 6), labels=torch.tensor([0, 2, 1, 1])", ("out[1]", "out[0]"), "out[1]", ("x", "labels")),
+    Case("heavypkg/dual_encoder.py", "DualEncoder", "",
+         "torch.randn(3, 3, 6, 6), torch.tensor([[1, 4, 9, 0, 0], [2, 9, 3, 3, 0], [9, 1, 1, 1, 1]])",
+         ("out[0]", "out[1]"), None, ("image", "text")),
     Case("pkg/model.py", "Stack", "depth=3", "torch.randn(3, DIM)", ("out",), "out", ("x",)),
     Case("seq2seq_attention.py", "Seq2Seq", "",
          "torch.randint(0, 12, (2, 5)), torch.randint(0, 12, (2, 4)), "
@@ -113,7 +116,10 @@ def load_module(case: Case) -> Any:
         if case.path.is_relative_to(FLAT_REPO):
             return importlib.import_module(".".join(case.path.relative_to(FLAT_REPO).with_suffix("").parts))
         if case.path.parent != MODELS:
-            return importlib.import_module(f"{case.path.parent.name}.{case.path.stem}")
+            try:
+                return importlib.import_module(f"{case.path.parent.name}.{case.path.stem}")
+            except ImportError:  # its package's __init__ needs what the file does not: the file alone
+                pass
         name = f"corpus_{case.path.stem}"
         if name in sys.modules:
             return sys.modules[name]

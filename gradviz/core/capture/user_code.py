@@ -68,7 +68,15 @@ def import_file(path: Path) -> types.ModuleType:
             sys.path.append(str(folder))
     try:
         if "." in dotted:
-            module = importlib.import_module(dotted)
+            try:
+                module = importlib.import_module(dotted)
+            except Exception as exc:  # maybe its package's __init__ failed, not the file
+                if not _package_failed_first(exc, path):
+                    raise
+                try:
+                    module = _import_single(path, path.stem)
+                except Exception:  # noqa: BLE001 - the file needs its package after all: tell why that failed
+                    raise exc from None
         else:
             module = _import_single(path, dotted)
     except SyntaxError as exc:
@@ -82,6 +90,25 @@ def import_file(path: Path) -> types.ModuleType:
         detail = error.message if error is not None else f"{_describe(exc)}{_missing_module_hint(exc)}"
         raise ModuleLoadError(f"{where}importing {path.name} raised {detail}") from None
     return module
+
+
+def _package_failed_first(exc: BaseException, path: Path) -> bool:
+    """True when importing ``path`` as its package's module failed before any of the file's own
+    code ran (its package's ``__init__`` imports a sibling that needs a package this Python
+    lacks: openai/CLIP's ``clip/__init__.py`` imports ``clip.py``, which needs torchvision,
+    PIL and setuptools, none of which ``clip/model.py`` needs) and the file imports nothing
+    relative to its package: then it is imported on its own, as ``import model`` from its
+    folder would."""
+    if isinstance(exc, SyntaxError):
+        return False
+    ran = {Path(f.filename).resolve() for f in traceback.extract_tb(exc.__traceback__) if f.filename}
+    if path in ran:
+        return False
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return False
+    return not any(isinstance(node, ast.ImportFrom) and node.level > 0 for node in ast.walk(tree))
 
 
 #: How far up from the file its imports' root folder is looked for.
@@ -225,7 +252,8 @@ def located(exc: BaseException, folders: tuple[Path, ...], kind: str = "runtime"
 
 #: Packages installed under another name than the module they give.
 _PIP_NAMES = {"cv2": "opencv-python", "PIL": "pillow", "sklearn": "scikit-learn", "skimage": "scikit-image",
-              "yaml": "pyyaml", "attr": "attrs", "Crypto": "pycryptodome", "google.protobuf": "protobuf"}
+              "yaml": "pyyaml", "attr": "attrs", "Crypto": "pycryptodome", "google": "protobuf",
+              "pkg_resources": "setuptools", "bs4": "beautifulsoup4", "dateutil": "python-dateutil"}
 
 
 def _describe(exc: BaseException) -> str:
