@@ -27,6 +27,7 @@ from gradviz.core.trace import BackwardPass, Edge, Node, TensorValue, Trace
 from .core.capture.differential import Reference, disagreements, graph_nodes
 
 MODELS = Path(__file__).parent / "fixtures" / "models"
+FLAT_REPO = MODELS / "flatrepo"  # a repository without __init__.py files, imported from its root
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,12 @@ CASES = [
     Case("binary_net.py", "BinaryNet", "(8, 16, 4)", "torch.randn(6, 8)", ("out",), "out", ("x",)),
     Case("ortho_rnn.py", "OrthoLSTM", "", "torch.randn(2, 5, 4)", ("out",), "out", ("x",)),
     Case("cfgnode_resnet.py", "ResNet", "get_cfg_defaults()", "torch.randn(2, 3, 6, 6)", ("out",), "out", ("x",)),
+    Case("factory_resnet.py", "resnet_tiny", "num_classes=4", "torch.randn(2, 3, 8, 8)", ("out",), "out", ("x",)),
+    Case("flatrepo/nets/heads/classifier.py", "Classifier", "width=6, classes=3",
+         "torch.randn(4, 6), labels=torch.tensor([0, 2, 1, 1])", ("out[1]", "out[0]"), "out[1]", ("x", "labels")),
+    Case("heavypkg/dual_encoder.py", "DualEncoder", "",
+         "torch.randn(3, 3, 6, 6), torch.tensor([[1, 4, 9, 0, 0], [2, 9, 3, 3, 0], [9, 1, 1, 1, 1]])",
+         ("out[0]", "out[1]"), None, ("image", "text")),
     Case("pkg/model.py", "Stack", "depth=3", "torch.randn(3, DIM)", ("out",), "out", ("x",)),
     Case("seq2seq_attention.py", "Seq2Seq", "",
          "torch.randint(0, 12, (2, 5)), torch.randint(0, 12, (2, 4)), "
@@ -96,7 +103,7 @@ def _as_script(path: Path):
     """``sys.argv`` as if the file ran alone, its folder (and package root) importable."""
     argv, path_before = sys.argv[:], sys.path[:]
     sys.argv = [str(path)]
-    sys.path[:0] = [str(path.parent), str(MODELS)]
+    sys.path[:0] = [str(path.parent), str(MODELS), str(FLAT_REPO)]
     try:
         yield
     finally:
@@ -106,8 +113,13 @@ def _as_script(path: Path):
 def load_module(case: Case) -> Any:
     """The case's file imported by plain importlib (a package's module by its dotted name)."""
     with _as_script(case.path):
+        if case.path.is_relative_to(FLAT_REPO):
+            return importlib.import_module(".".join(case.path.relative_to(FLAT_REPO).with_suffix("").parts))
         if case.path.parent != MODELS:
-            return importlib.import_module(f"{case.path.parent.name}.{case.path.stem}")
+            try:
+                return importlib.import_module(f"{case.path.parent.name}.{case.path.stem}")
+            except ImportError:  # its package's __init__ needs what the file does not: the file alone
+                pass
         name = f"corpus_{case.path.stem}"
         if name in sys.modules:
             return sys.modules[name]

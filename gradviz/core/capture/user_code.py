@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from gradviz.core.capture.module_spec import ModuleLoadError
+from gradviz.core.program.errors import FILENAME as PROGRAM_FILENAME
 from gradviz.core.program.errors import ProgramError
 
 #: Frames shown under a located error, innermost last.
@@ -62,9 +63,20 @@ def import_file(path: Path) -> types.ModuleType:
     for folder in (str(path.parent), str(root)):
         if folder not in sys.path:
             sys.path.insert(0, folder)
+    for folder in import_roots(path):
+        if str(folder) not in sys.path:
+            sys.path.append(str(folder))
     try:
         if "." in dotted:
-            module = importlib.import_module(dotted)
+            try:
+                module = importlib.import_module(dotted)
+            except Exception as exc:  # maybe its package's __init__ failed, not the file
+                if not _package_failed_first(exc, path):
+                    raise
+                try:
+                    module = _import_single(path, path.stem)
+                except Exception:  # noqa: BLE001 - the file needs its package after all: tell why that failed
+                    raise exc from None
         else:
             module = _import_single(path, dotted)
     except SyntaxError as exc:
@@ -75,9 +87,65 @@ def import_file(path: Path) -> types.ModuleType:
     except Exception as exc:  # noqa: BLE001 - the user's file may raise anything; it becomes a message
         error = located(exc, user_folders(path))
         where = f"{error.file}, line {error.line}: " if error is not None and error.file else f"{path.name}: "
-        detail = error.message if error is not None else f"{type(exc).__name__}: {exc}"
+        detail = error.message if error is not None else f"{_describe(exc)}{_missing_module_hint(exc)}"
         raise ModuleLoadError(f"{where}importing {path.name} raised {detail}") from None
     return module
+
+
+def _package_failed_first(exc: BaseException, path: Path) -> bool:
+    """True when importing ``path`` as its package's module failed before any of the file's own
+    code ran (its package's ``__init__`` imports a sibling that needs a package this Python
+    lacks: openai/CLIP's ``clip/__init__.py`` imports ``clip.py``, which needs torchvision,
+    PIL and setuptools, none of which ``clip/model.py`` needs) and the file imports nothing
+    relative to its package: then it is imported on its own, as ``import model`` from its
+    folder would."""
+    if isinstance(exc, SyntaxError):
+        return False
+    ran = {Path(f.filename).resolve() for f in traceback.extract_tb(exc.__traceback__) if f.filename}
+    if path in ran:
+        return False
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return False
+    return not any(isinstance(node, ast.ImportFrom) and node.level > 0 for node in ast.walk(tree))
+
+
+#: How far up from the file its imports' root folder is looked for.
+IMPORT_ROOT_DEPTH = 8
+
+
+def import_roots(path: Path) -> list[Path]:
+    """The folders above ``path`` that its absolute imports start from, as when the repository's
+    scripts run from its root: ``models/layers/attention.py`` in a repository without
+    ``__init__.py`` files imports ``from models.layers.norm import LayerNorm``, which works from
+    the repository's root (Python puts the current folder on ``sys.path``) and nowhere else —
+    not from the app, whose folder is its own. For each top-level name the file imports that
+    this Python cannot find, the nearest folder above the file holding ``name/`` or ``name.py``.
+    """
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return []  # the import itself says what is wrong
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name.split(".")[0] for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module.split(".")[0])
+    roots: list[Path] = []
+    for name in dict.fromkeys(names):
+        try:
+            if name in sys.modules or importlib.util.find_spec(name) is not None:
+                continue
+        except (ImportError, ValueError):
+            continue
+        for folder in list(path.parents)[1:IMPORT_ROOT_DEPTH + 1]:
+            if (folder / name).is_dir() or (folder / f"{name}.py").is_file():
+                if folder not in roots:
+                    roots.append(folder)
+                break
+    return roots
 
 
 def _import_single(path: Path, name: str) -> types.ModuleType:
@@ -125,6 +193,46 @@ def is_user_file(filename: str, folders: tuple[Path, ...]) -> bool:
     return any(file.is_relative_to(folder) for folder in folders)
 
 
+def _outside_libraries(filename: str) -> bool:
+    """True for a file that is neither gradviz's, Python's nor an installed package's (torch's)."""
+    if filename == PROGRAM_FILENAME:
+        return True
+    if not filename or filename.startswith("<"):
+        return False
+    try:
+        file = Path(filename).resolve()
+    except (OSError, ValueError):
+        return False
+    return not (any(file.is_relative_to(p) for p in _NOT_USER) or file.is_relative_to(_GRADVIZ)
+                or "site-packages" in file.parts)
+
+
+def warned_where(filename: str, lineno: int) -> tuple[str, int]:
+    """Where a warning raised now comes from in the code being run.
+
+    torch attributes a warning to the frame some levels above where it is raised (its
+    ``stacklevel``): under gradviz's recorder that is gradviz's own ``__torch_function__``
+    (``recorder.py``) or torch's ``functional.py``, not the model file's line that called
+    ``F.softmax`` or ``nn.Softmax()``. A warning placed in gradviz's, torch's or Python's code
+    is given the innermost frame running now that is none of theirs.
+    """
+    if _outside_libraries(filename):
+        return filename, lineno
+    frame = sys._getframe(1)
+    while frame is not None:
+        if _outside_libraries(frame.f_code.co_filename):
+            return frame.f_code.co_filename, frame.f_lineno
+        frame = frame.f_back
+    return filename, lineno
+
+
+def warning_text(message: Warning | str, category: type[Warning], filename: str, lineno: int) -> str:
+    """A warning as gradviz tells what happened in the user's code: ``model.py, line 20: UserWarning: ...``
+    (a program's own line as ``line 3``)."""
+    where = f"line {lineno}" if filename == PROGRAM_FILENAME else f"{Path(filename).name}, line {lineno}"
+    return f"{where}: {category.__name__}: {message}"
+
+
 def located(exc: BaseException, folders: tuple[Path, ...], kind: str = "runtime") -> ProgramError | None:
     """A ProgramError at the innermost line of the user's code that ``exc`` passed through
     (None when it never did), its message followed by the last frames there."""
@@ -136,8 +244,16 @@ def located(exc: BaseException, folders: tuple[Path, ...], kind: str = "runtime"
     for frame in frames[-FRAMES_SHOWN:]:
         text = (frame.line or linecache.getline(frame.filename, frame.lineno)).strip()
         lines.append(f"  {Path(frame.filename).name}, line {frame.lineno}, in {frame.name}: {text}")
+    lines.append(_missing_module_hint(exc).lstrip("\n"))
     statement = (last.line or "").strip()
-    return ProgramError("\n".join(lines), last.lineno, None, kind, statement, Path(last.filename).name)
+    return ProgramError("\n".join(line for line in lines if line), last.lineno, None, kind, statement,
+                        Path(last.filename).name)
+
+
+#: Packages installed under another name than the module they give.
+_PIP_NAMES = {"cv2": "opencv-python", "PIL": "pillow", "sklearn": "scikit-learn", "skimage": "scikit-image",
+              "yaml": "pyyaml", "attr": "attrs", "Crypto": "pycryptodome", "google": "protobuf",
+              "pkg_resources": "setuptools", "bs4": "beautifulsoup4", "dateutil": "python-dateutil"}
 
 
 def _describe(exc: BaseException) -> str:
@@ -145,6 +261,23 @@ def _describe(exc: BaseException) -> str:
     if "\n\n" in text:  # torch's C++ trace after the part a student can act on
         text = text.split("\n\n", 1)[0]
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _missing_module_hint(exc: BaseException) -> str:
+    """For a module the file imports that this Python does not have (torchvision, say): where
+    gradviz runs the file, and how to install it there."""
+    if not isinstance(exc, ModuleNotFoundError) or not exc.name:
+        return ""
+    top = exc.name.split(".")[0]
+    try:
+        if importlib.util.find_spec(top) is not None:
+            return ""  # the package is there, a part of it is not: the message says which
+    except (ImportError, ValueError):
+        return ""
+    package = _PIP_NAMES.get(top, top)
+    return (f"\n  gradviz runs your file with its own Python ({sys.executable}), which has no module {top!r}: "
+            f"install it there (`{sys.executable} -m pip install {package}`), or, if {top} is your own code, "
+            "put it beside the file or in its package")
 
 
 # ----- arguments -------------------------------------------------------------------------------
@@ -208,4 +341,5 @@ def evaluate(text: str, namespace: dict[str, Any], what: str, folders: tuple[Pat
         if error is not None:
             error.message = f"{error.message}\n  (while evaluating {what}: {text})"
             raise error from None
-        raise ProgramError(f"{what} '{text}' raised {_describe(exc)}", kind="runtime") from None
+        raise ProgramError(f"{what} '{text}' raised {_describe(exc)}{_missing_module_hint(exc)}",
+                           kind="runtime") from None

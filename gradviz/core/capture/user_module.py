@@ -33,22 +33,42 @@ _TAKEN = {"torch", "nn", "F", "math", "model", "out", "loss", "build_model", "mo
 _LANGUAGE_NAMES = {"torch", "nn", "F", "math", "True", "False", "None"}
 
 
-def load_class(path: Path, class_name: str) -> type:
-    """Import ``path`` (running its code) and return its ``nn.Module`` subclass ``class_name``."""
+def load_class(path: Path, class_name: str) -> Any:
+    """Import ``path`` (running its code) and return its ``nn.Module`` subclass ``class_name``
+    (or the function of that name that builds one, as ``ResNet18()`` does)."""
     return class_in(import_file(Path(path)), Path(path), class_name)
 
 
-def class_in(module: Any, path: Path, class_name: str) -> type:
-    """``class_name`` from an imported ``module``, checked to be an nn.Module subclass."""
+def class_in(module: Any, path: Path, class_name: str) -> Any:
+    """``class_name`` from an imported ``module``: an nn.Module subclass, or a function that
+    returns an nn.Module (``def ResNet18(): return ResNet(BasicBlock, [2, 2, 2, 2])``; what it
+    returns is checked when the model is built)."""
     cls = getattr(module, class_name, None)
     if cls is None:
         found = [k for k, v in vars(module).items() if isinstance(v, type) and issubclass(v, nn.Module)
                  and v.__module__ == module.__name__]
         hint = f"; it defines {', '.join(found)}" if found else "; it defines no nn.Module"
         raise ModuleLoadError(f"{path} has no class {class_name}{hint}")
-    if not (isinstance(cls, type) and issubclass(cls, nn.Module)):
-        raise ModuleLoadError(f"{class_name} in {path} is not a subclass of torch.nn.Module")
-    return cls
+    if isinstance(cls, type) and issubclass(cls, nn.Module):
+        return cls
+    if inspect.isfunction(cls) or (callable(cls) and not isinstance(cls, (type, nn.Module))
+                                   and hasattr(cls, "__name__")):
+        return cls
+    raise ModuleLoadError(f"{class_name} in {path} is neither a subclass of torch.nn.Module nor a function that "
+                          "returns one")
+
+
+def is_builder(cls: Any) -> bool:
+    """True when ``cls`` is a function that builds the model rather than its class."""
+    return not isinstance(cls, type)
+
+
+def built(model: Any, class_name: str, init: str) -> nn.Module:
+    """``model``, checked to be what ``class_name(init)`` should give: an nn.Module."""
+    if not isinstance(model, nn.Module):
+        raise ModuleLoadError(f"{class_name}({_one_line(init)}) returned a {type(model).__name__}, not an "
+                              "nn.Module: give the class, or a function that returns the model")
+    return model
 
 
 def _in_language(text: str) -> bool:
@@ -73,12 +93,14 @@ def _taken() -> set[str]:
     return _TAKEN | FORBIDDEN_NAMES | set(_SAFE_BUILTINS) | {"print"}
 
 
-def _input_names(cls: type, arguments: list[Argument]) -> list[str]:
-    """A variable name for each input: the forward's parameter names, keywords as given."""
+def _input_names(cls: Any, arguments: list[Argument], model_class: type | None = None) -> list[str]:
+    """A variable name for each input: the forward's parameter names, keywords as given.
+
+    ``model_class`` is the model's class when ``cls`` is a function that builds it."""
     try:
-        params = [p for p in inspect.signature(cls.forward).parameters.values()
+        params = [p for p in inspect.signature((model_class or cls).forward).parameters.values()
                   if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)][1:]
-    except (TypeError, ValueError):
+    except (AttributeError, TypeError, ValueError):
         params = []
     names: list[str] = []
     for i, arg in enumerate(arguments):
@@ -122,9 +144,10 @@ class ModuleNames:
     gets to it, after its ``torch.manual_seed``, as the same lines of plain Python would be.
     """
 
-    def __init__(self, path: Path, cls: type, init: str = "", input_text: str = "") -> None:
+    def __init__(self, path: Path, cls: Any, init: str = "", input_text: str = "") -> None:
         self.path, self.cls = Path(path), cls
         self.init, self.input = init, input_text
+        self.model_class: type | None = None  # the class of the model a builder function gave
         self.folders = user_folders(self.path)
         module = __import__("sys").modules.get(cls.__module__)
         # torch, nn, F and math as a program has them, then the file's own names over them.
@@ -149,11 +172,15 @@ class ModuleNames:
                 args.append(value)
             else:
                 kwargs[arg.keyword] = value
-        return self.cls(*args, **kwargs)
+        model = self.cls(*args, **kwargs)
+        if is_builder(self.cls):
+            model = built(model, self.cls.__name__, self.init)
+            self.model_class = type(model)
+        return model
 
     def model_input(self, name: str | int) -> Any:
         arguments = split_arguments(self.input, "input")
-        names = _input_names(self.cls, arguments)
+        names = _input_names(self.cls, arguments, self.model_class)
         for index, (arg, var) in enumerate(zip(arguments, names)):
             if name in (var, arg.keyword, index):
                 return evaluate(arg.text, self.namespace, f"input {var}", self.folders)
@@ -172,7 +199,7 @@ def _guess_input(model: nn.Module) -> str:
 
 
 def module_program(spec: str, init: str = "", input_expr: str = "", seed: int | None = 0,
-                   cls: type | None = None) -> ModuleProgram:
+                   cls: Any = None) -> ModuleProgram:
     """Load ``spec`` and write the program that builds the model and runs it on its inputs.
 
     Parameters
@@ -188,8 +215,9 @@ def module_program(spec: str, init: str = "", input_expr: str = "", seed: int | 
         layer when empty.
     seed : int or None
         ``torch.manual_seed`` before building the model, for reproducible weights.
-    cls : type, optional
-        The class, when already loaded (the file is not run a second time).
+    cls : type or function, optional
+        The class (or the function that builds the model), when already loaded (the file is
+        not run a second time).
 
     Raises
     ------
@@ -202,18 +230,23 @@ def module_program(spec: str, init: str = "", input_expr: str = "", seed: int | 
         cls = load_class(path, class_name)
     init_args = split_arguments(init, "init")
     inputs = split_arguments(input_expr, "input")
-    if not inputs:
+    model_class = None
+    if not inputs or is_builder(cls):
+        # Built here to guess the input, or to learn what class a builder function gives.
         names = ModuleNames(path, cls, init, "")
         try:
             probe = names.build_model()
-        except ProgramError:
+        except (ProgramError, ModuleLoadError):
             raise
         except Exception as exc:  # noqa: BLE001 - the user's constructor may raise anything
             raise ModuleLoadError(f"{class_name}({init}) raised {type(exc).__name__}: {exc}") from None
-        input_expr = _guess_input(probe)
-        inputs = split_arguments(input_expr, "input")
+        model_class = type(probe)
+        if not inputs:
+            input_expr = _guess_input(probe)
+            inputs = split_arguments(input_expr, "input")
     lines = [f"# {class_name} from {path.name}: gradviz ran that file's Python code to load it."]
-    init_in_language = all(_in_language(a.text) for a in init_args)
+    # A builder function's model is made by build_model(), which learns the model's class there.
+    init_in_language = all(_in_language(a.text) for a in init_args) and not is_builder(cls)
     helpers = ([] if init_in_language else ["build_model()"]) + \
         (["model_input(...)"] if any(not _in_language(a.text) for a in inputs) else [])
     if helpers:
@@ -226,7 +259,7 @@ def module_program(spec: str, init: str = "", input_expr: str = "", seed: int | 
         lines.append(f"model = {class_name}({', '.join(_call_text(a) for a in init_args)})")
     else:
         lines.append("model = build_model()")
-    names = _input_names(cls, inputs)
+    names = _input_names(cls, inputs, model_class)
     for arg, var in zip(inputs, names):
         lines.append(f"{var} = {_one_line(arg.text)}" if _in_language(arg.text) else
                      f"{var} = model_input({var!r})  # {_one_line(arg.text)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import reprlib
 from itertools import islice
 from typing import Any
@@ -64,6 +65,7 @@ class Console:
         self.chars = 0
         self.lines = 0
         self.full = False
+        self._pending = ""  # a line written to sys.stdout, not finished yet
 
     def print(self, *args: Any, sep: str | None = " ", end: str | None = "\n", flush: bool = False) -> None:
         """print() as the program sees it: same arguments, except ``file``."""
@@ -76,6 +78,23 @@ class Console:
         end = "\n" if end is None else end
         text = sep.join(_text(a) for a in args) + ("" if end == "\n" else end)
         self._add(text)
+
+    def write(self, text: str) -> int:
+        """What Python code the program calls writes to ``sys.stdout`` (a model file's own
+        ``print()``): one entry per finished line, as print() would have made them."""
+        self._pending += text
+        if "\n" in self._pending:
+            *lines, self._pending = self._pending.split("\n")
+            for line in lines:
+                if not self.full:
+                    self._add(line)
+        return len(text)
+
+    def finish(self) -> None:
+        """The last unfinished line written to ``sys.stdout``, if any."""
+        pending, self._pending = self._pending, ""
+        if pending and not self.full:
+            self._add(pending)
 
     def _add(self, text: str) -> None:
         lines = text.count("\n") + 1
@@ -92,6 +111,33 @@ class Console:
             self.output.append(head)
         self.output.append(TRUNCATED)
         self.full = True
+
+
+#: The consoles of the programs running now in this process, innermost last.
+RUNNING: list[Console] = []
+
+
+class ProgramStdout(io.TextIOBase):
+    """``sys.stdout`` of a run process: what the Python code a program calls prints (a model
+    file's own ``print()``, in its constructor or forward) goes to the console of the program
+    running now, as the program's own print() does; with none running, to ``fallback``."""
+
+    def __init__(self, fallback: Any) -> None:
+        self.fallback = fallback
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if RUNNING:
+            return RUNNING[-1].write(text)
+        return self.fallback.write(text)
+
+    def flush(self) -> None:
+        if not RUNNING:
+            self.fallback.flush()
 
 
 def _text(value: Any) -> str:

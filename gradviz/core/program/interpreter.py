@@ -14,7 +14,7 @@ from typing import Any
 import torch
 
 from gradviz.core.program import allowlist
-from gradviz.core.program.console import Console, echo
+from gradviz.core.program.console import RUNNING, Console, echo
 from gradviz.core.program.errors import FILENAME, Locator, ProgramError
 from gradviz.core.program.instrument import compile_program
 from gradviz.core.program.language import parse
@@ -124,6 +124,7 @@ class Interpreter:
         self._console = Console(self._result.output, self.limits.max_output_chars, self.limits.max_output_lines)
         self._deadline = time.monotonic() + self.limits.max_seconds
         grad_enabled = torch.is_grad_enabled()
+        RUNNING.append(self._console)
         try:
             exec(code, ns)
         except ProgramError as exc:
@@ -141,6 +142,8 @@ class Interpreter:
         finally:
             # A bare torch.set_grad_enabled(False) must not outlive the program in this thread.
             torch.set_grad_enabled(grad_enabled)
+            RUNNING.remove(self._console)
+            self._console.finish()
         for helper in [k for k in ns if k.startswith("__")]:
             del ns[helper]
         return self._result

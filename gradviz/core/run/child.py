@@ -16,6 +16,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from gradviz.core.program.console import ProgramStdout
 from gradviz.core.run import beacon as beacon_module
 from gradviz.core.run import codec, frames
 from gradviz.core.run import messages as _messages  # noqa: F401 - registers what may cross
@@ -174,6 +175,65 @@ def plant_fuzz_canary(send: Callable[[str, Any], None]) -> None:
         setattr(home, CANARY_NAME, canary)
 
 
+#: The user's own OMP_NUM_THREADS and MKL_NUM_THREADS ("omp,mkl"), which the runner's client
+#: keeps here: the runner itself runs with OMP_NUM_THREADS=1.
+USER_THREADS_VARIABLE = "GRADVIZ_USER_THREADS"
+
+
+def torch_threads() -> int:
+    """The intra-op thread count plain PyTorch starts with in the user's environment: what a
+    model file runs with, so that its numbers are the ones PyTorch computes there (with another
+    count a convolution adds its sums in another order, and a deep net's gradients then differ
+    beyond 1e-5). As torch decides it: one thread per physical core (what its inter-op default
+    still says under the runner's OMP_NUM_THREADS=1), fewer if the user's MKL_NUM_THREADS, else
+    OMP_NUM_THREADS, says so."""
+    import torch
+
+    cores = torch.get_num_interop_threads()
+    omp, _, mkl = os.environ.get(USER_THREADS_VARIABLE, ",").partition(",")
+    for text in (mkl, omp):
+        try:
+            count = int(text)
+        except ValueError:
+            continue
+        if count > 0:
+            return min(count, cores)
+    return cores
+
+
+def _show_warnings(to_console: bool) -> None:
+    """Warnings raised in a run name the user's line, not gradviz's recorder that torch's
+    ``stacklevel`` lands on (``recorder.py:183: UserWarning: Implicit dimension choice for
+    softmax``); in a model file's run they go to the running program's console, as its
+    prints do (else to stderr, as Python shows them)."""
+    import warnings
+
+    from gradviz.core.capture.user_code import warned_where, warning_text
+    from gradviz.core.program.console import RUNNING
+
+    original = warnings.showwarning
+    shown: set[tuple[str, Any, str, int]] = set()
+
+    def show(message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+        where, number = warned_where(filename, lineno)
+        if where != filename:
+            # Python showed it once per place, keyed by gradviz's line: the next warning from
+            # another line of the user's would not be shown. Keyed by the user's line instead.
+            for module in list(sys.modules.values()):
+                if getattr(module, "__file__", None) == filename:
+                    getattr(module, "__warningregistry__", {}).clear()
+            key = (str(message), category, where, number)
+            if key in shown:
+                return
+            shown.add(key)
+        if to_console and RUNNING and file is None:
+            RUNNING[-1].write(warning_text(message, category, where, number) + "\n")
+        else:
+            original(message, category, where, number, file, None if where != filename else line)
+
+    warnings.showwarning = show
+
+
 def prepare(job: Job, readable: tuple[str, ...] | None,
             send: Callable[[str, Any], None] | None = None) -> list[str]:
     """Settle this process for ``job``; returns notes on walls that could not be raised.
@@ -186,10 +246,12 @@ def prepare(job: Job, readable: tuple[str, ...] | None,
         pass
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
         signal.signal(sig, signal.SIG_DFL)
-    # torch's intra-op threads only slow toy graphs down on a busy machine.
+    # torch's intra-op threads only slow toy graphs down on a busy machine; a model file (the
+    # user's own code, run without the wall) gets torch's own count, as in plain PyTorch.
     import torch
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(1 if job.wall else torch_threads())
+    _show_warnings(to_console=not job.wall)
     if send is not None:
         plant_fuzz_canary(send)
     if not job.wall:
@@ -254,7 +316,9 @@ def run_forked(job: Job | None, result_fd: int, control_fd: int, beacon: Beacon,
     (and end of file there means the runner let it go).
     """
     beacon_module.current = beacon
-    sys.stdout = sys.stderr  # a stray print must never reach a pipe that carries frames
+    # A stray print must never reach a pipe that carries frames: a program's (a model file's
+    # own print()) goes to its console, anything else to stderr.
+    sys.stdout = ProgramStdout(sys.stderr)
     try:
         control = Control(control_fd)
         if job is None:
@@ -273,7 +337,7 @@ def main() -> None:
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.dup2(2, 1)
-    sys.stdout = sys.stderr
+    sys.stdout = ProgramStdout(sys.stderr)
     from gradviz.core.run.zygote import warm_up
 
     warm_up()

@@ -23,6 +23,7 @@ from typing import Any
 from gradviz.core.program.errors import ProgramError
 from gradviz.core.run import codec, frames
 from gradviz.core.run import messages as _messages  # noqa: F401 - registers what may cross
+from gradviz.core.run.child import USER_THREADS_VARIABLE
 from gradviz.core.run.request import Ending, Failure, Job
 
 
@@ -171,6 +172,8 @@ class Runner:
             # machine). Without an OpenMP pool torch starts no thread at import either, so a
             # fresh run process is single-threaded and can raise its OS wall (threads that
             # exist before it would stay outside), and a fork never copies a half-held pool.
+            # A model file runs with the count plain PyTorch would take here (child.torch_threads).
+            env.setdefault(USER_THREADS_VARIABLE, f"{env.get('OMP_NUM_THREADS', '')},{env.get('MKL_NUM_THREADS', '')}")
             env["OMP_NUM_THREADS"] = "1"
             self.ready.clear()
             self._proc = subprocess.Popen([sys.executable, "-m", "gradviz.core.run.zygote"], stdin=subprocess.PIPE,

@@ -31,7 +31,8 @@ WARNING = ("Loading a module runs this file's Python code (its imports and every
 
 
 def find_module_classes(path: str | Path) -> list[str]:
-    """Names of the ``nn.Module`` subclasses defined in ``path``, in file order.
+    """Names of the ``nn.Module`` subclasses defined in ``path``, in file order, then of the
+    functions that return one of them.
 
     The file is parsed with :mod:`ast`, never run. A class counts when one of its bases is
     ``nn.Module`` (or ``Module``, ``torch.nn.Module``, ``nn.Sequential``, ...) or another
@@ -57,6 +58,13 @@ def find_module_classes(path: str | Path) -> list[str]:
                     changed = True
                     break
     order = [cls.name for cls in classes if cls.name in found]
+    # Then the file's functions that return one of them (kuangliu's ``def ResNet18(): return
+    # ResNet(BasicBlock, [2, 2, 2, 2])``): gradviz builds the model by calling them.
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and any(
+                isinstance(ret, ast.Return) and isinstance(ret.value, ast.Call)
+                and ast.unparse(ret.value.func).rsplit(".", 1)[-1] in found for ret in ast.walk(node)):
+            order.append(node.name)
     return list(dict.fromkeys(order))
 
 

@@ -1,6 +1,9 @@
 """Loading path.py:ClassName modules into a program."""
 
+import sys
+
 import pytest
+import torch
 
 from gradviz.core.capture.capture import capture_program
 from gradviz.core.capture.user_module import ModuleLoadError, module_program, parse_spec
@@ -38,3 +41,51 @@ def test_arguments_the_constructor_refuses_name_the_init():
 def test_parse_spec():
     path, cls = parse_spec("a/b.py:Net")
     assert (str(path), cls) == ("a/b.py", "Net")
+
+
+@pytest.mark.parametrize(("where", "line"), [("top", 2), ("forward", 8)])
+def test_a_package_the_file_imports_and_this_python_lacks_says_where_to_install_it(tmp_path, where, line):
+    # pytorch/examples' mnist/main.py imports torchvision at its top; nanoGPT imports
+    # transformers inside a method. The message names the module, this Python and the pip line.
+    top = "from torchvision_not_here import datasets\n" if where == "top" else "\n"
+    lazy = "        from torchvision_not_here import datasets\n" if where == "forward" else ""
+    path = tmp_path / "main.py"
+    path.write_text("import torch\n" + top + "\n\nclass Net(torch.nn.Module):\n"
+                    "    def forward(self, x):\n        y = x * 2\n" + lazy + "        return y\n")
+    if where == "top":
+        with pytest.raises(ModuleLoadError) as info:
+            module_program(f"{path}:Net", "", "torch.ones(2)")
+        message = str(info.value)
+    else:
+        program = module_program(f"{path}:Net", "", "torch.ones(2)")
+        from gradviz.core.capture.user_code import located, user_folders
+
+        with pytest.raises(ModuleNotFoundError) as info:
+            program.cls()(torch.ones(2))
+        message = located(info.value, user_folders(path)).message
+    assert f"main.py, line {line}" in message and "No module named 'torchvision_not_here'" in message
+    assert f"{sys.executable} -m pip install torchvision_not_here" in message
+
+
+def test_a_missing_part_of_an_installed_package_is_not_sent_to_pip(tmp_path):
+    path = tmp_path / "main.py"
+    path.write_text("import torch.not_a_part\n")
+    with pytest.raises(ModuleLoadError) as info:
+        module_program(f"{path}:Net")
+    assert "No module named 'torch.not_a_part'" in str(info.value) and "pip" not in str(info.value)
+
+
+def test_a_function_that_builds_the_model_is_loaded_like_its_class_and_checked(tmp_path):
+    path = tmp_path / "zoo.py"
+    path.write_text("import torch.nn as nn\n\nSIZES = (3, 2)\n\n\nclass Head(nn.Module):\n"
+                    "    def __init__(self, n):\n        super().__init__()\n        self.fc = nn.Linear(n, 2)\n\n"
+                    "    def forward(self, features):\n        return self.fc(features)\n\n\n"
+                    "def head3():\n    return Head(3)\n\n\ndef sizes():\n    return SIZES\n")
+    loaded = module_program(f"{path}:head3", "", "torch.ones(1, 3)")
+    assert "model = build_model()" in loaded.program and "\nfeatures = torch.ones(1, 3)" in loaded.program
+    trace = capture_program(loaded.program, extra_names=loaded.extra_names, subject="model")
+    assert {n.label for n in trace.nodes if n.kind == "leaf"} == {"fc.weight", "fc.bias"}
+    with pytest.raises(ModuleLoadError, match=r"sizes\(\) returned a tuple, not an nn.Module"):
+        module_program(f"{path}:sizes", "", "torch.ones(1, 3)")
+    with pytest.raises(ModuleLoadError, match="SIZES .* is neither a subclass of torch.nn.Module nor a function"):
+        module_program(f"{path}:SIZES")

@@ -133,6 +133,56 @@ def test_script_code_that_exits_at_import_names_the_file_line_and_fix(runner, tm
     assert "usage: train.py" in message  # what the script printed is shown as its, not gradviz's
 
 
+def test_what_a_model_file_prints_is_in_the_runs_console_in_order(runner, tmp_path):
+    # nanoGPT prints its parameter count in __init__, many forwards print shapes while being
+    # debugged: that went to the runner's stderr, never to the app's Console.
+    path = module_file(tmp_path, """\
+        import sys
+        import torch
+
+        print("at import")  # said while loading the class, before the program runs: not its output
+
+
+        class Net(torch.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.w = torch.nn.Parameter(torch.ones(2))
+                print("number of parameters: %.2fM" % (2 / 1e6,))
+
+            def forward(self, x):
+                print("x is", tuple(x.shape), end=" ")
+                sys.stdout.write("(forward)\\n")
+                print("no newline", end="")
+                return x * self.w
+        """)
+    trace = capture(runner, 'model = Net()\nprint("built")\nout = model(torch.ones(2))\n',
+                    module=ModuleSpec(path, "Net"))
+    assert trace.output == ("number of parameters: 0.00M", "built", "x is (2,) (forward)", "no newline")
+
+
+def test_a_warning_in_a_model_file_names_its_line_once_in_the_console(runner, tmp_path):
+    # torch's stacklevel landed on gradviz's recorder ("recorder.py:183: UserWarning: Implicit
+    # dimension choice for softmax", gram-ai's capsule network), and Python then showed the
+    # warning of a second line of the file no more: both were keyed by that one line.
+    path = module_file(tmp_path, """\
+        import torch
+        import torch.nn.functional as F
+
+
+        class Net(torch.nn.Module):
+            def forward(self, x):
+                for _ in range(3):
+                    x = F.softmax(x * 2)
+                x = torch.nn.Softmax()(x)  # torch itself puts this one in its module.py
+                return F.log_softmax(x)
+        """, "caps.py")
+    trace = capture(runner, "model = Net()\nout = model(torch.ones(2, 3, requires_grad=True))\n",
+                    module=ModuleSpec(path, "Net"))
+    assert [line.split(": UserWarning: ")[0] for line in trace.output] == \
+        ["caps.py, line 8", "caps.py, line 9", "caps.py, line 10"]
+    assert "Implicit dimension choice for log_softmax" in trace.output[2]
+
+
 def test_what_a_run_changes_in_torch_dies_with_it(runner, tmp_path):
     path = module_file(tmp_path, """\
         import torch
