@@ -204,8 +204,8 @@ def torch_threads() -> int:
 def _show_warnings(to_console: bool) -> None:
     """Warnings raised in a run name the user's line, not gradviz's recorder that torch's
     ``stacklevel`` lands on (``recorder.py:183: UserWarning: Implicit dimension choice for
-    softmax``); in a model file's run they go to the running program's console, as its
-    prints do (else to stderr, as Python shows them)."""
+    softmax``); they go to the running program's console, as its prints do (to stderr, as
+    Python shows them, only outside a program: while a module file is imported)."""
     import warnings
 
     from gradviz.core.capture.user_code import warned_where, warning_text
@@ -251,7 +251,7 @@ def prepare(job: Job, readable: tuple[str, ...] | None,
     import torch
 
     torch.set_num_threads(1 if job.wall else torch_threads())
-    _show_warnings(to_console=not job.wall)
+    _show_warnings(to_console=True)
     if send is not None:
         plant_fuzz_canary(send)
     if not job.wall:

@@ -183,6 +183,15 @@ def test_a_warning_in_a_model_file_names_its_line_once_in_the_console(runner, tm
     assert "Implicit dimension choice for log_softmax" in trace.output[2]
 
 
+def test_a_warning_in_a_typed_program_is_in_its_console_at_its_line(runner):
+    # It went to the runner's stderr, where a student never looks.
+    trace = capture(runner, "x = torch.randn(2, 3, requires_grad=True)\nprint('a')\ny = F.softmax(x)\n"
+                            "z = F.softmax(y)\nloss = z.sum()\n")
+    assert trace.output[0] == "a"
+    assert [line.split(": UserWarning: ")[0] for line in trace.output[1:]] == ["line 3", "line 4"]
+    assert "Implicit dimension choice for softmax" in trace.output[1]
+
+
 def test_what_a_run_changes_in_torch_dies_with_it(runner, tmp_path):
     path = module_file(tmp_path, """\
         import torch
