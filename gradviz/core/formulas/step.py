@@ -17,6 +17,7 @@ import torch
 from gradviz.core.formulas.model import Formula, Term
 from gradviz.core.formulas.text import Index, d, fit, fmt, index_text, number_text
 from gradviz.core.formulas.values import NoNumbers, compare, keep, tensor_of
+from gradviz.core.stepping.flow import sends
 from gradviz.core.trace import BackwardPass, Edge, Node, SavedTensor, TensorValue, Trace
 
 Handler = Callable[["Step"], Formula]
@@ -223,7 +224,8 @@ class Step:
 
     # ----- terms ----------------------------------------------------------------------------
     def needed(self, slot: int) -> bool:
-        return not self.has_captured or (slot < len(self.captured) and self.captured[slot] is not None)
+        """Whether this step computes input ``slot``'s gradient (the canvas marks the same edges)."""
+        return sends(self.bpass, self.node.id, slot)
 
     def term(self, slot: int, symbolic: str, computed: torch.Tensor,
              explain: Callable[[Index], str]) -> Term:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gradviz.core.stepping.flow import Flow, flows, sends
 from gradviz.core.stepping.steps import BACKWARD, FORWARD, Contribution, Step, StepState, total
 from gradviz.core.trace import Edge, TensorValue, Trace, format_number, format_shape
 
@@ -94,6 +95,15 @@ class StepIndex:
         self.pending_text = PENDING_TEXT if len(trace.nodes) <= PENDING_TEXT_MAX_NODES else ""
         self._grad_texts: dict[tuple[int, str], str] = {}
         self._value_texts: dict[str, str] = {}
+        self._flows: dict[tuple[int, str], tuple[Flow, ...]] = {}
+
+    def flows(self, pass_index: int, node_id: str) -> tuple[Flow, ...]:
+        """What each input edge of ``node_id`` carries in pass ``pass_index`` (see :func:`flows`)."""
+        key = (pass_index, node_id)
+        found = self._flows.get(key)
+        if found is None:
+            found = self._flows[key] = flows(self.trace, self.trace.passes[pass_index], node_id)
+        return found
 
     def state(self, position: int) -> StepState:
         """The same StepState as ``state_at(trace, steps, position)``."""
@@ -111,7 +121,8 @@ class StepIndex:
         for nid in pending:
             parts = []
             for e in self.trace.consumers_of(nid):
-                if e.target in reached_set:
+                if e.target in reached_set and sends(p, e.target, e.slot) and \
+                        self.trace.node(e.target).kind != "output":
                     leaving = p.grad_inputs.get(e.target, ())
                     parts.append(Contribution(e.target, e.slot, leaving[e.slot] if e.slot < len(leaving) else None))
             if parts:
@@ -167,7 +178,8 @@ class StepIndex:
                 nodes[nid] = ("pending", contribution_text(parts) if parts else self.pending_text, "note")
             else:
                 nodes[nid] = PLAIN  # this pass never visits it (a constant, or not on the way)
-        flowing = {edge_key(e) for e in step.edges}
+        # The edges whose gradient this step computes: what the chain-rule text works out too.
+        flowing = {edge_key(f.edge) for f in self.flows(pass_index, step.node_id) if f.sent}
         pending = state.pending
         edges = {key: "grad_flow" if key in flowing else "pending" if target in pending else None
                  for key, _source, target in self._edges}
