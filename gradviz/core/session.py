@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from gradviz.core.capture.module_spec import LoadedModule
+from gradviz.core.layout.labels import DEFAULT_LABELS, LABEL_STYLES, Look
 from gradviz.core.lessons.files import Lesson
 from gradviz.core.program.errors import ProgramError
 from gradviz.core.run.request import ProgramSpec
@@ -69,6 +70,8 @@ class Session:
         ``trace`` and ``layout`` are what the canvas now shows.
     selection_changed(str or None), step_changed(int)
     theme_changed(str), font_size_changed(int), presentation_changed(bool)
+    labels_changed(str)
+        The boxes' label style: "pytorch" (MulBackward0) or "beginner" (×, +, σ).
     overrides_changed()
         Values edited in the app changed (the next run uses them).
     values_edited()
@@ -94,6 +97,7 @@ class Session:
         self.step = -1
         self.theme = theme if theme in THEMES else "light"
         self.font_size = font_size
+        self.labels = DEFAULT_LABELS
         self.presentation = False
         self.running = False
         self.modified = False  # typed since opened or saved
@@ -118,6 +122,7 @@ class Session:
         self.theme_changed = Signal()
         self.font_size_changed = Signal()
         self.presentation_changed = Signal()
+        self.labels_changed = Signal()
         self.overrides_changed = Signal()
         self.values_edited = Signal()
         self.notice = Signal()
@@ -337,6 +342,18 @@ class Session:
             self.font_size = size
             self.font_size_changed.emit(size)
         return size
+
+    def set_labels(self, style: str) -> None:
+        """Write the boxes in PyTorch's names ("pytorch") or a beginner's symbols ("beginner")."""
+        if style not in LABEL_STYLES:
+            raise ValueError(f"unknown label style {style!r}")
+        if style != self.labels:
+            self.labels = style
+            self.labels_changed.emit(style)
+
+    def look(self) -> Look:
+        """The boxes' font size (the session's text size) and label style, for the layout."""
+        return Look(float(self.font_size), self.labels)
 
     def set_presentation(self, on: bool) -> None:
         if on != self.presentation:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import graphviz
 
 from gradviz.core.layout.grouping import module_box_lines
+from gradviz.core.layout.labels import Look, beginner_lines
 from gradviz.core.trace import Node, TensorValue, Trace, format_shape
 
 #: Graphviz-pure ships metrics for Arimo; it is metric-compatible with Arial,
@@ -128,6 +129,7 @@ class DotBuild:
     lines: dict[str, tuple[str, ...]] = field(default_factory=dict)
     edges: list[tuple[str, str, int]] = field(default_factory=list)
     clusters: dict[str, str] = field(default_factory=dict)  # DOT cluster name -> module path
+    look: Look = field(default_factory=Look)  # the font size and label style the boxes are sized for
 
 
 def _collapsed_owner(module: str, collapsed: frozenset[str]) -> str | None:
@@ -150,22 +152,25 @@ def build_dot(
     styled: bool = True,
     legend: bool = False,
     show_grads: bool = False,
+    look: Look | None = None,
 ) -> DotBuild:
     """Build the DOT for ``trace`` and keep the name maps; see :func:`to_dot`."""
     if rankdir not in _RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(_RANKDIRS)}, not {rankdir!r}")
+    look = look or Look(FONT_SIZE)
     collapsed = frozenset(collapsed)
     g = graphviz.Digraph("gradviz")
     g.attr(rankdir=rankdir, nodesep="0.25", ranksep="0.35")
-    g.attr(fontname=FONT_NAME, fontsize=f"{FONT_SIZE:g}")
+    g.attr(fontname=FONT_NAME, fontsize=f"{look.font_size:g}")
     # Geometry-bearing attributes are set even when unstyled: the Qt painter
     # draws node_lines in FONT_NAME inside these boxes, so their size must match.
-    g.attr("node", shape="box", fontname=FONT_NAME, fontsize=f"{FONT_SIZE:g}")
+    g.attr("node", shape="box", fontname=FONT_NAME, fontsize=f"{look.font_size:g}")
     if styled:
         g.attr("node", style="rounded,filled", color=BORDER_COLOUR, penwidth="1.2", fontcolor="black")
         g.attr("edge", color=EDGE_COLOUR, arrowsize="0.7")
 
-    build = DotBuild(source="")
+    build = DotBuild(source="", look=look)
+    beginner = look.labels == "beginner"
     rep: dict[str, str] = {}  # trace id -> DOT name of the box that shows it
     home: dict[str, str] = {}  # DOT name -> module path of the cluster it sits in
     attrs: dict[str, dict[str, str]] = {}
@@ -178,7 +183,8 @@ def build_dot(
         if owner is None:
             rep[node.id] = node.id
             build.names[node.id] = node.id
-            lines = _export_lines(node, show_values) if show_grads else node_lines(node, show_values)
+            lines = (_export_lines(node, show_values) if show_grads else
+                     beginner_lines(node, show_values) if beginner else node_lines(node, show_values))
             build.lines[node.id] = lines
             home[node.id] = node.module
             a = {"label": _label(lines)}
@@ -258,11 +264,50 @@ def build_dot(
             seen.add((s, t))
         g.edge(s, t, id=f"e{len(build.edges)}")
         build.edges.append((build.names[s], build.names[t], e.slot))
+    if group_modules:
+        for s, t in _rank_hints(trace, rep):
+            g.edge(s, t, style="invis")
 
     if legend:
         _add_legend(g, styled, with_module=any(i.startswith("module:") for i in build.names.values()))
     build.source = g.source
     return build
+
+
+#: A parameter is held above at most this many of its module's inputs (see _rank_hints).
+_RANK_HINTS_PER_LEAF = 3
+
+
+def _rank_hints(trace: Trace, rep: dict[str, str]) -> list[tuple[str, str]]:
+    """Invisible edges from what enters a module to the module's own parameters.
+
+    A layer's weight feeds its matmul straight from the bottom of the graph, so Graphviz
+    ranks it beside the previous layer; the two frames then overlap in height and are put
+    side by side — a 20-layer MLP became a diagonal staircase 5,000 points wide. Held above
+    the layer's input, each module's frame takes its own band of ranks and the layers stack.
+    """
+    nodes = {n.id: n for n in trace.nodes}
+    entries: dict[str, list[str]] = {}
+    for e in trace.edges:
+        source, target = nodes[e.source], nodes[e.target]
+        if source.kind in ("leaf", "constant") or not target.module or source.module == target.module:
+            continue
+        for path in _ancestors(target.module):
+            if source.module != path and not source.module.startswith(path + "."):
+                found = entries.setdefault(path, [])
+                if e.source not in found and len(found) < _RANK_HINTS_PER_LEAF:
+                    found.append(e.source)
+    hints: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for node in trace.nodes:
+        if node.kind != "leaf" or not node.module or rep[node.id] != node.id:
+            continue
+        for source in entries.get(node.module, ()):
+            pair = (rep[source], node.id)
+            if pair[0] != pair[1] and pair not in seen:
+                seen.add(pair)
+                hints.append(pair)
+    return hints
 
 
 def _add_legend(g: graphviz.Digraph, styled: bool, with_module: bool) -> None:
@@ -297,6 +342,7 @@ def to_dot(
     styled: bool = True,
     legend: bool = False,
     show_grads: bool = False,
+    look: Look | None = None,
 ) -> str:
     """DOT text for ``trace``, deterministic byte for byte.
 
@@ -333,6 +379,10 @@ def to_dot(
     show_grads : bool
         Add a ``grad: ...`` line for nodes that have a gradient (when
         ``show_values``). For exports; the canvas shows gradients itself.
+    look : Look, optional
+        The font size the boxes are sized for and the label style ("pytorch": the
+        autograd class names; "beginner": ×, +, σ, names and data). Default: 11 points,
+        PyTorch's names.
 
     Returns
     -------
@@ -349,4 +399,5 @@ def to_dot(
         styled=styled,
         legend=legend,
         show_grads=show_grads,
+        look=look,
     ).source

@@ -78,6 +78,33 @@ def expand(collapsed: frozenset[str], path: str) -> frozenset[str]:
     return frozenset(collapsed) - {path}
 
 
+#: Opening a module shows all it holds when that is at most this many boxes; more, and its
+#: sub-modules stay folded (a 20-layer Sequential opens as 20 layer boxes, not 100 nodes).
+OPEN_ALL_MAX_BOXES = 24
+
+
+def children(trace: Trace, path: str) -> list[str]:
+    """The module paths directly inside ``path`` that nodes ran in (or below), in order."""
+    prefix = path + "."
+    found: dict[str, None] = {}
+    for node in trace.nodes:
+        if node.module.startswith(prefix):
+            found.setdefault(prefix + node.module[len(prefix):].split(".")[0], None)
+    return list(found)
+
+
+def expand_one_level(trace: Trace, collapsed: frozenset[str], path: str,
+                     most: int = OPEN_ALL_MAX_BOXES) -> frozenset[str]:
+    """``collapsed`` with ``path`` open: everything inside when that is at most ``most`` boxes,
+    else its direct sub-modules each folded to a box."""
+    opened = frozenset(collapsed) - {path}
+    members = inside(trace, path)
+    boxes = len({owner(n.module, opened) or n.id for n in members})
+    if boxes <= most:
+        return opened
+    return opened | set(children(trace, path))
+
+
 def find_nodes(trace: Trace, query: str) -> list[str]:
     """Ids of the nodes whose op or label contains ``query`` (case-insensitive), in trace order.
 

@@ -15,9 +15,10 @@ from types import MappingProxyType
 
 from gradviz.core.json_pieces import JsonCancelled, loads_in_pieces
 from gradviz.core.layout.cache import LayoutCache
-from gradviz.core.layout.dot import DotBuild, build_dot
+from gradviz.core.layout.dot import FONT_SIZE, DotBuild, build_dot
 from gradviz.core.layout.graphviz_run import LayoutCancelled, run_engine
 from gradviz.core.layout.grouping import choose_collapsed, visible_count
+from gradviz.core.layout.labels import Look
 from gradviz.core.layout.layout import Layout, parse_layout
 from gradviz.core.layout.quick import long_edge_length, plain_build, quick_layout
 from gradviz.core.layout.sketch import sketch_arrays
@@ -111,6 +112,7 @@ class StagedLayoutCache(LayoutCache):
         cancel: threading.Event | None = None,
         on_provisional: Callable[[Layout], None] | None = None,
         provisional_min: int = PROVISIONAL_MIN_BOXES,
+        look: Look | None = None,
     ) -> LayoutPlan:
         """Choose the collapsed modules and lay ``trace`` out.
 
@@ -137,20 +139,25 @@ class StagedLayoutCache(LayoutCache):
             when the graph has at least ``provisional_min`` boxes and no cached layout.
         provisional_min : int
             See ``on_provisional``.
+        look : Look, optional
+            Font size and label style of the boxes (default: 11 points, PyTorch's names); a
+            drawing in another look is laid out again, not reused.
 
         Returns
         -------
         LayoutPlan
         """
         auto = collapsed is None
+        look = look or Look(FONT_SIZE)
         chosen = _folded(trace, collapsed, threshold)
-        if previous is not None and same_structure(previous.trace, trace, previous.collapsed, chosen):
-            lines = build_dot(trace, collapsed=chosen).lines
+        if previous is not None and previous.layout.look == look \
+                and same_structure(previous.trace, trace, previous.collapsed, chosen):
+            lines = build_dot(trace, collapsed=chosen, look=look).lines
             return LayoutPlan(relabel(previous.layout, lines), chosen, auto and bool(chosen), reused=True)
         big = on_provisional is not None and visible_count(trace, chosen) >= provisional_min
         if big and not chosen:  # the first picture before even the DOT text is written
             self._provisional(trace, plain_build(trace), on_provisional, cancel)
-        build = build_dot(trace, collapsed=chosen)
+        build = build_dot(trace, collapsed=chosen, look=look)
         _check(cancel)
         key = (build.source, engine)
         with self._lock:

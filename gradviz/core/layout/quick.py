@@ -10,6 +10,7 @@ text the canvas draws fits these boxes as it fits the final ones.
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from dataclasses import replace
 from functools import lru_cache
 from types import MappingProxyType
 
@@ -235,7 +236,8 @@ def quick_layout(trace: Trace, build: DotBuild, rankdir: str = "BT") -> Layout:
         width, height = height, width
     edges = tuple(_straight_edge(nodes[s], nodes[t], slot) for s, t, slot in build.edges)
     clusters = _cluster_frames(trace, build, nodes)
-    return Layout(round(width, 3), round(height, 3), MappingProxyType(nodes), edges, clusters)
+    return Layout(round(width, 3), round(height, 3), MappingProxyType(nodes), edges, clusters,
+                  look=replace(build.look, font_size=FONT_SIZE))
 
 
 def plain_build(trace: Trace, show_values: bool = True) -> DotBuild:

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from gradviz.core.layout.layout import FONT_SIZE, LINE_SPACING, ClusterBox, EdgePath, NodeBox
+from gradviz.core.layout.layout import LINE_SPACING, ClusterBox, EdgePath, NodeBox
 from gradviz.core.trace import Node
 from gradviz.qt.canvas.graph_badges import BADGE_TONES, BadgeItem
 from gradviz.qt.canvas.text import TEXT_MARGIN, TEXT_SCALE, canvas_font, draw_lines, fit_scale
@@ -74,7 +74,7 @@ class NodeItem(QGraphicsItem):
         self._badge: BadgeItem | None = None
         self._fill: QColor | None = None  # cached for the sketch, which asks for thousands
         self._rect = QRectF(-box.width / 2, -box.height / 2, box.width, box.height)
-        self._text_scale = fit_scale(box.lines, box.width - 2 * TEXT_MARGIN)
+        self._text_scale = fit_scale(box.lines, box.width - 2 * TEXT_MARGIN, box.font_size)
         self.setPos(box.x, box.y)
         self.setZValue(Z_NODE)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -154,7 +154,7 @@ class NodeItem(QGraphicsItem):
     def set_content(self, box: NodeBox, node: Node | None) -> None:
         """New text and node data in the same place (a re-run whose structure did not change)."""
         if box.lines != self.box.lines:
-            self._text_scale = fit_scale(box.lines, self._rect.width() - 2 * TEXT_MARGIN)
+            self._text_scale = fit_scale(box.lines, self._rect.width() - 2 * TEXT_MARGIN, box.font_size)
             self.update()
         self.box, self.node = box, node
         if node is not None:
@@ -190,7 +190,7 @@ class NodeItem(QGraphicsItem):
         if lod >= _LOD_TEXT:
             painter.setPen(text)
             inner = self._rect.adjusted(TEXT_MARGIN, 0, -TEXT_MARGIN, 0)
-            draw_lines(painter, self.box.lines, inner, self._text_scale)
+            draw_lines(painter, self.box.lines, inner, self._text_scale, self.box.font_size)
 
     def _style(self) -> tuple[QColor, QColor, QColor, float]:
         c = self._colors
@@ -321,7 +321,7 @@ class ClusterItem(QGraphicsItem):
         self._theme = theme
         self._depth = depth
         self._rect = QRectF(box.x - box.width / 2, box.y - box.height / 2, box.width, box.height)
-        self._label_scale = fit_scale((box.label,), box.width - 12.0)
+        self._label_scale = fit_scale((box.label,), box.width - 12.0, box.font_size)
         self.setZValue(Z_CLUSTER + depth * 0.01)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setToolTip(f"module {box.path}")
@@ -345,11 +345,12 @@ class ClusterItem(QGraphicsItem):
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         if lod >= _LOD_TEXT:
             painter.setPen(QColor(node_colors(self._theme)["node_text"]))
-            height = FONT_SIZE * LINE_SPACING
+            size = self.cluster_box.font_size
+            height = size * LINE_SPACING
             label = QRectF(self._rect.left() + 6, self._rect.bottom() - height - 4, self._rect.width() - 12, height)
             painter.save()
             k = self._label_scale / TEXT_SCALE
-            painter.setFont(canvas_font(FONT_SIZE))
+            painter.setFont(canvas_font(size))
             painter.translate(label.left(), label.center().y())
             painter.scale(k, k)
             painter.drawText(QRectF(0, -height / 2 / k, label.width() / k, height / k),

@@ -69,6 +69,7 @@ class StepThrough(QObject):
         self.index: StepIndex | None = None
         self.canvas = StepCanvas()
         self._start_step: int | None = None
+        self._left: tuple[Trace | None, int] = (None, -1)  # the trace and step a run started at
         self._player_font: QFont | None = None  # its own font, while presentation mode enlarges it
 
         self.player = Player()
@@ -100,7 +101,7 @@ class StepThrough(QObject):
         view.graph_shown.connect(self._on_graph_shown)
         # A run may refill the drawing in place: leave the player first, so what gets refilled
         # is the after-run look, not the player's marks.
-        session.run_started.connect(self.player.leave)
+        session.run_started.connect(self._on_run_started)
         session.program_opened.connect(self._on_program_opened)
         session.values_edited.connect(lambda: self.start_next_run_at(self.player.position))
         session.font_size_changed.connect(self._on_font_size_changed)
@@ -113,6 +114,12 @@ class StepThrough(QObject):
     def trace(self) -> Trace | None:
         scene = self.canvas.scene
         return scene.trace if scene is not None else None
+
+    def _on_run_started(self) -> None:
+        # Leave the player first (a run may refill the drawing in place); the same graph laid
+        # out again (a module folded, a bigger font) comes back at the step it was left at.
+        self._left = (self.index.trace if self.index is not None else None, self.player.position)
+        self.player.leave()
 
     def _on_program_opened(self) -> None:
         # A lesson's player starts at its start_step once the graph is drawn.
@@ -250,6 +257,9 @@ class StepThrough(QObject):
         self.session.set_step(-1)
         trace = scene.trace if scene is not None else None
         start, self._start_step = self._start_step, None
+        left, self._left = self._left, (None, -1)
+        if start is None and trace is not None and left[0] is trace and left[1] >= 0:
+            start = left[1]
         if trace is None or trace.is_empty:
             self.player.set_steps(trace, ())
             return
