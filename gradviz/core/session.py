@@ -20,6 +20,7 @@ from typing import Any
 from gradviz.core.capture.module_spec import LoadedModule
 from gradviz.core.layout.labels import DEFAULT_LABELS, LABEL_STYLES, Look
 from gradviz.core.lessons.files import Lesson
+from gradviz.core.lessons.quiz import Posed, Result, is_right
 from gradviz.core.program.errors import ProgramError
 from gradviz.core.run.request import ProgramSpec
 from gradviz.core.signals import Signal
@@ -72,6 +73,14 @@ class Session:
     theme_changed(str), font_size_changed(int), presentation_changed(bool)
     labels_changed(str)
         The boxes' label style: "pytorch" (MulBackward0) or "beginner" (×, +, σ).
+    health_changed(bool)
+        Gradient health colours on the canvas, on or off.
+    quiz_changed(bool)
+        Quiz mode on or off: the player stops at each question and hides its gradient.
+    question_changed(object)
+        The open question (a :class:`~gradviz.core.lessons.quiz.Posed`), or None once answered.
+    answered(object)
+        A question was answered: the :class:`~gradviz.core.lessons.quiz.Result`.
     overrides_changed()
         Values edited in the app changed (the next run uses them).
     values_edited()
@@ -81,6 +90,9 @@ class Session:
         A message for the user; None clears it.
     line_requested(int)
         Someone wants the user to see this line of the program (the editor shows it).
+    step_line_changed(object)
+        The program line the player's current step belongs to (int), or None: the editor
+        highlights it.
     """
 
     def __init__(self, theme: str = "light", font_size: int = 11) -> None:
@@ -95,9 +107,14 @@ class Session:
         self.collapsed: frozenset[str] = frozenset()
         self.selected: str | None = None
         self.step = -1
+        self.step_line: int | None = None
         self.theme = theme if theme in THEMES else "light"
         self.font_size = font_size
         self.labels = DEFAULT_LABELS
+        self.health = False
+        self.quiz = False
+        self.question: Posed | None = None
+        self.scores: dict[str, tuple[int, int]] = {}  # per lesson (or program): right, asked
         self.presentation = False
         self.running = False
         self.modified = False  # typed since opened or saved
@@ -123,10 +140,15 @@ class Session:
         self.font_size_changed = Signal()
         self.presentation_changed = Signal()
         self.labels_changed = Signal()
+        self.health_changed = Signal()
+        self.quiz_changed = Signal()
+        self.question_changed = Signal()
+        self.answered = Signal()
         self.overrides_changed = Signal()
         self.values_edited = Signal()
         self.notice = Signal()
         self.line_requested = Signal()
+        self.step_line_changed = Signal()
 
     # -- the program ----------------------------------------------------------------------
     def open_lesson(self, lesson: Lesson, run: bool = True) -> None:
@@ -134,6 +156,7 @@ class Session:
         self._open(lesson.program, f"{lesson.name} lesson", lesson=lesson)
         if lesson.view.theme:
             self.set_theme(lesson.view.theme)
+        self.set_health(lesson.view.health)
         if run:
             self.run()
 
@@ -155,6 +178,7 @@ class Session:
               path: Path | None = None) -> None:
         self.lesson, self.module, self.path = lesson, module, path
         self.source = source
+        self.ask(None)
         if title != self.title:
             self.title = title
             self.title_changed.emit(title)
@@ -326,6 +350,12 @@ class Session:
             self.step = position
             self.step_changed.emit(position)
 
+    def set_step_line(self, line: int | None) -> None:
+        """The program line of the step on screen (None: not stepping, or no line)."""
+        if line != self.step_line:
+            self.step_line = line
+            self.step_line_changed.emit(line)
+
     # -- look -----------------------------------------------------------------------------
     def set_theme(self, name: str) -> None:
         """Switch to the "light" or "dark" look."""
@@ -354,6 +384,55 @@ class Session:
     def look(self) -> Look:
         """The boxes' font size (the session's text size) and label style, for the layout."""
         return Look(float(self.font_size), self.labels)
+
+    def set_health(self, on: bool) -> None:
+        """Colour the canvas by gradient size (log scale), marking NaN, Inf and zeros."""
+        if bool(on) != self.health:
+            self.health = bool(on)
+            self.health_changed.emit(self.health)
+
+    # -- quiz -------------------------------------------------------------------------------
+    def set_quiz(self, on: bool) -> None:
+        """Quiz mode: at each question the player stops and the gradient stays hidden until answered."""
+        if bool(on) != self.quiz:
+            self.quiz = bool(on)
+            if not self.quiz:
+                self.ask(None)
+            self.quiz_changed.emit(self.quiz)
+
+    def ask(self, posed: Posed | None) -> None:
+        """Open ``posed`` (its gradient hidden everywhere it is shown), or close the open one."""
+        if posed is not self.question:
+            self.question = posed
+            self.question_changed.emit(posed)
+
+    @property
+    def hidden(self) -> frozenset[tuple[int, str, int]]:
+        """(pass, node, slot) of the gradients nobody may show yet (the open question's)."""
+        return frozenset({self.question.key}) if self.question is not None else frozenset()
+
+    def answer(self, guess: float | None) -> Result | None:
+        """Reveal the open question with the student's ``guess`` (None: no guess); the score
+        of the lesson counts it. Returns the result, None when no question is open."""
+        posed = self.question
+        if posed is None:
+            return None
+        right = guess is not None and is_right(guess, posed.answer)
+        key = self.score_key()
+        done, asked = self.scores.get(key, (0, 0))
+        self.scores[key] = (done + int(right), asked + 1)
+        result = Result(posed, guess, right)
+        self.ask(None)
+        self.answered.emit(result)
+        return result
+
+    def score_key(self) -> str:
+        """Whose score the questions count for: the lesson's name, else the program's title."""
+        return self.lesson.name if self.lesson is not None else self.title
+
+    def score(self) -> tuple[int, int]:
+        """(right, asked) for the program on screen."""
+        return self.scores.get(self.score_key(), (0, 0))
 
     def set_presentation(self, on: bool) -> None:
         if on != self.presentation:

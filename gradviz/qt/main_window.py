@@ -19,6 +19,8 @@ from gradviz.qt.actions import ShortcutsDialog, add_window_actions, build_toolba
 from gradviz.qt.canvas.big_graphs import BigGraphs
 from gradviz.qt.canvas.graph_overlays import Legend
 from gradviz.qt.canvas.graph_view import GraphView
+from gradviz.qt.canvas.health import GradientHealth
+from gradviz.qt.canvas.look import LabelStyle
 from gradviz.qt.canvas.module_canvas import show_module
 from gradviz.qt.canvas.node_menu import NodeMenu
 from gradviz.qt.canvas.text import zoom_text
@@ -48,9 +50,10 @@ class MainWindow(MenuBarHost, QMainWindow):
     settings : Settings
     graph_view : GraphView
         The canvas (``host.canvas`` to the features).
-    program, files, runs, big_graphs, step_through, classroom, training
+    program, files, runs, big_graphs, health, labels, step_through, classroom, training
         The features: the program editor and lesson text, opening/saving/exporting, runs,
-        the canvas's folding and previews, the player, classroom tools, training.
+        the canvas's folding and previews, gradient health, beginner labels, the player,
+        classroom tools (quiz, presentation), training.
     editor, lesson_panel, inspector, message_bar, legend, lesson_picker
         The widgets tests and screenshots reach for.
     commands : Commands
@@ -100,6 +103,8 @@ class MainWindow(MenuBarHost, QMainWindow):
         self.runs = Runs(session, self)
         add_window_actions(self)
         self.big_graphs = BigGraphs(session, self)
+        self.health = GradientHealth(session, self)
+        self.labels = LabelStyle(session, self)
         self.step_through = StepThrough(session, self)
         self.classroom = Classroom(session, self)
         self.training = TrainingDock(session, self)

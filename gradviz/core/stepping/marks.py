@@ -27,6 +27,8 @@ PENDING_TEXT = "∇ pending"
 #: re-badge every node at once (26 ms for 500), and zoomed out far enough to see them all,
 #: badges are not drawn anyway.
 PENDING_TEXT_MAX_NODES = 200
+#: The badge of a gradient a quiz asks for, until it is answered.
+HIDDEN_TEXT = "∇ ?"
 
 
 @dataclass(frozen=True)
@@ -129,8 +131,9 @@ class StepIndex:
                 contributions[nid] = tuple(parts)
         return StepState(position, step, values, grads, pending, contributions)
 
-    def marks(self, position: int) -> CanvasMarks:
-        """Highlights and badges of every node and edge after step ``position``."""
+    def marks(self, position: int, hidden: frozenset[tuple[int, str, int]] = frozenset()) -> CanvasMarks:
+        """Highlights and badges of every node and edge after step ``position``; the gradients
+        ``hidden`` names by (pass, sending node, slot) are badged "∇ ?" (a quiz asks for them)."""
         state = self.state(position)
         step = state.step
         if step is None:
@@ -140,7 +143,7 @@ class StepIndex:
         if step.phase == FORWARD:
             nodes, edges = self._forward_marks(state)
         else:
-            nodes, edges = self._backward_marks(state)
+            nodes, edges = self._backward_marks(state, hidden)
         return CanvasMarks(state.position, step, nodes, edges)
 
     # -- helpers --------------------------------------------------------------------------
@@ -161,7 +164,8 @@ class StepIndex:
                  for key, source, _target in self._edges}
         return nodes, edges
 
-    def _backward_marks(self, state: StepState) -> tuple[dict[str, NodeMark], dict[EdgeKey, str | None]]:
+    def _backward_marks(self, state: StepState, hidden: frozenset[tuple[int, str, int]] = frozenset()
+                        ) -> tuple[dict[str, NodeMark], dict[EdgeKey, str | None]]:
         step = state.step
         assert step is not None
         pass_index = step.pass_index or 0
@@ -175,7 +179,10 @@ class StepIndex:
                 parts = state.contributions.get(nid)
                 # The "note" tone (orange) for anything not final: the word, or the partial sums
                 # already sent by its consumers. Final gradients are blue.
-                nodes[nid] = ("pending", contribution_text(parts) if parts else self.pending_text, "note")
+                text = contribution_text(parts) if parts else self.pending_text
+                if parts and any((pass_index, c.from_node, c.slot) in hidden for c in parts):
+                    text = HIDDEN_TEXT
+                nodes[nid] = ("pending", text, "note")
             else:
                 nodes[nid] = PLAIN  # this pass never visits it (a constant, or not on the way)
         # The edges whose gradient this step computes: what the chain-rule text works out too.

@@ -133,7 +133,7 @@ class BigGraphs(QObject):
             return replace(request, trace=s.trace, collapsed=collapsed, collapse_threshold=threshold,
                            layout_cache=self.cache, previous=previous, look=look)
         self._relayout = _KEEP
-        key = (s.lesson.name if s.lesson is not None else None, str(s.path), request.module)
+        key = self._program_key()
         if key != self._program:
             self._program = key
             lesson = s.lesson
@@ -163,6 +163,11 @@ class BigGraphs(QObject):
             self.preview.show_drawing(result.trace, result.layout, DRAWING_NOTE)
         self._await_paint = True
         view.show_graph(result.trace, result.layout, keep_view=again)
+
+    def _program_key(self) -> tuple:
+        s = self.session
+        return (s.lesson.name if s.lesson is not None else None, str(s.path),
+                s.module.spec if s.module is not None else None)
 
     def _drawing(self) -> Drawing | None:
         s = self.session
@@ -267,8 +272,9 @@ class BigGraphs(QObject):
     def relayout(self) -> bool:
         """Lay the graph on screen out again as it is folded now (the look changed); False
         when there is none."""
-        if self.session.trace is None or self.view.graph_scene is None:
-            return False
+        s = self.session
+        if s.trace is None or self.view.graph_scene is None or self._program_key() != self._program:
+            return False  # nothing drawn, or a new program is opening: its own run lays it out
         self._relayout = self.collapsed
         self.session.run()
         return True

@@ -244,6 +244,11 @@ class GraphView(QGraphicsView):
         self._fitted = True
         self.zoom_changed.emit(self.zoom)
 
+    def stop_fitting(self) -> None:
+        """Keep the zoom through resizes from now on, as after the user zoomed (the player
+        following its steps on a projector chose this view)."""
+        self._fitted = False
+
     @property
     def is_fitted(self) -> bool:
         """True from :meth:`fit` until the user zooms or pans."""

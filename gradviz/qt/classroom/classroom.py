@@ -14,6 +14,7 @@ from gradviz.core.session import Session
 from gradviz.qt.actions import make_action
 from gradviz.qt.classroom.gradcheck_dialog import GradCheckDialog
 from gradviz.qt.classroom.presentation import Presentation
+from gradviz.qt.classroom.quiz import Quiz
 from gradviz.qt.classroom.value_editor import ValueEditor
 from gradviz.qt.classroom.why_none_dialog import WhyNoneDialog
 from gradviz.qt.host import Host
@@ -28,6 +29,8 @@ class Classroom(QObject):
     ----------
     presentation : Presentation
         F11 toggles it.
+    quiz : Quiz
+        Classroom ▸ Quiz Mode (Ctrl+Alt+Q).
     dialogs : list
         The tool dialogs open now (kept alive while shown).
     """
@@ -66,6 +69,7 @@ class Classroom(QObject):
         menu.addSeparator()
         menu.addAction(self.presentation_action)
         self.menu = menu
+        self.quiz = Quiz(session, host)
 
     @property
     def overrides(self) -> dict[str, Any]:

@@ -45,7 +45,9 @@ class ProgramPanel(QObject):
 
         self.editor.textChanged.connect(self._on_text_changed)
         self.editor.modificationChanged.connect(self._on_editor_modified)
-        self.editor.run_requested.connect(session.run)
+        self.editor.run_requested.connect(self._on_run_from_editor)
+        self._to_canvas = False  # Ctrl+Enter ran the program: the graph takes the keys once drawn
+        self._canvas = host.canvas
         session.source_changed.connect(self._on_source_changed)
         session.modified_changed.connect(self._on_modified_changed)
         session.program_opened.connect(self._on_program_opened)
@@ -53,6 +55,8 @@ class ProgramPanel(QObject):
         session.drawing_changed.connect(self.editor.clear_error)
         session.font_size_changed.connect(self._on_font_size_changed)
         session.line_requested.connect(self.go_to_line)
+        session.step_line_changed.connect(self.editor.set_step_line)
+        session.run_finished.connect(self._on_run_finished)
 
     def go_to_line(self, line: int) -> None:
         """Show line ``line`` of the program in the editor, with the caret on it."""
@@ -64,6 +68,17 @@ class ProgramPanel(QObject):
         self.editor.setFocus()
 
     # -- handlers -------------------------------------------------------------------------
+    def _on_run_from_editor(self) -> None:
+        self._to_canvas = True
+        self.session.run()
+
+    def _on_run_finished(self, status: str) -> None:
+        # After Ctrl+Enter the arrows step through the new graph, not the editor's text
+        # (a click brings the editor back).
+        go, self._to_canvas = self._to_canvas, False
+        if go and status == "ok" and self.editor.hasFocus():
+            self._canvas.setFocus()
+
     def _on_text_changed(self) -> None:
         if not self._setting:
             self.session.edit(self.editor.toPlainText())

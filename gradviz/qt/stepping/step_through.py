@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QProgressDialog
 
@@ -23,6 +23,7 @@ from gradviz.qt.host import Host
 from gradviz.qt.stepping.animation_export import AnimationFiles, export_frames
 from gradviz.qt.stepping.canvas_marks import StepCanvas
 from gradviz.qt.stepping.chain_panel import ChainPanel
+from gradviz.qt.stepping.lecture_strip import LectureStrip
 from gradviz.qt.stepping.player import Player, player_actions, step_text
 
 #: While playing, the chain-rule panel and the inspector are refreshed at most this often.
@@ -72,9 +73,15 @@ class StepThrough(QObject):
         self._left: tuple[Trace | None, int] = (None, -1)  # the trace and step a run started at
         self._player_font: QFont | None = None  # its own font, while presentation mode enlarges it
 
+        # Presentation mode's chain rule, above the player: what the Chain Rule dock says, large.
+        self.strip = LectureStrip()
+        self.strip.hide()
+        host.place(self.strip, "below_canvas")
         self.player = Player()
         host.place(self.player, "below_canvas")
         self.player.attach_keys(view)
+        # A quiz question holds the player until it is answered.
+        self.player.gate = lambda: session.question is None
         self.chain_panel = ChainPanel()
         self.chain_dock = QDockWidget("Chain Rule", host.window)
         self.chain_dock.setObjectName("chain_rule_dock")
@@ -106,6 +113,8 @@ class StepThrough(QObject):
         session.values_edited.connect(lambda: self.start_next_run_at(self.player.position))
         session.font_size_changed.connect(self._on_font_size_changed)
         session.presentation_changed.connect(self._on_presentation_changed)
+        session.question_changed.connect(self._on_question_changed)
+        host.window.installEventFilter(self)
         self.player.position_changed.connect(self._on_position_changed)
         self.player.playing_changed.connect(self._on_playing_changed)
 
@@ -164,7 +173,7 @@ class StepThrough(QObject):
         if position < 0:
             self.canvas.restore()
             return None
-        marks = self.index.marks(position)
+        marks = self.index.marks(position, self.session.hidden)
         self.canvas.apply(marks)
         return marks.step
 
@@ -239,6 +248,11 @@ class StepThrough(QObject):
         self.chain_panel.setFont(font)
 
     def _on_presentation_changed(self, on: bool) -> None:
+        # The chain rule comes out of its (hidden) dock into the strip under the canvas.
+        self.strip.setVisible(on)
+        if on:
+            self.strip.fit_to_window()
+            self._update_panels()
         # The player line is read from the back of the room too.
         if on:
             self._player_font = QFont(self.player.font())
@@ -248,6 +262,17 @@ class StepThrough(QObject):
         elif self._player_font is not None:
             self.player.setFont(self._player_font)
             self._player_font = None
+
+    def _on_question_changed(self, _posed: object) -> None:
+        # The gradient asked for is hidden (or revealed) on the canvas and in the text alike.
+        if self.index is not None and self.player.position >= 0:
+            self.canvas_step(self.player.position)
+        self._update_panels()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.host.window and event.type() == QEvent.Type.Resize and self.strip.isVisible():
+            self.strip.fit_to_window()
+        return False
 
     def _on_graph_shown(self) -> None:
         self._preparing.clear()
@@ -284,7 +309,9 @@ class StepThrough(QObject):
         index, scene = self.index, self.canvas.scene
         if index is None or scene is None:
             self.chain_panel.show_step(None, None)
+            self.strip.show_explanation(None)
             self.session.set_step(-1)
+            self.session.set_step_line(None)
             return
         step = self.canvas_step(position)
         self.session.set_step(position if step is not None else -1)
@@ -294,6 +321,7 @@ class StepThrough(QObject):
                 if self.view.zoom < PRESENTATION_MIN_ZOOM:
                     self.view.set_zoom(PRESENTATION_MIN_ZOOM)
                 self.view.centerOn(item)
+                self.view.stop_fitting()  # the strip growing by a line must not refit it smaller
             else:
                 self.view.ensureVisible(item.sceneBoundingRect(), 24, 24)
         if self.player.is_playing:
@@ -313,9 +341,14 @@ class StepThrough(QObject):
         """The chain-rule panel and the inspector follow the current step."""
         index, scene = self.index, self.canvas.scene
         if index is None or scene is None:
+            self.strip.show_explanation(None)
+            self.session.set_step_line(None)
             return
         step = self.player.cursor.current
-        self.chain_panel.show_step(index.trace, step, len(index.steps))
+        self.chain_panel.show_step(index.trace, step, len(index.steps), self.session.hidden)
+        explanation = self.chain_panel.explanation
+        self.strip.show_explanation(explanation)
+        self.session.set_step_line(explanation.line if explanation is not None else None)
         if step is not None and step.node_id in scene.node_items and scene.selected_node_id() != step.node_id:
             scene.select_node(step.node_id)  # the inspector follows the current node
 
