@@ -45,8 +45,8 @@ class ProgramPanel(QObject):
 
         self.editor.textChanged.connect(self._on_text_changed)
         self.editor.modificationChanged.connect(self._on_editor_modified)
-        self.editor.run_requested.connect(self._on_run_from_editor)
-        self._to_canvas = False  # Ctrl+Enter ran the program: the graph takes the keys once drawn
+        self.editor.run_requested.connect(session.run)
+        self._to_canvas = False  # run from the editor (Ctrl+Enter): the graph takes the keys once drawn
         self._canvas = host.canvas
         session.source_changed.connect(self._on_source_changed)
         session.modified_changed.connect(self._on_modified_changed)
@@ -56,6 +56,7 @@ class ProgramPanel(QObject):
         session.font_size_changed.connect(self._on_font_size_changed)
         session.line_requested.connect(self.go_to_line)
         session.step_line_changed.connect(self.editor.set_step_line)
+        session.run_requested.connect(self._on_run_requested)
         session.run_finished.connect(self._on_run_finished)
 
     def go_to_line(self, line: int) -> None:
@@ -68,9 +69,8 @@ class ProgramPanel(QObject):
         self.editor.setFocus()
 
     # -- handlers -------------------------------------------------------------------------
-    def _on_run_from_editor(self) -> None:
-        self._to_canvas = True
-        self.session.run()
+    def _on_run_requested(self, _spec: object) -> None:
+        self._to_canvas = self.editor.hasFocus()
 
     def _on_run_finished(self, status: str) -> None:
         # After Ctrl+Enter the arrows step through the new graph, not the editor's text

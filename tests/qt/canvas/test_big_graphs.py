@@ -367,3 +367,46 @@ def test_a_graph_graphviz_cannot_route_opens_in_the_quick_layout_with_a_note(win
     window.editor.setPlainText(chain(5))
     assert run_and_wait(window, window.run_program) == "ok"
     assert window.big_graphs.banner.text() == ""  # a plain graph: Graphviz, no note
+
+
+# -- folding keeps the view (issue 15) ----------------------------------------------------------
+def _on_screen(window, node_id):
+    view = window.graph_view
+    return view.mapFromScene(view.node_item(node_id).pos())
+
+
+def _fold(window, qtbot, action):
+    scene = window.graph_view.graph_scene
+    with qtbot.waitSignal(window.run_finished, timeout=30_000):
+        action()
+    qtbot.waitUntil(lambda: window.graph_view.graph_scene is not scene, timeout=20_000)
+
+
+def test_folding_a_layer_keeps_the_zoom_and_what_is_on_screen_in_place(window, run_and_wait, qtbot):
+    window.resize(1280, 820)
+    assert run_and_wait(window, lambda: window.load_lesson("deep-mlp")) == "ok"
+    view, trace = window.graph_view, window.current_trace
+    view.set_zoom(0.8)
+    above = trace.find("layers.24.weight").id  # a layer above the one folded, on screen
+    view.centerOn(view.node_item(above))
+    zoom, before = view.zoom, _on_screen(window, above)
+    _fold(window, qtbot, lambda: window.big_graphs.collapse("layers.20"))
+    assert "module:layers.20" in view.node_items
+    assert view.zoom == pytest.approx(zoom)
+    after = _on_screen(window, above)
+    assert abs(after.x() - before.x()) <= 3 and abs(after.y() - before.y()) <= 3
+    _fold(window, qtbot, lambda: window.big_graphs.expand("layers.20"))
+    assert view.zoom == pytest.approx(zoom) and "module:layers.20" not in view.node_items
+    again = _on_screen(window, above)
+    assert abs(again.x() - before.x()) <= 3 and abs(again.y() - before.y()) <= 3
+
+
+def test_collapse_all_then_open_one_level_at_a_time(window, run_and_wait, qtbot):
+    assert run_and_wait(window, lambda: window.load_lesson("deep-mlp")) == "ok"
+    _fold(window, qtbot, window.big_graphs.collapse_all)
+    assert window.big_graphs.collapsed == frozenset({"layers"})
+    _fold(window, qtbot, lambda: window.big_graphs.expand("layers"))
+    boxes = [i for i in window.graph_view.node_items if i.startswith("module:")]
+    assert len(boxes) == 39  # its 39 layers, each still folded: not 100 nodes at once
+    _fold(window, qtbot, lambda: window.big_graphs.expand("layers.0"))
+    assert "module:layers.0" not in window.graph_view.node_items and len(window.graph_view.node_items) == 38 + 4 + 3
