@@ -131,7 +131,7 @@ class TraceBuilder:
             id=node_id, kind=info.kind, op=op, label=label, shape=info.shape, dtype=info.dtype,
             device=info.device, module=module, value=info.value, internal_to=internal_to,
             saved=info.saved or (), line=info.line, requires_grad=info.requires_grad, grad=grad,
-            output_nr=info.output_nr,
+            output_nr=info.output_nr, loop=tuple((run.line, i, run.count) for run, i in info.loop),
         )
 
     @staticmethod

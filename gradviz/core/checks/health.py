@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gradviz.core.layout.grouping import group_path
 from gradviz.core.trace import BackwardPass, TensorValue, Trace
 
 #: Marks, from the most to the least alarming; "" is a finite gradient that is not all zero.
@@ -129,14 +130,15 @@ def rolled_up(healths: Iterable[Health]) -> Health | None:
 
 
 def module_health(trace: Trace, nodes: dict[str, Health] | None = None) -> dict[str, Health]:
-    """Each module path's health, rolled up from the nodes that ran in it or below."""
+    """Each module's (and loop iteration's) health, rolled up from the nodes in it or below."""
     nodes = node_health(trace) if nodes is None else nodes
     members: dict[str, list[Health]] = {}
     for node in trace.nodes:
         h = nodes.get(node.id)
-        if h is None or not node.module:
+        path = group_path(node)
+        if h is None or not path:
             continue
-        parts = node.module.split(".")
+        parts = path.split(".")
         for i in range(len(parts)):
             members.setdefault(".".join(parts[: i + 1]), []).append(h)
     return {path: h for path, items in members.items() if (h := rolled_up(items)) is not None}

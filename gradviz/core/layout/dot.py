@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import graphviz
 
-from gradviz.core.layout.grouping import module_box_lines
+from gradviz.core.layout.grouping import framed_paths, group_path, group_title, module_box_lines
 from gradviz.core.layout.labels import Look, beginner_lines
 from gradviz.core.trace import Node, TensorValue, Trace, format_shape
 
@@ -178,15 +178,16 @@ def build_dot(
     # Trace.roots (root plus extra roots shown side by side) where the Trace has it.
     roots = set(getattr(trace, "roots", ()) or ((trace.root,) if trace.root else ()))
 
+    groups = {n.id: group_path(n) for n in trace.nodes}
     for node in trace.nodes:
-        owner = _collapsed_owner(node.module, collapsed)
+        owner = _collapsed_owner(groups[node.id], collapsed)
         if owner is None:
             rep[node.id] = node.id
             build.names[node.id] = node.id
             lines = (_export_lines(node, show_values) if show_grads else
                      beginner_lines(node, show_values) if beginner else node_lines(node, show_values))
             build.lines[node.id] = lines
-            home[node.id] = node.module
+            home[node.id] = groups[node.id]
             a = {"label": _label(lines)}
             if styled:
                 kind = "root" if node.id in roots else node.kind
@@ -223,6 +224,14 @@ def build_dot(
     for name in attrs:
         placed.setdefault(home[name] if group_modules else "", []).append(name)
     paths = sorted({a for p in placed if p for a in _ancestors(p)})
+    # Loops and iterations get a frame of their own while only a few are open; a loop of a
+    # thousand single-op iterations stays a bare chain (a frame each would swamp Graphviz).
+    framed = framed_paths(paths)
+    if len(framed) != len(paths):
+        paths = framed
+        for home_path in [p for p in placed if p and p not in paths]:
+            kept = [a for a in _ancestors(home_path) if a in paths]
+            placed.setdefault(kept[-1] if kept else "", []).extend(placed.pop(home_path))
     used: set[str] = set()
     for path in paths:
         cname = "cluster_" + _sanitise(path)
@@ -239,8 +248,7 @@ def build_dot(
         for child in paths:
             if child.startswith(prefix) and "." not in child[len(prefix):]:
                 with graph.subgraph(name=cluster_of[child]) as sub:
-                    info = getattr(trace, "modules", {}).get(child)
-                    title = f"{child} · {info.class_name}" if info else child
+                    title = group_title(trace, child)
                     sub.attr(label=graphviz.nohtml(graphviz.escape(title)), labeljust="l")
                     if styled:
                         sub.attr(style="rounded", color=CLUSTER_COLOUR, fontcolor="#333333")

@@ -17,7 +17,7 @@ from gradviz.core.json_pieces import JsonCancelled, loads_in_pieces
 from gradviz.core.layout.cache import LayoutCache
 from gradviz.core.layout.dot import FONT_SIZE, DotBuild, build_dot
 from gradviz.core.layout.graphviz_run import LayoutCancelled, run_engine
-from gradviz.core.layout.grouping import choose_collapsed, visible_count
+from gradviz.core.layout.grouping import choose_collapsed, default_folds, visible_count
 from gradviz.core.layout.labels import Look
 from gradviz.core.layout.layout import Layout, parse_layout
 from gradviz.core.layout.quick import long_edge_length, plain_build, quick_layout
@@ -66,7 +66,7 @@ def structure_key(trace: Trace, collapsed: frozenset[str] = frozenset()) -> tupl
     """Everything that decides the layout except the numbers (``to_dot(show_values=False)``'s
     content): node ids, kinds, ops, labels, modules, shapes; edges; roots; modules; collapsed."""
     return (
-        tuple((n.id, n.kind, n.op, n.label, n.module, n.shape, n.internal_to) for n in trace.nodes),
+        tuple((n.id, n.kind, n.op, n.label, n.module, n.shape, n.internal_to, n.loop) for n in trace.nodes),
         tuple((e.source, e.target, e.slot) for e in trace.edges),
         trace.roots,
         tuple(sorted((p, m.class_name, m.num_params) for p, m in trace.modules.items())),
@@ -229,10 +229,13 @@ class StagedLayoutCache(LayoutCache):
 
 
 def _folded(trace: Trace, collapsed: frozenset[str] | None, threshold: int) -> frozenset[str]:
-    """The modules to fold: ``collapsed`` as given, or chosen for ``threshold`` when None."""
+    """The groups to fold: ``collapsed`` as given, or when None the modules chosen for
+    ``threshold`` and long loops (:func:`default_folds`); a threshold of 0 folds nothing."""
     if collapsed is not None:
         return frozenset(collapsed)
-    return choose_collapsed(trace, threshold) if threshold > 0 else frozenset()
+    if threshold <= 0:
+        return frozenset()
+    return default_folds(trace) | choose_collapsed(trace, threshold)
 
 
 def _check(cancel: threading.Event | None) -> None:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from types import MappingProxyType
 
 from gradviz.core.layout.dot import FONT_SIZE, LINE_SPACING, DotBuild, node_lines
-from gradviz.core.layout.grouping import module_paths
+from gradviz.core.layout.grouping import framed_paths, group_path, module_paths
 from gradviz.core.layout.layout import ClusterBox, EdgePath, Layout, NodeBox
 from gradviz.core.trace import Trace
 
@@ -248,7 +248,7 @@ def plain_build(trace: Trace, show_values: bool = True) -> DotBuild:
         names={n.id: n.id for n in trace.nodes},
         lines={n.id: node_lines(n, show_values) for n in trace.nodes},
         edges=[(e.source, e.target, e.slot) for e in trace.edges],
-        clusters={f"cluster {p}": p for p in sorted(module_paths(trace))},  # build_dot's order
+        clusters={f"cluster {p}": p for p in sorted(framed_paths(module_paths(trace)))},  # build_dot's order
     )
 
 
@@ -257,7 +257,8 @@ def _cluster_frames(trace: Trace, build: DotBuild, nodes: dict[str, NodeBox]) ->
     members: dict[str, list[NodeBox]] = defaultdict(list)
     paths = set(build.clusters.values())
     for ident, box in nodes.items():
-        home = ident[len("module:"):].rpartition(".")[0] if ident.startswith("module:") else trace.node(ident).module
+        home = (ident[len("module:"):].rpartition(".")[0] if ident.startswith("module:")
+                else group_path(trace.node(ident)))
         parts = home.split(".") if home else []
         for k in range(len(parts)):
             path = ".".join(parts[: k + 1])

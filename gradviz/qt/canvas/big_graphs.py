@@ -16,7 +16,7 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog
 
-from gradviz.core.layout.grouping import module_paths, visible_count
+from gradviz.core.layout.grouping import fold_note, group_path, module_paths, visible_count
 from gradviz.core.layout.module_boxes import collapse, expand_one_level, find_nodes, module_path, reveal
 from gradviz.core.layout.plan import Drawing, StagedLayoutCache
 from gradviz.core.run.graph_run import RunRequest, RunResult
@@ -243,7 +243,10 @@ class BigGraphs(QObject):
 
     def _show_banner(self, result: RunResult) -> None:
         trace, threshold = result.trace, result.request.collapse_threshold
-        if result.auto_collapsed:
+        loops = fold_note(trace, result.collapsed) if result.auto_collapsed else ""
+        if loops:
+            self.banner.show_message(loops, "info", action_text="Expand All", action=self.expand_all)
+        elif result.auto_collapsed:
             boxes = visible_count(trace, result.collapsed)
             self.banner.show_message(
                 f"This graph has {len(trace.nodes):,} nodes, more than the collapse threshold ({threshold:,}): "
@@ -333,7 +336,7 @@ class BigGraphs(QObject):
             return True
         if trace is not None and module_path(node_id) is None:
             self._jump_after = node_id
-            self.set_collapsed(reveal(self.collapsed, trace.node(node_id).module))
+            self.set_collapsed(reveal(self.collapsed, group_path(trace.node(node_id))))
         return False
 
     # -- set-up ---------------------------------------------------------------------------

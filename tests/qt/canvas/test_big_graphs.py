@@ -361,6 +361,10 @@ def test_a_graph_graphviz_cannot_route_opens_in_the_quick_layout_with_a_note(win
                "    s = s + torch.sin(x * i)\nloss = s\n")
     window.editor.setPlainText(program)
     assert run_and_wait(window, window.run_program) == "ok"
+    # A loop of 150 three-op iterations opens folded (issue 15): one box, and a word on it.
+    assert "the loop at line 3 ran 150 times" in window.big_graphs.banner.text()
+    engine_calls.clear()  # folded, Graphviz had it easy; unfolded, it is not asked
+    assert run_and_wait(window, window.big_graphs.expand_all) == "ok"
     assert engine_calls == []  # Graphviz alone would need many minutes
     assert len(window.graph_view.node_items) == len(window.current_trace.nodes) == 452
     assert window.big_graphs.banner.text() == QUICK_NOTE
@@ -410,3 +414,26 @@ def test_collapse_all_then_open_one_level_at_a_time(window, run_and_wait, qtbot)
     assert len(boxes) == 39  # its 39 layers, each still folded: not 100 nodes at once
     _fold(window, qtbot, lambda: window.big_graphs.expand("layers.0"))
     assert "module:layers.0" not in window.graph_view.node_items and len(window.graph_view.node_items) == 38 + 4 + 3
+
+
+def test_a_300_iteration_loop_opens_folded_and_unfolds_into_iterations(window, run_and_wait, qtbot):
+    program = ("x = torch.tensor(0.5, requires_grad=True)\nw = torch.tensor(1.001, requires_grad=True)\ny = x\n"
+               "for i in range(300):\n    y = y * w + 0.01\nloss = y\n")
+    window.editor.setPlainText(program)
+    assert run_and_wait(window, window.run_program) == "ok"
+    view = window.graph_view
+    assert set(view.node_items) == {window.current_trace.find("x").id, window.current_trace.find("w").id,
+                                    "module:for@4"}
+    assert view.node_item("module:for@4").box.lines[0] == "for loop, line 4 · 300 iterations"
+    assert view.zoom > 0.5  # three boxes: readable, not a one-pixel line
+    _fold(window, qtbot, lambda: window.big_graphs.expand("for@4"))
+    boxes = [i for i in view.node_items if i.startswith("module:")]
+    assert len(boxes) == 300 and view.node_item("module:for@4.17").box.lines[0] == "iteration 17 of 300"
+    view.set_zoom(1.0)
+    view.centerOn(view.node_item("module:for@4.17"))
+    zoom, before = view.zoom, view.mapFromScene(view.node_item("module:for@4.17").pos())
+    _fold(window, qtbot, lambda: window.big_graphs.expand("for@4.17"))
+    assert "module:for@4.17" not in view.node_items and "module:for@4.18" in view.node_items
+    assert view.zoom == pytest.approx(zoom)
+    after = view.mapFromScene(view.node_item("module:for@4.18").pos())
+    assert abs(after.x() - before.x()) < 200 and abs(after.y() - before.y()) < 200  # still where one looks
