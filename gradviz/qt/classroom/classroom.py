@@ -70,6 +70,7 @@ class Classroom(QObject):
         menu.addAction(self.presentation_action)
         self.menu = menu
         self.quiz = Quiz(session, host)
+        session.overrides_changed.connect(self._on_overrides_changed)
 
     @property
     def overrides(self) -> dict[str, Any]:
@@ -152,6 +153,12 @@ class Classroom(QObject):
         self._show(dialog)
         dialog.start()
         return dialog
+
+    def _on_overrides_changed(self) -> None:
+        # An open gradient check is of the values on screen: a slider moved, it checks again.
+        for dialog in self.dialogs:
+            if isinstance(dialog, GradCheckDialog):
+                dialog.check_again(self.session.program_spec())
 
     def why_none(self, name: str | None = None) -> WhyNoneDialog:
         trace = self.session.trace

@@ -142,3 +142,21 @@ def test_no_two_actions_share_a_shortcut(window):
             seen[(shortcut.toString(), action.shortcutContext())].append(action.text())
     clashes = {k: v for k, v in seen.items() if len(v) > 1}
     assert not clashes
+
+
+def test_an_open_gradient_check_follows_an_edited_value(window, go, qtbot):
+    go(lambda: window.load_lesson("logistic", confirm=False))
+    dialog = window.classroom.gradient_check()
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=60_000)
+    assert "-0.0898" in dialog.text()
+    window.select_node(window.current_trace.find("w1").id)
+    editor = window.classroom.edit_value()
+    with qtbot.waitSignal(window.run_finished, timeout=30_000):
+        editor.set_value(4.11)  # as the slider does
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=60_000)
+    _loss, w1_grad, _b_grad = logistic_numbers(4.11)
+    w1 = next(leaf for leaf in dialog.report.leaves if leaf.label == "w1")
+    assert w1.autograd == pytest.approx(w1_grad, rel=1e-5) and "-0.0898" not in dialog.text()  # float64
+    assert "with w1 = 4.11 (edited)" in dialog.text()
+    dialog.close()
+    editor.close()
