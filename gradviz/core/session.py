@@ -31,6 +31,22 @@ MIN_FONT_SIZE, MAX_FONT_SIZE = 7, 32
 RUN_DEATHS = frozenset({"timeout", "memory", "crashed", "exited", "output", "internal", "limit"})
 
 
+#: What the program is called once it is no longer the lesson it started from.
+OWN_PROGRAM_TITLE = "your program"
+#: A lesson edited until fewer than this share of its lines remain is the student's own program.
+LESSON_LINES_KEPT = 0.5
+
+
+def still_the_lesson(lesson_program: str, source: str) -> bool:
+    """Whether ``source`` is still ``lesson_program`` edited (half its lines or more kept),
+    rather than a program of the student's own typed in its place."""
+    lines = {line.strip() for line in lesson_program.splitlines() if line.strip()}
+    if not lines:
+        return True
+    kept = {line.strip() for line in source.splitlines()} & lines
+    return len(kept) >= LESSON_LINES_KEPT * len(lines)
+
+
 @dataclass(frozen=True)
 class Notice:
     """A message for the user. ``line``/``col`` point into the editor's program when set."""
@@ -205,6 +221,17 @@ class Session:
             self.overrides_changed.emit()
         self._set_modified(True)
         self.source_changed.emit(source)
+        if self.lesson is not None and not still_the_lesson(self.lesson.program, source):
+            self._leave_lesson()
+
+    def _leave_lesson(self) -> None:
+        """The program typed is the student's own now: the lesson's title and text no longer
+        describe it (what the editor holds stays, modified)."""
+        self.lesson = None
+        self.ask(None)
+        self.title = OWN_PROGRAM_TITLE
+        self.title_changed.emit(self.title)
+        self.program_opened.emit()
 
     def saved(self, path: Path) -> None:
         """The program was written to ``path``: the window edits that file now."""

@@ -157,6 +157,7 @@ class MainWindow(MenuBarHost, QMainWindow):
                                   if trace is not None and trace.nodes else "no graph")
         # The key explains node colours: no nodes, nothing to explain.
         self.legend.setVisible(self.commands.show_legend.isChecked() and trace is not None and bool(trace.nodes))
+        self.legend.set_dashed(trace is not None and any(n.internal_to for n in trace.nodes))
 
     def _on_theme_changed(self, name: str) -> None:
         app = QApplication.instance()

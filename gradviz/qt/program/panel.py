@@ -109,6 +109,10 @@ class ProgramPanel(QObject):
                 "class, in a process of its own; the program below builds the model and runs it on an input.")
         elif s.path is not None:
             self.lesson_panel.show_text(f"Program: {s.path.name}", str(s.path))
+        else:
+            self.lesson_panel.show_text("Your own program",
+                                        "Not a lesson: a program of your own. Run it (Ctrl+Enter) to see its graph; "
+                                        "the Lessons menu brings a lesson back.")
 
     def _on_notice(self, notice: Notice | None) -> None:
         if notice is not None and notice.level == "error" and notice.line is not None:
