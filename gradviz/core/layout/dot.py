@@ -241,9 +241,22 @@ def build_dot(
         build.clusters[cname] = path
     cluster_of = {p: c for c, p in build.clusters.items()}
 
+    sides = _sides(trace, roots, rep) if group_modules else {}
+
     def fill(graph: graphviz.Digraph, path: str) -> None:
-        for name in placed.get(path, ()):
-            graph.node(name, **attrs[name])
+        here = placed.get(path, ())
+        for name in here:
+            if name not in sides or path:
+                graph.node(name, **attrs[name])
+        if not path and sides:
+            # Graphs drawn side by side (the softmax lesson's two losses) keep to their own side:
+            # each root's own nodes in a frameless cluster, in the order of the roots.
+            for k in sorted({sides[name] for name in here if name in sides}):
+                with graph.subgraph(name=f"cluster side {k}") as sub:
+                    sub.attr(peripheries="0", label="")
+                    for name in here:
+                        if sides.get(name) == k:
+                            sub.node(name, **attrs[name])
         prefix = path + "." if path else ""
         for child in paths:
             if child.startswith(prefix) and "." not in child[len(prefix):]:
@@ -280,6 +293,24 @@ def build_dot(
         _add_legend(g, styled, with_module=any(i.startswith("module:") for i in build.names.values()))
     build.source = g.source
     return build
+
+
+def _sides(trace: Trace, roots: set[str], rep: dict[str, str]) -> dict[str, int]:
+    """DOT name -> which root's side a box is on, for boxes that only one of several roots uses."""
+    ordered = [r for r in (getattr(trace, "roots", ()) or ()) if r in roots]
+    if len(ordered) < 2:
+        return {}
+    users: dict[str, set[int]] = {}
+    for k, root in enumerate(ordered):
+        stack, seen = [root], {root}
+        while stack:
+            node = stack.pop()
+            users.setdefault(rep[node], set()).add(k)
+            for e in trace.inputs_of(node):
+                if e.source not in seen:
+                    seen.add(e.source)
+                    stack.append(e.source)
+    return {name: next(iter(ks)) for name, ks in users.items() if len(ks) == 1}
 
 
 #: A parameter is held above at most this many of its module's inputs (see _rank_hints).

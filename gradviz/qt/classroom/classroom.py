@@ -15,7 +15,7 @@ from gradviz.qt.actions import make_action
 from gradviz.qt.classroom.gradcheck_dialog import GradCheckDialog
 from gradviz.qt.classroom.presentation import Presentation
 from gradviz.qt.classroom.quiz import Quiz
-from gradviz.qt.classroom.value_editor import ValueEditor
+from gradviz.qt.classroom.value_editor import ValueEditor, place_clear_of_nodes
 from gradviz.qt.classroom.why_none_dialog import WhyNoneDialog
 from gradviz.qt.host import Host
 
@@ -138,6 +138,7 @@ class Classroom(QObject):
         editor = ValueEditor(node, s.overrides.get(node.label), self.window)
         editor.value_changed.connect(s.set_override)
         self._show(editor)
+        place_clear_of_nodes(editor, self.host.canvas)
         return editor
 
     def set_override(self, name: str, value: Any) -> None:

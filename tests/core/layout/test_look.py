@@ -70,3 +70,19 @@ def test_opening_a_big_module_opens_one_level():
     assert expand_one_level(trace, frozenset({"layers.0"}), "layers.0") == frozenset()
     mlp = capture_lesson("custom-layers")
     assert expand_one_level(mlp, frozenset({"mlp"}), "mlp") == frozenset()
+
+
+def test_the_softmax_lessons_two_graphs_stand_side_by_side_as_its_text_says():
+    from gradviz.core.lessons.catalogue import LESSONS
+
+    trace = capture_lesson("softmax")
+    drawn = layout(trace)
+    manual = [trace.find(n).id for n in ("exp_Z", "softmax", "per_sample", "loss_manual")]
+    builtin = [trace.find("loss_builtin").id, trace.node(trace.find("loss_builtin").id).id]
+    builtin += [e.source for e in trace.inputs_of(trace.find("loss_builtin").id) if trace.node(e.source).kind == "op"]
+    right_edge = max(drawn.nodes[i].x + drawn.nodes[i].width / 2 for i in manual)
+    assert all(drawn.nodes[i].x - drawn.nodes[i].width / 2 > right_edge for i in builtin)
+    assert "On the left" in LESSONS["softmax"].text
+    # One note for both of gradviz's backward calls, not the same sentence twice.
+    assert trace.notes == ("The program does not call backward, so gradviz ran loss_manual.backward() and "
+                           "loss_builtin.backward() to show gradients.",)

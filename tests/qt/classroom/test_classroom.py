@@ -160,3 +160,20 @@ def test_an_open_gradient_check_follows_an_edited_value(window, go, qtbot):
     assert "with w1 = 4.11 (edited)" in dialog.text()
     dialog.close()
     editor.close()
+
+
+def test_the_value_editor_opens_clear_of_the_nodes_it_changes(window, go, qtbot):
+    from PySide6.QtCore import QPoint, QRect
+
+    go(lambda: window.load_lesson("logistic", confirm=False))
+    window.select_node(window.current_trace.find("w1").id)
+    editor = window.classroom.edit_value()
+    qtbot.waitExposed(editor)
+    frame = editor.frameGeometry()
+    view = window.graph_view
+    for item in view.node_items.values():
+        local = view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+        box = QRect(view.viewport().mapToGlobal(local.topLeft()), local.size())
+        assert not frame.intersects(box), item.node_id
+    assert QRect(window.mapToGlobal(QPoint(0, 0)), window.size()).contains(frame.center())
+    editor.close()
