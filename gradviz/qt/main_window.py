@@ -267,6 +267,8 @@ class MainWindow(MenuBarHost, QMainWindow):
         else:
             self.resizeDocks([self.program.lesson_dock, self.inspector_dock], [450, 300], Qt.Orientation.Horizontal)
             self.resizeDocks([self.program.lesson_dock, self.program.dock], [220, 480], Qt.Orientation.Vertical)
+            # The inspector's fields and tables need the room more than the chain rule's text.
+            self.resizeDocks([self.inspector_dock, self.step_through.chain_dock], [460, 340], Qt.Orientation.Vertical)
         self._on_font_size_changed(self.session.font_size)
         self._on_theme_changed(self.session.theme)
         self.commands.show_legend.setChecked(True)

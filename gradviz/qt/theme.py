@@ -246,6 +246,9 @@ def contrast_ratio(a: str, b: str) -> float:
 HEALTH_RAMP = ("#440154", "#3B528B", "#21918C", "#5EC962", "#FDE725")
 #: Gradients that are NaN, infinite or exactly zero: (fill, text) apart from the ramp.
 HEALTH_MARKS = {"nan": ("#D62728", "#FFFFFF"), "inf": ("#FF7F0E", "#000000"), "zero": ("#BDBDBD", "#000000")}
+#: A box without a gradient (a constant) while health colours are on: neutral, so the role
+#: colours (a constant's yellow) are not read as a gradient's size.
+HEALTH_NONE = ("#F4F4F4", "#444444")
 
 
 def health_color(t: float) -> tuple[str, str]:

@@ -132,7 +132,7 @@ def _pose(trace: Trace, step: Step, want_input: str, prompt: str, most: int | No
         if not prompt:
             sender = node_name(trace, trace.node(step.node_id), shared_ops(trace)) or trace.node(step.node_id).op
             which = f"element {list(element)} of " if element else ""
-            prompt = f"Predict {which}{symbol}: the gradient {sender}'s step sends to {name}."
+            prompt = f"Predict {which}{symbol}: the gradient the backward step of {sender} sends to {name}."
         return Posed(step.index, step.pass_index or 0, flow.edge, element, answer, symbol, prompt)
     return None
 

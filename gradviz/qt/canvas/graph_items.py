@@ -75,6 +75,7 @@ class NodeItem(QGraphicsItem):
         self._fill: QColor | None = None  # cached for the sketch, which asks for thousands
         self._tint: tuple[str, str] | None = None  # gradient health: (fill, text) colours
         self._mark = ""  # gradient health: "NaN", "Inf", "0", "NaN born here"
+        self._mark_colors: tuple[str, str] | None = None
         self._rect = QRectF(-box.width / 2, -box.height / 2, box.width, box.height)
         self._text_scale = fit_scale(box.lines, box.width - 2 * TEXT_MARGIN, box.font_size)
         self.setPos(box.x, box.y)
@@ -162,13 +163,14 @@ class NodeItem(QGraphicsItem):
     def mark(self) -> str:
         return self._mark
 
-    def set_tint(self, colors: tuple[str, str] | None, mark: str = "") -> None:
+    def set_tint(self, colors: tuple[str, str] | None, mark: str = "",
+                 mark_colors: tuple[str, str] | None = None) -> None:
         """Fill the box with ``colors`` = (fill, text) instead of its role's (None: the role's
-        again), and pin ``mark`` ("NaN", "Inf", "0"...) to its top-left corner."""
-        if colors != self._tint or mark != self._mark:
+        again), and pin ``mark`` ("NaN", "Inf", "0"...) beside it, in ``mark_colors``."""
+        if colors != self._tint or mark != self._mark or mark_colors != self._mark_colors:
             if mark != self._mark:
                 self.prepareGeometryChange()
-            self._tint, self._mark = colors, mark
+            self._tint, self._mark, self._mark_colors = colors, mark, mark_colors
             self._fill = None
             self.update()
             _sketch_changed(self)
@@ -194,9 +196,10 @@ class NodeItem(QGraphicsItem):
         return path
 
     def _mark_rect(self) -> QRectF:
+        # Left of the box, level with its top: the gradient badge has the space above it.
         size = self.box.font_size * 0.9
         width = text_width(self._mark, size) + 8
-        return QRectF(self._rect.left() - 4, self._rect.top() - size * 1.4 - 2, width, size * 1.4)
+        return QRectF(self._rect.left() - width - 4, self._rect.top(), width, size * 1.4)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         fill, border, text, width = self._style()
@@ -224,10 +227,11 @@ class NodeItem(QGraphicsItem):
 
     def _paint_mark(self, painter: QPainter) -> None:
         rect = self._mark_rect()
+        fill, ink = self._mark_colors or self._tint or ("#D62728", "#FFFFFF")
         painter.setPen(QPen(QColor("#FFFFFF"), 1.0))
-        painter.setBrush(QColor(self._tint[0] if self._tint else "#D62728"))
+        painter.setBrush(QColor(fill))
         painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
-        painter.setPen(QColor(self._tint[1] if self._tint else "#FFFFFF"))
+        painter.setPen(QColor(ink))
         draw_lines(painter, (self._mark,), rect, 1.0, self.box.font_size * 0.9)
 
     def _style(self) -> tuple[QColor, QColor, QColor, float]:

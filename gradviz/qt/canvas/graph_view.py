@@ -244,6 +244,15 @@ class GraphView(QGraphicsView):
         self._fitted = True
         self.zoom_changed.emit(self.zoom)
 
+    def fit_zoom(self) -> float:
+        """The zoom :meth:`fit` would choose for the drawing on screen (0 when there is none)."""
+        if self.graph_scene is None:
+            return 0.0
+        rect = self.graph_scene.sceneRect()
+        view = self.viewport().size()
+        zoom = min(view.width() / max(rect.width(), 1), view.height() / max(rect.height(), 1))
+        return min(zoom, MAX_FIT_ZOOM)
+
     def stop_fitting(self) -> None:
         """Keep the zoom through resizes from now on, as after the user zoomed (the player
         following its steps on a projector chose this view)."""

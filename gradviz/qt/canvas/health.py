@@ -16,7 +16,7 @@ from gradviz.core.layout.module_boxes import module_path
 from gradviz.core.session import Session
 from gradviz.qt.actions import make_action
 from gradviz.qt.host import Host
-from gradviz.qt.theme import HEALTH_MARKS, HEALTH_RAMP, health_color
+from gradviz.qt.theme import HEALTH_MARKS, HEALTH_NONE, HEALTH_RAMP, health_color
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 #: What each mark says on its box.
@@ -164,8 +164,10 @@ class GradientHealth(QObject):
         for ident, item in scene.node_items.items():
             path = module_path(ident)
             health = modules.get(path) if path is not None else nodes.get(ident)
-            item.set_tint(colors_of(health, span) if health is not None else None,
-                          mark_text(health) if health is not None else "")
+            colors = colors_of(health, span) if health is not None else None
+            mark = (health.born or health.mark) if health is not None else ""
+            item.set_tint(colors or HEALTH_NONE, mark_text(health) if health is not None else "",
+                          HEALTH_MARKS.get(mark))
         for edge in scene.edge_items:
             health = edges.get((edge.source, edge.target, edge.slot))
             colors = colors_of(health, span) if health is not None else None

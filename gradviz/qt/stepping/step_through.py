@@ -32,7 +32,7 @@ PANELS_WHILE_PLAYING_MS = 150
 PREPARE_AT_ONCE_NODES = 1000
 #: Presentation mode: points added to the player's font, and the least zoom while following steps.
 PRESENTATION_FONT_BOOST = 8
-PRESENTATION_MIN_ZOOM = 1.3
+PRESENTATION_MIN_ZOOM = 0.9  # of boxes already drawn in the larger presentation font
 
 
 def last_gradient(trace: Trace, node_id: str) -> TensorValue | None:
@@ -317,10 +317,16 @@ class StepThrough(QObject):
         self.session.set_step(position if step is not None else -1)
         if step is not None and step.node_id in scene.node_items and not self.view.is_sketching:
             item = scene.node_items[step.node_id]
-            if self.session.presentation:  # a projector: the current step in the middle, big enough
-                if self.view.zoom < PRESENTATION_MIN_ZOOM:
-                    self.view.set_zoom(PRESENTATION_MIN_ZOOM)
-                self.view.centerOn(item)
+            if self.session.presentation:  # a projector: the whole graph when it fits big enough,
+                fit = self.view.fit_zoom()  # else the current step in the middle at a readable size
+                if fit >= PRESENTATION_MIN_ZOOM:
+                    if abs(self.view.zoom - fit) > 1e-3:
+                        self.view.set_zoom(fit)
+                    self.view.centerOn(scene.sceneRect().center())
+                else:
+                    if self.view.zoom < PRESENTATION_MIN_ZOOM:
+                        self.view.set_zoom(PRESENTATION_MIN_ZOOM)
+                    self.view.centerOn(item)
                 self.view.stop_fitting()  # the strip growing by a line must not refit it smaller
             else:
                 self.view.ensureVisible(item.sceneBoundingRect(), 24, 24)

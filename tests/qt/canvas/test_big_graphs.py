@@ -388,7 +388,8 @@ def _fold(window, qtbot, action):
 
 def test_folding_a_layer_keeps_the_zoom_and_what_is_on_screen_in_place(window, run_and_wait, qtbot):
     window.resize(1280, 820)
-    assert run_and_wait(window, lambda: window.load_lesson("deep-mlp")) == "ok"
+    assert run_and_wait(window, lambda: window.load_lesson("deep-mlp")) == "ok"  # each layer folded
+    _fold(window, qtbot, window.big_graphs.expand_all)
     view, trace = window.graph_view, window.current_trace
     view.set_zoom(0.8)
     above = trace.find("layers.24.weight").id  # a layer above the one folded, on screen

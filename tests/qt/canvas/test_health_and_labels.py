@@ -27,9 +27,14 @@ def item(window, label):
     return window.graph_view.node_item(window.current_trace.find(label).id)
 
 
-def test_the_deep_mlp_lesson_shows_vanishing_gradients_at_a_glance(window, go):
+def test_the_deep_mlp_lesson_shows_vanishing_gradients_at_a_glance(window, go, qtbot):
     go(lambda: window.load_lesson("deep-mlp", confirm=False))
     assert window.session.health and window.health.action.isChecked() and window.health.key.isVisible()
+    # It opens with each layer one box, coloured by its gradients: dark at the bottom, light on top.
+    view = window.graph_view
+    bottom, top = view.node_item("module:layers.0"), view.node_item("module:layers.38")
+    assert QColor(bottom.tint[0]).lightnessF() < 0.35 < 0.5 < QColor(top.tint[0]).lightnessF()
+    relaid(window, qtbot, window.big_graphs.expand_all)
     first, last = item(window, "layers.0.weight"), item(window, "layers.38.weight")
     assert QColor(first.tint[0]).lightnessF() < 0.35  # the dark, vanishing end
     assert QColor(last.tint[0]).lightnessF() > 0.5  # the light, large end

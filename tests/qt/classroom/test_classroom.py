@@ -108,7 +108,8 @@ def test_presentation_mode_hides_panels_and_comes_back(window, go, qtbot):
     from gradviz.qt.canvas.graph_items import line_scale
     assert line_scale() > 2
     window.step_through.player.seek(9)
-    assert window.graph_view.zoom >= 1.3
+    from gradviz.qt.stepping.step_through import PRESENTATION_MIN_ZOOM
+    assert window.graph_view.zoom >= PRESENTATION_MIN_ZOOM
     window.classroom.presentation_action.trigger()
     assert not window.classroom.presentation.active and line_scale() == 1.0
     assert window.inspector_dock.isVisible() and window.menuBar().isVisible()
