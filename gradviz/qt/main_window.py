@@ -175,6 +175,7 @@ class MainWindow(MenuBarHost, QMainWindow):
         font = QFont(self.inspector.font())
         font.setPointSize(size)
         self.inspector.setFont(font)
+        self.graph_view.set_explanation_size(size)
 
     def _on_presentation_changed(self, on: bool) -> None:
         # The key under the canvas grows too, a little less: it wraps rather than crowd the canvas.

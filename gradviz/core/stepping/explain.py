@@ -159,3 +159,13 @@ def _backward(trace: Trace, step: Step, node: Node, count: int, element: tuple[i
         else:
             lines.append(Line("numeric", term.numeric, check_text(term), term.matches))
     return Explanation(header, tuple(lines), formula.note, formula, source_line(trace, node), node.line)
+
+
+def printed(trace: Trace) -> list[str]:
+    """What the program printed, each output beside its ``print`` line when they pair up
+    ("line 6: print(z.requires_grad) → True"), else the output lines as they are."""
+    calls = [(i + 1, line.split("#")[0].strip()) for i, line in enumerate(trace.source.splitlines())
+             if line.strip().startswith("print(")]
+    if len(calls) == len(trace.output):
+        return [f"line {n}: {code} → {out}" for (n, code), out in zip(calls, trace.output)]
+    return list(trace.output)

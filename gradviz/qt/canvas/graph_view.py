@@ -130,6 +130,13 @@ class GraphView(QGraphicsView):
         self._place_overlays()
         self.graph_shown.emit()
 
+    def set_explanation_size(self, point_size: float) -> None:
+        """The explanation's text at ``point_size`` (it follows the window's text size)."""
+        font = QFont(self.explanation_label.font())
+        font.setPointSizeF(max(point_size, 10) * 1.6)
+        self.explanation_label.setFont(font)
+        self._place_overlays()
+
     @property
     def explanation(self) -> str:
         """The explanation on the canvas, or "" when a graph is shown."""

@@ -9,19 +9,23 @@ window; formulas wrap, never scroll, from 1000×700 up.
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont, QTextDocument
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from gradviz.core.stepping.explain import Explanation
 from gradviz.qt.stepping.step_markup import breakable, markup
 from gradviz.qt.theme import MESSAGE_COLORS, monospace_font
 
-#: The strip's text is never smaller than this many pixels (readable from the back row).
-MIN_PIXELS = 28
-#: ... and grows with the window: this share of its height (30 px at 1080).
+#: The strip's text is this share of the window's height (30 px at 1080, 22 px at 768) ...
 HEIGHT_SHARE = 0.028
+#: ... and never smaller than this many pixels.
+MIN_PIXELS = 20
+#: The strip takes at most this share of the window's height; longer steps scroll (up and
+#: down, never sideways) so the graph keeps most of the screen.
+MAX_HEIGHT_SHARE = 0.34
 #: Room kept for this many lines of text, so the canvas does not jump from step to step.
 LINES_KEPT = 4
 #: What the strip leaves out of a backward step: the rule in words and the shapes (the dock has them).
@@ -29,6 +33,23 @@ _SKIP_BACKWARD = ("rule", "shapes")
 _SKIP_FORWARD = ("code", "input")
 
 PLACEHOLDER = "→ steps through the program: each step's chain rule, with its numbers, appears here."
+
+
+def without_shapes(text: str) -> str:
+    """``text`` without a trailing parenthesised shape account (one holding "→")."""
+    start = text.find(" (")
+    while start >= 0:
+        tail = text[start + 1:]
+        depth, balanced = 0, True
+        for i, ch in enumerate(tail):
+            depth += (ch == "(") - (ch == ")")
+            if depth == 0 and i < len(tail) - 1:
+                balanced = False
+                break
+        if balanced and depth == 0 and "→" in tail:
+            return text[:start]
+        start = text.find(" (", start + 1)
+    return text
 
 
 def strip_pixels(window_height: int) -> int:
@@ -54,9 +75,18 @@ class LectureStrip(QFrame):
         self._pixels = MIN_PIXELS
         self.code_label = QLabel()
         self.formula_label = QLabel()
-        column = QVBoxLayout(self)
+        content = QWidget()
+        column = QVBoxLayout(content)
         column.setContentsMargins(12, 6, 12, 6)
         column.setSpacing(4)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll_area)
         for label in (self.code_label, self.formula_label):
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.RichText)
@@ -64,7 +94,8 @@ class LectureStrip(QFrame):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             column.addWidget(label)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Maximum)
+        column.addStretch(1)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.set_pixels(MIN_PIXELS)
         self.show_explanation(None)
 
@@ -75,8 +106,14 @@ class LectureStrip(QFrame):
         if explanation is None:
             self.code_label.hide()
             self.formula_label.setText(PLACEHOLDER)
+            self._fit_height()
             return
         forward = explanation.formula is None
+        # The shapes a matrix rule spells out ("(grad_out (1, 3) · W (3, 20) → (1, 20))") stay
+        # in the Chain Rule dock: on the projector the rule and its numbers come first.
+        explanation = replace(explanation, lines=tuple(
+            replace(line, text=without_shapes(line.text)) if line.kind == "symbolic" else line
+            for line in explanation.lines))
         colors = self._colors()
         code = explanation.code
         if code:
@@ -85,6 +122,15 @@ class LectureStrip(QFrame):
                                     f"{html.escape(breakable(lead + code))}</span>")
         self.code_label.setVisible(bool(code))
         self.formula_label.setText(markup(explanation, colors, _SKIP_FORWARD if forward else _SKIP_BACKWARD))
+        self._fit_height()
+
+    def show_lines(self, heading: str, lines: list[str]) -> None:
+        """Plain lines under a heading, for a program without steps (what it printed)."""
+        self.explanation = None
+        self.code_label.hide()
+        body = "<br>".join(html.escape(breakable(line)) for line in lines)
+        self.formula_label.setText(f"<b>{html.escape(heading)}</b><br>{body}" if lines else html.escape(heading))
+        self._fit_height()
 
     def text(self) -> str:
         """What the strip says, as plain text (zero-width break points taken out)."""
@@ -111,8 +157,20 @@ class LectureStrip(QFrame):
         code = monospace_font(10)
         code.setPixelSize(self._pixels)
         self.code_label.setFont(code)
-        margins = self.contentsMargins().top() + self.contentsMargins().bottom() + 12
-        self.setMinimumHeight(LINES_KEPT * self.formula_label.fontMetrics().lineSpacing() + margins)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Room for what the step says (at least LINES_KEPT lines, so the canvas does not jump
+        from step to step), within MAX_HEIGHT_SHARE of the window."""
+        line = self.formula_label.fontMetrics().lineSpacing()
+        window = self.window()
+        most = int(window.height() * MAX_HEIGHT_SHARE) if window is not None and window is not self else 10_000
+        width = max(self.scroll_area.viewport().width(), 200)
+        need = 24 + self.formula_label.heightForWidth(width - 24)
+        if not self.code_label.isHidden():
+            need += self.code_label.heightForWidth(width - 24) + 4
+        least = LINES_KEPT * line + 24
+        self.setFixedHeight(min(max(need, least), max(most, least)))
 
     def fit_to_window(self) -> None:
         window = self.window()
@@ -122,6 +180,11 @@ class LectureStrip(QFrame):
     def _colors(self) -> dict[str, str]:
         colors = MESSAGE_COLORS["dark" if self.palette().window().color().lightness() < 128 else "light"]
         return {"right": colors["info"][1], "wrong": colors["error"][1], "code_bg": colors["warning"][0]}
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit_height()  # wrapped at a new width: more lines, or fewer
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         super().changeEvent(event)

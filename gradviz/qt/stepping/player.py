@@ -33,7 +33,9 @@ def slider_of(speed: float) -> int:
 def step_text(trace: Trace | None, step: Step | None, count: int) -> str:
     """"Step 9 of 21 · backward #2 · SigmoidBackward0 a" for the label."""
     if step is None:
-        return f"Before the first step · {count} steps" if count else "No steps: run a program"
+        if count:
+            return f"Before the first step · {count} steps"
+        return "No steps: the program made no graph" if trace is not None else "No steps: run a program"
     node = trace.node(step.node_id) if trace is not None else None
     what = f"{node.op} {node.label}".strip() if node is not None else step.node_id
     # The pass's call (loss.backward()) is in the chain-rule panel: this line must stay short.

@@ -14,6 +14,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QProgressDialog
 
 from gradviz.core.session import Session
+from gradviz.core.stepping.explain import printed
 from gradviz.core.stepping.marks import StepIndex, grad_badge_text
 from gradviz.core.stepping.steps import Step, iter_steps
 from gradviz.core.trace import TensorValue, Trace
@@ -263,6 +264,14 @@ class StepThrough(QObject):
             self.player.setFont(self._player_font)
             self._player_font = None
 
+    def _show_no_steps(self) -> None:
+        """The strip without steps: what a program that made no graph printed, else the hint."""
+        shown = self.session.trace
+        if shown is not None and shown.is_empty and shown.output:
+            self.strip.show_lines("No graph to step through. The program printed:", printed(shown))
+        else:
+            self.strip.show_explanation(None)
+
     def _on_question_changed(self, _posed: object) -> None:
         # The gradient asked for is hidden (or revealed) on the canvas and in the text alike.
         if self.index is not None and self.player.position >= 0:
@@ -286,7 +295,10 @@ class StepThrough(QObject):
         if start is None and trace is not None and left[0] is trace and left[1] >= 0:
             start = left[1]
         if trace is None or trace.is_empty:
-            self.player.set_steps(trace, ())
+            # An explanation on the canvas has no scene: the session's trace is the program's.
+            shown = self.session.trace if trace is None else trace
+            self.player.set_steps(shown if shown is not None and shown.is_empty else trace, ())
+            self._show_no_steps()
             return
         out: list[tuple[Step, ...]] = []
         if len(trace.nodes) <= PREPARE_AT_ONCE_NODES:
@@ -309,7 +321,7 @@ class StepThrough(QObject):
         index, scene = self.index, self.canvas.scene
         if index is None or scene is None:
             self.chain_panel.show_step(None, None)
-            self.strip.show_explanation(None)
+            self._show_no_steps()
             self.session.set_step(-1)
             self.session.set_step_line(None)
             return
@@ -347,7 +359,7 @@ class StepThrough(QObject):
         """The chain-rule panel and the inspector follow the current step."""
         index, scene = self.index, self.canvas.scene
         if index is None or scene is None:
-            self.strip.show_explanation(None)
+            self._show_no_steps()
             self.session.set_step_line(None)
             return
         step = self.player.cursor.current

@@ -134,3 +134,31 @@ def test_canvas_and_chain_rule_agree_on_autograd_grad_for_w1(window, go):
     assert edges[(b, z)] is None  # b's gradient is not asked for in this pass
     assert [v for k, v in edges.items() if k[0] != b] == ["grad_flow"]
     assert "∂L/∂b: not computed" in window.step_through.chain_panel.text()
+
+
+def test_the_no_grad_lesson_in_presentation_says_what_the_program_printed(window, run_and_wait, qtbot):
+    window.resize(1024, 768)
+    assert run_and_wait(window, lambda: window.load_lesson("no-grad", confirm=False)) == "ok"
+    window.classroom.presentation.enter()
+    st = window.step_through
+    assert window.graph_view.explanation.startswith("z has no grad_fn")
+    assert window.graph_view.explanation_label.font().pointSizeF() >= 1.6 * window.session.font_size
+    text = st.strip.text()
+    assert "line 6: print(z.requires_grad) → True" in text and "line 9: print(z.requires_grad) → False" in text
+    assert st.player.text() == "No steps: the program made no graph"
+    window.classroom.presentation.leave()
+
+
+def test_matrix_steps_fit_the_strip_at_1024x768(window, go, qtbot):
+    window.resize(1024, 768)
+    go(lambda: window.load_lesson("mlp", confirm=False))
+    window.classroom.presentation.enter()
+    qtbot.waitUntil(lambda: not window.is_busy)
+    st = window.step_through
+    st.player.seek(step_of(window, "AddmmBackward0"))
+    assert st.strip.height() <= 0.35 * window.height()  # the graph keeps most of the screen
+    assert window.graph_view.height() > 0.4 * window.height()
+    assert "∂L/∂layers.4.bias = Σ over the batch (rows) of ∂L/∂out" in st.strip.text()
+    assert "→ (3)" not in st.strip.text()  # the shapes stay in the dock
+    assert "grad_out (1, 3)" in st.chain_panel.text()
+    window.classroom.presentation.leave()
