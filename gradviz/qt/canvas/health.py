@@ -172,7 +172,23 @@ class GradientHealth(QObject):
             health = edges.get((edge.source, edge.target, edge.slot))
             colors = colors_of(health, span) if health is not None else None
             edge.set_tint(colors[0] if colors is not None else None)
+        self._make_room(scene)
         for cluster in scene.cluster_items:
             health = modules.get(cluster.path)
             colors = colors_of(health, span) if health is not None else None
             cluster.set_tint(colors[0] if colors is not None else None)
+
+    def _make_room(self, scene) -> None:
+        """Grow the scene to hold the marks beside the boxes ("NaN born here" reaches past the
+        layout's left edge), so fitting the graph shows them."""
+        rect = scene.sceneRect()
+        grown = rect
+        for item in scene.node_items.values():
+            if item.mark:
+                grown = grown.united(item.sceneBoundingRect().adjusted(-4, -4, 4, 4))
+        if grown != rect:
+            fitted = self.view.is_fitted  # before: a new scene rect moves the scroll bars
+            scene.setSceneRect(grown)
+            scene.sketch_scene.setSceneRect(grown)
+            if fitted:
+                self.view.fit()
