@@ -54,9 +54,19 @@ i18n: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/report.py
 
+# The README's pictures, from a real window (on a virtual 1920x1080 screen when Xvfb is there).
+XVFB := $(if $(shell command -v xvfb-run 2>/dev/null),xvfb-run -a -s "-screen 0 1920x1080x24",)
+SHOOT = $(XVFB) $(BIN)/python -m gradviz.qt.screenshot
+SHOTS := resources/screenshots
+
 screenshot: $(STAMP)
-	$(BIN)/python -m gradviz.qt.screenshot lesson:logistic --step 17 -o resources/screenshots/logistic.png
-	$(BIN)/python -m gradviz.qt.screenshot lesson:logistic --step 12 --presentation -o resources/screenshots/presentation.png
+	$(SHOOT) lesson:logistic --step 17 -o $(SHOTS)/logistic.png
+	$(SHOOT) lesson:logistic --step 16 --presentation --labels beginner --size 1920x1080 -o $(SHOTS)/presentation.png
+	$(SHOOT) lesson:logistic --step 16 --presentation --labels beginner --size 1024x768 -o $(SHOTS)/presentation-1024x768.png
+	$(SHOOT) lesson:mlp --step 15 --presentation --size 1024x768 -o $(SHOTS)/presentation-mlp-1024x768.png
+	$(SHOOT) lesson:logistic --step 16 --presentation --quiz --labels beginner --size 1920x1080 -o $(SHOTS)/quiz.png
+	$(SHOOT) lesson:deep-mlp --select "" --size 1920x1080 -o $(SHOTS)/health.png
+	$(SHOOT) lesson:nan --select x --size 1400x900 -o $(SHOTS)/health-nan.png
 
 clean:
 	rm -rf $(VENV) .pytest_cache

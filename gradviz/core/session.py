@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from gradviz.core.capture.module_spec import LoadedModule
+from gradviz.core.layout.labels import DEFAULT_LABELS, LABEL_STYLES, Look
 from gradviz.core.lessons.files import Lesson
+from gradviz.core.lessons.quiz import Posed, Result, is_right
 from gradviz.core.program.errors import ProgramError
 from gradviz.core.run.request import ProgramSpec
 from gradviz.core.signals import Signal
@@ -27,6 +29,22 @@ THEMES = ("light", "dark")
 MIN_FONT_SIZE, MAX_FONT_SIZE = 7, 32
 #: Failures where the run process itself ended badly, not the program (the graph stays).
 RUN_DEATHS = frozenset({"timeout", "memory", "crashed", "exited", "output", "internal", "limit"})
+
+
+#: What the program is called once it is no longer the lesson it started from.
+OWN_PROGRAM_TITLE = "your program"
+#: A lesson edited until fewer than this share of its lines remain is the student's own program.
+LESSON_LINES_KEPT = 0.5
+
+
+def still_the_lesson(lesson_program: str, source: str) -> bool:
+    """Whether ``source`` is still ``lesson_program`` edited (half its lines or more kept),
+    rather than a program of the student's own typed in its place."""
+    lines = {line.strip() for line in lesson_program.splitlines() if line.strip()}
+    if not lines:
+        return True
+    kept = {line.strip() for line in source.splitlines()} & lines
+    return len(kept) >= LESSON_LINES_KEPT * len(lines)
 
 
 @dataclass(frozen=True)
@@ -69,6 +87,16 @@ class Session:
         ``trace`` and ``layout`` are what the canvas now shows.
     selection_changed(str or None), step_changed(int)
     theme_changed(str), font_size_changed(int), presentation_changed(bool)
+    labels_changed(str)
+        The boxes' label style: "pytorch" (MulBackward0) or "beginner" (×, +, σ).
+    health_changed(bool)
+        Gradient health colours on the canvas, on or off.
+    quiz_changed(bool)
+        Quiz mode on or off: the player stops at each question and hides its gradient.
+    question_changed(object)
+        The open question (a :class:`~gradviz.core.lessons.quiz.Posed`), or None once answered.
+    answered(object)
+        A question was answered: the :class:`~gradviz.core.lessons.quiz.Result`.
     overrides_changed()
         Values edited in the app changed (the next run uses them).
     values_edited()
@@ -78,6 +106,9 @@ class Session:
         A message for the user; None clears it.
     line_requested(int)
         Someone wants the user to see this line of the program (the editor shows it).
+    step_line_changed(object)
+        The program line the player's current step belongs to (int), or None: the editor
+        highlights it.
     """
 
     def __init__(self, theme: str = "light", font_size: int = 11) -> None:
@@ -93,8 +124,14 @@ class Session:
         self.collapsed: frozenset[str] = frozenset()
         self.selected: str | None = None
         self.step = -1
+        self.step_line: int | None = None
         self.theme = theme if theme in THEMES else "light"
         self.font_size = font_size
+        self.labels = DEFAULT_LABELS
+        self.health = False
+        self.quiz = False
+        self.question: Posed | None = None
+        self.scores: dict[str, tuple[int, int]] = {}  # per lesson (or program): right, asked
         self.presentation = False
         self.running = False
         self.modified = False  # typed since opened or saved
@@ -119,10 +156,16 @@ class Session:
         self.theme_changed = Signal()
         self.font_size_changed = Signal()
         self.presentation_changed = Signal()
+        self.labels_changed = Signal()
+        self.health_changed = Signal()
+        self.quiz_changed = Signal()
+        self.question_changed = Signal()
+        self.answered = Signal()
         self.overrides_changed = Signal()
         self.values_edited = Signal()
         self.notice = Signal()
         self.line_requested = Signal()
+        self.step_line_changed = Signal()
 
     # -- the program ----------------------------------------------------------------------
     def open_lesson(self, lesson: Lesson, run: bool = True) -> None:
@@ -130,6 +173,7 @@ class Session:
         self._open(lesson.program, f"{lesson.name} lesson", lesson=lesson)
         if lesson.view.theme:
             self.set_theme(lesson.view.theme)
+        self.set_health(lesson.view.health)
         if run:
             self.run()
 
@@ -167,6 +211,7 @@ class Session:
               path: Path | None = None, recording: Any = None) -> None:
         self.lesson, self.module, self.path, self.recording = lesson, module, path, recording
         self.source = source
+        self.ask(None)
         if title != self.title:
             self.title = title
             self.title_changed.emit(title)
@@ -193,6 +238,17 @@ class Session:
             self.overrides_changed.emit()
         self._set_modified(True)
         self.source_changed.emit(source)
+        if self.lesson is not None and not still_the_lesson(self.lesson.program, source):
+            self._leave_lesson()
+
+    def _leave_lesson(self) -> None:
+        """The program typed is the student's own now: the lesson's title and text no longer
+        describe it (what the editor holds stays, modified)."""
+        self.lesson = None
+        self.ask(None)
+        self.title = OWN_PROGRAM_TITLE
+        self.title_changed.emit(self.title)
+        self.program_opened.emit()
 
     def saved(self, path: Path) -> None:
         """The program was written to ``path``: the window edits that file now."""
@@ -344,6 +400,12 @@ class Session:
             self.step = position
             self.step_changed.emit(position)
 
+    def set_step_line(self, line: int | None) -> None:
+        """The program line of the step on screen (None: not stepping, or no line)."""
+        if line != self.step_line:
+            self.step_line = line
+            self.step_line_changed.emit(line)
+
     # -- look -----------------------------------------------------------------------------
     def set_theme(self, name: str) -> None:
         """Switch to the "light" or "dark" look."""
@@ -360,6 +422,67 @@ class Session:
             self.font_size = size
             self.font_size_changed.emit(size)
         return size
+
+    def set_labels(self, style: str) -> None:
+        """Write the boxes in PyTorch's names ("pytorch") or a beginner's symbols ("beginner")."""
+        if style not in LABEL_STYLES:
+            raise ValueError(f"unknown label style {style!r}")
+        if style != self.labels:
+            self.labels = style
+            self.labels_changed.emit(style)
+
+    def look(self) -> Look:
+        """The boxes' font size (the session's text size) and label style, for the layout."""
+        return Look(float(self.font_size), self.labels)
+
+    def set_health(self, on: bool) -> None:
+        """Colour the canvas by gradient size (log scale), marking NaN, Inf and zeros."""
+        if bool(on) != self.health:
+            self.health = bool(on)
+            self.health_changed.emit(self.health)
+
+    # -- quiz -------------------------------------------------------------------------------
+    def set_quiz(self, on: bool) -> None:
+        """Quiz mode: at each question the player stops and the gradient stays hidden until answered."""
+        if bool(on) != self.quiz:
+            self.quiz = bool(on)
+            if not self.quiz:
+                self.ask(None)
+            self.quiz_changed.emit(self.quiz)
+
+    def ask(self, posed: Posed | None) -> None:
+        """Open ``posed`` (its gradient hidden everywhere it is shown), or close the open one."""
+        if posed is not self.question:
+            self.question = posed
+            self.question_changed.emit(posed)
+
+    @property
+    def hidden(self) -> frozenset[tuple[int, str, int]]:
+        """(pass, node, slot) of the gradients nobody may show yet (the open question's)."""
+        return frozenset({self.question.key}) if self.question is not None else frozenset()
+
+    def answer(self, guess: float | None) -> Result | None:
+        """Reveal the open question with the student's ``guess`` (None: no guess); the score
+        of the lesson counts it. Returns the result, None when no question is open."""
+        posed = self.question
+        if posed is None:
+            return None
+        right = guess is not None and is_right(guess, posed.answer)
+        key = self.score_key()
+        done, asked = self.scores.get(key, (0, 0))
+        self.scores[key] = (done + int(right), asked + 1)
+        result = Result(posed, guess, right)
+        self.ask(None)
+        self.answered.emit(result)
+        return result
+
+    def score_key(self) -> str:
+        """Whose score the questions count for: the lesson's name, else the program's title."""
+        return self.lesson.name if self.lesson is not None else self.title
+
+    def score(self) -> tuple[int, int]:
+        """(right, asked) for the program on screen."""
+        return self.scores.get(self.score_key(), (0, 0))
 
     def set_presentation(self, on: bool) -> None:
         if on != self.presentation:

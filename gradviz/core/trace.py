@@ -187,6 +187,9 @@ class Node:
     # node (chunk, unbind, an LSTM's gates): the op node is output 0, and each further output
     # k is a node of kind "output" fed by the op node, with its own value, gradient and label.
     output_nr: int = 0
+    # The program's for loops running when it was made, outermost first: (line of the loop,
+    # iteration counted from 0, iterations that loop ran in all). () outside any loop.
+    loop: tuple[tuple[int, int, int], ...] = ()
 
     @property
     def title(self) -> str:

@@ -19,6 +19,8 @@ from gradviz.qt.actions import ShortcutsDialog, add_window_actions, build_toolba
 from gradviz.qt.canvas.big_graphs import BigGraphs
 from gradviz.qt.canvas.graph_overlays import Legend
 from gradviz.qt.canvas.graph_view import GraphView
+from gradviz.qt.canvas.health import GradientHealth
+from gradviz.qt.canvas.look import LabelStyle
 from gradviz.qt.canvas.module_canvas import show_module
 from gradviz.qt.canvas.node_menu import NodeMenu
 from gradviz.qt.canvas.text import zoom_text
@@ -50,10 +52,10 @@ class MainWindow(MenuBarHost, QMainWindow):
     settings : Settings
     graph_view : GraphView
         The canvas (``host.canvas`` to the features).
-    program, files, recordings, runs, console, big_graphs, step_through, classroom, training
+    program, files, recordings, runs, console, big_graphs, health, labels, step_through, classroom, training
         The features: the program editor and lesson text, opening/saving/exporting, saved
-        recordings, runs,
-        what runs print, the canvas's folding and previews, the player, classroom tools, training.
+        recordings, runs, what runs print, the canvas's folding and previews, gradient health,
+        beginner labels, the player, classroom tools (quiz, presentation), training.
     editor, lesson_panel, inspector, message_bar, legend, lesson_picker
         The widgets tests and screenshots reach for.
     commands : Commands
@@ -105,6 +107,8 @@ class MainWindow(MenuBarHost, QMainWindow):
         self.console = Console(session, self)
         add_window_actions(self)
         self.big_graphs = BigGraphs(session, self)
+        self.health = GradientHealth(session, self)
+        self.labels = LabelStyle(session, self)
         self.step_through = StepThrough(session, self)
         self.classroom = Classroom(session, self)
         self.training = TrainingDock(session, self)
@@ -157,6 +161,7 @@ class MainWindow(MenuBarHost, QMainWindow):
                                   if trace is not None and trace.nodes else "no graph")
         # The key explains node colours: no nodes, nothing to explain.
         self.legend.setVisible(self.commands.show_legend.isChecked() and trace is not None and bool(trace.nodes))
+        self.legend.set_dashed(trace is not None and any(n.internal_to for n in trace.nodes))
 
     def _on_theme_changed(self, name: str) -> None:
         app = QApplication.instance()
@@ -174,6 +179,7 @@ class MainWindow(MenuBarHost, QMainWindow):
         font = QFont(self.inspector.font())
         font.setPointSize(size)
         self.inspector.setFont(font)
+        self.graph_view.set_explanation_size(size)
 
     def _on_presentation_changed(self, on: bool) -> None:
         # The key under the canvas grows too, a little less: it wraps rather than crowd the canvas.
@@ -265,8 +271,10 @@ class MainWindow(MenuBarHost, QMainWindow):
             self.restoreState(QByteArray(s.window_state))
         else:
             self.resizeDocks([self.program.lesson_dock, self.inspector_dock], [450, 300], Qt.Orientation.Horizontal)
-            self.resizeDocks([self.program.lesson_dock, self.program.dock, self.console.dock], [200, 400, 120],
+            self.resizeDocks([self.program.lesson_dock, self.program.dock, self.console.dock], [220, 480, 120],
                              Qt.Orientation.Vertical)
+            # The inspector's fields and tables need the room more than the chain rule's text.
+            self.resizeDocks([self.inspector_dock, self.step_through.chain_dock], [460, 340], Qt.Orientation.Vertical)
         self._on_font_size_changed(self.session.font_size)
         self._on_theme_changed(self.session.theme)
         self.commands.show_legend.setChecked(True)

@@ -49,6 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--step", type=int, default=-1,
                         help="put the step-through player at this step (0-based; default -1: not stepping)")
     parser.add_argument("--presentation", action="store_true", help="in presentation mode (F11)")
+    parser.add_argument("--labels", choices=("pytorch", "beginner"), help="the boxes' label style")
+    parser.add_argument("--health", action="store_true", help="gradient health colours on")
+    parser.add_argument("--quiz", action="store_true", help="quiz mode on (with --step at a question: it is asked)")
+    parser.add_argument("--guess", default=None, help="with --quiz: type this guess and reveal")
+    parser.add_argument("--expand", action="append", default=[], metavar="GROUP",
+                        help="open this folded module or loop first (repeatable)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the graph")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
 
@@ -75,11 +81,30 @@ def main(argv: list[str] | None = None) -> int:
             if node_id is not None:
                 window.select_node(node_id)
         _wait(app, lambda: window.step_through.index is not None, args.timeout)
+
+        def settled() -> bool:
+            return not window.is_busy and window.step_through.index is not None \
+                and window.step_through.trace is window.current_trace
+
+        for group in args.expand:
+            window.big_graphs.expand(group)
+            _wait(app, settled, args.timeout)
+        if args.labels:
+            window.session.set_labels(args.labels)
+            _wait(app, settled, args.timeout)
+        if args.health:
+            window.session.set_health(True)
+        if args.quiz:
+            window.session.set_quiz(True)
         if args.presentation:
             window.classroom.presentation.enter()
-            _wait(app, lambda: False, 0.3)
+            _wait(app, settled, args.timeout)
         if args.step >= 0:
             window.step_through.player.seek(args.step)
+        if args.quiz and args.guess is not None:
+            quiz = window.classroom.quiz
+            quiz.bar.guess_edit.setText(args.guess)
+            quiz.submit()
         _wait(app, lambda: False, 0.5)  # let the window paint and settle
         image = window.grab()
         if not image.save(args.output, "PNG"):

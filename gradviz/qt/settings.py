@@ -197,6 +197,15 @@ class Settings:
         """The limits every run of a program gets."""
         return RunLimits(seconds=float(self.run_seconds), memory_bytes=(self.run_memory_mb << 20) or None)
 
+    # -- per lesson -------------------------------------------------------------------------
+    def labels_for(self, lesson: str) -> str:
+        """The label style chosen for ``lesson`` ("pytorch", "beginner"), or "" if never chosen."""
+        value = self._str(f"labels/{_key(lesson)}", "")
+        return value if value in ("pytorch", "beginner") else ""
+
+    def set_labels_for(self, lesson: str, style: str) -> None:
+        self.qsettings.setValue(f"labels/{_key(lesson)}", style)
+
     # -- readers that survive bad stored values -------------------------------------------
     def _bytes(self, key: str) -> bytes:
         value = self.qsettings.value(key)
@@ -214,6 +223,11 @@ class Settings:
             return int(value)
         except (TypeError, ValueError):
             return default
+
+
+def _key(name: str) -> str:
+    """``name`` as one settings key (no group separators)."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "_"
 
 
 def _dedup(paths: Iterable[str]) -> list[str]:

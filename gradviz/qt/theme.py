@@ -78,6 +78,7 @@ SYNTAX_COLORS: dict[str, dict[str, str]] = {
         "string": "#006B4F",
         "comment": "#5E5E5E",
         "error_line": "#FFE0D6",
+        "step_line": "#D6E9F8",  # the step-through player's line
         "gutter_text": "#767676",
         "gutter_error": "#B23B00",
     },
@@ -88,6 +89,7 @@ SYNTAX_COLORS: dict[str, dict[str, str]] = {
         "string": "#6FD6A9",
         "comment": "#A8A8A8",
         "error_line": "#4F1F12",
+        "step_line": "#173A57",
         "gutter_text": "#8C8C8C",
         "gutter_error": "#FF8A50",
     },
@@ -237,3 +239,26 @@ def contrast_ratio(a: str, b: str) -> float:
 
     hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
     return (hi + 0.05) / (lo + 0.05)
+
+
+#: Gradient health: a perceptually even ramp from vanishing (dark purple) to large (yellow),
+#: viridis' stops, readable for the common colour blindnesses and in grey.
+HEALTH_RAMP = ("#440154", "#3B528B", "#21918C", "#5EC962", "#FDE725")
+#: Gradients that are NaN, infinite or exactly zero: (fill, text) apart from the ramp.
+HEALTH_MARKS = {"nan": ("#D62728", "#FFFFFF"), "inf": ("#FF7F0E", "#000000"), "zero": ("#BDBDBD", "#000000")}
+#: A box without a gradient (a constant) while health colours are on: neutral, so the role
+#: colours (a constant's yellow) are not read as a gradient's size.
+HEALTH_NONE = ("#F4F4F4", "#444444")
+
+
+def health_color(t: float) -> tuple[str, str]:
+    """(fill, text) for a gradient at ``t`` along the health scale (0 smallest, 1 largest)."""
+    t = min(max(float(t), 0.0), 1.0) * (len(HEALTH_RAMP) - 1)
+    i = min(int(t), len(HEALTH_RAMP) - 2)
+    a, b = QColor(HEALTH_RAMP[i]), QColor(HEALTH_RAMP[i + 1])
+    f = t - i
+    mixed = QColor.fromRgbF(a.redF() + (b.redF() - a.redF()) * f, a.greenF() + (b.greenF() - a.greenF()) * f,
+                            a.blueF() + (b.blueF() - a.blueF()) * f)
+    # Text of at least 4.5:1 contrast: white on the dark end, black on the light one.
+    text = "#FFFFFF" if mixed.lightnessF() < 0.45 else "#000000"
+    return mixed.name(), text

@@ -178,7 +178,7 @@ def _run_session(source: str, *, root: str | None, roots: Sequence[str], subject
     names.update(extra_names or {})
     interp = Interpreter(source, limits=limits, on_assign=assigned, extra_names=names, cancel=cancel,
                          on_line=beacon.note_line)
-    recorder = Recorder(lambda: interp.line, interp.statement)
+    recorder = Recorder(lambda: interp.line, interp.statement, interp.current_loop)
     recorder.keep_graphs = keep_graphs
     recorder_box.append(recorder)
     try:
@@ -188,7 +188,7 @@ def _run_session(source: str, *, root: str | None, roots: Sequence[str], subject
         # whole run (autograd graph included) is freed by reference counting as soon as the
         # caller lets go: no collector needed, which matters while it is paused (gc_pause).
         recorder_box.clear()
-        recorder.current_line, recorder.statement = _no_line, _no_statement
+        recorder.current_line, recorder.statement, recorder.current_loop = _no_line, _no_statement, tuple
         interp.close()
 
 

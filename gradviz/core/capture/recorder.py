@@ -79,13 +79,18 @@ class Recorder(PassRecording, TorchFunctionMode):
         Returns the program line running now (None outside a program).
     statement : callable
         Returns the source text of a line, to describe backward calls.
+    current_loop : callable
+        Returns the program's for loops running now and their iterations (the interpreter's).
     """
 
     def __init__(self, current_line: Callable[[], int | None] = lambda: None,
-                 statement: Callable[[int | None], str] = lambda line: "") -> None:
+                 statement: Callable[[int | None], str] = lambda line: "",
+                 current_loop: Callable[[], tuple] = tuple) -> None:
         super().__init__()
         self.current_line = current_line
         self.statement = statement
+        self.current_loop = current_loop
+        self.tensor_loops: dict[int, tuple] = {}  # id -> the loop iterations a named tensor was made in
         self.nodes: dict[Any, NodeInfo] = {}  # registration (forward) order
         self.const_edges: list[ConstEdge] = []
         self.origins: dict[int, Origin] = {}
@@ -157,6 +162,7 @@ class Recorder(PassRecording, TorchFunctionMode):
         entry = self.tensor_names.get(id(tensor))
         if entry is None or entry[1]() is not tensor:
             self.tensor_names[id(tensor)] = (name, weakref.ref(tensor), line)
+            self.tensor_loops[id(tensor)] = self.current_loop()
         const = self.nodes.get(("const", id(tensor)))
         if const is not None and const.tensor is tensor and not const.label:
             const.label = name
@@ -168,6 +174,11 @@ class Recorder(PassRecording, TorchFunctionMode):
     def line_of(self, tensor: torch.Tensor) -> int | None:
         entry = self.tensor_names.get(id(tensor))
         return entry[2] if entry is not None and entry[1]() is tensor else None
+
+    def loop_of(self, tensor: torch.Tensor) -> tuple | None:
+        """The loop iterations a named tensor was made in (None: not named)."""
+        entry = self.tensor_names.get(id(tensor))
+        return self.tensor_loops.get(id(tensor)) if entry is not None and entry[1]() is tensor else None
 
     def origin_of(self, tensor: torch.Tensor) -> Origin | None:
         origin = self.origins.get(id(tensor))
@@ -280,7 +291,8 @@ class Recorder(PassRecording, TorchFunctionMode):
             else:
                 value, (shape, dtype, device) = None, metadata_of(grad_fn)
             self.nodes[grad_fn] = NodeInfo(grad_fn, "op", type(grad_fn).__name__, line, module,
-                                           value, shape, dtype, device, internal_to=internal_to)
+                                           value, shape, dtype, device, internal_to=internal_to,
+                                           loop=self.current_loop())
             if _in_checkpoint():
                 self.checkpointed.update(islice(reversed(self.nodes), len(self.nodes) - before))
         # A view or an output of an op already seen adds nothing, but its further outputs do.
@@ -303,7 +315,7 @@ class Recorder(PassRecording, TorchFunctionMode):
         else:
             value, (shape, dtype, device) = None, metadata_of(node, nr)
         self.nodes[key] = NodeInfo(key, "output", f"output {nr}", owner.line, owner.module, value, shape,
-                                   dtype, device, internal_to=owner.internal_to, output_nr=nr)
+                                   dtype, device, internal_to=owner.internal_to, output_nr=nr, loop=owner.loop)
         return key
 
     def _constant_slots(self, grad_fn: Any, inputs: list) -> list[tuple[int, torch.Tensor]]:
@@ -338,10 +350,11 @@ class Recorder(PassRecording, TorchFunctionMode):
         created = self.line_of(tensor) or (origin.line if origin else None) or line
         # Constants belong to no module: an input fed to layers.0 was not made by it. One first
         # met while backward runs (by a recomputation) is that code's, its value the one then.
+        loop = self.loop_of(tensor)
         self.nodes[key] = NodeInfo(key, "constant", "Constant", created, None,
                                    TensorValue.from_tensor(tensor), shape, dtype, device,
                                    internal_to=self.backward_context(), label=label, tensor=tensor,
-                                   requires_grad=False)
+                                   requires_grad=False, loop=self.current_loop() if loop is None else loop)
         return key
 
     def _register_inputs(self, root: Any, op_name: str, line: int | None, module: Any,
@@ -387,13 +400,17 @@ class Recorder(PassRecording, TorchFunctionMode):
             # A leaf made while backward runs (checkpoint's detached copies of its inputs) is that
             # code's; the builder takes the mark off parameters.
             inside = self.backward_context()
+            # A leaf belongs to the loop iteration it was made in (a weight made before the loop
+            # is no iteration's, though the loop is where it is first used).
             self.nodes[node] = NodeInfo(node, "leaf", kind, self.line_of(var) or line, None,
                                         TensorValue.from_tensor(var), shape, dtype, device,
-                                        label=self.name_of(var), tensor=var, internal_to=inside)
+                                        label=self.name_of(var), tensor=var, internal_to=inside,
+                                        loop=self.loop_of(var) or ())
             return
         if tensor is not None:
             shape, dtype, device = tensor_meta(tensor)
-            self.nodes[node] = NodeInfo(node, "op", kind, line, None, snap(tensor), shape, dtype, device)
+            self.nodes[node] = NodeInfo(node, "op", kind, line, None, snap(tensor), shape, dtype, device,
+                                        loop=self.current_loop())
             return
         value = self._value_from_saved(node, consumers)
         if value is not None:
@@ -401,7 +418,7 @@ class Recorder(PassRecording, TorchFunctionMode):
         else:
             shape, dtype, device = metadata_of(node)
         self.nodes[node] = NodeInfo(node, "op", kind, line, module, snap(value), shape, dtype, device,
-                                    internal_to=op_name)
+                                    internal_to=op_name, loop=self.current_loop())
 
     def _value_from_saved(self, node: Any, consumers: list[Any], nr: int = 0) -> torch.Tensor | None:
         if _in_checkpoint():

@@ -38,6 +38,7 @@ class NodeInfo:
     tensor: Any = None  # leaves and constants: the tensor itself (labels, .grad, parameters)
     requires_grad: bool = True
     output_nr: int = 0
+    loop: tuple = ()  # ((LoopRun, iteration), ...) of the program's for loops running when it was made
 
 
 @dataclass

@@ -135,7 +135,7 @@ class TraceBuilder:
             id=node_id, kind=info.kind, op=op, label=label, shape=info.shape, dtype=info.dtype,
             device=info.device, module=module, value=info.value, internal_to=internal_to,
             saved=info.saved or (), line=info.line, requires_grad=info.requires_grad, grad=grad,
-            output_nr=info.output_nr,
+            output_nr=info.output_nr, loop=tuple((run.line, i, run.count) for run, i in info.loop),
         )
 
     @staticmethod
@@ -169,9 +169,10 @@ class TraceBuilder:
 
     def _notes(self, passes: tuple[BackwardPass, ...], keys: list[Any], nodes: tuple[Node, ...]) -> list[str]:
         notes = []
-        for p in passes:
-            if p.implicit:
-                notes.append(f"The program does not call backward, so gradviz ran {p.call} to show gradients.")
+        implicit = [p.call for p in passes if p.implicit]
+        if implicit:  # one sentence for all of them (the softmax lesson's two roots said it twice)
+            calls = implicit[0] if len(implicit) == 1 else ", ".join(implicit[:-1]) + " and " + implicit[-1]
+            notes.append(f"The program does not call backward, so gradviz ran {calls} to show gradients.")
         rec = self.rec
         again = [p.index + 1 for record, p in zip(rec.passes, passes) if record.inside == RECOMPUTATION]
         if again:

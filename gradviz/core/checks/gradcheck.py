@@ -7,6 +7,7 @@ is assigned. Large leaves are sampled (a few elements each) to keep the replays 
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -160,9 +161,10 @@ def gradient_check(source: str, *, root: str | None = None, extra_names: dict | 
             abs_err = abs(auto - numeric)
             rel_err = abs_err / max(abs(numeric), abs(auto), 1e-12)
             checked += 1
-            if abs_err > atol + rtol * abs(numeric):
+            # Written so that a NaN (autograd's or the estimate's) fails and counts as the worst.
+            if not abs_err <= atol + rtol * abs(numeric):
                 passed = False
-            if abs_err >= worst[0]:
+            if not math.isnan(worst[0]) and not abs_err < worst[0]:
                 worst = (abs_err, rel_err, index, auto, numeric)
         shown = label[len(subject) + 1:] if subject and label.startswith(subject + ".") else label
         rows.append(LeafCheck(shown, tuple(tensor.shape), checked, tensor.numel(), worst[0], worst[1],

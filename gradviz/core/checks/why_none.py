@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import torch
@@ -22,6 +23,32 @@ def _reaches(root: Any, leaf: torch.Tensor) -> bool:
             return True
         stack.extend(child for child, _ in node.next_functions)
     return False
+
+
+def _unnamed_leaf_inside(grad_fn: Any, rec: Any) -> str | None:
+    """"tensor of shape (3,)" when ``grad_fn`` takes an unnamed leaf straight in, else None."""
+    for child, _nr in grad_fn.next_functions:
+        if child is not None and type(child).__name__ == "AccumulateGrad":
+            var = child.variable
+            if not rec.name_of(var):
+                return f"tensor of shape {tuple(var.shape)}"
+    return None
+
+
+def session_statement(session: Any, line: int | None) -> str:
+    """The program text of ``line`` (the right-hand side when it assigns)."""
+    lines = session.trace.source.splitlines() if session.trace.source else []
+    if line is None or not 1 <= line <= len(lines):
+        return ""
+    text = lines[line - 1].split("#")[0].strip()
+    return text.split("=", 1)[1].strip() if "=" in text and "==" not in text.split("=", 1)[0] else text
+
+
+def _without_requires_grad(expression: str, name: str) -> str:
+    """``expression`` with its ``requires_grad=True`` taken out (``torch.randn(3) * 0.01``)."""
+    cleaned = re.sub(r",\s*requires_grad\s*=\s*True", "", expression)
+    cleaned = re.sub(r"requires_grad\s*=\s*True\s*,?\s*", "", cleaned)
+    return cleaned or f"the value of {name}"
 
 
 def why_grad_none(source: str, name: str, **capture_kwargs: Any) -> GradReason:
@@ -50,6 +77,16 @@ def why_grad_none(source: str, name: str, **capture_kwargs: Any) -> GradReason:
         return GradReason(name, WhyNone.HAS_GRAD, f"{name}.grad is not None: it holds the gradient "
                           "accumulated by the backward calls.", line)
     if tensor.grad_fn is not None and not tensor.retains_grad:
+        made = _unnamed_leaf_inside(tensor.grad_fn, rec)
+        if made is not None:
+            # w = torch.randn(3, requires_grad=True) * 0.01: the leaf is the randn, w its product.
+            statement = session_statement(session, line)
+            return GradReason(name, WhyNone.NON_LEAF, (
+                f"{name} is not a leaf: on line {line} the tensor made with requires_grad=True is the one "
+                f"inside the expression, and {name} is what {type(tensor.grad_fn).__name__} computed from "
+                f"it. Its .grad would go to that unnamed {made}, which the program cannot reach. Make {name} "
+                f"itself the leaf: compute the value first, then ask for gradients, e.g. "
+                f"{name} = ({_without_requires_grad(statement, name)}).requires_grad_()"), line)
         return GradReason(name, WhyNone.NON_LEAF, (
             f"{name} is not a leaf: it was computed by {type(tensor.grad_fn).__name__} (line {line}). "
             "PyTorch stores .grad only for leaf tensors. Call "

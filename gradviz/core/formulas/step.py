@@ -19,6 +19,7 @@ from gradviz.core.formulas.arrays import Array
 from gradviz.core.formulas.model import Formula, Term
 from gradviz.core.formulas.text import Index, d, element, fit, fmt, index_text, number_text
 from gradviz.core.formulas.values import NoNumbers, array_of, compare, keep
+from gradviz.core.stepping.flow import sends
 from gradviz.core.trace import BackwardPass, Edge, Node, SavedTensor, TensorValue, Trace
 
 Handler = Callable[["Step"], Formula]
@@ -51,7 +52,9 @@ _INDEX = re.compile(r"\[\d+\]\Z")
 def _reads_as_name(label: str) -> bool:
     # Python's own identifier rule, so 损失, 预测 and w_偏置 are names as much as loss is.
     dotted = label[:m.start()] if (m := _INDEX.search(label)) else label
-    return all(part.isidentifier() for part in dotted.split("."))
+    first, *rest = dotted.split(".")
+    # Module paths index their children: layers.4.bias is a name.
+    return first.isidentifier() and all(part.isidentifier() or part.isdigit() for part in rest)
 
 
 def display_name(node: Node) -> str:
@@ -231,7 +234,8 @@ class Step:
 
     # ----- terms ----------------------------------------------------------------------------
     def needed(self, slot: int) -> bool:
-        return not self.has_captured or (slot < len(self.captured) and self.captured[slot] is not None)
+        """Whether this step computes input ``slot``'s gradient (the canvas marks the same edges)."""
+        return sends(self.bpass, self.node.id, slot)
 
     def term(self, slot: int, symbolic: str, computed: Array | np.generic,
              explain: Callable[[Index], str]) -> Term:

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from gradviz.core.layout.grouping import module_box_lines
+from gradviz.core.layout.grouping import framed_paths, group_path, group_title, module_box_lines
+from gradviz.core.layout.labels import Look, beginner_lines
 from gradviz.core.layout.metrics import FONT_SIZE, wide_min_width
 from gradviz.core.trace import Node, TensorValue, Trace, format_shape
 
@@ -155,6 +156,7 @@ class DotBuild:
     lines: dict[str, tuple[str, ...]] = field(default_factory=dict)
     edges: list[tuple[str, str, int]] = field(default_factory=list)
     clusters: dict[str, str] = field(default_factory=dict)  # DOT cluster name -> module path
+    look: Look = field(default_factory=Look)  # the font size and label style the boxes are sized for
 
 
 def _collapsed_owner(module: str, collapsed: frozenset[str]) -> str | None:
@@ -177,24 +179,27 @@ def build_dot(
     styled: bool = True,
     legend: bool = False,
     show_grads: bool = False,
+    look: Look | None = None,
 ) -> DotBuild:
     """Build the DOT for ``trace`` and keep the name maps; see :func:`to_dot`."""
     if rankdir not in _RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(_RANKDIRS)}, not {rankdir!r}")
+    look = look or Look(FONT_SIZE)
     collapsed = frozenset(collapsed)
     out = ["digraph gradviz {"]
     out.append("\t" + _attr_list({"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35"}, sort=True))
-    out.append("\t" + _attr_list({"fontname": FONT_NAME, "fontsize": f"{FONT_SIZE:g}"}, sort=True))
+    out.append("\t" + _attr_list({"fontname": FONT_NAME, "fontsize": f"{look.font_size:g}"}, sort=True))
     # Geometry-bearing attributes are set even when unstyled: the Qt painter
     # draws node_lines in FONT_NAME inside these boxes, so their size must match.
-    out.append("\tnode [" + _attr_list({"shape": "box", "fontname": FONT_NAME, "fontsize": f"{FONT_SIZE:g}"},
+    out.append("\tnode [" + _attr_list({"shape": "box", "fontname": FONT_NAME, "fontsize": f"{look.font_size:g}"},
                                        sort=True) + "]")
     if styled:
         out.append("\tnode [" + _attr_list({"style": "rounded,filled", "color": BORDER_COLOUR, "penwidth": "1.2",
                                             "fontcolor": "black"}, sort=True) + "]")
         out.append("\tedge [" + _attr_list({"color": EDGE_COLOUR, "arrowsize": "0.7"}, sort=True) + "]")
 
-    build = DotBuild(source="")
+    build = DotBuild(source="", look=look)
+    beginner = look.labels == "beginner"
     rep: dict[str, str] = {}  # trace id -> DOT name of the box that shows it
     home: dict[str, str] = {}  # DOT name -> module path of the cluster it sits in
     attrs: dict[str, dict[str, str]] = {}
@@ -202,16 +207,18 @@ def build_dot(
     # Trace.roots (root plus extra roots shown side by side) where the Trace has it.
     roots = set(getattr(trace, "roots", ()) or ((trace.root,) if trace.root else ()))
 
+    groups = {n.id: group_path(n) for n in trace.nodes}
     for node in trace.nodes:
-        owner = _collapsed_owner(node.module, collapsed)
+        owner = _collapsed_owner(groups[node.id], collapsed)
         if owner is None:
             rep[node.id] = node.id
             build.names[node.id] = node.id
-            lines = _export_lines(node, show_values) if show_grads else node_lines(node, show_values)
+            lines = (_export_lines(node, show_values) if show_grads else
+                     beginner_lines(node, show_values) if beginner else node_lines(node, show_values))
             build.lines[node.id] = lines
-            home[node.id] = node.module
+            home[node.id] = groups[node.id]
             a = {"label": _label(lines)}
-            if width := wide_min_width(lines):
+            if width := wide_min_width(lines, look.font_size):
                 a["width"] = width
             if styled:
                 kind = "root" if node.id in roots else node.kind
@@ -236,7 +243,7 @@ def build_dot(
         build.lines[ident] = lines
         home[name] = path.rpartition(".")[0]
         a = {"label": _label(lines), "id": ident}
-        if width := wide_min_width(lines):
+        if width := wide_min_width(lines, look.font_size):
             a["width"] = width
         if styled:
             a["fillcolor"] = PALETTE["module"]
@@ -250,6 +257,14 @@ def build_dot(
     for name in attrs:
         placed.setdefault(home[name] if group_modules else "", []).append(name)
     paths = sorted({a for p in placed if p for a in _ancestors(p)})
+    # Loops and iterations get a frame of their own while only a few are open; a loop of a
+    # thousand single-op iterations stays a bare chain (a frame each would swamp Graphviz).
+    framed = framed_paths(paths)
+    if len(framed) != len(paths):
+        paths = framed
+        for home_path in [p for p in placed if p and p not in paths]:
+            kept = [a for a in _ancestors(home_path) if a in paths]
+            placed.setdefault(kept[-1] if kept else "", []).extend(placed.pop(home_path))
     used: set[str] = set()
     for path in paths:
         cname = "cluster_" + _sanitise(path)
@@ -259,7 +274,7 @@ def build_dot(
         build.clusters[cname] = path
     cluster_of = {p: c for c, p in build.clusters.items()}
 
-    modules = getattr(trace, "modules", {})
+    sides = _sides(trace, roots, rep) if group_modules else {}
     children: dict[str, list[str]] = {}
     for child in paths:
         children.setdefault(child.rpartition(".")[0] if "." in child else "", []).append(child)
@@ -273,15 +288,26 @@ def build_dot(
             out.append("\t" * (depth - 1) + "}")
             continue
         if path:
-            info = modules.get(path)
-            title = f"{path} · {info.class_name}" if info else path
+            title = group_title(trace, path)
             out.append("\t" * (depth - 1) + f"subgraph {_token(cluster_of[path])} {{")
             out.append(indent + _attr_list({"label": _label((title,)), "labeljust": "l"}, sort=True))
             if styled:
                 out.append(indent + _attr_list({"style": "rounded", "color": CLUSTER_COLOUR, "fontcolor": "#333333"},
                                               sort=True))
-        for name in placed.get(path, ()):
-            out.append(f"{indent}{_token(name)} [{_attr_list(attrs[name])}]")
+        here = placed.get(path, ())
+        for name in here:
+            if name not in sides or path:
+                out.append(f"{indent}{_token(name)} [{_attr_list(attrs[name])}]")
+        if not path and sides:
+            # Graphs drawn side by side (the softmax lesson's two losses) keep to their own side:
+            # each root's own nodes in a frameless cluster, in the order of the roots.
+            for k in sorted({sides[name] for name in here if name in sides}):
+                out.append(f"{indent}subgraph {_token(f'cluster side {k}')} {{")
+                out.append(indent + "\t" + _attr_list({"label": '""', "peripheries": "0"}, sort=True))
+                for name in here:
+                    if sides.get(name) == k:
+                        out.append(f"{indent}\t{_token(name)} [{_attr_list(attrs[name])}]")
+                out.append(indent + "}")
         if path:
             stack.append((path, depth, True))
         for child in reversed(children.get(path, ())):
@@ -301,11 +327,69 @@ def build_dot(
         out.append(f"\t{_token(s)} -> {_token(t)} [id=e{len(build.edges)}]")
         build.edges.append((build.names[s], build.names[t], e.slot))
 
+    if group_modules:
+        for s, t in _rank_hints(trace, rep):
+            out.append(f"\t{_token(s)} -> {_token(t)} [style=invis]")
+
     if legend:
         _add_legend(out, styled, with_module=any(i.startswith("module:") for i in build.names.values()))
     out.append("}")
     build.source = "\n".join(out) + "\n"
     return build
+
+
+def _sides(trace: Trace, roots: set[str], rep: dict[str, str]) -> dict[str, int]:
+    """DOT name -> which root's side a box is on, for boxes that only one of several roots uses."""
+    ordered = [r for r in (getattr(trace, "roots", ()) or ()) if r in roots]
+    if len(ordered) < 2:
+        return {}
+    users: dict[str, set[int]] = {}
+    for k, root in enumerate(ordered):
+        stack, seen = [root], {root}
+        while stack:
+            node = stack.pop()
+            users.setdefault(rep[node], set()).add(k)
+            for e in trace.inputs_of(node):
+                if e.source not in seen:
+                    seen.add(e.source)
+                    stack.append(e.source)
+    return {name: next(iter(ks)) for name, ks in users.items() if len(ks) == 1}
+
+
+#: A parameter is held above at most this many of its module's inputs (see _rank_hints).
+_RANK_HINTS_PER_LEAF = 3
+
+
+def _rank_hints(trace: Trace, rep: dict[str, str]) -> list[tuple[str, str]]:
+    """Invisible edges from what enters a module to the module's own parameters.
+
+    A layer's weight feeds its matmul straight from the bottom of the graph, so Graphviz
+    ranks it beside the previous layer; the two frames then overlap in height and are put
+    side by side — a 20-layer MLP became a diagonal staircase 5,000 points wide. Held above
+    the layer's input, each module's frame takes its own band of ranks and the layers stack.
+    """
+    nodes = {n.id: n for n in trace.nodes}
+    entries: dict[str, list[str]] = {}
+    for e in trace.edges:
+        source, target = nodes[e.source], nodes[e.target]
+        if source.kind in ("leaf", "constant") or not target.module or source.module == target.module:
+            continue
+        for path in _ancestors(target.module):
+            if source.module != path and not source.module.startswith(path + "."):
+                found = entries.setdefault(path, [])
+                if e.source not in found and len(found) < _RANK_HINTS_PER_LEAF:
+                    found.append(e.source)
+    hints: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for node in trace.nodes:
+        if node.kind != "leaf" or not node.module or rep[node.id] != node.id:
+            continue
+        for source in entries.get(node.module, ()):
+            pair = (rep[source], node.id)
+            if pair[0] != pair[1] and pair not in seen:
+                seen.add(pair)
+                hints.append(pair)
+    return hints
 
 
 def _add_legend(out: list[str], styled: bool, with_module: bool) -> None:
@@ -342,6 +426,7 @@ def to_dot(
     styled: bool = True,
     legend: bool = False,
     show_grads: bool = False,
+    look: Look | None = None,
 ) -> str:
     """DOT text for ``trace``, deterministic byte for byte.
 
@@ -378,6 +463,10 @@ def to_dot(
     show_grads : bool
         Add a ``grad: ...`` line for nodes that have a gradient (when
         ``show_values``). For exports; the canvas shows gradients itself.
+    look : Look, optional
+        The font size the boxes are sized for and the label style ("pytorch": the
+        autograd class names; "beginner": ×, +, σ, names and data). Default: 11 points,
+        PyTorch's names.
 
     Returns
     -------
@@ -394,4 +483,5 @@ def to_dot(
         styled=styled,
         legend=legend,
         show_grads=show_grads,
+        look=look,
     ).source

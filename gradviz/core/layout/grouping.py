@@ -1,20 +1,154 @@
-"""Module groups: which modules to collapse so a big graph stays readable, and their boxes."""
+"""Groups: modules, and the iterations of the program's for loops; which to collapse so a big
+graph stays readable, and what their boxes say.
+
+A node's group path is its module path, under the loop iterations it was made in:
+``for@4.17`` is iteration 17 of the loop on line 4, ``for@4.17.cell`` the module ``cell`` as
+it ran in that iteration, ``for@4`` the whole loop. Paths fold and unfold alike.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from gradviz.core.trace import Trace, format_shape
+from gradviz.core.trace import ModuleInfo, Node, Trace, format_shape
+
+#: A loop's path segment: "for@" and its line.
+LOOP_MARK = "for@"
+#: A loop that ran at least this many times opens folded, when its iterations hold at least
+#: LOOP_FOLD_NODES nodes each on average (a one-op body would not shrink): each iteration to a
+#: box when there are at most LOOP_ITERATION_BOXES of them, else the whole loop to one box
+#: (opened, it shows its iterations as boxes).
+LOOP_FOLD_MIN_ITERATIONS = 10
+LOOP_FOLD_NODES = 2
+LOOP_ITERATION_BOXES = 60
 
 
-def module_paths(trace: Trace) -> list[str]:
-    """Every module path the nodes ran in, with their ancestors, parents first."""
+def group_path(node: Node) -> str:
+    """``node``'s group path: its loop iterations, then its module path ("" at top level)."""
+    if not node.loop:
+        return node.module
+    parts = []
+    for line, iteration, _count in node.loop:
+        parts += [f"{LOOP_MARK}{line}", str(iteration + 1)]
+    if node.module:
+        parts.append(node.module)
+    return ".".join(parts)
+
+
+def module_part(path: str) -> str:
+    """The module path inside a group path (``for@4.17.cell`` → ``cell``)."""
+    parts = path.split(".")
+    i = 0
+    while i < len(parts) and parts[i].startswith(LOOP_MARK):
+        i += 2
+    return ".".join(parts[i:])
+
+
+def is_loop_group(path: str) -> bool:
+    """True for a loop's path (``for@4``, ``for@4.17.for@6``) or an iteration's (``for@4.17``)."""
+    parts = path.split(".")
+    return parts[-1].startswith(LOOP_MARK) or (len(parts) > 1 and parts[-2].startswith(LOOP_MARK))
+
+
+def loop_counts(trace: Trace) -> dict[str, int]:
+    """Each loop's path and how many iterations it ran."""
+    counts: dict[str, int] = {}
+    for node in trace.nodes:
+        prefix = ""
+        for line, iteration, count in node.loop:
+            path = f"{prefix}{LOOP_MARK}{line}"
+            counts[path] = max(counts.get(path, 0), count)
+            prefix = f"{path}.{iteration + 1}."
+    return counts
+
+
+def group_title(trace: Trace, path: str) -> str:
+    """A group's title: "for loop, line 4 · 300 iterations", "iteration 17 of 300", or the
+    module's ``path · Class`` (in an iteration: the module's own path)."""
+    parts = path.split(".")
+    if parts[-1].startswith(LOOP_MARK):
+        count = loop_counts(trace).get(path, 0)
+        return f"for loop, line {parts[-1][len(LOOP_MARK):]} · {count} iterations"
+    if len(parts) > 1 and parts[-2].startswith(LOOP_MARK):
+        count = loop_counts(trace).get(".".join(parts[:-1]), 0)
+        return f"iteration {parts[-1]} of {count}"
+    module = module_part(path)
+    info = trace.modules.get(module)
+    return f"{module} · {info.class_name}" if info else module
+
+
+def group_info(trace: Trace, path: str) -> ModuleInfo | None:
+    """The module a group path stands for (None for loops and unknown modules)."""
+    return None if is_loop_group(path) else trace.modules.get(module_part(path))
+
+
+def module_paths(trace: Trace, loops: bool = True) -> list[str]:
+    """Every group path the nodes ran in, with their ancestors, parents first; ``loops`` False
+    leaves out the loops' and iterations' own paths (what the collapse threshold folds)."""
     paths: set[str] = set()
     for node in trace.nodes:
-        if node.module:
-            parts = node.module.split(".")
+        path = group_path(node)
+        if path:
+            parts = path.split(".")
             paths.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+    if not loops:
+        paths = {p for p in paths if not is_loop_group(p)}
     return sorted(paths, key=lambda p: (p.count("."), p))
+
+
+#: Above this many loop and iteration groups, none of them is framed (see framed_paths).
+MAX_LOOP_FRAMES = 50
+
+
+def in_loop(path: str) -> bool:
+    """True when ``path`` is a loop's or an iteration's, or a module's inside one."""
+    return path.startswith(LOOP_MARK)
+
+
+def framed_paths(paths: list[str]) -> list[str]:
+    """The group paths drawn as frames: all of them while few are loops' and iterations';
+    else only those outside loops (a frame per iteration of a thousand-step loop would swamp
+    Graphviz and the picture)."""
+    if sum(1 for p in paths if is_loop_group(p)) > MAX_LOOP_FRAMES:
+        return [p for p in paths if not in_loop(p)]
+    return paths
+
+
+def default_folds(trace: Trace) -> frozenset[str]:
+    """The iterations to fold when a graph opens: those of every loop that ran at least
+    LOOP_FOLD_MIN_ITERATIONS times with LOOP_FOLD_NODES nodes an iteration or more."""
+    counts = loop_counts(trace)
+    members: Counter[str] = Counter()
+    iterations: dict[str, set[str]] = {}
+    for node in trace.nodes:
+        if not node.loop:
+            continue
+        parts = group_path(node).split(".")
+        for i, part in enumerate(parts[:-1]):
+            if part.startswith(LOOP_MARK):
+                loop = ".".join(parts[: i + 1])
+                members[loop] += 1
+                iterations.setdefault(loop, set()).add(f"{loop}.{parts[i + 1]}")
+    folds: set[str] = set()
+    for loop, count in counts.items():
+        if count >= LOOP_FOLD_MIN_ITERATIONS and members[loop] >= LOOP_FOLD_NODES * count:
+            if count <= LOOP_ITERATION_BOXES:
+                folds.update(iterations[loop])
+            else:
+                folds.add(loop)
+    return frozenset(folds)
+
+
+def fold_note(trace: Trace, collapsed: frozenset[str]) -> str:
+    """What the folded loops are, in words ("" when none is)."""
+    counts = loop_counts(trace)
+    whole = sorted(p for p in collapsed if p in counts)
+    each = sorted({p.rsplit(".", 1)[0] for p in collapsed if is_loop_group(p) and p not in counts} - set(whole))
+    parts = [f"the loop at line {p.rsplit(LOOP_MARK, 1)[1]} ran {counts[p]} times: it is one box (double-click "
+             "it to see its iterations)" for p in whole]
+    parts += [f"each of the {counts.get(p, 0)} iterations of the loop at line {p.rsplit(LOOP_MARK, 1)[1]} is a "
+              "box (double-click one to open it)" for p in each if p in counts]
+    return ("In this graph " + "; ".join(parts) + ".") if parts else ""
 
 
 def _owner(module: str, collapsed: frozenset[str]) -> str | None:
@@ -27,8 +161,8 @@ def _owner(module: str, collapsed: frozenset[str]) -> str | None:
 
 
 def visible_count(trace: Trace, collapsed: frozenset[str]) -> int:
-    """How many boxes the graph shows with ``collapsed`` modules folded to one box each."""
-    owners = Counter(_owner(n.module, collapsed) for n in trace.nodes)
+    """How many boxes the graph shows with ``collapsed`` groups folded to one box each."""
+    owners = Counter(_owner(group_path(n), collapsed) for n in trace.nodes)
     loose = owners.pop(None, 0)
     return loose + len(owners)
 
@@ -42,7 +176,7 @@ def choose_collapsed(trace: Trace, threshold: int) -> frozenset[str]:
     """
     if len(trace.nodes) <= threshold:
         return frozenset()
-    paths = module_paths(trace)
+    paths = module_paths(trace, loops=False)
     if not paths:
         return frozenset()
     depth = max(p.count(".") + 1 for p in paths)
@@ -54,10 +188,14 @@ def choose_collapsed(trace: Trace, threshold: int) -> frozenset[str]:
 
 
 def module_box_lines(trace: Trace, path: str) -> tuple[str, ...]:
-    """The text of a collapsed module's box: path, class, parameter count, input → output shapes."""
-    inside = {n.id for n in trace.nodes if n.module == path or n.module.startswith(path + ".")}
-    info = trace.modules.get(path)
-    lines = [path, info.class_name if info else "module"]
+    """The text of a collapsed group's box: path and class (a loop's or an iteration's title),
+    parameter count, input → output shapes."""
+    inside = {n.id for n in trace.nodes if (g := group_path(n)) == path or g.startswith(path + ".")}
+    info = group_info(trace, path)
+    if is_loop_group(path):
+        lines = [group_title(trace, path)]
+    else:
+        lines = [path if not path.startswith(LOOP_MARK) else module_part(path), info.class_name if info else "module"]
     if info and info.num_params:
         lines.append(f"{info.num_params:,} parameters")
     ins = sorted({trace.node(e.source).shape for e in trace.edges

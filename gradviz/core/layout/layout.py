@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -24,6 +24,7 @@ from gradviz.core.layout.dot import (
     to_dot,
 )
 from gradviz.core.layout.graphviz_run import LayoutCancelled, LayoutError, find_engine, run_engine
+from gradviz.core.layout.labels import Look
 from gradviz.core.layout.metrics import LINE_SPACING
 from gradviz.core.trace import Trace
 
@@ -57,6 +58,7 @@ class NodeBox:
     width: float
     height: float
     lines: tuple[str, ...]  # the text in the box, as in the DOT label
+    font_size: float = FONT_SIZE  # the size Graphviz measured the lines at
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class ClusterBox:
     y: float
     width: float
     height: float
+    font_size: float = FONT_SIZE  # of the label
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,7 @@ class Layout:
     nodes: Mapping[str, NodeBox]
     edges: tuple[EdgePath, ...]
     clusters: tuple[ClusterBox, ...] = ()
+    look: Look = field(default_factory=Look)  # the font size and label style of the boxes
 
 
 def _floats(text: str) -> list[float]:
@@ -178,12 +182,13 @@ def parse_layout(data: bytes | str | Mapping[str, Any], build: DotBuild) -> Layo
                 x, y = flip(*_floats(obj["pos"]))
                 # Graphviz gives node sizes in inches, everything else in points.
                 w, h = round(float(obj["width"]) * 72.0, 3), round(float(obj["height"]) * 72.0, 3)
-                nodes[ident] = NodeBox(ident, x, y, w, h, build.lines[ident])
+                nodes[ident] = NodeBox(ident, x, y, w, h, build.lines[ident], build.look.font_size)
             elif name in build.clusters and "bb" in obj:
                 path = build.clusters[name]
                 llx, lly, urx, ury = _floats(obj["bb"])
                 x, y = flip((llx + urx) / 2, (lly + ury) / 2)
-                clusters[path] = ClusterBox(path, path, x, y, round(urx - llx, 3), round(ury - lly, 3))
+                clusters[path] = ClusterBox(path, path, x, y, round(urx - llx, 3), round(ury - lly, 3),
+                                            build.look.font_size)
         edges: dict[int, EdgePath] = {}
         for obj in doc.get("edges", ()):
             eid = obj.get("id", "")
@@ -208,6 +213,7 @@ def parse_layout(data: bytes | str | Mapping[str, Any], build: DotBuild) -> Layo
         nodes=MappingProxyType(nodes),
         edges=tuple(edges[k] for k in range(len(build.edges))),
         clusters=tuple(sorted(clusters.values(), key=lambda c: order[c.path])),
+        look=build.look,
     )
 
 

@@ -56,14 +56,14 @@ def text_width(line: str, size: float = FONT_SIZE) -> float:
     return sum(_advance(ch) for ch in line) * size / 1000.0
 
 
-def box_size(lines: tuple[str, ...]) -> tuple[float, float]:
-    """Width and height in points Graphviz gives a box holding ``lines``."""
-    width = max((text_width(line) for line in lines), default=0.0) + _MARGIN_X
-    height = len(lines) * LINE_SPACING * FONT_SIZE + _MARGIN_Y
+def box_size(lines: tuple[str, ...], size: float = FONT_SIZE) -> tuple[float, float]:
+    """Width and height in points Graphviz gives a box holding ``lines`` at ``size`` points."""
+    width = max((text_width(line, size) for line in lines), default=0.0) + _MARGIN_X
+    height = len(lines) * LINE_SPACING * size + _MARGIN_Y
     return round(max(width, _MIN_WIDTH), 3), round(max(height, _MIN_HEIGHT), 3)
 
 
-def wide_min_width(lines: tuple[str, ...]) -> str | None:
+def wide_min_width(lines: tuple[str, ...], size: float = FONT_SIZE) -> str | None:
     """A DOT ``width`` (inches) for a box whose text has wide characters, else None.
 
     Graphviz takes ``width`` as the least width, so the box grows to hold the text as Qt
@@ -71,4 +71,4 @@ def wide_min_width(lines: tuple[str, ...]) -> str | None:
     """
     if not any(is_wide(ch) for line in lines for ch in line if ord(ch) > 0x7F):
         return None
-    return f"{box_size(lines)[0] / 72:.4f}"
+    return f"{box_size(lines, size)[0] / 72:.4f}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from gradviz.core.layout.grouping import module_box_lines
+from gradviz.core.layout.grouping import group_info, group_path, group_title, is_loop_group, module_box_lines
 from gradviz.core.trace import Node, Trace
 
 #: A collapsed module's Layout node id is this prefix plus its path (see ``build_dot``).
@@ -33,15 +33,15 @@ def ancestors(path: str) -> list[str]:
 
 
 def module_title(trace: Trace, path: str) -> str:
-    """A cluster's title: ``'layers.0 · Linear'``, or the bare path for an unknown module."""
-    info = trace.modules.get(path)
-    return f"{path} · {info.class_name}" if info else path
+    """A cluster's title: ``'layers.0 · Linear'``, the bare path for an unknown module,
+    ``'iteration 17 of 300'`` for a loop's iteration (see :func:`group_title`)."""
+    return group_title(trace, path)
 
 
 def inside(trace: Trace, path: str) -> list[Node]:
     """The nodes that ran in module ``path`` or one of its sub-modules, in trace order."""
     prefix = path + "."
-    return [n for n in trace.nodes if n.module == path or n.module.startswith(prefix)]
+    return [n for n in trace.nodes if (g := group_path(n)) == path or g.startswith(prefix)]
 
 
 def owner(module: str, collapsed: frozenset[str]) -> str | None:
@@ -54,7 +54,7 @@ def owner(module: str, collapsed: frozenset[str]) -> str | None:
 
 def shown_id(trace: Trace, node_id: str, collapsed: frozenset[str]) -> str:
     """The Layout id of the box that shows node ``node_id`` with ``collapsed`` folded."""
-    path = owner(trace.node(node_id).module, collapsed)
+    path = owner(group_path(trace.node(node_id)), collapsed)
     return node_id if path is None else module_id(path)
 
 
@@ -76,6 +76,34 @@ def collapse(collapsed: frozenset[str], path: str) -> frozenset[str]:
 def expand(collapsed: frozenset[str], path: str) -> frozenset[str]:
     """``collapsed`` without ``path``."""
     return frozenset(collapsed) - {path}
+
+
+#: Opening a module shows all it holds when that is at most this many boxes; more, and its
+#: sub-modules stay folded (a 20-layer Sequential opens as 20 layer boxes, not 100 nodes).
+OPEN_ALL_MAX_BOXES = 24
+
+
+def children(trace: Trace, path: str) -> list[str]:
+    """The module paths directly inside ``path`` that nodes ran in (or below), in order."""
+    prefix = path + "."
+    found: dict[str, None] = {}
+    for node in trace.nodes:
+        g = group_path(node)
+        if g.startswith(prefix):
+            found.setdefault(prefix + g[len(prefix):].split(".")[0], None)
+    return list(found)
+
+
+def expand_one_level(trace: Trace, collapsed: frozenset[str], path: str,
+                     most: int = OPEN_ALL_MAX_BOXES) -> frozenset[str]:
+    """``collapsed`` with ``path`` open: everything inside when that is at most ``most`` boxes,
+    else its direct sub-modules each folded to a box."""
+    opened = frozenset(collapsed) - {path}
+    members = inside(trace, path)
+    boxes = len({owner(group_path(n), opened) or n.id for n in members})
+    if boxes <= most:
+        return opened
+    return opened | set(children(trace, path))
 
 
 def find_nodes(trace: Trace, query: str) -> list[str]:
@@ -112,12 +140,12 @@ class ModuleSummary:
 
 def module_summary(trace: Trace, path: str) -> ModuleSummary:
     """Class, parameter count, shapes and contents of module ``path``."""
-    info = trace.modules.get(path)
+    info = group_info(trace, path)
     nodes = inside(trace, path)
     ops = Counter(n.op if n.kind != "constant" else "constant" for n in nodes)
     return ModuleSummary(
         path=path,
-        class_name=info.class_name if info else "module",
+        class_name=info.class_name if info else "loop" if is_loop_group(path) else "module",
         num_params=info.num_params if info else 0,
         lines=module_box_lines(trace, path),
         ops=tuple(sorted(ops.items(), key=lambda kv: (-kv[1], kv[0]))),

@@ -15,9 +15,10 @@ from types import MappingProxyType
 
 from gradviz.core.json_pieces import JsonCancelled, loads_in_pieces
 from gradviz.core.layout.cache import LayoutCache
-from gradviz.core.layout.dot import DotBuild, build_dot
+from gradviz.core.layout.dot import FONT_SIZE, DotBuild, build_dot
 from gradviz.core.layout.graphviz_run import LayoutCancelled, run_engine
-from gradviz.core.layout.grouping import choose_collapsed, visible_count
+from gradviz.core.layout.grouping import choose_collapsed, default_folds, visible_count
+from gradviz.core.layout.labels import Look
 from gradviz.core.layout.layout import Layout, parse_layout
 from gradviz.core.layout.quick import long_edge_length, plain_build, quick_layout
 from gradviz.core.layout.sketch import sketch_arrays
@@ -70,7 +71,7 @@ def structure_key(trace: Trace, collapsed: frozenset[str] = frozenset()) -> tupl
     """Everything that decides the layout except the numbers (``to_dot(show_values=False)``'s
     content): node ids, kinds, ops, labels, modules, shapes; edges; roots; modules; collapsed."""
     return (
-        tuple((n.id, n.kind, n.op, n.label, n.module, n.shape, n.internal_to) for n in trace.nodes),
+        tuple((n.id, n.kind, n.op, n.label, n.module, n.shape, n.internal_to, n.loop) for n in trace.nodes),
         tuple((e.source, e.target, e.slot) for e in trace.edges),
         trace.roots,
         tuple(sorted((p, m.class_name, m.num_params) for p, m in trace.modules.items())),
@@ -116,6 +117,7 @@ class StagedLayoutCache(LayoutCache):
         cancel: threading.Event | None = None,
         on_provisional: Callable[[Layout], None] | None = None,
         provisional_min: int = PROVISIONAL_MIN_BOXES,
+        look: Look | None = None,
     ) -> LayoutPlan:
         """Choose the collapsed modules and lay ``trace`` out.
 
@@ -142,21 +144,26 @@ class StagedLayoutCache(LayoutCache):
             when the graph has at least ``provisional_min`` boxes and no cached layout.
         provisional_min : int
             See ``on_provisional``.
+        look : Look, optional
+            Font size and label style of the boxes (default: 11 points, PyTorch's names); a
+            drawing in another look is laid out again, not reused.
 
         Returns
         -------
         LayoutPlan
         """
         auto = collapsed is None
+        look = look or Look(FONT_SIZE)
         chosen = _folded(trace, collapsed, threshold)
-        if previous is not None and same_structure(previous.trace, trace, previous.collapsed, chosen):
-            lines = build_dot(trace, collapsed=chosen).lines
+        if previous is not None and previous.layout.look == look \
+                and same_structure(previous.trace, trace, previous.collapsed, chosen):
+            lines = build_dot(trace, collapsed=chosen, look=look).lines
             return LayoutPlan(relabel(previous.layout, lines), chosen, auto and bool(chosen), reused=True)
         big = on_provisional is not None and visible_count(trace, chosen) >= provisional_min
         own_tree = not chosen and len(trace.nodes) >= TREE_MIN_BOXES and is_forest(plain_build(trace))
         if big and not chosen and not own_tree:  # the first picture before even the DOT text is written
             self._provisional(trace, plain_build(trace), on_provisional, cancel)
-        build = build_dot(trace, collapsed=chosen)
+        build = build_dot(trace, collapsed=chosen, look=look)
         _check(cancel)
         key = (build.source, engine)
         with self._lock:
@@ -234,10 +241,13 @@ class StagedLayoutCache(LayoutCache):
 
 
 def _folded(trace: Trace, collapsed: frozenset[str] | None, threshold: int) -> frozenset[str]:
-    """The modules to fold: ``collapsed`` as given, or chosen for ``threshold`` when None."""
+    """The groups to fold: ``collapsed`` as given, or when None the modules chosen for
+    ``threshold`` and long loops (:func:`default_folds`); a threshold of 0 folds nothing."""
     if collapsed is not None:
         return frozenset(collapsed)
-    return choose_collapsed(trace, threshold) if threshold > 0 else frozenset()
+    if threshold <= 0:
+        return frozenset()
+    return default_folds(trace) | choose_collapsed(trace, threshold)
 
 
 def _check(cancel: threading.Event | None) -> None:

@@ -10,10 +10,11 @@ text the canvas draws fits these boxes as it fits the final ones.
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from dataclasses import replace
 from types import MappingProxyType
 
 from gradviz.core.layout.dot import DotBuild, node_lines
-from gradviz.core.layout.grouping import module_paths
+from gradviz.core.layout.grouping import framed_paths, group_path, module_paths
 from gradviz.core.layout.layout import ClusterBox, EdgePath, Layout, NodeBox
 from gradviz.core.layout.metrics import FONT_SIZE, LINE_SPACING, box_size
 from gradviz.core.trace import Trace
@@ -202,7 +203,8 @@ def quick_layout(trace: Trace, build: DotBuild, rankdir: str = "BT") -> Layout:
         width, height = height, width
     edges = tuple(_straight_edge(nodes[s], nodes[t], slot) for s, t, slot in build.edges)
     clusters = _cluster_frames(trace, build, nodes)
-    return Layout(round(width, 3), round(height, 3), MappingProxyType(nodes), edges, clusters)
+    return Layout(round(width, 3), round(height, 3), MappingProxyType(nodes), edges, clusters,
+                  look=replace(build.look, font_size=FONT_SIZE))
 
 
 def plain_build(trace: Trace, show_values: bool = True) -> DotBuild:
@@ -213,7 +215,7 @@ def plain_build(trace: Trace, show_values: bool = True) -> DotBuild:
         names={n.id: n.id for n in trace.nodes},
         lines={n.id: node_lines(n, show_values) for n in trace.nodes},
         edges=[(e.source, e.target, e.slot) for e in trace.edges],
-        clusters={f"cluster {p}": p for p in sorted(module_paths(trace))},  # build_dot's order
+        clusters={f"cluster {p}": p for p in sorted(framed_paths(module_paths(trace)))},  # build_dot's order
     )
 
 
@@ -222,7 +224,8 @@ def _cluster_frames(trace: Trace, build: DotBuild, nodes: dict[str, NodeBox]) ->
     members: dict[str, list[NodeBox]] = defaultdict(list)
     paths = set(build.clusters.values())
     for ident, box in nodes.items():
-        home = ident[len("module:"):].rpartition(".")[0] if ident.startswith("module:") else trace.node(ident).module
+        home = (ident[len("module:"):].rpartition(".")[0] if ident.startswith("module:")
+                else group_path(trace.node(ident)))
         parts = home.split(".") if home else []
         for k in range(len(parts)):
             path = ".".join(parts[: k + 1])

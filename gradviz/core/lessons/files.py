@@ -2,6 +2,9 @@
 
 Opening one never runs anything but the safe expression language: the program is parsed
 and validated before a Lesson is returned, and JSON is read with :func:`json.loads` only.
+
+Format 2 added the label style and gradient health to the view, and quiz questions;
+format 1 files read as before (PyTorch labels, no health colours, questions made up).
 """
 
 from __future__ import annotations
@@ -11,10 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gradviz.core.layout.labels import LABEL_STYLES
+from gradviz.core.lessons.quiz import Question, question_from_json, question_to_json
 from gradviz.core.program.errors import ProgramError
 
 FORMAT_KEY = "gradviz_lesson"
-VERSION = 1
+VERSION = 2
 SUFFIX = ".gradviz"
 
 
@@ -24,11 +29,14 @@ class LessonFileError(Exception):
 
 @dataclass(frozen=True)
 class LessonView:
-    """How the lesson opens: zoom (1.0 = fit), collapsed module paths, theme."""
+    """How the lesson opens: zoom (1.0 = fit), collapsed module paths, theme, label style
+    ("pytorch" or "beginner"; "" keeps the user's) and gradient health colours."""
 
     zoom: float = 1.0
     collapsed: tuple[str, ...] = ()
     theme: str = ""  # "" keeps the user's theme
+    labels: str = ""  # "" keeps the user's choice for this lesson (PyTorch's names at first)
+    health: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,7 @@ class Lesson:
     trains: bool = False  # the training panel has a set-up for it
     start_step: int = -1  # the player's position when the lesson opens (-1: before the first step)
     view: LessonView = field(default_factory=LessonView)
+    quiz: tuple[Question, ...] = ()  # its own questions (none: every step of the last pass)
 
 
 def lesson_to_json(lesson: Lesson) -> dict[str, Any]:
@@ -62,7 +71,9 @@ def lesson_to_json(lesson: Lesson) -> dict[str, Any]:
         "roots": list(lesson.roots),
         "trains": lesson.trains,
         "start_step": lesson.start_step,
-        "view": {"zoom": lesson.view.zoom, "collapsed": list(lesson.view.collapsed), "theme": lesson.view.theme},
+        "view": {"zoom": lesson.view.zoom, "collapsed": list(lesson.view.collapsed), "theme": lesson.view.theme,
+                 "labels": lesson.view.labels, "health": lesson.view.health},
+        "quiz": [question_to_json(q) for q in lesson.quiz],
     }
 
 
@@ -119,6 +130,13 @@ def lesson_from_json(data: Any, source: str = "", check: bool = True) -> Lesson:
     if not all(isinstance(r, str) for r in roots) or not all(isinstance(c, str) for c in collapsed):
         raise LessonFileError(f"{where}\"roots\" and \"view.collapsed\" hold names (strings)")
     zoom = _field(view, "zoom", (int, float), 1.0, where + "view: ")
+    labels = _field(view, "labels", str, "", where + "view: ")
+    if labels and labels not in LABEL_STYLES:
+        raise LessonFileError(f"{where}view: \"labels\" should be {' or '.join(LABEL_STYLES)}, not {labels!r}")
+    try:
+        quiz = tuple(question_from_json(q) for q in _field(data, "quiz", list, [], where))
+    except ValueError as exc:
+        raise LessonFileError(f"{where}quiz: {exc}") from None
     return Lesson(
         name=_field(data, "name", str, Path(source).stem if source else "lesson", where),
         title=_field(data, "title", str, "", where),
@@ -128,7 +146,9 @@ def lesson_from_json(data: Any, source: str = "", check: bool = True) -> Lesson:
         roots=tuple(roots),
         trains=_field(data, "trains", bool, False, where),
         start_step=_field(data, "start_step", int, -1, where),
-        view=LessonView(float(zoom), tuple(collapsed), _field(view, "theme", str, "", where + "view: ")),
+        view=LessonView(float(zoom), tuple(collapsed), _field(view, "theme", str, "", where + "view: "), labels,
+                        _field(view, "health", bool, False, where + "view: ")),
+        quiz=quiz,
     )
 
 

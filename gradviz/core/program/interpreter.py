@@ -63,6 +63,18 @@ class ProgramResult:
     last_value: str | None = None  # the text of a bare last expression's value, as a REPL shows it
 
 
+class LoopRun:
+    """One run of a program's ``for`` loop: its line, the iteration running, and in the end
+    how many ran (a loop inside another runs once per outer iteration)."""
+
+    __slots__ = ("line", "iteration", "count")
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.iteration = -1
+        self.count = 0
+
+
 class Interpreter:
     """Runs one program. ``line`` is the statement running now (for recorders).
 
@@ -99,6 +111,7 @@ class Interpreter:
         self.on_assign = on_assign
         self.extra_names = dict(extra_names or {})
         self.line: int | None = None
+        self.loops: list[LoopRun] = []  # the for loops running now, outermost first
         self._iterations = 0
         self._deadline = 0.0
         self._result = ProgramResult(namespace={})
@@ -200,10 +213,23 @@ class Interpreter:
                               "gradviz stopped the program (is a loop endless?)", "limit")
         return True
 
+    def current_loop(self) -> tuple[tuple[LoopRun, int], ...]:
+        """The running for loops and their iterations (0-based), outermost first."""
+        return tuple((run, run.iteration) for run in self.loops)
+
     def _loop(self, line: int, iterable: Any) -> Iterable[Any]:
-        for item in iterable:
-            self._on_tick(line)
-            yield item
+        run = LoopRun(line)
+        self.loops.append(run)
+        try:
+            for item in iterable:
+                self._on_tick(line)
+                run.iteration += 1
+                yield item
+        finally:
+            # After the last item, or a break (CPython closes the dropped generator at once).
+            run.count = run.iteration + 1
+            if run in self.loops:
+                self.loops.remove(run)
 
     def _attr(self, obj: Any, name: str, line: int, col: int) -> Any:
         try:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from gradviz.core.layout.labels import Look
 from gradviz.core.layout.layout import Layout, LayoutCancelled, layout
 from gradviz.core.layout.plan import Drawing, StagedLayoutCache
 from gradviz.core.program.errors import ProgramError
@@ -50,6 +51,8 @@ class RunRequest:
     # Values edited in the app (Classroom ▸ Edit Value), by variable name (issue 8).
     overrides: Mapping[str, Any] = field(default_factory=dict)
     limits: RunLimits = RunLimits()
+    # The boxes' font size and label style (issue 15); None: 11 points, PyTorch's names.
+    look: Look | None = None
 
     @classmethod
     def for_program(cls, spec: ProgramSpec, **options: Any) -> "RunRequest":
@@ -140,7 +143,7 @@ def run_request(request: RunRequest, cancel: threading.Event | None = None,
                     on_stage("refine")
                 on_provisional = None
             return _planned(request, trace, cancel, on_stage, on_provisional, t1 - t0)
-        drawing = layout(trace, engine=request.engine or None, cancel=cancel)
+        drawing = layout(trace, engine=request.engine or None, cancel=cancel, look=request.look)
     except LayoutCancelled:
         raise RunCancelled("cancelled while laying out the graph") from None
     if cancel.is_set():
@@ -162,7 +165,8 @@ def _planned(request: RunRequest, trace: Trace, cancel: threading.Event, on_stag
     assert request.layout_cache is not None
     plan = request.layout_cache.plan(trace, collapsed=request.collapsed, threshold=request.collapse_threshold,
                                      previous=request.previous, engine=request.engine or None, cancel=cancel,
-                                     on_provisional=provisional if on_provisional is not None else None)
+                                     on_provisional=provisional if on_provisional is not None else None,
+                                     look=request.look)
     if cancel.is_set():
         raise RunCancelled("cancelled after the layout")
     return RunResult(request, trace, plan.layout, capture_seconds, time.perf_counter() - t1,

@@ -148,6 +148,8 @@ def to_plain(trace: Trace) -> dict[str, Any]:
         "value": [ref(n.value) for n in nodes], "internal_to": [n.internal_to for n in nodes],
         "line": [n.line for n in nodes], "requires_grad": [n.requires_grad for n in nodes],
         "grad": [ref(n.grad) for n in nodes], "output_nr": [n.output_nr for n in nodes],
+        # Loops as a count per node and three numbers per loop: (line, iteration, iterations).
+        "loop_count": [len(n.loop) for n in nodes], "loops": [x for n in nodes for frame in n.loop for x in frame],
         "saved_count": saved_count, "saved_name": saved_name,
         "saved_value": saved_value, "saved_text": saved_text, "saved_note": saved_note,
     }
@@ -206,6 +208,8 @@ def from_plain(plain: Any) -> Trace:
     if not isinstance(requires, list) or len(requires) != n or not all(type(x) is bool for x in requires):
         raise DecodeError("trace column requires_grad is malformed")
     output_nr = _ints(cols.get("output_nr"), n, "output_nr", 0, 1 << 16)
+    loop_count = _ints(cols.get("loop_count", [0] * n), n, "loop_count", 0, 1 << 10)
+    loops = _ints(cols.get("loops", []), 3 * sum(loop_count), "loops", 0, 1 << 40)
     saved_count = _ints(cols.get("saved_count"), n, "saved_count", 0, 1 << 16)
     ns = sum(saved_count)
     s_name, s_text = _strs(cols.get("saved_name"), ns, "saved_name"), _strs(cols.get("saved_text"), ns, "saved_text")
@@ -213,14 +217,16 @@ def from_plain(plain: Any) -> Trace:
                                                                               "saved_value", -1, nv)
     saved = [SavedTensor(s_name[i], value_at(s_value[i]), s_text[i], s_note[i]) for i in range(ns)]
     nodes = []
-    pos = spos = 0
+    pos = spos = lpos = 0
     for i in range(n):
         shape = tuple(dims[pos:pos + ndim[i]])
         pos += ndim[i]
         k = saved_count[i]
+        frames = tuple(tuple(loops[j:j + 3]) for j in range(lpos, lpos + 3 * loop_count[i], 3))
+        lpos += 3 * loop_count[i]
         nodes.append(Node(ids[i], kinds[i], ops[i], labels[i], shape, dtypes[i], devices[i], modules[i],
                           value_at(value_idx[i]), internal[i], tuple(saved[spos:spos + k]), lines[i],
-                          requires[i], value_at(grad_idx[i]), output_nr[i]))
+                          requires[i], value_at(grad_idx[i]), output_nr[i], frames))
         spos += k
     known = set(ids)
     if len(known) != n:

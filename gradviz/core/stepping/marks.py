@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gradviz.core.stepping.flow import Flow, flows, sends
 from gradviz.core.stepping.steps import BACKWARD, FORWARD, Contribution, Step, StepState, total
 from gradviz.core.trace import Edge, TensorValue, Trace, format_number, format_shape
 
@@ -26,6 +27,8 @@ PENDING_TEXT = "∇ pending"
 #: re-badge every node at once (26 ms for 500), and zoomed out far enough to see them all,
 #: badges are not drawn anyway.
 PENDING_TEXT_MAX_NODES = 200
+#: The badge of a gradient a quiz asks for, until it is answered.
+HIDDEN_TEXT = "∇ ?"
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,15 @@ class StepIndex:
         self.pending_text = PENDING_TEXT if len(trace.nodes) <= PENDING_TEXT_MAX_NODES else ""
         self._grad_texts: dict[tuple[int, str], str] = {}
         self._value_texts: dict[str, str] = {}
+        self._flows: dict[tuple[int, str], tuple[Flow, ...]] = {}
+
+    def flows(self, pass_index: int, node_id: str) -> tuple[Flow, ...]:
+        """What each input edge of ``node_id`` carries in pass ``pass_index`` (see :func:`flows`)."""
+        key = (pass_index, node_id)
+        found = self._flows.get(key)
+        if found is None:
+            found = self._flows[key] = flows(self.trace, self.trace.passes[pass_index], node_id)
+        return found
 
     def state(self, position: int) -> StepState:
         """The same StepState as ``state_at(trace, steps, position)``."""
@@ -111,15 +123,17 @@ class StepIndex:
         for nid in pending:
             parts = []
             for e in self.trace.consumers_of(nid):
-                if e.target in reached_set:
+                if e.target in reached_set and sends(p, e.target, e.slot) and \
+                        self.trace.node(e.target).kind != "output":
                     leaving = p.grad_inputs.get(e.target, ())
                     parts.append(Contribution(e.target, e.slot, leaving[e.slot] if e.slot < len(leaving) else None))
             if parts:
                 contributions[nid] = tuple(parts)
         return StepState(position, step, values, grads, pending, contributions)
 
-    def marks(self, position: int) -> CanvasMarks:
-        """Highlights and badges of every node and edge after step ``position``."""
+    def marks(self, position: int, hidden: frozenset[tuple[int, str, int]] = frozenset()) -> CanvasMarks:
+        """Highlights and badges of every node and edge after step ``position``; the gradients
+        ``hidden`` names by (pass, sending node, slot) are badged "∇ ?" (a quiz asks for them)."""
         state = self.state(position)
         step = state.step
         if step is None:
@@ -129,7 +143,7 @@ class StepIndex:
         if step.phase == FORWARD:
             nodes, edges = self._forward_marks(state)
         else:
-            nodes, edges = self._backward_marks(state)
+            nodes, edges = self._backward_marks(state, hidden)
         return CanvasMarks(state.position, step, nodes, edges)
 
     # -- helpers --------------------------------------------------------------------------
@@ -150,7 +164,8 @@ class StepIndex:
                  for key, source, _target in self._edges}
         return nodes, edges
 
-    def _backward_marks(self, state: StepState) -> tuple[dict[str, NodeMark], dict[EdgeKey, str | None]]:
+    def _backward_marks(self, state: StepState, hidden: frozenset[tuple[int, str, int]] = frozenset()
+                        ) -> tuple[dict[str, NodeMark], dict[EdgeKey, str | None]]:
         step = state.step
         assert step is not None
         pass_index = step.pass_index or 0
@@ -164,10 +179,14 @@ class StepIndex:
                 parts = state.contributions.get(nid)
                 # The "note" tone (orange) for anything not final: the word, or the partial sums
                 # already sent by its consumers. Final gradients are blue.
-                nodes[nid] = ("pending", contribution_text(parts) if parts else self.pending_text, "note")
+                text = contribution_text(parts) if parts else self.pending_text
+                if parts and any((pass_index, c.from_node, c.slot) in hidden for c in parts):
+                    text = HIDDEN_TEXT
+                nodes[nid] = ("pending", text, "note")
             else:
                 nodes[nid] = PLAIN  # this pass never visits it (a constant, or not on the way)
-        flowing = {edge_key(e) for e in step.edges}
+        # The edges whose gradient this step computes: what the chain-rule text works out too.
+        flowing = {edge_key(f.edge) for f in self.flows(pass_index, step.node_id) if f.sent}
         pending = state.pending
         edges = {key: "grad_flow" if key in flowing else "pending" if target in pending else None
                  for key, _source, target in self._edges}

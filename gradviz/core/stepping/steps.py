@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from gradviz.core.stepping.flow import sends
 from gradviz.core.trace import Edge, TensorValue, Trace
 
 FORWARD = "forward"
@@ -107,7 +108,7 @@ def state_at(trace: Trace, steps: tuple[Step, ...], position: int) -> StepState:
         parts = []
         for e in trace.consumers_of(nid):
             # An output node carries another output's gradient: the op gets it as such, not in a sum.
-            if e.target in reached_set and trace.node(e.target).kind != "output":
+            if e.target in reached_set and trace.node(e.target).kind != "output" and sends(p, e.target, e.slot):
                 leaving = p.grad_inputs.get(e.target, ())
                 value = leaving[e.slot] if e.slot < len(leaving) else None
                 parts.append(Contribution(e.target, e.slot, value))

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 
     from gradviz.core.training.datasets import Dataset
 
-__all__ = ["ACTIVATIONS", "DEVICES", "LESSONS", "LOSSES", "MODELS", "OPTIMIZERS", "SCHEDULES", "Record", "TrainConfig",
-           "TrainingError", "lesson_config"]
+__all__ = ["ACTIVATIONS", "DATASET_PRESETS", "DEVICES", "LESSONS", "LOSSES", "MODELS", "OPTIMIZERS", "SCHEDULES",
+           "Record", "TrainConfig",
+           "TrainingError", "lesson_config", "preset_for"]
 
 #: What NeuralNetwork accepts (models._ACTIVATIONS, tested equal), checked before any model is built.
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "none")
@@ -205,10 +206,39 @@ LESSONS: dict[str, TrainConfig] = {
     "linear-regression": TrainConfig(dataset="linear", model="linear-regression", loss="l1",
                                      optimizer="sgd", lr=0.01, batch_size=None, epochs=100, seed=42,
                                      shuffle=False, device="cpu"),
-    # seed 001's quickstart hyper-parameters on the synthetic stand-in (its loader does not shuffle).
+    # seed 001's quickstart hyper-parameters on the synthetic stand-in (its loader does not shuffle);
+    # at lr 1e-3 its five epochs reach 34 %, twenty reach 100 % (about 6 s on one CPU core).
     "fashion-mlp": TrainConfig(dataset="fashion", model="fashion", loss="cross_entropy", optimizer="sgd",
-                               lr=1e-3, batch_size=64, epochs=5, seed=0, shuffle=False, device="auto"),
+                               lr=1e-3, batch_size=64, epochs=20, seed=0, shuffle=False, device="auto"),
 }
+
+#: What choosing a dataset sets up: a model, loss and learning rate that learn it — at least
+#: 95 % test accuracy on circles, moons, xor and blobs and 90 % on spirals, in a few seconds on
+#: one CPU core (tests/core/training/test_presets.py trains each; bench/training.py times them).
+DATASET_PRESETS: dict[str, TrainConfig] = {
+    "circles": TrainConfig(dataset="circles", model="mlp", hidden=(16, 16), activation="tanh", loss="cross_entropy",
+                           optimizer="adam", lr=0.01, batch_size=32, epochs=60, seed=0),
+    "moons": TrainConfig(dataset="moons", model="mlp", hidden=(16, 16), activation="tanh", loss="cross_entropy",
+                         optimizer="adam", lr=0.01, batch_size=32, epochs=60, seed=0),
+    "xor": TrainConfig(dataset="xor", model="mlp", hidden=(8,), activation="tanh", loss="cross_entropy",
+                       optimizer="adam", lr=0.03, batch_size=32, epochs=100, seed=0),
+    "blobs": TrainConfig(dataset="blobs", model="mlp", hidden=(16,), activation="tanh", loss="cross_entropy",
+                         optimizer="adam", lr=0.01, batch_size=32, epochs=40, seed=0),
+    "spirals": TrainConfig(dataset="spirals", model="mlp", hidden=(32, 32), activation="tanh", loss="cross_entropy",
+                           optimizer="adam", lr=0.01, batch_size=32, epochs=200, seed=0),
+    "toy": LESSONS["toy-train"],
+    "linear": LESSONS["linear-regression"],
+    "fashion": LESSONS["fashion-mlp"],
+}
+
+
+def preset_for(dataset: str, keep: TrainConfig | None = None) -> TrainConfig | None:
+    """The set-up that learns ``dataset`` (None for one without a preset, such as a CSV file);
+    ``keep``'s seed and device are kept."""
+    preset = DATASET_PRESETS.get(dataset)
+    if preset is None or keep is None:
+        return preset
+    return preset.replace(seed=keep.seed, device=keep.device)
 
 
 def lesson_config(name: str) -> TrainConfig:

@@ -10,7 +10,7 @@ from the app (``handle.send``), each a tuple:
 ``("ask", id, what, args)``  answered ``("answer", (id, True, value))`` or
                        ``("answer", (id, False, message))``; ``what`` is ``"grid"``
                        (xmin, xmax, ymin, ymax, n), ``"predict"`` (xs,), ``"weights"`` (),
-                       ``"load"`` (state, source) or ``"step_graph"`` ()
+                       ``"load"`` (state, source) or ``"step_graph"`` () — or (step,): that step's graph
 ``("quit",)``
 
 Between batches it reads them without blocking, and blocks on them while held. It sends
@@ -39,6 +39,8 @@ from gradviz.core.training.trainer import Trainer
 
 __all__ = ["FLUSH_RECORDS", "FLUSH_SECONDS", "TrainLoop", "info_of", "run"]
 
+#: The weights and batches kept for drawing past steps' graphs (clicking the loss curve).
+HISTORY_BYTES = 64 << 20
 #: Records are sent at least this often while training, and in batches of at most FLUSH_RECORDS.
 FLUSH_SECONDS = 0.05
 FLUSH_RECORDS = 2000
@@ -72,6 +74,7 @@ def run(job: Job, send: Send, control: Any) -> None:
         send("failure", Failure("training", f"{type(exc).__name__}: {exc}", stage="start"))
         return
     trainer.log.keep = False  # the app keeps the records; the run forgets them once sent
+    trainer.keep_history(HISTORY_BYTES)  # any point of the loss curve can show its graph
     send("ready", info_of(trainer))
     # What the runner imported stays for the run's life: the collector need not walk it again.
     gc.freeze()
@@ -196,7 +199,7 @@ class TrainLoop:
             elif what == "step_graph":
                 from gradviz.core.training.step_graph import capture_training_step
 
-                value = capture_training_step(trainer)
+                value = capture_training_step(trainer, int(args[0]) if args else None)
             else:
                 raise TrainingError(f"a run cannot answer {what!r}")
         except (TrainingError, DatasetError) as exc:

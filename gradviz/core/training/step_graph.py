@@ -31,12 +31,16 @@ def model_snapshot(trainer) -> torch.nn.Module:
     return model
 
 
-def capture_training_step(trainer) -> Trace:
-    """Capture the forward and backward graph of the trainer's most recent batch.
+def capture_training_step(trainer, step: int | None = None) -> Trace:
+    """Capture the forward and backward graph of the trainer's most recent batch, or of step
+    ``step`` (the kept step nearest it, see ``Trainer.keep_history``).
 
     Parameters
     ----------
     trainer : gradviz.core.training.trainer.Trainer
+    step : int, optional
+        1-based optimizer step. Its graph is the batch through the weights it was computed
+        with (before its update): its loss is the batch loss recorded for that step.
 
     Returns
     -------
@@ -50,6 +54,19 @@ def capture_training_step(trainer) -> Trace:
     TrainingError
         Before any batch has run.
     """
+    if step is not None:
+        kept = trainer.step_inputs(step)
+        if kept is None:
+            raise TrainingError("no step of this run was kept: press Step or Start first")
+        _step, weights, features, labels = kept
+        model = model_snapshot(trainer)
+        with torch.no_grad():
+            for name, p in model.named_parameters():
+                if name in weights:
+                    p.copy_(weights[name])
+        loss_name = trainer.config.loss
+        return capture_module(model, features, target=labels, input_names=("features",),
+                              loss_fn=lambda out, target: compute_loss(loss_name, out, target))
     batch = trainer.last_batch()
     if batch is None:
         raise TrainingError("no batch has run yet: press Step or Start first")

@@ -86,6 +86,10 @@ class Trainer:
         self._elapsed = 0.0
         self._done = False
         self._last: tuple[torch.Tensor, torch.Tensor] | None = None
+        # Kept only when asked (keep_history): what each step's graph needs afterwards.
+        self._history: dict[int, tuple[list[torch.Tensor], torch.Tensor, torch.Tensor]] = {}
+        self._history_budget = 0
+        self._history_bytes = 0
 
     # -- state ---------------------------------------------------------------------------------
     @property
@@ -177,6 +181,43 @@ class Trainer:
             self.log.elapsed[-1] = self._elapsed
             return True
 
+    def keep_history(self, budget_bytes: int) -> None:
+        """Keep each step's batch and the weights it was computed with, up to ``budget_bytes``
+        in all (older steps thinned out to every second, fourth… one beyond that), so the graph
+        of any step can be drawn afterwards (:meth:`step_inputs`). 0 keeps nothing."""
+        with self._lock:
+            self._history_budget = int(budget_bytes)
+            if not budget_bytes:
+                self._history.clear()
+                self._history_bytes = 0
+
+    def kept_steps(self) -> list[int]:
+        """The steps whose graph can be drawn (see :meth:`keep_history`)."""
+        with self._lock:
+            return sorted(self._history)
+
+    def step_inputs(self, step: int) -> tuple[int, dict[str, torch.Tensor], torch.Tensor, torch.Tensor] | None:
+        """The kept step nearest ``step``: (its number, the weights before its update by
+        ``named_parameters()`` path, its features, its labels) as CPU copies; None if none is kept."""
+        with self._lock:
+            if not self._history:
+                return None
+            nearest = min(self._history, key=lambda k: (abs(k - step), -k))
+            weights, features, labels = self._history[nearest]
+            names = self.log.names
+            return nearest, {n: w.clone() for n, w in zip(names, weights)}, features.clone(), labels.clone()
+
+    def _remember(self, features: torch.Tensor, labels: torch.Tensor) -> None:
+        weights = [p.detach().to("cpu", copy=True) for p in self._logged]
+        entry = (weights, features.detach().to("cpu", copy=True), labels.detach().to("cpu", copy=True))
+        self._history[self._step] = entry
+        self._history_bytes += _nbytes(entry)
+        while self._history_bytes > self._history_budget and len(self._history) > 1:
+            # Thin the older half to every second step: recent steps stay dense.
+            steps = sorted(self._history)
+            for k in steps[: len(steps) // 2][1::2] or steps[:1]:
+                self._history_bytes -= _nbytes(self._history.pop(k))
+
     def take_records(self) -> RecordBatch | None:
         """The steps run since the last call, as columns (None when there are none)."""
         with self._lock:
@@ -222,6 +263,8 @@ class Trainer:
                                 f"try a smaller learning rate (now {lr:g})")
         train_fast.clear_grads(self._params)
         train_fast.backward(loss)
+        if self._history_budget:
+            self._remember(features, labels)  # the weights this loss was computed with
         grads = [p.grad for p in self._logged]  # normed later, many steps at once (see TrainLog)
         self._optimizer_step()
         self._epoch_losses.append(value)
@@ -374,6 +417,11 @@ class Trainer:
     def history_csv(self, path) -> None:
         """Write one row per recorded batch (epoch, batch, step, losses, accuracies, lr, elapsed)."""
         write_history_csv(self.history, path)
+
+
+def _nbytes(entry: tuple[list[torch.Tensor], torch.Tensor, torch.Tensor]) -> int:
+    weights, features, labels = entry
+    return sum(t.numel() * t.element_size() for t in (*weights, features, labels))
 
 
 def train(config: TrainConfig, control: TrainControl | None = None):

@@ -16,8 +16,8 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog
 
-from gradviz.core.layout.grouping import module_paths, visible_count
-from gradviz.core.layout.module_boxes import collapse, expand, find_nodes, module_path, reveal
+from gradviz.core.layout.grouping import fold_note, group_path, module_paths, visible_count
+from gradviz.core.layout.module_boxes import collapse, expand_one_level, find_nodes, module_path, reveal
 from gradviz.core.layout.plan import Drawing, StagedLayoutCache
 from gradviz.core.run.graph_run import RunRequest, RunResult
 from gradviz.core.session import Session
@@ -109,6 +109,9 @@ class BigGraphs(QObject):
         session.provisional_ready.connect(self._on_provisional)
         session.run_finished.connect(self._on_run_finished)
         session.theme_changed.connect(self.preview.set_theme)
+        # The boxes are sized for their text: a new font size or label style is a new layout.
+        session.font_size_changed.connect(lambda _size: self.relayout())
+        session.labels_changed.connect(lambda _style: self.relayout())
         view.graph_shown.connect(self._on_graph_shown)
         view.viewport().installEventFilter(self)
         self.preview.first_paint.connect(self.picture_shown)
@@ -124,18 +127,19 @@ class BigGraphs(QObject):
         s = self.session
         threshold = self.settings.collapse_threshold
         previous = self._drawing()
+        look = s.look()
         if self._relayout is not _KEEP and s.trace is not None:
             collapsed, self._relayout = self._relayout, _KEEP
             return replace(request, trace=s.trace, collapsed=collapsed, collapse_threshold=threshold,
-                           layout_cache=self.cache, previous=previous)
+                           layout_cache=self.cache, previous=previous, look=look)
         self._relayout = _KEEP
-        key = (s.lesson.name if s.lesson is not None else None, str(s.path), request.module)
+        key = self._program_key()
         if key != self._program:
             self._program = key
             lesson = s.lesson
             self._explicit = frozenset(lesson.view.collapsed) if lesson is not None and lesson.view.collapsed else None
         return replace(request, collapsed=self._explicit, collapse_threshold=threshold, layout_cache=self.cache,
-                       previous=previous)
+                       previous=previous, look=look)
 
     def show_result(self, result: RunResult) -> None:
         """Draw ``result``: in place when it reuses the drawing on screen, else a new scene
@@ -153,10 +157,17 @@ class BigGraphs(QObject):
                 and scene.layout is previous.layout:
             self._update_in_place(scene, result)
             return
-        if len(result.layout.nodes) > PREVIEW_MIN_BOXES:
+        # The same graph laid out again (a module folded, a bigger font): the view holds still.
+        again = result.request.trace is not None and scene is not None and scene.trace is result.trace
+        if len(result.layout.nodes) > PREVIEW_MIN_BOXES and not again:
             self.preview.show_drawing(result.trace, result.layout, DRAWING_NOTE)
         self._await_paint = True
-        view.show_graph(result.trace, result.layout)
+        view.show_graph(result.trace, result.layout, keep_view=again)
+
+    def _program_key(self) -> tuple:
+        s = self.session
+        return (s.lesson.name if s.lesson is not None else None, str(s.path),
+                s.module.spec if s.module is not None else None)
 
     def _drawing(self) -> Drawing | None:
         s = self.session
@@ -232,7 +243,10 @@ class BigGraphs(QObject):
 
     def _show_banner(self, result: RunResult) -> None:
         trace, threshold = result.trace, result.request.collapse_threshold
-        if result.auto_collapsed:
+        loops = fold_note(trace, result.collapsed) if result.auto_collapsed else ""
+        if loops:
+            self.banner.show_message(loops, "info", action_text="Expand All", action=self.expand_all)
+        elif result.auto_collapsed:
             boxes = visible_count(trace, result.collapsed)
             self.banner.show_message(
                 f"This graph has {len(trace.nodes):,} nodes, more than the collapse threshold ({threshold:,}): "
@@ -258,13 +272,27 @@ class BigGraphs(QObject):
         self.session.run()
         return 1
 
+    def relayout(self) -> bool:
+        """Lay the graph on screen out again as it is folded now (the look changed); False
+        when there is none."""
+        s = self.session
+        if s.trace is None or self.view.graph_scene is None or self._program_key() != self._program:
+            return False  # nothing drawn, or a new program is opening: its own run lays it out
+        self._relayout = self.collapsed
+        self.session.run()
+        return True
+
     def collapse(self, path: str) -> int | None:
         """Draw module ``path`` as one box."""
         return self.set_collapsed(collapse(self.collapsed, path))
 
     def expand(self, path: str) -> int | None:
-        """Draw the nodes of module ``path`` again."""
-        return self.set_collapsed(expand(self.collapsed, path))
+        """Open module ``path`` one level: its own nodes, and its sub-modules still folded
+        when opening them all would flood the canvas (see :func:`expand_one_level`)."""
+        trace = self.session.trace
+        if trace is None:
+            return None
+        return self.set_collapsed(expand_one_level(trace, self.collapsed, path))
 
     def collapse_all(self) -> int | None:
         """Fold every top-level module."""
@@ -308,7 +336,7 @@ class BigGraphs(QObject):
             return True
         if trace is not None and module_path(node_id) is None:
             self._jump_after = node_id
-            self.set_collapsed(reveal(self.collapsed, trace.node(node_id).module))
+            self.set_collapsed(reveal(self.collapsed, group_path(trace.node(node_id))))
         return False
 
     # -- set-up ---------------------------------------------------------------------------

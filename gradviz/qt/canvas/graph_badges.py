@@ -8,6 +8,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from gradviz.core.layout.layout import FONT_SIZE
 from gradviz.qt.canvas.text import draw_lines, text_width
 from gradviz.qt.theme import MESSAGE_COLORS
 
@@ -38,6 +39,7 @@ class BadgeItem(QGraphicsItem):
         self._theme = theme
         self._rect = QRectF()
         self._scale = 1.0
+        self._size = BADGE_FONT_SIZE
         self.set_text(text, tone)
 
     @property
@@ -51,8 +53,10 @@ class BadgeItem(QGraphicsItem):
             self._tone = tone
         node: NodeItem = self.parentItem()  # type: ignore[assignment]
         box = node.box_rect
-        pad_x, height = 4.0, BADGE_FONT_SIZE * 1.35
-        width = text_width(text, BADGE_FONT_SIZE) + 2 * pad_x
+        # Badges grow with the boxes' font (Bigger Font, presentation mode).
+        self._size = size = BADGE_FONT_SIZE * node.box.font_size / FONT_SIZE
+        pad_x, height = 4.0, size * 1.35
+        width = text_width(text, size) + 2 * pad_x
         # A badge may overhang the box a little, never reach the neighbour's badge.
         room = box.width() + 12.0
         self._scale = min(1.0, (room - 2 * pad_x) / max(width - 2 * pad_x, 1.0))
@@ -78,7 +82,7 @@ class BadgeItem(QGraphicsItem):
         radius = self._rect.height() / 2
         painter.drawRoundedRect(self._rect, radius, radius)
         painter.setPen(QColor(text))
-        draw_lines(painter, (self._text,), self._rect, self._scale, BADGE_FONT_SIZE)
+        draw_lines(painter, (self._text,), self._rect, self._scale, self._size)
 
 
 def _badge_colors(theme: str, tone: str) -> tuple[str, str, str]:

@@ -12,10 +12,10 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from gradviz.core.layout.layout import FONT_SIZE, LINE_SPACING, ClusterBox, EdgePath, NodeBox
+from gradviz.core.layout.layout import LINE_SPACING, ClusterBox, EdgePath, NodeBox
 from gradviz.core.trace import Node
 from gradviz.qt.canvas.graph_badges import BADGE_TONES, BadgeItem
-from gradviz.qt.canvas.text import TEXT_MARGIN, TEXT_SCALE, canvas_font, draw_lines, fit_scale
+from gradviz.qt.canvas.text import TEXT_MARGIN, TEXT_SCALE, canvas_font, draw_lines, fit_scale, text_width
 from gradviz.qt.theme import node_colors
 from gradviz.qt.widgets.inspector import node_tooltip
 
@@ -73,8 +73,11 @@ class NodeItem(QGraphicsItem):
         self._highlight: str | None = None
         self._badge: BadgeItem | None = None
         self._fill: QColor | None = None  # cached for the sketch, which asks for thousands
+        self._tint: tuple[str, str] | None = None  # gradient health: (fill, text) colours
+        self._mark = ""  # gradient health: "NaN", "Inf", "0", "NaN born here"
+        self._mark_colors: tuple[str, str] | None = None
         self._rect = QRectF(-box.width / 2, -box.height / 2, box.width, box.height)
-        self._text_scale = fit_scale(box.lines, box.width - 2 * TEXT_MARGIN)
+        self._text_scale = fit_scale(box.lines, box.width - 2 * TEXT_MARGIN, box.font_size)
         self.setPos(box.x, box.y)
         self.setZValue(Z_NODE)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -151,10 +154,31 @@ class NodeItem(QGraphicsItem):
             self._badge.set_theme(theme)
         self.update()
 
+    @property
+    def tint(self) -> tuple[str, str] | None:
+        """The gradient-health (fill, text) colours over the role's, or None."""
+        return self._tint
+
+    @property
+    def mark(self) -> str:
+        return self._mark
+
+    def set_tint(self, colors: tuple[str, str] | None, mark: str = "",
+                 mark_colors: tuple[str, str] | None = None) -> None:
+        """Fill the box with ``colors`` = (fill, text) instead of its role's (None: the role's
+        again), and pin ``mark`` ("NaN", "Inf", "0"...) beside it, in ``mark_colors``."""
+        if colors != self._tint or mark != self._mark or mark_colors != self._mark_colors:
+            if mark != self._mark:
+                self.prepareGeometryChange()
+            self._tint, self._mark, self._mark_colors = colors, mark, mark_colors
+            self._fill = None
+            self.update()
+            _sketch_changed(self)
+
     def set_content(self, box: NodeBox, node: Node | None) -> None:
         """New text and node data in the same place (a re-run whose structure did not change)."""
         if box.lines != self.box.lines:
-            self._text_scale = fit_scale(box.lines, self._rect.width() - 2 * TEXT_MARGIN)
+            self._text_scale = fit_scale(box.lines, self._rect.width() - 2 * TEXT_MARGIN, box.font_size)
             self.update()
         self.box, self.node = box, node
         if node is not None:
@@ -163,12 +187,19 @@ class NodeItem(QGraphicsItem):
     # -- Qt overrides ---------------------------------------------------------------------
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
         m = _SELECTION_GAP + 2.0
-        return self._rect.adjusted(-m, -m, m, m)
+        rect = self._rect.adjusted(-m, -m, m, m)
+        return rect.united(self._mark_rect()) if self._mark else rect
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
         path.addRoundedRect(self._rect, _CORNER, _CORNER)
         return path
+
+    def _mark_rect(self) -> QRectF:
+        # Left of the box, level with its top: the gradient badge has the space above it.
+        size = self.box.font_size * 0.9
+        width = text_width(self._mark, size) + 8
+        return QRectF(self._rect.left() - width - 4, self._rect.top(), width, size * 1.4)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         fill, border, text, width = self._style()
@@ -190,7 +221,18 @@ class NodeItem(QGraphicsItem):
         if lod >= _LOD_TEXT:
             painter.setPen(text)
             inner = self._rect.adjusted(TEXT_MARGIN, 0, -TEXT_MARGIN, 0)
-            draw_lines(painter, self.box.lines, inner, self._text_scale)
+            draw_lines(painter, self.box.lines, inner, self._text_scale, self.box.font_size)
+            if self._mark:
+                self._paint_mark(painter)
+
+    def _paint_mark(self, painter: QPainter) -> None:
+        rect = self._mark_rect()
+        fill, ink = self._mark_colors or self._tint or ("#D62728", "#FFFFFF")
+        painter.setPen(QPen(QColor("#FFFFFF"), 1.0))
+        painter.setBrush(QColor(fill))
+        painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
+        painter.setPen(QColor(ink))
+        draw_lines(painter, (self._mark,), rect, 1.0, self.box.font_size * 0.9)
 
     def _style(self) -> tuple[QColor, QColor, QColor, float]:
         c = self._colors
@@ -203,6 +245,8 @@ class NodeItem(QGraphicsItem):
         if self.node is not None and self.node.internal_to.startswith("backward"):
             # Made by a backward pass with create_graph=True: the gradient's own graph.
             border, width = c["grad_flow"], 2.6
+        if self._tint is not None:
+            fill, text = self._tint
         if self._highlight == "pending":
             fill, border, text = c["pending"], c["pending_border"], c["pending_text"]
         elif self._highlight == "current":
@@ -229,6 +273,7 @@ class EdgeItem(QGraphicsItem):
         self.edge_path = path
         self._colors = node_colors(theme)
         self._highlight: str | None = None
+        self._tint: str | None = None  # gradient health colour
         self._curve = QPainterPath()
         points = [QPointF(x, y) for x, y in path.points]
         if points:
@@ -260,6 +305,17 @@ class EdgeItem(QGraphicsItem):
         self._colors = node_colors(theme)
         self.update()
 
+    @property
+    def tint(self) -> str | None:
+        return self._tint
+
+    def set_tint(self, color: str | None) -> None:
+        """Draw the edge in ``color`` (gradient health; None: the plain colour); the player's
+        highlights still win."""
+        if color != self._tint:
+            self._tint = color
+            self.update()
+
     def curve(self) -> QPainterPath:
         """The Bezier path (without the arrowhead), in scene coordinates."""
         return QPainterPath(self._curve)
@@ -282,6 +338,8 @@ class EdgeItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         c = self._colors
         color, width = QColor(c["edge"]), 1.3
+        if self._tint is not None:
+            color, width = QColor(self._tint), 2.4
         if self._highlight == "current":
             color, width = QColor(c["current"]), 3.0
         elif self._highlight == "grad_flow":
@@ -321,7 +379,8 @@ class ClusterItem(QGraphicsItem):
         self._theme = theme
         self._depth = depth
         self._rect = QRectF(box.x - box.width / 2, box.y - box.height / 2, box.width, box.height)
-        self._label_scale = fit_scale((box.label,), box.width - 12.0)
+        self._label_scale = fit_scale((box.label,), box.width - 12.0, box.font_size)
+        self._tint: str | None = None  # gradient health of the module
         self.setZValue(Z_CLUSTER + depth * 0.01)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setToolTip(f"module {box.path}")
@@ -330,8 +389,18 @@ class ClusterItem(QGraphicsItem):
         self._theme = theme
         self.update()
 
+    @property
+    def tint(self) -> str | None:
+        return self._tint
+
+    def set_tint(self, color: str | None) -> None:
+        """Frame the module in ``color`` (its gradient health; None: the plain frame)."""
+        if color != self._tint:
+            self._tint = color
+            self.update()
+
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
-        return self._rect.adjusted(-2, -2, 2, 2)
+        return self._rect.adjusted(-3, -3, 3, 3)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         dark = self._theme == "dark"
@@ -339,17 +408,18 @@ class ClusterItem(QGraphicsItem):
         fill = QColor("#B39DDB" if not dark else "#7E57C2")
         fill.setAlpha(34 if not dark else 46)
         border = QColor("#7A6A99" if not dark else "#A898C8")
-        painter.setPen(QPen(border, 1.2))
+        painter.setPen(QPen(QColor(self._tint), 4.0) if self._tint else QPen(border, 1.2))
         painter.setBrush(fill)
         painter.drawRoundedRect(self._rect, 8.0, 8.0)
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         if lod >= _LOD_TEXT:
             painter.setPen(QColor(node_colors(self._theme)["node_text"]))
-            height = FONT_SIZE * LINE_SPACING
+            size = self.cluster_box.font_size
+            height = size * LINE_SPACING
             label = QRectF(self._rect.left() + 6, self._rect.bottom() - height - 4, self._rect.width() - 12, height)
             painter.save()
             k = self._label_scale / TEXT_SCALE
-            painter.setFont(canvas_font(FONT_SIZE))
+            painter.setFont(canvas_font(size))
             painter.translate(label.left(), label.center().y())
             painter.scale(k, k)
             painter.drawText(QRectF(0, -height / 2 / k, label.width() / k, height / k),

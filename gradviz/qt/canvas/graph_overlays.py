@@ -15,6 +15,8 @@ LEGEND_ENTRIES = (
     ("op", "op (autograd node)"),
     ("root", "root (loss)"),
 )
+#: Added when the graph has nodes made inside a composite op (F.linear's TBackward0).
+DASHED_ENTRY = ("dashed", "dashed: made inside a composite op")
 #: Added while the step-through player is on a step: what its marks mean.
 STEPPING_ENTRIES = (
     ("current", "current step"),
@@ -94,6 +96,7 @@ class Legend(QWidget):
         super().__init__(parent)
         self._theme = "light"
         self._stepping = False
+        self._dashed = False
         font = self.font()
         font.setPointSizeF(max(font.pointSizeF(), 10.0))  # read from the back of a classroom
         self.setFont(font)
@@ -115,18 +118,27 @@ class Legend(QWidget):
             self.updateGeometry()
             self.update()
 
-    def _rows(self) -> tuple[tuple[str, str], ...]:
-        return LEGEND_ENTRIES + (STEPPING_ENTRIES if self._stepping else ())
+    def set_dashed(self, dashed: bool) -> None:
+        """Also explain dashed borders (the graph has nodes made inside a composite op)."""
+        if dashed != self._dashed:
+            self._dashed = dashed
+            self.setAccessibleName("Legend: " + ", ".join(self.entries()))
+            self.update()
+
+    def _rows(self, every: bool = False) -> tuple[tuple[str, str], ...]:
+        """The entries shown now; ``every``: all it may ever show (what its height is for)."""
+        dashed = (DASHED_ENTRY,) if self._dashed or every else ()
+        return LEGEND_ENTRIES + dashed + (STEPPING_ENTRIES if self._stepping or every else ())
 
     def entries(self) -> list[str]:
         """The legend's texts, left to right."""
         return [text for _, text in self._rows()]
 
-    def _places(self, width: int) -> list[tuple[float, int, str, str]]:
+    def _places(self, width: int, every: bool = False) -> list[tuple[float, int, str, str]]:
         """(x, line, key, text) of each entry, wrapping onto a new line where ``width`` ends."""
         fm = self.fontMetrics()
         places, x, line = [], 4.0, 0
-        for key, text in self._rows():
+        for key, text in self._rows(every):
             need = _SWATCH + 6 + fm.horizontalAdvance(text)
             if x > 4.0 and x + need > width:
                 x, line = 4.0, line + 1
@@ -141,12 +153,14 @@ class Legend(QWidget):
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt override)
-        lines = 1 + max((line for _x, line, _k, _t in self._places(width)), default=0)
+        # Room for every entry it may show: stepping starting (or a dashed node) must not make
+        # it wrap onto another line and push the graph up.
+        lines = 1 + max((line for _x, line, _k, _t in self._places(width, every=True)), default=0)
         return lines * self._line_height()
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
         fm = self.fontMetrics()
-        width = int(sum(_SWATCH + 6 + fm.horizontalAdvance(t) + _GAP for t in self.entries()))
+        width = int(sum(_SWATCH + 6 + fm.horizontalAdvance(t) + _GAP for _k, t in self._rows(every=True)))
         return QSize(width, self.heightForWidth(self.width() if self.width() > 0 else width))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
@@ -183,6 +197,13 @@ class Legend(QWidget):
             painter.setBrush(QColor(c[key]))
             tip = swatch.right() - 1
             painter.drawPolygon([QPointF(tip, y), QPointF(tip - 7, y - 4), QPointF(tip - 7, y + 4)])
+            return
+        if key == "dashed":  # the border of a node made inside a composite op
+            pen = QPen(QColor(c["op_border"]), 1.4)
+            pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.setBrush(QColor(c["op"]))
+            painter.drawRoundedRect(swatch, 3, 3)
             return
         if key == "current":  # the thick border the current node gets, over an op's fill
             painter.setPen(QPen(QColor(c[key]), 3.0))

@@ -67,6 +67,7 @@ class GraphView(QGraphicsView):
         self._blank = QGraphicsScene(self)
         self.setScene(self._blank)
         self._pending: GraphScene | None = None  # being built, not shown yet
+        self._anchor: tuple | None = None  # the view to hold through a re-layout
         self._builder = SlicedWork(self)
         self._retirer = SlicedWork(self)
         self.overview_enabled = True
@@ -103,14 +104,17 @@ class GraphView(QGraphicsView):
         self.set_theme(theme)
 
     # -- contents -------------------------------------------------------------------------
-    def show_graph(self, trace: Trace, layout: Layout) -> None:
+    def show_graph(self, trace: Trace, layout: Layout, keep_view: bool = False) -> None:
         """Replace the drawing with ``layout`` of ``trace``.
 
         Small graphs are drawn before this returns. A big one is built a slice at a time
         between event-loop turns and swapped in when complete (the old drawing stays
-        until then); ``graph_shown`` says when.
+        until then); ``graph_shown`` says when. ``keep_view`` (the same graph laid out again:
+        a module folded, a bigger font) keeps the zoom and holds still what the user was
+        looking at, instead of fitting the new drawing into view.
         """
         self.cancel_build()
+        self._anchor = self._view_anchor() if keep_view and self.graph_scene is not None else None
         scene = GraphScene(trace, layout, self._theme)
         scene.setParent(self)  # deleted with the view at the latest
         self._pending = scene
@@ -125,6 +129,13 @@ class GraphView(QGraphicsView):
         self.minimap.hide()
         self._place_overlays()
         self.graph_shown.emit()
+
+    def set_explanation_size(self, point_size: float) -> None:
+        """The explanation's text at ``point_size`` (it follows the window's text size)."""
+        font = QFont(self.explanation_label.font())
+        font.setPointSizeF(max(point_size, 10) * 1.6)
+        self.explanation_label.setFont(font)
+        self._place_overlays()
 
     @property
     def explanation(self) -> str:
@@ -240,6 +251,20 @@ class GraphView(QGraphicsView):
         self._fitted = True
         self.zoom_changed.emit(self.zoom)
 
+    def fit_zoom(self) -> float:
+        """The zoom :meth:`fit` would choose for the drawing on screen (0 when there is none)."""
+        if self.graph_scene is None:
+            return 0.0
+        rect = self.graph_scene.sceneRect()
+        view = self.viewport().size()
+        zoom = min(view.width() / max(rect.width(), 1), view.height() / max(rect.height(), 1))
+        return min(zoom, MAX_FIT_ZOOM)
+
+    def stop_fitting(self) -> None:
+        """Keep the zoom through resizes from now on, as after the user zoomed (the player
+        following its steps on a projector chose this view)."""
+        self._fitted = False
+
     @property
     def is_fitted(self) -> bool:
         """True from :meth:`fit` until the user zooms or pans."""
@@ -303,11 +328,55 @@ class GraphView(QGraphicsView):
         if scene is not self._pending:
             return
         self._pending = None
+        anchor, self._anchor = self._anchor, None
         self._swap_scene(scene)
         self.explanation_label.hide()
-        self.fit()
+        if anchor is not None:
+            self._hold_still(scene, anchor)
+        else:
+            self.fit()
         self._place_overlays()
         self.graph_shown.emit()
+
+    # -- keeping the view through a re-layout ---------------------------------------------
+    def _view_anchor(self) -> tuple[float, dict[str, tuple[QPointF, QPointF]]]:
+        """The zoom and where each node and module is, in the scene and on screen."""
+        scene = self.graph_scene
+        assert scene is not None
+        where: dict[str, tuple[QPointF, QPointF]] = {}
+        for key, point in _anchor_points(scene).items():
+            where[key] = (point, QPointF(self.mapFromScene(point)))
+        return self.zoom, where
+
+    def _hold_still(self, scene: GraphScene, anchor: tuple[float, dict[str, tuple[QPointF, QPointF]]]) -> None:
+        """Keep ``anchor``'s zoom, and scroll so the nodes that were on screen (most of them:
+        the side of a folded module that did not move) are where they were."""
+        zoom, before = anchor
+        self._swapping = True
+        try:
+            self.setTransform(QTransform.fromScale(zoom, zoom))
+        finally:
+            self._swapping = False
+        now = _anchor_points(scene)
+        viewport = QRectF(self.viewport().rect())
+        centre = QPointF(viewport.center())
+        common = [k for k in now if k in before]
+        seen = [k for k in common if viewport.contains(before[k][1])] or common
+        if not seen:
+            self.fit()
+            return
+        votes: dict[tuple[int, int], list[QPointF]] = {}
+        for key in seen:
+            old_view = before[key][1]
+            target = now[key] - (old_view - centre) / zoom  # the scene point to put at the centre
+            # Binned to a few points: the same move can differ by Graphviz's rounding.
+            votes.setdefault((round(target.x() / 4), round(target.y() / 4)), []).append(target)
+        # The largest group of nodes moved alike: hold those still (a tie: the smallest move).
+        best = max(votes.values(), key=len)
+        self.centerOn(best[0])
+        self._fitted = False
+        self._on_view_moved()
+        self.zoom_changed.emit(self.zoom)
 
     def _swap_scene(self, scene: GraphScene | None) -> None:
         old = self.graph_scene
@@ -396,3 +465,16 @@ class GraphView(QGraphicsView):
 
     def _on_minimap_center_requested(self, point: QPointF) -> None:
         self.centerOn(point)
+
+
+def _anchor_points(scene: GraphScene) -> dict[str, QPointF]:
+    """Scene centres of the nodes, and of each module as a frame or as its collapsed box
+    (``group:<path>`` for both, so a module folded or unfolded is still "the same")."""
+    points: dict[str, QPointF] = {}
+    for ident, item in scene.node_items.items():
+        key = "group:" + ident[len("module:"):] if ident.startswith("module:") else ident
+        points[key] = item.pos()
+    for cluster in scene.cluster_items:
+        box = cluster.cluster_box
+        points.setdefault("group:" + box.path, QPointF(box.x, box.y))
+    return points

@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent, QMouseEvent
 from PySide6.QtWidgets import QMenu
 
+from gradviz.core.layout.grouping import group_path
 from gradviz.core.layout.layout import Layout
 from gradviz.core.layout.module_boxes import ancestors, module_path, module_summary, module_title
 from gradviz.core.trace import Trace
@@ -138,7 +139,7 @@ class ModuleGestures(QObject):
         if trace is None or module_path(node_id) is not None:
             return
         try:
-            paths = ancestors(trace.node(node_id).module)
+            paths = ancestors(group_path(trace.node(node_id)))
         except KeyError:
             return
         if not paths:
@@ -146,5 +147,5 @@ class ModuleGestures(QObject):
         menu.addSeparator()
         for p in reversed(paths):
             action = menu.addAction(f"Collapse {module_title(trace, p)}")
-            action.setToolTip("Draw this module as one box (double-click the box to expand it)")
+            action.setToolTip("Draw this group as one box (double-click the box to expand it)")
             action.triggered.connect(lambda _c=False, q=p: self.big.collapse(q))

@@ -14,7 +14,8 @@ from gradviz.core.session import Session
 from gradviz.qt.actions import make_action
 from gradviz.qt.classroom.gradcheck_dialog import GradCheckDialog
 from gradviz.qt.classroom.presentation import Presentation
-from gradviz.qt.classroom.value_editor import ValueEditor
+from gradviz.qt.classroom.quiz import Quiz
+from gradviz.qt.classroom.value_editor import ValueEditor, place_clear_of_nodes
 from gradviz.qt.classroom.why_none_dialog import WhyNoneDialog
 from gradviz.qt.host import Host
 
@@ -28,6 +29,8 @@ class Classroom(QObject):
     ----------
     presentation : Presentation
         F11 toggles it.
+    quiz : Quiz
+        Classroom ▸ Quiz Mode (Ctrl+Alt+Q).
     dialogs : list
         The tool dialogs open now (kept alive while shown).
     """
@@ -66,6 +69,8 @@ class Classroom(QObject):
         menu.addSeparator()
         menu.addAction(self.presentation_action)
         self.menu = menu
+        self.quiz = Quiz(session, host)
+        session.overrides_changed.connect(self._on_overrides_changed)
 
     @property
     def overrides(self) -> dict[str, Any]:
@@ -133,6 +138,7 @@ class Classroom(QObject):
         editor = ValueEditor(node, s.overrides.get(node.label), self.window)
         editor.value_changed.connect(s.set_override)
         self._show(editor)
+        place_clear_of_nodes(editor, self.host.canvas)
         return editor
 
     def set_override(self, name: str, value: Any) -> None:
@@ -148,6 +154,12 @@ class Classroom(QObject):
         self._show(dialog)
         dialog.start()
         return dialog
+
+    def _on_overrides_changed(self) -> None:
+        # An open gradient check is of the values on screen: a slider moved, it checks again.
+        for dialog in self.dialogs:
+            if isinstance(dialog, GradCheckDialog):
+                dialog.check_again(self.session.program_spec())
 
     def why_none(self, name: str | None = None) -> WhyNoneDialog:
         trace = self.session.trace

@@ -62,10 +62,15 @@ class GradCheckDialog(QDialog):
         self.buttons.rejected.connect(self._on_cancel_clicked)
         for w in (self.status_label, self.progress, self.table, self.verdict_label, self.note_label, self.buttons):
             layout.addWidget(w)
-        spec = ProgramSpec(program) if isinstance(program, str) else program
-        self.task = Task(lambda cancel: self._check(spec, cancel), self)
-        self.task.done.connect(self._on_check_done)
-        self.task.failed.connect(self._on_check_failed)
+        self.spec = ProgramSpec(program) if isinstance(program, str) else program
+        self._cancelled: list[Task] = []
+        self.task = self._task(self.spec)
+
+    def _task(self, spec: ProgramSpec) -> Task:
+        task = Task(lambda cancel: self._check(spec, cancel), self)
+        task.done.connect(lambda report, t=task: self._on_check_done(report) if t is self.task else None)
+        task.failed.connect(lambda error, t=task: self._on_check_failed(error) if t is self.task else None)
+        return task
 
     @staticmethod
     def _check(spec: ProgramSpec, cancel: threading.Event) -> GradCheck:
@@ -74,6 +79,22 @@ class GradCheckDialog(QDialog):
         return shared_runner().call(job, cancel)
 
     def start(self) -> None:
+        self.task.start()
+
+    def check_again(self, program: ProgramSpec) -> None:
+        """Check ``program`` now (a value was edited while the dialog is open): the table must
+        never show gradients of values the graph no longer has."""
+        old = self.task
+        self.spec = program
+        self.task = self._task(program)
+        old.cancel()
+        self._cancelled.append(old)  # waited for on close: its thread may still be finishing
+        self.report = None
+        self.table.setRowCount(0)
+        self.verdict_label.clear()
+        self.progress.show()
+        self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Cancel)
+        self.status_label.setText(f"Checking again {_edited(program)}…")
         self.task.start()
 
     def _on_cancel_clicked(self) -> None:
@@ -98,8 +119,9 @@ class GradCheckDialog(QDialog):
     def _on_check_done(self, report: GradCheck) -> None:
         self._finish()
         self.report = report
+        edited = f" Checked {_edited(self.spec)}." if self.spec.overrides else ""
         self.status_label.setText("Each leaf's gradient from autograd, against (f(x+ε) − f(x−ε)) / 2ε "
-                                  "in float64, for up to 8 elements per leaf (the worst is shown).")
+                                  f"in float64, for up to 8 elements per leaf (the worst is shown).{edited}")
         self.table.setRowCount(len(report.leaves))
         for row, leaf in enumerate(report.leaves):
             cells = (leaf.label, format_shape(leaf.shape), f"{leaf.checked} of {leaf.total:,}",
@@ -123,5 +145,13 @@ class GradCheckDialog(QDialog):
         return "\n".join([self.status_label.text(), *rows, self.verdict_label.text(), self.note_label.text()])
 
     def done(self, result: int) -> None:
-        self.task.wait()
+        for task in (*self._cancelled, self.task):
+            task.wait()
         super().done(result)
+
+
+def _edited(spec: ProgramSpec) -> str:
+    """"with w1 = 4.11 (edited)" for the values edited in the app."""
+    if not spec.overrides:
+        return "the program as written"
+    return "with " + ", ".join(f"{name} = {value}" for name, value in spec.overrides.items()) + " (edited)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -40,9 +40,11 @@ class ValueEditor(QDialog):
         self.setWindowTitle(f"Edit {self.name}")
         data = node.value.data if node.value is not None else None
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<b>{self.name}</b> — {format_shape(node.shape)}, {node.dtype}. "
-                                "The graph's values and gradients follow at once; the program text "
-                                "is not changed."))
+        intro = QLabel(f"<b>{self.name}</b> — {format_shape(node.shape)}, {node.dtype}. "
+                       "The graph's values and gradients follow at once; the program text is not changed.")
+        intro.setWordWrap(True)  # narrow: it opens beside the graph, not on it
+        layout.addWidget(intro)
+        self.setMaximumWidth(420)
         form = QFormLayout()
         layout.addLayout(form)
         self.error_label = QLabel()
@@ -128,3 +130,35 @@ class ValueEditor(QDialog):
             return
         self.error_label.clear()
         self.value_changed.emit(self.name, value)
+
+
+def place_clear_of_nodes(dialog: QWidget, view) -> QPoint:
+    """Move ``dialog`` to the corner of the canvas ``view`` where it covers the fewest boxes
+    (the value editor sat on the very nodes whose numbers it changes). Returns where it went."""
+    dialog.adjustSize()
+    size = dialog.frameGeometry().size()
+    viewport = view.viewport()
+    area = QRect(viewport.mapToGlobal(QPoint(0, 0)), viewport.size())
+    boxes = [QRect(viewport.mapToGlobal(view.mapFromScene(item.sceneBoundingRect()).boundingRect().topLeft()),
+                   view.mapFromScene(item.sceneBoundingRect()).boundingRect().size())
+             for item in view.node_items.values()]
+    margin = 8
+    window = view.window()
+    outer = QRect(window.mapToGlobal(QPoint(0, 0)), window.size()) if window is not None else area
+    corners = [QPoint(area.left() + margin, area.top() + margin),
+               QPoint(area.right() - size.width() - margin, area.top() + margin),
+               QPoint(area.left() + margin, area.bottom() - size.height() - margin),
+               QPoint(area.right() - size.width() - margin, area.bottom() - size.height() - margin),
+               # Beside the canvas, over the side panels, when the graph fills it.
+               QPoint(area.left() - size.width() - margin, area.top() + margin),
+               QPoint(area.right() + margin, area.top() + margin)]
+
+    def covered(corner: QPoint) -> int:
+        rect = QRect(corner, size)
+        over = sum((rect & box).width() * (rect & box).height() for box in boxes if rect.intersects(box))
+        outside = 0 if outer.contains(rect) else size.width() * size.height() // 4
+        return over + outside
+
+    best = min(corners, key=covered)  # ties: the first, on the canvas
+    dialog.move(best)
+    return best

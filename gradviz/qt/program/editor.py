@@ -73,6 +73,7 @@ class CodeEditor(QPlainTextEdit):
         self.gutter = _Gutter(self)
         self._error_cursor: QTextCursor | None = None
         self._error_message = ""
+        self._step_cursor: QTextCursor | None = None
         self.blockCountChanged.connect(self._on_block_count_changed)
         self.updateRequest.connect(self._on_update_request)
         self.set_font_size(font_size)
@@ -131,8 +132,29 @@ class CodeEditor(QPlainTextEdit):
         """Remove the error mark, if any."""
         self._error_cursor = None
         self._error_message = ""
-        self.setExtraSelections([])
+        self._update_error_selection()
         self.gutter.update()
+
+    def set_step_line(self, line: int | None) -> None:
+        """Highlight ``line`` (1-based): the line the step-through player's step comes from
+        (None: no highlight). The caret stays where it is; the line is scrolled into view."""
+        if line is None or not 1 <= line <= self.document().blockCount():
+            self._step_cursor = None
+        else:
+            self._step_cursor = QTextCursor(self.document().findBlockByNumber(line - 1))
+            rect = self.blockBoundingGeometry(self._step_cursor.block()).translated(self.contentOffset())
+            if rect.top() < 0 or rect.bottom() > self.viewport().height():
+                bar = self.verticalScrollBar()
+                bar.setValue(max(0, line - 1 - self._visible_lines() // 2))
+        self._update_error_selection()
+
+    @property
+    def step_line(self) -> int | None:
+        """The highlighted step line (1-based), or None."""
+        return self._step_cursor.blockNumber() + 1 if self._step_cursor is not None else None
+
+    def _visible_lines(self) -> int:
+        return max(1, self.viewport().height() // max(self.fontMetrics().lineSpacing(), 1))
 
     @property
     def error_line(self) -> int | None:
@@ -212,17 +234,21 @@ class CodeEditor(QPlainTextEdit):
 
     # -- helpers --------------------------------------------------------------------------
     def _update_error_selection(self) -> None:
-        if self._error_cursor is None:
-            return
-        selection = QTextEdit.ExtraSelection()
-        fmt = selection.format
-        fmt.setBackground(QColor(SYNTAX_COLORS[self._theme]["error_line"]))
-        fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
-        selection.format = fmt
-        cursor = QTextCursor(self._error_cursor)
-        cursor.clearSelection()
-        selection.cursor = cursor
-        self.setExtraSelections([selection])
+        """The line tints: the step's line under the error's, so an error still shows."""
+        selections = []
+        for where, key in ((self._step_cursor, "step_line"), (self._error_cursor, "error_line")):
+            if where is None:
+                continue
+            selection = QTextEdit.ExtraSelection()
+            fmt = selection.format
+            fmt.setBackground(QColor(SYNTAX_COLORS[self._theme][key]))
+            fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
+            selection.format = fmt
+            cursor = QTextCursor(where)
+            cursor.clearSelection()
+            selection.cursor = cursor
+            selections.append(selection)
+        self.setExtraSelections(selections)
 
     def _show_line_tooltip(self, line: int, event: QEvent, widget: QWidget) -> bool:
         text = self.tooltip_for_line(line)

@@ -95,7 +95,8 @@ class ProgramFiles(QObject):
         self.lesson_group = QActionGroup(w)
         self.lesson_actions: dict[str, QAction] = {}
         for i, (name, lesson) in enumerate(LESSONS.items()):
-            keys = [f"Alt+{i + 1}"] if i < 9 else ["Alt+0"] if i == 9 else []
+            # Alt+1 … Alt+0 for the first ten; the next ten on Alt+Shift+1 …
+            keys = [f"Alt+{(i + 1) % 10}"] if i < 10 else [f"Alt+Shift+{(i - 9) % 10}"] if i < 20 else []
             action = make_action(w, lesson.title, lambda n=name: self.load_lesson(n), keys,
                                  f"Open the lesson '{name}'", checkable=False)
             action.setCheckable(True)

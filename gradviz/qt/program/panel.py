@@ -46,6 +46,8 @@ class ProgramPanel(QObject):
         self.editor.textChanged.connect(self._on_text_changed)
         self.editor.modificationChanged.connect(self._on_editor_modified)
         self.editor.run_requested.connect(session.run)
+        self._to_canvas = False  # run from the editor (Ctrl+Enter): the graph takes the keys once drawn
+        self._canvas = host.canvas
         session.source_changed.connect(self._on_source_changed)
         session.modified_changed.connect(self._on_modified_changed)
         session.program_opened.connect(self._on_program_opened)
@@ -53,6 +55,9 @@ class ProgramPanel(QObject):
         session.drawing_changed.connect(self.editor.clear_error)
         session.font_size_changed.connect(self._on_font_size_changed)
         session.line_requested.connect(self.go_to_line)
+        session.step_line_changed.connect(self.editor.set_step_line)
+        session.run_requested.connect(self._on_run_requested)
+        session.run_finished.connect(self._on_run_finished)
 
     def go_to_line(self, line: int) -> None:
         """Show line ``line`` of the program in the editor, with the caret on it."""
@@ -64,6 +69,16 @@ class ProgramPanel(QObject):
         self.editor.setFocus()
 
     # -- handlers -------------------------------------------------------------------------
+    def _on_run_requested(self, _spec: object) -> None:
+        self._to_canvas = self.editor.hasFocus()
+
+    def _on_run_finished(self, status: str) -> None:
+        # After Ctrl+Enter the arrows step through the new graph, not the editor's text
+        # (a click brings the editor back).
+        go, self._to_canvas = self._to_canvas, False
+        if go and status == "ok" and self.editor.hasFocus():
+            self._canvas.setFocus()
+
     def _on_text_changed(self) -> None:
         if not self._setting:
             self.session.edit(self.editor.toPlainText())
@@ -104,6 +119,10 @@ class ProgramPanel(QObject):
                 "class, in a process of its own; the program below builds the model and runs it on an input.")
         elif s.path is not None:
             self.lesson_panel.show_text(f"Program: {s.path.name}", str(s.path))
+        else:
+            self.lesson_panel.show_text("Your own program",
+                                        "Not a lesson: a program of your own. Run it (Ctrl+Enter) to see its graph; "
+                                        "the Lessons menu brings a lesson back.")
 
     def _on_notice(self, notice: Notice | None) -> None:
         if notice is not None and notice.level == "error" and notice.line is not None:

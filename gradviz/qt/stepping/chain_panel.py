@@ -1,44 +1,35 @@
-"""The chain-rule panel: the player's current step in words, symbols and numbers."""
+"""The chain-rule panel: the player's current step in words, symbols and numbers.
+
+What it says comes from :func:`gradviz.core.stepping.explain.explain`, as the lecture strip's
+does; its text wraps at any width (no sideways scrolling, however narrow the dock).
+"""
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QSpinBox, QVBoxLayout, QWidget
 
-from gradviz.core.formulas import Formula, Term, local_step
-from gradviz.core.formulas.step import node_name, shared_ops
+from gradviz.core.formulas import Formula
+from gradviz.core.formulas.step import shared_ops
+from gradviz.core.stepping.explain import CHECK, CROSS, Explanation, check_text, explain, term_shape
 from gradviz.core.stepping.steps import FORWARD, Step
-from gradviz.core.trace import Node, TensorValue, Trace, format_shape
+from gradviz.core.trace import Trace
+from gradviz.qt.stepping.step_markup import breakable, markup
 from gradviz.qt.theme import MESSAGE_COLORS
 from gradviz.qt.widgets.scrolled import fill_with_scrolled
+
+__all__ = ["CHECK", "CROSS", "PLACEHOLDER", "ChainPanel", "check_text", "markup_colors"]
 
 PLACEHOLDER = ("Step through the program with the player under the graph (Space plays, → steps) "
                "to see each node's step here: the forward value it computes, or the chain rule "
                "its gradient goes through, with the numbers.")
-CHECK, CROSS = "✓", "✗"
 
 
-def check_text(term: Term) -> str:
-    """"✓ matches autograd", "✗ autograd got …" or "not checked" for one term."""
-    if term.matches is True:
-        return f"{CHECK} matches autograd"
-    if term.matches is False:
-        got = term.captured.short() if term.captured is not None else "nothing"
-        return f"{CROSS} autograd got {got}"
-    return "not checked" if term.captured is not None else ""
-
-
-def _short(value: TensorValue | None) -> str:
-    return value.short() if value is not None else "not recorded"
-
-
-def _term_shape(formula: Formula, node: Node) -> tuple[int, ...]:
-    """The shape the element chooser indexes: the highest-rank gradient the formula shows."""
-    shapes = [v.shape for t in formula.terms for v in (t.computed, t.captured) if v is not None]
-    return max(shapes, key=len) if shapes else tuple(node.shape)
+def markup_colors(widget: QWidget) -> dict[str, str]:
+    """The check marks' colours on ``widget``'s own background, light or dark."""
+    colors = MESSAGE_COLORS["dark" if widget.palette().window().color().lightness() < 128 else "light"]
+    return {"right": colors["info"][1], "wrong": colors["error"][1], "code_bg": colors["warning"][0]}
 
 
 class ChainPanel(QWidget):
@@ -75,6 +66,8 @@ class ChainPanel(QWidget):
         self._styles: list[tuple[QLabel, bool, float]] = []
         self._count = 0
         self._shared: tuple[Trace | None, frozenset[str]] = (None, frozenset())
+        self._hidden: frozenset[tuple[int, str, int]] = frozenset()
+        self.explanation: Explanation | None = None
 
         content = QWidget()
         column = QVBoxLayout(content)
@@ -95,12 +88,17 @@ class ChainPanel(QWidget):
         column.addWidget(self.element_row)
         column.addWidget(self.note_label)
         column.addStretch(1)
-        fill_with_scrolled(self, content)
+        self.scroll_area: QScrollArea = fill_with_scrolled(self, content)
+        # Formulas wrap (they have break points everywhere): never a sideways scroll bar.
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.element_row.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.show_step(None, None)
 
     def _label(self, bold: bool = False, rich: bool = False, scale: float = 1.0) -> QLabel:
         label = QLabel()
         label.setWordWrap(True)
+        label.setMinimumWidth(1)
+        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._styles.append((label, bold, scale))
@@ -121,20 +119,22 @@ class ChainPanel(QWidget):
         super().changeEvent(event)
 
     # -- public API -----------------------------------------------------------------------
-    def show_step(self, trace: Trace | None, step: Step | None, count: int = 0) -> None:
-        """Explain ``step`` of ``trace`` (None: the placeholder); ``count`` is the number of steps."""
+    def show_step(self, trace: Trace | None, step: Step | None, count: int = 0,
+                  hidden: frozenset[tuple[int, str, int]] = frozenset()) -> None:
+        """Explain ``step`` of ``trace`` (None: the placeholder); ``count`` is the number of steps,
+        ``hidden`` the (pass, node, slot) of gradients a quiz asks for (written "?")."""
         self.trace, self.step, self.formula, self._count = trace, step, None, count
+        self._hidden = frozenset(hidden)
         if trace is None or step is None:
+            self.explanation = None
             self._show([], PLACEHOLDER)
             self._set_spins(())
             return
-        where = self._where(step)
-        node = trace.node(step.node_id)
         if step.phase == FORWARD:
             self._set_spins(())
-            self._show_forward(trace, node, where)
+            self._render(explain(trace, step, count, shared=self._shared_ops(trace)))
         else:
-            self._show_backward(trace, step, node, where)
+            self._show_backward(trace, step)
 
     @property
     def element(self) -> tuple[int, ...] | None:
@@ -154,62 +154,18 @@ class ChainPanel(QWidget):
         return "\n".join(self._lines)
 
     # -- helpers --------------------------------------------------------------------------
-    def _show_forward(self, trace: Trace, node: Node, where: str) -> None:
-        shared = self._shared_ops(trace)
-        name = node_name(trace, node, shared) or node.title
-        header = f"{where} · forward · {name}"
-        lines: list[tuple[str, str]] = []  # (plain, html)
-        if node.kind == "constant":
-            lines.append((f"{name} is a constant input (it needs no gradient): {name} = {_short(node.value)}", ""))
-        elif node.kind == "leaf":
-            lines.append((f"{name} is a leaf tensor with requires_grad=True: {name} = {_short(node.value)}", ""))
-            lines.append(("Its AccumulateGrad node will store the gradient in .grad.", ""))
-        elif node.kind == "output":
-            owner = trace.inputs_of(node.id)
-            op = trace.node(owner[0].source).op if owner else "its op"
-            lines.append((f"{name} is output {node.output_nr} of {op}: one autograd node stands for all the "
-                          f"op's outputs. {name} = {_short(node.value)}, shape {format_shape(node.shape)}", ""))
-        else:
-            code = self._source_line(trace, node)
-            if code:
-                lines.append((code, ""))
-            lines.append((f"The op runs (autograd records it as {node.op}). Inputs:", ""))
-            for e in trace.inputs_of(node.id):
-                src = trace.node(e.source)
-                lines.append((f"  {node_name(trace, src, shared) or src.title} = {_short(src.value)}", ""))
-            out = _short(node.value) if node.value is not None or not node.internal_to else \
-                f"not visible (made inside {node.internal_to})"
-            lines.append((f"Output: {name} = {out}, shape {format_shape(node.shape)}", ""))
-        # Rich text collapses leading spaces: keep the indent of the input lines.
-        markup = [h or ("&nbsp;" * 4 if p.startswith("  ") else "") + html.escape(p.strip()) for p, h in lines]
-        self._show([header, *[p for p, _ in lines]], "", html_lines=markup)
-
-    def _show_backward(self, trace: Trace, step: Step, node: Node, where: str) -> None:
-        p = trace.passes[step.pass_index or 0]
-        element = self._element
-        formula = local_step(trace, p.index, node.id)
-        shape = _term_shape(formula, node)
-        if element is not None and len(element) == len(shape):
-            formula = local_step(trace, p.index, node.id, element=element)
+    def _show_backward(self, trace: Trace, step: Step) -> None:
+        explanation = explain(trace, step, self._count, self._element, self._hidden, self._shared_ops(trace))
+        formula = explanation.formula
+        assert formula is not None
         self.formula = formula
-        self._set_spins(shape, formula.element)
-        name = node_name(trace, node, self._shared_ops(trace)) or node.title
-        header = f"{where} · backward #{p.index + 1} ({p.call}) · {node.op}" + (f" {name}" if name else "")
-        plain = [f"Incoming gradient ∂L/∂{name or 'out'} = {_short(p.arriving(node.id))}", formula.rule]
-        markup = [html.escape(plain[0]), f"<i>{html.escape(formula.rule)}</i>"]
-        if formula.shapes:
-            plain.append(f"Shapes: {formula.shapes}")
-            markup.append(html.escape(plain[-1]))
-        # The check's colour must read on the panel's own background, light or dark.
-        colors = MESSAGE_COLORS["dark" if self.palette().window().color().lightness() < 128 else "light"]
-        for term in formula.terms:
-            check = check_text(term)
-            plain.append(f"{term.symbolic}")
-            plain.append(f"  {term.numeric}  {check}".rstrip())
-            tone = colors["info"][1] if term.matches is True else colors["error"][1] if term.matches is False else ""
-            mark = f" <b style='color:{tone}'>{html.escape(check)}</b>" if tone else f" {html.escape(check)}"
-            markup.append(f"<b>{html.escape(term.symbolic)}</b><br>&nbsp;&nbsp;{html.escape(term.numeric)}{mark}")
-        self._show([header, *plain], formula.note, html_lines=markup)
+        self._set_spins(term_shape(formula, trace.node(step.node_id)), formula.element)
+        self._render(explanation)
+
+    def _render(self, explanation: Explanation) -> None:
+        self.explanation = explanation
+        body = markup(explanation, markup_colors(self))
+        self._show(explanation.plain()[:1 + len(explanation.lines)], explanation.note, body)
 
     def _shared_ops(self, trace: Trace) -> frozenset[str]:
         # A pass over every node: once per trace, not once per step while playing.
@@ -217,24 +173,12 @@ class ChainPanel(QWidget):
             self._shared = (trace, shared_ops(trace))
         return self._shared[1]
 
-    def _where(self, step: Step) -> str:
-        return f"Step {step.index + 1} of {self._count}" if self._count else f"Step {step.index + 1}"
-
-    @staticmethod
-    def _source_line(trace: Trace, node: Node) -> str:
-        if node.line is None or not trace.source:
-            return ""
-        lines = trace.source.splitlines()
-        if not 1 <= node.line <= len(lines):
-            return ""
-        return f"line {node.line}: {lines[node.line - 1].split('#')[0].strip()}"
-
-    def _show(self, lines: list[str], note: str, html_lines: list[str] | None = None) -> None:
-        self.header_label.setText(lines[0] if lines else "")
+    def _show(self, lines: list[str], note: str, body: str = "") -> None:
+        self.header_label.setText(breakable(lines[0]) if lines else "")
         self.header_label.setVisible(bool(lines))
-        self.body_label.setText("<br>".join(html_lines or []))
-        self.body_label.setVisible(bool(html_lines))
-        self.note_label.setText(note)
+        self.body_label.setText(body)
+        self.body_label.setVisible(bool(body))
+        self.note_label.setText(breakable(note))
         self.note_label.setVisible(bool(note))
         self._lines = [*lines, *([note] if note else [])]
 
@@ -271,5 +215,5 @@ class ChainPanel(QWidget):
             return
         self._element = element
         if self.trace is not None and self.step is not None and self.step.phase != FORWARD:
-            self._show_backward(self.trace, self.step, self.trace.node(self.step.node_id), self._where(self.step))
+            self._show_backward(self.trace, self.step)
         self.element_changed.emit(element)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QPainter
@@ -32,7 +33,9 @@ def slider_of(speed: float) -> int:
 def step_text(trace: Trace | None, step: Step | None, count: int) -> str:
     """"Step 9 of 21 · backward #2 · SigmoidBackward0 a" for the label."""
     if step is None:
-        return f"Before the first step · {count} steps" if count else "No steps: run a program"
+        if count:
+            return f"Before the first step · {count} steps"
+        return "No steps: the program made no graph" if trace is not None else "No steps: run a program"
     node = trace.node(step.node_id) if trace is not None else None
     what = f"{node.op} {node.label}".strip() if node is not None else step.node_id
     # The pass's call (loss.backward()) is in the chain-rule panel: this line must stay short.
@@ -82,15 +85,22 @@ class Player(QWidget):
         The cursor moved (−1: before the first step, the plain after-run canvas).
     playing_changed(bool)
         Playback started or stopped.
+    blocked()
+        A move forward was refused by ``gate`` (a quiz question waits for its answer).
+
+    ``gate``, when set, is asked before every move forward; False keeps the player where
+    it is (and pauses it).
     """
 
     position_changed = Signal(int)
     playing_changed = Signal(bool)
+    blocked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("player")
         self.trace: Trace | None = None
+        self.gate: Callable[[], bool] | None = None
         self.cursor = Cursor(())
         self.cursor.subscribe(self._on_cursor_moved)
         self._timer = QTimer(self)
@@ -194,11 +204,21 @@ class Player(QWidget):
         widget.addActions(self.key_actions)
 
     # -- commands -------------------------------------------------------------------------
+    def may_move_to(self, position: int) -> bool:
+        """False when ``position`` is ahead and the gate holds the player (``blocked`` is emitted)."""
+        if position <= self.cursor.position or self.gate is None or self.gate():
+            return True
+        self.pause()
+        self.blocked.emit()
+        return False
+
     def seek(self, position: int) -> int:
+        if not self.may_move_to(position):
+            return self.cursor.position
         return self.cursor.seek(position)
 
     def step_forward(self) -> int:
-        return self.cursor.next()
+        return self.seek(self.cursor.position + 1)
 
     def step_back(self) -> int:
         return self.cursor.previous()
@@ -207,7 +227,7 @@ class Player(QWidget):
         return self.cursor.first()
 
     def last(self) -> int:
-        return self.cursor.last()
+        return self.seek(len(self.cursor.steps) - 1)
 
     def leave(self) -> int:
         """Stop and go back before the first step (the plain after-run canvas)."""
@@ -239,7 +259,7 @@ class Player(QWidget):
         return max(1, round(1000 / self.speed))
 
     def _on_tick(self) -> None:
-        self.cursor.next()
+        self.step_forward()
         if self.cursor.at_end:
             self.pause()
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QProgressDialog
 
 from gradviz.core.session import Session
+from gradviz.core.stepping.explain import printed
 from gradviz.core.stepping.marks import StepIndex, grad_badge_text
 from gradviz.core.stepping.steps import Step, iter_steps
 from gradviz.core.trace import TensorValue, Trace
@@ -23,6 +24,7 @@ from gradviz.qt.host import Host
 from gradviz.qt.stepping.animation_export import AnimationFiles, export_frames
 from gradviz.qt.stepping.canvas_marks import StepCanvas
 from gradviz.qt.stepping.chain_panel import ChainPanel
+from gradviz.qt.stepping.lecture_strip import LectureStrip
 from gradviz.qt.stepping.player import Player, player_actions, step_text
 
 #: While playing, the chain-rule panel and the inspector are refreshed at most this often.
@@ -31,7 +33,7 @@ PANELS_WHILE_PLAYING_MS = 150
 PREPARE_AT_ONCE_NODES = 1000
 #: Presentation mode: points added to the player's font, and the least zoom while following steps.
 PRESENTATION_FONT_BOOST = 8
-PRESENTATION_MIN_ZOOM = 1.3
+PRESENTATION_MIN_ZOOM = 0.9  # of boxes already drawn in the larger presentation font
 
 
 def last_gradient(trace: Trace, node_id: str) -> TensorValue | None:
@@ -69,11 +71,18 @@ class StepThrough(QObject):
         self.index: StepIndex | None = None
         self.canvas = StepCanvas()
         self._start_step: int | None = None
+        self._left: tuple[Trace | None, int] = (None, -1)  # the trace and step a run started at
         self._player_font: QFont | None = None  # its own font, while presentation mode enlarges it
 
+        # Presentation mode's chain rule, above the player: what the Chain Rule dock says, large.
+        self.strip = LectureStrip()
+        self.strip.hide()
+        host.place(self.strip, "below_canvas")
         self.player = Player()
         host.place(self.player, "below_canvas")
         self.player.attach_keys(view)
+        # A quiz question holds the player until it is answered.
+        self.player.gate = lambda: session.question is None
         self.chain_panel = ChainPanel()
         self.chain_dock = QDockWidget("Chain Rule", host.window)
         self.chain_dock.setObjectName("chain_rule_dock")
@@ -100,11 +109,13 @@ class StepThrough(QObject):
         view.graph_shown.connect(self._on_graph_shown)
         # A run may refill the drawing in place: leave the player first, so what gets refilled
         # is the after-run look, not the player's marks.
-        session.run_started.connect(self.player.leave)
+        session.run_started.connect(self._on_run_started)
         session.program_opened.connect(self._on_program_opened)
         session.values_edited.connect(lambda: self.start_next_run_at(self.player.position))
         session.font_size_changed.connect(self._on_font_size_changed)
         session.presentation_changed.connect(self._on_presentation_changed)
+        session.question_changed.connect(self._on_question_changed)
+        host.window.installEventFilter(self)
         self.player.position_changed.connect(self._on_position_changed)
         self.player.playing_changed.connect(self._on_playing_changed)
 
@@ -113,6 +124,12 @@ class StepThrough(QObject):
     def trace(self) -> Trace | None:
         scene = self.canvas.scene
         return scene.trace if scene is not None else None
+
+    def _on_run_started(self) -> None:
+        # Leave the player first (a run may refill the drawing in place); the same graph laid
+        # out again (a module folded, a bigger font) comes back at the step it was left at.
+        self._left = (self.index.trace if self.index is not None else None, self.player.position)
+        self.player.leave()
 
     def _on_program_opened(self) -> None:
         # A lesson's player starts at its start_step once the graph is drawn.
@@ -157,7 +174,7 @@ class StepThrough(QObject):
         if position < 0:
             self.canvas.restore()
             return None
-        marks = self.index.marks(position)
+        marks = self.index.marks(position, self.session.hidden)
         self.canvas.apply(marks)
         return marks.step
 
@@ -232,6 +249,11 @@ class StepThrough(QObject):
         self.chain_panel.setFont(font)
 
     def _on_presentation_changed(self, on: bool) -> None:
+        # The chain rule comes out of its (hidden) dock into the strip under the canvas.
+        self.strip.setVisible(on)
+        if on:
+            self.strip.fit_to_window()
+            self._update_panels()
         # The player line is read from the back of the room too.
         if on:
             self._player_font = QFont(self.player.font())
@@ -242,6 +264,25 @@ class StepThrough(QObject):
             self.player.setFont(self._player_font)
             self._player_font = None
 
+    def _show_no_steps(self) -> None:
+        """The strip without steps: what a program that made no graph printed, else the hint."""
+        shown = self.session.trace
+        if shown is not None and shown.is_empty and shown.output:
+            self.strip.show_lines("No graph to step through. The program printed:", printed(shown))
+        else:
+            self.strip.show_explanation(None)
+
+    def _on_question_changed(self, _posed: object) -> None:
+        # The gradient asked for is hidden (or revealed) on the canvas and in the text alike.
+        if self.index is not None and self.player.position >= 0:
+            self.canvas_step(self.player.position)
+        self._update_panels()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.host.window and event.type() == QEvent.Type.Resize and self.strip.isVisible():
+            self.strip.fit_to_window()
+        return False
+
     def _on_graph_shown(self) -> None:
         self._preparing.clear()
         scene = self.view.graph_scene
@@ -250,8 +291,14 @@ class StepThrough(QObject):
         self.session.set_step(-1)
         trace = scene.trace if scene is not None else None
         start, self._start_step = self._start_step, None
+        left, self._left = self._left, (None, -1)
+        if start is None and trace is not None and left[0] is trace and left[1] >= 0:
+            start = left[1]
         if trace is None or trace.is_empty:
-            self.player.set_steps(trace, ())
+            # An explanation on the canvas has no scene: the session's trace is the program's.
+            shown = self.session.trace if trace is None else trace
+            self.player.set_steps(shown if shown is not None and shown.is_empty else trace, ())
+            self._show_no_steps()
             return
         out: list[tuple[Step, ...]] = []
         if len(trace.nodes) <= PREPARE_AT_ONCE_NODES:
@@ -274,16 +321,25 @@ class StepThrough(QObject):
         index, scene = self.index, self.canvas.scene
         if index is None or scene is None:
             self.chain_panel.show_step(None, None)
+            self._show_no_steps()
             self.session.set_step(-1)
+            self.session.set_step_line(None)
             return
         step = self.canvas_step(position)
         self.session.set_step(position if step is not None else -1)
         if step is not None and step.node_id in scene.node_items and not self.view.is_sketching:
             item = scene.node_items[step.node_id]
-            if self.session.presentation:  # a projector: the current step in the middle, big enough
-                if self.view.zoom < PRESENTATION_MIN_ZOOM:
-                    self.view.set_zoom(PRESENTATION_MIN_ZOOM)
-                self.view.centerOn(item)
+            if self.session.presentation:  # a projector: the whole graph when it fits big enough,
+                fit = self.view.fit_zoom()  # else the current step in the middle at a readable size
+                if fit >= PRESENTATION_MIN_ZOOM:
+                    if abs(self.view.zoom - fit) > 1e-3:
+                        self.view.set_zoom(fit)
+                    self.view.centerOn(scene.sceneRect().center())
+                else:
+                    if self.view.zoom < PRESENTATION_MIN_ZOOM:
+                        self.view.set_zoom(PRESENTATION_MIN_ZOOM)
+                    self.view.centerOn(item)
+                self.view.stop_fitting()  # the strip growing by a line must not refit it smaller
             else:
                 self.view.ensureVisible(item.sceneBoundingRect(), 24, 24)
         if self.player.is_playing:
@@ -303,9 +359,14 @@ class StepThrough(QObject):
         """The chain-rule panel and the inspector follow the current step."""
         index, scene = self.index, self.canvas.scene
         if index is None or scene is None:
+            self._show_no_steps()
+            self.session.set_step_line(None)
             return
         step = self.player.cursor.current
-        self.chain_panel.show_step(index.trace, step, len(index.steps))
+        self.chain_panel.show_step(index.trace, step, len(index.steps), self.session.hidden)
+        explanation = self.chain_panel.explanation
+        self.strip.show_explanation(explanation)
+        self.session.set_step_line(explanation.line if explanation is not None else None)
         if step is not None and step.node_id in scene.node_items and scene.selected_node_id() != step.node_id:
             scene.select_node(step.node_id)  # the inspector follows the current node
 

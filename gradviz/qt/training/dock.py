@@ -14,11 +14,17 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QWidget
 
+from gradviz.core.layout.plan import Drawing
 from gradviz.core.session import Session
 from gradviz.qt.actions import make_action
 from gradviz.qt.host import Host
 
-__all__ = ["TrainingDock"]
+__all__ = ["READABLE_ZOOM", "TrainingDock"]
+
+#: A step's graph opens at least this large (its text readable), centred on the loss.
+READABLE_ZOOM = 0.8
+#: The share of the window's height the panel takes when a training lesson opens it.
+DOCK_SHARE = 0.35
 
 
 class TrainingDock(QDockWidget):
@@ -48,6 +54,8 @@ class TrainingDock(QDockWidget):
         self.setWidget(QWidget())  # the panel's place until it is made
         host.add_dock(self, Qt.DockWidgetArea.BottomDockWidgetArea, in_view_menu=False)
         self.hide()
+        self._opened_for_lesson = False  # shown because a training lesson opened (not by the user)
+        self._readable_next = False  # the next drawing is a step's graph: open it readable
 
         self.toggle_action = self.toggleViewAction()
         self.toggle_action.setText("&Training Panel")
@@ -78,6 +86,7 @@ class TrainingDock(QDockWidget):
             action.setEnabled(False)  # nothing to act on before the panel exists
         self._add_menu()
 
+        session.drawing_changed.connect(self._on_drawing_changed)
         session.program_opened.connect(self._on_program_opened)
         self.visibilityChanged.connect(lambda visible: visible and self.panel)
 
@@ -91,7 +100,8 @@ class TrainingDock(QDockWidget):
             p.layout_engine = self.host.settings.layout_engine_path or None
             self.setWidget(p)
             p.message_posted.connect(self.session.notify)
-            p.step_graph_ready.connect(lambda result, note: self.session.present(result, note))
+            p.step_graph_ready.connect(self._on_step_graph_ready)
+            p.canvas_drawing = self._canvas_drawing
             p.state_changed.connect(self._on_state_changed)
             self._on_state_changed(p.state)
             self.session.font_size_changed.connect(p.set_font_size)
@@ -124,17 +134,44 @@ class TrainingDock(QDockWidget):
 
     # -- from the session -----------------------------------------------------------------
     def _on_program_opened(self) -> None:
-        """A lesson opened: one that trains brings the panel up with its settings."""
+        """A lesson opened: one that trains brings the panel up with its settings; another one
+        puts away a panel only a training lesson had brought up (the graph needs the room)."""
         lesson = self.session.lesson
         if lesson is None or not lesson.trains:
+            if self._opened_for_lesson:  # a run goes on meanwhile; Ctrl+T brings the panel back
+                self.hide()
+            self._opened_for_lesson = False
             return
         self.panel.set_lesson(lesson.name)  # refused (and left alone) while a run goes on
         if not self.isVisible():
             self.show()
-            # About 40 % of the window: the plots stay readable and the graph keeps the rest.
+            self._opened_for_lesson = True
+            # About a third of the window: the plots stay readable and the graph keeps the rest.
             w = self.host.window
-            w.resizeDocks([self], [int(w.height() * 0.4)], Qt.Orientation.Vertical)
+            w.resizeDocks([self], [int(w.height() * DOCK_SHARE)], Qt.Orientation.Vertical)
         self.raise_()
+
+    def _canvas_drawing(self):
+        """The canvas's drawing and look, for a step's graph to keep."""
+        s = self.session
+        drawing = Drawing(s.trace, s.layout, s.collapsed) if s.trace is not None and s.layout is not None else None
+        return drawing, s.look()
+
+    def _on_step_graph_ready(self, result, note: str) -> None:
+        self._readable_next = not result.reused  # an update in place keeps the view the user has
+        self.session.present(result, note)
+
+    def _on_drawing_changed(self) -> None:
+        if not self._readable_next:
+            return
+        self._readable_next = False
+        view, trace = self.host.canvas, self.session.trace
+        if view.zoom < READABLE_ZOOM:
+            view.set_zoom(READABLE_ZOOM)
+        root = view.node_items.get(trace.root) if trace is not None and trace.root else None
+        if root is not None:
+            view.centerOn(root)
+        view.stop_fitting()
 
     def shutdown(self, timeout: float = 5.0) -> bool:
         """Stop any run and wait for its threads (the window is closing)."""

@@ -21,13 +21,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.core.training.config import ACTIVATIONS, LOSSES, MODELS, OPTIMIZERS, TrainConfig, TrainingError
+from gradviz.core.training.config import (
+    ACTIVATIONS,
+    DATASET_PRESETS,
+    LOSSES,
+    MODELS,
+    OPTIMIZERS,
+    TrainConfig,
+    TrainingError,
+    preset_for,
+)
 from gradviz.core.training.datasets import DATASETS, Dataset, DatasetError, from_csv, get_dataset
 from gradviz.core.training.devices import available_devices
 
 __all__ = ["CSV_ITEM", "TrainingForm", "parse_hidden"]
 
 CSV_ITEM = "Your CSV…"
+#: A CSV dataset's set-up: the two-ring preset's MLP classifier.
+CSV_PRESET = DATASET_PRESETS["circles"]
 
 _DATASET_TIPS = {
     "toy": "The toy-train lesson's 5 training and 2 test points",
@@ -301,8 +312,19 @@ class TrainingForm(QWidget):
             return
         if index != self._previous_dataset:
             self._previous_dataset = index
+            # A dataset comes with what learns it: a model, loss and learning rate that fit
+            # (w·x + b with an L1 loss would fail on circles; a full-batch MLP at lr 0.01 stalls).
+            preset = preset_for(self.dataset_combo.itemData(index), keep=self._seed_and_device())
+            if preset is not None:
+                self.set_config(preset)
+                return
             self.changed.emit()
             self.dataset_changed.emit(self.current_dataset())
+
+    def _seed_and_device(self) -> TrainConfig:
+        """The base config with the seed and device as shown (what a preset keeps)."""
+        seed = self.seed_spin.value()
+        return self._base.replace(seed=None if seed < 0 else seed, device=self.device_combo.currentData())
 
     def use_csv(self, path: str) -> bool:
         """Read ``path`` as a dataset and select it; False (and ``error`` emitted) if it cannot be read."""
@@ -311,17 +333,17 @@ class TrainingForm(QWidget):
             self.error.emit(f"Cannot use {name} as a dataset: gradviz reads datasets from .csv files")
             return False
         try:
-            dataset = from_csv(path)
+            from_csv(path)  # read now: a bad file is said at once
         except DatasetError as exc:
             self.error.emit(f"Cannot use {name} as a dataset: {exc}")
             return False
         i = self.dataset_combo.findData(path)
         if i < 0:
             i = self._add_csv(path)
-        self.dataset_combo.setCurrentIndex(i)
+        # A CSV holds classes: an MLP classifier, whatever model was chosen for the last dataset.
+        self.set_config(CSV_PRESET.replace(dataset=path, seed=self._seed_and_device().seed,
+                                           device=self._seed_and_device().device))
         self._previous_dataset = i
-        self.changed.emit()
-        self.dataset_changed.emit(dataset)
         return True
 
     def _on_model_changed(self, _index: int) -> None:

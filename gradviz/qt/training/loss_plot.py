@@ -52,7 +52,8 @@ class _Series:
         return self.data[i, :self.n]
 
 
-_HINT = "Hover over the plot to read the values:\nthe batch at the cursor and the epoch it ends."
+_HINT = ("Hover over the plot to read the values; click a point to see that step's graph\n"
+         "(Shift+click: compare its gradients).")
 
 
 def _num(value: float | None) -> float:
@@ -98,9 +99,12 @@ class LossPlot(QWidget):
     -------
     hovered(str)
         The readout text changed.
+    step_clicked(int, bool)
+        A point of the curve was clicked: its step, and whether Shift was held.
     """
 
     hovered = Signal(str)
+    step_clicked = Signal(int, bool)
 
     def __init__(self, rate_hz: float = 12.0, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -165,6 +169,7 @@ class LossPlot(QWidget):
 
         self._mouse = pg.SignalProxy(self.graphics.scene().sigMouseMoved, rateLimit=30,
                                      slot=self._on_mouse_moved)
+        self.graphics.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self.timer = QTimer(self)
         self.timer.setInterval(max(1, round(1000 / rate_hz)))
         self.timer.timeout.connect(self.refresh)
@@ -299,6 +304,34 @@ class LossPlot(QWidget):
         self.readout.setToolTip(text)  # the whole text, should a narrow dock clip it
         self.hovered.emit(text)
         return text
+
+    def step_at(self, x: float) -> int | None:
+        """The step of the plotted point nearest ``x`` (None when nothing is plotted)."""
+        steps = self._steps.column(0)
+        if not len(steps):
+            return None
+        i = int(np.clip(np.searchsorted(steps, x), 0, len(steps) - 1))
+        if i > 0 and abs(steps[i - 1] - x) <= abs(steps[i] - x):
+            i -= 1
+        return int(steps[i])
+
+    def click_at(self, x: float, shift: bool = False) -> int | None:
+        """Click the curve at ``x`` (as the mouse does): emits ``step_clicked``; returns the step."""
+        step = self.step_at(x)
+        if step is not None:
+            self.hover_at(x)
+            self.step_clicked.emit(step, shift)
+        return step
+
+    def _on_mouse_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        pos = event.scenePos()
+        for plot in (self.loss_plot, self.accuracy_plot):
+            if plot.isVisible() and plot.sceneBoundingRect().contains(pos):
+                shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+                self.click_at(plot.vb.mapSceneToView(pos).x(), shift)
+                return
 
     def _on_mouse_moved(self, event) -> None:
         pos = event[0]

@@ -10,18 +10,22 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QDoubleSpinBox,
     QGridLayout,
     QHBoxLayout,
     QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from gradviz.core.training.client import RemoteTrainer
 from gradviz.core.training.config import Record, TrainConfig, lesson_config
+from gradviz.qt.training.compare import CompareGradients
 from gradviz.qt.training.data_plot import DataPlot
 from gradviz.qt.training.files import TrainingFiles
 from gradviz.qt.training.form import TrainingForm
@@ -37,6 +41,8 @@ DEFAULT_CONFIG = TrainConfig(dataset="circles", model="mlp", hidden=(16, 16), ac
                              loss="cross_entropy", optimizer="adam", lr=0.01, batch_size=32, epochs=50, seed=0)
 
 STATES = ("idle", "running", "paused", "stopping")
+#: Slow motion: steps per second, from one a second up.
+SLOW_MIN, SLOW_MAX, SLOW_DEFAULT = 1.0, 10.0, 1.0
 
 
 class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
@@ -121,8 +127,23 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
                                          "on the canvas, with its values and gradients (Ctrl+Shift+G)",
                                          self.show_step_graph)
         self.progress_bar = QProgressBar()
+        self.slow_check = QCheckBox("Slow &motion")
+        self.slow_check.setToolTip("Start trains one step at a time, drawing each step's graph and its "
+                                   "gradients on the canvas")
+        self.slow_rate = QDoubleSpinBox()
+        self.slow_rate.setRange(SLOW_MIN, SLOW_MAX)
+        self.slow_rate.setDecimals(1)
+        self.slow_rate.setSingleStep(0.5)
+        self.slow_rate.setValue(SLOW_DEFAULT)
+        self.slow_rate.setSuffix(" steps/s")
+        self.slow_rate.setToolTip("Steps per second in slow motion")
+        self._slow_timer = QTimer(self)
+        self._slow_timer.timeout.connect(self._on_slow_tick)
+        self._slow_waiting = False  # a slow-motion step was sent; its graph follows when it holds
+        self.slow_rate.valueChanged.connect(self._on_slow_rate_changed)
         self.loss_plot = LossPlot()
         self.data_plot = DataPlot()
+        self.compare = CompareGradients()
 
         controls = QWidget()
         column = QVBoxLayout(controls)
@@ -139,6 +160,10 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
             files.addWidget(button)
         column.addLayout(files)
         column.addWidget(self.progress_bar)
+        slow = QHBoxLayout()
+        slow.addWidget(self.slow_check)
+        slow.addWidget(self.slow_rate)
+        column.addLayout(slow)
         column.addWidget(self.graph_button)
         column.addStretch(1)
         scroll = QScrollArea()
@@ -148,7 +173,10 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
         self._fit_controls()
         plots = QSplitter(Qt.Orientation.Horizontal)
         plots.addWidget(self.loss_plot)
-        plots.addWidget(self.data_plot)
+        self.side_tabs = QTabWidget()
+        self.side_tabs.addTab(self.data_plot, "Data")
+        self.side_tabs.addTab(self.compare, "Gradients by step")
+        plots.addWidget(self.side_tabs)
         plots.setStretchFactor(0, 3)
         plots.setStretchFactor(1, 2)
         plots.setCollapsible(1, False)
@@ -158,6 +186,7 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
         row.addWidget(scroll)
         row.addWidget(plots, 1)
 
+        self.loss_plot.step_clicked.connect(self._on_step_clicked)
         self.form.changed.connect(self._on_form_changed)
         self.form.dataset_changed.connect(self._on_dataset_changed)
         self.form.lr_edited.connect(self._on_lr_changed)
@@ -206,7 +235,8 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
         self.start_button.setEnabled(idle)
         self.start_button.setText("Continue" if idle and resumable else "Start")
         self.pause_button.setEnabled(state in ("running", "paused"))
-        self.pause_button.setText("Resume" if paused else "Pause")
+        # In slow motion the run holds between steps, but to the user it is running.
+        self.pause_button.setText("Resume" if paused and not self.slow_motion else "Pause")
         self.stop_button.setEnabled(state in ("running", "paused"))
         self.step_button.setEnabled(idle or paused)
         self.reset_button.setEnabled(idle or paused)
@@ -250,6 +280,66 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
             self.trainer.set_lr(lr)
             self._lr_sent = lr
             self.post(f"Learning rate {lr:g} from the next batch on.", "info")
+
+    # -- slow motion and the loss curve ----------------------------------------------------
+    @property
+    def slow_motion(self) -> bool:
+        """True while slow motion steps the run on its timer."""
+        return self._slow_timer.isActive()
+
+    def set_slow_motion(self, on: bool, steps_per_second: float | None = None) -> None:
+        """Slow motion on or off for the next Start (and the rate, when given)."""
+        if steps_per_second is not None:
+            self.slow_rate.setValue(steps_per_second)
+        self.slow_check.setChecked(on)
+
+    def _start_slow(self) -> bool:
+        """Step the run on a timer, each step's graph drawn on the canvas."""
+        self._slow_timer.start(round(1000 / self.slow_rate.value()))
+        self._on_slow_tick()
+        self._set_state(self._state)
+        return self._slow_timer.isActive()
+
+    def _stop_slow(self) -> None:
+        was = self._slow_timer.isActive()
+        self._slow_timer.stop()
+        self._slow_waiting = False
+        if was:
+            self._set_state(self._state)
+
+    def _on_slow_rate_changed(self, rate: float) -> None:
+        if self._slow_timer.isActive():
+            self._slow_timer.setInterval(round(1000 / rate))
+
+    def _on_slow_tick(self) -> None:
+        if self._slow_waiting or self._graph_worker is not None or self._graph_asked:
+            return  # the last step's graph is still on its way: a slow machine sets the pace
+        trainer = self.trainer
+        if trainer is not None and trainer.done:
+            self._stop_slow()
+            return
+        if not self.step():
+            self._stop_slow()
+            return
+        self._slow_waiting = True
+
+    def _on_held(self) -> None:
+        """The run holds after a step (Step, Pause, slow motion): every record has come."""
+        if self._slow_waiting and self.records:
+            self._slow_waiting = False
+            # The step's own graph: the weights its loss was computed with, as the curve shows.
+            latest = self.records[-1].step
+            self.show_step_graph(latest, quiet=latest > 1)
+
+    def _on_step_clicked(self, step: int, shift: bool) -> None:
+        """A point of the loss curve: its graph on the canvas, and its gradients compared."""
+        if shift:
+            self.compare.set_steps(a=step)
+            self.side_tabs.setCurrentWidget(self.compare)
+            return
+        self.compare.set_steps(b=step)
+        if self.trainer is not None and self.trainer.alive:
+            self.show_step_graph(step)
 
     # -- look -----------------------------------------------------------------------------
     def set_font_size(self, point_size: int) -> None:

@@ -89,6 +89,7 @@ class TrainingRun:
         self.link = link
         link.start()
         self.loss_plot.follow(self.records)
+        self.compare.follow(self.records)
         self.loss_plot.set_total_steps(trainer.total_steps)
         self.loss_plot.set_accuracy_visible(dataset.task == "classification")
         self.data_plot.set_dataset(dataset)
@@ -112,6 +113,7 @@ class TrainingRun:
         self._session = False
         self.records = []
         self.loss_plot.follow(self.records)
+        self.compare.follow(self.records)
         self.data_plot.follow(None, self.records)
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
@@ -120,7 +122,10 @@ class TrainingRun:
 
     # -- running --------------------------------------------------------------------------
     def start(self) -> bool:
-        """Start (or continue) training in the run process; False if it could not start."""
+        """Start (or continue) training in the run process; False if it could not start. In
+        slow motion, one step at a time on a timer, each step's graph shown."""
+        if self.slow_check.isChecked() and self._state in ("idle", "paused"):
+            return self._start_slow()
         if self._state != "idle":
             return False
         trainer = self._trainer_for_run()
@@ -156,29 +161,38 @@ class TrainingRun:
         self.data_plot.start()
 
     def pause(self) -> None:
-        """Hold the run after the current batch."""
+        """Hold the run after the current batch (slow motion: stop stepping)."""
+        if self.slow_motion:
+            self._stop_slow()
+            self._set_state(self._state)
+            return
         if self._state == "running" and self.trainer is not None:
             self.trainer.pause()
             self._set_state("paused")
 
     def resume(self) -> None:
-        """Let a paused run go on."""
+        """Let a paused run go on (in slow motion when it is checked)."""
+        if self._state == "paused" and self.slow_check.isChecked():
+            self._start_slow()
+            return
         if self._state == "paused" and self.trainer is not None:
             self.trainer.resume()
             self._set_state("running")
 
     def toggle_pause(self) -> None:
         """Pause when running, resume when paused."""
-        self.resume() if self._state == "paused" else self.pause()
+        self.resume() if self._state == "paused" and not self.slow_motion else self.pause()
 
     def stop(self) -> None:
         """End the run after the current batch; the trainer is kept (Start continues it)."""
+        self._stop_slow()
         if self.trainer is not None and self._state in ("running", "paused"):
             self.trainer.stop()
             self._set_state("stopping")
 
     def reset(self) -> None:
         """End the run process and forget the trainer: fresh weights and empty plots on the next Start."""
+        self._stop_slow()
         self.shutdown()
         self._forget_trainer()
         self.data_plot.set_dataset(self.form.current_dataset())
@@ -207,6 +221,8 @@ class TrainingRun:
         trainer.receive(kind, body)
         if kind == "records" and isinstance(body, RecordBatch):
             self._on_records(body.records())
+        elif kind == "held":
+            self._on_held()
         elif kind == "ready" and isinstance(body, TrainInfo):
             self.progress_bar.setRange(0, max(body.total_steps, 1))
             self.loss_plot.set_total_steps(body.total_steps)
@@ -240,6 +256,7 @@ class TrainingRun:
             return
         first = not self.records
         self.records.extend(batch)
+        self.compare.grow()
         if first:
             self._set_state(self._state)  # export and "Show graph" need a step to work on
         now = time.monotonic()

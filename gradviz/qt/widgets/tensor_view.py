@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
@@ -173,6 +173,10 @@ class TensorView(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._on_palette_changed()
+        elif event.type() == QEvent.Type.FontChange:
+            # The numbers grow with the panel's text (Bigger Font), and the table with them.
+            self.table.setFont(monospace_font(self.font().pointSize()))
+            self._fill_table(self.value)
 
     def _on_palette_changed(self) -> None:
         # pyqtgraph draws its axes in its own grey; follow the palette so they read in both themes.
@@ -210,10 +214,25 @@ class TensorView(QWidget):
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
         self.table.resizeRowsToContents()
-        height = self.table.horizontalHeader().height() if data.ndim >= 2 else 0
-        height += sum(self.table.rowHeight(r) for r in range(min(len(rows), 8)))
+        # Size hints, not the header's and rows' current heights: those are stale until the
+        # table is laid out again (just shown, or a new font), and the table showed one row.
+        header = self.table.horizontalHeader()
+        height = max(header.height(), header.sizeHint().height()) if data.ndim >= 2 else 0
+        height += sum(max(self.table.rowHeight(r), self.table.sizeHintForRow(r)) for r in range(min(len(rows), 8)))
         self.table.setFixedHeight(height + 2 * self.table.frameWidth() + 2)
         self.table.show()
+        QTimer.singleShot(0, self._refit_table)
+
+    def _refit_table(self) -> None:
+        """Once laid out, give the table what its rows still lack (a header taller than its
+        size hint, in a big font): every row up to eight is in view, never just one."""
+        table = self.table
+        if table.isHidden() or not table.rowCount():
+            return
+        rows = sum(table.rowHeight(r) for r in range(min(table.rowCount(), 8)))
+        lacking = rows - table.viewport().height()
+        if lacking > 0:
+            table.setFixedHeight(table.height() + lacking)
 
     def _fill_heatmap(self, value: TensorValue | None) -> None:
         data = None if value is None else value.data

@@ -2,6 +2,7 @@
 
 import pytest
 
+from gradviz.core.checks.reports import WhyNone
 from gradviz.core.checks.why_none import why_grad_none
 
 BASE = "w = torch.tensor([2.0], requires_grad=True)\nx = torch.tensor([3.0])\n"
@@ -31,3 +32,16 @@ def test_reasons(program, name, kind, line, words):
 
 def test_unknown_name():
     assert why_grad_none(BASE + "loss = (w * x).sum()", "nope").kind == "not-a-tensor"
+
+
+def test_a_leaf_made_inside_the_expression_suggests_making_the_variable_the_leaf():
+    from gradviz.core.capture.capture import capture_program
+
+    program = "w = torch.randn(3, requires_grad=True) * 0.01\nloss = (w * w).sum()\nloss.backward()\n"
+    reason = why_grad_none(program, "w")
+    assert reason.kind == WhyNone.NON_LEAF and reason.line == 1
+    assert "retain_grad" not in reason.text
+    fix = "w = (torch.randn(3) * 0.01).requires_grad_()"
+    assert fix in reason.text
+    fixed = capture_program(program.replace("w = torch.randn(3, requires_grad=True) * 0.01", fix))
+    assert fixed.find("w").kind == "leaf" and fixed.find("w").grad is not None  # the advice works

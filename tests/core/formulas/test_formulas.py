@@ -452,3 +452,10 @@ z = 输入 * 权重 + 偏置
     assert mul.terms[1].symbolic == "∂L/∂权重 = ∂L/∂mul · 输入" and "输入 needs no grad" in mul.note
     bce = formula_of(trace, "BinaryCrossEntropyBackward0")
     assert "(预测 − 标签) / (预测·(1 − 预测))" in bce.terms[0].symbolic and bce.all_match is not False
+
+
+def test_module_paths_and_indexed_labels_read_as_names_and_calls_do_not():
+    from gradviz.core.formulas.step import _reads_as_name
+
+    assert _reads_as_name("layers.4.bias") and _reads_as_name("w_偏置") and _reads_as_name("x[0]")
+    assert not _reads_as_name("4.bias") and not _reads_as_name("tensor(2.)") and not _reads_as_name("a b")

@@ -55,3 +55,33 @@ def test_bad_files_give_clear_messages(tmp_path, data, raw, words):
 def test_missing_file(tmp_path):
     with pytest.raises(LessonFileError, match="no file"):
         load_lesson(tmp_path / "nope.gradviz")
+
+
+def test_format_2_keeps_labels_health_and_questions(tmp_path):
+    from gradviz.core.lessons.quiz import Question
+
+    lesson = Lesson("q", "Quiz", "Predict.", "w = torch.ones(1, requires_grad=True)\nloss = (w * w).sum()\n",
+                    view=LessonView(labels="beginner", health=True),
+                    quiz=(Question("loss", "w", 1, "What reaches w?"), Question("w")))
+    path = save_lesson(lesson, tmp_path / "q")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["gradviz_lesson"] == 2
+    assert data["quiz"][0] == {"node": "loss", "input": "w", "pass": 1, "prompt": "What reaches w?"}
+    assert load_lesson(path) == lesson
+
+
+def test_a_format_1_file_still_opens_with_the_defaults(tmp_path):
+    old = {**GOOD, "view": {"zoom": 1.0, "collapsed": [], "theme": ""}}
+    lesson = load_lesson(write(tmp_path, old))
+    assert lesson.view.labels == "" and lesson.view.health is False and lesson.quiz == ()
+
+
+@pytest.mark.parametrize(("extra", "words"), [
+    ({"view": {"labels": "fancy"}}, "\"labels\" should be pytorch or beginner"),
+    ({"quiz": [{"input": "w"}]}, "quiz: each question needs \"node\""),
+    ({"quiz": [{"node": "w", "pass": -1}]}, "quiz: a question's \"pass\""),
+])
+def test_bad_format_2_fields_are_named(tmp_path, extra, words):
+    with pytest.raises(LessonFileError) as info:
+        load_lesson(write(tmp_path, {**GOOD, "gradviz_lesson": 2, **extra}))
+    assert words in str(info.value)

@@ -14,9 +14,9 @@ def approx_list(values, expected):
     return list(values) == pytest.approx(expected, **SIX)
 
 
-def test_there_are_ten_lessons_each_with_text():
+def test_the_ten_lessons_come_first_then_the_two_on_gradient_health_each_with_text():
     assert list(LESSONS) == ["logistic", "logits", "vjp", "mlp", "toy-train", "fashion-mlp",
-                             "linear-regression", "custom-layers", "no-grad", "softmax"]
+                             "linear-regression", "custom-layers", "no-grad", "softmax", "deep-mlp", "nan"]
     for lesson in LESSONS.values():
         assert len(lesson.text) > 150 and lesson.title
     assert get_lesson("lesson:vjp").name == "vjp"
@@ -153,3 +153,19 @@ def test_every_built_in_lesson_passes_the_language_check():
     files = sorted((resource_dir() / "lessons").glob("*.gradviz"))
     assert len(files) == len(LESSONS)
     assert [load_lesson(f, check=True).name for f in files] == list(LESSONS)
+
+
+def test_deep_mlp_is_twenty_sigmoid_layers_whose_first_weights_get_almost_nothing():
+    tr = capture_lesson("deep-mlp")
+    weights = [tr.find(f"layers.{k}.weight") for k in range(0, 39, 2)]
+    assert len(weights) == 20 and all(w.shape == (16, 16) for w in weights[:-1])
+    assert tr.find("loss").value.item() == pytest.approx(0.927, abs=5e-4)
+    assert weights[0].grad.norm < 1e-16 and weights[-1].grad.norm > 0.1
+
+
+def test_nan_lesson_has_a_clean_forward_pass_and_a_nan_gradient():
+    tr = capture_lesson("nan")
+    assert tr.find("loss").value.item() == 3.0
+    assert tr.find("root").value.data.tolist() == [0.0, 1.0, 2.0]
+    grad = tr.find("x").grad.data.tolist()
+    assert grad[0] != grad[0] and grad[1:] == pytest.approx([0.5, 0.25])

@@ -25,9 +25,12 @@ def chain(n: int, start: float = 0.5) -> str:
 
 
 def ladder(n: int) -> str:
-    """About ``3 n`` nodes, each value feeding two ops: not a tree, so Graphviz lays it out."""
+    """About ``3 n`` nodes, each value feeding two ops: not a tree, so Graphviz lays it out.
+
+    Unrolled: a loop of three-op iterations would open folded into one box.
+    """
     return ("a = torch.tensor(0.5, requires_grad=True)\nb = a * 1.0001\n"
-            f"for i in range({n}):\n    a, b = b, b * 1.0001 + a * 0.0001\nloss = b\n")
+            + "a, b = b, b * 1.0001 + a * 0.0001\n" * n + "loss = b\n")
 
 
 @pytest.fixture
@@ -367,9 +370,80 @@ def test_a_graph_graphviz_cannot_route_opens_in_the_quick_layout_with_a_note(win
                "    s = s + torch.sin(x * i)\nloss = s\n")
     window.editor.setPlainText(program)
     assert run_and_wait(window, window.run_program) == "ok"
+    # A loop of 150 three-op iterations opens folded (issue 15): one box, and a word on it.
+    assert "the loop at line 3 ran 150 times" in window.big_graphs.banner.text()
+    engine_calls.clear()  # folded, Graphviz had it easy; unfolded, it is not asked
+    assert run_and_wait(window, window.big_graphs.expand_all) == "ok"
     assert engine_calls == []  # Graphviz alone would need many minutes
     assert len(window.graph_view.node_items) == len(window.current_trace.nodes) == 452
     assert window.big_graphs.banner.text() == QUICK_NOTE
     window.editor.setPlainText(chain(5))
     assert run_and_wait(window, window.run_program) == "ok"
     assert window.big_graphs.banner.text() == ""  # a plain graph: Graphviz, no note
+
+
+# -- folding keeps the view (issue 15) ----------------------------------------------------------
+def _on_screen(window, node_id):
+    view = window.graph_view
+    return view.mapFromScene(view.node_item(node_id).pos())
+
+
+def _fold(window, qtbot, action):
+    scene = window.graph_view.graph_scene
+    with qtbot.waitSignal(window.run_finished, timeout=30_000):
+        action()
+    qtbot.waitUntil(lambda: window.graph_view.graph_scene is not scene, timeout=20_000)
+
+
+def test_folding_a_layer_keeps_the_zoom_and_what_is_on_screen_in_place(window, run_and_wait, qtbot):
+    window.resize(1280, 820)
+    assert run_and_wait(window, lambda: window.load_lesson("deep-mlp")) == "ok"  # each layer folded
+    _fold(window, qtbot, window.big_graphs.expand_all)
+    view, trace = window.graph_view, window.current_trace
+    view.set_zoom(0.8)
+    above = trace.find("layers.24.weight").id  # a layer above the one folded, on screen
+    view.centerOn(view.node_item(above))
+    zoom, before = view.zoom, _on_screen(window, above)
+    _fold(window, qtbot, lambda: window.big_graphs.collapse("layers.20"))
+    assert "module:layers.20" in view.node_items
+    assert view.zoom == pytest.approx(zoom)
+    after = _on_screen(window, above)
+    assert abs(after.x() - before.x()) <= 3 and abs(after.y() - before.y()) <= 3
+    _fold(window, qtbot, lambda: window.big_graphs.expand("layers.20"))
+    assert view.zoom == pytest.approx(zoom) and "module:layers.20" not in view.node_items
+    again = _on_screen(window, above)
+    assert abs(again.x() - before.x()) <= 3 and abs(again.y() - before.y()) <= 3
+
+
+def test_collapse_all_then_open_one_level_at_a_time(window, run_and_wait, qtbot):
+    assert run_and_wait(window, lambda: window.load_lesson("deep-mlp")) == "ok"
+    _fold(window, qtbot, window.big_graphs.collapse_all)
+    assert window.big_graphs.collapsed == frozenset({"layers"})
+    _fold(window, qtbot, lambda: window.big_graphs.expand("layers"))
+    boxes = [i for i in window.graph_view.node_items if i.startswith("module:")]
+    assert len(boxes) == 39  # its 39 layers, each still folded: not 100 nodes at once
+    _fold(window, qtbot, lambda: window.big_graphs.expand("layers.0"))
+    assert "module:layers.0" not in window.graph_view.node_items and len(window.graph_view.node_items) == 38 + 4 + 3
+
+
+def test_a_300_iteration_loop_opens_folded_and_unfolds_into_iterations(window, run_and_wait, qtbot):
+    program = ("x = torch.tensor(0.5, requires_grad=True)\nw = torch.tensor(1.001, requires_grad=True)\ny = x\n"
+               "for i in range(300):\n    y = y * w + 0.01\nloss = y\n")
+    window.editor.setPlainText(program)
+    assert run_and_wait(window, window.run_program) == "ok"
+    view = window.graph_view
+    assert set(view.node_items) == {window.current_trace.find("x").id, window.current_trace.find("w").id,
+                                    "module:for@4"}
+    assert view.node_item("module:for@4").box.lines[0] == "for loop, line 4 · 300 iterations"
+    assert view.zoom > 0.5  # three boxes: readable, not a one-pixel line
+    _fold(window, qtbot, lambda: window.big_graphs.expand("for@4"))
+    boxes = [i for i in view.node_items if i.startswith("module:")]
+    assert len(boxes) == 300 and view.node_item("module:for@4.17").box.lines[0] == "iteration 17 of 300"
+    view.set_zoom(1.0)
+    view.centerOn(view.node_item("module:for@4.17"))
+    zoom, before = view.zoom, view.mapFromScene(view.node_item("module:for@4.17").pos())
+    _fold(window, qtbot, lambda: window.big_graphs.expand("for@4.17"))
+    assert "module:for@4.17" not in view.node_items and "module:for@4.18" in view.node_items
+    assert view.zoom == pytest.approx(zoom)
+    after = view.mapFromScene(view.node_item("module:for@4.18").pos())
+    assert abs(after.x() - before.x()) < 200 and abs(after.y() - before.y()) < 200  # still where one looks

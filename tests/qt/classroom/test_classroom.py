@@ -108,7 +108,8 @@ def test_presentation_mode_hides_panels_and_comes_back(window, go, qtbot):
     from gradviz.qt.canvas.graph_items import line_scale
     assert line_scale() > 2
     window.step_through.player.seek(9)
-    assert window.graph_view.zoom >= 1.3
+    from gradviz.qt.stepping.step_through import PRESENTATION_MIN_ZOOM
+    assert window.graph_view.zoom >= PRESENTATION_MIN_ZOOM
     window.classroom.presentation_action.trigger()
     assert not window.classroom.presentation.active and line_scale() == 1.0
     assert window.inspector_dock.isVisible() and window.menuBar().isVisible()
@@ -142,3 +143,38 @@ def test_no_two_actions_share_a_shortcut(window):
             seen[(shortcut.toString(), action.shortcutContext())].append(action.text())
     clashes = {k: v for k, v in seen.items() if len(v) > 1}
     assert not clashes
+
+
+def test_an_open_gradient_check_follows_an_edited_value(window, go, qtbot):
+    go(lambda: window.load_lesson("logistic", confirm=False))
+    dialog = window.classroom.gradient_check()
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=60_000)
+    assert "-0.0898" in dialog.text()
+    window.select_node(window.current_trace.find("w1").id)
+    editor = window.classroom.edit_value()
+    with qtbot.waitSignal(window.run_finished, timeout=30_000):
+        editor.set_value(4.11)  # as the slider does
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=60_000)
+    _loss, w1_grad, _b_grad = logistic_numbers(4.11)
+    w1 = next(leaf for leaf in dialog.report.leaves if leaf.label == "w1")
+    assert w1.autograd == pytest.approx(w1_grad, rel=1e-5) and "-0.0898" not in dialog.text()  # float64
+    assert "with w1 = 4.11 (edited)" in dialog.text()
+    dialog.close()
+    editor.close()
+
+
+def test_the_value_editor_opens_clear_of_the_nodes_it_changes(window, go, qtbot):
+    from PySide6.QtCore import QPoint, QRect
+
+    go(lambda: window.load_lesson("logistic", confirm=False))
+    window.select_node(window.current_trace.find("w1").id)
+    editor = window.classroom.edit_value()
+    qtbot.waitExposed(editor)
+    frame = editor.frameGeometry()
+    view = window.graph_view
+    for item in view.node_items.values():
+        local = view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+        box = QRect(view.viewport().mapToGlobal(local.topLeft()), local.size())
+        assert not frame.intersects(box), item.node_id
+    assert QRect(window.mapToGlobal(QPoint(0, 0)), window.size()).contains(frame.center())
+    editor.close()

@@ -250,3 +250,19 @@ def test_highlighter_standalone_on_document():
     hl.set_theme("light")
     formats = doc.firstBlock().layout().formats()
     assert formats[0].format.foreground().color().name().upper() == SYNTAX_COLORS["light"]["keyword"]
+
+
+def test_typing_ones_own_program_leaves_the_lesson_and_a_fixed_error_goes(window, run_and_wait):
+    assert run_and_wait(window, lambda: window.load_lesson("logistic", confirm=False)) == "ok"
+    lesson = window.lesson.program
+    window.editor.setPlainText(lesson.replace("2.2", "3.0"))  # the lesson, edited: still the lesson
+    assert window.lesson is not None and window.lesson_panel.text().startswith("Lesson: One neuron")
+    window.editor.setPlainText("x = torch.tensor(2.0, requires_grad=True)\ny = x * undefined\n")
+    assert window.lesson is None and window.session.title == "your program"
+    assert window.lesson_panel.text().startswith("Your own program") and "your program" in window.windowTitle()
+    assert run_and_wait(window, window.run_program) == "error"
+    assert window.message_bar.level == "error" and window.editor.error_line == 2
+    window.editor.setPlainText("x = torch.tensor(2.0, requires_grad=True)\ny = x * 3\n")
+    assert run_and_wait(window, window.run_program) == "ok"
+    assert window.message_bar.level != "error" and window.editor.error_line is None
+    assert "undefined" not in window.message_bar.text()

@@ -127,7 +127,7 @@ def test_the_legend_explains_the_players_marks_while_on_a_step(logistic, run_and
     legend, player = logistic.legend, logistic.step_through.player
     base = ["leaf / parameter", "constant (no grad)", "op (autograd node)", "root (loss)"]
     assert legend.entries() == base
-    one_line = legend.height()
+    one_line = legend._line_height()
     player.seek(16)
     assert legend.entries() == base + ["current step", "gradient passing", "not reached yet"]
     logistic.resize(900, 820)  # a narrow canvas: the legend wraps rather than cutting entries off
@@ -339,3 +339,20 @@ def test_the_step_label_ends_in_an_ellipsis_when_narrow(qtbot):
     assert label.shown_text().endswith("…") and label.shown_text().startswith("Step 18")
     label.resize(800, 24)
     assert label.shown_text() == label.text()
+
+
+def test_stepping_does_not_make_the_legend_wrap_and_the_graph_jump(logistic, qtbot):
+    logistic.resize(1000, 700)
+    view, legend = logistic.graph_view, logistic.legend
+    qtbot.waitUntil(lambda: legend.height() == legend.heightForWidth(legend.width()), timeout=2_000)
+    canvas, zoom = view.height(), view.zoom
+    logistic.step_through.player.seek(16)  # the legend gains three entries
+    qtbot.wait(50)  # a layout pass: what would move has moved
+    assert view.height() == canvas and view.zoom == zoom
+    assert "dashed: made inside a composite op" not in legend.entries()  # none in this graph
+
+
+def test_the_legend_explains_dashed_borders_when_the_graph_has_them(window, run_and_wait):
+    assert run_and_wait(window, lambda: window.load_lesson("mlp")) == "ok"
+    assert any(n.internal_to for n in window.current_trace.nodes)
+    assert "dashed: made inside a composite op" in window.legend.entries()

@@ -14,11 +14,12 @@ LESSONS_WITH_GRAPHS = [name for name in LESSONS if name not in ("no-grad", "fash
 
 
 def _same_state(a, b) -> bool:
+    # As text: a NaN gradient (the nan lesson) equals itself there.
     def grads(state):
-        return {k: None if v is None else v.data.tolist() for k, v in state.grads.items()}
+        return {k: None if v is None else repr(v.data.tolist()) for k, v in state.grads.items()}
 
     def parts(state):
-        return {k: [(c.from_node, c.slot, None if c.value is None else c.value.data.tolist()) for c in v]
+        return {k: [(c.from_node, c.slot, None if c.value is None else repr(c.value.data.tolist())) for c in v]
                 for k, v in state.contributions.items()}
 
     return (a.position, a.step, a.values, a.pending) == (b.position, b.step, b.values, b.pending) \

@@ -6,6 +6,7 @@ import gradviz.qt  # noqa: F401  (first: pins None for the PySide6 wheel)
 
 # isort: split
 
+import pytest
 import torch
 
 from gradviz.core.training.config import lesson_config
@@ -63,3 +64,62 @@ def test_closing_the_window_mid_run_ends_the_run_process(qtbot, window):
     assert panel.link is None and panel.trainer is None and not panel.is_running
     assert link.isFinished()  # it ends with the run's "ended"
     assert trainer.handle.ending is not None and trainer.handle.ending.reason == "cancelled"
+
+
+# -- a trainer that teaches (issue 15) ---------------------------------------------------------
+def test_choosing_a_dataset_sets_up_what_learns_it(qtbot, window, run_and_wait):
+    from gradviz.core.training.config import DATASET_PRESETS
+
+    assert run_and_wait(window, lambda: window.load_lesson("linear-regression", confirm=False)) == "ok"
+    form = window.training.panel.form
+    assert form.config().model == "linear-regression" and form.config().loss == "l1"
+    index = form.dataset_combo.findData("circles")
+    form.dataset_combo.setCurrentIndex(index)
+    form.dataset_combo.activated.emit(index)  # as a click in the list does
+    config = form.config()
+    preset = DATASET_PRESETS["circles"]
+    assert (config.model, config.hidden, config.loss, config.optimizer, config.lr, config.batch_size) == \
+        (preset.model, preset.hidden, preset.loss, preset.optimizer, preset.lr, preset.batch_size)
+
+
+def test_a_non_training_lesson_puts_the_panel_away_and_a_step_graph_opens_readable(qtbot, window, run_and_wait):
+    from gradviz.qt.training.dock import READABLE_ZOOM
+
+    window.resize(1280, 820)
+    assert run_and_wait(window, lambda: window.load_lesson("toy-train", confirm=False)) == "ok"
+    panel = window.training.panel
+    for k in (1, 2, 3):
+        window.training.step_action.trigger()
+        qtbot.waitUntil(lambda k=k: len(panel.records) == k, timeout=10_000)
+    assert run_and_wait(window, panel.show_step_graph) == "ok"
+    assert window.graph_view.zoom >= READABLE_ZOOM
+    # A point of the loss curve: that step's graph, its loss the point clicked.
+    panel.loss_plot.refresh()  # what its timer does while a run goes on
+    assert run_and_wait(window, lambda: panel.loss_plot.click_at(2.1)) == "ok"
+    assert window.current_trace.find("loss").value.item() == pytest.approx(panel.records[1].train_loss, rel=1e-5)
+    assert "training step 2" in window.message_bar.text() and window.graph_view.zoom >= READABLE_ZOOM
+    rows = panel.compare.rows()
+    assert panel.compare.step_b.value() == 2 and rows[0][0] == "layers.0.weight" and rows[0][1] != "–"
+    panel.loss_plot.click_at(3, shift=True)
+    assert panel.compare.step_a.value() == 3
+    assert run_and_wait(window, lambda: window.load_lesson("logistic", confirm=False)) == "ok"
+    assert not window.training.isVisible()
+
+
+def test_slow_motion_updates_the_gradients_on_the_canvas_each_step(qtbot, window, run_and_wait):
+    assert run_and_wait(window, lambda: window.load_lesson("toy-train", confirm=False)) == "ok"
+    panel = window.training.panel
+    panel.set_slow_motion(True, 10.0)
+    shown: list = []
+    window.session.drawing_changed.connect(lambda: shown.append(window.current_trace))
+    assert panel.start() and panel.slow_motion
+    qtbot.waitUntil(lambda: len(shown) >= 3, timeout=30_000)
+    panel.pause()
+    assert not panel.slow_motion
+    steps = [t.find("loss").value.item() for t in shown[:3]]
+    assert steps == pytest.approx([r.train_loss for r in panel.records[:3]], rel=1e-5)
+    # The same graph, new numbers: drawn in place, not laid out again.
+    scene = window.graph_view.graph_scene
+    assert scene.trace is shown[-1]
+    assert len({id(t) for t in shown}) == len(shown)
+    assert panel.records[-1].step >= 3

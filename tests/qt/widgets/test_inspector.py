@@ -271,3 +271,15 @@ def test_output_node_says_which_output_it_is(qtbot, inspector):
     assert "output 1 of the op feeding it" in text and "Gradient of its output" in text
     assert not inspector.saved_list.isVisible()
     assert "output 1 of the op feeding it" in node_tooltip(out)
+
+
+def test_the_value_table_grows_with_the_font_and_shows_every_row(window, run_and_wait, qtbot):
+    assert run_and_wait(window, lambda: window.load_lesson("logits", confirm=False)) == "ok"
+    table = window.inspector.value_table
+    window.select_node(window.current_trace.find("w").id)
+    small = table.font().pointSize()
+    assert run_and_wait(window, lambda: window.change_font_size(+10)) == "ok"  # the canvas is laid out again
+    window.select_node(window.current_trace.find("b").id)
+    window.select_node(window.current_trace.find("w").id)
+    assert table.font().pointSize() > small and table.rowCount() == 5
+    qtbot.waitUntil(lambda: table.viewport().height() >= sum(table.rowHeight(r) for r in range(5)), timeout=2_000)

@@ -1,0 +1,171 @@
+"""One step in words, symbols and numbers: what the Chain Rule dock and the lecture strip both show.
+
+A forward step names the op, its inputs and its output; a backward step gives the incoming
+gradient, the local derivative's rule, and for each input the gradient in symbols and with
+the numbers plugged in, checked against autograd. Which inputs get a gradient comes from
+:func:`gradviz.core.stepping.flow.flows` — what the canvas marks — and a gradient a quiz is
+asking for is written "?" here as it is badged "?" there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gradviz.core.formulas import Formula, Term, local_step
+from gradviz.core.formulas.step import node_name, shared_ops
+from gradviz.core.stepping.steps import FORWARD, Step
+from gradviz.core.trace import Node, TensorValue, Trace, format_shape
+
+CHECK, CROSS = "✓", "✗"
+HIDDEN = "= ?"
+
+#: Kinds of line: code (a program line), text, input (an op's input, indented), incoming
+#: (the gradient arriving), rule (in words), shapes, symbolic and numeric (one term each).
+LINE_KINDS = ("code", "text", "input", "incoming", "rule", "shapes", "symbolic", "numeric")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of an explanation; ``check`` and ``matches`` only on numeric lines."""
+
+    kind: str
+    text: str
+    check: str = ""
+    matches: bool | None = None
+    hidden: bool = False
+
+    @property
+    def plain(self) -> str:
+        if self.kind == "input":
+            return "  " + self.text
+        if self.kind == "numeric":
+            return f"  {self.text}  {self.check}".rstrip()
+        return self.text
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What one step shows: a header, lines, a note, and (backward) its Formula.
+
+    ``code`` is the program line the step's node was made by ("line 7: a = torch.sigmoid(z)"),
+    "" when unknown; ``line`` its number.
+    """
+
+    header: str
+    lines: tuple[Line, ...]
+    note: str = ""
+    formula: Formula | None = None
+    code: str = ""
+    line: int | None = None
+
+    def plain(self) -> list[str]:
+        """Every line as plain text: header, lines, note."""
+        return [self.header, *(line.plain for line in self.lines), *([self.note] if self.note else [])]
+
+
+def check_text(term: Term) -> str:
+    """"✓ matches autograd", "✗ autograd got …" or "not checked" for one term."""
+    if term.matches is True:
+        return f"{CHECK} matches autograd"
+    if term.matches is False:
+        got = term.captured.short() if term.captured is not None else "nothing"
+        return f"{CROSS} autograd got {got}"
+    return "not checked" if term.captured is not None else ""
+
+
+def _short(value: TensorValue | None) -> str:
+    return value.short() if value is not None else "not recorded"
+
+
+def source_line(trace: Trace, node: Node) -> str:
+    """"line 7: a = torch.sigmoid(z)" for the program line that made ``node`` ("" if unknown)."""
+    if node.line is None or not trace.source:
+        return ""
+    lines = trace.source.splitlines()
+    if not 1 <= node.line <= len(lines):
+        return ""
+    return f"line {node.line}: {lines[node.line - 1].split('#')[0].strip()}"
+
+
+def where(step: Step, count: int) -> str:
+    return f"Step {step.index + 1} of {count}" if count else f"Step {step.index + 1}"
+
+
+def explain(trace: Trace, step: Step, count: int = 0, element: tuple[int, ...] | None = None,
+            hidden: frozenset[tuple[int, str, int]] = frozenset(),
+            shared: frozenset[str] | None = None) -> Explanation:
+    """The explanation of ``step`` of ``trace`` (one of ``count`` steps).
+
+    ``element`` picks the element of tensor gradients the numbers are worked out for (None:
+    the first); ``hidden`` holds ``(pass, node, slot)`` of gradients not to show yet;
+    ``shared`` is ``shared_ops(trace)``, passed in to spare a walk over the nodes per step.
+    """
+    shared = shared_ops(trace) if shared is None else shared
+    node = trace.node(step.node_id)
+    if step.phase == FORWARD:
+        return _forward(trace, step, node, count, shared)
+    return _backward(trace, step, node, count, element, hidden, shared)
+
+
+def _forward(trace: Trace, step: Step, node: Node, count: int, shared: frozenset[str]) -> Explanation:
+    name = node_name(trace, node, shared) or node.title
+    lines: list[Line] = []
+    code = source_line(trace, node)
+    if node.kind == "constant":
+        lines.append(Line("text", f"{name} is a constant input (it needs no gradient): {name} = {_short(node.value)}"))
+    elif node.kind == "leaf":
+        lines.append(Line("text", f"{name} is a leaf tensor with requires_grad=True: {name} = {_short(node.value)}"))
+        lines.append(Line("text", "Its AccumulateGrad node will store the gradient in .grad."))
+    elif node.kind == "output":
+        owner = trace.inputs_of(node.id)
+        op = trace.node(owner[0].source).op if owner else "its op"
+        lines.append(Line("text", f"{name} is output {node.output_nr} of {op}: one autograd node stands for all the "
+                                  f"op's outputs. {name} = {_short(node.value)}, shape {format_shape(node.shape)}"))
+    else:
+        if code:
+            lines.append(Line("code", code))
+        lines.append(Line("text", f"The op runs (autograd records it as {node.op}). Inputs:"))
+        for e in trace.inputs_of(node.id):
+            src = trace.node(e.source)
+            lines.append(Line("input", f"{node_name(trace, src, shared) or src.title} = {_short(src.value)}"))
+        out = _short(node.value) if node.value is not None or not node.internal_to else \
+            f"not visible (made inside {node.internal_to})"
+        lines.append(Line("text", f"Output: {name} = {out}, shape {format_shape(node.shape)}"))
+    return Explanation(f"{where(step, count)} · forward · {name}", tuple(lines), code=code, line=node.line)
+
+
+def term_shape(formula: Formula, node: Node) -> tuple[int, ...]:
+    """The shape the element chooser indexes: the highest-rank gradient the formula shows."""
+    shapes = [v.shape for t in formula.terms for v in (t.computed, t.captured) if v is not None]
+    return max(shapes, key=len) if shapes else tuple(node.shape)
+
+
+def _backward(trace: Trace, step: Step, node: Node, count: int, element: tuple[int, ...] | None,
+              hidden: frozenset[tuple[int, str, int]], shared: frozenset[str]) -> Explanation:
+    p = trace.passes[step.pass_index or 0]
+    formula = local_step(trace, p.index, node.id)
+    if element is not None and len(element) == len(term_shape(formula, node)):
+        formula = local_step(trace, p.index, node.id, element=element)
+    name = node_name(trace, node, shared) or node.title
+    header = f"{where(step, count)} · backward #{p.index + 1} ({p.call}) · {node.op}" + (f" {name}" if name else "")
+    lines = [Line("incoming", f"Incoming gradient ∂L/∂{name or 'out'} = {_short(p.arriving(node.id))}"),
+             Line("rule", formula.rule)]
+    if formula.shapes:
+        lines.append(Line("shapes", f"Shapes: {formula.shapes}"))
+    for term in formula.terms:
+        lines.append(Line("symbolic", term.symbolic))
+        if (p.index, node.id, term.slot) in hidden:
+            lines.append(Line("numeric", HIDDEN, hidden=True))
+        else:
+            lines.append(Line("numeric", term.numeric, check_text(term), term.matches))
+    return Explanation(header, tuple(lines), formula.note, formula, source_line(trace, node), node.line)
+
+
+def printed(trace: Trace) -> list[str]:
+    """What the program printed, each output beside its ``print`` line when they pair up
+    ("line 6: print(z.requires_grad) → True"), else the output lines as they are."""
+    calls = [(i + 1, line.split("#")[0].strip()) for i, line in enumerate(trace.source.splitlines())
+             if line.strip().startswith("print(")]
+    if len(calls) == len(trace.output):
+        return [f"line {n}: {code} → {out}" for (n, code), out in zip(calls, trace.output)]
+    return list(trace.output)
