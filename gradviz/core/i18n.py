@@ -2,7 +2,7 @@
 
 Every user-visible string goes through :func:`translate`, whose signature is
 ``QCoreApplication.translate``'s, so ``pyside6-lupdate`` finds the strings in any module
-(``make i18n`` refreshes ``resources/i18n/gradviz_zh_CN.ts``, Qt Linguist's format). The
+(``make i18n`` refreshes ``resources/i18n/*_zh_CN.ts``, Qt Linguist's format). The
 catalogue is read here, without Qt: the CLI, the run processes (messages of the language,
 "第 3 行第 5 列：…") and the core speak the same words as the window, which also loads Qt's
 own translations for its standard dialogs (:mod:`gradviz.qt.language`).
@@ -31,9 +31,14 @@ _language = "en"
 _catalogues: dict[str, dict[tuple[str, str, str], tuple[str, ...]]] = {}
 
 
-def catalogue_path(code: str) -> os.PathLike[str]:
-    """Where the catalogue of ``code`` lives (``resources/i18n/gradviz_<code>.ts``)."""
-    return resource_dir() / "i18n" / f"gradviz_{code}.ts"
+#: The catalogues, by the part of the package whose strings they hold: "qt" for gradviz/qt
+#: (the window), "core" for the rest (the core and the CLI, what runs without Qt).
+PARTS = ("core", "qt")
+
+
+def catalogue_path(code: str, part: str = "core") -> os.PathLike[str]:
+    """Where the catalogue of ``part`` in ``code`` lives (``resources/i18n/<part>_<code>.ts``)."""
+    return resource_dir() / "i18n" / f"{part}_{code}.ts"
 
 
 def system_language(environ: Mapping[str, str] | None = None) -> str:
@@ -106,7 +111,7 @@ def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # noqa: N802 (the name
 def _load(code: str) -> dict[tuple[str, str, str], tuple[str, ...]]:
     with _lock:
         if code not in _catalogues:
-            _catalogues[code] = read_catalogue(catalogue_path(code))
+            _catalogues[code] = {k: v for part in PARTS for k, v in read_catalogue(catalogue_path(code, part)).items()}
         return _catalogues[code]
 
 

@@ -16,7 +16,16 @@ from gradviz.core import i18n
 from gradviz.core.i18n import read_catalogue, resolve, system_language, translate
 
 PACKAGE = Path(gradviz.__file__).parent
-CATALOGUE = Path(i18n.catalogue_path("zh_CN"))
+CATALOGUES = {part: Path(i18n.catalogue_path("zh_CN", part)) for part in i18n.PARTS}
+
+
+def _part_sources(part: str) -> list[Path]:
+    """What `make i18n` hands lupdate for ``part``: gradviz/qt, or everything else."""
+    return [PACKAGE / "qt"] if part == "qt" else sorted(p for p in PACKAGE.iterdir() if p.name != "qt")
+
+
+def _catalogue() -> dict:
+    return {k: v for path in CATALOGUES.values() for k, v in read_catalogue(path).items()}
 MARKERS = ("translate", "QT_TRANSLATE_NOOP")
 # {name}, {0}, %(name)s, %s, %r, %d, %n: what str.format, argparse and Qt fill in.
 PLACEHOLDER = re.compile(r"\{[A-Za-z_0-9]*(?:![rs])?(?::[^}]*)?\}|%\([a-z_]+\)[srd]|%[srdn]")
@@ -93,17 +102,17 @@ def test_every_marked_string_is_a_literal():
 
 def test_every_marked_string_has_a_chinese_translation():
     found, _bad = _marked_calls()
-    catalogue = read_catalogue(CATALOGUE)
+    catalogue = _catalogue()
     missing = sorted(key for key in found if key not in catalogue or not catalogue[key][0].strip())
     assert not missing, f"{len(missing)} strings have no Chinese translation (run `make i18n`, then translate " \
-                        f"them in {CATALOGUE.name}):\n" + "\n".join(f"  [{c}] {s!r}" for c, s, _ in missing[:40])
+                        f"them in resources/i18n/*_zh_CN.ts):\n" + "\n".join(f"  [{c}] {s!r}" for c, s, _ in missing[:40])
     assert len(found) > 30
 
 
 def test_translations_fill_the_same_blanks_as_their_source():
     # A lost {name} would raise KeyError in .format() only when a Chinese user meets that message.
     wrong = []
-    for (ctx, src, _), forms in read_catalogue(CATALOGUE).items():
+    for (ctx, src, _), forms in _catalogue().items():
         for form in forms:
             if sorted(PLACEHOLDER.findall(src)) != sorted(PLACEHOLDER.findall(form)):
                 wrong.append(f"[{ctx}] {src!r} -> {form!r}")
@@ -112,21 +121,24 @@ def test_translations_fill_the_same_blanks_as_their_source():
 
 @pytest.mark.skipif(shutil.which("pyside6-lupdate", path=str(Path(sys.executable).parent)) is None,
                     reason="pyside6-lupdate is not installed next to this Python")
-def test_the_catalogue_holds_what_lupdate_finds_and_nothing_else(tmp_path):
+def test_the_catalogues_hold_what_lupdate_finds_and_nothing_else(tmp_path):
     # lupdate is what `make i18n` runs; it must see exactly the strings the code looks up.
-    copy = tmp_path / CATALOGUE.name
-    shutil.copy(CATALOGUE, copy)
-    lupdate = Path(sys.executable).parent / "pyside6-lupdate"
-    subprocess.run([str(lupdate), "-extensions", "py", "-no-obsolete", "-locations", "none", "-target-language",
-                    "zh_CN", str(PACKAGE), "-ts", str(copy)], check=True, capture_output=True)
-    assert copy.read_text(encoding="utf-8") == CATALOGUE.read_text(encoding="utf-8"), \
-        "the catalogue is not what `make i18n` makes of the code: run it and translate what it adds"
-    found, _bad = _marked_calls()
     import xml.etree.ElementTree as ET
 
-    root = ET.parse(copy).getroot()
-    listed = {(c.findtext("name"), m.findtext("source"), m.findtext("comment", "")) for c in root.iter("context")
-              for m in c.iter("message")}
+    lupdate = Path(sys.executable).parent / "pyside6-lupdate"
+    listed = set()
+    for part, catalogue in CATALOGUES.items():
+        copy = tmp_path / catalogue.name
+        if catalogue.exists():
+            shutil.copy(catalogue, copy)
+        subprocess.run([str(lupdate), "-extensions", "py", "-no-obsolete", "-locations", "none", "-target-language",
+                        "zh_CN", *map(str, _part_sources(part)), "-ts", str(copy)], check=True, capture_output=True)
+        assert catalogue.exists() and copy.read_text(encoding="utf-8") == catalogue.read_text(encoding="utf-8"), \
+            f"{catalogue.name} is not what `make i18n` makes of the code: run it and translate what it adds"
+        root = ET.parse(copy).getroot()
+        listed |= {(c.findtext("name"), m.findtext("source"), m.findtext("comment", "")) for c in root.iter("context")
+                   for m in c.iter("message")}
+    found, _bad = _marked_calls()
     assert listed == found
 
 
