@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradviz.core.i18n import translate
+
 if TYPE_CHECKING:
     from gradviz.qt.main_window import MainWindow
 
@@ -68,27 +70,38 @@ def make_action(parent: QWidget, text: str, slot: Callable[[], object], shortcut
 def add_window_actions(w: "MainWindow") -> None:
     """The window's own commands: the canvas's view, the look, help; in the View and Help menus."""
     view, session = w.graph_view, w.session
-    fit = make_action(view, "&Fit Graph", view.fit, ["F"], "Zoom so the whole graph is visible")
+    fit = make_action(view, translate("actions", "&Fit Graph"), view.fit, ["F"],
+                      translate("actions", "Zoom so the whole graph is visible"))
     # "F" is a plain letter: only while the canvas has focus, or it could not be typed.
     fit.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    zoom_in = make_action(w, "Zoom &In", view.zoom_in, ["Ctrl+=", "Ctrl++"], "Zoom in")
-    zoom_out = make_action(w, "Zoom &Out", view.zoom_out, ["Ctrl+-"], "Zoom out")
-    zoom_reset = make_action(w, "Zoom &100 %", view.reset_zoom, ["Ctrl+0"], "Zoom to 100 % (one point per pixel)")
-    font_bigger = make_action(w, "&Bigger Font", lambda: session.set_font_size(session.font_size + 1),
-                              ["Ctrl+Shift+=", "Ctrl+Shift++"], "Bigger text in the editor and panels")
-    font_smaller = make_action(w, "&Smaller Font", lambda: session.set_font_size(session.font_size - 1),
-                               ["Ctrl+Shift+-", "Ctrl+Shift+_"], "Smaller text in the editor and panels")
+    zoom_in = make_action(w, translate("actions", "Zoom &In"), view.zoom_in, ["Ctrl+=", "Ctrl++"],
+                          translate("actions", "Zoom in"))
+    zoom_out = make_action(w, translate("actions", "Zoom &Out"), view.zoom_out, ["Ctrl+-"],
+                           translate("actions", "Zoom out"))
+    zoom_reset = make_action(w, translate("actions", "Zoom &100 %"), view.reset_zoom, ["Ctrl+0"],
+                             translate("actions", "Zoom to 100 % (one point per pixel)"))
+    font_bigger = make_action(w, translate("actions", "&Bigger Font"),
+                              lambda: session.set_font_size(session.font_size + 1),
+                              ["Ctrl+Shift+=", "Ctrl+Shift++"],
+                              translate("actions", "Bigger text in the editor and panels"))
+    font_smaller = make_action(w, translate("actions", "&Smaller Font"),
+                               lambda: session.set_font_size(session.font_size - 1),
+                               ["Ctrl+Shift+-", "Ctrl+Shift+_"],
+                               translate("actions", "Smaller text in the editor and panels"))
     # Where "+" needs Shift (US keys), Ctrl+Shift+= also reads as Ctrl++ and Qt would
     # refuse both as ambiguous; the resolver lets Shift pick the bigger font.
     w._plus_resolver = _PlusResolver(w, zoom_in, font_bigger)
-    dark = make_action(w, "&Dark Theme", lambda on: session.set_theme("dark" if on else "light"),
-                       ["Ctrl+Shift+T"], "Switch between the light and dark look", checkable=True)
-    legend = make_action(w, "Show &Legend", w.legend.setVisible, ["Ctrl+Shift+L"],
-                         "Show the node colour legend on the canvas", checkable=True)
-    overview = make_action(w, "Show &Overview", view.set_overview_enabled, ["Ctrl+Shift+M"],
-                           "Show the overview map when the graph is bigger than the view", checkable=True)
-    shortcuts = make_action(w, "&Keyboard Shortcuts", w.show_shortcuts, ["F1"], "List every keyboard shortcut")
-    about = make_action(w, "&About gradviz", w.show_about, ["Ctrl+Shift+F1"], "About gradviz")
+    dark = make_action(w, translate("actions", "&Dark Theme"), lambda on: session.set_theme("dark" if on else "light"),
+                       ["Ctrl+Shift+T"], translate("actions", "Switch between the light and dark look"), checkable=True)
+    legend = make_action(w, translate("actions", "Show &Legend"), w.legend.setVisible, ["Ctrl+Shift+L"],
+                         translate("actions", "Show the node colour legend on the canvas"), checkable=True)
+    overview = make_action(w, translate("actions", "Show &Overview"), view.set_overview_enabled, ["Ctrl+Shift+M"],
+                           translate("actions", "Show the overview map when the graph is bigger than the view"),
+                           checkable=True)
+    shortcuts = make_action(w, translate("actions", "&Keyboard Shortcuts"), w.show_shortcuts, ["F1"],
+                            translate("actions", "List every keyboard shortcut"))
+    about = make_action(w, translate("actions", "&About gradviz"), w.show_about, ["Ctrl+Shift+F1"],
+                        translate("actions", "About gradviz"))
     for name, action in (("fit", fit), ("zoom_in", zoom_in), ("zoom_out", zoom_out), ("zoom_reset", zoom_reset),
                          ("font_bigger", font_bigger), ("font_smaller", font_smaller), ("dark_theme", dark),
                          ("show_legend", legend), ("show_overview", overview), ("shortcuts", shortcuts),
@@ -125,7 +138,7 @@ class _PlusResolver(QObject):
 def build_toolbar(w: "MainWindow", picker: QComboBox) -> QComboBox:
     """The main toolbar, with the lesson picker first; returns the picker."""
     c = w.commands
-    bar = QToolBar("Main toolbar", w)
+    bar = QToolBar(translate("actions", "Main toolbar"), w)
     bar.setObjectName("main_toolbar")
     bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     w.addToolBar(bar)
@@ -145,12 +158,13 @@ class ShortcutsDialog(QDialog):
 
     def __init__(self, actions: Sequence[QAction], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Keyboard shortcuts")
+        self.setWindowTitle(translate("actions", "Keyboard shortcuts"))
         rows = [(a.text().replace("&", ""), shortcut_text(a), a.statusTip()) for a in actions if a.shortcuts()]
         rows += [(gesture, "", what) for gesture, what in GESTURES]
         rows.insert(0, ("Run (in the editor)", "Ctrl+Enter", "Run the program from the editor"))
         self.table = QTableWidget(len(rows), 3, self)
-        self.table.setHorizontalHeaderLabels(["Action", "Shortcut", "What it does"])
+        self.table.setHorizontalHeaderLabels([translate("actions", "Action"), translate("actions", "Shortcut"),
+                                              translate("actions", "What it does")])
         for r, row in enumerate(rows):
             for c, text in enumerate(row):
                 self.table.setItem(r, c, QTableWidgetItem(text))

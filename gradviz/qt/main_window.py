@@ -12,6 +12,7 @@ from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from gradviz import __version__
+from gradviz.core.i18n import translate
 from gradviz.core.layout.module_boxes import module_path
 from gradviz.core.lessons.files import Lesson
 from gradviz.core.session import Notice, Session
@@ -97,7 +98,7 @@ class MainWindow(MenuBarHost, QMainWindow):
 
         self.program = ProgramPanel(session, self)
         self.editor, self.lesson_panel = self.program.editor, self.program.lesson_panel
-        self.inspector_dock = QDockWidget("Inspector", self)
+        self.inspector_dock = QDockWidget(translate("main_window", "Inspector"), self)
         self.inspector_dock.setObjectName("inspector_dock")
         self.inspector_dock.setWidget(self.inspector)
         self.add_dock(self.inspector_dock, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -116,7 +117,7 @@ class MainWindow(MenuBarHost, QMainWindow):
         self.menu("help").addActions([self.commands.shortcuts, self.commands.about])
 
         self.counts_label, self.zoom_label = QLabel(), QLabel()
-        self.zoom_label.setToolTip("Zoom (Ctrl+= in, Ctrl+- out, Ctrl+0 100 %, F fit)")
+        self.zoom_label.setToolTip(translate("main_window", "Zoom (Ctrl+= in, Ctrl+- out, Ctrl+0 100 %, F fit)"))
         self.statusBar().addPermanentWidget(self.counts_label)
         self.statusBar().addPermanentWidget(self.zoom_label)
         self._wire(session)
@@ -157,8 +158,10 @@ class MainWindow(MenuBarHost, QMainWindow):
 
     def _on_drawing_changed(self) -> None:
         trace = self.session.trace
-        self.counts_label.setText(f"{len(trace.nodes)} nodes · {len(trace.edges)} edges"
-                                  if trace is not None and trace.nodes else "no graph")
+        self.counts_label.setText(translate("main_window",
+                                            "{n_nodes} nodes · {n_edges} edges").format(n_nodes=len(trace.nodes),
+                                                                                        n_edges=len(trace.edges))
+                                  if trace is not None and trace.nodes else translate("main_window", "no graph"))
         # The key explains node colours: no nodes, nothing to explain.
         self.legend.setVisible(self.commands.show_legend.isChecked() and trace is not None and bool(trace.nodes))
         self.legend.set_dashed(trace is not None and any(n.internal_to for n in trace.nodes))
@@ -254,7 +257,7 @@ class MainWindow(MenuBarHost, QMainWindow):
         return dialog
 
     def show_about(self) -> None:
-        QMessageBox.about(self, "About gradviz",
+        QMessageBox.about(self, translate("main_window", "About gradviz"),
                           f"<b>gradviz {__version__}</b><p>See PyTorch's autograd graph: every op, value "
                           "and gradient of a program, laid out by Graphviz and drawn live.</p>"
                           "<p>Programs run in a safe expression language, each in a process of its own; "

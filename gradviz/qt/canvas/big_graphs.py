@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog
 
+from gradviz.core.i18n import translate
 from gradviz.core.layout.grouping import fold_note, group_path, module_paths, visible_count
 from gradviz.core.layout.module_boxes import collapse, expand_one_level, find_nodes, module_path, reveal
 from gradviz.core.layout.plan import Drawing, StagedLayoutCache
@@ -249,8 +250,10 @@ class BigGraphs(QObject):
         elif result.auto_collapsed:
             boxes = visible_count(trace, result.collapsed)
             self.banner.show_message(
-                f"This graph has {len(trace.nodes):,} nodes, more than the collapse threshold ({threshold:,}): "
-                f"its modules open collapsed, {boxes:,} boxes in all. Double-click a module to open it.",
+                translate("big_graphs", "This graph has {n_nodes:,} nodes, more than the collapse threshold "
+                                        "({threshold:,}): its modules open collapsed, {boxes:,} boxes in all. "
+                                        "Double-click a module to open it.").format(n_nodes=len(trace.nodes),
+                                                                                    threshold=threshold, boxes=boxes),
                 "info", action_text="Expand All", action=self.expand_all)
         elif result.quick:
             self.banner.show_message(QUICK_NOTE, "info")

@@ -8,6 +8,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
+from gradviz.core.i18n import translate
+
 _MARGIN = 10
 
 
@@ -55,7 +57,7 @@ class FindBar(QFrame):
         self.matches: list[str] = []
         self.index = -1
         self.edit = QLineEdit(self)
-        self.edit.setPlaceholderText("Find op or label")
+        self.edit.setPlaceholderText(translate("find_bar", "Find op or label"))
         self.edit.setAccessibleName("Find node")
         self.edit.setClearButtonEnabled(True)
         self.edit.setMinimumWidth(200)
@@ -140,11 +142,12 @@ class FindBar(QFrame):
         if not self.edit.text().strip():
             self.count_label.setText("")
         elif not self.matches:
-            self.count_label.setText("no match")
+            self.count_label.setText(translate("find_bar", "no match"))
         elif self.index < 0:
-            self.count_label.setText(f"{len(self.matches)} found")
+            self.count_label.setText(translate("find_bar", "{count} found").format(count=len(self.matches)))
         else:
-            self.count_label.setText(f"{self.index + 1} of {len(self.matches)}")
+            self.count_label.setText(translate("find_bar", "{index} of {count}").format(index=self.index + 1,
+                                                                                        count=len(self.matches)))
 
     def _place(self) -> None:
         self.adjustSize()

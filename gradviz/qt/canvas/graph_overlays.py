@@ -6,6 +6,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
+from gradviz.core.i18n import translate
 from gradviz.qt.theme import node_colors
 
 #: Legend rows: colour key, text.
@@ -48,7 +49,7 @@ class MiniMap(QGraphicsView):
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setFrameShape(QFrame.Shape.Box)
         self.setCursor(Qt.CursorShape.CrossCursor)
-        self.setToolTip("Overview: click or drag to move the view")
+        self.setToolTip(translate("graph_overlays", "Overview: click or drag to move the view"))
         self.visible_rect = QRectF()  # of the main view, in scene coordinates
 
     def set_visible_rect(self, rect: QRectF) -> None:
@@ -100,7 +101,7 @@ class Legend(QWidget):
         font = self.font()
         font.setPointSizeF(max(font.pointSizeF(), 10.0))  # read from the back of a classroom
         self.setFont(font)
-        self.setToolTip("What the node colours mean")
+        self.setToolTip(translate("graph_overlays", "What the node colours mean"))
         policy = self.sizePolicy()
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QLinearGradient, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gradviz.core.checks.health import INF, NAN, ZERO, Health, edge_health, module_health, node_health, position, scale
+from gradviz.core.i18n import translate
 from gradviz.core.layout.module_boxes import module_path
 from gradviz.core.session import Session
 from gradviz.qt.actions import make_action
@@ -49,8 +50,8 @@ class HealthKey(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.span: tuple[int, int] | None = None
-        self.setToolTip("Gradient health: each box and edge coloured by the size of its gradient "
-                        "(root mean square), on a log scale")
+        self.setToolTip(translate("health", "Gradient health: each box and edge coloured by the size of its gradient "
+                                            "(root mean square), on a log scale"))
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
     def set_span(self, span: tuple[int, int] | None) -> None:
@@ -126,9 +127,10 @@ class GradientHealth(QObject):
         self.key = HealthKey()
         self.key.hide()
         host.place(self.key, "bottom")
-        self.action = make_action(host.window, "Gradient &Health", session.set_health, ["Ctrl+Shift+H"],
-                                  "Colour every box and edge by the size of its gradient (log scale); "
-                                  "mark NaN, Inf and exact zeros", checkable=True)
+        self.action = make_action(host.window, translate("health", "Gradient &Health"), session.set_health,
+                                  ["Ctrl+Shift+H"],
+                                  translate("health", "Colour every box and edge by the size of its gradient (log "
+                                                      "scale); mark NaN, Inf and exact zeros"), checkable=True)
         host.add_command("gradient_health", self.action)
         host.menu("view").addAction(self.action)
         session.health_changed.connect(self._on_health_changed)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
+from gradviz.core.i18n import translate
 from gradviz.core.layout.labels import DEFAULT_LABELS
 from gradviz.core.session import Session
 from gradviz.qt.actions import make_action
@@ -27,9 +28,10 @@ class LabelStyle(QObject):
     def __init__(self, session: Session, host: Host) -> None:
         super().__init__(host.window)
         self.session, self.settings = session, host.settings
-        self.action = make_action(host.window, "&Beginner Labels", self.set_beginner, ["Ctrl+Shift+B"],
-                                  "Write the boxes as a first lesson would (×, +, σ, names and data); "
-                                  "off: PyTorch's class names (MulBackward0)", checkable=True)
+        self.action = make_action(host.window, translate("look", "&Beginner Labels"), self.set_beginner,
+                                  ["Ctrl+Shift+B"],
+                                  translate("look", "Write the boxes as a first lesson would (×, +, σ, names and "
+                                                    "data); off: PyTorch's class names (MulBackward0)"), checkable=True)
         host.add_command("beginner_labels", self.action)
         host.menu("view").addAction(self.action)
         session.program_opened.connect(self._on_program_opened)

@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent, QMouseEvent
 from PySide6.QtWidgets import QMenu
 
+from gradviz.core.i18n import translate
 from gradviz.core.layout.grouping import group_path
 from gradviz.core.layout.layout import Layout
 from gradviz.core.layout.module_boxes import ancestors, module_path, module_summary, module_title
@@ -102,11 +103,13 @@ class ModuleGestures(QObject):
         menu = QMenu(self.view)
         menu.setToolTipsVisible(True)
         if kind == "module":
-            action = menu.addAction(f"Expand {module_title(trace, path) if trace else path}")
+            title = module_title(trace, path) if trace else path
+            action = menu.addAction(translate("module_canvas", "Expand {title}").format(title=title))
             action.triggered.connect(lambda _c=False, p=path: self.big.expand(p))
         else:
             for p in reversed(ancestors(path)):
-                action = menu.addAction(f"Collapse {module_title(trace, p) if trace else p}")
+                title = module_title(trace, p) if trace else p
+                action = menu.addAction(translate("module_canvas", "Collapse {title}").format(title=title))
                 action.triggered.connect(lambda _c=False, q=p: self.big.collapse(q))
         menu.addSeparator()
         menu.addAction(self.big.actions["collapse_all"])
@@ -146,6 +149,7 @@ class ModuleGestures(QObject):
             return
         menu.addSeparator()
         for p in reversed(paths):
-            action = menu.addAction(f"Collapse {module_title(trace, p)}")
-            action.setToolTip("Draw this group as one box (double-click the box to expand it)")
+            action = menu.addAction(translate("module_canvas", "Collapse {title}").format(title=module_title(trace, p)))
+            action.setToolTip(translate("module_canvas",
+                                        "Draw this group as one box (double-click the box to expand it)"))
             action.triggered.connect(lambda _c=False, q=p: self.big.collapse(q))

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog
 
+from gradviz.core.i18n import translate
 from gradviz.core.lessons.files import SUFFIX, Lesson, LessonFileError, LessonView, load_lesson, save_lesson
 from gradviz.core.session import Session
 from gradviz.qt.actions import make_action
@@ -81,13 +82,14 @@ class Classroom(QObject):
     def open_lesson_file(self, path: str | Path | None = None) -> bool:
         """Open a lesson file (asks for one when ``path`` is None); False if nothing opened."""
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self.window, "Open lesson file", "", FILE_FILTER)
+            path, _ = QFileDialog.getOpenFileName(self.window, translate("classroom", "Open lesson file"), "",
+                                                  FILE_FILTER)
             if not path:
                 return False
         try:
             lesson = load_lesson(path)
         except LessonFileError as exc:
-            self.session.notify(f"Cannot open the lesson file: {exc}", "error")
+            self.session.notify(translate("classroom", "Cannot open the lesson file: {exc}").format(exc=exc), "error")
             return False
         if not self.host.confirm_discard(f"opening the lesson “{lesson.title}”"):
             return False
@@ -110,15 +112,16 @@ class Classroom(QObject):
     def save_lesson_file(self, path: str | Path | None = None) -> Path | None:
         """Save :meth:`current_as_lesson` (asks where when ``path`` is None)."""
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self.window, "Save lesson file", "", FILE_FILTER)
+            path, _ = QFileDialog.getSaveFileName(self.window, translate("classroom", "Save lesson file"), "",
+                                                  FILE_FILTER)
             if not path:
                 return None
         try:
             saved = save_lesson(self.current_as_lesson(), path)
         except OSError as exc:
-            self.session.notify(f"Cannot save the lesson file: {exc}", "error")
+            self.session.notify(translate("classroom", "Cannot save the lesson file: {exc}").format(exc=exc), "error")
             return None
-        self.session.notify(f"Saved the lesson as {saved}", "info")
+        self.session.notify(translate("classroom", "Saved the lesson as {saved}").format(saved=saved), "info")
         return saved
 
     # -- edit and re-run --------------------------------------------------------------------
@@ -132,8 +135,8 @@ class Classroom(QObject):
         except KeyError:  # a collapsed module's box
             node = None
         if node is None or node.kind in ("op", "output") or not node.label or node.label not in trace.variables:
-            s.notify("Select a leaf or constant that the program names (w1, x1, …): its value can be edited.",
-                     "info")
+            s.notify(translate("classroom", "Select a leaf or constant that the program names (w1, x1, …): its value "
+                                            "can be edited."), "info")
             return None
         editor = ValueEditor(node, s.overrides.get(node.label), self.window)
         editor.value_changed.connect(s.set_override)

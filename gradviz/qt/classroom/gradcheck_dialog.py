@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.core.checks.reports import GradCheck
+from gradviz.core.i18n import translate
 from gradviz.core.run.client import RunCancelled, shared_runner
 from gradviz.core.run.request import Job, ProgramSpec, RunLimits
 from gradviz.core.trace import format_number, format_shape
@@ -40,12 +41,13 @@ class GradCheckDialog(QDialog):
 
     def __init__(self, program: ProgramSpec | str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Gradient check")
+        self.setWindowTitle(translate("gradcheck_dialog", "Gradient check"))
         self.resize(820, 360)
         self.report: GradCheck | None = None
         self.error: str = ""
         layout = QVBoxLayout(self)
-        self.status_label = QLabel("Comparing autograd's gradients with central differences in float64…")
+        self.status_label = QLabel(translate("gradcheck_dialog",
+                                             "Comparing autograd's gradients with central differences in float64…"))
         self.status_label.setWordWrap(True)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
@@ -94,13 +96,14 @@ class GradCheckDialog(QDialog):
         self.verdict_label.clear()
         self.progress.show()
         self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Cancel)
-        self.status_label.setText(f"Checking again {_edited(program)}…")
+        self.status_label.setText(translate("gradcheck_dialog",
+                                            "Checking again {edited}…").format(edited=_edited(program)))
         self.task.start()
 
     def _on_cancel_clicked(self) -> None:
         if self.task.running:
             self.task.cancel()
-            self.status_label.setText("Cancelling…")
+            self.status_label.setText(translate("gradcheck_dialog", "Cancelling…"))
         else:
             self.reject()
 
@@ -120,8 +123,10 @@ class GradCheckDialog(QDialog):
         self._finish()
         self.report = report
         edited = f" Checked {_edited(self.spec)}." if self.spec.overrides else ""
-        self.status_label.setText("Each leaf's gradient from autograd, against (f(x+ε) − f(x−ε)) / 2ε "
-                                  f"in float64, for up to 8 elements per leaf (the worst is shown).{edited}")
+        self.status_label.setText(translate("gradcheck_dialog", "Each leaf's gradient from autograd, against (f(x+ε) "
+                                                                "− f(x−ε)) / 2ε in float64, for up to 8 elements per "
+                                                                "leaf (the worst is shown).{edited}").format(
+            edited=edited))
         self.table.setRowCount(len(report.leaves))
         for row, leaf in enumerate(report.leaves):
             cells = (leaf.label, format_shape(leaf.shape), f"{leaf.checked} of {leaf.total:,}",

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDockWidget, QToolBar
 
+from gradviz.core.i18n import translate
 from gradviz.core.session import Session
 from gradviz.qt.host import Host
 
@@ -60,7 +61,7 @@ class Presentation(QObject):
         self.host.canvas.set_line_scale(LINE_SCALE)
         self._escape.setEnabled(True)
         s.set_presentation(True)
-        s.notify("Presentation mode: ←/→ step, Space plays, F11 or Esc leaves.", "info")
+        s.notify(translate("presentation", "Presentation mode: ←/→ step, Space plays, F11 or Esc leaves."), "info")
         self.host.canvas.setFocus()
 
     def leave(self) -> None:

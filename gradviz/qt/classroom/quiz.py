@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
+from gradviz.core.i18n import translate
 from gradviz.core.lessons.quiz import Posed, Result, parse_guess, pose
 from gradviz.core.session import Session
 from gradviz.core.stepping.steps import build_steps
@@ -39,17 +40,17 @@ class QuizBar(QFrame):
         self.prompt_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.symbol_label = QLabel()
         self.guess_edit = QLineEdit()
-        self.guess_edit.setPlaceholderText("your guess, e.g. -0.08")
-        self.guess_edit.setToolTip("A number (−0.08, 8e-2, 1/2, nan); Enter reveals the gradient")
+        self.guess_edit.setPlaceholderText(translate("quiz", "your guess, e.g. -0.08"))
+        self.guess_edit.setToolTip(translate("quiz", "A number (−0.08, 8e-2, 1/2, nan); Enter reveals the gradient"))
         self.guess_edit.setAccessibleName("Your guess")
-        self.reveal_button = QPushButton("Reveal")
-        self.reveal_button.setToolTip("Show the gradient and whether the guess was right (Enter)")
+        self.reveal_button = QPushButton(translate("quiz", "Reveal"))
+        self.reveal_button.setToolTip(translate("quiz", "Show the gradient and whether the guess was right (Enter)"))
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
         self.result_label.setMinimumWidth(1)
         self.result_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.score_label = QLabel()
-        self.score_label.setToolTip("Right answers of the questions asked in this lesson")
+        self.score_label.setToolTip(translate("quiz", "Right answers of the questions asked in this lesson"))
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.symbol_label)
@@ -83,7 +84,7 @@ class QuizBar(QFrame):
         self.result_label.setText(f"<b style='color:{colour}'>{mark}</b> {result.text()}")
 
     def set_score(self, right: int, asked: int) -> None:
-        self.score_label.setText(f"Score: {right} of {asked}")
+        self.score_label.setText(translate("quiz", "Score: {right} of {asked}").format(right=right, asked=asked))
 
 
 class Quiz(QObject):
@@ -108,9 +109,9 @@ class Quiz(QObject):
         self.bar = QuizBar()
         self.bar.hide()
         host.place(self.bar, "below_canvas")
-        self.action = make_action(host.window, "&Quiz Mode", session.set_quiz, ["Ctrl+Alt+Q"],
-                                  "Predict each gradient before it is shown: the player stops at every "
-                                  "question until it is answered", checkable=True)
+        self.action = make_action(host.window, translate("quiz", "&Quiz Mode"), session.set_quiz, ["Ctrl+Alt+Q"],
+                                  translate("quiz", "Predict each gradient before it is shown: the player stops at "
+                                                    "every question until it is answered"), checkable=True)
         host.add_command("quiz", self.action)
         host.menu("classroom").addAction(self.action)
         self.bar.guess_edit.returnPressed.connect(self.submit)
@@ -133,8 +134,9 @@ class Quiz(QObject):
         text = self.bar.guess_edit.text() if text is None else text
         guess = parse_guess(text) if text.strip() else None
         if text.strip() and guess is None:
-            self.bar.result_label.setText(f"“{text.strip()}” is not a number: type one like -0.08, 1/2 or nan "
-                                          "(or leave it empty to reveal).")
+            self.bar.result_label.setText(translate("quiz", "“{text}” is not a number: type one like -0.08, 1/2 or "
+                                                            "nan (or leave it empty to reveal).").format(
+                text=text.strip()))
             return None
         return self.session.answer(guess)
 

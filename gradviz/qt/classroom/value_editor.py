@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradviz.core.i18n import translate
 from gradviz.core.trace import Node, format_number, format_shape
 
 SLIDER_STEPS = 1000
@@ -37,11 +38,12 @@ class ValueEditor(QDialog):
         super().__init__(parent)
         self.node = node
         self.name = node.label
-        self.setWindowTitle(f"Edit {self.name}")
+        self.setWindowTitle(translate("value_editor", "Edit {name}").format(name=self.name))
         data = node.value.data if node.value is not None else None
         layout = QVBoxLayout(self)
-        intro = QLabel(f"<b>{self.name}</b> — {format_shape(node.shape)}, {node.dtype}. "
-                       "The graph's values and gradients follow at once; the program text is not changed.")
+        intro = QLabel(translate("value_editor", "<b>{name}</b> — {shape}, {dtype}. The graph's values and gradients "
+                                                 "follow at once; the program text is not changed.").format(
+            name=self.name, shape=format_shape(node.shape), dtype=node.dtype))
         intro.setWordWrap(True)  # narrow: it opens beside the graph, not on it
         layout.addWidget(intro)
         self.setMaximumWidth(420)
@@ -63,21 +65,24 @@ class ValueEditor(QDialog):
             self.spin.setRange(-1e9, 1e9)
             self.spin.setSingleStep(span / 100)
             self.spin.setValue(start)
-            self.spin.setToolTip("Type a value; the graph updates when you press Enter or leave the box")
+            self.spin.setToolTip(translate("value_editor",
+                                           "Type a value; the graph updates when you press Enter or leave the box"))
             self.slider = QSlider(Qt.Orientation.Horizontal)
             self.slider.setRange(0, SLIDER_STEPS)
             self.slider.setValue(self._to_tick(start))
-            self.slider.setToolTip(f"Drag to change {self.name} between {format_number(self.low)} "
-                                   f"and {format_number(self.high)}; the graph follows live")
-            form.addRow("value", self.spin)
-            form.addRow("drag", self.slider)
+            self.slider.setToolTip(translate("value_editor", "Drag to change {name} between {low} and {high}; the "
+                                                             "graph follows live").format(
+                name=self.name, low=format_number(self.low), high=format_number(self.high)))
+            form.addRow(translate("value_editor", "value"), self.spin)
+            form.addRow(translate("value_editor", "drag"), self.slider)
             self.slider.valueChanged.connect(self._on_slider_changed)
             self.spin.editingFinished.connect(self._on_spin_changed)
         else:
             shown = current if current is not None else (data.tolist() if data is not None else "")
             self.text = QLineEdit(str(shown))
-            self.text.setToolTip("A number, or a nested list of the tensor's shape, e.g. [[1.0, 2.0]]")
-            form.addRow("value", self.text)
+            self.text.setToolTip(translate("value_editor",
+                                           "A number, or a nested list of the tensor's shape, e.g. [[1.0, 2.0]]"))
+            form.addRow(translate("value_editor", "value"), self.text)
             self.text.returnPressed.connect(self.apply_text)
         layout.addWidget(self.error_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Close)
@@ -126,7 +131,7 @@ class ValueEditor(QDialog):
         try:
             value = ast.literal_eval(self.text.text().strip())
         except (ValueError, SyntaxError):
-            self.error_label.setText("Write a number or a list of numbers, e.g. [1.0, 2.0].")
+            self.error_label.setText(translate("value_editor", "Write a number or a list of numbers, e.g. [1.0, 2.0]."))
             return
         self.error_label.clear()
         self.value_changed.emit(self.name, value)

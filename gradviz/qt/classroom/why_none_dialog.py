@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.core.checks.reports import GradReason
+from gradviz.core.i18n import translate
 from gradviz.core.run.client import shared_runner
 from gradviz.core.run.request import Job, ProgramSpec
 from gradviz.qt.runs.tasks import Task
@@ -39,30 +40,31 @@ class WhyNoneDialog(QDialog):
 
     def __init__(self, program: ProgramSpec | str, names: Sequence[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Why is my grad None?")
+        self.setWindowTitle(translate("why_none_dialog", "Why is my grad None?"))
         self.resize(560, 220)
         self.program = ProgramSpec(program) if isinstance(program, str) else program
         self.reason: GradReason | None = None
         self._task: Task | None = None
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Tensor:"))
+        row.addWidget(QLabel(translate("why_none_dialog", "Tensor:")))
         self.name_box = QComboBox()
         self.name_box.setEditable(True)
         self.name_box.addItems(list(names))
-        self.name_box.setToolTip("A variable of the program; type any name it assigns")
+        self.name_box.setToolTip(translate("why_none_dialog", "A variable of the program; type any name it assigns"))
         row.addWidget(self.name_box, 1)
-        self.ask_button = QPushButton("Why?")
+        self.ask_button = QPushButton(translate("why_none_dialog", "Why?"))
         self.ask_button.setDefault(True)
-        self.ask_button.setToolTip("Re-run the program and explain why this tensor's .grad is None")
+        self.ask_button.setToolTip(translate("why_none_dialog",
+                                             "Re-run the program and explain why this tensor's .grad is None"))
         self.ask_button.clicked.connect(self.ask)
         row.addWidget(self.ask_button)
         layout.addLayout(row)
-        self.answer_label = QLabel("Pick a tensor and press Why?")
+        self.answer_label = QLabel(translate("why_none_dialog", "Pick a tensor and press Why?"))
         self.answer_label.setWordWrap(True)
         layout.addWidget(self.answer_label, 1)
         self.line_button = QPushButton()
-        self.line_button.setToolTip("Show this line in the editor")
+        self.line_button.setToolTip(translate("why_none_dialog", "Show this line in the editor"))
         self.line_button.hide()
         self.line_button.clicked.connect(self._on_line_button_clicked)
         layout.addWidget(self.line_button)
@@ -77,7 +79,8 @@ class WhyNoneDialog(QDialog):
             return
         self.name_box.setCurrentText(name)
         self.ask_button.setEnabled(False)
-        self.answer_label.setText(f"Re-running the program to look at {name}…")
+        self.answer_label.setText(translate("why_none_dialog",
+                                            "Re-running the program to look at {name}…").format(name=name))
         self.line_button.hide()
         program = self.program
         self._task = Task(lambda cancel: self._explain(program, name, cancel), self)
@@ -94,13 +97,14 @@ class WhyNoneDialog(QDialog):
         self.ask_button.setEnabled(True)
         self.answer_label.setText(reason.text)
         if reason.line:
-            self.line_button.setText(f"Go to line {reason.line}")
+            self.line_button.setText(translate("why_none_dialog", "Go to line {line}").format(line=reason.line))
             self.line_button.show()
         self.answered.emit(reason)
 
     def _on_failed(self, error: Exception) -> None:
         self.ask_button.setEnabled(True)
-        self.answer_label.setText(f"The program could not run: {error}")
+        self.answer_label.setText(translate("why_none_dialog",
+                                            "The program could not run: {error}").format(error=error))
 
     def _on_line_button_clicked(self) -> None:
         if self.reason is not None and self.reason.line:

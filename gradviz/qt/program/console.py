@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
+from gradviz.core.i18n import translate
 from gradviz.core.session import Session
 from gradviz.qt.host import Host
 
@@ -39,11 +40,12 @@ class Console(QObject):
         self.view.setReadOnly(True)
         self.view.setObjectName("console_view")
         self.view.setAccessibleName("Console")
-        self.view.setPlaceholderText("What the program prints, and the value of a bare last line, appear here.")
+        self.view.setPlaceholderText(translate("console", "What the program prints, and the value of a bare last "
+                                                          "line, appear here."))
         self.view.document().setMaximumBlockCount(MAX_BLOCKS)
         self.view.setFont(self._mono(session.font_size))
-        self.clear_button = QPushButton("Clear")
-        self.clear_button.setToolTip("Clear the console")
+        self.clear_button = QPushButton(translate("console", "Clear"))
+        self.clear_button.setToolTip(translate("console", "Clear the console"))
         self.clear_button.clicked.connect(self.clear)
         self.status = QLabel()
         bar = QHBoxLayout()
@@ -55,7 +57,7 @@ class Console(QObject):
         column.setContentsMargins(2, 2, 2, 2)
         column.addWidget(self.view, 1)
         column.addLayout(bar)
-        self.dock = QDockWidget("Console", host.window)
+        self.dock = QDockWidget(translate("console", "Console"), host.window)
         self.dock.setObjectName("console_dock")
         self.dock.setWidget(box)
         # Under the program it belongs to (the canvas keeps its room).
@@ -95,14 +97,14 @@ class Console(QObject):
             self._write(last, colour="#2a6fb0", prefix="→ ")
         said = len(output) + (last is not None)
         self.status.setText(f"run {self.runs}: {len(output)} printed" + (", a value shown" if last is not None else "")
-                            if said else f"run {self.runs}: nothing printed")
+                            if said else translate("console", "run {runs}: nothing printed").format(runs=self.runs))
 
     def _on_run_finished(self, status: str) -> None:
         if status == "error" and self.session.last_notice is not None:
             self.runs += 1
             self._header(f"run {self.runs} · {self.session.title}")
             self._write(self.session.last_notice.text, colour="#b00020", prefix="✗ ")
-            self.status.setText(f"run {self.runs} failed")
+            self.status.setText(translate("console", "run {runs} failed").format(runs=self.runs))
 
     def _header(self, text: str) -> None:
         self._write(f"── {text} ──", colour="#808080")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QInputDialog, QMe
 
 from gradviz.core import export
 from gradviz.core.capture.module_spec import LoadedModule, ModuleLoadError, parse_spec
+from gradviz.core.i18n import translate
 from gradviz.core.layout.layout import LayoutCancelled, LayoutError
 from gradviz.core.lessons.catalogue import LESSONS, get_lesson
 from gradviz.core.lessons.files import Lesson
@@ -84,7 +85,7 @@ class ProgramFiles(QObject):
             a[name] = host.add_command(name, make_action(w, text, slot, keys, tip, icon))
         file_menu = host.menu("file")
         file_menu.addActions([a["open_program"], a["open_module"]])
-        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu = file_menu.addMenu(translate("program_files", "Open &Recent"))
         self.recent_menu.setToolTipsVisible(True)
         self.recent_menu.aboutToShow.connect(self.rebuild_recent_menu)
         file_menu.addSeparator()
@@ -98,7 +99,8 @@ class ProgramFiles(QObject):
             # Alt+1 … Alt+0 for the first ten; the next ten on Alt+Shift+1 …
             keys = [f"Alt+{(i + 1) % 10}"] if i < 10 else [f"Alt+Shift+{(i - 9) % 10}"] if i < 20 else []
             action = make_action(w, lesson.title, lambda n=name: self.load_lesson(n), keys,
-                                 f"Open the lesson '{name}'", checkable=False)
+                                 translate("program_files", "Open the lesson '{name}'").format(name=name),
+                                 checkable=False)
             action.setCheckable(True)
             action.setData(name)
             self.lesson_group.addAction(action)
@@ -109,7 +111,7 @@ class ProgramFiles(QObject):
         lessons_menu.addActions([a["previous_lesson"], a["next_lesson"]])
 
         self.lesson_picker = QComboBox()
-        self.lesson_picker.setToolTip("Choose a built-in lesson (Alt+1 … Alt+0)")
+        self.lesson_picker.setToolTip(translate("program_files", "Choose a built-in lesson (Alt+1 … Alt+0)"))
         self.lesson_picker.setAccessibleName("Lesson")
         self.lesson_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for name, lesson in LESSONS.items():
@@ -167,7 +169,8 @@ class ProgramFiles(QObject):
         """
         if path is None:
             start = str(self.session.path.parent) if self.session.path else ""
-            chosen, _ = QFileDialog.getOpenFileName(self.window, "Open a program", start, PROGRAM_FILTER)
+            chosen, _ = QFileDialog.getOpenFileName(self.window, translate("program_files", "Open a program"), start,
+                                                    PROGRAM_FILTER)
             if not chosen:
                 return False
             path = chosen
@@ -175,7 +178,10 @@ class ProgramFiles(QObject):
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            self.session.notify(f"Cannot open {path}: {getattr(exc, 'strerror', None) or exc}", "error")
+            reason = getattr(exc, "strerror", None) or exc
+            self.session.notify(translate("program_files", "Cannot open {path}: {reason}").format(path=path,
+                                                                                                  reason=reason),
+                                "error")
             if not path.exists():
                 self.settings.remove_recent_file(str(path))
             return False
@@ -210,10 +216,11 @@ class ProgramFiles(QObject):
             program, used_input = self.wait_for(lambda cancel: shared_runner().call(job, cancel),
                                                 f"Loading {name} from {file.name}…", "Open Module")
         except RunCancelled:
-            self.session.notify(f"Loading {spec} was cancelled.")
+            self.session.notify(translate("program_files", "Loading {spec} was cancelled.").format(spec=spec))
             return False
         except (ModuleLoadError, ProgramError) as exc:
-            self.session.notify(f"Could not load {spec}: {exc}", "error")
+            self.session.notify(translate("program_files", "Could not load {spec}: {exc}").format(spec=spec, exc=exc),
+                                "error")
             return False
         self.settings.add_recent_file(spec)
         self.session.open_module(LoadedModule(ModuleSpec(str(file), name, init, used_input), program, root.strip()))
@@ -232,7 +239,8 @@ class ProgramFiles(QObject):
         if path is None:
             name = s.lesson.name if s.lesson is not None else "program"
             suggested = str(s.path or Path.home() / f"{name}.py")
-            chosen, _ = QFileDialog.getSaveFileName(self.window, "Save the program", suggested, PROGRAM_FILTER)
+            chosen, _ = QFileDialog.getSaveFileName(self.window, translate("program_files", "Save the program"),
+                                                    suggested, PROGRAM_FILTER)
             if not chosen:
                 return False
             path = chosen
@@ -245,10 +253,13 @@ class ProgramFiles(QObject):
         try:
             path.write_text(self.session.source, encoding="utf-8")
         except OSError as exc:
-            self.session.notify(f"Could not save {path}: {exc.strerror or exc}", "error")
+            reason = exc.strerror or exc
+            self.session.notify(translate("program_files", "Could not save {path}: {reason}").format(path=path,
+                                                                                                     reason=reason),
+                                "error")
             return False
         self.session.saved(path)
-        self.window.statusBar().showMessage(f"Saved {path}", 5000)
+        self.window.statusBar().showMessage(translate("program_files", "Saved {path}").format(path=path), 5000)
         return True
 
     def confirm_discard(self, doing: str) -> bool:
@@ -261,8 +272,9 @@ class ProgramFiles(QObject):
             return True
         buttons = QMessageBox.StandardButton
         answer = QMessageBox.question(
-            self.window, "Unsaved changes",
-            f"The program has changes that are not saved. Save them before {doing}?",
+            self.window, translate("program_files", "Unsaved changes"),
+            translate("program_files",
+                      "The program has changes that are not saved. Save them before {doing}?").format(doing=doing),
             buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
         if answer == buttons.Save:
             return self.save_program()
@@ -290,17 +302,19 @@ class ProgramFiles(QObject):
         recent = self.settings.recent_files
         for i, entry in enumerate(recent):
             action = QAction(f"&{i + 1 if i < 9 else 0}  {entry}", menu)
-            action.setToolTip("Load a module (asks first: it runs the file)" if is_module_spec(entry)
-                              else "Open this recording (nothing runs)" if is_recording_path(entry)
-                              else "Open this program")
+            action.setToolTip(translate("program_files", "Load a module (asks first: it runs the file)")
+                              if is_module_spec(entry)
+                              else translate("program_files", "Open this recording (nothing runs)")
+                              if is_recording_path(entry)
+                              else translate("program_files", "Open this program"))
             action.triggered.connect(lambda _checked=False, e=entry: self.open_source(e))
             menu.addAction(action)
         if not recent:
-            empty = menu.addAction("No recent files")
+            empty = menu.addAction(translate("program_files", "No recent files"))
             empty.setEnabled(False)
             return
         menu.addSeparator()
-        clear = menu.addAction("Clear the list")
+        clear = menu.addAction(translate("program_files", "Clear the list"))
         clear.triggered.connect(lambda _checked=False: setattr(self.settings, "recent_files", []))
 
     # -- export ---------------------------------------------------------------------------
@@ -322,10 +336,11 @@ class ProgramFiles(QObject):
         """Ask for a file (and a PNG scale), export, and say how it went."""
         s = self.session
         if s.trace is None:
-            s.notify("There is no graph to export yet: run a program first.", "warning")
+            s.notify(translate("program_files", "There is no graph to export yet: run a program first."), "warning")
             return None
         base = s.lesson.name if s.lesson is not None else (s.path.stem if s.path else "graph")
-        path, selected = QFileDialog.getSaveFileName(self.window, "Export the graph", f"{base}.svg", EXPORT_FILTER)
+        path, selected = QFileDialog.getSaveFileName(self.window, translate("program_files", "Export the graph"),
+                                                     f"{base}.svg", EXPORT_FILTER)
         if not path:
             return None
         if not Path(path).suffix:
@@ -341,12 +356,13 @@ class ProgramFiles(QObject):
             written = self.wait_for(lambda cancel: export.write(trace, path, scale=scale, engine=engine, cancel=cancel),
                                     f"Exporting {Path(path).name}…", "Export")
         except LayoutCancelled:
-            s.notify("Export cancelled: no file was written.")
+            s.notify(translate("program_files", "Export cancelled: no file was written."))
             return None
         except (ValueError, LayoutError, OSError) as exc:
-            s.notify(f"Export failed: {exc}", "error")
+            s.notify(translate("program_files", "Export failed: {exc}").format(exc=exc), "error")
             return None
-        self.window.statusBar().showMessage(f"Exported {written}", 5000)
+        self.window.statusBar().showMessage(translate("program_files",
+                                                      "Exported {written}").format(written=written), 5000)
         return written
 
     def wait_for(self, work: Callable[[threading.Event], Any], text: str, title: str) -> Any:

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradviz.core.i18n import translate
+
 # Base classes that make a class an nn.Module, by their last dotted name.
 _MODULE_BASES = {"Module", "Sequential", "ModuleList", "ModuleDict"}
 
@@ -84,35 +86,42 @@ class ModuleDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, path: str = "", class_name: str = "",
                  init: str = "", input_expr: str = "", root: str = "") -> None:
         super().__init__(parent)
-        self.setWindowTitle("Open a PyTorch module")
+        self.setWindowTitle(translate("module_dialog", "Open a PyTorch module"))
         self.path_edit = QLineEdit(path)
-        self.path_edit.setPlaceholderText("path/to/model.py")
-        self.path_edit.setToolTip("The Python file that defines the module class")
-        browse = QPushButton("Browse…")
-        browse.setToolTip("Choose the Python file")
+        self.path_edit.setPlaceholderText(translate("module_dialog", "path/to/model.py"))
+        self.path_edit.setToolTip(translate("module_dialog", "The Python file that defines the module class"))
+        browse = QPushButton(translate("module_dialog", "Browse…"))
+        browse.setToolTip(translate("module_dialog", "Choose the Python file"))
         browse.clicked.connect(self._on_browse_clicked)
         path_row = QHBoxLayout()
         path_row.addWidget(self.path_edit, 1)
         path_row.addWidget(browse)
         self.class_combo = QComboBox()
         self.class_combo.setEditable(True)
-        self.class_combo.setToolTip("nn.Module subclasses found in the file (read, not run)")
+        self.class_combo.setToolTip(translate("module_dialog",
+                                              "nn.Module subclasses found in the file (read, not run)"))
         self.init_edit = QLineEdit(init)
-        self.init_edit.setPlaceholderText("e.g. 50, 3   or   GPTConfig(n_layer=2), dropout=0.1")
-        self.init_edit.setToolTip("The constructor's arguments, as between the brackets of a call: Python, with "
-                                  "the file's own names in scope (its config classes, constants, functions)")
+        self.init_edit.setPlaceholderText(translate("module_dialog",
+                                                    "e.g. 50, 3   or   GPTConfig(n_layer=2), dropout=0.1"))
+        self.init_edit.setToolTip(translate("module_dialog", "The constructor's arguments, as between the brackets "
+                                                             "of a call: Python, with the file's own names in scope "
+                                                             "(its config classes, constants, functions)"))
         self.input_edit = QLineEdit(input_expr)
-        self.input_edit.setPlaceholderText("e.g. torch.rand(1, 50)   or   idx, targets=targets; empty: guessed")
-        self.input_edit.setToolTip("The forward's arguments, as between the brackets of a call: several positional "
-                                   "and keyword arguments, Python with the file's own names in scope. Empty: a "
-                                   "random input sized by the first Linear or Conv2d layer")
+        self.input_edit.setPlaceholderText(translate("module_dialog", "e.g. torch.rand(1, 50)   or   idx, "
+                                                                      "targets=targets; empty: guessed"))
+        self.input_edit.setToolTip(translate("module_dialog", "The forward's arguments, as between the brackets of a "
+                                                              "call: several positional and keyword arguments, "
+                                                              "Python with the file's own names in scope. Empty: a "
+                                                              "random input sized by the first Linear or Conv2d layer"))
         self.root_combo = QComboBox()
         self.root_combo.setEditable(True)
         self.root_combo.addItems(ROOT_CHOICES)
         self.root_combo.setCurrentText(root or ROOT_CHOICES[0])
-        self.root_combo.setToolTip("What to draw as the graph's root. By default every tensor the forward returns "
-                                   "(a tuple, dict or model output) is drawn side by side and a scalar among them "
-                                   "(a loss) is where backward starts; or name one: out[0], out['logits'], out.loss")
+        self.root_combo.setToolTip(translate("module_dialog", "What to draw as the graph's root. By default every "
+                                                              "tensor the forward returns (a tuple, dict or model "
+                                                              "output) is drawn side by side and a scalar among them "
+                                                              "(a loss) is where backward starts; or name one: "
+                                                              "out[0], out['logits'], out.loss"))
         self.warning_label = QLabel(WARNING)
         self.warning_label.setWordWrap(True)
         font = self.warning_label.font()
@@ -120,18 +129,20 @@ class ModuleDialog(QDialog):
         self.warning_label.setFont(font)
 
         form = QFormLayout()
-        form.addRow("File", path_row)
-        form.addRow("Class", self.class_combo)
-        form.addRow("Init args", self.init_edit)
-        form.addRow("Input", self.input_edit)
-        form.addRow("Root", self.root_combo)
-        self.hint_label = QLabel("Init and Input are written as between a call's brackets and run as Python "
-                                 "with the file's own names in scope (its configs, constants, helpers).")
+        form.addRow(translate("module_dialog", "File"), path_row)
+        form.addRow(translate("module_dialog", "Class"), self.class_combo)
+        form.addRow(translate("module_dialog", "Init args"), self.init_edit)
+        form.addRow(translate("module_dialog", "Input"), self.input_edit)
+        form.addRow(translate("module_dialog", "Root"), self.root_combo)
+        self.hint_label = QLabel(translate("module_dialog", "Init and Input are written as between a call's brackets "
+                                                            "and run as Python with the file's own names in scope "
+                                                            "(its configs, constants, helpers)."))
         self.hint_label.setWordWrap(True)
         self.hint_label.setEnabled(False)  # the greyed look of a hint
         form.addRow("", self.hint_label)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.load_button = self.buttons.addButton("Load and run the file", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.load_button = self.buttons.addButton(translate("module_dialog", "Load and run the file"),
+                                                  QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -166,8 +177,9 @@ class ModuleDialog(QDialog):
         return "" if text == ROOT_CHOICES[0] else text
 
     def _on_browse_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Python file with a module", self.path_edit.text(),
-                                              "Python files (*.py);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, translate("module_dialog", "Python file with a module"),
+                                              self.path_edit.text(),
+                                              translate("module_dialog", "Python files (*.py);;All files (*)"))
         if path:
             self.path_edit.setText(path)
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QDockWidget
 
+from gradviz.core.i18n import translate
 from gradviz.core.session import Notice, Session
 from gradviz.qt.host import Host
 from gradviz.qt.program.editor import CodeEditor
@@ -33,10 +34,10 @@ class ProgramPanel(QObject):
         self.editor = CodeEditor(font_size=session.font_size)
         self.lesson_panel = LessonPanel()
         self.lesson_panel.set_font_size(session.font_size)
-        self.lesson_dock = QDockWidget("Lesson", host.window)
+        self.lesson_dock = QDockWidget(translate("program_panel", "Lesson"), host.window)
         self.lesson_dock.setObjectName("lesson_dock")
         self.lesson_dock.setWidget(self.lesson_panel)
-        self.dock = QDockWidget("Program", host.window)
+        self.dock = QDockWidget(translate("program_panel", "Program"), host.window)
         self.dock.setObjectName("program_dock")
         self.dock.setWidget(self.editor)
         host.add_dock(self.lesson_dock, Qt.DockWidgetArea.LeftDockWidgetArea)

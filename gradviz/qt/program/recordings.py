@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
+from gradviz.core.i18n import translate
 from gradviz.core.recording import NEEDS_RERUN, SUFFIX, RecordingError, load
 from gradviz.core.run.graph_run import RunRequest
 from gradviz.core.session import Session
@@ -33,7 +34,10 @@ def open_recording_file(session: Session, path: str | os.PathLike[str]) -> bool:
     try:
         recording = load(path)
     except (OSError, RecordingError) as exc:
-        session.notify(f"Cannot open the recording {path.name}: {getattr(exc, 'strerror', None) or exc}", "error")
+        reason = getattr(exc, "strerror", None) or exc
+        session.notify(translate("recordings", "Cannot open the recording {name}: {reason}").format(name=path.name,
+                                                                                                    reason=reason),
+                       "error")
         return False
     session.open_recording(recording, path)
     return True
@@ -47,8 +51,9 @@ class Recordings(QObject):
         super().__init__(host.window)
         self.session, self.host = session, host
         self.open_action = host.add_command("open_recording", make_action(
-            host.window, "Open Re&cording…", self.open_recording, ["Ctrl+Alt+R"],
-            f"Open a {SUFFIX} file saved by gradviz.record() in a script or notebook (nothing runs)", None))
+            host.window, translate("recordings", "Open Re&cording…"), self.open_recording, ["Ctrl+Alt+R"],
+            translate("recordings", "Open a {suffix} file saved by gradviz.record() in a script or notebook (nothing "
+                                    "runs)").format(suffix=SUFFIX), None))
         host.menu("file").addAction(self.open_action)
         self._tips: dict[str, str] = {}
         host.add_request_preparer(self.prepare_request)
@@ -57,7 +62,8 @@ class Recordings(QObject):
     def open_recording(self, path: str | os.PathLike[str] | None = None) -> bool:
         """Open a recording (asks for the file when ``path`` is None)."""
         if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self.host.window, "Open a recording", "", RECORDING_FILTER)
+            chosen, _ = QFileDialog.getOpenFileName(self.host.window, translate("recordings", "Open a recording"), "",
+                                                    RECORDING_FILTER)
             if not chosen:
                 return False
             path = chosen
@@ -81,8 +87,8 @@ class Recordings(QObject):
                 continue
             if recording:
                 self._tips.setdefault(name, action.toolTip())
-                action.setToolTip(f"Not for a recording: {NEEDS_RERUN}. Record again (or open the program) "
-                                  "to use it.")
+                action.setToolTip(translate("recordings", "Not for a recording: {reason}. Record again (or open the "
+                                                          "program) to use it.").format(reason=NEEDS_RERUN))
             elif name in self._tips:
                 action.setToolTip(self._tips.pop(name))
             action.setEnabled(not recording)

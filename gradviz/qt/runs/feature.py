@@ -20,6 +20,7 @@ import sys
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QStyle
 
+from gradviz.core.i18n import translate
 from gradviz.core.run.client import shared_runner
 from gradviz.core.run.graph_run import RunRequest
 from gradviz.core.run.request import ProgramSpec
@@ -53,10 +54,12 @@ class Runs(QObject):
         host.window.statusBar().addPermanentWidget(self.status)
         w, sp = host.window, QStyle.StandardPixmap
         self.run_action = host.add_command("run", make_action(
-            w, "&Run", session.run, ["Ctrl+Return", "Ctrl+Enter"], "Run the program and draw its graph",
+            w, translate("feature", "&Run"), session.run, ["Ctrl+Return", "Ctrl+Enter"],
+            translate("feature", "Run the program and draw its graph"),
             sp.SP_MediaPlay))
         self.cancel_action = host.add_command("cancel", make_action(
-            w, "&Cancel", session.cancel, ["Esc"], "Stop the running program, keep the previous graph",
+            w, translate("feature", "&Cancel"), session.cancel, ["Esc"],
+            translate("feature", "Stop the running program, keep the previous graph"),
             sp.SP_BrowserStop))
         self.cancel_action.setEnabled(False)
         host.menu("run").addActions([self.run_action, self.cancel_action])

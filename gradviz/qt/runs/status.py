@@ -7,6 +7,7 @@ import time
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
+from gradviz.core.i18n import translate
 from gradviz.qt.runs.controller import STAGE_TEXT
 
 
@@ -30,8 +31,8 @@ class RunStatus(QWidget):
         self.progress.setMaximumHeight(14)
         self.label = QLabel(self)
         self.cancel_button = QToolButton(self)
-        self.cancel_button.setText("Cancel")
-        self.cancel_button.setToolTip("Stop the run and keep the previous graph (Esc)")
+        self.cancel_button.setText(translate("status", "Cancel"))
+        self.cancel_button.setToolTip(translate("status", "Stop the run and keep the previous graph (Esc)"))
         self.cancel_button.clicked.connect(self.cancel_requested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QSp
 
 from gradviz.core.formulas import Formula
 from gradviz.core.formulas.step import shared_ops
+from gradviz.core.i18n import translate
 from gradviz.core.stepping.explain import CHECK, CROSS, Explanation, check_text, explain, term_shape
 from gradviz.core.stepping.steps import FORWARD, Step
 from gradviz.core.trace import Trace
@@ -79,8 +80,9 @@ class ChainPanel(QWidget):
         self.element_row = QWidget()
         row = QHBoxLayout(self.element_row)
         row.setContentsMargins(0, 0, 0, 0)
-        self.element_label = QLabel("Element:")
-        self.element_label.setToolTip("Which element of the gradients the numbers are worked out for")
+        self.element_label = QLabel(translate("chain_panel", "Element:"))
+        self.element_label.setToolTip(translate("chain_panel",
+                                                "Which element of the gradients the numbers are worked out for"))
         row.addWidget(self.element_label)
         self._spin_row = row
         row.addStretch(1)
@@ -196,7 +198,8 @@ class ChainPanel(QWidget):
             for d, size in enumerate(dims):
                 spin = QSpinBox()
                 spin.setRange(0, size - 1)
-                spin.setToolTip(f"Index along dimension {d} (size {size})")
+                spin.setToolTip(translate("chain_panel", "Index along dimension {d} (size {size})").format(d=d,
+                                                                                                          size=size))
                 spin.setAccessibleName(f"Element index, dimension {d}")
                 spin.valueChanged.connect(self._on_element_changed)
                 self._spin_row.insertWidget(self._spin_row.count() - 1, spin)

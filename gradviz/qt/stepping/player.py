@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QToolButton, QVBoxLayout, QWidget
 
+from gradviz.core.i18n import translate
 from gradviz.core.stepping.steps import BACKWARD, Cursor, Step
 from gradviz.core.trace import Trace
 from gradviz.qt.actions import make_action
@@ -110,15 +111,20 @@ class Player(QWidget):
         self.timeline = Timeline(self)
         self.timeline.seek_requested.connect(self.seek)
         t = self.timeline  # actions live on the timeline: see attach_keys
-        self.play_action = make_action(t, "&Play", self.toggle_play, ["Space"],
-                                       "Play the steps one after the other, or pause")
-        self.previous_action = make_action(t, "Step &Back", self.step_back, ["Left"], "Go back one step")
-        self.next_action = make_action(t, "Step &Forward", self.step_forward, ["Right"], "Go forward one step")
-        self.first_action = make_action(t, "F&irst Step", self.first, ["Home"], "Go to the first step")
-        self.last_action = make_action(t, "&Last Step", self.last, ["End"], "Go to the last step")
+        self.play_action = make_action(t, translate("player", "&Play"), self.toggle_play, ["Space"],
+                                       translate("player", "Play the steps one after the other, or pause"))
+        self.previous_action = make_action(t, translate("player", "Step &Back"), self.step_back, ["Left"],
+                                           translate("player", "Go back one step"))
+        self.next_action = make_action(t, translate("player", "Step &Forward"), self.step_forward, ["Right"],
+                                       translate("player", "Go forward one step"))
+        self.first_action = make_action(t, translate("player", "F&irst Step"), self.first, ["Home"],
+                                        translate("player", "Go to the first step"))
+        self.last_action = make_action(t, translate("player", "&Last Step"), self.last, ["End"],
+                                       translate("player", "Go to the last step"))
         # Before the first step, as Home is the first step: the plain graph with its gradients.
-        self.leave_action = make_action(t, "Leave &Player", self.leave, ["Ctrl+Home"],
-                                        "Leave the player: back to the plain graph with its gradients")
+        self.leave_action = make_action(t, translate("player", "Leave &Player"), self.leave, ["Ctrl+Home"],
+                                        translate("player",
+                                                  "Leave the player: back to the plain graph with its gradients"))
         self.key_actions = [self.play_action, self.previous_action, self.next_action,
                             self.first_action, self.last_action, self.leave_action]
         for action in self.key_actions:
@@ -142,7 +148,7 @@ class Player(QWidget):
             row.addWidget(button)
             self.buttons[name] = button
         self.step_label = ElidedLabel()
-        self.step_label.setToolTip("The current step: its phase and the node it runs")
+        self.step_label.setToolTip(translate("player", "The current step: its phase and the node it runs"))
         # Long op names must not push the speed slider off the window.
         self.step_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         row.addWidget(self.step_label, 1)
@@ -150,12 +156,13 @@ class Player(QWidget):
         self.speed_slider = QSlider(Qt.Orientation.Horizontal)
         self.speed_slider.setRange(0, _SLIDER_STEPS)
         self.speed_slider.setFixedWidth(110)
-        self.speed_slider.setToolTip(f"Playback speed: {MIN_SPEED:g} to {MAX_SPEED:g} steps per second")
+        self.speed_slider.setToolTip(translate("player", "Playback speed: {low:g} to {high:g} steps per second").format(
+            low=MIN_SPEED, high=MAX_SPEED))
         self.speed_slider.setAccessibleName("Playback speed")
         self.speed_label = QLabel()
-        self.speed_label.setToolTip("Steps per second while playing")
+        self.speed_label.setToolTip(translate("player", "Steps per second while playing"))
         self.speed_slider.valueChanged.connect(self._on_speed_changed)
-        row.addWidget(QLabel("Speed"))
+        row.addWidget(QLabel(translate("player", "Speed")))
         row.addWidget(self.speed_slider)
         row.addWidget(self.speed_label)
         self._paint_icons()
@@ -271,7 +278,7 @@ class Player(QWidget):
         self.position_changed.emit(position)
 
     def _on_playing_changed(self, playing: bool) -> None:
-        self.play_action.setText("&Pause" if playing else "&Play")
+        self.play_action.setText(translate("player", "&Pause") if playing else translate("player", "&Play"))
         self._paint_icons()
         self.playing_changed.emit(playing)
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QProgressDialog
 
+from gradviz.core.i18n import translate
 from gradviz.core.session import Session
 from gradviz.core.stepping.explain import printed
 from gradviz.core.stepping.marks import StepIndex, grad_badge_text
@@ -84,20 +85,26 @@ class StepThrough(QObject):
         # A quiz question holds the player until it is answered.
         self.player.gate = lambda: session.question is None
         self.chain_panel = ChainPanel()
-        self.chain_dock = QDockWidget("Chain Rule", host.window)
+        self.chain_dock = QDockWidget(translate("step_through", "Chain Rule"), host.window)
         self.chain_dock.setObjectName("chain_rule_dock")
         self.chain_dock.setWidget(self.chain_panel)
         host.add_dock(self.chain_dock, Qt.DockWidgetArea.RightDockWidgetArea, below="inspector_dock")
         self._on_font_size_changed(session.font_size)
 
-        self.show_gradient_action = make_action(view, "Show &Gradient at Selected Node", self.show_gradient_at,
-                                                ["G"], "Show the selected node's gradient (what retain_grad() "
-                                                "would keep) as a badge and in the inspector")
+        self.show_gradient_action = make_action(view, translate("step_through", "Show &Gradient at Selected Node"),
+                                                self.show_gradient_at,
+                                                ["G"], translate("step_through",
+                                                                 "Show the selected node's gradient (what "
+                                                                 "retain_grad() would keep) as a badge and in the "
+                                                                 "inspector"))
         # A plain letter: only while the canvas has focus, or it could not be typed in the editor.
         self.show_gradient_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.export_animation_action = make_action(host.window, "Export &Animation…", self.export_animation_dialog,
-                                                   ["Ctrl+Shift+E"], "Write every step as a PNG frame "
-                                                   "(and an animated GIF) into a folder")
+        self.export_animation_action = make_action(host.window, translate("step_through", "Export &Animation…"),
+                                                   self.export_animation_dialog,
+                                                   ["Ctrl+Shift+E"],
+                                                   translate("step_through",
+                                                             "Write every step as a PNG frame (and an animated GIF) "
+                                                             "into a folder"))
         host.node_menu.add_provider(self._on_node_menu_requested)
         self._add_menus()
 
@@ -153,17 +160,21 @@ class StepThrough(QObject):
         node_id = node_id or view.selected_node_id
         trace = self.trace
         if trace is None or node_id is None:
-            self.session.notify("Select a node first: then its gradient can be shown.", "info")
+            self.session.notify(translate("step_through", "Select a node first: then its gradient can be shown."),
+                                "info")
             return None
         node = trace.node(node_id)
         value = last_gradient(trace, node_id)
         if value is None:
-            self.session.notify(f"No gradient reached {node.title}: no backward pass ran through it.", "warning")
+            self.session.notify(translate("step_through", "No gradient reached {title}: no backward pass ran through "
+                                                          "it.").format(title=node.title), "warning")
             return None
         self.canvas.set_node_badge(node_id, grad_badge_text(value))
         view.select_node(node_id)
         kept = ".grad" if node.kind == "leaf" else ".retain_grad() would keep"
-        self.session.notify(f"Gradient at {node.title} after the last backward pass (what {kept}): {value.short()}",
+        self.session.notify(translate("step_through", "Gradient at {title} after the last backward pass (what "
+                                                      "{kept}): {short}").format(title=node.title, kept=kept,
+                                                                                 short=value.short()),
                             "info")
         return value
 
@@ -214,15 +225,18 @@ class StepThrough(QObject):
     def export_animation_dialog(self, folder: str | None = None) -> AnimationFiles | None:
         """Ask for a folder, export with a cancellable progress dialog, and say what was written."""
         if self.index is None:
-            self.session.notify("There is no graph to animate yet: run a program first.", "warning")
+            self.session.notify(translate("step_through", "There is no graph to animate yet: run a program first."),
+                                "warning")
             return None
         if folder is None:
-            folder = QFileDialog.getExistingDirectory(self.host.window, "Export animation frames into folder")
+            folder = QFileDialog.getExistingDirectory(self.host.window,
+                                                      translate("step_through", "Export animation frames into folder"))
             if not folder:
                 return None
         total = len(self.index.steps) + 1
-        dialog = QProgressDialog("Writing animation frames…", "Cancel", 0, total, self.host.window)
-        dialog.setWindowTitle("Export animation")
+        dialog = QProgressDialog(translate("step_through", "Writing animation frames…"), "Cancel", 0, total,
+                                 self.host.window)
+        dialog.setWindowTitle(translate("step_through", "Export animation"))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(400)  # a lesson's few frames finish before it would show
 
@@ -233,7 +247,8 @@ class StepThrough(QObject):
         try:
             files = self.export_animation(folder, progress=progress)
         except OSError as error:
-            self.session.notify(f"Could not export the animation: {error}", "error")
+            self.session.notify(translate("step_through",
+                                          "Could not export the animation: {error}").format(error=error), "error")
             return None
         finally:
             dialog.reset()
@@ -308,7 +323,7 @@ class StepThrough(QObject):
             return
         # Thousands of steps: made between event-loop turns, the player waiting meanwhile.
         self.player.set_steps(trace, ())
-        self.player.step_label.setText("Preparing the steps…")
+        self.player.step_label.setText(translate("step_through", "Preparing the steps…"))
         self._preparing.add(iter_steps(trace, out), lambda: self._on_steps_ready(trace, out[0], start))
 
     def _on_steps_ready(self, trace: Trace, steps: tuple[Step, ...], start: int | None) -> None:
@@ -375,8 +390,9 @@ class StepThrough(QObject):
         if trace is None:
             return
         node = trace.node(node_id)
-        action = menu.addAction(f"Show Gradient at {node.title}")
-        action.setToolTip("The gradient that arrived here in the last backward pass, as retain_grad() would keep it")
+        action = menu.addAction(translate("step_through", "Show Gradient at {title}").format(title=node.title))
+        action.setToolTip(translate("step_through", "The gradient that arrived here in the last backward pass, as "
+                                                    "retain_grad() would keep it"))
         action.setEnabled(last_gradient(trace, node_id) is not None)
         action.triggered.connect(lambda _checked=False, n=node_id: self.show_gradient_at(n))
 

@@ -6,6 +6,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from gradviz.core.i18n import translate
 from gradviz.qt.theme import OKABE_ITO
 
 #: Forward in yellow (the value badges' hue), backward passes in alternating blues (the gradients').
@@ -44,8 +45,8 @@ class Timeline(QWidget):
         self.setMouseTracking(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setAccessibleName("Step timeline")
-        self.setToolTip("Timeline: the forward pass (yellow) and each backward pass (blue). "
-                        "Click or drag to jump to a step.")
+        self.setToolTip(translate("timeline", "Timeline: the forward pass (yellow) and each backward pass (blue). "
+                                              "Click or drag to jump to a step."))
 
     # -- model ----------------------------------------------------------------------------
     def set_bounds(self, bounds: Bounds, count: int, titles: dict[int | None, str] | None = None) -> None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.core.checks.health import Health, position, scale
+from gradviz.core.i18n import translate
 from gradviz.core.training.config import Record
 from gradviz.qt.theme import health_color
 
@@ -56,18 +57,21 @@ class CompareGradients(QWidget):
         for spin, which in ((self.step_a, "A"), (self.step_b, "B")):
             spin.setRange(0, 0)
             spin.setSpecialValueText("–")
-            spin.setToolTip(f"Step {which}: {'Shift+click' if which == 'A' else 'click'} the loss curve to pick it")
+            spin.setToolTip(translate("compare",
+                                      "Step {which}: {gesture} the loss curve to pick it").format(
+                which=which, gesture="Shift+click" if which == "A" else "click"))
             spin.setAccessibleName(f"Step {which}")
             spin.valueChanged.connect(self.refresh)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("Gradient norms at step"))
+        row.addWidget(QLabel(translate("compare", "Gradient norms at step")))
         row.addWidget(self.step_a)
-        row.addWidget(QLabel("and step"))
+        row.addWidget(QLabel(translate("compare", "and step")))
         row.addWidget(self.step_b)
         row.addStretch(1)
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["parameter", "‖∇‖ at A", "‖∇‖ at B", "B / A"])
+        self.table.setHorizontalHeaderLabels([translate("compare", "parameter"), translate("compare", "‖∇‖ at A"),
+                                              translate("compare", "‖∇‖ at B"), "B / A"])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()

@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QStackedLayout, QVBoxLayout, QWidget
 
+from gradviz.core.i18n import translate
 from gradviz.core.training.datasets import Dataset
 from gradviz.qt.theme import theme_of
 from gradviz.qt.training.loss_plot import PLOT_COLORS, cache_axes
@@ -145,11 +146,12 @@ class DataPlot(QWidget):
             self.train_scatter.clear()
             self.test_scatter.clear()
             if dataset is None:
-                self.note.setText("Choose a dataset to see it here.")
+                self.note.setText(translate("data_plot", "Choose a dataset to see it here."))
             else:
                 shape = "×".join(str(s) for s in dataset.X_train.shape[1:])
-                self.note.setText(f"The {dataset.name!r} samples are {shape} values each: there is no flat picture "
-                                  "of them. Follow the loss and accuracy on the left.")
+                self.note.setText(translate("data_plot", "The {name!r} samples are {shape} values each: there is no "
+                                                         "flat picture of them. Follow the loss and accuracy on the "
+                                                         "left.").format(name=dataset.name, shape=shape))
             self._stack.setCurrentWidget(self.note)
             return
         self._stack.setCurrentWidget(self._page)
@@ -215,13 +217,13 @@ class DataPlot(QWidget):
         if not ok:
             if trainer.alive:  # a dead run is the panel's to report; its last picture stays
                 self._trainer = None
-                self.key.setText(f"The model cannot be drawn here: {value}")
+                self.key.setText(translate("data_plot", "The model cannot be drawn here: {value}").format(value=value))
             return
         try:
             self._draw_model(xs, value)
         except (TypeError, ValueError) as exc:  # a run is never trusted to send the right shape
             self._trainer = None
-            self.key.setText(f"The model cannot be drawn here: {exc}")
+            self.key.setText(translate("data_plot", "The model cannot be drawn here: {exc}").format(exc=exc))
             return
         self.drawn.emit()
         if self._again:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QWidget
 
+from gradviz.core.i18n import translate
 from gradviz.core.layout.plan import Drawing
 from gradviz.core.session import Session
 from gradviz.qt.actions import make_action
@@ -58,29 +59,44 @@ class TrainingDock(QDockWidget):
         self._readable_next = False  # the next drawing is a step's graph: open it readable
 
         self.toggle_action = self.toggleViewAction()
-        self.toggle_action.setText("&Training Panel")
+        self.toggle_action.setText(translate("training_dock", "&Training Panel"))
         self.toggle_action.setShortcut("Ctrl+T")
-        self.toggle_action.setToolTip("Show or hide the training panel (Ctrl+T)")
-        self.toggle_action.setStatusTip("Train a toy network and watch its loss and decision boundary")
-        self.start_action = make_action(window, "&Start / Continue Training", self._start, ["F5"],
-                                        "Train with the panel's settings, or continue the current run")
-        self.pause_action = make_action(window, "&Pause / Resume Training", lambda: self.panel.toggle_pause(),
-                                        ["F6"], "Hold the run after the current batch, or let it go on")
-        self.stop_action = make_action(window, "S&top Training", lambda: self.panel.stop(), ["Shift+F5"],
-                                       "End the run after the current batch")
-        self.step_action = make_action(window, "Train One &Batch", self._step, ["F10"],
-                                       "Run exactly one batch, then hold")
-        self.reset_action = make_action(window, "&Reset Training", lambda: self.panel.reset(), ["Ctrl+Shift+F5"],
-                                        "Forget the trained weights and the plots")
-        self.graph_action = make_action(window, "Show &Graph of This Step", lambda: self.panel.show_step_graph(),
-                                        ["Ctrl+Shift+G"], "Draw the latest batch's autograd graph on the canvas")
-        self.save_weights_action = make_action(window, "Save &Weights…", lambda: self.panel.save_weights_dialog(),
-                                               ["Ctrl+Alt+W"], "Save the trained model's state_dict")
-        self.load_weights_action = make_action(window, "&Load Weights…", lambda: self.panel.load_weights_dialog(),
-                                               ["Ctrl+Alt+L"], "Load a state_dict into the model")
-        self.export_history_action = make_action(window, "E&xport Loss History…",
+        self.toggle_action.setToolTip(translate("training_dock", "Show or hide the training panel (Ctrl+T)"))
+        self.toggle_action.setStatusTip(translate("training_dock",
+                                                  "Train a toy network and watch its loss and decision boundary"))
+        self.start_action = make_action(window, translate("training_dock", "&Start / Continue Training"), self._start,
+                                        ["F5"],
+                                        translate("training_dock",
+                                                  "Train with the panel's settings, or continue the current run"))
+        self.pause_action = make_action(window, translate("training_dock", "&Pause / Resume Training"),
+                                        lambda: self.panel.toggle_pause(),
+                                        ["F6"], translate("training_dock",
+                                                          "Hold the run after the current batch, or let it go on"))
+        self.stop_action = make_action(window, translate("training_dock", "S&top Training"), lambda: self.panel.stop(),
+                                       ["Shift+F5"],
+                                       translate("training_dock", "End the run after the current batch"))
+        self.step_action = make_action(window, translate("training_dock", "Train One &Batch"), self._step, ["F10"],
+                                       translate("training_dock", "Run exactly one batch, then hold"))
+        self.reset_action = make_action(window, translate("training_dock", "&Reset Training"),
+                                        lambda: self.panel.reset(),
+                                        ["Ctrl+Shift+F5"],
+                                        translate("training_dock", "Forget the trained weights and the plots"))
+        self.graph_action = make_action(window, translate("training_dock", "Show &Graph of This Step"),
+                                        lambda: self.panel.show_step_graph(),
+                                        ["Ctrl+Shift+G"],
+                                        translate("training_dock",
+                                                  "Draw the latest batch's autograd graph on the canvas"))
+        self.save_weights_action = make_action(window, translate("training_dock", "Save &Weights…"),
+                                               lambda: self.panel.save_weights_dialog(),
+                                               ["Ctrl+Alt+W"],
+                                               translate("training_dock", "Save the trained model's state_dict"))
+        self.load_weights_action = make_action(window, translate("training_dock", "&Load Weights…"),
+                                               lambda: self.panel.load_weights_dialog(),
+                                               ["Ctrl+Alt+L"],
+                                               translate("training_dock", "Load a state_dict into the model"))
+        self.export_history_action = make_action(window, translate("training_dock", "E&xport Loss History…"),
                                                  lambda: self.panel.export_history_dialog(), ["Ctrl+Alt+C"],
-                                                 "Write every batch's losses to a CSV file")
+                                                 translate("training_dock", "Write every batch's losses to a CSV file"))
         for action in self._run_actions()[1:] + [self.graph_action, self.save_weights_action,
                                                  self.load_weights_action, self.export_history_action]:
             action.setEnabled(False)  # nothing to act on before the panel exists

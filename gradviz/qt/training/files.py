@@ -14,6 +14,7 @@ import os
 import numpy as np
 from PySide6.QtWidgets import QFileDialog
 
+from gradviz.core.i18n import translate
 from gradviz.core.training.config import TrainingError
 from gradviz.core.training.records import write_history_csv
 from gradviz.core.training.weights_files import fit_problem, read_weights_file, save_weights_file
@@ -102,18 +103,22 @@ class TrainingFiles:
 
     def save_weights_dialog(self) -> None:
         """Ask for a file and save the weights there."""
-        path, _ = QFileDialog.getSaveFileName(self, "Save weights", "model.pth", "PyTorch weights (*.pth *.pt)")
+        path, _ = QFileDialog.getSaveFileName(self, translate("training_files", "Save weights"), "model.pth",
+                                              translate("training_files", "PyTorch weights (*.pth *.pt)"))
         if path:
             self.save_weights(path)
 
     def load_weights_dialog(self) -> None:
         """Ask for a weights file and load it."""
-        path, _ = QFileDialog.getOpenFileName(self, "Load weights", "", "PyTorch weights (*.pth *.pt);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, translate("training_files", "Load weights"), "",
+                                              translate("training_files",
+                                                        "PyTorch weights (*.pth *.pt);;All files (*)"))
         if path:
             self.load_weights(path)
 
     def export_history_dialog(self) -> None:
         """Ask for a file and write the loss history there."""
-        path, _ = QFileDialog.getSaveFileName(self, "Export loss history", "losses.csv", "CSV files (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, translate("training_files", "Export loss history"), "losses.csv",
+                                              translate("training_files", "CSV files (*.csv)"))
         if path:
             self.export_history(path)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradviz.core.i18n import translate
 from gradviz.core.training.config import (
     ACTIVATIONS,
     DATASET_PRESETS,
@@ -125,7 +126,8 @@ class TrainingForm(QWidget):
                                            Qt.ItemDataRole.ToolTipRole)
         self.dataset_combo.addItem(CSV_ITEM, CSV_ITEM)
         self.dataset_combo.setItemData(self.dataset_combo.count() - 1,
-                                       "Numeric feature columns and an integer class column (the last)",
+                                       translate("training_form",
+                                                 "Numeric feature columns and an integer class column (the last)"),
                                        Qt.ItemDataRole.ToolTipRole)
         self.model_combo = self._combo("The network to train")
         for name in MODELS:
@@ -133,7 +135,8 @@ class TrainingForm(QWidget):
             self.model_combo.setItemData(self.model_combo.count() - 1, _MODEL_TIPS.get(name, name),
                                          Qt.ItemDataRole.ToolTipRole)
         self.hidden_edit = QLineEdit()
-        self.hidden_edit.setToolTip("Widths of the MLP's hidden layers, e.g. 16,16 (empty: none)")
+        self.hidden_edit.setToolTip(translate("training_form",
+                                              "Widths of the MLP's hidden layers, e.g. 16,16 (empty: none)"))
         self.activation_combo = self._combo("Non-linearity after each hidden layer", ACTIVATIONS)
         self.loss_combo = self._combo("cross_entropy for classes, mse / l1 for numbers; "
                                       "bce needs probabilities, bce_logits raw scores", LOSSES)
@@ -142,24 +145,28 @@ class TrainingForm(QWidget):
         validator = QDoubleValidator(0.0, 1e12, 12, self.lr_edit)
         validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
         self.lr_edit.setValidator(validator)
-        self.lr_edit.setToolTip("Learning rate; can be changed while training (takes effect from the next batch)")
+        self.lr_edit.setToolTip(translate("training_form", "Learning rate; can be changed while training (takes "
+                                                           "effect from the next batch)"))
         self.batch_spin = QSpinBox()
         self.batch_spin.setRange(0, 1_000_000)
-        self.batch_spin.setSpecialValueText("full")
-        self.batch_spin.setToolTip("Samples per batch (one optimizer step each); 'full' = the whole training set")
+        self.batch_spin.setSpecialValueText(translate("training_form", "full"))
+        self.batch_spin.setToolTip(translate("training_form", "Samples per batch (one optimizer step each); 'full' = "
+                                                              "the whole training set"))
         self.epochs_spin = QSpinBox()
         self.epochs_spin.setRange(1, 1_000_000)
-        self.epochs_spin.setToolTip("Passes over the training set")
+        self.epochs_spin.setToolTip(translate("training_form", "Passes over the training set"))
         self.weight_decay_edit = QLineEdit()
         self.weight_decay_edit.setValidator(QDoubleValidator(0.0, 1e6, 12, self.weight_decay_edit))
-        self.weight_decay_edit.setToolTip("L2 penalty on the weights, added by the optimizer (0: none)")
+        self.weight_decay_edit.setToolTip(translate("training_form",
+                                                    "L2 penalty on the weights, added by the optimizer (0: none)"))
         self.schedule_combo = self._combo("How the learning rate changes from epoch to epoch")
         for text, value in _SCHEDULES.items():
             self.schedule_combo.addItem(text, value)
         self.seed_spin = QSpinBox()
         self.seed_spin.setRange(-1, 2**31 - 1)
-        self.seed_spin.setSpecialValueText("random")
-        self.seed_spin.setToolTip("Seeds the initial weights and the shuffling: the same seed gives the same run")
+        self.seed_spin.setSpecialValueText(translate("training_form", "random"))
+        self.seed_spin.setToolTip(translate("training_form", "Seeds the initial weights and the shuffling: the same "
+                                                             "seed gives the same run"))
         self.device_combo = self._combo("Where the tensors live")
         self._fill_devices()
 
@@ -207,8 +214,9 @@ class TrainingForm(QWidget):
 
     def _fill_devices(self) -> None:
         combo = self.device_combo
-        combo.addItem("auto", "auto")
-        combo.setItemData(0, "The fastest device this machine has", Qt.ItemDataRole.ToolTipRole)
+        combo.addItem(translate("training_form", "auto"), "auto")
+        combo.setItemData(0, translate("training_form", "The fastest device this machine has"),
+                          Qt.ItemDataRole.ToolTipRole)
         model = combo.model()
         for name, reason in available_devices().items():
             combo.addItem(name, name)
@@ -218,9 +226,11 @@ class TrainingForm(QWidget):
                 item = model.item(i) if isinstance(model, QStandardItemModel) else None
                 if item is not None:
                     item.setEnabled(False)
-                combo.setItemData(i, f"Not available: {reason}", Qt.ItemDataRole.ToolTipRole)
+                combo.setItemData(i, translate("training_form", "Not available: {reason}").format(reason=reason),
+                                  Qt.ItemDataRole.ToolTipRole)
             else:
-                combo.setItemData(i, f"Train on the {name.upper()}", Qt.ItemDataRole.ToolTipRole)
+                combo.setItemData(i, translate("training_form", "Train on the {upper}").format(upper=name.upper()),
+                                  Qt.ItemDataRole.ToolTipRole)
 
     # -- config in and out ----------------------------------------------------------------
     def set_config(self, config: TrainConfig) -> None:
@@ -305,8 +315,8 @@ class TrainingForm(QWidget):
 
     def _on_dataset_activated(self, index: int) -> None:
         if self.dataset_combo.itemData(index) == CSV_ITEM:
-            path, _filter = QFileDialog.getOpenFileName(self, "Open a CSV dataset", "",
-                                                        "CSV files (*.csv);;All files (*)")
+            path, _filter = QFileDialog.getOpenFileName(self, translate("training_form", "Open a CSV dataset"), "",
+                                                        translate("training_form", "CSV files (*.csv);;All files (*)"))
             if not path or not self.use_csv(path):
                 self.dataset_combo.setCurrentIndex(self._previous_dataset)
             return

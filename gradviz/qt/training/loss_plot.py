@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from gradviz.core.i18n import translate
 from gradviz.core.training.config import Record
 from gradviz.qt.theme import theme_of
 
@@ -146,8 +147,9 @@ class LossPlot(QWidget):
         self.loss_plot.addItem(self.cursor_dot, ignoreBounds=True)
         self.cursor_line.hide()
 
-        self.log_check = QCheckBox("&Log scale")
-        self.log_check.setToolTip("Show the loss on a logarithmic axis: small late losses become readable")
+        self.log_check = QCheckBox(translate("loss_plot", "&Log scale"))
+        self.log_check.setToolTip(translate("loss_plot",
+                                            "Show the loss on a logarithmic axis: small late losses become readable"))
         self.log_check.toggled.connect(self._on_log_scale_changed)
         # The key is a line of text under the plots: a legend inside them would cover curves.
         self.key = QLabel()

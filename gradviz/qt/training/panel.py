@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradviz.core.i18n import translate
 from gradviz.core.training.client import RemoteTrainer
 from gradviz.core.training.config import Record, TrainConfig, lesson_config
 from gradviz.qt.training.compare import CompareGradients
@@ -127,16 +128,16 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
                                          "on the canvas, with its values and gradients (Ctrl+Shift+G)",
                                          self.show_step_graph)
         self.progress_bar = QProgressBar()
-        self.slow_check = QCheckBox("Slow &motion")
-        self.slow_check.setToolTip("Start trains one step at a time, drawing each step's graph and its "
-                                   "gradients on the canvas")
+        self.slow_check = QCheckBox(translate("training_panel", "Slow &motion"))
+        self.slow_check.setToolTip(translate("training_panel", "Start trains one step at a time, drawing each step's "
+                                                               "graph and its gradients on the canvas"))
         self.slow_rate = QDoubleSpinBox()
         self.slow_rate.setRange(SLOW_MIN, SLOW_MAX)
         self.slow_rate.setDecimals(1)
         self.slow_rate.setSingleStep(0.5)
         self.slow_rate.setValue(SLOW_DEFAULT)
-        self.slow_rate.setSuffix(" steps/s")
-        self.slow_rate.setToolTip("Steps per second in slow motion")
+        self.slow_rate.setSuffix(translate("training_panel", " steps/s"))
+        self.slow_rate.setToolTip(translate("training_panel", "Steps per second in slow motion"))
         self._slow_timer = QTimer(self)
         self._slow_timer.timeout.connect(self._on_slow_tick)
         self._slow_waiting = False  # a slow-motion step was sent; its graph follows when it holds
@@ -174,8 +175,8 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
         plots = QSplitter(Qt.Orientation.Horizontal)
         plots.addWidget(self.loss_plot)
         self.side_tabs = QTabWidget()
-        self.side_tabs.addTab(self.data_plot, "Data")
-        self.side_tabs.addTab(self.compare, "Gradients by step")
+        self.side_tabs.addTab(self.data_plot, translate("training_panel", "Data"))
+        self.side_tabs.addTab(self.compare, translate("training_panel", "Gradients by step"))
         plots.addWidget(self.side_tabs)
         plots.setStretchFactor(0, 3)
         plots.setStretchFactor(1, 2)
@@ -233,10 +234,12 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
         idle, paused = state == "idle", state == "paused"
         resumable = self._resumable() is not None
         self.start_button.setEnabled(idle)
-        self.start_button.setText("Continue" if idle and resumable else "Start")
+        self.start_button.setText(translate("training_panel", "Continue") if idle and resumable
+                                  else translate("training_panel", "Start"))
         self.pause_button.setEnabled(state in ("running", "paused"))
         # In slow motion the run holds between steps, but to the user it is running.
-        self.pause_button.setText("Resume" if paused and not self.slow_motion else "Pause")
+        self.pause_button.setText(translate("training_panel", "Resume") if paused and not self.slow_motion
+                                  else translate("training_panel", "Pause"))
         self.stop_button.setEnabled(state in ("running", "paused"))
         self.step_button.setEnabled(idle or paused)
         self.reset_button.setEnabled(idle or paused)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradviz.core.i18n import translate
 from gradviz.core.trace import Node, SavedTensor, TensorValue, Trace, format_shape
 from gradviz.qt.widgets.scrolled import fill_with_scrolled
 from gradviz.qt.widgets.tensor_view import DIGITS, GRAD_COLORMAP, VALUE_COLORMAP, TensorView
@@ -182,7 +183,8 @@ class Inspector(QWidget):
         self.internal_label.setVisible(bool(internal))
         value_missing = internal if node.value is None and internal else "Value not recorded."
         self.value_view.set_value(node.value, value_missing)
-        self.grad_heading.setText(".grad" if node.kind == "leaf" else "Gradient of its output")
+        self.grad_heading.setText(translate("inspector", ".grad") if node.kind == "leaf"
+                                  else translate("inspector", "Gradient of its output"))
         self.grad_view.set_value(node.grad, self._missing_grad_text(trace, node))
         self._fill_saved(node)
 
@@ -266,11 +268,12 @@ class Inspector(QWidget):
         if not show:
             return
         if not node.saved:
-            self.saved_list.addItem("nothing saved for backward")
+            self.saved_list.addItem(translate("inspector", "nothing saved for backward"))
         for saved in node.saved:
             item = QListWidgetItem(saved_text(saved))
             if saved.value is not None:
-                item.setToolTip(f"{saved.name}: shape {format_shape(saved.value.shape)}, {saved.value.dtype}")
+                item.setToolTip(translate("inspector", "{name}: shape {shape}, {dtype}").format(
+                    name=saved.name, shape=format_shape(saved.value.shape), dtype=saved.value.dtype))
             elif saved.note:
                 item.setToolTip(saved.note)
             self.saved_list.addItem(item)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
+from gradviz.core.i18n import translate
 from gradviz.qt.theme import MESSAGE_COLORS, theme_of
 
 LEVELS = ("error", "warning", "info")
@@ -72,7 +73,7 @@ class MessageBar(QFrame):
         self.close_button = QToolButton(self)
         self.close_button.setText("✕")
         self.close_button.setAutoRaise(True)
-        self.close_button.setToolTip("Dismiss")
+        self.close_button.setToolTip(translate("message_bar", "Dismiss"))
         self.close_button.setAccessibleName("Dismiss message")
         self.close_button.clicked.connect(self._on_close_clicked)
 
@@ -122,7 +123,7 @@ class MessageBar(QFrame):
         self.setAccessibleDescription(f"{_LEVEL_WORDS[level]}: {text}")
         self.line_button.setVisible(line is not None)
         if line is not None:
-            self.line_button.setText(f"Go to line {line}")
+            self.line_button.setText(translate("message_bar", "Go to line {line}").format(line=line))
         self.action_button.setVisible(bool(action_text))
         self.action_button.setText(action_text or "")
         self._apply_style(force=True)

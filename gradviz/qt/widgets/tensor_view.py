@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from gradviz.core.i18n import translate
 from gradviz.core.trace import TensorValue, format_number, format_shape
 from gradviz.qt.theme import monospace_font
 
@@ -264,7 +265,8 @@ class TensorView(QWidget):
         plot.autoRange(padding=0)
         low, high = self._ends
         self.legend_label.setText(
-            f"colour: {low} = {format_number(lo, DIGITS)} … {high} = {format_number(hi, DIGITS)}"
+            translate("tensor_view", "colour: {low} = {lo} … {high} = {hi}").format(
+                low=low, lo=format_number(lo, DIGITS), high=high, hi=format_number(hi, DIGITS))
         )
         self.legend_label.show()
         self.heatmap.show()
