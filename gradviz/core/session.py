@@ -202,6 +202,30 @@ class Session:
         self._notes = [f"A recording: the graph, values, gradients and steps as they were recorded; {NEEDS_RERUN}."]
         self.run()
 
+    def adopt(self, other: "Session") -> None:
+        """Show what ``other`` shows — the window is being remade (in another language): the
+        program as typed and what it was opened from, its edited values and the look. Nothing
+        runs; call :meth:`run` for the graph."""
+        if other.recording is not None:
+            self._open(other.source, other.title, recording=other.recording, path=other.path)
+        elif other.lesson is not None:
+            self.open_lesson(other.lesson, run=False)
+        elif other.module is not None:
+            self._open(other.module.program, other.title, module=other.module)
+        else:
+            self._open(other.source, other.title, path=other.path)
+        if other.source != self.source:
+            self.edit(other.source)
+        self._set_modified(other.modified)
+        if other.overrides:
+            self.overrides.update(other.overrides)
+            self.overrides_changed.emit()
+        self.set_theme(other.theme)
+        self.set_font_size(other.font_size)
+        self.set_labels(other.labels)
+        self.set_health(other.health)
+        self.set_quiz(other.quiz)
+
     @property
     def is_recording(self) -> bool:
         """True while a saved recording is shown (nothing can be run again)."""

@@ -10,13 +10,14 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence, QShortcutEvent
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcutEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
+    QMenu,
     QStyle,
     QTableWidget,
     QTableWidgetItem,
@@ -25,20 +26,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.core.i18n import translate
+from gradviz.core.i18n import LANGUAGES, QT_TRANSLATE_NOOP, SYSTEM, translate
 
 if TYPE_CHECKING:
     from gradviz.qt.main_window import MainWindow
 
 #: Canvas gestures that are not actions, for the shortcuts dialog.
 GESTURES = (
-    ("Mouse wheel on the graph", "Zoom around the cursor"),
-    ("Drag on the graph", "Pan"),
-    ("Click a node", "Inspect it (value, gradient, saved tensors)"),
-    ("Hover a node", "Short summary"),
-    ("Click in the overview", "Move the view there"),
-    ("Right-click a node", "Node commands: Show Gradient at it"),
-    ("Click or drag on the step timeline", "Jump to that step"),
+    (QT_TRANSLATE_NOOP("actions", "Mouse wheel on the graph"), QT_TRANSLATE_NOOP("actions", "Zoom around the cursor")),
+    (QT_TRANSLATE_NOOP("actions", "Drag on the graph"), QT_TRANSLATE_NOOP("actions", "Pan")),
+    (QT_TRANSLATE_NOOP("actions", "Click a node"),
+     QT_TRANSLATE_NOOP("actions", "Inspect it (value, gradient, saved tensors)")),
+    (QT_TRANSLATE_NOOP("actions", "Hover a node"), QT_TRANSLATE_NOOP("actions", "Short summary")),
+    (QT_TRANSLATE_NOOP("actions", "Click in the overview"), QT_TRANSLATE_NOOP("actions", "Move the view there")),
+    (QT_TRANSLATE_NOOP("actions", "Right-click a node"),
+     QT_TRANSLATE_NOOP("actions", "Node commands: Show Gradient at it")),
+    (QT_TRANSLATE_NOOP("actions", "Click or drag on the step timeline"),
+     QT_TRANSLATE_NOOP("actions", "Jump to that step")),
 )
 
 
@@ -111,9 +115,29 @@ def add_window_actions(w: "MainWindow") -> None:
     menu.addActions([fit, zoom_in, zoom_out, zoom_reset])
     menu.addSeparator()
     menu.addActions([font_bigger, font_smaller, dark])
+    w.language_menu = language_menu(w)
+    menu.addMenu(w.language_menu)
     menu.addSeparator()
     menu.addActions([legend, overview])
     menu.addSeparator()
+
+
+def language_menu(w: "MainWindow") -> QMenu:
+    """View ▸ Language: the system's, or one of gradviz's catalogues, each named in its own language."""
+    menu = QMenu(translate("actions", "&Language"), w)
+    menu.setToolTipsVisible(True)
+    group = QActionGroup(menu)
+    tip = translate("actions", "Show gradviz in this language (the window is made again; the program stays)")
+    for code, name in ((SYSTEM, translate("actions", "System")), *LANGUAGES.items()):
+        action = QAction(name, group)
+        action.setCheckable(True)
+        action.setData(code)
+        action.setChecked(code == w.settings.language)
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False, c=code: w.set_language(c))
+        menu.addAction(action)
+    return menu
 
 
 class _PlusResolver(QObject):
@@ -160,8 +184,9 @@ class ShortcutsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(translate("actions", "Keyboard shortcuts"))
         rows = [(a.text().replace("&", ""), shortcut_text(a), a.statusTip()) for a in actions if a.shortcuts()]
-        rows += [(gesture, "", what) for gesture, what in GESTURES]
-        rows.insert(0, ("Run (in the editor)", "Ctrl+Enter", "Run the program from the editor"))
+        rows += [(translate("actions", gesture), "", translate("actions", what)) for gesture, what in GESTURES]
+        rows.insert(0, (translate("actions", "Run (in the editor)"), "Ctrl+Enter",
+                        translate("actions", "Run the program from the editor")))
         self.table = QTableWidget(len(rows), 3, self)
         self.table.setHorizontalHeaderLabels([translate("actions", "Action"), translate("actions", "Shortcut"),
                                               translate("actions", "What it does")])

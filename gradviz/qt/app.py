@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
-from gradviz.core.i18n import LANGUAGES, SYSTEM
+from gradviz.argparse_i18n import speak_argparse
+from gradviz.core.i18n import LANGUAGES, SYSTEM, set_language, system_language, translate
 from gradviz.qt.language import apply_language
 from gradviz.qt.settings import Settings
 from gradviz.qt.theme import THEMES, apply_theme
@@ -20,17 +21,21 @@ DEFAULT_SOURCE = "lesson:logistic"
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    """Read ``[SOURCE] [--theme light|dark] [--settings FILE]``."""
+    """Read ``[SOURCE] [--theme light|dark] [--settings FILE] [--language ...]``."""
+    # Help and errors come before any setting is read: they speak the system's language.
+    set_language(system_language())
+    speak_argparse()
     parser = argparse.ArgumentParser(
         prog="gradviz",
-        description="See PyTorch's autograd graph: open a lesson, a program file or a module.")
+        description=translate("app", "See PyTorch's autograd graph: open a lesson, a program file or a module."))
     parser.add_argument("source", nargs="?", default=None,
-                        help="lesson:NAME, a program file, or path/to/model.py:ClassName "
-                             "(asks before running that file); default: the last lesson, else logistic")
-    parser.add_argument("--theme", choices=THEMES, help="light or dark (default: the saved choice)")
-    parser.add_argument("--settings", metavar="FILE", help="an ini file to keep the settings in")
+                        help=translate("app", "lesson:NAME, a program file, or path/to/model.py:ClassName (asks before "
+                                       "running that file); default: the last lesson, else logistic"))
+    parser.add_argument("--theme", choices=THEMES,
+                        help=translate("app", "light or dark (default: the saved choice)"))
+    parser.add_argument("--settings", metavar="FILE", help=translate("app", "an ini file to keep the settings in"))
     parser.add_argument("--language", choices=(SYSTEM, *LANGUAGES),
-                        help="system, en or zh_CN (default: the saved choice, else the system's)")
+                        help=translate("app", "system, en or zh_CN (default: the saved choice, else the system's)"))
     return parser.parse_args(argv)
 
 

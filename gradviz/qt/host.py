@@ -16,11 +16,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QVBoxLayout, QWidget
 
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.session import Session
 
 #: Menus by key, in the order they appear in the menu bar.
-MENUS = (("file", "&File"), ("lessons", "&Lessons"), ("run", "&Run"), ("view", "&View"), ("step", "&Step"),
-         ("classroom", "&Classroom"), ("train", "Trai&n"), ("help", "&Help"))
+MENUS = (("file", QT_TRANSLATE_NOOP("host", "&File")), ("lessons", QT_TRANSLATE_NOOP("host", "&Lessons")),
+         ("run", QT_TRANSLATE_NOOP("host", "&Run")), ("view", QT_TRANSLATE_NOOP("host", "&View")),
+         ("step", QT_TRANSLATE_NOOP("host", "&Step")), ("classroom", QT_TRANSLATE_NOOP("host", "&Classroom")),
+         ("train", QT_TRANSLATE_NOOP("host", "Trai&n")), ("help", QT_TRANSLATE_NOOP("host", "&Help")))
 #: Where a widget may go around the canvas, top to bottom.
 SLOTS = ("above_canvas", "below_canvas", "bottom")
 
@@ -102,7 +105,7 @@ class MenuBarHost:
         if key in self._menus:
             return self._menus[key]
         keys = [k for k, _title in MENUS]
-        title = dict(MENUS)[key]
+        title = translate("host", dict(MENUS)[key])
         menu = QMenu(title, self)
         menu.setToolTipsVisible(True)
         bar = self.menuBar()

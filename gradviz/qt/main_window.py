@@ -283,6 +283,18 @@ class MainWindow(MenuBarHost, QMainWindow):
         self.commands.show_legend.setChecked(True)
         self.commands.show_overview.setChecked(True)
 
+    def set_language(self, choice: str) -> "MainWindow":
+        """Speak ``choice`` ("system", "en", "zh_CN"); returns the window to use from now on
+        (a new one when the language changes: see :mod:`gradviz.qt.relanguage`)."""
+        from gradviz.qt.relanguage import switch_language
+
+        return switch_language(self, choice)
+
+    def forget_edits(self) -> None:
+        """Let the window close without asking about unsaved edits (they went elsewhere)."""
+        self.session.set_modified(False)
+        self.editor.document().setModified(False)
+
     def save_settings(self) -> None:
         """Store the window geometry and dock layout now."""
         self.settings.window_geometry = self.saveGeometry()
@@ -290,7 +302,7 @@ class MainWindow(MenuBarHost, QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
-        if not self.confirm_discard("quitting"):
+        if not self.confirm_discard(translate("main_window", "quitting")):
             event.ignore()
             return
         self.runs.shutdown()

@@ -8,6 +8,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QSettings
 
 
@@ -47,9 +48,10 @@ def window(qtbot, settings_path):
     w.show()
     qtbot.waitExposed(w)
     yield w
-    w.editor.document().setModified(False)
-    w.close()
-    w.deleteLater()
+    if shiboken6.isValid(w):  # a language switch replaces the window it started with
+        w.editor.document().setModified(False)
+        w.close()
+        w.deleteLater()
 
 
 @pytest.fixture

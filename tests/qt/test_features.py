@@ -20,7 +20,7 @@ from gradviz.qt.training.dock import TrainingDock
 
 QT = Path(gradviz.qt.__file__).parent
 #: What may know the window: the window itself, its own actions and toolbar, and what makes one.
-WINDOW_MAKERS = {"main_window.py", "actions.py", "app.py", "screenshot.py"}
+WINDOW_MAKERS = {"main_window.py", "actions.py", "app.py", "screenshot.py", "relanguage.py"}
 
 
 def _imports(path: Path) -> set[str]:

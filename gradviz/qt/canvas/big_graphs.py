@@ -16,7 +16,7 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog
 
-from gradviz.core.i18n import translate
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.layout.grouping import fold_note, group_path, module_paths, visible_count
 from gradviz.core.layout.module_boxes import collapse, expand_one_level, find_nodes, module_path, reveal
 from gradviz.core.layout.plan import Drawing, StagedLayoutCache
@@ -34,10 +34,11 @@ from gradviz.qt.widgets.message_bar import MessageBar
 #: Layouts with more boxes than this are previewed while their items are made (~0.3 s
 #: for 600 nodes and their edges on the 2-core test machine; less would only flicker).
 PREVIEW_MIN_BOXES = 600
-PROVISIONAL_NOTE = "Provisional layout — refining…"
-DRAWING_NOTE = "Laid out — making the boxes clickable…"
-QUICK_NOTE = ("Some values here feed ops far apart along a long chain: Graphviz would need minutes to route "
-              "those edges, so gradviz laid the graph out itself, with straight edges.")
+PROVISIONAL_NOTE = QT_TRANSLATE_NOOP("big_graphs", "Provisional layout — refining…")
+DRAWING_NOTE = QT_TRANSLATE_NOOP("big_graphs", "Laid out — making the boxes clickable…")
+QUICK_NOTE = QT_TRANSLATE_NOOP("big_graphs", "Some values here feed ops far apart along a long chain: Graphviz would "
+                               "need minutes to route those edges, so gradviz laid the graph out itself, with straight "
+                               "edges.")
 _KEEP = object()  # "no re-layout asked for"
 
 
@@ -150,7 +151,7 @@ class BigGraphs(QObject):
         self._shown = result
         view = self.view
         if result.trace.is_empty:
-            view.show_explanation(result.trace.explanation or "The program made no graph.")
+            view.show_explanation(result.trace.explanation or translate("big_graphs", "The program made no graph."))
             return
         scene = view.graph_scene
         previous = result.request.previous
@@ -161,7 +162,7 @@ class BigGraphs(QObject):
         # The same graph laid out again (a module folded, a bigger font): the view holds still.
         again = result.request.trace is not None and scene is not None and scene.trace is result.trace
         if len(result.layout.nodes) > PREVIEW_MIN_BOXES and not again:
-            self.preview.show_drawing(result.trace, result.layout, DRAWING_NOTE)
+            self.preview.show_drawing(result.trace, result.layout, translate("big_graphs", DRAWING_NOTE))
         self._await_paint = True
         view.show_graph(result.trace, result.layout, keep_view=again)
 
@@ -201,7 +202,7 @@ class BigGraphs(QObject):
         self.view.graph_shown.emit()
 
     def _on_provisional(self, trace, layout) -> None:
-        self.preview.show_drawing(trace, layout, PROVISIONAL_NOTE)
+        self.preview.show_drawing(trace, layout, translate("big_graphs", PROVISIONAL_NOTE))
 
     def _on_run_requested(self, _spec: object) -> None:
         # A new run supersedes the drawing in progress (its result is of an older program).
@@ -246,7 +247,8 @@ class BigGraphs(QObject):
         trace, threshold = result.trace, result.request.collapse_threshold
         loops = fold_note(trace, result.collapsed) if result.auto_collapsed else ""
         if loops:
-            self.banner.show_message(loops, "info", action_text="Expand All", action=self.expand_all)
+            self.banner.show_message(loops, "info", action_text=translate("big_graphs", "Expand All"),
+                                     action=self.expand_all)
         elif result.auto_collapsed:
             boxes = visible_count(trace, result.collapsed)
             self.banner.show_message(
@@ -254,9 +256,9 @@ class BigGraphs(QObject):
                                         "({threshold:,}): its modules open collapsed, {boxes:,} boxes in all. "
                                         "Double-click a module to open it.").format(n_nodes=len(trace.nodes),
                                                                                     threshold=threshold, boxes=boxes),
-                "info", action_text="Expand All", action=self.expand_all)
+                "info", action_text=translate("big_graphs", "Expand All"), action=self.expand_all)
         elif result.quick:
-            self.banner.show_message(QUICK_NOTE, "info")
+            self.banner.show_message(translate("big_graphs", QUICK_NOTE), "info")
         else:
             self.banner.clear()
 
@@ -317,8 +319,8 @@ class BigGraphs(QObject):
 
     def ask_collapse_threshold(self) -> None:
         value, ok = QInputDialog.getInt(
-            self.host.window, "Collapse threshold",
-            "Graphs with more nodes than this open with their modules collapsed:",
+            self.host.window, translate("big_graphs", "Collapse threshold"),
+            translate("big_graphs", "Graphs with more nodes than this open with their modules collapsed:"),
             self.settings.collapse_threshold, 1, 1_000_000, 50)
         if ok:
             self.set_collapse_threshold(value)
@@ -346,15 +348,19 @@ class BigGraphs(QObject):
     def _add_actions(self) -> None:
         w = self.host.window
         specs = [
-            ("find", "&Find Node…", self.find_bar.open, ["Ctrl+F"], "Find nodes by op or label"),
-            ("find_next", "Find &Next", self.find_bar.find_next, ["F3"], "Go to the next node found"),
-            ("find_previous", "Find Pre&vious", self.find_bar.find_previous, ["Shift+F3"],
-             "Go to the previous node found"),
-            ("collapse_all", "&Collapse All Modules", self.collapse_all, ["Ctrl+Shift+C"],
-             "Draw every top-level module as one box"),
-            ("expand_all", "E&xpand All Modules", self.expand_all, ["Ctrl+Shift+X"], "Draw every node of every module"),
-            ("collapse_threshold", "Collapse &Threshold…", self.ask_collapse_threshold, ["Ctrl+Alt+T"],
-             "Node count above which graphs open with their modules collapsed"),
+            ("find", translate("big_graphs", "&Find Node…"), self.find_bar.open, ["Ctrl+F"],
+             translate("big_graphs", "Find nodes by op or label")),
+            ("find_next", translate("big_graphs", "Find &Next"), self.find_bar.find_next, ["F3"],
+             translate("big_graphs", "Go to the next node found")),
+            ("find_previous", translate("big_graphs", "Find Pre&vious"), self.find_bar.find_previous, ["Shift+F3"],
+             translate("big_graphs", "Go to the previous node found")),
+            ("collapse_all", translate("big_graphs", "&Collapse All Modules"), self.collapse_all, ["Ctrl+Shift+C"],
+             translate("big_graphs", "Draw every top-level module as one box")),
+            ("expand_all", translate("big_graphs", "E&xpand All Modules"), self.expand_all, ["Ctrl+Shift+X"],
+             translate("big_graphs", "Draw every node of every module")),
+            ("collapse_threshold", translate("big_graphs", "Collapse &Threshold…"), self.ask_collapse_threshold,
+             ["Ctrl+Alt+T"],
+             translate("big_graphs", "Node count above which graphs open with their modules collapsed")),
         ]
         for name, text, slot, keys, tip in specs:
             self.actions[name] = self.host.add_command(name, make_action(w, text, slot, keys, tip))

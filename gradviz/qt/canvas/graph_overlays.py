@@ -6,23 +6,23 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
-from gradviz.core.i18n import translate
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.qt.theme import node_colors
 
 #: Legend rows: colour key, text.
 LEGEND_ENTRIES = (
-    ("leaf", "leaf / parameter"),
-    ("constant", "constant (no grad)"),
-    ("op", "op (autograd node)"),
-    ("root", "root (loss)"),
+    ("leaf", QT_TRANSLATE_NOOP("graph_overlays", "leaf / parameter")),
+    ("constant", QT_TRANSLATE_NOOP("graph_overlays", "constant (no grad)")),
+    ("op", QT_TRANSLATE_NOOP("graph_overlays", "op (autograd node)")),
+    ("root", QT_TRANSLATE_NOOP("graph_overlays", "root (loss)")),
 )
 #: Added when the graph has nodes made inside a composite op (F.linear's TBackward0).
-DASHED_ENTRY = ("dashed", "dashed: made inside a composite op")
+DASHED_ENTRY = ("dashed", QT_TRANSLATE_NOOP("graph_overlays", "dashed: made inside a composite op"))
 #: Added while the step-through player is on a step: what its marks mean.
 STEPPING_ENTRIES = (
-    ("current", "current step"),
-    ("grad_flow", "gradient passing"),
-    ("pending", "not reached yet"),
+    ("current", QT_TRANSLATE_NOOP("graph_overlays", "current step")),
+    ("grad_flow", QT_TRANSLATE_NOOP("graph_overlays", "gradient passing")),
+    ("pending", QT_TRANSLATE_NOOP("graph_overlays", "not reached yet")),
 )
 _SWATCH = 26
 _GAP = 22
@@ -105,7 +105,7 @@ class Legend(QWidget):
         policy = self.sizePolicy()
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
-        self.setAccessibleName("Legend: " + ", ".join(self.entries()))
+        self._name_for_readers()
 
     def set_theme(self, theme: str) -> None:
         self._theme = theme
@@ -115,7 +115,7 @@ class Legend(QWidget):
         """Also explain the player's marks (while it is on a step)."""
         if stepping != self._stepping:
             self._stepping = stepping
-            self.setAccessibleName("Legend: " + ", ".join(self.entries()))
+            self._name_for_readers()
             self.updateGeometry()
             self.update()
 
@@ -123,13 +123,18 @@ class Legend(QWidget):
         """Also explain dashed borders (the graph has nodes made inside a composite op)."""
         if dashed != self._dashed:
             self._dashed = dashed
-            self.setAccessibleName("Legend: " + ", ".join(self.entries()))
+            self._name_for_readers()
             self.update()
+
+    def _name_for_readers(self) -> None:
+        entries = ", ".join(self.entries())
+        self.setAccessibleName(translate("graph_overlays", "Legend: {entries}").format(entries=entries))
 
     def _rows(self, every: bool = False) -> tuple[tuple[str, str], ...]:
         """The entries shown now; ``every``: all it may ever show (what its height is for)."""
         dashed = (DASHED_ENTRY,) if self._dashed or every else ()
-        return LEGEND_ENTRIES + dashed + (STEPPING_ENTRIES if self._stepping or every else ())
+        rows = LEGEND_ENTRIES + dashed + (STEPPING_ENTRIES if self._stepping or every else ())
+        return tuple((key, translate("graph_overlays", text)) for key, text in rows)
 
     def entries(self) -> list[str]:
         """The legend's texts, left to right."""

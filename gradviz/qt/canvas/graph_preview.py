@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradviz.core.i18n import translate
 from gradviz.core.layout.layout import Layout
 from gradviz.core.layout.module_boxes import module_title
 from gradviz.core.layout.sketch import ROLES, forget, sketch_arrays
@@ -173,7 +174,7 @@ class PreviewView(QGraphicsView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
-        self.setAccessibleName("Graph preview")
+        self.setAccessibleName(translate("graph_preview", "Graph preview"))
         self.note_label = QLabel(self)
         self.note_label.setObjectName("preview_note")
         self.note_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)

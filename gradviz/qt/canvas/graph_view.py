@@ -7,6 +7,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QTransform, QWheelEvent
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel, QWidget
 
+from gradviz.core.i18n import translate
 from gradviz.core.layout.layout import Layout
 from gradviz.core.trace import Trace
 from gradviz.qt.canvas.graph_items import ClusterItem, EdgeItem, NodeItem, set_line_scale
@@ -80,7 +81,7 @@ class GraphView(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setAccessibleName("Graph canvas")
+        self.setAccessibleName(translate("graph_view", "Graph canvas"))
 
         self.explanation_label = QLabel(self)
         self.explanation_label.setWordWrap(True)

@@ -39,7 +39,7 @@ def colors_of(health: Health, span: tuple[int, int] | None) -> tuple[str, str] |
 
 def mark_text(health: Health) -> str:
     if health.born:
-        return f"{MARK_TEXT[health.born]} born here"
+        return translate("health", "{mark} born here").format(mark=MARK_TEXT[health.born])
     return MARK_TEXT.get(health.mark, "")
 
 
@@ -62,8 +62,10 @@ class HealthKey(QWidget):
     def text(self) -> str:
         """What the key says, left to right."""
         low, high = self.span if self.span is not None else (0, 0)
-        return (f"|gradient| {power_text(low)} … {power_text(high)} · NaN · Inf · 0 (exactly zero)"
-                if self.span is not None else "|gradient|: no gradients · NaN · Inf · 0 (exactly zero)")
+        zero = translate("health", "0 (exactly zero)")
+        if self.span is None:
+            return translate("health", "|gradient|: no gradients · NaN · Inf · {zero}").format(zero=zero)
+        return f"|gradient| {power_text(low)} … {power_text(high)} · NaN · Inf · {zero}"
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
         return QSize(600, self.fontMetrics().height() + 10)
@@ -94,7 +96,7 @@ class HealthKey(QWidget):
         x = bar.right() + 8
         label(power_text(high) if self.span is not None else "–")
         x += 10
-        for mark, text in ((NAN, "NaN"), (INF, "Inf"), (ZERO, "0 (exactly zero)")):
+        for mark, text in ((NAN, "NaN"), (INF, "Inf"), (ZERO, translate("health", "0 (exactly zero)"))):
             fill, ink = HEALTH_MARKS[mark]
             pill = QRectF(x, bar.top(), fm.horizontalAdvance(text) + 12, bar.height())
             painter.setPen(Qt.PenStyle.NoPen)

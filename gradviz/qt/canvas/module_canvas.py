@@ -53,13 +53,16 @@ def show_module(inspector: Inspector, trace: Trace, path: str) -> str:
     inspector.set_node(None, None)
     e = html.escape
     listed = "<br>".join(f"{e(ident)} · {e(title)}" for ident, title in summary.nodes[:200])
-    more = f"<br>… and {len(summary.nodes) - 200} more" if len(summary.nodes) > 200 else ""
+    more = ("<br>" + translate("module_canvas", "… and {n} more").format(n=len(summary.nodes) - 200)
+            if len(summary.nodes) > 200 else "")
     details = "<br>".join(e(line) for line in summary.lines[1:])
+    inside = translate("module_canvas", "{n} nodes inside").format(n=len(summary.nodes))
+    what, hint = translate("module_canvas", "collapsed module"), translate("module_canvas",
+                                                                           "Double-click its box to expand it.")
     inspector.title_label.setTextFormat(Qt.TextFormat.RichText)
     inspector.title_label.setText(
         f"{e(module_title(trace, path))}<div style='font-weight: normal; font-size: small'>"
-        f"collapsed module<br>{details}<br><br><b>{len(summary.nodes)} nodes inside</b><br>{listed}{more}"
-        "<br><br><i>Double-click its box to expand it.</i></div>")
+        f"{what}<br>{details}<br><br><b>{inside}</b><br>{listed}{more}<br><br><i>{hint}</i></div>")
     return summary.text()
 
 

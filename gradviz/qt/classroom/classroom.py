@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog
 
-from gradviz.core.i18n import translate
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.lessons.files import SUFFIX, Lesson, LessonFileError, LessonView, load_lesson, save_lesson
 from gradviz.core.session import Session
 from gradviz.qt.actions import make_action
@@ -20,7 +20,7 @@ from gradviz.qt.classroom.value_editor import ValueEditor, place_clear_of_nodes
 from gradviz.qt.classroom.why_none_dialog import WhyNoneDialog
 from gradviz.qt.host import Host
 
-FILE_FILTER = f"gradviz lessons (*{SUFFIX})"
+FILE_FILTER = QT_TRANSLATE_NOOP("classroom", "gradviz lessons (*{suffix})")
 
 
 class Classroom(QObject):
@@ -43,18 +43,21 @@ class Classroom(QObject):
         self.presentation = Presentation(session, host)
         self.dialogs: list[Any] = []
         specs = [
-            ("open_lesson_file", "Open &Lesson File…", self.open_lesson_file, ["Ctrl+Alt+O"],
-             f"Open a {SUFFIX} lesson file (it runs only gradviz's safe language)"),
-            ("save_lesson_file", "Save as Lesson &File…", self.save_lesson_file, ["Ctrl+Alt+S"],
-             f"Save the program, the lesson text, the step and the view as a {SUFFIX} file"),
-            ("edit_value", "&Edit Value of Selected Tensor…", self.edit_value, ["Ctrl+Alt+E"],
-             "Change a leaf or constant's value (a slider for numbers) and see every value and gradient update"),
-            ("gradient_check", "&Gradient Check…", self.gradient_check, ["Ctrl+Alt+G"],
-             "Compare every leaf's gradient with a central-difference estimate"),
-            ("why_none", "&Why Is My Grad None?…", self.why_none, ["Ctrl+Shift+W"],
-             "Explain why a tensor's .grad is None, pointing at the line"),
-            ("presentation", "&Presentation Mode", self.presentation.toggle, ["F11"],
-             "Large fonts, thick lines, only the canvas and the player (F11 or Esc to leave)"),
+            ("open_lesson_file", translate("classroom", "Open &Lesson File…"), self.open_lesson_file, ["Ctrl+Alt+O"],
+             translate("classroom", "Open a {suffix} lesson file (it runs only gradviz's safe language)").format(
+                 suffix=SUFFIX)),
+            ("save_lesson_file", translate("classroom", "Save as Lesson &File…"), self.save_lesson_file, ["Ctrl+Alt+S"],
+             translate("classroom", "Save the program, the lesson text, the step and the view as a {suffix} "
+                                    "file").format(suffix=SUFFIX)),
+            ("edit_value", translate("classroom", "&Edit Value of Selected Tensor…"), self.edit_value, ["Ctrl+Alt+E"],
+             translate("classroom", "Change a leaf or constant's value (a slider for numbers) and see every value "
+                                    "and gradient update")),
+            ("gradient_check", translate("classroom", "&Gradient Check…"), self.gradient_check, ["Ctrl+Alt+G"],
+             translate("classroom", "Compare every leaf's gradient with a central-difference estimate")),
+            ("why_none", translate("classroom", "&Why Is My Grad None?…"), self.why_none, ["Ctrl+Shift+W"],
+             translate("classroom", "Explain why a tensor's .grad is None, pointing at the line")),
+            ("presentation", translate("classroom", "&Presentation Mode"), self.presentation.toggle, ["F11"],
+             translate("classroom", "Large fonts, thick lines, only the canvas and the player (F11 or Esc to leave)")),
         ]
         a = {name: host.add_command(name, make_action(w, text, slot, keys, tip))
              for name, text, slot, keys, tip in specs}
@@ -83,7 +86,7 @@ class Classroom(QObject):
         """Open a lesson file (asks for one when ``path`` is None); False if nothing opened."""
         if not path:
             path, _ = QFileDialog.getOpenFileName(self.window, translate("classroom", "Open lesson file"), "",
-                                                  FILE_FILTER)
+                                                  translate("classroom", FILE_FILTER).format(suffix=SUFFIX))
             if not path:
                 return False
         try:
@@ -91,7 +94,8 @@ class Classroom(QObject):
         except LessonFileError as exc:
             self.session.notify(translate("classroom", "Cannot open the lesson file: {exc}").format(exc=exc), "error")
             return False
-        if not self.host.confirm_discard(f"opening the lesson “{lesson.title}”"):
+        if not self.host.confirm_discard(translate("classroom", "opening the lesson “{title}”").format(
+                title=lesson.title)):
             return False
         self.session.open_lesson(lesson)
         return True
@@ -103,7 +107,7 @@ class Classroom(QObject):
         view = LessonView(zoom=round(float(self.host.canvas.zoom), 3), collapsed=tuple(sorted(s.collapsed)),
                           theme=s.theme)
         return Lesson(
-            name=base.name if base else "my-lesson", title=base.title if base else "My lesson",
+            name=base.name if base else "my-lesson", title=base.title if base else translate("classroom", "My lesson"),
             text=base.text if base else "", program=s.source,
             subject=base.subject if base else None, roots=base.roots if base else (),
             trains=base.trains if base else False, start_step=s.step, view=view,
@@ -113,7 +117,7 @@ class Classroom(QObject):
         """Save :meth:`current_as_lesson` (asks where when ``path`` is None)."""
         if not path:
             path, _ = QFileDialog.getSaveFileName(self.window, translate("classroom", "Save lesson file"), "",
-                                                  FILE_FILTER)
+                                                  translate("classroom", FILE_FILTER).format(suffix=SUFFIX))
             if not path:
                 return None
         try:

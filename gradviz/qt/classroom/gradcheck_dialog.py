@@ -18,14 +18,18 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.core.checks.reports import GradCheck
-from gradviz.core.i18n import translate
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.run.client import RunCancelled, shared_runner
 from gradviz.core.run.request import Job, ProgramSpec, RunLimits
 from gradviz.core.trace import format_number, format_shape
 from gradviz.qt.runs.tasks import Task
 
-COLUMNS = ("leaf", "shape", "elements checked", "autograd", "central difference",
-           "max abs error", "max rel error", "")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("gradcheck_dialog", "leaf"), QT_TRANSLATE_NOOP("gradcheck_dialog", "shape"),
+    QT_TRANSLATE_NOOP("gradcheck_dialog", "elements checked"), "autograd",
+    QT_TRANSLATE_NOOP("gradcheck_dialog", "central difference"), QT_TRANSLATE_NOOP("gradcheck_dialog", "max abs error"),
+    QT_TRANSLATE_NOOP("gradcheck_dialog", "max rel error"), "",
+)
 
 
 class GradCheckDialog(QDialog):
@@ -52,7 +56,7 @@ class GradCheckDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([translate("gradcheck_dialog", c) if c else c for c in COLUMNS])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.verdict_label = QLabel()
@@ -114,31 +118,37 @@ class GradCheckDialog(QDialog):
     def _on_check_failed(self, error: Exception) -> None:
         self._finish()
         if isinstance(error, RunCancelled):
-            self.error = "Cancelled."
+            self.error = translate("gradcheck_dialog", "Cancelled.")
         else:
-            self.error = f"The gradient check could not run the program: {error}"
+            self.error = translate("gradcheck_dialog", "The gradient check could not run the program: {error}").format(
+                error=error)
         self.status_label.setText(self.error)
 
     def _on_check_done(self, report: GradCheck) -> None:
         self._finish()
         self.report = report
-        edited = f" Checked {_edited(self.spec)}." if self.spec.overrides else ""
+        edited = (translate("gradcheck_dialog", " Checked {edited}.").format(edited=_edited(self.spec))
+                  if self.spec.overrides else "")
         self.status_label.setText(translate("gradcheck_dialog", "Each leaf's gradient from autograd, against (f(x+ε) "
                                                                 "− f(x−ε)) / 2ε in float64, for up to 8 elements per "
                                                                 "leaf (the worst is shown).{edited}").format(
             edited=edited))
         self.table.setRowCount(len(report.leaves))
         for row, leaf in enumerate(report.leaves):
-            cells = (leaf.label, format_shape(leaf.shape), f"{leaf.checked} of {leaf.total:,}",
+            cells = (leaf.label, format_shape(leaf.shape),
+                     translate("gradcheck_dialog", "{checked} of {total:,}").format(checked=leaf.checked,
+                                                                                    total=leaf.total),
                      format_number(leaf.autograd, 8), format_number(leaf.numeric, 8),
                      f"{leaf.max_abs_error:.2e}", f"{leaf.max_rel_error:.2e}",
-                     "✓ pass" if leaf.passed else "✗ FAIL")
+                     translate("gradcheck_dialog", "✓ pass") if leaf.passed else translate("gradcheck_dialog",
+                                                                                           "✗ FAIL"))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col >= 3:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col, item)
-        verdict = "All gradients agree." if report.passed else "Some gradients DISAGREE with the numeric estimate."
+        verdict = (translate("gradcheck_dialog", "All gradients agree.") if report.passed
+                   else translate("gradcheck_dialog", "Some gradients DISAGREE with the numeric estimate."))
         self.verdict_label.setText(f"<b>{verdict}</b> {report.gradcheck_message}.")
         self.note_label.setText(report.note)
         self.checked.emit(report)
@@ -158,5 +168,6 @@ class GradCheckDialog(QDialog):
 def _edited(spec: ProgramSpec) -> str:
     """"with w1 = 4.11 (edited)" for the values edited in the app."""
     if not spec.overrides:
-        return "the program as written"
-    return "with " + ", ".join(f"{name} = {value}" for name, value in spec.overrides.items()) + " (edited)"
+        return translate("gradcheck_dialog", "the program as written")
+    values = ", ".join(f"{name} = {value}" for name, value in spec.overrides.items())
+    return translate("gradcheck_dialog", "with {values} (edited)").format(values=values)

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from gradviz.core.i18n import translate
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.lessons.quiz import Posed, Result, parse_guess, pose
 from gradviz.core.session import Session
 from gradviz.core.stepping.steps import build_steps
@@ -23,8 +23,9 @@ from gradviz.qt.host import Host
 
 #: Questions are made for graphs up to this many nodes (each step's formula is worked out).
 MAX_NODES = 1500
-IDLE_TEXT = "Quiz mode: step through with → — at each question the player stops until you answer."
-NO_QUESTIONS = "Quiz mode: this graph has no questions (a lesson file can carry its own)."
+IDLE_TEXT = QT_TRANSLATE_NOOP("quiz", "Quiz mode: step through with → — at each question the player stops until you "
+                                      "answer.")
+NO_QUESTIONS = QT_TRANSLATE_NOOP("quiz", "Quiz mode: this graph has no questions (a lesson file can carry its own).")
 
 
 class QuizBar(QFrame):
@@ -34,7 +35,7 @@ class QuizBar(QFrame):
         super().__init__(parent)
         self.setObjectName("quiz_bar")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.prompt_label = QLabel(IDLE_TEXT)
+        self.prompt_label = QLabel(translate("quiz", IDLE_TEXT))
         self.prompt_label.setWordWrap(True)
         self.prompt_label.setMinimumWidth(1)
         self.prompt_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -42,7 +43,7 @@ class QuizBar(QFrame):
         self.guess_edit = QLineEdit()
         self.guess_edit.setPlaceholderText(translate("quiz", "your guess, e.g. -0.08"))
         self.guess_edit.setToolTip(translate("quiz", "A number (−0.08, 8e-2, 1/2, nan); Enter reveals the gradient"))
-        self.guess_edit.setAccessibleName("Your guess")
+        self.guess_edit.setAccessibleName(translate("quiz", "Your guess"))
         self.reveal_button = QPushButton(translate("quiz", "Reveal"))
         self.reveal_button.setToolTip(translate("quiz", "Show the gradient and whether the guess was right (Enter)"))
         self.result_label = QLabel()
@@ -66,9 +67,9 @@ class QuizBar(QFrame):
         column.addWidget(self.result_label)
         self.set_question(None)
 
-    def set_question(self, posed: Posed | None, idle: str = IDLE_TEXT) -> None:
+    def set_question(self, posed: Posed | None, idle: str | None = None) -> None:
         asking = posed is not None
-        self.prompt_label.setText(posed.prompt if asking else idle)
+        self.prompt_label.setText(posed.prompt if asking else idle or translate("quiz", IDLE_TEXT))
         self.symbol_label.setText(f"{posed.symbol} =" if asking else "")
         self.guess_edit.setEnabled(asking)
         self.reveal_button.setEnabled(asking)
@@ -196,7 +197,7 @@ class Quiz(QObject):
     # -- helpers --------------------------------------------------------------------------
     def _idle(self) -> None:
         if self.session.question is None:
-            self.bar.set_question(None, IDLE_TEXT if self.book else NO_QUESTIONS)
+            self.bar.set_question(None, translate("quiz", IDLE_TEXT if self.book else NO_QUESTIONS))
 
     def _update_score(self) -> None:
         self.bar.set_score(*self.session.score())

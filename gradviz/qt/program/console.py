@@ -39,7 +39,7 @@ class Console(QObject):
         self.view = QPlainTextEdit()
         self.view.setReadOnly(True)
         self.view.setObjectName("console_view")
-        self.view.setAccessibleName("Console")
+        self.view.setAccessibleName(translate("console", "Console"))
         self.view.setPlaceholderText(translate("console", "What the program prints, and the value of a bare last "
                                                           "line, appear here."))
         self.view.document().setMaximumBlockCount(MAX_BLOCKS)
@@ -96,8 +96,14 @@ class Console(QObject):
         if last is not None:
             self._write(last, colour="#2a6fb0", prefix="→ ")
         said = len(output) + (last is not None)
-        self.status.setText(f"run {self.runs}: {len(output)} printed" + (", a value shown" if last is not None else "")
-                            if said else translate("console", "run {runs}: nothing printed").format(runs=self.runs))
+        if not said:
+            status = translate("console", "run {runs}: nothing printed").format(runs=self.runs)
+        elif last is not None:
+            status = translate("console", "run {runs}: {n} printed, a value shown").format(runs=self.runs,
+                                                                                          n=len(output))
+        else:
+            status = translate("console", "run {runs}: {n} printed").format(runs=self.runs, n=len(output))
+        self.status.setText(status)
 
     def _on_run_finished(self, status: str) -> None:
         if status == "error" and self.session.last_notice is not None:

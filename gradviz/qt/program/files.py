@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QInputDialog, QMe
 
 from gradviz.core import export
 from gradviz.core.capture.module_spec import LoadedModule, ModuleLoadError, parse_spec
-from gradviz.core.i18n import translate
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.layout.layout import LayoutCancelled, LayoutError
 from gradviz.core.lessons.catalogue import LESSONS, get_lesson
 from gradviz.core.lessons.files import Lesson
@@ -34,8 +34,9 @@ from gradviz.qt.program.module_dialog import ModuleDialog
 from gradviz.qt.program.recordings import open_recording_file
 from gradviz.qt.runs.tasks import Task
 
-PROGRAM_FILTER = "Programs (*.py *.txt *.gradviz-program);;All files (*)"
-EXPORT_FILTER = "SVG picture (*.svg);;PNG image (*.png);;Graphviz DOT (*.dot);;gradviz JSON (*.json)"
+PROGRAM_FILTER = QT_TRANSLATE_NOOP("program_files", "Programs (*.py *.txt *.gradviz-program);;All files (*)")
+EXPORT_FILTER = QT_TRANSLATE_NOOP("program_files", "SVG picture (*.svg);;PNG image (*.png);;Graphviz DOT (*.dot);;"
+                                  "gradviz JSON (*.json)")
 PNG_SCALES = {"1× (96 dpi)": 1.0, "2× (192 dpi)": 2.0, "3× (288 dpi)": 3.0}
 
 
@@ -66,19 +67,22 @@ class ProgramFiles(QObject):
         w = self.window
         sp = QStyle.StandardPixmap
         specs = [
-            ("open_program", "&Open Program…", self.open_program, ["Ctrl+O"],
-             "Open a program file (.py, .txt, .gradviz-program)", sp.SP_DialogOpenButton),
-            ("open_module", "Open &Module…", self.open_module, ["Ctrl+Shift+O"],
-             "Load an nn.Module class from a Python file (runs that file)", None),
-            ("save", "&Save", self.save_program, ["Ctrl+S"], "Save the program", sp.SP_DialogSaveButton),
-            ("save_as", "Save &As…", self.save_program_as, ["Ctrl+Shift+S"], "Save the program under a new name",
-             None),
-            ("export", "&Export…", self.export_dialog, ["Ctrl+E"], "Export the graph as SVG, PNG, DOT or JSON", None),
-            ("quit", "&Quit", w.close, ["Ctrl+Q"], "Quit gradviz", None),
-            ("next_lesson", "&Next Lesson", lambda: self.step_lesson(+1), ["Ctrl+PgDown"],
-             "Open the next built-in lesson", None),
-            ("previous_lesson", "&Previous Lesson", lambda: self.step_lesson(-1), ["Ctrl+PgUp"],
-             "Open the previous built-in lesson", None),
+            ("open_program", translate("program_files", "&Open Program…"), self.open_program, ["Ctrl+O"],
+             translate("program_files", "Open a program file (.py, .txt, .gradviz-program)"), sp.SP_DialogOpenButton),
+            ("open_module", translate("program_files", "Open &Module…"), self.open_module, ["Ctrl+Shift+O"],
+             translate("program_files", "Load an nn.Module class from a Python file (runs that file)"), None),
+            ("save", translate("program_files", "&Save"), self.save_program, ["Ctrl+S"],
+             translate("program_files", "Save the program"), sp.SP_DialogSaveButton),
+            ("save_as", translate("program_files", "Save &As…"), self.save_program_as, ["Ctrl+Shift+S"],
+             translate("program_files", "Save the program under a new name"), None),
+            ("export", translate("program_files", "&Export…"), self.export_dialog, ["Ctrl+E"],
+             translate("program_files", "Export the graph as SVG, PNG, DOT or JSON"), None),
+            ("quit", translate("program_files", "&Quit"), w.close, ["Ctrl+Q"],
+             translate("program_files", "Quit gradviz"), None),
+            ("next_lesson", translate("program_files", "&Next Lesson"), lambda: self.step_lesson(+1), ["Ctrl+PgDown"],
+             translate("program_files", "Open the next built-in lesson"), None),
+            ("previous_lesson", translate("program_files", "&Previous Lesson"), lambda: self.step_lesson(-1),
+             ["Ctrl+PgUp"], translate("program_files", "Open the previous built-in lesson"), None),
         ]
         a: dict[str, QAction] = {}
         for name, text, slot, keys, tip, icon in specs:
@@ -112,7 +116,7 @@ class ProgramFiles(QObject):
 
         self.lesson_picker = QComboBox()
         self.lesson_picker.setToolTip(translate("program_files", "Choose a built-in lesson (Alt+1 … Alt+0)"))
-        self.lesson_picker.setAccessibleName("Lesson")
+        self.lesson_picker.setAccessibleName(translate("program_files", "Lesson"))
         self.lesson_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for name, lesson in LESSONS.items():
             self.lesson_picker.addItem(lesson.title, name)
@@ -130,7 +134,7 @@ class ProgramFiles(QObject):
                 self.session.notify(str(exc).strip("'\""), "error")
                 return False
         if is_recording_path(source):
-            if confirm and not self.confirm_discard("opening the recording"):
+            if confirm and not self.confirm_discard(translate("program_files", "opening the recording")):
                 return False
             opened = open_recording_file(self.session, source)
             if opened:
@@ -148,7 +152,8 @@ class ProgramFiles(QObject):
 
     def open_lesson(self, lesson: Lesson, confirm: bool = True) -> bool:
         """Put ``lesson`` (built in or from a lesson file) in the editor and run it."""
-        if confirm and not self.confirm_discard(f"opening the lesson “{lesson.title}”"):
+        if confirm and not self.confirm_discard(
+                translate("program_files", "opening the lesson “{title}”").format(title=lesson.title)):
             self._sync_lesson_widgets()
             return False
         self.settings.last_lesson = lesson.name
@@ -170,7 +175,7 @@ class ProgramFiles(QObject):
         if path is None:
             start = str(self.session.path.parent) if self.session.path else ""
             chosen, _ = QFileDialog.getOpenFileName(self.window, translate("program_files", "Open a program"), start,
-                                                    PROGRAM_FILTER)
+                                                    translate("program_files", PROGRAM_FILTER))
             if not chosen:
                 return False
             path = chosen
@@ -185,7 +190,7 @@ class ProgramFiles(QObject):
             if not path.exists():
                 self.settings.remove_recent_file(str(path))
             return False
-        if confirm and not self.confirm_discard(f"opening {path.name}"):
+        if confirm and not self.confirm_discard(translate("program_files", "opening {name}").format(name=path.name)):
             return False
         self.settings.add_recent_file(str(path))
         self.session.open_file(path, text)
@@ -204,7 +209,7 @@ class ProgramFiles(QObject):
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return False
             spec, init, input_expr, root = dialog.spec, dialog.init_args, dialog.input_expr, dialog.root
-            if not self.confirm_discard("loading the module"):
+            if not self.confirm_discard(translate("program_files", "loading the module")):
                 return False
         else:
             spec = f"{path}:{class_name}"
@@ -214,7 +219,9 @@ class ProgramFiles(QObject):
             job = Job("module_program", options={"spec": f"{file}:{name}", "init": init, "input": input_expr},
                       limits=RunLimits(seconds=120), wall=False)
             program, used_input = self.wait_for(lambda cancel: shared_runner().call(job, cancel),
-                                                f"Loading {name} from {file.name}…", "Open Module")
+                                                translate("program_files", "Loading {name} from {file}…").format(
+                                                    name=name, file=file.name),
+                                                translate("program_files", "Open Module"))
         except RunCancelled:
             self.session.notify(translate("program_files", "Loading {spec} was cancelled.").format(spec=spec))
             return False
@@ -240,7 +247,7 @@ class ProgramFiles(QObject):
             name = s.lesson.name if s.lesson is not None else "program"
             suggested = str(s.path or Path.home() / f"{name}.py")
             chosen, _ = QFileDialog.getSaveFileName(self.window, translate("program_files", "Save the program"),
-                                                    suggested, PROGRAM_FILTER)
+                                                    suggested, translate("program_files", PROGRAM_FILTER))
             if not chosen:
                 return False
             path = chosen
@@ -340,14 +347,15 @@ class ProgramFiles(QObject):
             return None
         base = s.lesson.name if s.lesson is not None else (s.path.stem if s.path else "graph")
         path, selected = QFileDialog.getSaveFileName(self.window, translate("program_files", "Export the graph"),
-                                                     f"{base}.svg", EXPORT_FILTER)
+                                                     f"{base}.svg", translate("program_files", EXPORT_FILTER))
         if not path:
             return None
         if not Path(path).suffix:
             path += "." + selected.split("*.")[-1].rstrip(")")
         scale = 1.0
         if path.lower().endswith(".png"):
-            choice, ok = QInputDialog.getItem(self.window, "PNG resolution", "Scale:", list(PNG_SCALES), 1, False)
+            choice, ok = QInputDialog.getItem(self.window, translate("program_files", "PNG resolution"),
+                                              translate("program_files", "Scale:"), list(PNG_SCALES), 1, False)
             if not ok:
                 return None
             scale = PNG_SCALES[choice]

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from gradviz.core.i18n import translate
 from gradviz.core.lessons.catalogue import Lesson
 
 
@@ -44,7 +45,7 @@ class LessonPanel(QScrollArea):
 
     def set_lesson(self, lesson: Lesson) -> None:
         """Show ``lesson``'s title and explanation."""
-        self.show_text(f"Lesson: {lesson.title}", lesson.text)
+        self.show_text(translate("lesson_panel", "Lesson: {title}").format(title=lesson.title), lesson.text)
 
     def show_text(self, title: str, text: str) -> None:
         """Show any heading and paragraph (a program file, a loaded module)."""

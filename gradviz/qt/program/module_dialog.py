@@ -19,17 +19,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.core.i18n import translate
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 
 # Base classes that make a class an nn.Module, by their last dotted name.
 _MODULE_BASES = {"Module", "Sequential", "ModuleList", "ModuleDict"}
 
 #: The root box's offers: the default first, then the usual paths into a forward's output.
-ROOT_CHOICES = ("every output (a loss among them is where backward starts)", "out", "out[0]", "out[1]",
-                "out.loss", "out.logits", "out['loss']", "out['logits']")
+ROOT_CHOICES = (QT_TRANSLATE_NOOP("module_dialog", "every output (a loss among them is where backward starts)"),
+                "out", "out[0]", "out[1]", "out.loss", "out.logits", "out['loss']", "out['logits']")
 
-WARNING = ("Loading a module runs this file's Python code (its imports and everything at its "
-           "top level), with your permissions. Only load files you trust.")
+WARNING = QT_TRANSLATE_NOOP("module_dialog", "Loading a module runs this file's Python code (its imports and "
+                            "everything at its top level), with your permissions. Only load files you trust.")
+
+
+def _every_output() -> str:
+    return translate("module_dialog", ROOT_CHOICES[0])
 
 
 def find_module_classes(path: str | Path) -> list[str]:
@@ -115,14 +119,14 @@ class ModuleDialog(QDialog):
                                                               "random input sized by the first Linear or Conv2d layer"))
         self.root_combo = QComboBox()
         self.root_combo.setEditable(True)
-        self.root_combo.addItems(ROOT_CHOICES)
-        self.root_combo.setCurrentText(root or ROOT_CHOICES[0])
+        self.root_combo.addItems([_every_output(), *ROOT_CHOICES[1:]])
+        self.root_combo.setCurrentText(root or _every_output())
         self.root_combo.setToolTip(translate("module_dialog", "What to draw as the graph's root. By default every "
                                                               "tensor the forward returns (a tuple, dict or model "
                                                               "output) is drawn side by side and a scalar among them "
                                                               "(a loss) is where backward starts; or name one: "
                                                               "out[0], out['logits'], out.loss"))
-        self.warning_label = QLabel(WARNING)
+        self.warning_label = QLabel(translate("module_dialog", WARNING))
         self.warning_label.setWordWrap(True)
         font = self.warning_label.font()
         font.setBold(True)
@@ -174,7 +178,7 @@ class ModuleDialog(QDialog):
     def root(self) -> str:
         """The chosen root (``out.logits``...), "" for the default."""
         text = self.root_combo.currentText().strip()
-        return "" if text == ROOT_CHOICES[0] else text
+        return "" if text in (ROOT_CHOICES[0], _every_output()) else text
 
     def _on_browse_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, translate("module_dialog", "Python file with a module"),

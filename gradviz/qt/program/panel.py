@@ -106,24 +106,28 @@ class ProgramPanel(QObject):
         if s.recording is not None:
             trace = s.recording.trace
             self.lesson_panel.show_text(
-                f"Recording: {s.title}",
-                f"A graph recorded with gradviz.record() ({len(trace.nodes)} nodes, {len(trace.passes)} backward "
-                "passes). Its graph, values, gradients, stepping and chain rule are all here; editing values, "
-                "the gradient check and \"why is my grad None?\" need the program run again, which a recording "
-                "cannot do. The text below is the code it was recorded in, read-only.")
+                translate("program_panel", "Recording: {title}").format(title=s.title),
+                translate("program_panel", "A graph recorded with gradviz.record() ({nodes} nodes, {passes} backward "
+                          "passes). Its graph, values, gradients, stepping and chain rule are all here; editing "
+                          "values, the gradient check and \"why is my grad None?\" need the program run again, which "
+                          "a recording cannot do. The text below is the code it was recorded in, read-only.").format(
+                    nodes=len(trace.nodes), passes=len(trace.passes)))
         elif s.lesson is not None:
             self.lesson_panel.set_lesson(s.lesson)
         elif s.module is not None:
             self.lesson_panel.show_text(
-                f"Module: {s.module.class_name}",
-                f"{s.module.class_name} from {s.module.path}. gradviz ran this file's Python code to load the "
-                "class, in a process of its own; the program below builds the model and runs it on an input.")
+                translate("program_panel", "Module: {name}").format(name=s.module.class_name),
+                translate("program_panel", "{name} from {path}. gradviz ran this file's Python code to load the "
+                          "class, in a process of its own; the program below builds the model and runs it on an "
+                          "input.").format(name=s.module.class_name, path=s.module.path))
         elif s.path is not None:
-            self.lesson_panel.show_text(f"Program: {s.path.name}", str(s.path))
+            self.lesson_panel.show_text(translate("program_panel", "Program: {name}").format(name=s.path.name),
+                                        str(s.path))
         else:
-            self.lesson_panel.show_text("Your own program",
-                                        "Not a lesson: a program of your own. Run it (Ctrl+Enter) to see its graph; "
-                                        "the Lessons menu brings a lesson back.")
+            self.lesson_panel.show_text(translate("program_panel", "Your own program"),
+                                        translate("program_panel", "Not a lesson: a program of your own. Run it "
+                                                  "(Ctrl+Enter) to see its graph; the Lessons menu brings a lesson "
+                                                  "back."))
 
     def _on_notice(self, notice: Notice | None) -> None:
         if notice is not None and notice.level == "error" and notice.line is not None:

@@ -16,14 +16,14 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
-from gradviz.core.i18n import translate
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.recording import NEEDS_RERUN, SUFFIX, RecordingError, load
 from gradviz.core.run.graph_run import RunRequest
 from gradviz.core.session import Session
 from gradviz.qt.actions import make_action
 from gradviz.qt.host import Host
 
-RECORDING_FILTER = f"gradviz recordings (*{SUFFIX});;All files (*)"
+RECORDING_FILTER = QT_TRANSLATE_NOOP("recordings", "gradviz recordings (*{suffix});;All files (*)")
 #: Commands that run the program again: a recording cannot.
 RERUN_COMMANDS = ("edit_value", "gradient_check", "why_none")
 
@@ -63,11 +63,11 @@ class Recordings(QObject):
         """Open a recording (asks for the file when ``path`` is None)."""
         if path is None:
             chosen, _ = QFileDialog.getOpenFileName(self.host.window, translate("recordings", "Open a recording"), "",
-                                                    RECORDING_FILTER)
+                                                    translate("recordings", RECORDING_FILTER).format(suffix=SUFFIX))
             if not chosen:
                 return False
             path = chosen
-        if not self.host.confirm_discard("opening the recording"):
+        if not self.host.confirm_discard(translate("recordings", "opening the recording")):
             return False
         return open_recording_file(self.session, path)
 

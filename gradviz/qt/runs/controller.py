@@ -13,6 +13,7 @@ import time
 from PySide6.QtCore import QObject, QThread, Signal
 
 from gradviz.core.gc_pause import paused_gc
+from gradviz.core.i18n import QT_TRANSLATE_NOOP
 from gradviz.core.layout.layout import Layout
 from gradviz.core.run.graph_run import RunCancelled, RunRequest, RunResult, run_request
 from gradviz.core.trace import Trace
@@ -20,8 +21,10 @@ from gradviz.core.trace import Trace
 __all__ = ["RunCancelled", "RunController", "RunRequest", "RunResult", "RunWorker", "run_request"]
 
 #: What a run is doing, as told to the status bar.
-STAGE_TEXT = {"capture": "Running the program", "layout": "Laying out the graph",
-              "refine": "Refining the layout"}
+STAGE_TEXT = {"capture": QT_TRANSLATE_NOOP("controller", "Running the program"),
+              "layout": QT_TRANSLATE_NOOP("controller", "Laying out the graph"),
+              "refine": QT_TRANSLATE_NOOP("controller", "Refining the layout"),
+              "draw": QT_TRANSLATE_NOOP("controller", "Drawing the graph")}
 
 
 #: The longest a worker waits for its provisional drawing to be painted.

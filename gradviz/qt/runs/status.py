@@ -59,7 +59,7 @@ class RunStatus(QWidget):
 
     def set_stage(self, stage: str) -> None:
         """``stage`` is a key of STAGE_TEXT ("capture", "layout") or "draw"."""
-        self._stage = STAGE_TEXT.get(stage, "Drawing the graph" if stage == "draw" else stage)
+        self._stage = translate("controller", STAGE_TEXT[stage]) if stage in STAGE_TEXT else stage
         self._on_tick()
 
     def stop(self) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QGraphicsScene
 
+from gradviz.core.i18n import translate
 from gradviz.qt.theme import node_colors
 
 #: Longest side of a PNG frame, in pixels; small graphs are drawn at up to ``MAX_SCALE``.
@@ -98,7 +99,7 @@ def export_frames(scene: QGraphicsScene, positions: Sequence[int], show: Callabl
         caption = show(position)
         path = folder / FRAME_NAME.format(i)
         if not render_frame(scene, caption, theme).save(str(path), "PNG"):
-            raise OSError(f"could not write {path}")
+            raise OSError(translate("animation_export", "could not write {path}").format(path=path))
         files.frames.append(path)
         if progress is not None and not progress(i + 1, total):
             files.cancelled = True
@@ -107,7 +108,8 @@ def export_frames(scene: QGraphicsScene, positions: Sequence[int], show: Callabl
         try:
             files.gif = write_gif(files.frames, folder / "animation.gif", frame_ms)
         except ImportError:
-            files.gif_error = "Pillow is not installed, so no GIF was written (the PNG frames were)."
+            files.gif_error = translate("animation_export",
+                                        "Pillow is not installed, so no GIF was written (the PNG frames were).")
     return files
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QSp
 
 from gradviz.core.formulas import Formula
 from gradviz.core.formulas.step import shared_ops
-from gradviz.core.i18n import translate
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.stepping.explain import CHECK, CROSS, Explanation, check_text, explain, term_shape
 from gradviz.core.stepping.steps import FORWARD, Step
 from gradviz.core.trace import Trace
@@ -22,9 +22,9 @@ from gradviz.qt.widgets.scrolled import fill_with_scrolled
 
 __all__ = ["CHECK", "CROSS", "PLACEHOLDER", "ChainPanel", "check_text", "markup_colors"]
 
-PLACEHOLDER = ("Step through the program with the player under the graph (Space plays, → steps) "
-               "to see each node's step here: the forward value it computes, or the chain rule "
-               "its gradient goes through, with the numbers.")
+PLACEHOLDER = QT_TRANSLATE_NOOP("chain_panel", "Step through the program with the player under the graph (Space "
+                                "plays, → steps) to see each node's step here: the forward value it computes, or "
+                                "the chain rule its gradient goes through, with the numbers.")
 
 
 def markup_colors(widget: QWidget) -> dict[str, str]:
@@ -129,7 +129,7 @@ class ChainPanel(QWidget):
         self._hidden = frozenset(hidden)
         if trace is None or step is None:
             self.explanation = None
-            self._show([], PLACEHOLDER)
+            self._show([], translate("chain_panel", PLACEHOLDER))
             self._set_spins(())
             return
         if step.phase == FORWARD:
@@ -200,7 +200,7 @@ class ChainPanel(QWidget):
                 spin.setRange(0, size - 1)
                 spin.setToolTip(translate("chain_panel", "Index along dimension {d} (size {size})").format(d=d,
                                                                                                           size=size))
-                spin.setAccessibleName(f"Element index, dimension {d}")
+                spin.setAccessibleName(translate("chain_panel", "Element index, dimension {d}").format(d=d))
                 spin.valueChanged.connect(self._on_element_changed)
                 self._spin_row.insertWidget(self._spin_row.count() - 1, spin)
                 self.element_spins.append(spin)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont, QTextDocument
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.stepping.explain import Explanation
 from gradviz.qt.stepping.step_markup import breakable, markup
 from gradviz.qt.theme import MESSAGE_COLORS, monospace_font
@@ -32,7 +33,8 @@ LINES_KEPT = 4
 _SKIP_BACKWARD = ("rule", "shapes")
 _SKIP_FORWARD = ("code", "input")
 
-PLACEHOLDER = "→ steps through the program: each step's chain rule, with its numbers, appears here."
+PLACEHOLDER = QT_TRANSLATE_NOOP("lecture_strip",
+                                "→ steps through the program: each step's chain rule, with its numbers, appears here.")
 
 
 def without_shapes(text: str) -> str:
@@ -105,7 +107,7 @@ class LectureStrip(QFrame):
         self.explanation = explanation
         if explanation is None:
             self.code_label.hide()
-            self.formula_label.setText(PLACEHOLDER)
+            self.formula_label.setText(translate("lecture_strip", PLACEHOLDER))
             self._fit_height()
             return
         forward = explanation.formula is None
@@ -117,9 +119,9 @@ class LectureStrip(QFrame):
         colors = self._colors()
         code = explanation.code
         if code:
-            lead = "" if forward else "backward of "
+            shown = code if forward else translate("lecture_strip", "backward of {code}").format(code=code)
             self.code_label.setText(f"<span style='background-color:{colors['code_bg']}'>"
-                                    f"{html.escape(breakable(lead + code))}</span>")
+                                    f"{html.escape(breakable(shown))}</span>")
         self.code_label.setVisible(bool(code))
         self.formula_label.setText(markup(explanation, colors, _SKIP_FORWARD if forward else _SKIP_BACKWARD))
         self._fit_height()

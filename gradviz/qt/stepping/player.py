@@ -35,13 +35,16 @@ def step_text(trace: Trace | None, step: Step | None, count: int) -> str:
     """"Step 9 of 21 · backward #2 · SigmoidBackward0 a" for the label."""
     if step is None:
         if count:
-            return f"Before the first step · {count} steps"
-        return "No steps: the program made no graph" if trace is not None else "No steps: run a program"
+            return translate("player", "Before the first step · {count} steps").format(count=count)
+        return (translate("player", "No steps: the program made no graph") if trace is not None
+                else translate("player", "No steps: run a program"))
     node = trace.node(step.node_id) if trace is not None else None
     what = f"{node.op} {node.label}".strip() if node is not None else step.node_id
     # The pass's call (loss.backward()) is in the chain-rule panel: this line must stay short.
-    phase = f"backward #{(step.pass_index or 0) + 1}" if step.phase == BACKWARD else "forward"
-    return f"Step {step.index + 1} of {count} · {phase} · {what}"
+    phase = (translate("player", "backward #{n}").format(n=(step.pass_index or 0) + 1) if step.phase == BACKWARD
+             else translate("player", "forward"))
+    return translate("player", "Step {n} of {count} · {phase} · {what}").format(n=step.index + 1, count=count,
+                                                                                phase=phase, what=what)
 
 
 class ElidedLabel(QLabel):
@@ -158,7 +161,7 @@ class Player(QWidget):
         self.speed_slider.setFixedWidth(110)
         self.speed_slider.setToolTip(translate("player", "Playback speed: {low:g} to {high:g} steps per second").format(
             low=MIN_SPEED, high=MAX_SPEED))
-        self.speed_slider.setAccessibleName("Playback speed")
+        self.speed_slider.setAccessibleName(translate("player", "Playback speed"))
         self.speed_label = QLabel()
         self.speed_label.setToolTip(translate("player", "Steps per second while playing"))
         self.speed_slider.valueChanged.connect(self._on_speed_changed)

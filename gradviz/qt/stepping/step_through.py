@@ -171,11 +171,13 @@ class StepThrough(QObject):
             return None
         self.canvas.set_node_badge(node_id, grad_badge_text(value))
         view.select_node(node_id)
-        kept = ".grad" if node.kind == "leaf" else ".retain_grad() would keep"
-        self.session.notify(translate("step_through", "Gradient at {title} after the last backward pass (what "
-                                                      "{kept}): {short}").format(title=node.title, kept=kept,
-                                                                                 short=value.short()),
-                            "info")
+        if node.kind == "leaf":
+            text = translate("step_through", "Gradient at {title} after the last backward pass (what .grad holds): "
+                             "{value}")
+        else:
+            text = translate("step_through", "Gradient at {title} after the last backward pass (what .retain_grad() "
+                             "would keep): {value}")
+        self.session.notify(text.format(title=node.title, value=value.short()), "info")
         return value
 
     def canvas_step(self, position: int) -> Step | None:
@@ -283,7 +285,8 @@ class StepThrough(QObject):
         """The strip without steps: what a program that made no graph printed, else the hint."""
         shown = self.session.trace
         if shown is not None and shown.is_empty and shown.output:
-            self.strip.show_lines("No graph to step through. The program printed:", printed(shown))
+            self.strip.show_lines(translate("step_through", "No graph to step through. The program printed:"),
+                                  printed(shown))
         else:
             self.strip.show_explanation(None)
 
@@ -418,9 +421,13 @@ class StepThrough(QObject):
     def _report(self, files: AnimationFiles) -> None:
         n = len(files.frames)
         if files.cancelled:
-            text, level = f"Export cancelled after {n} frames (in {files.folder}).", "info"
+            text = translate("step_through", "Export cancelled after {n} frames (in {folder}).").format(
+                n=n, folder=files.folder)
         elif files.gif is not None:
-            text, level = f"Wrote {n} frames and {files.gif.name} to {files.folder}.", "info"
+            text = translate("step_through", "Wrote {n} frames and {gif} to {folder}.").format(
+                n=n, gif=files.gif.name, folder=files.folder)
         else:
-            text, level = f"Wrote {n} frames to {files.folder}. {files.gif_error}".strip(), "info"
+            text = translate("step_through", "Wrote {n} frames to {folder}.").format(n=n, folder=files.folder)
+            text = f"{text} {files.gif_error}".strip()
+        level = "info"
         self.session.notify(text, level)

@@ -44,7 +44,7 @@ class Timeline(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the player's keys work once it is clicked
         self.setMouseTracking(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setAccessibleName("Step timeline")
+        self.setAccessibleName(translate("timeline", "Step timeline"))
         self.setToolTip(translate("timeline", "Timeline: the forward pass (yellow) and each backward pass (blue). "
                                               "Click or drag to jump to a step."))
 

@@ -60,7 +60,7 @@ class CompareGradients(QWidget):
             spin.setToolTip(translate("compare",
                                       "Step {which}: {gesture} the loss curve to pick it").format(
                 which=which, gesture="Shift+click" if which == "A" else "click"))
-            spin.setAccessibleName(f"Step {which}")
+            spin.setAccessibleName(translate("compare", "Step {which}").format(which=which))
             spin.valueChanged.connect(self.refresh)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)

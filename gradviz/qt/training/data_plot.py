@@ -324,14 +324,18 @@ class DataPlot(QWidget):
 
         if self.mode == "regression":
             # The heading lives in the key, which wraps; a plot title is clipped in a narrow column.
-            return (f"<b>Predictions:</b> {dot(self._color(0))} train &nbsp; {dot(self._color(1), False)} test &nbsp; "
-                    f'<span style="color:{self._color(2)}"><b>━━</b></span> model')
+            heading, train, test, model = (translate("data_plot", "Predictions:"), translate("data_plot", "train"),
+                                           translate("data_plot", "test"), translate("data_plot", "model"))
+            return (f"<b>{heading}</b> {dot(self._color(0))} {train} &nbsp; {dot(self._color(1), False)} {test} "
+                    f'&nbsp; <span style="color:{self._color(2)}"><b>━━</b></span> {model}')
         if self.mode != "boundary" or self.dataset is None:
             return ""
         classes = " ".join(f"{dot(self._color(k))} {k}"
                            for k in range(self.dataset.num_classes or 2))
         hollow = dot(PLOT_COLORS[self._theme]["foreground"], False)
-        return f"<b>Decision boundary:</b> class {classes} &nbsp; {hollow} test &nbsp; <b>┈</b> boundary"
+        heading, cls, test, boundary = (translate("data_plot", "Decision boundary:"), translate("data_plot", "class"),
+                                        translate("data_plot", "test"), translate("data_plot", "boundary"))
+        return f"<b>{heading}</b> {cls} {classes} &nbsp; {hollow} {test} &nbsp; <b>┈</b> {boundary}"
 
     def set_theme(self, name: str) -> None:
         """Colours for the "light" or "dark" theme."""

@@ -47,7 +47,7 @@ class TrainingDock(QDockWidget):
     """
 
     def __init__(self, session: Session, host: Host) -> None:
-        super().__init__("Training", host.window)
+        super().__init__(translate("training_dock", "Training"), host.window)
         self.setObjectName("training_dock")  # saveState() finds docks by object name
         self.session, self.host = session, host
         window = host.window
@@ -188,6 +188,10 @@ class TrainingDock(QDockWidget):
         if root is not None:
             view.centerOn(root)
         view.stop_fitting()
+
+    def is_training(self) -> bool:
+        """Whether a training run is going on (running or paused)."""
+        return self._panel is not None and self._panel.state in ("running", "paused")
 
     def shutdown(self, timeout: float = 5.0) -> bool:
         """Stop any run and wait for its threads (the window is closing)."""

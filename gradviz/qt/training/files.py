@@ -34,7 +34,7 @@ class TrainingFiles:
         """
         trainer = self.trainer
         if trainer is None or not trainer.alive:
-            self.post("Nothing to save yet: Start or Step a run first.", "error")
+            self.post(translate("training_files", "Nothing to save yet: Start or Step a run first."), "error")
             return False
         trainer.ask("weights", (), lambda ok, value: self._on_weights(trainer, path, ok, value))
         return True
@@ -44,14 +44,16 @@ class TrainingFiles:
             try:
                 if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, np.ndarray)
                                                           for k, v in value.items()):
-                    raise TrainingError(f"the run sent a {type(value).__name__}, not weights")
+                    raise TrainingError(translate("training_files", "the run sent a {kind}, not weights").format(
+                        kind=type(value).__name__))
                 save_weights_file(value, path)
             except TrainingError as exc:
                 ok, value = False, str(exc)
         if ok:
-            self.post(f"Saved the weights to {os.path.basename(path)}.", "info")
+            self.post(translate("training_files", "Saved the weights to {name}.").format(name=os.path.basename(path)),
+                      "info")
         else:
-            self.post(f"Cannot save the weights: {value}", "error")
+            self.post(translate("training_files", "Cannot save the weights: {value}").format(value=value), "error")
         self.weights_done.emit("save", ok)
 
     def load_weights(self, path: str) -> bool:
@@ -74,7 +76,8 @@ class TrainingFiles:
                 return False
         problem = fit_problem(state, trainer.info.parameters) if trainer.info is not None else ""
         if problem:
-            self.post(f"the weights in {path} do not fit this model: {problem}", "error")
+            self.post(translate("training_files", "the weights in {path} do not fit this model: {problem}").format(
+                path=path, problem=problem), "error")
             return False
         trainer.ask("load", (state, str(path)), lambda ok, value: self._on_loaded(trainer, path, ok, value))
         return True
@@ -83,7 +86,8 @@ class TrainingFiles:
         if ok:
             self.data_plot.refresh(force=True)
             self._set_state(self._state)
-            self.post(f"Loaded the weights from {os.path.basename(path)}.", "info")
+            self.post(translate("training_files", "Loaded the weights from {name}.").format(
+                name=os.path.basename(path)), "info")
         else:
             self.post(str(value), "error")
         self.weights_done.emit("load", ok)
@@ -91,14 +95,15 @@ class TrainingFiles:
     def export_history(self, path: str) -> bool:
         """Write the loss history of the current run as CSV; False (and a message) on failure."""
         if not self.records:
-            self.post("No losses to export yet: Start or Step a run first.", "error")
+            self.post(translate("training_files", "No losses to export yet: Start or Step a run first."), "error")
             return False
         try:
             rows = write_history_csv(self.records, path)
         except TrainingError as exc:
             self.post(str(exc), "error")
             return False
-        self.post(f"Wrote {rows} rows to {os.path.basename(path)}.", "info")
+        self.post(translate("training_files", "Wrote {rows} rows to {name}.").format(
+            rows=rows, name=os.path.basename(path)), "info")
         return True
 
     def save_weights_dialog(self) -> None:

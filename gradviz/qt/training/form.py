@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.core.i18n import translate
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.training.config import (
     ACTIVATIONS,
     DATASET_PRESETS,
@@ -37,27 +37,43 @@ from gradviz.core.training.devices import available_devices
 
 __all__ = ["CSV_ITEM", "TrainingForm", "parse_hidden"]
 
-CSV_ITEM = "Your CSV…"
+CSV_ITEM = "Your CSV…"  # the item's data; its text is translated
 #: A CSV dataset's set-up: the two-ring preset's MLP classifier.
 CSV_PRESET = DATASET_PRESETS["circles"]
 
-_DATASET_TIPS = {
-    "toy": "The toy-train lesson's 5 training and 2 test points",
-    "xor": "Class 1 where x and y have opposite signs: needs a hidden layer",
-    "circles": "Two rings, one inside the other",
-    "moons": "Two interleaving half circles",
-    "spirals": "Two spiral arms: hard for small networks",
-    "blobs": "Three Gaussian blobs, three classes",
-    "linear": "y = 0.7·x + 0.3, the linear-regression lesson's line",
-    "fashion": "Synthetic stand-in for FashionMNIST: 28×28 images, 10 classes",
+_DATASET_NAMES = {
+    "toy": QT_TRANSLATE_NOOP("training_form", "toy"),
+    "xor": QT_TRANSLATE_NOOP("training_form", "xor"),
+    "circles": QT_TRANSLATE_NOOP("training_form", "circles"),
+    "moons": QT_TRANSLATE_NOOP("training_form", "moons"),
+    "spirals": QT_TRANSLATE_NOOP("training_form", "spirals"),
+    "blobs": QT_TRANSLATE_NOOP("training_form", "blobs"),
+    "linear": QT_TRANSLATE_NOOP("training_form", "linear"),
+    "fashion": QT_TRANSLATE_NOOP("training_form", "fashion"),
 }
-_MODEL_NAMES = {"mlp": "MLP", "logistic": "one linear layer", "linear-regression": "w·x + b",
-                "fashion": "fashion MLP"}
-_MODEL_TIPS = {"mlp": "Linear layers of the widths under Hidden, each followed by the activation",
-               "logistic": "A single nn.Linear from the features to the outputs",
-               "linear-regression": "LinearRegressionModel: weights * x + bias, two nn.Parameters",
-               "fashion": "Flatten, Linear(784, 512), ReLU, Linear(512, 512), ReLU, Linear(512, 10)"}
-_SCHEDULES = {"constant": None, "step decay": "step", "exponential": "exponential"}
+_DATASET_TIPS = {
+    "toy": QT_TRANSLATE_NOOP("training_form", "The toy-train lesson's 5 training and 2 test points"),
+    "xor": QT_TRANSLATE_NOOP("training_form", "Class 1 where x and y have opposite signs: needs a hidden layer"),
+    "circles": QT_TRANSLATE_NOOP("training_form", "Two rings, one inside the other"),
+    "moons": QT_TRANSLATE_NOOP("training_form", "Two interleaving half circles"),
+    "spirals": QT_TRANSLATE_NOOP("training_form", "Two spiral arms: hard for small networks"),
+    "blobs": QT_TRANSLATE_NOOP("training_form", "Three Gaussian blobs, three classes"),
+    "linear": QT_TRANSLATE_NOOP("training_form", "y = 0.7·x + 0.3, the linear-regression lesson's line"),
+    "fashion": QT_TRANSLATE_NOOP("training_form", "Synthetic stand-in for FashionMNIST: 28×28 images, 10 classes"),
+}
+_MODEL_NAMES = {"mlp": "MLP", "logistic": QT_TRANSLATE_NOOP("training_form", "one linear layer"),
+                "linear-regression": "w·x + b", "fashion": QT_TRANSLATE_NOOP("training_form", "fashion MLP")}
+_MODEL_TIPS = {
+    "mlp": QT_TRANSLATE_NOOP(
+        "training_form", "Linear layers of the widths under Hidden, each followed by the activation"),
+    "logistic": QT_TRANSLATE_NOOP("training_form", "A single nn.Linear from the features to the outputs"),
+    "linear-regression": QT_TRANSLATE_NOOP(
+        "training_form", "LinearRegressionModel: weights * x + bias, two nn.Parameters"),
+    "fashion": "Flatten, Linear(784, 512), ReLU, Linear(512, 512), ReLU, Linear(512, 10)",
+}
+_SCHEDULES = {QT_TRANSLATE_NOOP("training_form", "constant"): None,
+              QT_TRANSLATE_NOOP("training_form", "step decay"): "step",
+              QT_TRANSLATE_NOOP("training_form", "exponential"): "exponential"}
 
 
 def parse_hidden(text: str) -> tuple[int, ...]:
@@ -72,9 +88,11 @@ def parse_hidden(text: str) -> tuple[int, ...]:
     try:
         sizes = tuple(int(p) for p in parts)
     except ValueError:
-        raise TrainingError(f"hidden layers must be widths like 16,16, not {text!r}") from None
+        raise TrainingError(translate("training_form", "hidden layers must be widths like 16,16, not {text!r}").format(
+            text=text)) from None
     if any(s < 1 for s in sizes):
-        raise TrainingError(f"hidden layer widths must be positive, not {text!r}")
+        raise TrainingError(translate("training_form", "hidden layer widths must be positive, not {text!r}").format(
+            text=text))
     return sizes
 
 
@@ -82,7 +100,8 @@ def _float(edit: QLineEdit, what: str) -> float:
     try:
         return float(edit.text().strip())
     except ValueError:
-        raise TrainingError(f"{what} must be a number, not {edit.text()!r}") from None
+        raise TrainingError(translate("training_form", "{what} must be a number, not {text!r}").format(
+            what=what, text=edit.text())) from None
 
 
 class TrainingForm(QWidget):
@@ -119,28 +138,33 @@ class TrainingForm(QWidget):
         self._csv_paths: list[str] = []
         self._previous_dataset = 0
 
-        self.dataset_combo = self._combo("Dataset: the points or images to learn from")
+        self.dataset_combo = self._combo(translate("training_form", "Dataset: the points or images to learn from"))
         for name in DATASETS:
-            self.dataset_combo.addItem(name, name)
-            self.dataset_combo.setItemData(self.dataset_combo.count() - 1, _DATASET_TIPS.get(name, name),
+            self.dataset_combo.addItem(translate("training_form", _DATASET_NAMES.get(name, name)), name)
+            self.dataset_combo.setItemData(self.dataset_combo.count() - 1,
+                                           translate("training_form", _DATASET_TIPS.get(name, name)),
                                            Qt.ItemDataRole.ToolTipRole)
-        self.dataset_combo.addItem(CSV_ITEM, CSV_ITEM)
+        self.dataset_combo.addItem(translate("training_form", "Your CSV…"), CSV_ITEM)
         self.dataset_combo.setItemData(self.dataset_combo.count() - 1,
                                        translate("training_form",
                                                  "Numeric feature columns and an integer class column (the last)"),
                                        Qt.ItemDataRole.ToolTipRole)
-        self.model_combo = self._combo("The network to train")
+        self.model_combo = self._combo(translate("training_form", "The network to train"))
         for name in MODELS:
-            self.model_combo.addItem(_MODEL_NAMES.get(name, name), name)
-            self.model_combo.setItemData(self.model_combo.count() - 1, _MODEL_TIPS.get(name, name),
+            self.model_combo.addItem(translate("training_form", _MODEL_NAMES.get(name, name)), name)
+            self.model_combo.setItemData(self.model_combo.count() - 1,
+                                         translate("training_form", _MODEL_TIPS.get(name, name)),
                                          Qt.ItemDataRole.ToolTipRole)
         self.hidden_edit = QLineEdit()
         self.hidden_edit.setToolTip(translate("training_form",
                                               "Widths of the MLP's hidden layers, e.g. 16,16 (empty: none)"))
-        self.activation_combo = self._combo("Non-linearity after each hidden layer", ACTIVATIONS)
-        self.loss_combo = self._combo("cross_entropy for classes, mse / l1 for numbers; "
-                                      "bce needs probabilities, bce_logits raw scores", LOSSES)
-        self.optimizer_combo = self._combo("How the gradients update the weights", OPTIMIZERS)
+        self.activation_combo = self._combo(translate("training_form", "Non-linearity after each hidden layer"),
+                                            ACTIVATIONS)
+        self.loss_combo = self._combo(translate("training_form", "cross_entropy for classes, mse / l1 for numbers; "
+                                                                 "bce needs probabilities, bce_logits raw scores"),
+                                      LOSSES)
+        self.optimizer_combo = self._combo(translate("training_form", "How the gradients update the weights"),
+                                           OPTIMIZERS)
         self.lr_edit = QLineEdit()
         validator = QDoubleValidator(0.0, 1e12, 12, self.lr_edit)
         validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
@@ -159,28 +183,35 @@ class TrainingForm(QWidget):
         self.weight_decay_edit.setValidator(QDoubleValidator(0.0, 1e6, 12, self.weight_decay_edit))
         self.weight_decay_edit.setToolTip(translate("training_form",
                                                     "L2 penalty on the weights, added by the optimizer (0: none)"))
-        self.schedule_combo = self._combo("How the learning rate changes from epoch to epoch")
+        self.schedule_combo = self._combo(translate("training_form",
+                                                    "How the learning rate changes from epoch to epoch"))
         for text, value in _SCHEDULES.items():
-            self.schedule_combo.addItem(text, value)
+            self.schedule_combo.addItem(translate("training_form", text), value)
         self.seed_spin = QSpinBox()
         self.seed_spin.setRange(-1, 2**31 - 1)
         self.seed_spin.setSpecialValueText(translate("training_form", "random"))
         self.seed_spin.setToolTip(translate("training_form", "Seeds the initial weights and the shuffling: the same "
                                                              "seed gives the same run"))
-        self.device_combo = self._combo("Where the tensors live")
+        self.device_combo = self._combo(translate("training_form", "Where the tensors live"))
         self._fill_devices()
 
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(4)
-        fields = [("&Dataset", self.dataset_combo), ("&Model", self.model_combo),
-                  ("&Hidden", self.hidden_edit), ("Acti&vation", self.activation_combo),
-                  ("L&oss", self.loss_combo), ("O&ptimizer", self.optimizer_combo),
-                  ("Learning &rate", self.lr_edit), ("&Batch size", self.batch_spin),
-                  ("&Epochs", self.epochs_spin), ("&Weight decay", self.weight_decay_edit),
-                  ("Sc&hedule", self.schedule_combo), ("Seed", self.seed_spin),
-                  ("De&vice", self.device_combo)]
+        fields = [(translate("training_form", "&Dataset"), self.dataset_combo),
+                  (translate("training_form", "&Model"), self.model_combo),
+                  (translate("training_form", "&Hidden"), self.hidden_edit),
+                  (translate("training_form", "Acti&vation"), self.activation_combo),
+                  (translate("training_form", "L&oss"), self.loss_combo),
+                  (translate("training_form", "O&ptimizer"), self.optimizer_combo),
+                  (translate("training_form", "Learning &rate"), self.lr_edit),
+                  (translate("training_form", "&Batch size"), self.batch_spin),
+                  (translate("training_form", "&Epochs"), self.epochs_spin),
+                  (translate("training_form", "&Weight decay"), self.weight_decay_edit),
+                  (translate("training_form", "Sc&hedule"), self.schedule_combo),
+                  (translate("training_form", "Seed"), self.seed_spin),
+                  (translate("training_form", "De&vice"), self.device_combo)]
         for i, (text, widget) in enumerate(fields):
             label = QLabel(text)
             label.setBuddy(widget)
@@ -273,8 +304,10 @@ class TrainingForm(QWidget):
         TrainingError
             For a field that does not make a valid config (the message names it).
         """
-        lr = _float(self.lr_edit, "the learning rate")
-        decay = _float(self.weight_decay_edit, "the weight decay") if self.weight_decay_edit.text().strip() else 0.0
+        lr = _float(self.lr_edit, translate("training_form", "the learning rate"))
+        decay = 0.0
+        if self.weight_decay_edit.text().strip():
+            decay = _float(self.weight_decay_edit, translate("training_form", "the weight decay"))
         seed = self.seed_spin.value()
         return self._base.replace(
             dataset=self.dataset_combo.currentData(), model=self.model_combo.currentData(),
@@ -340,12 +373,14 @@ class TrainingForm(QWidget):
         """Read ``path`` as a dataset and select it; False (and ``error`` emitted) if it cannot be read."""
         name = os.path.basename(path)
         if not path.lower().endswith(".csv"):
-            self.error.emit(f"Cannot use {name} as a dataset: gradviz reads datasets from .csv files")
+            self.error.emit(translate("training_form", "Cannot use {name} as a dataset: gradviz reads datasets from "
+                                      ".csv files").format(name=name))
             return False
         try:
             from_csv(path)  # read now: a bad file is said at once
         except DatasetError as exc:
-            self.error.emit(f"Cannot use {name} as a dataset: {exc}")
+            self.error.emit(translate("training_form", "Cannot use {name} as a dataset: {reason}").format(name=name,
+                                                                                                        reason=exc))
             return False
         i = self.dataset_combo.findData(path)
         if i < 0:
@@ -367,7 +402,7 @@ class TrainingForm(QWidget):
 
     def _on_lr_changed(self) -> None:
         try:
-            lr = _float(self.lr_edit, "the learning rate")
+            lr = _float(self.lr_edit, translate("training_form", "the learning rate"))
         except TrainingError:
             return
         if lr > 0:

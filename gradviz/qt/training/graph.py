@@ -13,6 +13,7 @@ import time
 
 from PySide6.QtCore import QObject, QThread, Signal
 
+from gradviz.core.i18n import translate
 from gradviz.core.layout.labels import Look
 from gradviz.core.layout.layout import layout
 from gradviz.core.layout.plan import Drawing, StagedLayoutCache
@@ -97,7 +98,7 @@ class StepGraph:
         (slow motion shows one graph a step)."""
         trainer = self.trainer
         if trainer is None or not trainer.alive or not self.records:
-            self.post("No batch has run yet: press Step (F10) or Start first.", "error")
+            self.post(translate("graph", "No batch has run yet: press Step (F10) or Start first."), "error")
             return False
         if self._graph_worker is not None or self._graph_asked:
             if step is not None:  # a click on the curve while a graph is on its way: it is next
@@ -106,20 +107,22 @@ class StepGraph:
             return False
         if step is None:
             r = self.records[-1]
-            note = (f"The graph of training step {r.step} (epoch {r.epoch}, batch {r.batch}): the batch through the "
-                    f"model and the {trainer.config.loss} loss, with the weights after that step. "
-                    "Run (Ctrl+Enter) shows the program's graph again.")
+            note = translate("graph", "The graph of training step {step} (epoch {epoch}, batch {batch}): the batch "
+                             "through the model and the {loss} loss, with the weights after that step. Run "
+                             "(Ctrl+Enter) shows the program's graph again.").format(
+                step=r.step, epoch=r.epoch, batch=r.batch, loss=trainer.config.loss)
             args: tuple = ()
         else:
             r = self.records[min(max(step, 1), len(self.records)) - 1]
-            note = (f"The graph of training step {r.step} (epoch {r.epoch}, batch {r.batch}): its batch through the "
-                    f"model with the weights it was computed with, so its loss is the point clicked "
-                    f"({r.train_loss:.4g}). Run (Ctrl+Enter) shows the program's graph again.")
+            note = translate("graph", "The graph of training step {step} (epoch {epoch}, batch {batch}): its batch "
+                             "through the model with the weights it was computed with, so its loss is the point "
+                             "clicked ({loss:.4g}). Run (Ctrl+Enter) shows the program's graph again.").format(
+                step=r.step, epoch=r.epoch, batch=r.batch, loss=r.train_loss)
             args = (r.step,)
         self._graph_asked, self._graph_note = True, "" if quiet else note
         asked = time.perf_counter()
         trainer.ask("step_graph", args, lambda ok, value: self._on_graph_captured(
-            f"training step {r.step}", time.perf_counter() - asked, ok, value))
+            translate("graph", "training step {step}").format(step=r.step), time.perf_counter() - asked, ok, value))
         self._set_state(self._state)
         return True
 
@@ -127,7 +130,8 @@ class StepGraph:
         self._graph_asked = False
         if not ok or not isinstance(value, Trace):
             self._graph_next = None
-            self.post(f"Cannot show the graph of this step: {value if not ok else 'the run sent no graph'}", "error")
+            reason = value if not ok else translate("graph", "the run sent no graph")
+            self.post(translate("graph", "Cannot show the graph of this step: {reason}").format(reason=reason), "error")
             self._set_state(self._state)
             return
         if self._graph_cache is None:
@@ -147,7 +151,7 @@ class StepGraph:
         self.step_graph_ready.emit(result, self._graph_note)
 
     def _on_graph_failed(self, exc: Exception) -> None:
-        self.post(f"Cannot show the graph of this step: {exc}", "error")
+        self.post(translate("graph", "Cannot show the graph of this step: {exc}").format(exc=exc), "error")
 
     def _on_graph_worker_finished(self) -> None:
         if self._graph_worker is not None:

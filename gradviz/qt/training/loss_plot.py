@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from gradviz.core.i18n import translate
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.training.config import Record
 from gradviz.qt.theme import theme_of
 
@@ -53,8 +53,8 @@ class _Series:
         return self.data[i, :self.n]
 
 
-_HINT = ("Hover over the plot to read the values; click a point to see that step's graph\n"
-         "(Shift+click: compare its gradients).")
+_HINT = QT_TRANSLATE_NOOP("loss_plot", "Hover over the plot to read the values; click a point to see that step's "
+                          "graph\n(Shift+click: compare its gradients).")
 
 
 def _num(value: float | None) -> float:
@@ -155,7 +155,7 @@ class LossPlot(QWidget):
         self.key = QLabel()
         self.key.setTextFormat(Qt.TextFormat.RichText)
         self.key.setWordWrap(True)  # at projector font sizes a one-line key would push the plots off
-        self.readout = QLabel(_HINT)
+        self.readout = QLabel(translate("loss_plot", _HINT))
         # Two lines always, clipped rather than wrapped: the plots above must not jump in size.
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         row = QHBoxLayout()
@@ -190,7 +190,7 @@ class LossPlot(QWidget):
         self._epochs = _Series(6)
         self.cursor_line.hide()
         self.cursor_dot.setData([], [])
-        self.readout.setText(_HINT)
+        self.readout.setText(translate("loss_plot", _HINT))
         self._redraw()
         self.refresh()
 
@@ -287,17 +287,21 @@ class LossPlot(QWidget):
             i -= 1
         step, loss = steps[i], self._steps.column(1)[i]
         record = self._records[i]
-        text = f"Step {int(step)} · epoch {record.epoch}, batch {record.batch} · batch loss {loss:.4g}"
+        text = translate("loss_plot", "Step {step} · epoch {epoch}, batch {batch} · batch loss {loss:.4g}").format(
+            step=int(step), epoch=record.epoch, batch=record.batch, loss=loss)
         ends = self._epochs.column(0)
         j = int(np.searchsorted(ends, step, side="right")) - 1
         if j >= 0:
             _s, epoch, mean, test, train_acc, test_acc = self._epochs.data[:, j]
             both = np.isfinite(test)
-            line = f"Epoch {int(epoch)}{' (train / test)' if both else ''}: loss {mean:.3g}"
-            line += f" / {test:.3g}" if both else ""
+            if both:
+                line = translate("loss_plot", "Epoch {epoch} (train / test): loss {train:.3g} / {test:.3g}").format(
+                    epoch=int(epoch), train=mean, test=test)
+            else:
+                line = translate("loss_plot", "Epoch {epoch}: loss {train:.3g}").format(epoch=int(epoch), train=mean)
             if np.isfinite(train_acc):
-                line += f", accuracy {train_acc * 100:.3g} %"
-                line += f" / {test_acc * 100:.3g} %" if np.isfinite(test_acc) else ""
+                accuracy = f"{train_acc * 100:.3g} %" + (f" / {test_acc * 100:.3g} %" if np.isfinite(test_acc) else "")
+                line += translate("loss_plot", ", accuracy {accuracy}").format(accuracy=accuracy)
             text += "\n" + line
         self.cursor_line.setPos(step)
         self.cursor_line.show()
@@ -390,7 +394,8 @@ class LossPlot(QWidget):
         tick_font.setPointSize(max(size - 1, 7))
         # No titles: the axis labels say what is plotted, and in a short dock the room is the
         # plots'.
-        for plot, left in ((self.loss_plot, "loss"), (self.accuracy_plot, "accuracy")):
+        for plot, left in ((self.loss_plot, translate("loss_plot", "loss")),
+                           (self.accuracy_plot, translate("loss_plot", "accuracy"))):
             for name in ("left", "bottom"):
                 axis = plot.getAxis(name)
                 axis.setPen(pg.mkPen(c["foreground"]))
@@ -402,13 +407,15 @@ class LossPlot(QWidget):
             plot.setLabel("left", left, siPrefixEnableRanges=(), color=c["foreground"], **{"font-size": f"{size}pt"})
             # One x label, under the lowest plot: the axes are linked and room is short.
             lowest = plot is self.accuracy_plot or not self._accuracy_visible
-            plot.setLabel("bottom", "step (one batch each)" if lowest else None, siPrefixEnableRanges=(),
-                          color=c["foreground"],
+            bottom = translate("loss_plot", "step (one batch each)") if lowest else None
+            plot.setLabel("bottom", bottom, siPrefixEnableRanges=(), color=c["foreground"],
                           **{"font-size": f"{size}pt"})
             plot.showLabel("bottom", lowest)
-        self.key.setText(f'<span style="color:{c["batch"]}"><b>━━</b></span> batch loss &nbsp; '
-                         f'<span style="color:{c["train"]}"><b>━●━</b></span> train (epoch mean) &nbsp; '
-                         f'<span style="color:{c["test"]}"><b>━■━</b></span> test')
+        batch, train, test = (translate("loss_plot", "batch loss"), translate("loss_plot", "train (epoch mean)"),
+                              translate("loss_plot", "test"))
+        self.key.setText(f'<span style="color:{c["batch"]}"><b>━━</b></span> {batch} &nbsp; '
+                         f'<span style="color:{c["train"]}"><b>━●━</b></span> {train} &nbsp; '
+                         f'<span style="color:{c["test"]}"><b>━■━</b></span> {test}')
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         super().changeEvent(event)

@@ -111,21 +111,38 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
         self._progress_at = 0.0
 
         self.form = TrainingForm()
-        self.start_button = self._button("Start", "Train with these settings (F5)", self.start)
-        self.pause_button = self._button("Pause", "Pause after the current batch, or resume (F6)", self.toggle_pause)
-        self.stop_button = self._button("Stop", "End the run after the current batch (Shift+F5)", self.stop)
-        self.step_button = self._button("Step", "Run exactly one batch, then hold (F10)", self.step)
-        self.reset_button = self._button("Reset", "Forget the trained weights and the plots (Ctrl+Shift+F5)",
+        self.start_button = self._button(translate("training_panel", "Start"),
+                                         translate("training_panel", "Train with these settings (F5)"), self.start)
+        self.pause_button = self._button(translate("training_panel", "Pause"),
+                                         translate("training_panel", "Pause after the current batch, or resume (F6)"),
+                                         self.toggle_pause)
+        self.stop_button = self._button(translate("training_panel", "Stop"),
+                                        translate("training_panel", "End the run after the current batch (Shift+F5)"),
+                                        self.stop)
+        self.step_button = self._button(translate("training_panel", "Step"),
+                                        translate("training_panel", "Run exactly one batch, then hold (F10)"),
+                                        self.step)
+        self.reset_button = self._button(translate("training_panel", "Reset"),
+                                         translate("training_panel",
+                                                   "Forget the trained weights and the plots (Ctrl+Shift+F5)"),
                                          self.reset)
-        self.save_button = self._button("Save weights…", "Save the model's state_dict with torch.save (Ctrl+Alt+W)",
+        self.save_button = self._button(translate("training_panel", "Save weights…"),
+                                        translate("training_panel",
+                                                  "Save the model's state_dict with torch.save (Ctrl+Alt+W)"),
                                         self.save_weights_dialog)
-        self.load_button = self._button("Load weights…", "Load a state_dict saved for this model; only tensors are "
-                                        "read, with torch.load(weights_only=True) (Ctrl+Alt+L)",
+        self.load_button = self._button(translate("training_panel", "Load weights…"),
+                                        translate("training_panel", "Load a state_dict saved for this model; only "
+                                                                    "tensors are read, with "
+                                                                    "torch.load(weights_only=True) (Ctrl+Alt+L)"),
                                         self.load_weights_dialog)
-        self.export_button = self._button("Export CSV…", "Write every batch's losses, accuracies and "
-                                          "learning rate to a CSV file (Ctrl+Alt+C)", self.export_history_dialog)
-        self.graph_button = self._button("Show graph of this step", "Draw the autograd graph of the latest batch "
-                                         "on the canvas, with its values and gradients (Ctrl+Shift+G)",
+        self.export_button = self._button(translate("training_panel", "Export CSV…"),
+                                          translate("training_panel", "Write every batch's losses, accuracies and "
+                                                                      "learning rate to a CSV file (Ctrl+Alt+C)"),
+                                          self.export_history_dialog)
+        self.graph_button = self._button(translate("training_panel", "Show graph of this step"),
+                                         translate("training_panel", "Draw the autograd graph of the latest batch on "
+                                                                     "the canvas, with its values and gradients "
+                                                                     "(Ctrl+Shift+G)"),
                                          self.show_step_graph)
         self.progress_bar = QProgressBar()
         self.slow_check = QCheckBox(translate("training_panel", "Slow &motion"))
@@ -256,7 +273,7 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
     def set_config(self, config: TrainConfig) -> None:
         """Show ``config`` in the form; an idle panel also drops its trainer and plots."""
         if self.is_running:
-            self.post("Stop the run first to change its settings.", "warning")
+            self.post(translate("training_panel", "Stop the run first to change its settings."), "warning")
             return
         self._forget_trainer()  # first: the form's new dataset is then drawn, not the old run's
         self.form.set_config(config)
@@ -282,7 +299,7 @@ class TrainingPanel(TrainingRun, TrainingFiles, StepGraph, QWidget):
         if self._session and self.trainer is not None and lr != self._lr_sent:
             self.trainer.set_lr(lr)
             self._lr_sent = lr
-            self.post(f"Learning rate {lr:g} from the next batch on.", "info")
+            self.post(translate("training_panel", "Learning rate {lr:g} from the next batch on.").format(lr=lr), "info")
 
     # -- slow motion and the loss curve ----------------------------------------------------
     @property

@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import time
 
+from gradviz.core.i18n import translate
 from gradviz.core.training.client import RemoteTrainer
 from gradviz.core.training.config import Record, TrainingError
 from gradviz.core.training.datasets import DatasetError
@@ -73,7 +74,7 @@ class TrainingRun:
             resolve_device(config.device)
             trainer = RemoteTrainer(config, self.runner, dataset=dataset)
         except (TrainingError, DatasetError) as exc:
-            self.post(f"Cannot start training: {exc}", "error")
+            self.post(translate("run", "Cannot start training: {exc}").format(exc=exc), "error")
             return None
         self._adopt(trainer, dataset)
         self._lr_sent = config.lr
@@ -96,8 +97,8 @@ class TrainingRun:
         self.data_plot.follow(trainer, self.records)
         self.progress_bar.setRange(0, max(trainer.total_steps, 1))
         self.progress_bar.setValue(0)
-        self._show_progress(f"{trainer.total_steps} steps: {trainer.config.epochs} epochs of "
-                            f"{trainer.num_batches} batches")
+        self._show_progress(translate("run", "{steps} steps: {epochs} epochs of {batches} batches").format(
+            steps=trainer.total_steps, epochs=trainer.config.epochs, batches=trainer.num_batches))
 
     def _drop_trainer(self) -> None:
         """End the current run process (if any) and stop listening to it."""
@@ -117,7 +118,7 @@ class TrainingRun:
         self.data_plot.follow(None, self.records)
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
-        self._show_progress("Start trains; Step runs one batch")
+        self._show_progress(translate("run", "Start trains; Step runs one batch"))
         self._set_state("idle")
 
     # -- running --------------------------------------------------------------------------
@@ -230,10 +231,11 @@ class TrainingRun:
         elif kind == "finished":
             outcome, message = body[0], body[1]
             if outcome == "error":
-                self.post(f"Training stopped: {message}", "error")
+                self.post(translate("run", "Training stopped: {message}").format(message=message), "error")
             self._end_session(outcome)
         elif kind == "failure":
-            self.post(f"Cannot start training: {trainer.error().message}", "error")
+            self.post(translate("run", "Cannot start training: {message}").format(message=trainer.error().message),
+                      "error")
             self._end_session("error")
         elif kind == "ended":
             self._on_run_ended(trainer)
@@ -242,8 +244,8 @@ class TrainingRun:
         """The run process is gone: say why, keep what was plotted, let Start make a new one."""
         session = self._session
         if trainer.failure is None:  # a failed set-up was reported already
-            self.post(f"Training stopped: {trainer.error().message}. The plots keep the steps that arrived; "
-                      "Start trains afresh.", "error")
+            self.post(translate("run", "Training stopped: {message}. The plots keep the steps that arrived; Start "
+                                "trains afresh.").format(message=trainer.error().message), "error")
         self._drop_trainer()
         self.data_plot.follow(None, self.records)  # the last picture stays
         if session:
@@ -273,7 +275,9 @@ class TrainingRun:
         left = r.elapsed / r.step * (total - r.step) if r.step else 0.0
         epochs = trainer.config.epochs if trainer else "?"
         batches = trainer.num_batches if trainer else "?"
-        self._show_progress(f"%p % · epoch {r.epoch} of {epochs} · batch {r.batch} of {batches} · {_clock(left)} left")
+        self._show_progress(translate("run", "%p % · epoch {epoch} of {epochs} · batch {batch} of {batches} · {left} "
+                                      "left").format(epoch=r.epoch, epochs=epochs, batch=r.batch, batches=batches,
+                                                     left=_clock(left)))
 
     def _end_session(self, outcome: str) -> None:
         """A go/step ended: "done", "stopped" or "error"."""
@@ -284,12 +288,16 @@ class TrainingRun:
         self.data_plot.stop()
         if outcome == "done" and self.records:
             r = self.records[-1]
-            accuracy = f" · test accuracy {r.test_acc * 100:.1f} %" if r.test_acc is not None else ""
-            test = f" · test loss {r.test_loss:.4g}" if r.test_loss is not None else ""
-            self._show_progress(f"Done: {r.step} steps in {_clock(r.elapsed)} · train loss {r.epoch_loss:.4g}"
-                                f"{test}{accuracy}")
+            text = translate("run", "Done: {steps} steps in {clock} · train loss {loss:.4g}").format(
+                steps=r.step, clock=_clock(r.elapsed), loss=r.epoch_loss)
+            if r.test_loss is not None:
+                text += translate("run", " · test loss {loss:.4g}").format(loss=r.test_loss)
+            if r.test_acc is not None:
+                text += translate("run", " · test accuracy {accuracy:.1f} %").format(accuracy=r.test_acc * 100)
+            self._show_progress(text)
         elif outcome == "stopped" and self.trainer is not None:
-            self._show_progress(f"Stopped at step {self.records[-1].step if self.records else 0}: "
-                                "Continue goes on from here")
+            step = self.records[-1].step if self.records else 0
+            self._show_progress(translate("run", "Stopped at step {step}: Continue goes on from here").format(
+                step=step))
         self._set_state("idle")
         self.run_finished.emit(outcome)

@@ -14,13 +14,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.core.i18n import translate
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.trace import Node, SavedTensor, TensorValue, Trace, format_shape
 from gradviz.qt.widgets.scrolled import fill_with_scrolled
 from gradviz.qt.widgets.tensor_view import DIGITS, GRAD_COLORMAP, VALUE_COLORMAP, TensorView
 
-PLACEHOLDER = "Select a node in the graph to inspect it."
-_FIELDS = ("kind", "op", "label", "module", "tensor", "line", "requires_grad")
+PLACEHOLDER = QT_TRANSLATE_NOOP("inspector", "Select a node in the graph to inspect it.")
+#: The fields, with the names shown beside them.
+_FIELDS = {"kind": QT_TRANSLATE_NOOP("inspector", "kind"), "op": QT_TRANSLATE_NOOP("inspector", "op"),
+           "label": QT_TRANSLATE_NOOP("inspector", "label"), "module": QT_TRANSLATE_NOOP("inspector", "module"),
+           "tensor": QT_TRANSLATE_NOOP("inspector", "tensor"), "line": QT_TRANSLATE_NOOP("inspector", "line"),
+           "requires_grad": "requires_grad"}
+#: A node's kind as the user reads it.
+_KINDS = {"leaf": QT_TRANSLATE_NOOP("inspector", "leaf"), "constant": QT_TRANSLATE_NOOP("inspector", "constant"),
+          "op": QT_TRANSLATE_NOOP("inspector", "op"), "output": QT_TRANSLATE_NOOP("inspector", "output")}
+
+
+def kind_text(kind: str) -> str:
+    return translate("inspector", _KINDS[kind]) if kind in _KINDS else kind
 
 
 def _short(value: TensorValue) -> str:
@@ -40,30 +51,32 @@ def saved_text(saved: SavedTensor) -> str:
 def internal_text(node: Node) -> str:
     """The sentence for a node made inside a composite op or an op's further output, or "" for other nodes."""
     if node.kind == "output":
-        where = f", made inside {node.internal_to}" if node.internal_to else ""
-        return (f"output {node.output_nr} of the op feeding it (several outputs of one op share one "
-                f"autograd node){where}")
+        if node.internal_to:
+            return translate("inspector", "output {n} of the op feeding it (several outputs of one op share one "
+                             "autograd node), made inside {op}").format(n=node.output_nr, op=node.internal_to)
+        return translate("inspector", "output {n} of the op feeding it (several outputs of one op share one "
+                         "autograd node)").format(n=node.output_nr)
     if not node.internal_to:
         return ""
     if node.value is None:
-        return f"created inside {node.internal_to}; value not visible to Python"
-    return f"created inside {node.internal_to}"
+        return translate("inspector", "created inside {op}; value not visible to Python").format(op=node.internal_to)
+    return translate("inspector", "created inside {op}").format(op=node.internal_to)
 
 
 def node_tooltip(node: Node) -> str:
     """A short HTML summary of ``node`` for hovering over it on the canvas."""
     e = html.escape
     lines = [f"<b>{e(node.title)}</b>" + (f" &nbsp;<i>{e(node.op)}</i>" if node.label else "")]
-    meta = [node.kind, format_shape(node.shape)]
+    meta = [kind_text(node.kind), format_shape(node.shape)]
     if node.dtype:
         meta.append(node.dtype)
     lines.append(e(" · ".join(meta)))
     if node.module:
-        lines.append(f"module: {e(node.module)}")
+        lines.append(e(translate("inspector", "module: {path}").format(path=node.module)))
     if node.value is not None:
-        lines.append(f"value: {e(_short(node.value))}")
+        lines.append(e(translate("inspector", "value: {value}").format(value=_short(node.value))))
     if node.grad is not None:
-        lines.append(f"{'.grad' if node.kind == 'leaf' else 'grad'}: {e(_short(node.grad))}")
+        lines.append(e(f"{'.grad' if node.kind == 'leaf' else 'grad'}: {_short(node.grad)}"))
     if internal_text(node):
         lines.append(f"<i>{e(internal_text(node))}</i>")
     return "<br>".join(lines)
@@ -101,7 +114,7 @@ class Inspector(QWidget):
 
         content = QWidget()
         layout = QVBoxLayout(content)
-        self.title_label = QLabel(PLACEHOLDER)
+        self.title_label = QLabel(translate("inspector", PLACEHOLDER))
         font = self.title_label.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.25)
@@ -115,8 +128,8 @@ class Inspector(QWidget):
         form.setContentsMargins(0, 0, 0, 0)
         self.fields: dict[str, QLabel] = {}
         self._field_names: dict[str, QLabel] = {}
-        for key in _FIELDS:
-            name, value = QLabel(key.replace("_", " ") if key != "requires_grad" else key), QLabel()
+        for key, shown in _FIELDS.items():
+            name, value = QLabel(translate("inspector", shown)), QLabel()
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(name, value)
@@ -129,17 +142,17 @@ class Inspector(QWidget):
         self.internal_label.setWordWrap(True)
         layout.addWidget(self.internal_label)
 
-        self.value_heading = self._heading("Value (forward)")
+        self.value_heading = self._heading(translate("inspector", "Value (forward)"))
         layout.addWidget(self.value_heading)
         self.value_view = TensorView(VALUE_COLORMAP)
         layout.addWidget(self.value_view)
 
-        self.grad_heading = self._heading("Gradient")
+        self.grad_heading = self._heading(translate("inspector", "Gradient"))
         layout.addWidget(self.grad_heading)
         self.grad_view = TensorView(GRAD_COLORMAP, symmetric=True)
         layout.addWidget(self.grad_view)
 
-        self.saved_heading = self._heading("Saved for backward")
+        self.saved_heading = self._heading(translate("inspector", "Saved for backward"))
         layout.addWidget(self.saved_heading)
         self.saved_list = QListWidget()
         self.saved_list.setWordWrap(True)
@@ -168,11 +181,11 @@ class Inspector(QWidget):
             try:
                 node = trace.node(node_id)
             except KeyError:
-                self._show_nothing(f"Node {node_id} is not in this graph.")
+                self._show_nothing(translate("inspector", "Node {id} is not in this graph.").format(id=node_id))
                 return
         self.node = node
         if node is None:
-            self._show_nothing(PLACEHOLDER)
+            self._show_nothing(translate("inspector", PLACEHOLDER))
             return
         for w in (self.details, self.value_heading, self.value_view, self.grad_heading, self.grad_view):
             w.show()
@@ -181,7 +194,7 @@ class Inspector(QWidget):
         internal = internal_text(node)
         self.internal_label.setText(internal)
         self.internal_label.setVisible(bool(internal))
-        value_missing = internal if node.value is None and internal else "Value not recorded."
+        value_missing = internal if node.value is None and internal else translate("inspector", "Value not recorded.")
         self.value_view.set_value(node.value, value_missing)
         self.grad_heading.setText(translate("inspector", ".grad") if node.kind == "leaf"
                                   else translate("inspector", "Gradient of its output"))
@@ -223,9 +236,9 @@ class Inspector(QWidget):
         self.saved_list.clear()
 
     def _fill_fields(self, trace: Trace, node: Node) -> None:
-        kind = node.kind
+        kind = kind_text(node.kind)
         if node.id == trace.root:
-            kind += " (root of the backward pass)"
+            kind = translate("inspector", "{kind} (root of the backward pass)").format(kind=kind)
         tensor = format_shape(node.shape)
         if node.dtype:
             tensor += f", {node.dtype}"
@@ -235,7 +248,7 @@ class Inspector(QWidget):
             "kind": kind,
             "op": node.op,
             "label": node.label or "—",
-            "module": node.module or "(top level)",
+            "module": node.module or translate("inspector", "(top level)"),
             "tensor": tensor,
             "line": "—" if node.line is None else str(node.line),
             "requires_grad": str(node.requires_grad),
@@ -249,16 +262,16 @@ class Inspector(QWidget):
     @staticmethod
     def _missing_grad_text(trace: Trace, node: Node) -> str:
         if not node.requires_grad or node.kind == "constant":
-            return "No gradient: this input does not require grad."
+            return translate("inspector", "No gradient: this input does not require grad.")
         if not trace.passes:
-            return "No gradient yet: no backward pass has run."
+            return translate("inspector", "No gradient yet: no backward pass has run.")
         if node.id not in trace.passes[-1].order and node.kind == "output":
-            return "No gradient: nothing the last backward pass ran through used this output."
+            return translate("inspector", "No gradient: nothing the last backward pass ran through used this output.")
         if node.id not in trace.passes[-1].order and node.kind != "leaf":
-            return "Not reached by the last backward pass."
+            return translate("inspector", "Not reached by the last backward pass.")
         if node.kind == "leaf":
-            return ".grad is None: the last backward pass did not reach this leaf."
-        return "No gradient recorded for this node."
+            return translate("inspector", ".grad is None: the last backward pass did not reach this leaf.")
+        return translate("inspector", "No gradient recorded for this node.")
 
     def _fill_saved(self, node: Node) -> None:
         self.saved_list.clear()

@@ -7,12 +7,14 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
-from gradviz.core.i18n import translate
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.qt.theme import MESSAGE_COLORS, theme_of
 
 LEVELS = ("error", "warning", "info")
 # A word as well as a colour, so the level is clear in grey-scale and to screen readers.
-_LEVEL_WORDS = {"error": "Error", "warning": "Warning", "info": "Note"}
+_LEVEL_WORDS = {"error": QT_TRANSLATE_NOOP("message_bar", "Error"),
+                "warning": QT_TRANSLATE_NOOP("message_bar", "Warning"),
+                "info": QT_TRANSLATE_NOOP("message_bar", "Note")}
 
 
 class MessageBar(QFrame):
@@ -74,7 +76,7 @@ class MessageBar(QFrame):
         self.close_button.setText("✕")
         self.close_button.setAutoRaise(True)
         self.close_button.setToolTip(translate("message_bar", "Dismiss"))
-        self.close_button.setAccessibleName("Dismiss message")
+        self.close_button.setAccessibleName(translate("message_bar", "Dismiss message"))
         self.close_button.clicked.connect(self._on_close_clicked)
 
         layout = QHBoxLayout(self)
@@ -118,9 +120,10 @@ class MessageBar(QFrame):
         self._level = level
         self._line = line
         self._action = action
-        self.level_label.setText(_LEVEL_WORDS[level] + ":")
+        word = translate("message_bar", _LEVEL_WORDS[level])
+        self.level_label.setText(translate("message_bar", "{word}:").format(word=word))
         self.message_label.setText(text)
-        self.setAccessibleDescription(f"{_LEVEL_WORDS[level]}: {text}")
+        self.setAccessibleDescription(translate("message_bar", "{word}: {text}").format(word=word, text=text))
         self.line_button.setVisible(line is not None)
         if line is not None:
             self.line_button.setText(translate("message_bar", "Go to line {line}").format(line=line))

@@ -35,9 +35,9 @@ def format_cell(v: object, digits: int = DIGITS) -> str:
 def stats_text(value: TensorValue) -> str:
     """"min …, max …, mean …, norm …" of ``value``."""
     if value.numel == 0:
-        return "empty tensor"
-    parts = [(name, getattr(value, name)) for name in ("min", "max", "mean", "norm")]
-    return ", ".join(f"{name} {format_number(v, DIGITS)}" for name, v in parts)
+        return translate("tensor_view", "empty tensor")
+    return translate("tensor_view", "min {min}, max {max}, mean {mean}, norm {norm}").format(
+        **{name: format_number(getattr(value, name), DIGITS) for name in ("min", "max", "mean", "norm")})
 
 
 def _table_rows(data: np.ndarray) -> tuple[np.ndarray, list[str], list[str]]:
@@ -153,9 +153,10 @@ class TensorView(QWidget):
             self.shape_label.clear()
             self.stats_label.clear()
             return
-        shape = f"shape {format_shape(value.shape)}, {value.dtype}, {value.device}"
+        shape = translate("tensor_view", "shape {shape}, {dtype}, {device}").format(
+            shape=format_shape(value.shape), dtype=value.dtype, device=value.device)
         if value.is_summary:
-            shape += f": {value.numel:,} elements, summary only"
+            shape += translate("tensor_view", ": {n:,} elements, summary only").format(n=value.numel)
         self.shape_label.setText(shape)
         self.stats_label.setText(stats_text(value))
 
