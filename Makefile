@@ -68,6 +68,8 @@ screenshot: $(STAMP)
 	$(SHOOT) lesson:logistic --step 16 --presentation --quiz --labels beginner --size 1920x1080 -o $(SHOTS)/quiz.png
 	$(SHOOT) lesson:deep-mlp --select "" --size 1920x1080 -o $(SHOTS)/health.png
 	$(SHOOT) lesson:nan --select x --size 1400x900 -o $(SHOTS)/health-nan.png
+	$(SHOOT) lesson:logistic --step 17 --language zh_CN -o $(SHOTS)/logistic-zh_CN.png
+	$(SHOOT) lesson:logistic --step 16 --presentation --language zh_CN --size 1920x1080 -o $(SHOTS)/presentation-zh_CN.png
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from gradviz.qt.app import application
+from gradviz.qt.language import apply_language
 from gradviz.qt.settings import Settings
 from gradviz.qt.theme import THEMES, apply_theme
 
@@ -55,10 +56,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--guess", default=None, help="with --quiz: type this guess and reveal")
     parser.add_argument("--expand", action="append", default=[], metavar="GROUP",
                         help="open this folded module or loop first (repeatable)")
+    parser.add_argument("--language", default="en", help="en (default) or zh_CN")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the graph")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
 
     app = application()
+    apply_language(app, args.language)
     apply_theme(app, args.theme)
     from gradviz.qt.main_window import MainWindow
 

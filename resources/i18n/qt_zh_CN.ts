@@ -469,6 +469,10 @@
         <translation>清除控制台</translation>
     </message>
     <message>
+        <source>run {runs} · {title}</source>
+        <translation>第 {runs} 次运行 · {title}</translation>
+    </message>
+    <message>
         <source>run {runs}: nothing printed</source>
         <translation>第 {runs} 次运行：没有输出</translation>
     </message>
@@ -1884,6 +1888,18 @@
     <message>
         <source>Timeline: the forward pass (yellow) and each backward pass (blue). Click or drag to jump to a step.</source>
         <translation>时间轴：前向传播（黄色）和每次反向传播（蓝色）。单击或拖动可以跳到某一步。</translation>
+    </message>
+    <message>
+        <source>step {n} of {count} · {phase}</source>
+        <translation>第 {n} 步，共 {count} 步 · {phase}</translation>
+    </message>
+    <message>
+        <source>forward</source>
+        <translation>前向传播</translation>
+    </message>
+    <message>
+        <source>backward #{n}</source>
+        <translation>第 {n} 次反向传播</translation>
     </message>
 </context>
 <context>

@@ -90,7 +90,7 @@ class Console(QObject):
         self.runs += 1
         output = tuple(getattr(trace, "output", ()))
         last = getattr(trace, "last_value", None)
-        self._header(f"run {self.runs} · {self.session.title}")
+        self._header(translate("console", "run {runs} · {title}").format(runs=self.runs, title=self.session.title))
         for line in output:
             self._write(line)
         if last is not None:
@@ -108,7 +108,7 @@ class Console(QObject):
     def _on_run_finished(self, status: str) -> None:
         if status == "error" and self.session.last_notice is not None:
             self.runs += 1
-            self._header(f"run {self.runs} · {self.session.title}")
+            self._header(translate("console", "run {runs} · {title}").format(runs=self.runs, title=self.session.title))
             self._write(self.session.last_notice.text, colour="#b00020", prefix="✗ ")
             self.status.setText(translate("console", "run {runs} failed").format(runs=self.runs))
 

@@ -180,10 +180,10 @@ class Player(QWidget):
         self.trace = trace
         self.cursor = Cursor(steps, position)
         self.cursor.subscribe(self._on_cursor_moved)
-        titles: dict[int | None, str] = {None: "forward"}
+        titles: dict[int | None, str] = {None: translate("player", "forward")}
         if trace is not None:
             for p in trace.passes:
-                titles[p.index] = f"backward #{p.index + 1}"
+                titles[p.index] = translate("player", "backward #{n}").format(n=p.index + 1)
         self.timeline.set_bounds(self.cursor.phase_bounds(), len(steps), titles)
         for action in self.key_actions:
             action.setEnabled(bool(steps))

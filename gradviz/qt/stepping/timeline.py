@@ -138,7 +138,9 @@ class Timeline(QWidget):
         if self._count > 0:
             index = self.step_at(event.position().x())
             phase = next((self._title(ph, p) for ph, p, first, last in self._bounds if first <= index <= last), "")
-            QToolTip.showText(event.globalPosition().toPoint(), f"step {index + 1} of {self._count} · {phase}", self)
+            text = translate("timeline", "step {n} of {count} · {phase}").format(n=index + 1, count=self._count,
+                                                                                 phase=phase)
+            QToolTip.showText(event.globalPosition().toPoint(), text, self)
         super().mouseMoveEvent(event)
 
     # -- helpers --------------------------------------------------------------------------
@@ -148,5 +150,5 @@ class Timeline(QWidget):
 
     def _title(self, phase: str, pass_index: int | None) -> str:
         if phase == "forward":
-            return self._titles.get(None, "forward")
-        return self._titles.get(pass_index, f"backward #{(pass_index or 0) + 1}")
+            return self._titles.get(None, translate("timeline", "forward"))
+        return self._titles.get(pass_index, translate("timeline", "backward #{n}").format(n=(pass_index or 0) + 1))
