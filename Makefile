@@ -11,11 +11,16 @@ SYSDEPS := xvfb xauth fonts-croscore fonts-dejavu-core fonts-wqy-microhei graphv
 
 .PHONY: run test venv sysdeps bench lint clean screenshot i18n
 
-run: $(STAMP)
+# Qt's compiled catalogue, loaded with QTranslator by the window; remade whenever a .ts changes.
+QM := resources/i18n/gradviz_zh_CN.qm
+$(QM): resources/i18n/core_zh_CN.ts resources/i18n/qt_zh_CN.ts | $(STAMP)
+	$(BIN)/pyside6-lrelease -silent $^ -qm $@
+
+run: $(STAMP) $(QM)
 	$(BIN)/gradviz lesson:logistic
 
 # The suite runs on up to four processes at once (each with its own runner of run processes).
-test: $(STAMP)
+test: $(STAMP) $(QM)
 	$(BIN)/ruff check gradviz tests bench examples
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n auto --maxprocesses=4
 
@@ -51,6 +56,7 @@ LUPDATE = $(BIN)/pyside6-lupdate -extensions py -no-obsolete -locations none -ta
 i18n: $(STAMP)
 	$(LUPDATE) $(filter-out gradviz/qt,$(wildcard gradviz/*)) -ts resources/i18n/core_zh_CN.ts
 	$(LUPDATE) gradviz/qt -ts resources/i18n/qt_zh_CN.ts
+	$(MAKE) $(QM)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/report.py
@@ -60,7 +66,7 @@ XVFB := $(if $(shell command -v xvfb-run 2>/dev/null),xvfb-run -a -s "-screen 0 
 SHOOT = $(XVFB) $(BIN)/python -m gradviz.qt.screenshot
 SHOTS := resources/screenshots
 
-screenshot: $(STAMP)
+screenshot: $(STAMP) $(QM)
 	$(SHOOT) lesson:logistic --step 17 -o $(SHOTS)/logistic.png
 	$(SHOOT) lesson:logistic --step 16 --presentation --labels beginner --size 1920x1080 -o $(SHOTS)/presentation.png
 	$(SHOOT) lesson:logistic --step 16 --presentation --labels beginner --size 1024x768 -o $(SHOTS)/presentation-1024x768.png

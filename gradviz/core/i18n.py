@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from gradviz.core.resources import resource_dir
 
@@ -29,6 +29,7 @@ SYSTEM = "system"
 _lock = threading.Lock()
 _language = "en"
 _catalogues: dict[str, dict[tuple[str, str, str], tuple[str, ...]]] = {}
+_translator: Callable[[str, str, str | None, int], str] | None = None
 
 
 #: The catalogues, by the part of the package whose strings they hold: "qt" for gradviz/qt
@@ -79,6 +80,13 @@ def language() -> str:
     return _language
 
 
+def set_translator(function: Callable[[str, str, str | None, int], str] | None) -> None:
+    """Have ``function`` (``QCoreApplication.translate`` in the window) translate from now on,
+    in every language but English; None goes back to reading the catalogue here."""
+    global _translator
+    _translator = function
+
+
 def translate(context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
     """``source`` in the current language (the English source text when there is no translation).
 
@@ -93,6 +101,8 @@ def translate(context: str, source: str, disambiguation: str | None = None, n: i
     n : int, optional
         For plural forms: replaces ``%n`` in the result.
     """
+    if _translator is not None and _language != "en":
+        return _translator(context, source, disambiguation, n)
     text = source
     if _language != "en":
         forms = _catalogues.get(_language, {}).get((context, source, disambiguation or ""))

@@ -224,3 +224,58 @@ def test_every_text_a_user_sees_is_chinese(chinese_window, qtbot, run_and_wait):
     assert w.windowTitle().endswith("gradviz") and "文件" in w.menuBar().actions()[0].text()
     left = report(texts)
     assert not left, f"{len(left)} texts are not in Chinese:\n" + "\n".join(left[:60])
+
+
+def _catalogue() -> dict:
+    return {k: v for part in i18n.PARTS for k, v in i18n.read_catalogue(i18n.catalogue_path("zh_CN", part)).items()}
+
+
+def test_the_compiled_catalogue_says_what_the_ts_files_say(tmp_path):
+    # The window reads the .qm (through QTranslator), the CLI and the run processes the .ts.
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from PySide6.QtCore import QTranslator
+
+    lrelease = Path(sys.executable).parent / "pyside6-lrelease"
+    if not lrelease.exists() and shutil.which("pyside6-lrelease") is None:
+        pytest.skip("pyside6-lrelease is not installed")
+    qm = tmp_path / "gradviz_zh_CN.qm"
+    sources = [str(i18n.catalogue_path("zh_CN", part)) for part in i18n.PARTS]
+    subprocess.run([str(lrelease), "-silent", *sources, "-qm", str(qm)], check=True)
+    translator = QTranslator()
+    assert translator.load(str(qm))
+    catalogue = _catalogue()
+    assert len(catalogue) > 600
+    wrong = [(ctx, src) for (ctx, src, dis), forms in catalogue.items()
+             if translator.translate(ctx, src, dis or None) != forms[0]]
+    assert wrong == []
+
+
+def test_the_window_loads_the_compiled_catalogue_with_qtranslator_when_it_is_current():
+    import os
+
+    from gradviz.qt import language
+    from gradviz.qt.app import application
+
+    if language.compiled_catalogue("zh_CN") is None:
+        pytest.skip("no current .qm: `make` builds it")
+    try:
+        assert language.apply_language(application(), "zh_CN") == "zh_CN"
+        assert i18n._translator is not None and i18n.translate("host", "&File") == "文件(&F)"
+        assert len(language._installed) == 2  # qtbase and gradviz
+    finally:
+        language.apply_language(application(), "en")
+    assert i18n._translator is None and i18n.translate("host", "&File") == "&File"
+    # A .ts edited after the .qm was made wins: the core reads it.
+    qm = language.compiled_catalogue("zh_CN")
+    old = qm.stat().st_mtime - 3600
+    ts = i18n.catalogue_path("zh_CN", "qt")
+    saved = os.stat(qm)
+    os.utime(qm, (old, old))
+    try:
+        assert language.compiled_catalogue("zh_CN") is None
+    finally:
+        os.utime(qm, (saved.st_atime, saved.st_mtime))
