@@ -272,7 +272,6 @@ def test_the_window_loads_the_compiled_catalogue_with_qtranslator_when_it_is_cur
     # A .ts edited after the .qm was made wins: the core reads it.
     qm = language.compiled_catalogue("zh_CN")
     old = qm.stat().st_mtime - 3600
-    ts = i18n.catalogue_path("zh_CN", "qt")
     saved = os.stat(qm)
     os.utime(qm, (old, old))
     try:
