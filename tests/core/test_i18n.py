@@ -155,3 +155,23 @@ def test_the_cli_speaks_chinese_under_a_chinese_locale():
     english = subprocess.run([sys.executable, "-m", "gradviz", "render", "--help"], capture_output=True, text=True,
                              env={**env, "LANG": "C.UTF-8"}, check=True)
     assert english.stdout.startswith("usage: gradviz render")
+
+
+def test_chinese_help_fits_the_terminal_in_columns():
+    # argparse wraps by characters; a Chinese character takes two columns.
+    import unicodedata
+
+    from gradviz.argparse_i18n import wrap_columns
+
+    def columns(line: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+    lines = wrap_columns("构造函数的参数，写成 Python 代码，可使用该文件中的名字，例如 '50, 3'", 20)
+    assert all(columns(line) <= 20 for line in lines) and "".join(lines).replace(" ", "") == \
+        "构造函数的参数，写成Python代码，可使用该文件中的名字，例如'50,3'"
+    env = {"LANG": "zh_CN.UTF-8", "PATH": "/usr/bin:/bin", "COLUMNS": "72"}
+    out = subprocess.run([sys.executable, "-m", "gradviz", "render", "--help"], capture_output=True, text=True,
+                         env=env, check=True).stdout
+    options = out.split("\n\n")[2]  # the epilog after them is laid out by hand
+    assert options.startswith("选项") and "构造函数的参数" in options
+    assert [line for line in options.splitlines() if columns(line) > 72] == []
