@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from gradviz.core.capture.module_spec import LoadedModule
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.layout.labels import DEFAULT_LABELS, LABEL_STYLES, Look
 from gradviz.core.lessons.files import Lesson
 from gradviz.core.lessons.quiz import Posed, Result, is_right
@@ -31,8 +32,8 @@ MIN_FONT_SIZE, MAX_FONT_SIZE = 7, 32
 RUN_DEATHS = frozenset({"timeout", "memory", "crashed", "exited", "output", "internal", "limit"})
 
 
-#: What the program is called once it is no longer the lesson it started from.
-OWN_PROGRAM_TITLE = "your program"
+#: What the program is called once it is no longer the lesson it started from (translated when shown).
+OWN_PROGRAM_TITLE = QT_TRANSLATE_NOOP("session", "your program")
 #: A lesson edited until fewer than this share of its lines remain is the student's own program.
 LESSON_LINES_KEPT = 0.5
 
@@ -117,7 +118,7 @@ class Session:
         self.module: LoadedModule | None = None
         self.recording: Any = None  # a RecordingFile shown without a run (see open_recording)
         self.path: Path | None = None
-        self.title = "untitled program"
+        self.title = translate("session", "untitled program")
         self.overrides: dict[str, Any] = {}
         self.trace: Any = None
         self.layout: Any = None
@@ -170,7 +171,7 @@ class Session:
     # -- the program ----------------------------------------------------------------------
     def open_lesson(self, lesson: Lesson, run: bool = True) -> None:
         """Make ``lesson`` (built in or from a lesson file) the program, and run it."""
-        self._open(lesson.program, f"{lesson.name} lesson", lesson=lesson)
+        self._open(lesson.program, translate("session", "{name} lesson").format(name=lesson.name), lesson=lesson)
         if lesson.view.theme:
             self.set_theme(lesson.view.theme)
         self.set_health(lesson.view.health)
@@ -186,7 +187,8 @@ class Session:
     def open_module(self, loaded: LoadedModule, run: bool = True) -> None:
         """Make the program that builds and runs a user's module class the program, and run it."""
         self._open(loaded.program, f"{loaded.class_name} ({loaded.path.name})", module=loaded)
-        self._notes = [f"Loaded {loaded.class_name}: gradviz ran the Python code of {loaded.path.name}."]
+        note = translate("session", "Loaded {name}: gradviz ran the Python code of {file}.")
+        self._notes = [note.format(name=loaded.class_name, file=loaded.path.name)]
         self.notify(self._notes[0])
         if run:
             self.run()
@@ -194,12 +196,14 @@ class Session:
     def open_recording(self, recording: Any, path: Path | None = None) -> None:
         """Show a saved recording (a ``RecordingFile``): its graph is laid out and drawn like a
         run's result, without running anything; what needs a re-run is said and refused."""
-        from gradviz.core.recording import NEEDS_RERUN
+        from gradviz.core.recording import needs_rerun
 
         trace = recording.trace
-        name = recording.title or (path.name if path is not None else "recording")
-        self._open(trace.source, f"{name} (recording)", recording=recording)
-        self._notes = [f"A recording: the graph, values, gradients and steps as they were recorded; {NEEDS_RERUN}."]
+        name = recording.title or (path.name if path is not None else translate("session", "recording"))
+        self._open(trace.source, translate("session", "{name} (recording)").format(name=name), recording=recording)
+        note = translate("session", "A recording: the graph, values, gradients and steps as they were recorded; "
+                                    "{needs_rerun}.")
+        self._notes = [note.format(needs_rerun=needs_rerun())]
         self.run()
 
     @property
@@ -246,7 +250,7 @@ class Session:
         describe it (what the editor holds stays, modified)."""
         self.lesson = None
         self.ask(None)
-        self.title = OWN_PROGRAM_TITLE
+        self.title = translate("session", OWN_PROGRAM_TITLE)
         self.title_changed.emit(self.title)
         self.program_opened.emit()
 
@@ -325,18 +329,19 @@ class Session:
         if isinstance(error, ProgramError):
             text = str(error)
             if error.kind in RUN_DEATHS and self.trace is not None:
-                text += " The previous graph is still shown."
+                text += translate("session", " The previous graph is still shown.")
             in_program = error.line is not None and not error.file  # else the line is in the user's module file
             self._say(Notice(text, "error", error.line if in_program else None, error.col if in_program else None,
                              error.message))
         else:
-            self._say(Notice(f"gradviz could not show this program: {error}", "error"))
+            self._say(Notice(translate("session", "gradviz could not show this program: {error}").format(error=error),
+                             "error"))
         self._finish("error")
 
     def show_cancelled(self) -> None:
         self._notes = []
         self._carried = None
-        self._say(Notice("Run cancelled; the previous graph is still shown.", "info"))
+        self._say(Notice(translate("session", "Run cancelled; the previous graph is still shown."), "info"))
         self._finish("cancelled")
 
     def _finish(self, status: str) -> None:
@@ -368,9 +373,10 @@ class Session:
     def set_override(self, name: str, value: Any) -> None:
         """Run again with variable ``name`` set to ``value`` (kept until the program changes)."""
         if self.recording is not None:
-            from gradviz.core.recording import NEEDS_RERUN
+            from gradviz.core.recording import needs_rerun
 
-            self.notify(f"This is a recording: {NEEDS_RERUN}.", "warning")
+            self.notify(translate("session", "This is a recording: {needs_rerun}.").format(needs_rerun=needs_rerun()),
+                        "warning")
             return
         self.overrides[name] = value
         self.overrides_changed.emit()
@@ -387,7 +393,8 @@ class Session:
         self.run()
         shown = ", ".join(f"{k} = {v}" for k, v in self.overrides.items())
         if shown:
-            self.carry(f"Edited in gradviz, not in the program text: {shown}.", "info")
+            self.carry(translate("session", "Edited in gradviz, not in the program text: {values}.").format(
+                values=shown), "info")
 
     # -- what is looked at --------------------------------------------------------------------
     def select(self, node_id: str | None) -> None:

@@ -2,6 +2,297 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ProgramError</name>
+    <message>
+        <source>{file}: {message}</source>
+        <translation>{file}：{message}</translation>
+    </message>
+    <message>
+        <source>{file}, line {line}, column {col}: {message}</source>
+        <translation>{file} 第 {line} 行第 {col} 列：{message}</translation>
+    </message>
+    <message>
+        <source>{file}, line {line}: {message}</source>
+        <translation>{file} 第 {line} 行：{message}</translation>
+    </message>
+    <message>
+        <source>line {line}, column {col}: {message}</source>
+        <translation>第 {line} 行第 {col} 列：{message}</translation>
+    </message>
+    <message>
+        <source>line {line}: {message}</source>
+        <translation>第 {line} 行：{message}</translation>
+    </message>
+</context>
+<context>
+    <name>allowlist</name>
+    <message>
+        <source>it reads files, and can run code stored in them</source>
+        <translation>它会读取文件，并可能运行文件中保存的代码</translation>
+    </message>
+    <message>
+        <source>it writes files</source>
+        <translation>它会写文件</translation>
+    </message>
+    <message>
+        <source>it reads files</source>
+        <translation>它会读取文件</translation>
+    </message>
+    <message>
+        <source>it downloads and runs code from the internet</source>
+        <translation>它会从互联网下载并运行代码</translation>
+    </message>
+    <message>
+        <source>it compiles and runs code</source>
+        <translation>它会编译并运行代码</translation>
+    </message>
+    <message>
+        <source>it reaches torch&apos;s compiled internals</source>
+        <translation>它会触及 torch 编译好的内部实现</translation>
+    </message>
+    <message>
+        <source>it loads compiled code</source>
+        <translation>它会加载编译好的代码</translation>
+    </message>
+    <message>
+        <source>its tools read files, load code and start processes</source>
+        <translation>其中的工具会读取文件、加载代码、启动进程</translation>
+    </message>
+    <message>
+        <source>it loads code from archives</source>
+        <translation>它会从压缩包加载代码</translation>
+    </message>
+    <message>
+        <source>it starts processes</source>
+        <translation>它会启动进程</translation>
+    </message>
+    <message>
+        <source>it opens network connections and starts processes</source>
+        <translation>它会打开网络连接并启动进程</translation>
+    </message>
+    <message>
+        <source>it writes model files</source>
+        <translation>它会写出模型文件</translation>
+    </message>
+    <message>
+        <source>its format string can look up any attribute by name</source>
+        <translation>它的格式字符串可以按名字查找任意属性</translation>
+    </message>
+    <message>
+        <source>a tensor</source>
+        <translation>张量</translation>
+    </message>
+    <message>
+        <source>a grad_fn</source>
+        <translation>grad_fn</translation>
+    </message>
+    <message>
+        <source>an optimizer</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <source>a learning-rate scheduler</source>
+        <translation>学习率调度器</translation>
+    </message>
+    <message>
+        <source>a distribution</source>
+        <translation>概率分布</translation>
+    </message>
+    <message>
+        <source>a result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>a custom autograd Function</source>
+        <translation>自定义 autograd Function</translation>
+    </message>
+    <message>
+        <source>tensor</source>
+        <translation>张量</translation>
+    </message>
+    <message>
+        <source>grad_fn</source>
+        <translation>grad_fn</translation>
+    </message>
+    <message>
+        <source>optimizer</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <source>learning-rate scheduler</source>
+        <translation>学习率调度器</translation>
+    </message>
+    <message>
+        <source>distribution</source>
+        <translation>概率分布</translation>
+    </message>
+    <message>
+        <source>result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>custom autograd Function</source>
+        <translation>自定义 autograd Function</translation>
+    </message>
+    <message>
+        <source>&apos;.{name}&apos; is refused: names starting with _ are Python&apos;s and torch&apos;s internals; the only ones gradviz programs may read are a grad_fn&apos;s _saved_ values</source>
+        <translation>不允许使用“.{name}”：以 _ 开头的名字属于 Python 和 torch 的内部实现；gradviz 程序唯一能读取的是 grad_fn 的 _saved_ 值</translation>
+    </message>
+    <message>
+        <source>it is not one of the names gradviz programs may use from {namespace}</source>
+        <translation>它不在 gradviz 程序可以从 {namespace} 中使用的名字之列</translation>
+    </message>
+    <message>
+        <source>&apos;{namespace}.{name}&apos; is refused: {why}</source>
+        <translation>不允许使用“{namespace}.{name}”：{why}</translation>
+    </message>
+    <message>
+        <source>&apos;.{name}&apos; is refused: {what}</source>
+        <translation>不允许使用“.{name}”：{what}</translation>
+    </message>
+    <message>
+        <source>&apos;{type}&apos; object has no attribute &apos;{name}&apos;</source>
+        <translation>“{type}”对象没有属性“{name}”</translation>
+    </message>
+    <message>
+        <source>&apos;.{name}&apos; of {module} is refused: a module offers its submodules, parameters, buffers, plain settings (numbers, strings) and nn.Module&apos;s own methods</source>
+        <translation>不允许使用 {module} 的“.{name}”：模块只提供它的子模块、参数、缓冲区、普通设置（数字、字符串）和 nn.Module 自己的方法</translation>
+    </message>
+    <message>
+        <source>it is not one of the {kind} methods and properties gradviz programs may use</source>
+        <translation>它不在 gradviz 程序可以使用的{kind}方法和属性之列</translation>
+    </message>
+    <message>
+        <source>&apos;.{name}&apos; of {a_kind} is refused: {why}</source>
+        <translation>不允许使用{a_kind}的“.{name}”：{why}</translation>
+    </message>
+    <message>
+        <source>setting &apos;.{name}&apos; is refused: names starting with _ are Python&apos;s and torch&apos;s internals</source>
+        <translation>不允许设置“.{name}”：以 _ 开头的名字属于 Python 和 torch 的内部实现</translation>
+    </message>
+    <message>
+        <source>setting &apos;.{name}&apos; is refused: gradviz programs may assign attributes only of tensors (requires_grad, grad, data) and of nn.Module objects, and this is {what}</source>
+        <translation>不允许设置“.{name}”：gradviz 程序只能给张量（requires_grad、grad、data）和 nn.Module 对象的属性赋值，而这是{what}</translation>
+    </message>
+    <message>
+        <source>setting &apos;.{name}&apos; of a tensor is refused: a program may set only a tensor&apos;s requires_grad, grad and data</source>
+        <translation>不允许设置张量的“.{name}”：程序只能设置张量的 requires_grad、grad 和 data</translation>
+    </message>
+    <message>
+        <source>setting &apos;.{name}&apos; of a module is refused: a module may be given a submodule, a parameter, a tensor or a plain value (number, string), not {what}</source>
+        <translation>不允许设置模块的“.{name}”：模块的属性只能是子模块、参数、张量或普通值（数字、字符串），不能是{what}</translation>
+    </message>
+    <message>
+        <source>setting &apos;.{name}&apos; of {module} is refused: it would replace one of the module&apos;s methods</source>
+        <translation>不允许设置 {module} 的“.{name}”：这会替换掉模块的一个方法</translation>
+    </message>
+    <message>
+        <source>the module {module}</source>
+        <translation>模块 {module}</translation>
+    </message>
+    <message>
+        <source>the module {module}, which gradviz programs may not use</source>
+        <translation>模块 {module}，gradviz 程序不能使用它</translation>
+    </message>
+    <message>
+        <source>the class {name}</source>
+        <translation>类 {name}</translation>
+    </message>
+    <message>
+        <source>the class {name}: classes can be called to make objects, but gradviz programs cannot look inside them</source>
+        <translation>类 {name}：类可以调用来创建对象，但 gradviz 程序不能查看类的内部</translation>
+    </message>
+    <message>
+        <source>a generator (what model.parameters() and the like return)</source>
+        <translation>生成器（model.parameters() 之类返回的东西）</translation>
+    </message>
+    <message>
+        <source>a generator (what model.parameters() and the like return): loop over it with for, or make a list of it</source>
+        <translation>生成器（model.parameters() 之类返回的东西）：用 for 遍历它，或把它转成列表</translation>
+    </message>
+    <message>
+        <source>one of Python&apos;s internal {type} objects</source>
+        <translation>Python 内部的 {type} 对象</translation>
+    </message>
+    <message>
+        <source>one of Python&apos;s internal {type} objects, which gradviz programs may not look into</source>
+        <translation>Python 内部的 {type} 对象，gradviz 程序不能查看它</translation>
+    </message>
+    <message>
+        <source>a function</source>
+        <translation>函数</translation>
+    </message>
+    <message>
+        <source>a function: functions can be called, but gradviz programs cannot look inside them</source>
+        <translation>函数：函数可以调用，但 gradviz 程序不能查看函数的内部</translation>
+    </message>
+    <message>
+        <source>an {type} object</source>
+        <translation>{type} 对象</translation>
+    </message>
+    <message>
+        <source>a {type} object</source>
+        <translation>{type} 对象</translation>
+    </message>
+    <message>
+        <source>an {type} object, not one of the objects gradviz programs may look into (tensors, modules, optimizers, grad_fn nodes, torch, nn, F, math, numbers, strings, lists, tuples and dicts)</source>
+        <translation>{type} 对象，不在 gradviz 程序可以查看的对象之列（张量、模块、优化器、grad_fn 节点、torch、nn、F、math、数字、字符串、列表、元组和字典）</translation>
+    </message>
+    <message>
+        <source>a {type} object, not one of the objects gradviz programs may look into (tensors, modules, optimizers, grad_fn nodes, torch, nn, F, math, numbers, strings, lists, tuples and dicts)</source>
+        <translation>{type} 对象，不在 gradviz 程序可以查看的对象之列（张量、模块、优化器、grad_fn 节点、torch、nn、F、math、数字、字符串、列表、元组和字典）</translation>
+    </message>
+    <message>
+        <source>an {type}</source>
+        <translation> {type} </translation>
+    </message>
+    <message>
+        <source>a {type}</source>
+        <translation> {type} </translation>
+    </message>
+    <message>
+        <source>it hands out the tensor&apos;s raw memory</source>
+        <extracomment>Tensor methods torch declares overridable but a program may not use, and why.</extracomment>
+        <translation>它会交出张量的原始内存</translation>
+    </message>
+    <message>
+        <source>it hands out a storage class</source>
+        <translation>它会交出一个存储类</translation>
+    </message>
+    <message>
+        <source>it swaps the tensor&apos;s memory for another storage</source>
+        <translation>它会把张量的内存换成另一块存储</translation>
+    </message>
+    <message>
+        <source>it hands out a raw memory address</source>
+        <translation>它会交出原始内存地址</translation>
+    </message>
+    <message>
+        <source>it moves the tensor&apos;s memory into shared-memory files</source>
+        <translation>它会把张量的内存移到共享内存文件中</translation>
+    </message>
+    <message>
+        <source>it is about shared-memory files, which gradviz programs do not use</source>
+        <translation>它与共享内存文件有关，gradviz 程序用不到</translation>
+    </message>
+    <message>
+        <source>it manages page-locked device memory</source>
+        <translation>它管理锁页的设备内存</translation>
+    </message>
+    <message>
+        <source>it is about page-locked device memory</source>
+        <translation>它与锁页的设备内存有关</translation>
+    </message>
+    <message>
+        <source>it manages device memory</source>
+        <translation>它管理设备内存</translation>
+    </message>
+    <message>
+        <source>numpy arrays can write files (tofile) and reach raw memory (ctypes); use .tolist()</source>
+        <translation>numpy 数组可以写文件（tofile）并触及原始内存（ctypes）；请用 .tolist()</translation>
+    </message>
+</context>
+<context>
     <name>argparse</name>
     <message>
         <source>usage: </source>
@@ -76,6 +367,253 @@
     <message>
         <source>expected %s argument(s)</source>
         <translation>需要 %s 个参数</translation>
+    </message>
+</context>
+<context>
+    <name>capture</name>
+    <message>
+        <source>the new value of {name} does not fit its shape {shape}: {error}</source>
+        <extracomment>Records freed between two chances for other threads to run (see _let_go).</extracomment>
+        <translation>{name} 的新值与它的形状 {shape} 不符：{error}</translation>
+    </message>
+    <message>
+        <source>{module}.forward returned {type}, not a tensor</source>
+        <translation>{module}.forward 返回的是 {type}，而不是张量</translation>
+    </message>
+    <message>
+        <source>{module}&apos;s output has no grad_fn: none of its parameters requires grad, or it ran under torch.no_grad().</source>
+        <translation>{module} 的输出没有 grad_fn：它的参数都不需要梯度，或者它是在 torch.no_grad() 下运行的。</translation>
+    </message>
+    <message>
+        <source>&apos;{root}&apos; is a {type} holding no tensor with a grad_fn</source>
+        <translation>“{root}”是一个 {type}，其中没有带 grad_fn 的张量</translation>
+    </message>
+    <message>
+        <source>{name} is a {type}: its {n} tensors with a grad_fn ({listed}) are drawn side by side, each with a backward pass of its own.</source>
+        <translation>{name} 是一个 {type}：其中 {n} 个带 grad_fn 的张量（{listed}）并排画出，每个都有自己的一次反向传播。</translation>
+    </message>
+    <message>
+        <source>{name} is a {type}: its tensors with a grad_fn ({listed}) are drawn side by side, and backward starts from {seed}, the scalar among them.</source>
+        <translation>{name} 是一个 {type}：其中带 grad_fn 的张量（{listed}）并排画出，反向传播从其中的标量 {seed} 开始。</translation>
+    </message>
+    <message>
+        <source>the program never assigns &apos;{name}&apos;, the variable chosen as the graph&apos;s root</source>
+        <translation>程序从未给“{name}”赋值，而它是被选作计算图根节点的变量</translation>
+    </message>
+    <message>
+        <source>&apos;{root}&apos; is a {type}, not a tensor</source>
+        <translation>“{root}”是 {type}，不是张量</translation>
+    </message>
+    <message>
+        <source>The program made no tensors, so there is no graph to show.</source>
+        <translation>程序没有创建任何张量，所以没有计算图可以显示。</translation>
+    </message>
+    <message>
+        <source>The program made no tensor that needs a gradient, so autograd recorded no graph.</source>
+        <translation>程序没有创建需要梯度的张量，所以 autograd 没有记录计算图。</translation>
+    </message>
+    <message>
+        <source>, line {line}</source>
+        <translation>（第 {line} 行）</translation>
+    </message>
+    <message>
+        <source>{name} is a leaf tensor with requires_grad=True: it has no grad_fn because no operation made it{where}. Compute something from it to see a graph.</source>
+        <translation>{name} 是 requires_grad=True 的叶子节点：它没有 grad_fn，因为它不是由运算得到的{where}。用它计算点什么，就能看到计算图。</translation>
+    </message>
+    <message>
+        <source>{name} has no grad_fn because {cause}{where}.</source>
+        <translation>{name} 没有 grad_fn，因为{cause}{where}。</translation>
+    </message>
+    <message>
+        <source> Operations inside torch.no_grad() are not recorded: compute it outside the block.</source>
+        <translation>torch.no_grad() 里的运算不会被记录：请在这个块之外计算它。</translation>
+    </message>
+    <message>
+        <source> Operations inside torch.inference_mode() are not recorded: compute it outside.</source>
+        <translation>torch.inference_mode() 里的运算不会被记录：请在外面计算它。</translation>
+    </message>
+    <message>
+        <source> A detached tensor is a constant to autograd: gradients do not flow through it.</source>
+        <translation>detach 后的张量对 autograd 来说是常量：梯度不会流过它。</translation>
+    </message>
+    <message>
+        <source> Set requires_grad=True on the leaf tensors you want gradients for.</source>
+        <translation>请给想求梯度的叶子节点设置 requires_grad=True。</translation>
+    </message>
+    <message>
+        <source>&apos;{spec}&apos; is not of the form path/to/file.py:ClassName</source>
+        <translation>“{spec}”不是 path/to/file.py:ClassName 的形式</translation>
+    </message>
+    <message>
+        <source>&apos;{path}&apos;: only constant keys and indices may be used in a path</source>
+        <translation>“{path}”：路径中只能使用常量键和下标</translation>
+    </message>
+    <message>
+        <source>&apos;{path}&apos; is not a variable or a path such as out[0], out[&apos;logits&apos;], out.loss</source>
+        <translation>“{path}”不是变量，也不是 out[0]、out[&apos;logits&apos;]、out.loss 这样的路径</translation>
+    </message>
+    <message>
+        <source>no fields</source>
+        <translation>没有字段</translation>
+    </message>
+    <message>
+        <source>&apos;{path}&apos;: a {type} has no field {key!r} here ({offered})</source>
+        <translation>“{path}”：这里的 {type} 没有字段 {key!r}（{offered}）</translation>
+    </message>
+    <message>
+        <source>&apos;{path}&apos;: a {type} has no item [{key!r}]</source>
+        <translation>“{path}”：{type} 没有元素 [{key!r}]</translation>
+    </message>
+    <message>
+        <source>gradviz put every .grad it touched back as the block left it.</source>
+        <translation>gradviz 已把它动过的每个 .grad 恢复成这个块结束时的样子。</translation>
+    </message>
+    <message>
+        <source>not saved: the gradient that would need it is not required (the input it serves needs no grad)</source>
+        <translation>没有保存：需要它的那个梯度不必计算（它服务的输入不需要梯度）</translation>
+    </message>
+    <message>
+        <source>freed</source>
+        <translation>已释放</translation>
+    </message>
+    <message>
+        <source>freed by an earlier backward (use retain_graph=True)</source>
+        <translation>已被之前的反向传播释放（请使用 retain_graph=True）</translation>
+    </message>
+    <message>
+        <source>torch.utils.checkpoint keeps no copy after the forward and recomputes it during backward; gradviz does not read it, since reading would run the checkpointed code again</source>
+        <translation>torch.utils.checkpoint 在前向传播后不保留副本，而是在反向传播时重新计算；gradviz 不读取它，因为读取会再次运行被 checkpoint 的代码</translation>
+    </message>
+    <message>
+        <source>recomputed in backward</source>
+        <translation>在反向传播中重新计算</translation>
+    </message>
+    <message>
+        <source>enum value {value}</source>
+        <translation>枚举值 {value}</translation>
+    </message>
+    <message>
+        <source>{calls} and {last}</source>
+        <translation>{calls} 和 {last}</translation>
+    </message>
+    <message>
+        <source>The block calls no backward, so gradviz ran {calls} to show gradients.</source>
+        <translation>这个块没有调用 backward，所以 gradviz 运行了 {calls} 来显示梯度。</translation>
+    </message>
+    <message>
+        <source>The program does not call backward, so gradviz ran {calls} to show gradients.</source>
+        <translation>程序没有调用 backward，所以 gradviz 运行了 {calls} 来显示梯度。</translation>
+    </message>
+    <message>
+        <source>torch.utils.checkpoint (use_reentrant=True) keeps no graph of the checkpointed code in the forward: during backward it ran that code again and then backward through it (pass {which}). Those {count} nodes are marked &quot;{marked}&quot;; the parameters the checkpointed code uses get their gradients there.</source>
+        <translation>torch.utils.checkpoint（use_reentrant=True）在前向传播中不保留被 checkpoint 代码的计算图：反向传播时它重新运行这段代码，再对它做反向传播（第 {which} 次）。这 {count} 个节点标为“{marked}”；被 checkpoint 的代码用到的参数在那里得到梯度。</translation>
+    </message>
+    <message>
+        <source>torch.utils.checkpoint (use_reentrant=True) keeps no graph of the checkpointed code in the forward: during backward it ran that code again and then backward through it (passes {which}). Those {count} nodes are marked &quot;{marked}&quot;; the parameters the checkpointed code uses get their gradients there.</source>
+        <translation>torch.utils.checkpoint（use_reentrant=True）在前向传播中不保留被 checkpoint 代码的计算图：反向传播时它重新运行这段代码，再对它做反向传播（第 {which} 次）。这 {count} 个节点标为“{marked}”；被 checkpoint 的代码用到的参数在那里得到梯度。</translation>
+    </message>
+    <message>
+        <source> (in {modules})</source>
+        <translation>（在 {modules} 中）</translation>
+    </message>
+    <message>
+        <source>{count} nodes{inside} ran under torch.utils.checkpoint (use_reentrant=False): autograd kept none of their saved tensors after the forward and recomputed them during backward. The graph and values shown are the forward&apos;s; the recomputation builds no nodes of its own.</source>
+        <translation>{count} 个节点{inside}在 torch.utils.checkpoint（use_reentrant=False）下运行：autograd 在前向传播后没有保留它们保存的张量，而是在反向传播时重新计算。这里显示的计算图和数值来自前向传播；重新计算不会生成自己的节点。</translation>
+    </message>
+    <message>
+        <source>importing {file} raised {error}</source>
+        <extracomment>Frames shown under a located error, innermost last.</extracomment>
+        <translation>导入 {file} 时出错：{error}</translation>
+    </message>
+    <message>
+        <source>cannot load {path} as Python</source>
+        <extracomment>How far up from the file its imports&apos; root folder is looked for.</extracomment>
+        <translation>无法把 {path} 当作 Python 加载</translation>
+    </message>
+    <message>
+        <source>gradviz runs your file with its own Python ({python}), which has no module {module!r}: install it there (`{python} -m pip install {package}`), or, if {name} is your own code, put it beside the file or in its package</source>
+        <extracomment>Packages installed under another name than the module they give.</extracomment>
+        <translation>gradviz 用它自己的 Python（{python}）运行你的文件，而这个 Python 没有模块 {module!r}：请把它装到那里（`{python} -m pip install {package}`）；如果 {name} 是你自己的代码，请把它放在文件旁边或文件所在的包里</translation>
+    </message>
+    <message>
+        <source>{what} &apos;{text}&apos; is not a Python argument list ({error}): write it as you would between the brackets of a call, e.g. &apos;x, targets=y&apos;</source>
+        <translation>{what}“{text}”不是 Python 参数列表（{error}）：请像写在函数调用括号里那样写，例如 &apos;x, targets=y&apos;</translation>
+    </message>
+    <message>
+        <source>{what}: *unpacking is not supported; write each argument out</source>
+        <translation>{what}：不支持 * 解包；请逐个写出每个参数</translation>
+    </message>
+    <message>
+        <source>{what}: **unpacking is not supported; write each keyword argument out</source>
+        <translation>{what}：不支持 ** 解包；请逐个写出每个关键字参数</translation>
+    </message>
+    <message>
+        <source>(while evaluating {what}: {text})</source>
+        <translation>（计算 {what} 时：{text}）</translation>
+    </message>
+    <message>
+        <source>{what} &apos;{text}&apos; raised {error}</source>
+        <translation>{what}“{text}”出错：{error}</translation>
+    </message>
+    <message>
+        <source>{path} has no class {name}; it defines {found}</source>
+        <extracomment>Names the program itself uses: an input named like one of them gets a suffix. Names the expression language offers; an argument using only these is written into the program.</extracomment>
+        <translation>{path} 中没有类 {name}；它定义了 {found}</translation>
+    </message>
+    <message>
+        <source>{path} has no class {name}; it defines no nn.Module</source>
+        <translation>{path} 中没有类 {name}；它没有定义任何 nn.Module</translation>
+    </message>
+    <message>
+        <source>{name} in {path} is neither a subclass of torch.nn.Module nor a function that returns one</source>
+        <translation>{path} 中的 {name} 既不是 torch.nn.Module 的子类，也不是返回 nn.Module 的函数</translation>
+    </message>
+    <message>
+        <source>{call} returned a {type}, not an nn.Module: give the class, or a function that returns the model</source>
+        <translation>{call} 返回的是 {type}，而不是 nn.Module：请给出类，或返回模型的函数</translation>
+    </message>
+    <message>
+        <source>the input has no argument {name!r} (it has {names})</source>
+        <translation>输入中没有参数 {name!r}（它有：{names}）</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>cannot guess the input: give an input such as &apos;torch.rand(1, 50)&apos; (several arguments and keywords as in a call: &apos;x, targets=y&apos;)</source>
+        <translation>无法猜出输入：请给出输入，例如 &apos;torch.rand(1, 50)&apos;（多个参数和关键字参数像函数调用里那样写：&apos;x, targets=y&apos;）</translation>
+    </message>
+    <message>
+        <source>{call} raised {error}</source>
+        <translation>{call} 出错：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>checks</name>
+    <message>
+        <source>gradviz&apos;s graph is computed in float32, whose numbers carry about 7 significant digits, so its gradients differ from these float64 ones in the 7th or 8th digit; a central difference in float32 would be far worse (its error is eps² plus rounding/eps).</source>
+        <translation>gradviz 的计算图用 float32 计算，数值大约有 7 位有效数字，所以它的梯度与这里 float64 的梯度在第 7 或第 8 位上有差别；若用 float32 做中心差分，误差会大得多（误差为 eps² 加上 舍入误差/eps）。</translation>
+    </message>
+    <message>
+        <source>it was cut from the graph by .detach()</source>
+        <translation>它被 .detach() 从计算图中切断了</translation>
+    </message>
+    <message>
+        <source>it was computed inside torch.no_grad()</source>
+        <translation>它是在 torch.no_grad() 里计算的</translation>
+    </message>
+    <message>
+        <source>it was computed inside torch.inference_mode()</source>
+        <translation>它是在 torch.inference_mode() 里计算的</translation>
+    </message>
+    <message>
+        <source>none of the tensors it was computed from requires grad</source>
+        <translation>计算它所用的张量都不需要梯度</translation>
+    </message>
+    <message>
+        <source>it was created without requires_grad=True</source>
+        <translation>它创建时没有设置 requires_grad=True</translation>
     </message>
 </context>
 <context>
@@ -185,6 +723,415 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
     <message>
         <source>gradviz: error: {message}</source>
         <translation>gradviz：错误：{message}</translation>
+    </message>
+</context>
+<context>
+    <name>console</name>
+    <message>
+        <source>… output truncated</source>
+        <translation>… 输出已截断</translation>
+    </message>
+</context>
+<context>
+    <name>export</name>
+    <message>
+        <source>Cannot export to {name!r}: the file name must end in one of {suffixes}.</source>
+        <extracomment>Version of the json interchange format written by :func:`to_json`. 2: nodes of kind &quot;output&quot; (output k ≥ 1 of a multi-output op) and their ``output_nr``; module buffers are constants with op &quot;Buffer&quot;. PNG pixels per inch at ``scale=1``: one point per pixel at 72 would look small on today&apos;s screens, 96 matches a desktop&apos;s logical pixel.</extracomment>
+        <translation>无法导出到 {name!r}：文件名必须以 {suffixes} 之一结尾。</translation>
+    </message>
+    <message>
+        <source>PNG export needs resvg (pip install resvg-py)</source>
+        <translation>导出 PNG 需要 resvg（pip install resvg-py）</translation>
+    </message>
+    <message>
+        <source>could not draw the picture: {error}</source>
+        <translation>无法绘制图片：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>interpreter</name>
+    <message>
+        <source>the program nests too deeply (recursion limit)</source>
+        <extracomment>The limit the user set, when the program is stopped a moment before it (a run process stops its program before the runner would kill it, so the message can name the line).</extracomment>
+        <translation>程序嵌套太深（超过递归上限）</translation>
+    </message>
+    <message>
+        <source>out of memory: the tensors or lists are too large</source>
+        <translation>内存不足：张量或列表太大</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>more than {limit:,} loop iterations: gradviz stopped the program (is a loop endless?)</source>
+        <translation>循环次数超过 {limit:,}：gradviz 停止了程序（是不是有死循环？）</translation>
+    </message>
+    <message>
+        <source>{error} (gradviz programs see torch, F, nn, math and the names they assign)</source>
+        <translation>{error}（gradviz 程序能看到 torch、F、nn、math 以及自己赋值的名字）</translation>
+    </message>
+    <message>
+        <source>the program ran longer than {seconds:g} s and was stopped: make loops shorter or tensors smaller</source>
+        <translation>程序运行超过 {seconds:g} 秒，已被停止：请缩短循环或减小张量</translation>
+    </message>
+    <message>
+        <source>the program ran longer than {seconds:g} s and was stopped</source>
+        <translation>程序运行超过 {seconds:g} 秒，已被停止</translation>
+    </message>
+</context>
+<context>
+    <name>language</name>
+    <message>
+        <source>&apos;del&apos; of the attribute &apos;.{name}&apos; is refused: gradviz programs may delete variables, not attributes</source>
+        <translation>不允许 del 属性“.{name}”：gradviz 程序可以删除变量，不能删除属性</translation>
+    </message>
+    <message>
+        <source>syntax error: {detail}</source>
+        <translation>语法错误：{detail}</translation>
+    </message>
+    <message>
+        <source>import of &apos;*&apos; from {module} is refused: name what you import; gradviz accepts {accepted}, or &apos;from torch import nn&apos; and the like</source>
+        <translation>不允许从 {module} 导入“*”：请写出要导入的名字；gradviz 接受 {accepted}，或 &apos;from torch import nn&apos; 之类的写法</translation>
+    </message>
+    <message>
+        <source>import of &apos;{module}.{name}&apos; is refused: it is not one of the names gradviz programs may use from {module}; gradviz accepts {accepted}, or &apos;from torch import nn&apos; and the like</source>
+        <translation>不允许导入“{module}.{name}”：它不在 gradviz 程序可以从 {module} 中使用的名字之列；gradviz 接受 {accepted}，或 &apos;from torch import nn&apos; 之类的写法</translation>
+    </message>
+    <message>
+        <source>numpy is not available in gradviz programs: torch has the same functions (torch.linspace, torch.sin, torch.tensor([...]); tensor.tolist() gives plain numbers)</source>
+        <translation>gradviz 程序中不能使用 numpy：torch 有同样的函数（torch.linspace、torch.sin、torch.tensor([...])；tensor.tolist() 可以得到普通数字）</translation>
+    </message>
+    <message>
+        <source>import from &apos;{module}&apos; is refused: gradviz programs cannot import other modules; they accept {accepted}, or &apos;from torch import nn&apos; and the like (torch, F, nn and math are already there)</source>
+        <translation>不允许从“{module}”导入：gradviz 程序不能导入其他模块；只接受 {accepted}，或 &apos;from torch import nn&apos; 之类的写法（torch、F、nn 和 math 已经可以直接使用）</translation>
+    </message>
+    <message>
+        <source>import of &apos;{module}&apos; is refused: gradviz programs cannot import other modules; they accept {accepted}, or &apos;from torch import nn&apos; and the like (torch, F, nn and math are already there)</source>
+        <translation>不允许导入“{module}”：gradviz 程序不能导入其他模块；只接受 {accepted}，或 &apos;from torch import nn&apos; 之类的写法（torch、F、nn 和 math 已经可以直接使用）</translation>
+    </message>
+    <message>
+        <source>assigning &apos;.{name}&apos; here is refused: assign an attribute in a statement of its own (obj.{name} = value)</source>
+        <translation>不允许在这里给“.{name}”赋值：请用单独一条语句给属性赋值（obj.{name} = value）</translation>
+    </message>
+    <message>
+        <source>this statement is too deeply nested for gradviz (the limit is about {limit} levels): split it into several statements</source>
+        <translation>这条语句嵌套太深，gradviz 无法处理（上限约为 {limit} 层）：请拆成几条语句</translation>
+    </message>
+    <message>
+        <source>gradviz cannot compile this program: {error}</source>
+        <translation>gradviz 无法编译这个程序：{error}</translation>
+    </message>
+    <message>
+        <source>def is not part of gradviz&apos;s language: write the steps out, or load a .py model file</source>
+        <extracomment>Deeper trees are refused before the (recursive) rewrite and compiler see them. Names refused with a reason, so the message says more than &quot;not defined&quot;.</extracomment>
+        <translation>gradviz 的语言不支持 def：请把步骤逐条写出来，或加载一个 .py 模型文件</translation>
+    </message>
+    <message>
+        <source>async def is not part of gradviz&apos;s language</source>
+        <translation>gradviz 的语言不支持 async def</translation>
+    </message>
+    <message>
+        <source>class is not part of gradviz&apos;s language: load a .py model file (File ▸ Open) for your own nn.Module</source>
+        <translation>gradviz 的语言不支持 class：自己的 nn.Module 请通过加载 .py 模型文件（文件 ▸ 打开）来使用</translation>
+    </message>
+    <message>
+        <source>global is not part of gradviz&apos;s language</source>
+        <translation>gradviz 的语言不支持 global</translation>
+    </message>
+    <message>
+        <source>nonlocal is not part of gradviz&apos;s language</source>
+        <translation>gradviz 的语言不支持 nonlocal</translation>
+    </message>
+    <message>
+        <source>try/except is not part of gradviz&apos;s language: gradviz reports errors itself</source>
+        <translation>gradviz 的语言不支持 try/except：gradviz 会自己报告错误</translation>
+    </message>
+    <message>
+        <source>raise is not part of gradviz&apos;s language</source>
+        <translation>gradviz 的语言不支持 raise</translation>
+    </message>
+    <message>
+        <source>return is only meaningful inside a function</source>
+        <translation>return 只在函数内部才有意义</translation>
+    </message>
+    <message>
+        <source>async for is not part of gradviz&apos;s language</source>
+        <translation>gradviz 的语言不支持 async for</translation>
+    </message>
+    <message>
+        <source>async with is not part of gradviz&apos;s language</source>
+        <translation>gradviz 的语言不支持 async with</translation>
+    </message>
+    <message>
+        <source>lambda is not part of gradviz&apos;s language</source>
+        <translation>gradviz 的语言不支持 lambda</translation>
+    </message>
+    <message>
+        <source>yield is not part of gradviz&apos;s language</source>
+        <translation>gradviz 的语言不支持 yield</translation>
+    </message>
+    <message>
+        <source>await is not part of gradviz&apos;s language</source>
+        <translation>gradviz 的语言不支持 await</translation>
+    </message>
+    <message>
+        <source>the := operator is not part of gradviz&apos;s language: use a separate assignment</source>
+        <translation>gradviz 的语言不支持 := 运算符：请用单独的赋值语句</translation>
+    </message>
+    <message>
+        <source>set comprehensions are not part of gradviz&apos;s language</source>
+        <translation>gradviz 的语言不支持集合推导式</translation>
+    </message>
+    <message>
+        <source>generator expressions are not part of gradviz&apos;s language: use a list [ ... ]</source>
+        <translation>gradviz 的语言不支持生成器表达式：请用列表 [ ... ]</translation>
+    </message>
+    <message>
+        <source>match is not part of gradviz&apos;s language</source>
+        <translation>gradviz 的语言不支持 match</translation>
+    </message>
+    <message>
+        <source>a program is text, not {type}</source>
+        <translation>程序应该是文本，而不是 {type}</translation>
+    </message>
+    <message>
+        <source>the program has {n:,} lines; gradviz runs programs of up to {limit:,} lines</source>
+        <translation>程序有 {n:,} 行；gradviz 最多运行 {limit:,} 行的程序</translation>
+    </message>
+    <message>
+        <source>the program has {n:,} characters; gradviz runs programs of up to {limit:,} characters</source>
+        <translation>程序有 {n:,} 个字符；gradviz 最多运行 {limit:,} 个字符的程序</translation>
+    </message>
+    <message>
+        <source>the program contains a null character (code 0), which is not text: delete it</source>
+        <translation>程序中含有空字符（编码 0），它不是文本：请删除它</translation>
+    </message>
+    <message>
+        <source>the program contains the character U+{code:04X}, which is half of a pair and not text on its own: delete it</source>
+        <translation>程序中含有字符 U+{code:04X}，它只是代理对的一半，单独不构成文本：请删除它</translation>
+    </message>
+    <message>
+        <source>this statement nests too deeply or is too long for gradviz: split it into several statements</source>
+        <translation>这条语句嵌套太深或太长，gradviz 无法处理：请拆成几条语句</translation>
+    </message>
+    <message>
+        <source>this statement nests more than {limit} levels deep (brackets, calls and operators): split it into several statements</source>
+        <translation>这条语句嵌套超过 {limit} 层（括号、调用和运算符）：请拆成几条语句</translation>
+    </message>
+    <message>
+        <source>&apos;{statement}&apos; statements are not part of gradviz&apos;s language</source>
+        <translation>gradviz 的语言不支持“{statement}”语句</translation>
+    </message>
+    <message>
+        <source>&apos;{name}&apos; is refused: gradviz programs cannot run code, read files or look into Python&apos;s internals</source>
+        <translation>不允许使用“{name}”：gradviz 程序不能运行代码、读取文件或查看 Python 的内部实现</translation>
+    </message>
+    <message>
+        <source>print(file=...) is refused: gradviz shows what a program prints in its console and writes no files</source>
+        <translation>不允许使用 print(file=...)：gradviz 在控制台里显示程序打印的内容，不写文件</translation>
+    </message>
+    <message>
+        <source>name &apos;{name}&apos; is refused: names with double underscores reach Python&apos;s internals</source>
+        <translation>不允许使用名字“{name}”：带双下划线的名字会触及 Python 的内部实现</translation>
+    </message>
+    <message>
+        <source>keyword &apos;{name}&apos; is refused: names with double underscores reach Python&apos;s internals</source>
+        <translation>不允许使用关键字参数“{name}”：带双下划线的名字会触及 Python 的内部实现</translation>
+    </message>
+    <message>
+        <source>attribute &apos;{name}&apos; is refused: names with double underscores reach Python&apos;s internals</source>
+        <translation>不允许使用属性“{name}”：带双下划线的名字会触及 Python 的内部实现</translation>
+    </message>
+    <message>
+        <source>attribute &apos;{name}&apos; is refused: private attributes are not part of gradviz&apos;s language (the _saved_ values of a grad_fn are)</source>
+        <translation>不允许使用属性“{name}”：gradviz 的语言不支持私有属性（grad_fn 的 _saved_ 值除外）</translation>
+    </message>
+</context>
+<context>
+    <name>recording</name>
+    <message>
+        <source>editing values, the gradient check and &quot;why is my grad None?&quot; need the program run again, which a recording cannot do</source>
+        <extracomment>What a recording cannot do, said wherever one is shown: these need the program run again. Marked for the catalogue; :func:`needs_rerun` gives it in the user&apos;s language.</extracomment>
+        <translation>修改数值、梯度检查和“为什么我的 grad 是 None？”都需要重新运行程序，而录制文件做不到</translation>
+    </message>
+    <message>
+        <source>this is not a gradviz recording (it does not start with &apos;gradviz recording&apos;)</source>
+        <translation>这不是 gradviz 录制文件（它不是以 &apos;gradviz recording&apos; 开头的）</translation>
+    </message>
+    <message>
+        <source>the recording&apos;s header is damaged (no format version)</source>
+        <translation>录制文件的文件头已损坏（没有格式版本）</translation>
+    </message>
+    <message>
+        <source>the recording has format {version}, newer than this gradviz reads ({format}): update gradviz to open it</source>
+        <translation>录制文件的格式是 {version}，比这个 gradviz 能读的（{format}）更新：请更新 gradviz 后再打开</translation>
+    </message>
+    <message>
+        <source>the recording is damaged: {error}</source>
+        <translation>录制文件已损坏：{error}</translation>
+    </message>
+    <message>
+        <source>the recording holds no graph</source>
+        <translation>录制文件中没有计算图</translation>
+    </message>
+    <message>
+        <source>the recording&apos;s description is damaged</source>
+        <translation>录制文件的描述已损坏</translation>
+    </message>
+</context>
+<context>
+    <name>run</name>
+    <message>
+        <source>the run ran out of memory</source>
+        <extracomment>Set to &quot;1&quot; in the environment of the process that starts the runner (``bench/fuzz.py``, the runner&apos;s fuzz test) to make every run plant a canary (see :func:`plant_fuzz_canary`). The runner and its runs only inherit it: a program, a lesson file or a run cannot set it for a later run (each run is a fork of the runner, whose environment no run can reach). The canary&apos;s name, as hostile fuzz programs spell it (tests/core/program/fuzz_programs.py). Where it is planted: where a program that got out of the language would end up -- the builtins (a frame&apos;s f_builtins), the globals of torch&apos;s, nn&apos;s, F&apos;s and gradviz&apos;s own code above the program&apos;s frame (a generator&apos;s or function&apos;s f_globals, __globals__); and torch.Tensor and nn.Module, whose dicts an attribute chain walks. The user&apos;s own OMP_NUM_THREADS and MKL_NUM_THREADS (&quot;omp,mkl&quot;), which the runner&apos;s client keeps here: the runner itself runs with OMP_NUM_THREADS=1.</extracomment>
+        <translation>运行时内存不足</translation>
+    </message>
+    <message>
+        <source>the run nested too deeply (Python&apos;s recursion limit)</source>
+        <translation>运行时嵌套太深（超过 Python 的递归上限）</translation>
+    </message>
+    <message>
+        <source>the code called sys.exit({code!r})</source>
+        <translation>代码调用了 sys.exit({code!r})</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>the run ended without a word</source>
+        <translation>运行结束了，但什么也没有返回</translation>
+    </message>
+    <message>
+        <source>the program ran longer than {seconds:g} s and was stopped{where}: make loops shorter or tensors smaller</source>
+        <translation>程序运行超过 {seconds:g} 秒，已被停止{where}：请缩短循环或减小张量</translation>
+    </message>
+    <message>
+        <source>the run sent back more than {megabytes} MB and was stopped{where}: make the graph smaller</source>
+        <translation>运行返回的数据超过 {megabytes} MB，已被停止{where}：请把计算图变小</translation>
+    </message>
+    <message>
+        <source>the run sent back something that is not a result and was stopped{where}</source>
+        <translation>运行返回的东西不是结果，已被停止{where}</translation>
+    </message>
+    <message>
+        <source>gradviz could not start a run process ({reason}); try again</source>
+        <translation>gradviz 无法启动运行进程（{reason}）；请重试</translation>
+    </message>
+    <message>
+        <source>the run process was killed{where} — most likely the system ran out of memory; make tensors smaller</source>
+        <translation>运行进程被终止了{where}——很可能是系统内存不足；请减小张量</translation>
+    </message>
+    <message>
+        <source>the run process crashed ({signal}){where}; the previous graph is kept</source>
+        <translation>运行进程崩溃了（{signal}）{where}；保留之前的计算图</translation>
+    </message>
+    <message>
+        <source>the run process exited with status {code}{where} (the code called os._exit or sys.exit)</source>
+        <translation>运行进程以状态 {code} 退出{where}（代码调用了 os._exit 或 sys.exit）</translation>
+    </message>
+    <message>
+        <source>the run ended without a result{where}</source>
+        <translation>运行结束了，但没有结果{where}</translation>
+    </message>
+    <message>
+        <source> while starting</source>
+        <translation>（启动时）</translation>
+    </message>
+    <message>
+        <source> while loading the module file</source>
+        <translation>（加载模块文件时）</translation>
+    </message>
+    <message>
+        <source> while reading the program</source>
+        <translation>（读取程序时）</translation>
+    </message>
+    <message>
+        <source> while sending the result back</source>
+        <translation>（返回结果时）</translation>
+    </message>
+    <message>
+        <source> during gradviz&apos;s own backward pass</source>
+        <translation>（在 gradviz 自己做的反向传播中）</translation>
+    </message>
+    <message>
+        <source>the run sent back a malformed message ({error})</source>
+        <translation>运行返回了格式错误的消息（{error}）</translation>
+    </message>
+    <message>
+        <source>(called from line {line} of the program: {statement})</source>
+        <extracomment>What the operating system&apos;s wall could not close around this run (told with its result).</extracomment>
+        <translation>（从程序第 {line} 行调用：{statement}）</translation>
+    </message>
+    <message>
+        <source> It printed: {text}</source>
+        <translation>它打印了：{text}</translation>
+    </message>
+    <message>
+        <source>{file} line {line} called sys.exit({code!r}) while gradviz imported it (script code such as argparse runs at import): move it under `if __name__ == &quot;__main__&quot;:` so that importing the file only defines its classes</source>
+        <translation>gradviz 导入 {file} 时，它的第 {line} 行调用了 sys.exit({code!r})（argparse 之类的脚本代码在导入时就会运行）：请把它移到 `if __name__ == &quot;__main__&quot;:` 下面，让导入这个文件时只定义其中的类</translation>
+    </message>
+    <message>
+        <source>{file} called sys.exit({code!r}) while gradviz imported it (script code such as argparse runs at import): move it under `if __name__ == &quot;__main__&quot;:` so that importing the file only defines its classes</source>
+        <translation>gradviz 导入 {file} 时，它调用了 sys.exit({code!r})（argparse 之类的脚本代码在导入时就会运行）：请把它移到 `if __name__ == &quot;__main__&quot;:` 下面，让导入这个文件时只定义其中的类</translation>
+    </message>
+    <message>
+        <source>This machine offers no full operating-system wall around programs ({notes}): they are held by gradviz&apos;s language and their own process only.</source>
+        <translation>这台机器无法给程序加上完整的操作系统隔离（{notes}）：程序只受 gradviz 的语言和它自己的进程约束。</translation>
+    </message>
+</context>
+<context>
+    <name>session</name>
+    <message>
+        <source>your program</source>
+        <extracomment>Failures where the run process itself ended badly, not the program (the graph stays). What the program is called once it is no longer the lesson it started from (translated when shown).</extracomment>
+        <translation>你的程序</translation>
+    </message>
+    <message>
+        <source>untitled program</source>
+        <extracomment>A lesson edited until fewer than this share of its lines remain is the student&apos;s own program.</extracomment>
+        <translation>未命名程序</translation>
+    </message>
+    <message>
+        <source>{name} lesson</source>
+        <translation>课程 {name}</translation>
+    </message>
+    <message>
+        <source>Loaded {name}: gradviz ran the Python code of {file}.</source>
+        <translation>已加载 {name}：gradviz 运行了 {file} 中的 Python 代码。</translation>
+    </message>
+    <message>
+        <source>recording</source>
+        <translation>录制</translation>
+    </message>
+    <message>
+        <source>{name} (recording)</source>
+        <translation>{name}（录制）</translation>
+    </message>
+    <message>
+        <source>A recording: the graph, values, gradients and steps as they were recorded; {needs_rerun}.</source>
+        <translation>这是录制文件：计算图、数值、梯度和步骤都是录制时的样子；{needs_rerun}。</translation>
+    </message>
+    <message>
+        <source> The previous graph is still shown.</source>
+        <translation>仍显示之前的计算图。</translation>
+    </message>
+    <message>
+        <source>gradviz could not show this program: {error}</source>
+        <translation>gradviz 无法显示这个程序：{error}</translation>
+    </message>
+    <message>
+        <source>Run cancelled; the previous graph is still shown.</source>
+        <translation>运行已取消；仍显示之前的计算图。</translation>
+    </message>
+    <message>
+        <source>This is a recording: {needs_rerun}.</source>
+        <translation>这是录制文件：{needs_rerun}。</translation>
+    </message>
+    <message>
+        <source>Edited in gradviz, not in the program text: {values}.</source>
+        <translation>在 gradviz 中修改、未写入程序文本的值：{values}。</translation>
     </message>
 </context>
 </TS>

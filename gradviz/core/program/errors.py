@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from gradviz.core.i18n import translate
+
 FILENAME = "<program>"
 
 # The tokenizer's idea of a line break; str.splitlines also breaks at \x0c, \x1c, \u2028...,
@@ -38,17 +40,28 @@ class ProgramError(Exception):
         return (type(self), (self.message, self.line, self.col, self.kind, self.statement, self.file))
 
     def __str__(self) -> str:
-        where = ""
-        if self.line is not None:
-            where = f"line {self.line}"
-            if self.file:
-                where = f"{self.file}, {where}"
-            if self.col is not None:
-                where += f", column {self.col}"
-            where += ": "
-        elif self.file:
-            where = f"{self.file}: "
-        return where + self.message
+        return located(self.message, self.line, self.col, self.file)
+
+
+def located(message: str, line: int | None, col: int | None = None, file: str = "") -> str:
+    """``message`` behind its position, as the user's language writes one ("line 3, column 5: ...")."""
+    # Whole templates, not pieces: Chinese puts the file and the numbers in another order.
+    if line is None:
+        return translate("ProgramError", "{file}: {message}").format(file=file, message=message) if file else message
+    if file and col is not None:
+        template = translate("ProgramError", "{file}, line {line}, column {col}: {message}")
+    elif file:
+        template = translate("ProgramError", "{file}, line {line}: {message}")
+    elif col is not None:
+        template = translate("ProgramError", "line {line}, column {col}: {message}")
+    else:
+        template = translate("ProgramError", "line {line}: {message}")
+    return template.format(file=file, line=line, col=col, message=message)
+
+
+def syntax_error(detail: str) -> str:
+    """Python's syntax error ``detail`` behind the user's words for it (Python's own text stays English)."""
+    return translate("language", "syntax error: {detail}").format(detail=detail)
 
 
 def source_lines(source: str) -> list[str]:
