@@ -615,6 +615,74 @@
         <source>it was created without requires_grad=True</source>
         <translation>它创建时没有设置 requires_grad=True</translation>
     </message>
+    <message>
+        <source>the gradient check needs the root to be a named tensor</source>
+        <translation>梯度检查需要根节点是一个有名字的张量</translation>
+    </message>
+    <message>
+        <source>torch.autograd.gradcheck skipped: {total:,} leaf elements (it runs up to {limit})</source>
+        <translation>跳过了 torch.autograd.gradcheck：叶子节点共有 {total:,} 个元素（它最多只检查 {limit} 个）</translation>
+    </message>
+    <message>
+        <source>torch.autograd.gradcheck failed: {error}</source>
+        <translation>torch.autograd.gradcheck 未通过：{error}</translation>
+    </message>
+    <message>
+        <source>torch.autograd.gradcheck passed</source>
+        <translation>torch.autograd.gradcheck 通过</translation>
+    </message>
+    <message>
+        <source>tensor of shape {shape}</source>
+        <translation>形状为 {shape} 的张量</translation>
+    </message>
+    <message>
+        <source>the value of {name}</source>
+        <translation>{name} 的值</translation>
+    </message>
+    <message>
+        <source>The program never assigns &apos;{name}&apos;.</source>
+        <translation>程序从未给“{name}”赋值。</translation>
+    </message>
+    <message>
+        <source>{name} is a {type}, not a tensor.</source>
+        <translation>{name} 是 {type}，不是张量。</translation>
+    </message>
+    <message>
+        <source>{name}.grad is not None: it holds the gradient accumulated by the backward calls.</source>
+        <translation>{name}.grad 不是 None：它保存着几次 backward 调用累积的梯度。</translation>
+    </message>
+    <message>
+        <source>{name} is not a leaf: on line {line} the tensor made with requires_grad=True is the one inside the expression, and {name} is what {op} computed from it. Its .grad would go to that unnamed {made}, which the program cannot reach. Make {name} itself the leaf: compute the value first, then ask for gradients, e.g. {fix}</source>
+        <translation>{name} 不是叶子节点：在第 {line} 行，设置了 requires_grad=True 的是表达式里面的那个张量，而 {name} 是 {op} 用它算出来的结果。梯度会存到那个没有名字的{made}的 .grad 中，程序拿不到它。请让 {name} 本身成为叶子节点：先算出数值，再要求梯度，例如 {fix}</translation>
+    </message>
+    <message>
+        <source>{name} is not a leaf: it was computed by {op} (line {line}). PyTorch stores .grad only for leaf tensors. Call {name}.retain_grad() before backward to keep it, or read it from gradviz&apos;s graph: the gradient arriving at that node is the same number.</source>
+        <translation>{name} 不是叶子节点：它是由 {op} 计算得到的（第 {line} 行）。PyTorch 只为叶子节点保存 .grad。可以在 backward 之前调用 {name}.retain_grad() 来保留它，或者直接在 gradviz 的计算图中读取：到达那个节点的梯度就是同一个数。</translation>
+    </message>
+    <message>
+        <source>{name} was computed inside torch.no_grad() (line {line}), so autograd recorded nothing for it and it has no gradient. Compute it outside the block.</source>
+        <translation>{name} 是在 torch.no_grad() 里计算的（第 {line} 行），所以 autograd 没有为它记录任何东西，它也就没有梯度。请在这个块之外计算它。</translation>
+    </message>
+    <message>
+        <source>{name} was cut from the graph by .detach() (line {line}): gradients do not flow through it.</source>
+        <translation>{name} 被 .detach() 从计算图中切断了（第 {line} 行）：梯度不会流过它。</translation>
+    </message>
+    <message>
+        <source>{name} was created without requires_grad=True (line {line}), so autograd treats it as a constant. Create it with requires_grad=True, or call .requires_grad_() on it.</source>
+        <translation>{name} 创建时没有设置 requires_grad=True（第 {line} 行），所以 autograd 把它当作常量。请在创建时设置 requires_grad=True，或对它调用 .requires_grad_()。</translation>
+    </message>
+    <message>
+        <source>The program never calls backward, so no .grad is filled in. Call loss.backward() (gradviz ran it only to draw the graph).</source>
+        <translation>程序从未调用 backward，所以 .grad 没有被填入。请调用 loss.backward()（gradviz 运行它只是为了画出计算图）。</translation>
+    </message>
+    <message>
+        <source>{name} requires grad, but the tensor backward started from does not depend on it: {name} is not on the path to the root.</source>
+        <translation>{name} 需要梯度，但反向传播的起点张量并不依赖它：{name} 不在通往根节点的路径上。</translation>
+    </message>
+    <message>
+        <source>Backward ran only through torch.autograd.grad, which returns the gradients instead of storing them in {name}.grad.</source>
+        <translation>反向传播只是通过 torch.autograd.grad 运行的，它直接返回梯度，而不是把梯度存到 {name}.grad 中。</translation>
+    </message>
 </context>
 <context>
     <name>cli</name>
@@ -733,6 +801,82 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
     </message>
 </context>
 <context>
+    <name>explain</name>
+    <message>
+        <source>matches autograd</source>
+        <extracomment>Kinds of line: code (a program line), text, input (an op&apos;s input, indented), incoming (the gradient arriving), rule (in words), shapes, symbolic and numeric (one term each).</extracomment>
+        <translation>与 autograd 一致</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>autograd got {value}</source>
+        <translation>autograd 得到的是 {value}</translation>
+    </message>
+    <message>
+        <source>not checked</source>
+        <translation>未核对</translation>
+    </message>
+    <message>
+        <source>not recorded</source>
+        <translation>未记录</translation>
+    </message>
+    <message>
+        <source>Step {n} of {count}</source>
+        <translation>第 {n} 步，共 {count} 步</translation>
+    </message>
+    <message>
+        <source>Step {n}</source>
+        <translation>第 {n} 步</translation>
+    </message>
+    <message>
+        <source>{name} is a constant input (it needs no gradient): {name} = {value}</source>
+        <translation>{name} 是常量输入（它不需要梯度）：{name} = {value}</translation>
+    </message>
+    <message>
+        <source>{name} is a leaf tensor with requires_grad=True: {name} = {value}</source>
+        <translation>{name} 是 requires_grad=True 的叶子节点：{name} = {value}</translation>
+    </message>
+    <message>
+        <source>Its AccumulateGrad node will store the gradient in .grad.</source>
+        <translation>它的 AccumulateGrad 节点会把梯度存到 .grad 中。</translation>
+    </message>
+    <message>
+        <source>{name} is output {k} of {op}: one autograd node stands for all the op&apos;s outputs. {name} = {value}, shape {shape}</source>
+        <translation>{name} 是 {op} 的第 {k} 个输出：一个 autograd 节点代表这个运算的所有输出。{name} = {value}，形状 {shape}</translation>
+    </message>
+    <message>
+        <source>The op runs (autograd records it as {op}). Inputs:</source>
+        <translation>运算执行（autograd 把它记录为 {op}）。输入：</translation>
+    </message>
+    <message>
+        <source>not visible (made inside {where})</source>
+        <translation>不可见（在 {where} 内部生成）</translation>
+    </message>
+    <message>
+        <source>Output: {name} = {value}, shape {shape}</source>
+        <translation>输出：{name} = {value}，形状 {shape}</translation>
+    </message>
+    <message>
+        <source>{step} · forward · {name}</source>
+        <translation>{step} · 前向传播 · {name}</translation>
+    </message>
+    <message>
+        <source>{step} · backward #{n} ({call}) · {op}</source>
+        <translation>{step} · 第 {n} 次反向传播（{call}）· {op}</translation>
+    </message>
+    <message>
+        <source>Incoming gradient {grad} = {value}</source>
+        <translation>传入的梯度 {grad} = {value}</translation>
+    </message>
+    <message>
+        <source>Shapes: {shapes}</source>
+        <translation>形状：{shapes}</translation>
+    </message>
+</context>
+<context>
     <name>export</name>
     <message>
         <source>Cannot export to {name!r}: the file name must end in one of {suffixes}.</source>
@@ -746,6 +890,573 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
     <message>
         <source>could not draw the picture: {error}</source>
         <translation>无法绘制图片：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>formulas</name>
+    <message>
+        <source>autograd multiplies the incoming gradient by this op&apos;s Jacobian (a vector-Jacobian product); gradviz has no written-out formula for {op}, so it shows the numbers autograd produced.</source>
+        <extracomment>Autograd node types gradviz writes a formula for.</extracomment>
+        <translation>autograd 把传入的梯度乘以这个运算的雅可比矩阵（向量-雅可比积）；gradviz 没有为 {op} 写出公式，所以显示 autograd 算出的数值。</translation>
+    </message>
+    <message>
+        <source>{name} is a constant: it needs no gradient, so backward never visits it.</source>
+        <translation>{name} 是常量：它不需要梯度，所以反向传播不会经过它。</translation>
+    </message>
+    <message>
+        <source>This tensor is a constant: it needs no gradient, so backward never visits it.</source>
+        <translation>这个张量是常量：它不需要梯度，所以反向传播不会经过它。</translation>
+    </message>
+    <message>
+        <source>This pass ({call}) does not run {op}: no gradient it needs flows through it.</source>
+        <translation>这次反向传播（{call}）不经过 {op}：它需要的梯度都不流过这里。</translation>
+    </message>
+    <message>
+        <source>But {missing}, so gradviz shows the numbers autograd produced instead of recomputing them.</source>
+        <translation>但是{missing}，所以 gradviz 显示 autograd 算出的数值，而不重新计算。</translation>
+    </message>
+    <message>
+        <source>gradviz could not apply this rule here ({error}), so it shows the numbers autograd produced.</source>
+        <translation>gradviz 无法在这里应用这条规则（{error}），所以显示 autograd 算出的数值。</translation>
+    </message>
+    <message>
+        <source>{op} takes {inputs} and gives {out} {shape}.</source>
+        <translation>{op} 的输入是 {inputs}，输出是 {out} {shape}。</translation>
+    </message>
+    <message>
+        <source>no gradient-carrying inputs</source>
+        <translation>没有带梯度的输入</translation>
+    </message>
+    <message>
+        <source>{name} {shape} stores its gradient in .grad.</source>
+        <translation>{name} {shape} 把它的梯度存到 .grad 中。</translation>
+    </message>
+    <message>
+        <source>This leaf</source>
+        <translation>这个叶子节点</translation>
+    </message>
+    <message>
+        <source>{op} has {n} outputs: it receives one gradient per output (output 0&apos;s here, the others at its output nodes) and sends each input one gradient made from all of them.</source>
+        <translation>{op} 有 {n} 个输出：每个输出都传回一个梯度（第 0 个输出的梯度在这里，其他的在各自的输出节点上），它再用所有这些梯度为每个输入算出一个梯度。</translation>
+    </message>
+    <message>
+        <source>AccumulateGrad adds the incoming gradient to the leaf&apos;s .grad instead of overwriting it: .grad after = .grad before + incoming. That is why gradients add up over backward calls until .grad is zeroed.</source>
+        <translation>AccumulateGrad 把传入的梯度加到叶子节点的 .grad 上，而不是覆盖它：之后的 .grad = 之前的 .grad + 传入的梯度。这就是为什么在 .grad 清零之前，多次 backward 调用的梯度会累积起来。</translation>
+    </message>
+    <message>
+        <source>{name}.grad after the pass</source>
+        <translation>这次反向传播之后的 {name}.grad</translation>
+    </message>
+    <message>
+        <source>{name}.grad (after) = {name}.grad (before) + {grad}</source>
+        <translation>{name}.grad（之后）= {name}.grad（之前）+ {grad}</translation>
+    </message>
+    <message>
+        <source>No earlier pass gave {name} a gradient, so {name}.grad was empty (None): the incoming gradient becomes .grad.</source>
+        <translation>之前的反向传播没有给 {name} 梯度，所以 {name}.grad 是空的（None）：传入的梯度直接成为 .grad。</translation>
+    </message>
+    <message>
+        <source>{name}.grad was set back to None between the passes (for example by optimizer.zero_grad()): the incoming gradient becomes .grad.</source>
+        <translation>{name}.grad 在两次反向传播之间被重置为 None（例如通过 optimizer.zero_grad()）：传入的梯度直接成为 .grad。</translation>
+    </message>
+    <message>
+        <source>{name}.grad before this pass is what the previous pass left in it.</source>
+        <translation>这次反向传播之前的 {name}.grad 就是上一次留下的值。</translation>
+    </message>
+    <message>
+        <source>{name}.grad was reset between the passes (by {name}.grad.zero_(), or set to None): it was {was} at {index} after the previous pass.</source>
+        <translation>{name}.grad 在两次反向传播之间被清零了（通过 {name}.grad.zero_()，或设为 None）：上一次反向传播之后，它在 {index} 处是 {was}。</translation>
+    </message>
+    <message>
+        <source>The program changed {name}.grad between the passes: it was {was} at {index} after the previous pass.</source>
+        <translation>程序在两次反向传播之间修改了 {name}.grad：上一次反向传播之后，它在 {index} 处是 {was}。</translation>
+    </message>
+    <message>
+        <source>   (elementwise over {shape})</source>
+        <translation>   （逐元素，形状 {shape}）</translation>
+    </message>
+    <message>
+        <source>, summed over the broadcast dimensions {dims} back to {shape}</source>
+        <translation>，再沿广播的维度 {dims} 求和，回到形状 {shape}</translation>
+    </message>
+    <message>
+        <source>Addition passes the incoming gradient on unchanged: the local derivative of x + y is 1 for each input (alpha for y in torch.add(x, y, alpha=…)). An input that was broadcast gets the incoming gradient summed over the broadcast dimensions.</source>
+        <translation>加法把传入的梯度原样传下去：x + y 对每个输入的局部导数都是 1（在 torch.add(x, y, alpha=…) 中 y 的是 alpha）。被广播过的输入，得到的是传入的梯度沿广播维度求和的结果。</translation>
+    </message>
+    <message>
+        <source>Subtraction x − y passes the incoming gradient to x unchanged and to y with its sign flipped: the local derivatives are 1 and −1 (−alpha with alpha=…).</source>
+        <translation>减法 x − y 把传入的梯度原样传给 x，变号后传给 y：局部导数分别是 1 和 −1（设置了 alpha=… 时是 −alpha）。</translation>
+    </message>
+    <message>
+        <source>rsub computes y − x (it is what 1 − x runs): x&apos;s local derivative is −1, so x gets the incoming gradient with its sign flipped.</source>
+        <translation>rsub 计算 y − x（1 − x 运行的就是它）：x 的局部导数是 −1，所以 x 得到变号后的传入梯度。</translation>
+    </message>
+    <message>
+        <source>For a product x·y, the local derivative with respect to x is y and with respect to y is x: each input&apos;s gradient is the incoming gradient times the other input.</source>
+        <translation>对于乘积 x·y，对 x 的局部导数是 y，对 y 的局部导数是 x：每个输入的梯度是传入的梯度乘以另一个输入。</translation>
+    </message>
+    <message>
+        <source>For x / y, the local derivative with respect to x is 1/y and with respect to y is −x/y²: the incoming gradient is divided by y for x, and multiplied by −x/y² for y.</source>
+        <translation>对于 x / y，对 x 的局部导数是 1/y，对 y 的局部导数是 −x/y²：传给 x 的是传入的梯度除以 y，传给 y 的是传入的梯度乘以 −x/y²。</translation>
+    </message>
+    <message>
+        <source>Negation −x has local derivative −1: the incoming gradient comes back with its sign flipped.</source>
+        <translation>取负 −x 的局部导数是 −1：传入的梯度变号后传回。</translation>
+    </message>
+    <message>
+        <source>The derivative of exp(x) is exp(x) itself, the op&apos;s output, which autograd saved: the incoming gradient is multiplied by it.</source>
+        <translation>exp(x) 的导数就是 exp(x) 本身，也就是 autograd 保存的这个运算的输出：传入的梯度乘以它。</translation>
+    </message>
+    <message>
+        <source>The derivative of log(x) is 1/x: the incoming gradient is divided by the saved input x.</source>
+        <translation>log(x) 的导数是 1/x：传入的梯度除以保存的输入 x。</translation>
+    </message>
+    <message>
+        <source>The sigmoid&apos;s derivative is σ(z)(1 − σ(z)), computed from its saved output σ(z); the incoming gradient is multiplied by it.</source>
+        <translation>sigmoid 的导数是 σ(z)(1 − σ(z))，由保存的输出 σ(z) 算出；传入的梯度乘以它。</translation>
+    </message>
+    <message>
+        <source>The derivative of tanh(x) is 1 − tanh(x)², computed from its saved output; the incoming gradient is multiplied by it.</source>
+        <translation>tanh(x) 的导数是 1 − tanh(x)²，由保存的输出算出；传入的梯度乘以它。</translation>
+    </message>
+    <message>
+        <source>ReLU lets the gradient through where its output was positive (local derivative 1) and blocks it where the output was 0 (local derivative 0).</source>
+        <translation>ReLU 在输出为正的地方让梯度通过（局部导数为 1），在输出为 0 的地方挡住梯度（局部导数为 0）。</translation>
+    </message>
+    <message>
+        <source>The derivative of |x| is the sign of x (+1, −1, or 0 at 0): the incoming gradient is multiplied by it.</source>
+        <translation>|x| 的导数是 x 的符号（+1、−1，在 0 处为 0）：传入的梯度乘以它。</translation>
+    </message>
+    <message>
+        <source>The derivative of 1/x is −1/x²: the incoming gradient is multiplied by −(1/x)², from the saved output 1/x.</source>
+        <translation>1/x 的导数是 −1/x²：传入的梯度乘以 −(1/x)²，由保存的输出 1/x 算出。</translation>
+    </message>
+    <message>
+        <source>The derivative of √x is 1/(2√x): the incoming gradient is divided by twice the saved output √x.</source>
+        <translation>√x 的导数是 1/(2√x)：传入的梯度除以保存的输出 √x 的两倍。</translation>
+    </message>
+    <message>
+        <source>relu&apos;s output</source>
+        <translation>relu 的输出</translation>
+    </message>
+    <message>
+        <source>elementwise over {shape}, </source>
+        <translation>逐元素，形状 {shape}，</translation>
+    </message>
+    <message>
+        <source> / N   ({over}N = {n}, reduction &apos;mean&apos;)</source>
+        <translation> / N   （{over}N = {n}，reduction &apos;mean&apos;）</translation>
+    </message>
+    <message>
+        <source>   ({over}reduction &apos;{reduction}&apos;)</source>
+        <translation>   （{over}reduction &apos;{reduction}&apos;）</translation>
+    </message>
+    <message>
+        <source>Mean squared error averages (x − y)² over N elements; its derivative with respect to x is 2·(x − y)/N (y gets the negative). The incoming gradient is multiplied by it.</source>
+        <translation>均方误差对 N 个元素的 (x − y)² 求平均；它对 x 的导数是 2·(x − y)/N（y 的是它的相反数）。传入的梯度乘以它。</translation>
+    </message>
+    <message>
+        <source>Binary cross-entropy −[y·log a + (1 − y)·log(1 − a)] has derivative (a − y)/(a·(1 − a)) with respect to the prediction a; with reduction &apos;mean&apos; it is also divided by N.</source>
+        <translation>二元交叉熵 −[y·log a + (1 − y)·log(1 − a)] 对预测值 a 的导数是 (a − y)/(a·(1 − a))；reduction 为 &apos;mean&apos; 时还要除以 N。</translation>
+    </message>
+    <message>
+        <source>Binary cross-entropy on logits z applies the sigmoid inside the loss; the two derivatives combine into the simple σ(z) − y (divided by N for the mean).</source>
+        <translation>基于 logits z 的二元交叉熵在损失内部做 sigmoid；两个导数合起来就是简单的 σ(z) − y（求平均时再除以 N）。</translation>
+    </message>
+    <message>
+        <source>log_softmax&apos;s gradient is the incoming gradient minus softmax times the incoming gradient&apos;s sum along the softmax dimension: g − softmax·Σg.</source>
+        <translation>log_softmax 的梯度是传入的梯度减去 softmax 乘以传入梯度沿 softmax 维度的和：g − softmax·Σg。</translation>
+    </message>
+    <message>
+        <source>softmax&apos;s gradient is softmax · (g − Σ g·softmax) along its dimension: every output depends on every input of its row, through the shared normaliser.</source>
+        <translation>softmax 的梯度是沿其维度的 softmax · (g − Σ g·softmax)：通过共同的归一化项，每个输出都依赖于同一行的每个输入。</translation>
+    </message>
+    <message>
+        <source>The negative log-likelihood picks −log p of each sample&apos;s target class, so its gradient is −1/N at the target class (N samples, for the mean) and 0 at every other class.</source>
+        <translation>负对数似然取出每个样本目标类别的 −log p，所以它的梯度在目标类别处是 −1/N（N 个样本，求平均时），在其他类别处都是 0。</translation>
+    </message>
+    <message>
+        <source>log_softmax&apos;s output</source>
+        <translation>log_softmax 的输出</translation>
+    </message>
+    <message>
+        <source>(Σ along dimension {dim} of {shape})</source>
+        <translation>（Σ 沿形状 {shape} 的第 {dim} 维）</translation>
+    </message>
+    <message>
+        <source>softmax&apos;s output</source>
+        <translation>softmax 的输出</translation>
+    </message>
+    <message>
+        <source>(s = softmax({x}), Σ along dimension {dim} of {shape})</source>
+        <translation>（s = softmax({x})，Σ 沿形状 {shape} 的第 {dim} 维）</translation>
+    </message>
+    <message>
+        <source>the target was not saved</source>
+        <translation>目标值没有被保存</translation>
+    </message>
+    <message>
+        <source>gradviz writes nll_loss out only for inputs of shape (C,) or (N, C)</source>
+        <translation>gradviz 只为形状为 (C,) 或 (N, C) 的输入写出 nll_loss 的公式</translation>
+    </message>
+    <message>
+        <source>the total weight N was not saved</source>
+        <translation>总权重 N 没有被保存</translation>
+    </message>
+    <message>
+        <source>0 (target {target} is ignore_index)</source>
+        <translation>0（目标 {target} 是 ignore_index）</translation>
+    </message>
+    <message>
+        <source>0 (class {cls} is not the target {target})</source>
+        <translation>0（类别 {cls} 不是目标 {target}）</translation>
+    </message>
+    <message>
+        <source>, 0 at every other class</source>
+        <translation>，其他类别处为 0</translation>
+    </message>
+    <message>
+        <source>For out = A·B, each input&apos;s gradient is a matrix product: ∂L/∂A = ∂L/∂out·Bᵀ and ∂L/∂B = Aᵀ·∂L/∂out. Each element is a row of one matrix dotted with a column of the other.</source>
+        <translation>对于 out = A·B，每个输入的梯度都是一个矩阵乘积：∂L/∂A = ∂L/∂out·Bᵀ，∂L/∂B = Aᵀ·∂L/∂out。每个元素是一个矩阵的一行与另一个矩阵的一列的点积。</translation>
+    </message>
+    <message>
+        <source>addmm is nn.Linear&apos;s out = bias + mat1·mat2 (mat2 = Wᵀ). The bias gets the incoming gradient summed over the batch; mat1 gets ∂L/∂out·mat2ᵀ; mat2 gets mat1ᵀ·∂L/∂out.</source>
+        <translation>addmm 就是 nn.Linear 的 out = bias + mat1·mat2（mat2 = Wᵀ）。偏置得到传入的梯度沿批次求和的结果；mat1 得到 ∂L/∂out·mat2ᵀ；mat2 得到 mat1ᵀ·∂L/∂out。</translation>
+    </message>
+    <message>
+        <source>bmm multiplies matrices batch by batch: ∂L/∂A = ∂L/∂out·Bᵀ and ∂L/∂B = Aᵀ·∂L/∂out for each batch.</source>
+        <translation>bmm 逐批做矩阵乘法：对每一批，∂L/∂A = ∂L/∂out·Bᵀ，∂L/∂B = Aᵀ·∂L/∂out。</translation>
+    </message>
+    <message>
+        <source>For out = A·v (matrix times vector): ∂L/∂A is the outer product ∂L/∂out·vᵀ, and ∂L/∂v = Aᵀ·∂L/∂out.</source>
+        <translation>对于 out = A·v（矩阵乘向量）：∂L/∂A 是外积 ∂L/∂out·vᵀ，∂L/∂v = Aᵀ·∂L/∂out。</translation>
+    </message>
+    <message>
+        <source>For the dot product out = Σ xᵢyᵢ, the derivative with respect to xᵢ is yᵢ and with respect to yᵢ is xᵢ: each input&apos;s gradient is the incoming number times the other vector.</source>
+        <translation>对于点积 out = Σ xᵢyᵢ，对 xᵢ 的导数是 yᵢ，对 yᵢ 的导数是 xᵢ：每个输入的梯度是传入的数乘以另一个向量。</translation>
+    </message>
+    <message>
+        <source>{grad} = {scale}Σ over the batch (rows) of {out}   ({shapes})</source>
+        <translation>{grad} = {scale}Σ（沿批次，即各行）{out}   （{shapes}）</translation>
+    </message>
+    <message>
+        <source>grad_out {shape} summed over the rows → {bias}</source>
+        <translation>grad_out {shape} 按行求和 → {bias}</translation>
+    </message>
+    <message>
+        <source>(outer product: {shapes})</source>
+        <translation>（外积：{shapes}）</translation>
+    </message>
+    <message>
+        <source>grad_out scalar · {name} {shape} → {shape}</source>
+        <translation>grad_out 标量 · {name} {shape} → {shape}</translation>
+    </message>
+    <message>
+        <source>Several outputs of one op share one autograd node ({op}). The gradient of output {k} gathers here (summed over its uses) and is handed on unchanged: {op} receives it as its incoming gradient number {k}, beside the other outputs&apos; gradients, and runs once with all of them. Outputs nothing used send it no gradient (autograd counts them as zeros).</source>
+        <translation>一个运算的几个输出共用一个 autograd 节点（{op}）。第 {k} 个输出的梯度在这里汇总（对它的各处使用求和），然后原样传下去：{op} 把它当作第 {k} 个传入的梯度，与其他输出的梯度一起，运行一次。没有被用到的输出不传来梯度（autograd 当作零）。</translation>
+    </message>
+    <message>
+        <source>its op</source>
+        <translation>它的运算</translation>
+    </message>
+    <message>
+        <source>the gradient of {name}</source>
+        <translation>{name} 的梯度</translation>
+    </message>
+    <message>
+        <source>The power rule: the derivative of x^p is p·x^(p−1). The incoming gradient is multiplied by it, with x the saved input and p the saved exponent.</source>
+        <translation>幂法则：x^p 的导数是 p·x^(p−1)。传入的梯度乘以它，其中 x 是保存的输入，p 是保存的指数。</translation>
+    </message>
+    <message>
+        <source>For x^e with both tensors: the derivative with respect to x is e·x^(e−1) and with respect to e is x^e·ln(x); each multiplies the incoming gradient.</source>
+        <translation>对于 x^e（两者都是张量）：对 x 的导数是 e·x^(e−1)，对 e 的导数是 x^e·ln(x)；各自与传入的梯度相乘。</translation>
+    </message>
+    <message>
+        <source>For b^x with a number b: the derivative with respect to x is b^x·ln(b), from the saved output b^x; the incoming gradient is multiplied by it.</source>
+        <translation>对于 b^x（b 是一个数）：对 x 的导数是 b^x·ln(b)，由保存的输出 b^x 算出；传入的梯度乘以它。</translation>
+    </message>
+    <message>
+        <source>the exponent was not saved as a plain number</source>
+        <translation>指数没有被保存为普通的数</translation>
+    </message>
+    <message>
+        <source>the base was not saved as a plain number</source>
+        <translation>底数没有被保存为普通的数</translation>
+    </message>
+    <message>
+        <source>the output b^x was not saved</source>
+        <translation>输出 b^x 没有被保存</translation>
+    </message>
+    <message>
+        <source>the input&apos;s shape was not captured</source>
+        <translation>输入的形状没有被记录</translation>
+    </message>
+    <message>
+        <source>A view or reshape only rearranges the same numbers into another shape, so the gradient is the incoming gradient reshaped back to the input&apos;s shape.</source>
+        <translation>view 或 reshape 只是把同样的数排成另一种形状，所以梯度就是传入的梯度重新变回输入的形状。</translation>
+    </message>
+    <message>
+        <source>Transposing swaps rows and columns, so the gradient is the incoming gradient transposed back.</source>
+        <translation>转置交换行和列，所以梯度就是传入的梯度再转置回来。</translation>
+    </message>
+    <message>
+        <source>permute reorders dimensions, so the gradient is the incoming gradient with the order undone.</source>
+        <translation>permute 重新排列维度，所以梯度就是传入的梯度把维度顺序还原。</translation>
+    </message>
+    <message>
+        <source>reshaped {shape} → {input}</source>
+        <translation>变形 {shape} → {input}</translation>
+    </message>
+    <message>
+        <source>the permutation was not saved</source>
+        <translation>维度的排列没有被保存</translation>
+    </message>
+    <message>
+        <source>A sum adds its inputs with weight 1, so every element that was summed gets the same incoming gradient: the gradient is copied (expanded) back to the input&apos;s shape.</source>
+        <translation>求和以权重 1 把输入加起来，所以每个参与求和的元素都得到同样的传入梯度：梯度被复制（扩展）回输入的形状。</translation>
+    </message>
+    <message>
+        <source>A mean is a sum divided by N, the number of elements averaged: every element gets the incoming gradient divided by N.</source>
+        <translation>平均值是和除以 N（参与平均的元素个数）：每个元素得到传入的梯度除以 N。</translation>
+    </message>
+    <message>
+        <source>expand reuses one element in many places, so its gradient is the sum of the incoming gradients of all the places it was copied to.</source>
+        <translation>expand 把一个元素用在很多地方，所以它的梯度是所有复制位置传入的梯度之和。</translation>
+    </message>
+    <message>
+        <source>all elements</source>
+        <translation>所有元素</translation>
+    </message>
+    <message>
+        <source>dimensions {dims}</source>
+        <translation>第 {dims} 维</translation>
+    </message>
+    <message>
+        <source>dimension {dims}</source>
+        <translation>第 {dims} 维</translation>
+    </message>
+    <message>
+        <source>expanded back to {shape}</source>
+        <translation>扩展回 {shape}</translation>
+    </message>
+    <message>
+        <source> and divided by N = {n}</source>
+        <translation>，再除以 N = {n}</translation>
+    </message>
+    <message>
+        <source>   (reduced over {over})</source>
+        <translation>   （对{over}做了归约）</translation>
+    </message>
+    <message>
+        <source>summed back to {shape}</source>
+        <translation>求和回到 {shape}</translation>
+    </message>
+    <message>
+        <source>Picking part of a tensor passes each picked element&apos;s gradient back to where it came from; the elements not picked get 0.</source>
+        <translation>取出张量的一部分时，每个被取出元素的梯度传回它原来的位置；没有被取出的元素得到 0。</translation>
+    </message>
+    <message>
+        <source>Indexing with tensors picks elements; backward scatters the incoming gradient back to the picked positions (adding where a position was picked more than once) and puts 0 elsewhere.</source>
+        <translation>用张量做索引会取出一些元素；反向传播把传入的梯度散布回被取出的位置（一个位置被取出多次时相加），其他位置为 0。</translation>
+    </message>
+    <message>
+        <source>0 (not picked)</source>
+        <translation>0（未被取出）</translation>
+    </message>
+    <message>
+        <source>the sum of the {n} incoming numbers picked from here</source>
+        <translation>从这里取出的 {n} 个传入数值之和</translation>
+    </message>
+    <message>
+        <source>{grad} = 0 with {out} placed at {where}</source>
+        <translation>{grad} = 0，并把 {out} 放在{where}</translation>
+    </message>
+    <message>
+        <source>index {index} of dimension {dim}</source>
+        <translation>第 {dim} 维的下标 {index} 处</translation>
+    </message>
+    <message>
+        <source>the slice {slice} of dimension {dim}</source>
+        <translation>第 {dim} 维的切片 {slice} 处</translation>
+    </message>
+    <message>
+        <source>the index tensors were not captured</source>
+        <translation>索引张量没有被记录</translation>
+    </message>
+    <message>
+        <source>an index tensor</source>
+        <translation>索引张量</translation>
+    </message>
+    <message>
+        <source>at {index}: </source>
+        <translation>在 {index} 处：</translation>
+    </message>
+    <message>
+        <source>the incoming gradient {name}</source>
+        <translation>传入的梯度 {name}</translation>
+    </message>
+    <message>
+        <source>the saved tensor {name}</source>
+        <translation>保存的张量 {name}</translation>
+    </message>
+    <message>
+        <source>the forward value of {name}</source>
+        <translation>{name} 的前向传播值</translation>
+    </message>
+    <message>
+        <source>{name} needs no grad (a plain number, or a tensor without requires_grad), so no gradient is computed for it.</source>
+        <translation>{name} 不需要梯度（它是普通的数，或没有 requires_grad 的张量），所以不为它计算梯度。</translation>
+    </message>
+    <message>
+        <source>{name} needs no grad, so no gradient is computed for it.</source>
+        <translation>{name} 不需要梯度，所以不为它计算梯度。</translation>
+    </message>
+    <message>
+        <source>{grad} is not needed in this pass ({call} asks only for other gradients), so autograd skips it.</source>
+        <translation>这次反向传播不需要 {grad}（{call} 只要求其他梯度），所以 autograd 跳过了它。</translation>
+    </message>
+    <message>
+        <source>{grad}: not computed</source>
+        <translation>{grad}：未计算</translation>
+    </message>
+    <message>
+        <source>gradviz has no formula for input {slot}</source>
+        <translation>gradviz 没有第 {slot} 个输入的公式</translation>
+    </message>
+    <message>
+        <source>For {grad}, {missing}, so gradviz shows the numbers autograd produced instead of recomputing them.</source>
+        <translation>对于 {grad}，{missing}，所以 gradviz 显示 autograd 算出的数值，而不重新计算。</translation>
+    </message>
+    <message>
+        <source>{name} is used as {n} inputs of this op (slots {slots}): it receives one gradient per use, and autograd adds them up.</source>
+        <translation>{name} 被用作这个运算的 {n} 个输入（第 {slots} 个输入）：每用一次就得到一个梯度，autograd 把它们加起来。</translation>
+    </message>
+    <message>
+        <source>{value} (from autograd)</source>
+        <translation>{value}（来自 autograd）</translation>
+    </message>
+    <message>
+        <source>{grad} = {out} · J   (J: the Jacobian of {op})</source>
+        <translation>{grad} = {out} · J   （J：{op} 的雅可比矩阵）</translation>
+    </message>
+    <message>
+        <source>{what} was not captured</source>
+        <translation>{what}没有被记录</translation>
+    </message>
+    <message>
+        <source>{what} {shape} was kept only as a summary (it is too large)</source>
+        <translation>{what} {shape} 只保存了摘要（它太大了）</translation>
+    </message>
+</context>
+<context>
+    <name>graph</name>
+    <message>
+        <source>buffer</source>
+        <extracomment>Graphviz-pure ships metrics for Arimo; it is metric-compatible with Arial, Helvetica and Liberation Sans, which the Qt side falls back to, so the boxes Graphviz sizes fit the text Qt paints. Fill colours by kind. Mid-tone fills with black text: pale tints wash out on a projector and dark fills make black text unreadable. A value is printed in its box only while its text is at most this long.</extracomment>
+        <translation>缓冲区</translation>
+    </message>
+    <message>
+        <source>constant</source>
+        <translation>常量</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n node(s) inside</source>
+        <extracomment>A DOT ID that needs no quotes (and is not a keyword).</extracomment>
+        <translation>
+            <numerusform>内含 %n 个节点</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>collapsed module</source>
+        <extracomment>A parameter is held above at most this many of its module&apos;s inputs (see _rank_hints).</extracomment>
+        <translation>折叠的模块</translation>
+    </message>
+    <message>
+        <source>constant (no grad)</source>
+        <translation>常量（不需要梯度）</translation>
+    </message>
+    <message>
+        <source>leaf / parameter</source>
+        <translation>叶子节点 / 参数</translation>
+    </message>
+    <message>
+        <source>op (autograd node)</source>
+        <translation>运算（autograd 节点）</translation>
+    </message>
+    <message>
+        <source>root (loss)</source>
+        <translation>根节点（损失）</translation>
+    </message>
+    <message>
+        <source>legend</source>
+        <translation>图例</translation>
+    </message>
+    <message>
+        <source>BCE loss</source>
+        <extracomment>The label styles: PyTorch&apos;s class names, or the symbols of a first lesson. An autograd node type, as its operation is written on paper. Ops missing here get their class name without &quot;Backward&quot; (ClampBackward1 → &quot;clamp&quot;). The few written in words are marked for the catalogue and translated in :func:`symbol`.</extracomment>
+        <translation>BCE 损失</translation>
+    </message>
+    <message>
+        <source>BCE loss (logits)</source>
+        <translation>BCE 损失（logits）</translation>
+    </message>
+    <message>
+        <source>MSE loss</source>
+        <translation>MSE 损失</translation>
+    </message>
+    <message>
+        <source>L1 loss</source>
+        <translation>L1 损失</translation>
+    </message>
+    <message>
+        <source>NLL loss</source>
+        <translation>NLL 损失</translation>
+    </message>
+    <message>
+        <source>copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>{n} nodes inside: {ops}</source>
+        <extracomment>A collapsed module&apos;s Layout node id is this prefix plus its path (see ``build_dot``). Opening a module shows all it holds when that is at most this many boxes; more, and its sub-modules stay folded (a 20-layer Sequential opens as 20 layer boxes, not 100 nodes).</extracomment>
+        <translation>内含 {n} 个节点：{ops}</translation>
+    </message>
+</context>
+<context>
+    <name>grouping</name>
+    <message>
+        <source>for loop, line {line} · {count} iterations</source>
+        <extracomment>A loop&apos;s path segment: &quot;for@&quot; and its line. A loop that ran at least this many times opens folded, when its iterations hold at least LOOP_FOLD_NODES nodes each on average (a one-op body would not shrink): each iteration to a box when there are at most LOOP_ITERATION_BOXES of them, else the whole loop to one box (opened, it shows its iterations as boxes).</extracomment>
+        <translation>for 循环，第 {line} 行 · 共 {count} 次迭代</translation>
+    </message>
+    <message>
+        <source>iteration {n} of {count}</source>
+        <translation>第 {n} 次迭代，共 {count} 次</translation>
+    </message>
+    <message>
+        <source>the loop at line {line} ran {count} times: it is one box (double-click it to see its iterations)</source>
+        <extracomment>Above this many loop and iteration groups, none of them is framed (see framed_paths).</extracomment>
+        <translation>第 {line} 行的循环运行了 {count} 次：它被画成一个框（双击可以看到每次迭代）</translation>
+    </message>
+    <message>
+        <source>each of the {count} iterations of the loop at line {line} is a box (double-click one to open it)</source>
+        <translation>第 {line} 行循环的 {count} 次迭代各是一个框（双击一个框可以展开）</translation>
+    </message>
+    <message>
+        <source>In this graph {parts}.</source>
+        <translation>在这个计算图中，{parts}。</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>module</source>
+        <translation>模块</translation>
+    </message>
+    <message>
+        <source>{n:,} parameters</source>
+        <translation>{n:,} 个参数</translation>
     </message>
 </context>
 <context>
@@ -949,6 +1660,122 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
     </message>
 </context>
 <context>
+    <name>layout</name>
+    <message>
+        <source>Install the layout engine with `pip install graphviz-pure`, or set {variable} to a Graphviz `dot` program (for example {variable}=/usr/bin/dot).</source>
+        <translation>请用 `pip install graphviz-pure` 安装布局引擎，或把 {variable} 设为一个 Graphviz `dot` 程序（例如 {variable}=/usr/bin/dot）。</translation>
+    </message>
+    <message>
+        <source>the engine setting</source>
+        <translation>引擎设置</translation>
+    </message>
+    <message>
+        <source>Layout engine {program!r} (from {origin}) was not found or is not executable. {hint}</source>
+        <translation>找不到布局引擎 {program!r}（来自{origin}），或它不可执行。{hint}</translation>
+    </message>
+    <message>
+        <source>No Graphviz layout engine was found. {hint}</source>
+        <translation>没有找到 Graphviz 布局引擎。{hint}</translation>
+    </message>
+    <message>
+        <source>Could not start the layout engine {program!r}: {error}. {hint}</source>
+        <translation>无法启动布局引擎 {program!r}：{error}。{hint}</translation>
+    </message>
+    <message>
+        <source>Layout cancelled.</source>
+        <extracomment>Boxes from which a provisional layout is drawn first. Graphviz-pure plus reading its answer takes about 0.35 s for 1,500 boxes and 2.5-3 s for 10,000 on the 2-core test machine (bench/scale.py); below this the provisional picture would arrive barely earlier. Above this many skipped ranks (:func:`long_edge_length`) Graphviz is not asked: it would take from seconds to many minutes, and the quick layout is the final one (``LayoutPlan.quick``). Trees (every value feeds one op, no module frames) with at least this many boxes are laid out by gradviz itself (:mod:`.tree`), in a tenth of Graphviz&apos;s time and as tidily; smaller ones keep Graphviz&apos;s curves, which the lessons and their pictures were made with. Layouts with more boxes than this get their sketch arrays made here, on the worker thread: the canvas previews them before their items exist (gradviz.qt.canvas.big_graphs).</extracomment>
+        <translation>布局已取消。</translation>
+    </message>
+    <message>
+        <source>The layout engine took longer than {seconds:g} s and was stopped. Collapse some modules or hide values to make the graph smaller.</source>
+        <translation>布局引擎运行超过 {seconds:g} 秒，已被停止。请折叠一些模块或隐藏数值，让计算图变小。</translation>
+    </message>
+    <message>
+        <source>(no message)</source>
+        <translation>（没有消息）</translation>
+    </message>
+    <message>
+        <source>The layout engine {program!r} failed (exit code {code}): {message}</source>
+        <translation>布局引擎 {program!r} 出错（退出码 {code}）：{message}</translation>
+    </message>
+</context>
+<context>
+    <name>marks</name>
+    <message>
+        <source>∇ pending</source>
+        <extracomment>(highlight, badge text, badge tone) of one node; &quot;&quot; is no badge. Trace edges are unique by (source, target, slot); the canvas draws one item per edge. The badge of a node this backward pass has not reached, and no gradient has reached yet.</extracomment>
+        <translation>∇ 待计算</translation>
+    </message>
+    <message>
+        <source>∇ Σ{n} parts = {result}</source>
+        <extracomment>Above this many nodes the grey fill alone says &quot;pending&quot;: a pass&apos;s first step would otherwise re-badge every node at once (26 ms for 500), and zoomed out far enough to see them all, badges are not drawn anyway. The badge of a gradient a quiz asks for, until it is answered.</extracomment>
+        <translation>∇ Σ{n} 部分 = {result}</translation>
+    </message>
+    <message>
+        <source>not visible</source>
+        <translation>不可见</translation>
+    </message>
+</context>
+<context>
+    <name>python</name>
+    <message>
+        <source>invalid syntax</source>
+        <translation>无效的语法</translation>
+    </message>
+    <message>
+        <source>invalid syntax. Perhaps you forgot a comma?</source>
+        <translation>无效的语法。是不是漏了逗号？</translation>
+    </message>
+    <message>
+        <source>&apos;{bracket}&apos; was never closed</source>
+        <translation>“{bracket}”没有闭合</translation>
+    </message>
+    <message>
+        <source>unmatched &apos;{bracket}&apos;</source>
+        <translation>“{bracket}”没有与之配对的括号</translation>
+    </message>
+    <message>
+        <source>closing parenthesis &apos;{closing}&apos; does not match opening parenthesis &apos;{opening}&apos;</source>
+        <translation>右括号“{closing}”与左括号“{opening}”不匹配</translation>
+    </message>
+    <message>
+        <source>expected &apos;:&apos;</source>
+        <translation>缺少“:”</translation>
+    </message>
+    <message>
+        <source>unexpected indent</source>
+        <translation>多余的缩进</translation>
+    </message>
+    <message>
+        <source>unindent does not match any outer indentation level</source>
+        <translation>取消缩进后与外层的任何缩进都对不上</translation>
+    </message>
+    <message>
+        <source>expected an indented block after &apos;{statement}&apos; statement on line {line}</source>
+        <translation>第 {line} 行的“{statement}”语句后面缺少缩进的代码块</translation>
+    </message>
+    <message>
+        <source>unterminated string literal (detected at line {line})</source>
+        <translation>字符串没有结束（在第 {line} 行发现）</translation>
+    </message>
+    <message>
+        <source>invalid decimal literal</source>
+        <translation>无效的数字</translation>
+    </message>
+    <message>
+        <source>cannot assign to {what} here. Maybe you meant &apos;==&apos; instead of &apos;=&apos;?</source>
+        <translation>这里不能给 {what} 赋值。是不是想用“==”而不是“=”？</translation>
+    </message>
+    <message>
+        <source>&apos;{statement}&apos; outside loop</source>
+        <translation>“{statement}”不在循环内</translation>
+    </message>
+    <message>
+        <source>name &apos;{name}&apos; is not defined</source>
+        <translation>名字“{name}”没有定义</translation>
+    </message>
+</context>
+<context>
     <name>recording</name>
     <message>
         <source>editing values, the gradient check and &quot;why is my grad None?&quot; need the program run again, which a recording cannot do</source>
@@ -1132,6 +1959,14 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
     <message>
         <source>Edited in gradviz, not in the program text: {values}.</source>
         <translation>在 gradviz 中修改、未写入程序文本的值：{values}。</translation>
+    </message>
+</context>
+<context>
+    <name>trace</name>
+    <message>
+        <source>scalar</source>
+        <extracomment>op: an autograd node (its value is its output 0); leaf: an AccumulateGrad; constant: a tensor that needs no grad (op &quot;Buffer&quot; for a module&apos;s buffer); output: output k ≥ 1 of a multi-output op.</extracomment>
+        <translation>标量</translation>
     </message>
 </context>
 </TS>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins as builtins_module
 import operator
+import re
 import threading
 import time
 import types
@@ -295,6 +296,9 @@ def _describe(exc: BaseException) -> str:
         text = text.split("\n\n", 1)[0]
     name = type(exc).__name__
     if isinstance(exc, NameError):
+        match = re.fullmatch(r"name '(\w+)' is not defined", text)
+        if match:  # the one Python error every beginner meets, in their words
+            text = translate("python", "name '{name}' is not defined").format(name=match.group(1))
         return translate("interpreter", "{error} (gradviz programs see torch, F, nn, math and the names they "
                                         "assign)").format(error=text)
     if isinstance(exc, AttributeError):
