@@ -1700,6 +1700,61 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
     </message>
 </context>
 <context>
+    <name>lessons</name>
+    <message>
+        <source>no lesson &apos;{name}&apos;; the lessons are: {names}</source>
+        <translation>没有课程“{name}”；现有的课程是：{names}</translation>
+    </message>
+    <message>
+        <source>missing &quot;{key}&quot;</source>
+        <translation>缺少“{key}”</translation>
+    </message>
+    <message>
+        <source>&quot;{key}&quot; should be {kinds}, not {type}</source>
+        <translation>“{key}”应该是 {kinds}，而不是 {type}</translation>
+    </message>
+    <message>
+        <source>&quot;{key}&quot; should be text, or texts by language ({example})</source>
+        <translation>“{key}”应该是文本，或按语言给出的文本（{example}）</translation>
+    </message>
+    <message>
+        <source>not a gradviz lesson file (no &quot;{key}&quot; version)</source>
+        <translation>不是 gradviz 课程文件（没有“{key}”版本号）</translation>
+    </message>
+    <message>
+        <source>&quot;{key}&quot; should be a version number</source>
+        <translation>“{key}”应该是版本号</translation>
+    </message>
+    <message>
+        <source>made by a newer gradviz (lesson format {version}); this gradviz reads format {format}. Update gradviz to open it.</source>
+        <translation>由更新版本的 gradviz 创建（课程格式 {version}）；这个 gradviz 只能读取格式 {format}。请更新 gradviz 后再打开。</translation>
+    </message>
+    <message>
+        <source>its program is refused: {error}</source>
+        <translation>其中的程序不被接受：{error}</translation>
+    </message>
+    <message>
+        <source>&quot;roots&quot; and &quot;view.collapsed&quot; hold names (strings)</source>
+        <translation>“roots”和“view.collapsed”中应该是名字（字符串）</translation>
+    </message>
+    <message>
+        <source>view: &quot;labels&quot; should be {styles}, not {labels!r}</source>
+        <translation>view：“labels”应该是 {styles}，而不是 {labels!r}</translation>
+    </message>
+    <message>
+        <source>no file {path}</source>
+        <translation>没有文件 {path}</translation>
+    </message>
+    <message>
+        <source>cannot read {path}: {error}</source>
+        <translation>无法读取 {path}：{error}</translation>
+    </message>
+    <message>
+        <source>{file} is damaged: line {line}, column {col}: {error}</source>
+        <translation>{file} 已损坏：第 {line} 行第 {col} 列：{error}</translation>
+    </message>
+</context>
+<context>
     <name>marks</name>
     <message>
         <source>∇ pending</source>
@@ -1773,6 +1828,42 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
     <message>
         <source>name &apos;{name}&apos; is not defined</source>
         <translation>名字“{name}”没有定义</translation>
+    </message>
+</context>
+<context>
+    <name>quiz</name>
+    <message>
+        <source>Revealed: {truth}.</source>
+        <extracomment>A guess within this share of the answer, or within ABSOLUTE of it, is right. Questions made up for a lesson without its own ask for gradients of at most this many numbers: a student can work those out from the rule; a 16×16 matrix product, not.</extracomment>
+        <translation>答案：{truth}。</translation>
+    </message>
+    <message>
+        <source>Right: {truth} (you said {guess}).</source>
+        <translation>正确：{truth}（你的答案是 {guess}）。</translation>
+    </message>
+    <message>
+        <source>Not quite: {truth}, not {guess}.</source>
+        <translation>不太对：{truth}，而不是 {guess}。</translation>
+    </message>
+    <message>
+        <source>Predict element {element} of {symbol}: the gradient the backward step of {sender} sends to {name}.</source>
+        <translation>预测 {symbol} 的元素 {element}：{sender} 的反向传播这一步传给 {name} 的梯度。</translation>
+    </message>
+    <message>
+        <source>Predict {symbol}: the gradient the backward step of {sender} sends to {name}.</source>
+        <translation>预测 {symbol}：{sender} 的反向传播这一步传给 {name} 的梯度。</translation>
+    </message>
+    <message>
+        <source>each question needs &quot;node&quot;: the name of the node whose step sends the gradient</source>
+        <translation>每个问题都需要“node”：发出梯度的那一步所在节点的名字</translation>
+    </message>
+    <message>
+        <source>a question&apos;s &quot;pass&quot; is a backward call&apos;s number, 1 for the first</source>
+        <translation>问题的“pass”是第几次 backward 调用，第一次为 1</translation>
+    </message>
+    <message>
+        <source>a question&apos;s &quot;{key}&quot; should be text</source>
+        <translation>问题的“{key}”应该是文本</translation>
     </message>
 </context>
 <context>
