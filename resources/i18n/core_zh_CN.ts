@@ -781,6 +781,10 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
         <translation>无法打开录制文件 {path}：{error}</translation>
     </message>
     <message>
+        <source>{source}, {error}</source>
+        <translation>{source}，{error}</translation>
+    </message>
+    <message>
         <source>cannot write {path}: {error}</source>
         <translation>无法写入 {path}：{error}</translation>
     </message>
@@ -2058,6 +2062,374 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
         <source>scalar</source>
         <extracomment>op: an autograd node (its value is its output 0); leaf: an AccumulateGrad; constant: a tensor that needs no grad (op &quot;Buffer&quot; for a module&apos;s buffer); output: output k ≥ 1 of a multi-output op.</extracomment>
         <translation>标量</translation>
+    </message>
+</context>
+<context>
+    <name>train_cli</name>
+    <message>
+        <source>expected sizes like 16,16, not {text!r}</source>
+        <translation>应该是 16,16 这样的层大小，而不是 {text!r}</translation>
+    </message>
+    <message>
+        <source>hidden sizes must be positive</source>
+        <translation>隐藏层大小必须是正数</translation>
+    </message>
+    <message>
+        <source>expected one of {models} or path.py:ClassName, not {text!r}</source>
+        <translation>应该是 {models} 之一或 path.py:ClassName，而不是 {text!r}</translation>
+    </message>
+    <message>
+        <source>expected a number or &apos;full&apos;, not {text!r}</source>
+        <translation>应该是一个数或 &apos;full&apos;，而不是 {text!r}</translation>
+    </message>
+    <message>
+        <source>expected an integer or &apos;none&apos;, not {text!r}</source>
+        <translation>应该是一个整数或 &apos;none&apos;，而不是 {text!r}</translation>
+    </message>
+    <message>
+        <source>train a toy network headless</source>
+        <translation>不开窗口训练一个小网络</translation>
+    </message>
+    <message>
+        <source>Train a toy network without the GUI. With --lesson, the lesson&apos;s settings are used and any other option given overrides them.</source>
+        <translation>不开图形界面训练一个小网络。使用 --lesson 时采用该课程的设置，另外给出的选项会覆盖它们。</translation>
+    </message>
+    <message>
+        <source>{datasets} or a path to a .csv file (default toy)</source>
+        <translation>{datasets} 或一个 .csv 文件的路径（默认 toy）</translation>
+    </message>
+    <message>
+        <source>start from a training lesson&apos;s settings</source>
+        <translation>从一个训练课程的设置开始</translation>
+    </message>
+    <message>
+        <source>{models} or path.py:ClassName, a module of your own made with no arguments (default mlp)</source>
+        <translation>{models} 或 path.py:ClassName，即你自己的、不带参数创建的模块（默认 mlp）</translation>
+    </message>
+    <message>
+        <source>hidden layer sizes of the mlp, e.g. 16,16</source>
+        <translation>mlp 的隐藏层大小，例如 16,16</translation>
+    </message>
+    <message>
+        <source>learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>a number, or &apos;full&apos; for the whole training set</source>
+        <translation>一个数，或 &apos;full&apos; 表示整个训练集</translation>
+    </message>
+    <message>
+        <source>learning-rate schedule per epoch</source>
+        <translation>每轮的学习率调度</translation>
+    </message>
+    <message>
+        <source>schedule factor</source>
+        <translation>调度系数</translation>
+    </message>
+    <message>
+        <source>epochs between steps of the &apos;step&apos; schedule</source>
+        <translation>&apos;step&apos; 调度中每隔多少轮调整一次</translation>
+    </message>
+    <message>
+        <source>an integer, or &apos;none&apos; for a random run</source>
+        <translation>一个整数，或 &apos;none&apos; 表示随机运行</translation>
+    </message>
+    <message>
+        <source>{devices} (default auto)</source>
+        <translation>{devices}（默认 auto）</translation>
+    </message>
+    <message>
+        <source>torch CPU threads in the run; 0: one per core (default 1: toy networks run fastest on one)</source>
+        <translation>运行中 torch 使用的 CPU 线程数；0：每个核心一个（默认 1：小网络用一个线程最快）</translation>
+    </message>
+    <message>
+        <source>print each batch&apos;s loss, not only each epoch&apos;s</source>
+        <translation>打印每个批次的损失，而不只是每轮的</translation>
+    </message>
+    <message>
+        <source>write the loss history, one row per batch</source>
+        <translation>写出损失记录，每个批次一行</translation>
+    </message>
+    <message>
+        <source>save the trained state_dict</source>
+        <translation>保存训练好的 state_dict</translation>
+    </message>
+    <message>
+        <source>epoch {epoch}/{epochs} step {step}/{steps} loss {loss:.4f}</source>
+        <translation>第 {epoch}/{epochs} 轮 第 {step}/{steps} 步 损失 {loss:.4f}</translation>
+    </message>
+    <message>
+        <source>epoch {epoch}/{epochs} done, {step}/{steps} steps, {seconds:.1f} s</source>
+        <translation>第 {epoch}/{epochs} 轮完成，{step}/{steps} 步，{seconds:.1f} 秒</translation>
+    </message>
+    <message>
+        <source>training {model} model on {dataset!r} ({train} train / {test} test) on {device}, {epochs} epochs x {batches} batches</source>
+        <translation>在 {device} 上用 {dataset!r}（训练集 {train} / 测试集 {test}）训练 {model} 模型，{epochs} 轮 x {batches} 个批次</translation>
+    </message>
+    <message>
+        <source>epoch {epoch}/{epochs}  train loss {train}  test loss {test}</source>
+        <translation>第 {epoch}/{epochs} 轮  训练损失 {train}  测试损失 {test}</translation>
+    </message>
+    <message>
+        <source>  train acc {train}  test acc {test}</source>
+        <translation>  训练准确率 {train}  测试准确率 {test}</translation>
+    </message>
+    <message>
+        <source>epoch {epoch} batch {batch}/{batches} loss {loss:.4f}</source>
+        <translation>第 {epoch} 轮 第 {batch}/{batches} 批 损失 {loss:.4f}</translation>
+    </message>
+    <message>
+        <source>gradviz train: error: {message}</source>
+        <translation>gradviz train：错误：{message}</translation>
+    </message>
+    <message>
+        <source>the run ended before sending its weights</source>
+        <translation>运行在发回权重之前就结束了</translation>
+    </message>
+    <message>
+        <source>gradviz train: interrupted</source>
+        <translation>gradviz train：已中断</translation>
+    </message>
+    <message>
+        <source>final accuracy: train {train}  test {test}</source>
+        <translation>最终准确率：训练集 {train}  测试集 {test}</translation>
+    </message>
+    <message>
+        <source>final loss: train {train}  test {test}</source>
+        <translation>最终损失：训练集 {train}  测试集 {test}</translation>
+    </message>
+    <message>
+        <source>wrote {rows} rows to {path}</source>
+        <translation>已向 {path} 写入 {rows} 行</translation>
+    </message>
+    <message>
+        <source>saved weights to {path}</source>
+        <translation>权重已保存到 {path}</translation>
+    </message>
+</context>
+<context>
+    <name>training</name>
+    <message>
+        <source>unknown model {model!r}: choose one of {models}</source>
+        <extracomment>What NeuralNetwork accepts (models._ACTIVATIONS, tested equal), checked before any model is built.</extracomment>
+        <translation>未知的模型 {model!r}：请从 {models} 中选择</translation>
+    </message>
+    <message>
+        <source>model must be a model name, a ModuleSpec or a callable returning an nn.Module</source>
+        <translation>模型必须是模型名、ModuleSpec 或返回 nn.Module 的可调用对象</translation>
+    </message>
+    <message>
+        <source>hidden layer sizes must be positive, not {sizes}</source>
+        <translation>隐藏层大小必须是正数，而不是 {sizes}</translation>
+    </message>
+    <message>
+        <source>momentum and weight decay must not be negative</source>
+        <translation>动量和权重衰减不能为负</translation>
+    </message>
+    <message>
+        <source>batch size must be at least 1, not {size}</source>
+        <translation>批大小至少为 1，而不是 {size}</translation>
+    </message>
+    <message>
+        <source>epochs must be at least 1, not {epochs}</source>
+        <translation>训练轮数至少为 1，而不是 {epochs}</translation>
+    </message>
+    <message>
+        <source>schedule step_size must be &gt;= 1 and gamma &gt; 0</source>
+        <translation>调度的 step_size 必须 &gt;= 1，且 gamma &gt; 0</translation>
+    </message>
+    <message>
+        <source>unknown {what} {value!r}: choose one of {names}</source>
+        <translation>未知的 {what} {value!r}：请从 {names} 中选择</translation>
+    </message>
+    <message>
+        <source>learning rate must be a positive number, not {lr}</source>
+        <translation>学习率必须是正数，而不是 {lr}</translation>
+    </message>
+    <message>
+        <source>unknown training lesson {name!r}: choose one of {names}</source>
+        <extracomment>The lessons of lessons.md that train, as configs. What choosing a dataset sets up: a model, loss and learning rate that learn it — at least 95 % test accuracy on circles, moons, xor and blobs and 90 % on spirals, in a few seconds on one CPU core (tests/core/training/test_presets.py trains each; bench/training.py times them).</extracomment>
+        <translation>未知的训练课程 {name!r}：请从 {names} 中选择</translation>
+    </message>
+    <message>
+        <source>missing label (column {col})</source>
+        <translation>缺少标签（第 {col} 列）</translation>
+    </message>
+    <message>
+        <source>label {field!r} is not an integer class number</source>
+        <translation>标签 {field!r} 不是整数类别编号</translation>
+    </message>
+    <message>
+        <source>label {field!r} is negative; classes are numbered from 0</source>
+        <translation>标签 {field!r} 是负数；类别从 0 开始编号</translation>
+    </message>
+    <message>
+        <source>empty value</source>
+        <translation>空值</translation>
+    </message>
+    <message>
+        <source>{field!r} is not a number</source>
+        <translation>{field!r} 不是数字</translation>
+    </message>
+    <message>
+        <source>{field!r} is not a finite number</source>
+        <translation>{field!r} 不是有限的数</translation>
+    </message>
+    <message>
+        <source>no such file</source>
+        <translation>没有这个文件</translation>
+    </message>
+    <message>
+        <source>not a text CSV file (it is not UTF-8)</source>
+        <translation>不是文本 CSV 文件（不是 UTF-8 编码）</translation>
+    </message>
+    <message>
+        <source>cannot read the file ({error})</source>
+        <translation>无法读取文件（{error}）</translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation>文件是空的</translation>
+    </message>
+    <message>
+        <source>need at least one feature column and a label column, found {n} column</source>
+        <translation>至少需要一个特征列和一个标签列，只找到 {n} 列</translation>
+    </message>
+    <message>
+        <source>label column {col} does not exist: the file has {n} columns</source>
+        <translation>标签列 {col} 不存在：文件只有 {n} 列</translation>
+    </message>
+    <message>
+        <source>expected {n} columns, found {found}</source>
+        <translation>应该有 {n} 列，实际是 {found} 列</translation>
+    </message>
+    <message>
+        <source>need at least 2 data rows, found {n}</source>
+        <translation>至少需要 2 行数据，只找到 {n} 行</translation>
+    </message>
+    <message>
+        <source>unknown dataset {name!r}: choose one of {names} or a path to a .csv file</source>
+        <extracomment>Dataset name → factory taking no required arguments.</extracomment>
+        <translation>未知的数据集 {name!r}：请从 {names} 中选择，或给出一个 .csv 文件的路径</translation>
+    </message>
+    <message>
+        <source>this PyTorch build has no CUDA support (a CPU-only wheel)</source>
+        <translation>这个 PyTorch 版本不支持 CUDA（只支持 CPU 的版本）</translation>
+    </message>
+    <message>
+        <source>CUDA could not be initialised: {error}</source>
+        <translation>CUDA 无法初始化：{error}</translation>
+    </message>
+    <message>
+        <source>no CUDA GPU was found (or its driver is missing)</source>
+        <translation>没有找到 CUDA GPU（或缺少驱动）</translation>
+    </message>
+    <message>
+        <source>MPS needs PyTorch for macOS on Apple silicon</source>
+        <translation>MPS 需要 Apple 芯片上的 macOS 版 PyTorch</translation>
+    </message>
+    <message>
+        <source>this Mac has no usable MPS device (macOS 12.3+ on Apple silicon is needed)</source>
+        <translation>这台 Mac 没有可用的 MPS 设备（需要 Apple 芯片和 macOS 12.3 以上）</translation>
+    </message>
+    <message>
+        <source>unknown device {name!r}: choose one of auto, {names}</source>
+        <translation>未知的设备 {name!r}：请从 auto、{names} 中选择</translation>
+    </message>
+    <message>
+        <source>device {name!r} is not available: {why}</source>
+        <translation>设备 {name!r} 不可用：{why}</translation>
+    </message>
+    <message>
+        <source>bad device name {name!r}: {error}</source>
+        <translation>设备名 {name!r} 有误：{error}</translation>
+    </message>
+    <message numerus="yes">
+        <source>device {name!r} is not available: only %n CUDA device(s)</source>
+        <translation>
+            <numerusform>设备 {name!r} 不可用：只有 %n 个 CUDA 设备</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>cross_entropy needs class labels, but {name!r} is a regression dataset: use mse or l1</source>
+        <translation>cross_entropy 需要类别标签，但 {name!r} 是回归数据集：请使用 mse 或 l1</translation>
+    </message>
+    <message>
+        <source>the model factory failed: {error}</source>
+        <translation>创建模型失败：{error}</translation>
+    </message>
+    <message>
+        <source>the model factory returned a {type}, not an nn.Module</source>
+        <translation>创建模型的函数返回的是 {type}，而不是 nn.Module</translation>
+    </message>
+    <message>
+        <source>the linear-regression model takes one input and gives one output; {name!r} has {features} features and needs {width} outputs</source>
+        <translation>linear-regression 模型只有一个输入、一个输出；{name!r} 有 {features} 个特征，需要 {width} 个输出</translation>
+    </message>
+    <message>
+        <source>the fashion model needs 28×28 images in 10 classes; {name!r} has {features} features and needs {width} outputs</source>
+        <translation>fashion 模型需要 10 个类别的 28×28 图片；{name!r} 有 {features} 个特征，需要 {width} 个输出</translation>
+    </message>
+    <message>
+        <source>batch size {size} with drop_last leaves no batch of the {n} training samples</source>
+        <translation>批大小为 {size} 且设置了 drop_last 时，{n} 个训练样本凑不出一个批次</translation>
+    </message>
+    <message>
+        <source>the model class could not be loaded: {error}</source>
+        <translation>无法加载模型类：{error}</translation>
+    </message>
+    <message>
+        <source> (&apos;bce&apos; needs outputs in [0, 1]; &apos;bce_logits&apos; takes raw scores)</source>
+        <translation>（&apos;bce&apos; 需要 [0, 1] 之间的输出；&apos;bce_logits&apos; 接受原始分数）</translation>
+    </message>
+    <message>
+        <source>the {loss} loss could not be computed: {error}</source>
+        <translation>无法计算 {loss} 损失：{error}</translation>
+    </message>
+    <message>
+        <source>cannot write {path}: {error}</source>
+        <extracomment>An epoch&apos;s evaluation on the step that ends it: (row in the batch, epoch_loss, test_loss, train_acc, test_acc); None where there is nothing to say (no test set, no classes).</extracomment>
+        <translation>无法写入 {path}：{error}</translation>
+    </message>
+    <message>
+        <source>no step of this run was kept: press Step or Start first</source>
+        <translation>这次运行没有保留任何一步：请先按“单步”或“开始”</translation>
+    </message>
+    <message>
+        <source>no batch has run yet: press Step or Start first</source>
+        <translation>还没有运行任何批次：请先按“单步”或“开始”</translation>
+    </message>
+    <message>
+        <source>loss became {value} at epoch {epoch} batch {batch}: try a smaller learning rate (now {lr:g})</source>
+        <translation>损失在第 {epoch} 轮第 {batch} 批变成了 {value}：请试试更小的学习率（当前为 {lr:g}）</translation>
+    </message>
+    <message>
+        <source>a decision boundary needs 2-D points; {name!r} samples are not</source>
+        <translation>决策边界需要二维的点；{name!r} 的样本不是</translation>
+    </message>
+    <message>
+        <source>the weights in {source} do not fit this model: {detail}</source>
+        <translation>{source} 中的权重与这个模型不匹配：{detail}</translation>
+    </message>
+    <message>
+        <source>the model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>{source} holds {name} as {dtype}, which gradviz cannot carry</source>
+        <translation>{source} 中的 {name} 是 {dtype} 类型，gradviz 无法传递</translation>
+    </message>
+    <message>
+        <source>{path}: no such file</source>
+        <translation>{path}：没有这个文件</translation>
+    </message>
+    <message>
+        <source>{path} is not a weights file saved with torch.save ({reason})</source>
+        <translation>{path} 不是用 torch.save 保存的权重文件（{reason}）</translation>
+    </message>
+    <message>
+        <source>{path} holds a {type}, not a state_dict of tensors</source>
+        <translation>{path} 中是 {type}，而不是由张量组成的 state_dict</translation>
     </message>
 </context>
 </TS>
