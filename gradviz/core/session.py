@@ -13,6 +13,7 @@ All methods are called, and all signals emitted, on the GUI thread.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -118,7 +119,9 @@ class Session:
         self.module: LoadedModule | None = None
         self.recording: Any = None  # a RecordingFile shown without a run (see open_recording)
         self.path: Path | None = None
-        self.title = translate("session", "untitled program")
+        # The title when gradviz wrote it in words (not a file's name): written again on a language switch.
+        self._title_words: Callable[[], str] | None = lambda: translate("session", "untitled program")
+        self.title = self._title_words()
         self.overrides: dict[str, Any] = {}
         self.trace: Any = None
         self.layout: Any = None
@@ -171,7 +174,8 @@ class Session:
     # -- the program ----------------------------------------------------------------------
     def open_lesson(self, lesson: Lesson, run: bool = True) -> None:
         """Make ``lesson`` (built in or from a lesson file) the program, and run it."""
-        self._open(lesson.program, translate("session", "{name} lesson").format(name=lesson.name), lesson=lesson)
+        self._open(lesson.program, lambda: translate("session", "{name} lesson").format(name=lesson.name),
+                   lesson=lesson)
         if lesson.view.theme:
             self.set_theme(lesson.view.theme)
         self.set_health(lesson.view.health)
@@ -199,8 +203,11 @@ class Session:
         from gradviz.core.recording import needs_rerun
 
         trace = recording.trace
-        name = recording.title or (path.name if path is not None else translate("session", "recording"))
-        self._open(trace.source, translate("session", "{name} (recording)").format(name=name), recording=recording)
+        def title() -> str:
+            name = recording.title or (path.name if path is not None else translate("session", "recording"))
+            return translate("session", "{name} (recording)").format(name=name)
+
+        self._open(trace.source, title, recording=recording)
         note = translate("session", "A recording: the graph, values, gradients and steps as they were recorded; "
                                     "{needs_rerun}.")
         self._notes = [note.format(needs_rerun=needs_rerun())]
@@ -211,14 +218,12 @@ class Session:
         """True while a saved recording is shown (nothing can be run again)."""
         return self.recording is not None
 
-    def _open(self, source: str, title: str, lesson: Lesson | None = None, module: LoadedModule | None = None,
-              path: Path | None = None, recording: Any = None) -> None:
+    def _open(self, source: str, title: str | Callable[[], str], lesson: Lesson | None = None,
+              module: LoadedModule | None = None, path: Path | None = None, recording: Any = None) -> None:
         self.lesson, self.module, self.path, self.recording = lesson, module, path, recording
         self.source = source
         self.ask(None)
-        if title != self.title:
-            self.title = title
-            self.title_changed.emit(title)
+        self._set_title(title)
         self._notes = []
         if self.overrides:
             self.overrides.clear()
@@ -250,16 +255,29 @@ class Session:
         describe it (what the editor holds stays, modified)."""
         self.lesson = None
         self.ask(None)
-        self.title = translate("session", OWN_PROGRAM_TITLE)
-        self.title_changed.emit(self.title)
+        self._set_title(lambda: translate("session", OWN_PROGRAM_TITLE), always=True)
         self.program_opened.emit()
 
     def saved(self, path: Path) -> None:
         """The program was written to ``path``: the window edits that file now."""
         if path != self.path:
-            self.path, self.title = path, path.name
-            self.title_changed.emit(self.title)
+            self.path = path
+            self._set_title(path.name, always=True)
         self._set_modified(False)
+
+    def _set_title(self, title: str | Callable[[], str], always: bool = False) -> None:
+        """The title is ``title``: a name as it is, or words gradviz writes in the user's language."""
+        self._title_words = title if callable(title) else None
+        text = title() if callable(title) else title
+        if always or text != self.title:
+            self.title = text
+            self.title_changed.emit(text)
+
+    def language_changed(self) -> None:
+        """The user's language changed: the title gradviz wrote in words is written again in it
+        (a file's or a class's name stays); the rest follows at the next run and redraw."""
+        if self._title_words is not None:
+            self._set_title(self._title_words)
 
     def set_modified(self, modified: bool) -> None:
         """Whether the program has unsaved edits (the editor's own undo can take them back)."""

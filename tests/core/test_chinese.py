@@ -130,3 +130,25 @@ def test_gradviz_lessons_lists_chinese_titles_under_a_chinese_locale():
     english = subprocess.run([sys.executable, "-m", "gradviz", "lessons"], capture_output=True, text=True,
                              env={**env, "LANG": "C.UTF-8"}, check=True).stdout
     assert "One neuron, binary cross-entropy" in english
+
+
+def test_a_language_switch_rewrites_the_titles_gradviz_wrote():
+    from pathlib import Path
+
+    from gradviz.core.session import Session
+
+    s = Session()
+    heard = []
+    s.title_changed.connect(heard.append)
+    s.open_lesson(LESSONS["softmax"], run=False)
+    try:
+        i18n.set_language("zh_CN")
+        s.language_changed()
+        assert s.title == "课程 softmax" and heard[-1] == "课程 softmax"
+        s.open_file(Path("/tmp/mine.txt"), "x = 1", run=False)
+        s.language_changed()
+        assert s.title == "mine.txt"
+    finally:
+        i18n.set_language("en")
+    s.open_lesson(LESSONS["softmax"], run=False)
+    assert s.title == "softmax lesson"
