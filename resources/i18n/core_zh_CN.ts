@@ -1292,6 +1292,11 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
         <translation>索引张量</translation>
     </message>
     <message>
+        <source>{index}</source>
+        <comment>where an index puts the gradient</comment>
+        <translation>{index} 处</translation>
+    </message>
+    <message>
         <source>at {index}: </source>
         <translation>在 {index} 处：</translation>
     </message>

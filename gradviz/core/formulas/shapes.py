@@ -295,7 +295,9 @@ def index(step: Step) -> Formula:
 
     names = ", ".join(":" if p == "None" else (n.label or "idx")
                       for p, n in zip(parts, _fill(parts, tensors)))
-    return _scatter(step, INDEX, place, f"[{names}]")
+    # English writes the index as it is; other languages may add words around it ("[…] 处").
+    return _scatter(step, INDEX, place, translate("formulas", "{index}", "where an index puts the gradient").format(
+        index=f"[{names}]"))
 
 
 def aten_index(indices: list[Array | None]) -> tuple:
