@@ -155,7 +155,7 @@ def _render(args: argparse.Namespace) -> int:
         try:
             trace = runner.call(Job("capture", spec, wall=spec.module is None))
         except ProgramError as exc:
-            _error(f"{where}, {exc}")
+            _error(translate("cli", "{source}, {error}").format(source=where, error=exc))
             if exc.statement:
                 print(f"    {exc.statement}", file=sys.stderr)
             return 2

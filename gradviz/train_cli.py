@@ -12,6 +12,7 @@ import argparse
 import sys
 import time
 
+from gradviz.core.i18n import translate
 from gradviz.core.training.config import (
     ACTIVATIONS,
     DEVICES,
@@ -39,9 +40,10 @@ def _hidden(text: str) -> tuple[int, ...]:
     try:
         sizes = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected sizes like 16,16, not {text!r}") from None
+        raise argparse.ArgumentTypeError(translate("train_cli", "expected sizes like 16,16, not {text!r}").format(
+            text=text)) from None
     if any(s < 1 for s in sizes):
-        raise argparse.ArgumentTypeError("hidden sizes must be positive")
+        raise argparse.ArgumentTypeError(translate("train_cli", "hidden sizes must be positive"))
     return sizes
 
 
@@ -54,8 +56,8 @@ def _model(text: str):
     try:
         path, class_name = parse_spec(text)
     except ModuleLoadError:
-        raise argparse.ArgumentTypeError(f"expected one of {', '.join(MODELS)} or path.py:ClassName, "
-                                         f"not {text!r}") from None
+        message = translate("train_cli", "expected one of {models} or path.py:ClassName, not {text!r}")
+        raise argparse.ArgumentTypeError(message.format(models=", ".join(MODELS), text=text)) from None
     return ModuleSpec(str(path.resolve()), class_name)
 
 
@@ -65,7 +67,8 @@ def _batch(text: str) -> int | str:
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number or 'full', not {text!r}") from None
+        raise argparse.ArgumentTypeError(translate("train_cli", "expected a number or 'full', not {text!r}").format(
+            text=text)) from None
 
 
 def _seed(text: str) -> int | None:
@@ -74,7 +77,8 @@ def _seed(text: str) -> int | None:
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer or 'none', not {text!r}") from None
+        raise argparse.ArgumentTypeError(translate("train_cli", "expected an integer or 'none', not {text!r}").format(
+            text=text)) from None
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -84,36 +88,40 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     the lesson's config is the base and only the options given change it.
     """
     p = subparsers.add_parser(
-        "train", help="train a toy network headless",
-        description="Train a toy network without the GUI. With --lesson, the lesson's settings are "
-                    "used and any other option given overrides them.")
+        "train", help=translate("train_cli", "train a toy network headless"),
+        description=translate("train_cli", "Train a toy network without the GUI. With --lesson, the lesson's "
+                                           "settings are used and any other option given overrides them."))
     add = p.add_argument
-    add("--dataset", help=f"{'|'.join(DATASETS)} or a path to a .csv file (default toy)")
-    add("--lesson", choices=sorted(LESSONS), help="start from a training lesson's settings")
+    add("--dataset", help=translate("train_cli", "{datasets} or a path to a .csv file (default toy)").format(
+        datasets="|".join(DATASETS)))
+    add("--lesson", choices=sorted(LESSONS), help=translate("train_cli", "start from a training lesson's settings"))
     add("--model", type=_model, metavar="MODEL",
-        help=f"{'|'.join(MODELS)} or path.py:ClassName, a module of your own made with no arguments "
-             "(default mlp)")
-    add("--hidden", type=_hidden, metavar="N,N", help="hidden layer sizes of the mlp, e.g. 16,16")
+        help=translate("train_cli", "{models} or path.py:ClassName, a module of your own made with no arguments "
+                                    "(default mlp)").format(models="|".join(MODELS)))
+    add("--hidden", type=_hidden, metavar="N,N",
+        help=translate("train_cli", "hidden layer sizes of the mlp, e.g. 16,16"))
     add("--activation", choices=ACTIVATIONS)
     add("--loss", choices=LOSSES)
     add("--optimizer", choices=OPTIMIZERS)
-    add("--lr", type=float, help="learning rate")
+    add("--lr", type=float, help=translate("train_cli", "learning rate"))
     add("--momentum", type=float)
     add("--weight-decay", type=float)
-    add("--batch-size", type=_batch, help="a number, or 'full' for the whole training set")
+    add("--batch-size", type=_batch, help=translate("train_cli", "a number, or 'full' for the whole training set"))
     add("--epochs", type=int)
-    add("--schedule", choices=("step", "exponential"), help="learning-rate schedule per epoch")
-    add("--gamma", type=float, help="schedule factor")
-    add("--step-size", type=int, help="epochs between steps of the 'step' schedule")
-    add("--seed", type=_seed, help="an integer, or 'none' for a random run")
+    add("--schedule", choices=("step", "exponential"), help=translate("train_cli", "learning-rate schedule per epoch"))
+    add("--gamma", type=float, help=translate("train_cli", "schedule factor"))
+    add("--step-size", type=int, help=translate("train_cli", "epochs between steps of the 'step' schedule"))
+    add("--seed", type=_seed, help=translate("train_cli", "an integer, or 'none' for a random run"))
     add("--shuffle", action=argparse.BooleanOptionalAction, default=None)
     add("--drop-last", action=argparse.BooleanOptionalAction, default=None)
-    add("--device", help=f"{'|'.join(DEVICES)} (default auto)")
+    add("--device", help=translate("train_cli", "{devices} (default auto)").format(devices="|".join(DEVICES)))
     add("--threads", type=int, default=1,
-        help="torch CPU threads in the run; 0: one per core (default 1: toy networks run fastest on one)")
-    add("--every-batch", action="store_true", help="print each batch's loss, not only each epoch's")
-    add("--csv", metavar="OUT.csv", help="write the loss history, one row per batch")
-    add("--save-weights", metavar="OUT.pt", help="save the trained state_dict")
+        help=translate("train_cli", "torch CPU threads in the run; 0: one per core (default 1: toy networks run "
+                                    "fastest on one)"))
+    add("--every-batch", action="store_true",
+        help=translate("train_cli", "print each batch's loss, not only each epoch's"))
+    add("--csv", metavar="OUT.csv", help=translate("train_cli", "write the loss history, one row per batch"))
+    add("--save-weights", metavar="OUT.pt", help=translate("train_cli", "save the trained state_dict"))
     return p
 
 
@@ -154,12 +162,15 @@ class _Progress:
                 return  # redrawing faster than the eye reads only costs time
             self._last = now
             filled = int(30 * r.step / self.total)
-            self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] epoch {r.epoch}/{epochs} "
-                              f"step {r.step}/{self.total} loss {r.train_loss:.4f}")
+            where = translate("train_cli", "epoch {epoch}/{epochs} step {step}/{steps} loss {loss:.4f}").format(
+                epoch=r.epoch, epochs=epochs, step=r.step, steps=self.total, loss=r.train_loss)
+            self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {where}")
             if r.done:
                 self.stream.write("\n")
         elif r.epoch_end:
-            self.stream.write(f"epoch {r.epoch}/{epochs} done, {r.step}/{self.total} steps, {r.elapsed:.1f} s\n")
+            self.stream.write(translate("train_cli", "epoch {epoch}/{epochs} done, {step}/{steps} steps, {seconds:.1f} "
+                                                     "s").format(epoch=r.epoch, epochs=epochs, step=r.step,
+                                                                 steps=self.total, seconds=r.elapsed) + "\n")
         self.stream.flush()
 
     def close(self) -> None:
@@ -170,15 +181,19 @@ class _Progress:
 
 def _print_header(out, config: TrainConfig, info) -> None:
     model = config.model if isinstance(config.model, str) else "custom"
-    out.write(f"training {model} model on {info.dataset!r} ({info.train_samples} train / {info.test_samples} test) "
-              f"on {info.device}, {config.epochs} epochs x {info.num_batches} batches\n")
+    out.write(translate("train_cli", "training {model} model on {dataset!r} ({train} train / {test} test) on "
+                                     "{device}, {epochs} epochs x {batches} batches").format(
+        model=model, dataset=info.dataset, train=info.train_samples, test=info.test_samples, device=info.device,
+        epochs=config.epochs, batches=info.num_batches) + "\n")
     out.flush()
 
 
 def _print_epoch(out, r, config: TrainConfig, classification: bool) -> None:
-    out.write(f"epoch {r.epoch}/{config.epochs}  train loss {_fmt(r.epoch_loss)}  test loss {_fmt(r.test_loss)}")
+    out.write(translate("train_cli", "epoch {epoch}/{epochs}  train loss {train}  test loss {test}").format(
+        epoch=r.epoch, epochs=config.epochs, train=_fmt(r.epoch_loss), test=_fmt(r.test_loss)))
     if classification:
-        out.write(f"  train acc {_fmt(r.train_acc, 3)}  test acc {_fmt(r.test_acc, 3)}")
+        out.write(translate("train_cli", "  train acc {train}  test acc {test}").format(
+            train=_fmt(r.train_acc, 3), test=_fmt(r.test_acc, 3)))
     out.write("\n")
     out.flush()
 
@@ -201,7 +216,8 @@ def _train(trainer, args: argparse.Namespace, out, err, records: list) -> int:
                 if progress is not None:
                     progress.update(r, config.epochs)
                 if args.every_batch:
-                    out.write(f"epoch {r.epoch} batch {r.batch}/{trainer.num_batches} loss {r.train_loss:.4f}\n")
+                    out.write(translate("train_cli", "epoch {epoch} batch {batch}/{batches} loss {loss:.4f}").format(
+                        epoch=r.epoch, batch=r.batch, batches=trainer.num_batches, loss=r.train_loss) + "\n")
                 if r.epoch_end:
                     _print_epoch(out, r, config, classification)
         elif kind == "finished":
@@ -209,13 +225,17 @@ def _train(trainer, args: argparse.Namespace, out, err, records: list) -> int:
             if outcome == "error":
                 if progress is not None:
                     progress.close()
-                err.write(f"gradviz train: error: {message}\n")
+                _error(err, message)
                 return 2
             return 0
         elif kind in ("failure", "ended"):
-            err.write(f"gradviz train: error: {trainer.error().message}\n")
+            _error(err, trainer.error().message)
             return 2
     return 2
+
+
+def _error(err, message: object) -> None:
+    err.write(translate("train_cli", "gradviz train: error: {message}").format(message=message) + "\n")
 
 
 def _weights(trainer) -> dict:
@@ -227,7 +247,8 @@ def _weights(trainer) -> dict:
         if answer:
             break
     if not answer or not answer[0][0]:
-        raise TrainingError(answer[0][1] if answer else "the run ended before sending its weights")
+        raise TrainingError(answer[0][1] if answer else translate("train_cli", "the run ended before sending its "
+                                                                               "weights"))
     return answer[0][1]
 
 
@@ -255,30 +276,32 @@ def run(args: argparse.Namespace) -> int:
             config = _config(args)
             trainer = RemoteTrainer(config, runner, threads=args.threads)
         except (DatasetError, TrainingError) as exc:
-            err.write(f"gradviz train: error: {exc}\n")
+            _error(err, exc)
             return 2
         trainer.go()
         records: list = []
         try:
             status = _train(trainer, args, out, err, records)
         except KeyboardInterrupt:
-            err.write("\ngradviz train: interrupted\n")
+            err.write("\n" + translate("train_cli", "gradviz train: interrupted") + "\n")
             return 130
         last = records[-1] if records else None
         if last is not None and last.epoch_end and status == 0:
             if trainer.info is not None and trainer.info.task == "classification":
-                out.write(f"final accuracy: train {_fmt(last.train_acc)}  test {_fmt(last.test_acc)}\n")
+                out.write(translate("train_cli", "final accuracy: train {train}  test {test}").format(
+                    train=_fmt(last.train_acc), test=_fmt(last.test_acc)) + "\n")
             else:
-                out.write(f"final loss: train {_fmt(last.epoch_loss)}  test {_fmt(last.test_loss)}\n")
+                out.write(translate("train_cli", "final loss: train {train}  test {test}").format(
+                    train=_fmt(last.epoch_loss), test=_fmt(last.test_loss)) + "\n")
         try:
             if args.csv:
                 rows = write_history_csv(records, args.csv)
-                out.write(f"wrote {rows} rows to {args.csv}\n")
+                out.write(translate("train_cli", "wrote {rows} rows to {path}").format(rows=rows, path=args.csv) + "\n")
             if args.save_weights and status == 0:
                 save_weights_file(_weights(trainer), args.save_weights)
-                out.write(f"saved weights to {args.save_weights}\n")
+                out.write(translate("train_cli", "saved weights to {path}").format(path=args.save_weights) + "\n")
         except TrainingError as exc:
-            err.write(f"gradviz train: error: {exc}\n")
+            _error(err, exc)
             return 2
         return status
     finally:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from gradviz.core import raster
+from gradviz.core.i18n import translate
 from gradviz.core.layout.dot import build_dot
 from gradviz.core.layout.graphviz_run import LayoutError
 from gradviz.core.layout.layout import run_engine
@@ -132,7 +133,8 @@ def write(trace: Trace, path: str | Path, *, scale: float = 1.0, engine: str | N
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise ValueError(f"Cannot export to {path.name!r}: the file name must end in one of {', '.join(SUFFIXES)}.")
+        message = translate("export", "Cannot export to {name!r}: the file name must end in one of {suffixes}.")
+        raise ValueError(message.format(name=path.name, suffixes=", ".join(SUFFIXES)))
     if not scale > 0:
         raise ValueError(f"scale must be positive, not {scale!r}")
     if suffix == ".json":

@@ -118,6 +118,13 @@ def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # noqa: N802 (the name
     return source
 
 
+def preload() -> None:
+    """Read every catalogue now (a process that forks runs does it once for all of them)."""
+    for code in LANGUAGES:
+        if code != "en":
+            _load(code)
+
+
 def _load(code: str) -> dict[tuple[str, str, str], tuple[str, ...]]:
     with _lock:
         if code not in _catalogues:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from gradviz.core.i18n import translate
+
 #: Tried in order after the layout's font; a viewer (or resvg) falls back further on its own.
 FALLBACK_FAMILIES = (
     "Arimo", "Liberation Sans", "Arial", "Helvetica", "DejaVu Sans", "Noto Sans", "Noto Sans Math",
@@ -45,11 +47,11 @@ def svg_to_png(svg: str, dpi: float = 96.0) -> bytes:
     try:
         import resvg_py
     except ImportError:
-        raise RuntimeError("PNG export needs resvg (pip install resvg-py)") from None
+        raise RuntimeError(translate("export", "PNG export needs resvg (pip install resvg-py)")) from None
     try:
         # dpi converts the SVG's points to pixels (at 96 a point is 4/3 of a pixel).
         data = resvg_py.svg_to_bytes(svg_string=with_fallbacks(svg), background="white", dpi=float(dpi),
                                      sans_serif_family="Arimo")
     except (ValueError, OSError) as exc:
-        raise RuntimeError(f"could not draw the picture: {exc}") from None
+        raise RuntimeError(translate("export", "could not draw the picture: {error}").format(error=exc)) from None
     return bytes(data)

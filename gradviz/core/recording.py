@@ -13,14 +13,21 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.trace import Trace
 
 SUFFIX = ".gradviz-rec"
 MAGIC = b"gradviz recording\n"
 FORMAT = 1
 #: What a recording cannot do, said wherever one is shown: these need the program run again.
-NEEDS_RERUN = ("editing values, the gradient check and \"why is my grad None?\" need the program run again, "
-               "which a recording cannot do")
+#: Marked for the catalogue; :func:`needs_rerun` gives it in the user's language.
+NEEDS_RERUN = QT_TRANSLATE_NOOP("recording", "editing values, the gradient check and \"why is my grad None?\" "
+                                             "need the program run again, which a recording cannot do")
+
+
+def needs_rerun() -> str:
+    """:data:`NEEDS_RERUN` in the user's language."""
+    return translate("recording", NEEDS_RERUN)
 
 
 class RecordingError(ValueError):
@@ -50,24 +57,26 @@ def from_bytes(data: bytes) -> RecordingFile:
     from gradviz.core.run import codec, messages  # noqa: F401
 
     if not data.startswith(MAGIC):
-        raise RecordingError("this is not a gradviz recording (it does not start with 'gradviz recording')")
+        raise RecordingError(translate("recording", "this is not a gradviz recording (it does not start with "
+                                                    "'gradviz recording')"))
     rest = data[len(MAGIC):]
     line, newline, body = rest.partition(b"\n")
     if not newline or not line.isdigit():
-        raise RecordingError("the recording's header is damaged (no format version)")
+        raise RecordingError(translate("recording", "the recording's header is damaged (no format version)"))
     version = int(line)
     if version > FORMAT:
-        raise RecordingError(f"the recording has format {version}, newer than this gradviz reads ({FORMAT}): "
-                             "update gradviz to open it")
+        message = translate("recording", "the recording has format {version}, newer than this gradviz reads "
+                                         "({format}): update gradviz to open it")
+        raise RecordingError(message.format(version=version, format=FORMAT))
     try:
         value = codec.decode(body)
     except codec.DecodeError as exc:
-        raise RecordingError(f"the recording is damaged: {exc}") from None
+        raise RecordingError(translate("recording", "the recording is damaged: {error}").format(error=exc)) from None
     if not isinstance(value, dict) or not isinstance(value.get("trace"), Trace):
-        raise RecordingError("the recording holds no graph")
+        raise RecordingError(translate("recording", "the recording holds no graph"))
     title, wrote = value.get("title", ""), value.get("gradviz", "")
     if not isinstance(title, str) or not isinstance(wrote, str):
-        raise RecordingError("the recording's description is damaged")
+        raise RecordingError(translate("recording", "the recording's description is damaged"))
     return RecordingFile(value["trace"], title, wrote)
 
 

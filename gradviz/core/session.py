@@ -13,11 +13,13 @@ All methods are called, and all signals emitted, on the GUI thread.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from gradviz.core.capture.module_spec import LoadedModule
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.layout.labels import DEFAULT_LABELS, LABEL_STYLES, Look
 from gradviz.core.lessons.files import Lesson
 from gradviz.core.lessons.quiz import Posed, Result, is_right
@@ -31,8 +33,8 @@ MIN_FONT_SIZE, MAX_FONT_SIZE = 7, 32
 RUN_DEATHS = frozenset({"timeout", "memory", "crashed", "exited", "output", "internal", "limit"})
 
 
-#: What the program is called once it is no longer the lesson it started from.
-OWN_PROGRAM_TITLE = "your program"
+#: What the program is called once it is no longer the lesson it started from (translated when shown).
+OWN_PROGRAM_TITLE = QT_TRANSLATE_NOOP("session", "your program")
 #: A lesson edited until fewer than this share of its lines remain is the student's own program.
 LESSON_LINES_KEPT = 0.5
 
@@ -117,7 +119,9 @@ class Session:
         self.module: LoadedModule | None = None
         self.recording: Any = None  # a RecordingFile shown without a run (see open_recording)
         self.path: Path | None = None
-        self.title = "untitled program"
+        # The title when gradviz wrote it in words (not a file's name): written again on a language switch.
+        self._title_words: Callable[[], str] | None = lambda: translate("session", "untitled program")
+        self.title = self._title_words()
         self.overrides: dict[str, Any] = {}
         self.trace: Any = None
         self.layout: Any = None
@@ -170,7 +174,8 @@ class Session:
     # -- the program ----------------------------------------------------------------------
     def open_lesson(self, lesson: Lesson, run: bool = True) -> None:
         """Make ``lesson`` (built in or from a lesson file) the program, and run it."""
-        self._open(lesson.program, f"{lesson.name} lesson", lesson=lesson)
+        self._open(lesson.program, lambda: translate("session", "{name} lesson").format(name=lesson.name),
+                   lesson=lesson)
         if lesson.view.theme:
             self.set_theme(lesson.view.theme)
         self.set_health(lesson.view.health)
@@ -186,7 +191,8 @@ class Session:
     def open_module(self, loaded: LoadedModule, run: bool = True) -> None:
         """Make the program that builds and runs a user's module class the program, and run it."""
         self._open(loaded.program, f"{loaded.class_name} ({loaded.path.name})", module=loaded)
-        self._notes = [f"Loaded {loaded.class_name}: gradviz ran the Python code of {loaded.path.name}."]
+        note = translate("session", "Loaded {name}: gradviz ran the Python code of {file}.")
+        self._notes = [note.format(name=loaded.class_name, file=loaded.path.name)]
         self.notify(self._notes[0])
         if run:
             self.run()
@@ -194,26 +200,32 @@ class Session:
     def open_recording(self, recording: Any, path: Path | None = None) -> None:
         """Show a saved recording (a ``RecordingFile``): its graph is laid out and drawn like a
         run's result, without running anything; what needs a re-run is said and refused."""
-        from gradviz.core.recording import NEEDS_RERUN
+        from gradviz.core.recording import needs_rerun
 
         trace = recording.trace
-        name = recording.title or (path.name if path is not None else "recording")
-        self._open(trace.source, f"{name} (recording)", recording=recording)
-        self._notes = [f"A recording: the graph, values, gradients and steps as they were recorded; {NEEDS_RERUN}."]
+        def title() -> str:
+            name = recording.title or (path.name if path is not None else translate("session", "recording"))
+            return translate("session", "{name} (recording)").format(name=name)
+
+        self._open(trace.source, title, recording=recording)
+        note = translate("session", "A recording: the graph, values, gradients and steps as they were recorded; "
+                                    "{needs_rerun}.")
+        self._notes = [note.format(needs_rerun=needs_rerun())]
         self.run()
 
     def adopt(self, other: "Session") -> None:
         """Show what ``other`` shows — the window is being remade (in another language): the
         program as typed and what it was opened from, its edited values and the look. Nothing
         runs; call :meth:`run` for the graph."""
+        title = other._title_words or other.title  # words gradviz wrote are written in the new language
         if other.recording is not None:
-            self._open(other.source, other.title, recording=other.recording, path=other.path)
+            self._open(other.source, title, recording=other.recording, path=other.path)
         elif other.lesson is not None:
             self.open_lesson(other.lesson, run=False)
         elif other.module is not None:
-            self._open(other.module.program, other.title, module=other.module)
+            self._open(other.module.program, title, module=other.module)
         else:
-            self._open(other.source, other.title, path=other.path)
+            self._open(other.source, title, path=other.path)
         if other.source != self.source:
             self.edit(other.source)
         self._set_modified(other.modified)
@@ -231,14 +243,12 @@ class Session:
         """True while a saved recording is shown (nothing can be run again)."""
         return self.recording is not None
 
-    def _open(self, source: str, title: str, lesson: Lesson | None = None, module: LoadedModule | None = None,
-              path: Path | None = None, recording: Any = None) -> None:
+    def _open(self, source: str, title: str | Callable[[], str], lesson: Lesson | None = None,
+              module: LoadedModule | None = None, path: Path | None = None, recording: Any = None) -> None:
         self.lesson, self.module, self.path, self.recording = lesson, module, path, recording
         self.source = source
         self.ask(None)
-        if title != self.title:
-            self.title = title
-            self.title_changed.emit(title)
+        self._set_title(title)
         self._notes = []
         if self.overrides:
             self.overrides.clear()
@@ -270,16 +280,29 @@ class Session:
         describe it (what the editor holds stays, modified)."""
         self.lesson = None
         self.ask(None)
-        self.title = OWN_PROGRAM_TITLE
-        self.title_changed.emit(self.title)
+        self._set_title(lambda: translate("session", OWN_PROGRAM_TITLE), always=True)
         self.program_opened.emit()
 
     def saved(self, path: Path) -> None:
         """The program was written to ``path``: the window edits that file now."""
         if path != self.path:
-            self.path, self.title = path, path.name
-            self.title_changed.emit(self.title)
+            self.path = path
+            self._set_title(path.name, always=True)
         self._set_modified(False)
+
+    def _set_title(self, title: str | Callable[[], str], always: bool = False) -> None:
+        """The title is ``title``: a name as it is, or words gradviz writes in the user's language."""
+        self._title_words = title if callable(title) else None
+        text = title() if callable(title) else title
+        if always or text != self.title:
+            self.title = text
+            self.title_changed.emit(text)
+
+    def language_changed(self) -> None:
+        """The user's language changed: the title gradviz wrote in words is written again in it
+        (a file's or a class's name stays); the rest follows at the next run and redraw."""
+        if self._title_words is not None:
+            self._set_title(self._title_words)
 
     def set_modified(self, modified: bool) -> None:
         """Whether the program has unsaved edits (the editor's own undo can take them back)."""
@@ -349,18 +372,19 @@ class Session:
         if isinstance(error, ProgramError):
             text = str(error)
             if error.kind in RUN_DEATHS and self.trace is not None:
-                text += " The previous graph is still shown."
+                text += translate("session", " The previous graph is still shown.")
             in_program = error.line is not None and not error.file  # else the line is in the user's module file
             self._say(Notice(text, "error", error.line if in_program else None, error.col if in_program else None,
                              error.message))
         else:
-            self._say(Notice(f"gradviz could not show this program: {error}", "error"))
+            self._say(Notice(translate("session", "gradviz could not show this program: {error}").format(error=error),
+                             "error"))
         self._finish("error")
 
     def show_cancelled(self) -> None:
         self._notes = []
         self._carried = None
-        self._say(Notice("Run cancelled; the previous graph is still shown.", "info"))
+        self._say(Notice(translate("session", "Run cancelled; the previous graph is still shown."), "info"))
         self._finish("cancelled")
 
     def _finish(self, status: str) -> None:
@@ -392,9 +416,10 @@ class Session:
     def set_override(self, name: str, value: Any) -> None:
         """Run again with variable ``name`` set to ``value`` (kept until the program changes)."""
         if self.recording is not None:
-            from gradviz.core.recording import NEEDS_RERUN
+            from gradviz.core.recording import needs_rerun
 
-            self.notify(f"This is a recording: {NEEDS_RERUN}.", "warning")
+            self.notify(translate("session", "This is a recording: {needs_rerun}.").format(needs_rerun=needs_rerun()),
+                        "warning")
             return
         self.overrides[name] = value
         self.overrides_changed.emit()
@@ -411,7 +436,8 @@ class Session:
         self.run()
         shown = ", ".join(f"{k} = {v}" for k, v in self.overrides.items())
         if shown:
-            self.carry(f"Edited in gradviz, not in the program text: {shown}.", "info")
+            self.carry(translate("session", "Edited in gradviz, not in the program text: {values}.").format(
+                values=shown), "info")
 
     # -- what is looked at --------------------------------------------------------------------
     def select(self, node_id: str | None) -> None:

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from gradviz.core.i18n import translate
+
 #: Tensors with more elements than this are kept as a summary only.
 FULL_VALUE_LIMIT = 10_000
 
@@ -315,7 +317,7 @@ def format_number(v: float, digits: int = 4) -> str:
 
 
 def format_shape(shape: tuple[int, ...]) -> str:
-    return "(" + ", ".join(str(s) for s in shape) + ")" if shape else "scalar"
+    return "(" + ", ".join(str(s) for s in shape) + ")" if shape else translate("trace", "scalar")
 
 
 def _json_float(v: float) -> float | str:

@@ -206,8 +206,6 @@ def chinese_window(qtbot, settings_path):
     apply_language(application(), "en")
 
 
-@pytest.mark.xfail(strict=True, reason="lesson texts, the chain rule and run notes come from the core, "
-                                       "translated on the zh-core branch")
 def test_every_text_a_user_sees_is_chinese(chinese_window, qtbot, run_and_wait):
     w = chinese_window
     assert run_and_wait(w, lambda: w.load_lesson("logistic", confirm=False)) == "ok"

@@ -17,6 +17,7 @@ from gradviz.core.capture.recorder import Recorder
 from gradviz.core.capture.trace_build import TraceBuilder
 from gradviz.core.checks.reports import NoGradFn
 from gradviz.core.gc_pause import paused_gc
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.lessons.models import LESSON_MODELS
 from gradviz.core.program.errors import ProgramError
 from gradviz.core.program.interpreter import Interpreter, Limits
@@ -110,8 +111,9 @@ def _overridden(name: str, value: torch.Tensor, new: Any, line: int) -> torch.Te
         data = torch.as_tensor(new, dtype=value.dtype, device=value.device)
         data = data.expand(value.shape).clone() if data.numel() == 1 else data.reshape(value.shape)
     except (RuntimeError, TypeError, ValueError) as exc:
-        raise ProgramError(f"the new value of {name} does not fit its shape {tuple(value.shape)}: {exc}",
-                           line, None, "runtime") from None
+        message = translate("capture", "the new value of {name} does not fit its shape {shape}: {error}")
+        raise ProgramError(message.format(name=name, shape=tuple(value.shape), error=exc), line, None,
+                           "runtime") from None
     return data.requires_grad_(value.requires_grad) if value.is_leaf else data
 
 
@@ -261,7 +263,8 @@ def _capture_module(module: nn.Module, inputs: Sequence[torch.Tensor], name: str
         out = module(*inputs)
         outs = _output_tensors(out)
         if not outs:
-            raise CaptureError(f"{type(module).__name__}.forward returned {type(out).__name__}, not a tensor")
+            raise CaptureError(translate("capture", "{module}.forward returned {type}, not a tensor").format(
+                module=type(module).__name__, type=type(out).__name__))
         for out_name, tensor in outs:
             recorder.name_tensor(out_name, tensor)
         if loss_fn is not None and target is not None:
@@ -273,8 +276,9 @@ def _capture_module(module: nn.Module, inputs: Sequence[torch.Tensor], name: str
             roots = [(n, t) for n, t in outs if t.grad_fn is not None] or outs[:1]
         builder = TraceBuilder(recorder, "", _module_paths({name or "model": module}, None if name else "model"))
         if any(t.grad_fn is None for _, t in roots):
-            return builder.empty(f"{type(module).__name__}'s output has no grad_fn: none of its "
-                                 "parameters requires grad, or it ran under torch.no_grad().")
+            return builder.empty(translate("capture", "{module}'s output has no grad_fn: none of its parameters "
+                                                      "requires grad, or it ran under torch.no_grad().").format(
+                module=type(module).__name__))
         for root_name, tensor in roots:
             _implicit_backward(recorder, root_name, tensor, clear_grads=len(roots) > 1)
     return builder.build([recorder.key_of(t) for _, t in roots])
@@ -307,8 +311,7 @@ def _choose_roots(ns: dict, assignments: list[tuple[str, int]], root: str | None
         except ValueError as exc:
             raise ProgramError(str(exc), kind="runtime") from None
         if base not in ns:
-            raise ProgramError(f"the program never assigns '{base}', the variable chosen as the graph's root",
-                               kind="runtime")
+            raise ProgramError(_never_assigned(base), kind="runtime")
         try:
             value = outputs.resolve(ns[base], steps, root)
         except ValueError as exc:
@@ -318,8 +321,8 @@ def _choose_roots(ns: dict, assignments: list[tuple[str, int]], root: str | None
             return [(name, value)], [(name, value)], ""
         found = [(p, t) for p, t in outputs.tensors_in(value, name) if t.grad_fn is not None]
         if not found:
-            raise ProgramError(f"'{root}' is a {type(value).__name__} holding no tensor with a grad_fn",
-                               kind="runtime")
+            message = translate("capture", "'{root}' is a {type} holding no tensor with a grad_fn")
+            raise ProgramError(message.format(root=root, type=type(value).__name__), kind="runtime")
         return _structure_roots(name, value, found)
     plain = _choose_root(ns, assignments, None)
     if plain[0] != "loss":
@@ -341,23 +344,28 @@ def _structure_roots(name: str, value: Any, found: list[tuple[str, Any]]
     seed = outputs.choose_seed(found)
     listed = ", ".join(p for p, _ in found)
     if seed is None:
-        note = (f"{name} is a {kind}: its {len(found)} tensors with a grad_fn ({listed}) are drawn side by side, "
-                "each with a backward pass of its own." if len(found) > 1 else "")
-        return found, found, note
+        note = translate("capture", "{name} is a {type}: its {n} tensors with a grad_fn ({listed}) are drawn side "
+                                    "by side, each with a backward pass of its own.")
+        return found, found, note.format(name=name, type=kind, n=len(found), listed=listed) if len(found) > 1 else ""
     roots = [seed, *(r for r in found if r[1] is not seed[1])]
-    note = (f"{name} is a {kind}: its tensors with a grad_fn ({listed}) are drawn side by side, and backward "
-            f"starts from {seed[0]}, the scalar among them." if len(found) > 1 else "")
-    return roots, [seed], note
+    note = translate("capture", "{name} is a {type}: its tensors with a grad_fn ({listed}) are drawn side by side, "
+                                "and backward starts from {seed}, the scalar among them.")
+    return roots, [seed], note.format(name=name, type=kind, listed=listed, seed=seed[0]) if len(found) > 1 else ""
+
+
+def _never_assigned(name: str) -> str:
+    return translate("capture", "the program never assigns '{name}', the variable chosen as the graph's "
+                                "root").format(name=name)
 
 
 def _choose_root(ns: dict, assignments: list[tuple[str, int]], root: str | None) -> tuple[str, Any]:
     if root is not None:
         if root not in ns:
-            raise ProgramError(f"the program never assigns '{root}', the variable chosen as the graph's root",
-                               kind="runtime")
+            raise ProgramError(_never_assigned(root), kind="runtime")
         value = ns[root]
         if not isinstance(value, torch.Tensor):
-            raise ProgramError(f"'{root}' is a {type(value).__name__}, not a tensor", kind="runtime")
+            message = translate("capture", "'{root}' is a {type}, not a tensor")
+            raise ProgramError(message.format(root=root, type=type(value).__name__), kind="runtime")
         return root, value
     if isinstance(ns.get("loss"), torch.Tensor):
         return "loss", ns["loss"]
@@ -394,25 +402,34 @@ def _explain(recorder: Recorder, ns: dict, assignments: list[tuple[str, int]], n
              tensor: Any) -> str:
     if tensor is None:
         if not any(isinstance(v, torch.Tensor) for v in ns.values()):
-            return "The program made no tensors, so there is no graph to show."
-        return "The program made no tensor that needs a gradient, so autograd recorded no graph."
+            return translate("capture", "The program made no tensors, so there is no graph to show.")
+        return translate("capture", "The program made no tensor that needs a gradient, so autograd recorded no graph.")
     line = next((ln for n, ln in reversed(assignments) if n == name), None)
     origin = recorder.origin_of(tensor)
-    where = f", line {origin.line}" if origin and origin.line else (f", line {line}" if line else "")
+    line = origin.line if origin and origin.line else line
+    where = translate("capture", ", line {line}").format(line=line) if line else ""
     if tensor.requires_grad and tensor.is_leaf:
-        return (f"{name} is a leaf tensor with requires_grad=True: it has no grad_fn because no "
-                f"operation made it{where}. Compute something from it to see a graph.")
+        return translate("capture", "{name} is a leaf tensor with requires_grad=True: it has no grad_fn because no "
+                                    "operation made it{where}. Compute something from it to see a graph.").format(
+            name=name, where=where)
     cause = origin.cause if origin is not None else NoGradFn.NOT_REQUESTED
-    text = f"{name} has no grad_fn because {cause.words}{where}."
-    return text + _ADVICE.get(cause, "")
+    text = translate("capture", "{name} has no grad_fn because {cause}{where}.").format(
+        name=name, cause=cause.words, where=where)
+    advice = _ADVICE.get(cause)
+    return text + (translate("capture", advice) if advice else "")
 
 
 _ADVICE = {
-    NoGradFn.NO_GRAD: " Operations inside torch.no_grad() are not recorded: compute it outside the block.",
-    NoGradFn.INFERENCE_MODE: " Operations inside torch.inference_mode() are not recorded: compute it outside.",
-    NoGradFn.DETACHED: " A detached tensor is a constant to autograd: gradients do not flow through it.",
-    NoGradFn.CONSTANT_INPUTS: " Set requires_grad=True on the leaf tensors you want gradients for.",
-    NoGradFn.NOT_REQUESTED: " Set requires_grad=True on the leaf tensors you want gradients for.",
+    NoGradFn.NO_GRAD: QT_TRANSLATE_NOOP(
+        "capture", " Operations inside torch.no_grad() are not recorded: compute it outside the block."),
+    NoGradFn.INFERENCE_MODE: QT_TRANSLATE_NOOP(
+        "capture", " Operations inside torch.inference_mode() are not recorded: compute it outside."),
+    NoGradFn.DETACHED: QT_TRANSLATE_NOOP(
+        "capture", " A detached tensor is a constant to autograd: gradients do not flow through it."),
+    NoGradFn.CONSTANT_INPUTS: QT_TRANSLATE_NOOP(
+        "capture", " Set requires_grad=True on the leaf tensors you want gradients for."),
+    NoGradFn.NOT_REQUESTED: QT_TRANSLATE_NOOP(
+        "capture", " Set requires_grad=True on the leaf tensors you want gradients for."),
 }
 
 

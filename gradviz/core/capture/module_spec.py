@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from gradviz.core.i18n import translate
 from gradviz.core.run.request import ModuleSpec
 
 
@@ -16,7 +17,8 @@ def parse_spec(spec: str) -> tuple[Path, str]:
     """Split ``path.py:ClassName``; raise ModuleLoadError when it is not of that form."""
     path_text, sep, class_name = spec.rpartition(":")
     if not sep or not path_text.endswith(".py") or not class_name.isidentifier():
-        raise ModuleLoadError(f"'{spec}' is not of the form path/to/file.py:ClassName")
+        raise ModuleLoadError(translate("capture", "'{spec}' is not of the form path/to/file.py:ClassName").format(
+            spec=spec))
     return Path(path_text), class_name
 
 

@@ -17,6 +17,8 @@ from typing import Any
 
 import torch
 
+from gradviz.core.i18n import translate
+
 #: How deep a structure is looked into, and how many tensors are named at most.
 MAX_DEPTH = 4
 MAX_TENSORS = 256
@@ -99,7 +101,7 @@ def parse_path(text: str) -> tuple[str, list[tuple[str, Any]]]:
     try:
         node = ast.parse(text.strip(), mode="eval").body
     except SyntaxError:
-        raise ValueError(f"'{text}' is not a variable or a path such as out[0], out['logits'], out.loss") from None
+        raise ValueError(_not_a_path(text)) from None
     steps: list[tuple[str, Any]] = []
     while not isinstance(node, ast.Name):
         if isinstance(node, ast.Attribute):
@@ -112,12 +114,18 @@ def parse_path(text: str) -> tuple[str, list[tuple[str, Any]]]:
             elif isinstance(key, ast.Constant):
                 value = key.value
             else:
-                raise ValueError(f"'{text}': only constant keys and indices may be used in a path")
+                raise ValueError(translate("capture", "'{path}': only constant keys and indices may be used in a "
+                                                      "path").format(path=text))
             steps.append(("[]", value))
             node = node.value
         else:
-            raise ValueError(f"'{text}' is not a variable or a path such as out[0], out['logits'], out.loss")
+            raise ValueError(_not_a_path(text))
     return node.id, steps[::-1]
+
+
+def _not_a_path(text: str) -> str:
+    return translate("capture", "'{path}' is not a variable or a path such as out[0], out['logits'], "
+                                "out.loss").format(path=text)
 
 
 def resolve(value: Any, steps: list[tuple[str, Any]], text: str) -> Any:
@@ -126,8 +134,9 @@ def resolve(value: Any, steps: list[tuple[str, Any]], text: str) -> Any:
         if kind == ".":
             names = _fields(value)
             if not names or key not in names:
-                offered = ", ".join(f".{n}" for n in names or []) or "no fields"
-                raise ValueError(f"'{text}': a {type(value).__name__} has no field {key!r} here ({offered})")
+                offered = ", ".join(f".{n}" for n in names or []) or translate("capture", "no fields")
+                message = translate("capture", "'{path}': a {type} has no field {key!r} here ({offered})")
+                raise ValueError(message.format(path=text, type=type(value).__name__, key=key, offered=offered))
             value = getattr(value, key)
         else:
             try:
@@ -136,7 +145,8 @@ def resolve(value: Any, steps: list[tuple[str, Any]], text: str) -> Any:
                 else:
                     raise TypeError
             except (KeyError, IndexError, TypeError):
-                raise ValueError(f"'{text}': a {type(value).__name__} has no item [{key!r}]") from None
+                message = translate("capture", "'{path}': a {type} has no item [{key!r}]")
+                raise ValueError(message.format(path=text, type=type(value).__name__, key=key)) from None
     return value
 
 

@@ -24,6 +24,7 @@ from gradviz.core.capture.recorder import Recorder
 from gradviz.core.capture.recorder_records import grad_fn_of
 from gradviz.core.capture.trace_build import TraceBuilder
 from gradviz.core.gc_pause import paused_gc
+from gradviz.core.i18n import translate
 from gradviz.core.trace import Trace
 
 
@@ -99,6 +100,7 @@ class BlockRecorder:
         assignments = [(k, last_line) for k in ns]
         source = "".join(linecache.getlines(self.filename))
         builder = TraceBuilder(rec, source, _module_paths({**kept, **ns}, None))
+        builder.block = True  # its notes speak of the user's block, not of a program
         try:
             chosen, seeds, note = _choose_roots(ns, assignments, self.root)
             if chosen[0][1] is None and rec.passes:
@@ -120,7 +122,8 @@ class BlockRecorder:
         finally:
             rec.__exit__(None, None, None)
         if not ran and self.backward:
-            note = " ".join(n for n in (note, "gradviz put every .grad it touched back as the block left it.") if n)
+            restored = translate("capture", "gradviz put every .grad it touched back as the block left it.")
+            note = " ".join(n for n in (note, restored) if n)
         return self._finish(trace, note)
 
     def _grads_of(self, seeds: list[tuple[str, Any]]) -> list[tuple[torch.Tensor, Any]]:
@@ -135,7 +138,4 @@ class BlockRecorder:
     def _finish(trace: Trace, note: str) -> Trace:
         import dataclasses
 
-        # The builder speaks of programs; here it is the user's own block.
-        notes = tuple(n.replace("The program does not call backward", "The block calls no backward")
-                      for n in trace.notes)
-        return dataclasses.replace(trace, notes=(*notes, note) if note else notes)
+        return dataclasses.replace(trace, notes=(*trace.notes, note)) if note else trace

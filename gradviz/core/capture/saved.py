@@ -12,6 +12,7 @@ from typing import Any
 import torch
 
 from gradviz.core.capture.custom_functions import ctx_items, is_python_node
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.trace import SavedTensor, TensorValue
 
 _REDUCTIONS = {0: "none", 1: "mean", 2: "sum"}
@@ -20,8 +21,8 @@ _REDUCTIONS = {0: "none", 1: "mean", 2: "sum"}
 # symbolic shapes; they say nothing a student needs.
 _SKIP_SUFFIXES = ("_sym_sizes", "_sym_strides", "_sym_storage_offset")
 
-_NONE_NOTE = ("not saved: the gradient that would need it is not required "
-              "(the input it serves needs no grad)")
+_NONE_NOTE = QT_TRANSLATE_NOOP("capture", "not saved: the gradient that would need it is not required "
+                                          "(the input it serves needs no grad)")
 
 
 # C++ nodes carry their saved values as properties of the type, so one dir() per type
@@ -58,21 +59,26 @@ def read_saved(node: Any) -> tuple[SavedTensor, ...]:
         try:
             out.extend(_record(name, value) for name, value in ctx_items(node))
         except RuntimeError:
-            out.append(SavedTensor("saved_tensors", text="freed",
-                                   note="freed by an earlier backward (use retain_graph=True)"))
+            out.append(_freed("saved_tensors"))
     for attr in saved_names(node):
         name = attr[len("_saved_"):]
         try:
             value = getattr(node, attr)
         except RuntimeError:
-            out.append(SavedTensor(name, text="freed", note="freed by an earlier backward (use retain_graph=True)"))
+            out.append(_freed(name))
             continue
         out.append(_record(name, value))
     return tuple(out)
 
 
-_RECOMPUTED_NOTE = ("torch.utils.checkpoint keeps no copy after the forward and recomputes it during "
-                    "backward; gradviz does not read it, since reading would run the checkpointed code again")
+def _freed(name: str) -> SavedTensor:
+    return SavedTensor(name, text=translate("capture", "freed"),
+                       note=translate("capture", "freed by an earlier backward (use retain_graph=True)"))
+
+
+_RECOMPUTED_NOTE = QT_TRANSLATE_NOOP(
+    "capture", "torch.utils.checkpoint keeps no copy after the forward and recomputes it during backward; gradviz "
+               "does not read it, since reading would run the checkpointed code again")
 
 
 def unread_saved(node: Any) -> tuple[SavedTensor, ...]:
@@ -82,13 +88,13 @@ def unread_saved(node: Any) -> tuple[SavedTensor, ...]:
     statistics once more): what plain PyTorch does once during backward, gradviz would do
     once per read.
     """
-    return tuple(SavedTensor(attr[len("_saved_"):], text="recomputed in backward", note=_RECOMPUTED_NOTE)
-                 for attr in saved_names(node))
+    text, note = translate("capture", "recomputed in backward"), translate("capture", _RECOMPUTED_NOTE)
+    return tuple(SavedTensor(attr[len("_saved_"):], text=text, note=note) for attr in saved_names(node))
 
 
 def _record(name: str, value: Any) -> SavedTensor:
     if value is None:
-        return SavedTensor(name, note=_NONE_NOTE)
+        return SavedTensor(name, note=translate("capture", _NONE_NOTE))
     if isinstance(value, torch.Tensor):
         return SavedTensor(name, value=TensorValue.from_tensor(value))
     if isinstance(value, bool):
@@ -96,7 +102,8 @@ def _record(name: str, value: Any) -> SavedTensor:
     if isinstance(value, int):
         value = _signed(value)
         if name == "reduction" and value in _REDUCTIONS:
-            return SavedTensor(name, text=f'"{_REDUCTIONS[value]}"', note=f"enum value {value}")
+            return SavedTensor(name, text=f'"{_REDUCTIONS[value]}"',
+                               note=translate("capture", "enum value {value}").format(value=value))
         return SavedTensor(name, text=str(value))
     if isinstance(value, (tuple, list)):
         parts = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gradviz.core.capture.recorder import RECOMPUTATION, NodeInfo, OutputKey, PassRecord, Recorder
+from gradviz.core.i18n import translate
 from gradviz.core.trace import BackwardPass, Edge, ModuleInfo, Node, TensorValue, Trace
 
 
@@ -23,7 +24,12 @@ class TraceBuilder:
         What the program printed.
     last_value : str, optional
         The text of the program's bare last expression, as a REPL echoes it.
+
+    ``block`` is set when the code is a user's own ``with gradviz.record()`` block, not a
+    program: the notes then speak of the block.
     """
+
+    block = False
 
     def __init__(self, recorder: Recorder, source: str, modules: dict[int, tuple[str, Any]],
                  output: tuple[str, ...] = (), last_value: str | None = None) -> None:
@@ -171,26 +177,39 @@ class TraceBuilder:
         notes = []
         implicit = [p.call for p in passes if p.implicit]
         if implicit:  # one sentence for all of them (the softmax lesson's two roots said it twice)
-            calls = implicit[0] if len(implicit) == 1 else ", ".join(implicit[:-1]) + " and " + implicit[-1]
-            notes.append(f"The program does not call backward, so gradviz ran {calls} to show gradients.")
+            calls = implicit[0] if len(implicit) == 1 else translate("capture", "{calls} and {last}").format(
+                calls=", ".join(implicit[:-1]), last=implicit[-1])
+            if self.block:
+                note = translate("capture", "The block calls no backward, so gradviz ran {calls} to show gradients.")
+            else:
+                note = translate("capture", "The program does not call backward, so gradviz ran {calls} to show "
+                                            "gradients.")
+            notes.append(note.format(calls=calls))
         rec = self.rec
         again = [p.index + 1 for record, p in zip(rec.passes, passes) if record.inside == RECOMPUTATION]
         if again:
             count = sum(1 for n in nodes if n.internal_to == RECOMPUTATION)
-            which = f"pass #{again[0]}" if len(again) == 1 else f"passes #{', #'.join(map(str, again))}"
-            notes.append(
-                "torch.utils.checkpoint (use_reentrant=True) keeps no graph of the checkpointed code in the "
-                "forward: during backward it ran that code again and then backward through it "
-                f"({which}). Those {count} nodes are marked \"{RECOMPUTATION}\"; the parameters "
-                "the checkpointed code uses get their gradients there.")
+            which = "#" + ", #".join(map(str, again))
+            note = (translate("capture", "torch.utils.checkpoint (use_reentrant=True) keeps no graph of the "
+                                         "checkpointed code in the forward: during backward it ran that code again "
+                                         "and then backward through it (pass {which}). Those {count} nodes are "
+                                         "marked \"{marked}\"; the parameters the checkpointed code uses get their "
+                                         "gradients there.") if len(again) == 1 else
+                    translate("capture", "torch.utils.checkpoint (use_reentrant=True) keeps no graph of the "
+                                         "checkpointed code in the forward: during backward it ran that code again "
+                                         "and then backward through it (passes {which}). Those {count} nodes are "
+                                         "marked \"{marked}\"; the parameters the checkpointed code uses get their "
+                                         "gradients there."))
+            notes.append(note.format(which=which, count=count, marked=RECOMPUTATION))
         checkpointed = [k for k in keys if k in rec.checkpointed and rec.nodes[k].kind == "op"]
         if checkpointed:
             paths = {self._module_path(rec.nodes[k].module) for k in checkpointed} - {""}
             # the outermost modules only (denselayer1, not also denselayer1.conv1)
             where = sorted(p for p in paths if not any(p.startswith(q + ".") for q in paths))
-            notes.append(
-                f"{len(checkpointed)} nodes{' (in ' + ', '.join(where) + ')' if where else ''} ran under "
-                "torch.utils.checkpoint (use_reentrant=False): autograd kept none of their saved tensors "
-                "after the forward and recomputed them during backward. The graph and values shown are "
-                "the forward's; the recomputation builds no nodes of its own.")
+            inside = translate("capture", " (in {modules})").format(modules=", ".join(where)) if where else ""
+            notes.append(translate(
+                "capture", "{count} nodes{inside} ran under torch.utils.checkpoint (use_reentrant=False): autograd "
+                           "kept none of their saved tensors after the forward and recomputed them during backward. "
+                           "The graph and values shown are the forward's; the recomputation builds no nodes of its "
+                           "own.").format(count=len(checkpointed), inside=inside))
         return notes

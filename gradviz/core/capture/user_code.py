@@ -26,8 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from gradviz.core.capture.module_spec import ModuleLoadError
+from gradviz.core.i18n import translate
 from gradviz.core.program.errors import FILENAME as PROGRAM_FILENAME
-from gradviz.core.program.errors import ProgramError
+from gradviz.core.program.errors import ProgramError, syntax_error
+from gradviz.core.program.errors import located as located_text
 
 #: Frames shown under a located error, innermost last.
 FRAMES_SHOWN = 4
@@ -81,14 +83,16 @@ def import_file(path: Path) -> types.ModuleType:
             module = _import_single(path, dotted)
     except SyntaxError as exc:
         where = Path(exc.filename).name if exc.filename else path.name
-        raise ModuleLoadError(f"{where}, line {exc.lineno}: syntax error: {exc.msg}") from None
+        raise ModuleLoadError(located_text(syntax_error(exc.msg), exc.lineno, None, where)) from None
     except ModuleLoadError:
         raise
     except Exception as exc:  # noqa: BLE001 - the user's file may raise anything; it becomes a message
         error = located(exc, user_folders(path))
-        where = f"{error.file}, line {error.line}: " if error is not None and error.file else f"{path.name}: "
         detail = error.message if error is not None else f"{_describe(exc)}{_missing_module_hint(exc)}"
-        raise ModuleLoadError(f"{where}importing {path.name} raised {detail}") from None
+        message = translate("capture", "importing {file} raised {error}").format(file=path.name, error=detail)
+        if error is not None and error.file:
+            raise ModuleLoadError(located_text(message, error.line, None, error.file)) from None
+        raise ModuleLoadError(located_text(message, None, None, path.name)) from None
     return module
 
 
@@ -157,7 +161,7 @@ def _import_single(path: Path, name: str) -> types.ModuleType:
         name = f"gradviz_user_{abs(hash(str(path)))}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
-        raise ModuleLoadError(f"cannot load {path} as Python")
+        raise ModuleLoadError(translate("capture", "cannot load {path} as Python").format(path=path))
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # dataclasses and pickling look the module up by name
     try:
@@ -229,8 +233,8 @@ def warned_where(filename: str, lineno: int) -> tuple[str, int]:
 def warning_text(message: Warning | str, category: type[Warning], filename: str, lineno: int) -> str:
     """A warning as gradviz tells what happened in the user's code: ``model.py, line 20: UserWarning: ...``
     (a program's own line as ``line 3``)."""
-    where = f"line {lineno}" if filename == PROGRAM_FILENAME else f"{Path(filename).name}, line {lineno}"
-    return f"{where}: {category.__name__}: {message}"
+    file = "" if filename == PROGRAM_FILENAME else Path(filename).name
+    return located_text(f"{category.__name__}: {message}", lineno, None, file)
 
 
 def located(exc: BaseException, folders: tuple[Path, ...], kind: str = "runtime") -> ProgramError | None:
@@ -275,9 +279,10 @@ def _missing_module_hint(exc: BaseException) -> str:
     except (ImportError, ValueError):
         return ""
     package = _PIP_NAMES.get(top, top)
-    return (f"\n  gradviz runs your file with its own Python ({sys.executable}), which has no module {top!r}: "
-            f"install it there (`{sys.executable} -m pip install {package}`), or, if {top} is your own code, "
-            "put it beside the file or in its package")
+    return "\n  " + translate("capture", "gradviz runs your file with its own Python ({python}), which has no "
+                                        "module {module!r}: install it there (`{python} -m pip install {package}`), "
+                                        "or, if {name} is your own code, put it beside the file or in its "
+                                        "package").format(python=sys.executable, module=top, package=package, name=top)
 
 
 # ----- arguments -------------------------------------------------------------------------------
@@ -304,18 +309,21 @@ def split_arguments(text: str, what: str) -> list[Argument]:
     try:
         call = ast.parse(f"f(\n{body}\n)", mode="eval").body
     except SyntaxError as exc:
-        raise ModuleLoadError(f"{what} '{text}' is not a Python argument list ({exc.msg}): write it as you "
-                              "would between the brackets of a call, e.g. 'x, targets=y'") from None
+        message = translate("capture", "{what} '{text}' is not a Python argument list ({error}): write it as you "
+                                       "would between the brackets of a call, e.g. 'x, targets=y'")
+        raise ModuleLoadError(message.format(what=what, text=text, error=exc.msg)) from None
     assert isinstance(call, ast.Call)
     source = f"f(\n{body}\n)"
     out = []
     for arg in call.args:
         if isinstance(arg, ast.Starred):
-            raise ModuleLoadError(f"{what}: *unpacking is not supported; write each argument out")
+            raise ModuleLoadError(translate("capture", "{what}: *unpacking is not supported; write each argument "
+                                                       "out").format(what=what))
         out.append(Argument(None, ast.get_source_segment(source, arg) or ast.unparse(arg)))
     for kw in call.keywords:
         if kw.arg is None:
-            raise ModuleLoadError(f"{what}: **unpacking is not supported; write each keyword argument out")
+            raise ModuleLoadError(translate("capture", "{what}: **unpacking is not supported; write each keyword "
+                                                       "argument out").format(what=what))
         out.append(Argument(kw.arg, ast.get_source_segment(source, kw.value) or ast.unparse(kw.value)))
     return out
 
@@ -333,13 +341,15 @@ def evaluate(text: str, namespace: dict[str, Any], what: str, folders: tuple[Pat
     try:
         code = compile(text, f"<{what}>", "eval")
     except SyntaxError as exc:
-        raise ProgramError(f"{what} '{text}': syntax error: {exc.msg}", kind="runtime") from None
+        raise ProgramError(f"{what} '{text}': {syntax_error(exc.msg)}", kind="runtime") from None
     try:
         return eval(code, dict(namespace))
     except Exception as exc:  # noqa: BLE001 - anything the expression raises becomes a message
         error = located(exc, folders)
         if error is not None:
-            error.message = f"{error.message}\n  (while evaluating {what}: {text})"
+            error.message = error.message + "\n  " + translate("capture", "(while evaluating {what}: {text})").format(
+                what=what, text=text)
             raise error from None
-        raise ProgramError(f"{what} '{text}' raised {_describe(exc)}{_missing_module_hint(exc)}",
-                           kind="runtime") from None
+        message = translate("capture", "{what} '{text}' raised {error}").format(
+            what=what, text=text, error=_describe(exc) + _missing_module_hint(exc))
+        raise ProgramError(message, kind="runtime") from None

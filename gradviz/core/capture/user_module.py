@@ -23,6 +23,7 @@ import torch.nn as nn
 
 from gradviz.core.capture.module_spec import ModuleLoadError, parse_spec
 from gradviz.core.capture.user_code import Argument, evaluate, import_file, split_arguments, user_folders
+from gradviz.core.i18n import translate
 from gradviz.core.program.errors import ProgramError
 
 __all__ = ["ModuleLoadError", "ModuleNames", "ModuleProgram", "load_class", "module_program", "parse_spec"]
@@ -47,15 +48,18 @@ def class_in(module: Any, path: Path, class_name: str) -> Any:
     if cls is None:
         found = [k for k, v in vars(module).items() if isinstance(v, type) and issubclass(v, nn.Module)
                  and v.__module__ == module.__name__]
-        hint = f"; it defines {', '.join(found)}" if found else "; it defines no nn.Module"
-        raise ModuleLoadError(f"{path} has no class {class_name}{hint}")
+        if found:
+            message = translate("capture", "{path} has no class {name}; it defines {found}")
+        else:
+            message = translate("capture", "{path} has no class {name}; it defines no nn.Module")
+        raise ModuleLoadError(message.format(path=path, name=class_name, found=", ".join(found)))
     if isinstance(cls, type) and issubclass(cls, nn.Module):
         return cls
     if inspect.isfunction(cls) or (callable(cls) and not isinstance(cls, (type, nn.Module))
                                    and hasattr(cls, "__name__")):
         return cls
-    raise ModuleLoadError(f"{class_name} in {path} is neither a subclass of torch.nn.Module nor a function that "
-                          "returns one")
+    raise ModuleLoadError(translate("capture", "{name} in {path} is neither a subclass of torch.nn.Module nor a "
+                                               "function that returns one").format(name=class_name, path=path))
 
 
 def is_builder(cls: Any) -> bool:
@@ -66,8 +70,9 @@ def is_builder(cls: Any) -> bool:
 def built(model: Any, class_name: str, init: str) -> nn.Module:
     """``model``, checked to be what ``class_name(init)`` should give: an nn.Module."""
     if not isinstance(model, nn.Module):
-        raise ModuleLoadError(f"{class_name}({_one_line(init)}) returned a {type(model).__name__}, not an "
-                              "nn.Module: give the class, or a function that returns the model")
+        message = translate("capture", "{call} returned a {type}, not an nn.Module: give the class, or a function "
+                                       "that returns the model")
+        raise ModuleLoadError(message.format(call=f"{class_name}({_one_line(init)})", type=type(model).__name__))
     return model
 
 
@@ -184,7 +189,8 @@ class ModuleNames:
         for index, (arg, var) in enumerate(zip(arguments, names)):
             if name in (var, arg.keyword, index):
                 return evaluate(arg.text, self.namespace, f"input {var}", self.folders)
-        raise ProgramError(f"the input has no argument {name!r} (it has {', '.join(names) or 'none'})",
+        message = translate("capture", "the input has no argument {name!r} (it has {names})")
+        raise ProgramError(message.format(name=name, names=", ".join(names) or translate("capture", "none")),
                            kind="runtime")
 
 
@@ -194,8 +200,8 @@ def _guess_input(model: nn.Module) -> str:
             return f"torch.rand(1, {sub.in_features})"
         if isinstance(sub, nn.Conv2d):
             return f"torch.rand(1, {sub.in_channels}, 28, 28)"
-    raise ModuleLoadError("cannot guess the input: give an input such as 'torch.rand(1, 50)' (several arguments "
-                          "and keywords as in a call: 'x, targets=y')")
+    raise ModuleLoadError(translate("capture", "cannot guess the input: give an input such as 'torch.rand(1, 50)' "
+                                               "(several arguments and keywords as in a call: 'x, targets=y')"))
 
 
 def module_program(spec: str, init: str = "", input_expr: str = "", seed: int | None = 0,
@@ -239,7 +245,8 @@ def module_program(spec: str, init: str = "", input_expr: str = "", seed: int | 
         except (ProgramError, ModuleLoadError):
             raise
         except Exception as exc:  # noqa: BLE001 - the user's constructor may raise anything
-            raise ModuleLoadError(f"{class_name}({init}) raised {type(exc).__name__}: {exc}") from None
+            raise ModuleLoadError(translate("capture", "{call} raised {error}").format(
+                call=f"{class_name}({init})", error=f"{type(exc).__name__}: {exc}")) from None
         model_class = type(probe)
         if not inputs:
             input_expr = _guess_input(probe)

@@ -17,6 +17,7 @@ import torch.nn as nn
 
 from gradviz.core.capture.capture import run_session
 from gradviz.core.checks.reports import FLOAT32_NOTE, GradCheck, LeafCheck
+from gradviz.core.i18n import translate
 
 __all__ = ["FLOAT32_NOTE", "GradCheck", "LeafCheck", "gradient_check"]
 from gradviz.core.program.interpreter import Limits
@@ -85,7 +86,7 @@ class _Replayer:
             raise ValueError(trace.explanation)
         root_value = named_value(session.namespace, trace.node(trace.root).label)
         if not isinstance(root_value, torch.Tensor):
-            raise ValueError("the gradient check needs the root to be a named tensor")
+            raise ValueError(translate("checks", "the gradient check needs the root to be a named tensor"))
         return session.namespace, root_value
 
     def value(self, leaf: str, index: tuple[int, ...], delta: float) -> float:
@@ -177,7 +178,8 @@ def _torch_gradcheck(replay: _Replayer, leaves: dict[str, torch.Tensor], limit: 
                      atol: float, rtol: float) -> tuple[bool | None, str]:
     total = sum(t.numel() for t in leaves.values())
     if total > limit:
-        return None, f"torch.autograd.gradcheck skipped: {total:,} leaf elements (it runs up to {limit})"
+        return None, translate("checks", "torch.autograd.gradcheck skipped: {total:,} leaf elements (it runs up to "
+                                         "{limit})").format(total=total, limit=limit)
     names = list(leaves)
     inputs = tuple(t.detach().clone().double().requires_grad_(True) for t in leaves.values())
     try:
@@ -185,8 +187,9 @@ def _torch_gradcheck(replay: _Replayer, leaves: dict[str, torch.Tensor], limit: 
                                       atol=atol, rtol=rtol, raise_exception=True)
     except Exception as exc:  # noqa: BLE001 - gradcheck explains the mismatch in its message
         text = str(exc).strip()
-        return False, f"torch.autograd.gradcheck failed: {text.splitlines()[0] if text else type(exc).__name__}"
-    return bool(ok), "torch.autograd.gradcheck passed"
+        return False, translate("checks", "torch.autograd.gradcheck failed: {error}").format(
+            error=text.splitlines()[0] if text else type(exc).__name__)
+    return bool(ok), translate("checks", "torch.autograd.gradcheck passed")
 
 
 def _as_function(replay: _Replayer, names: list[str], xs: tuple[torch.Tensor, ...]) -> torch.Tensor:

@@ -6,14 +6,20 @@ that computes them (which needs torch).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
-FLOAT32_NOTE = (
-    "gradviz's graph is computed in float32, whose numbers carry about 7 significant digits, "
-    "so its gradients differ from these float64 ones in the 7th or 8th digit; a central "
-    "difference in float32 would be far worse (its error is eps² plus rounding/eps)."
-)
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
+
+FLOAT32_NOTE = QT_TRANSLATE_NOOP(
+    "checks", "gradviz's graph is computed in float32, whose numbers carry about 7 significant digits, "
+              "so its gradients differ from these float64 ones in the 7th or 8th digit; a central "
+              "difference in float32 would be far worse (its error is eps² plus rounding/eps).")
+
+
+def float32_note() -> str:
+    """:data:`FLOAT32_NOTE` in the user's language (a report made in a run process carries it so)."""
+    return translate("checks", FLOAT32_NOTE)
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,7 @@ class GradCheck:
     leaves: tuple[LeafCheck, ...]
     gradcheck: bool | None  # None when skipped
     gradcheck_message: str
-    note: str = FLOAT32_NOTE
+    note: str = field(default_factory=float32_note)
 
     @property
     def passed(self) -> bool:
@@ -58,15 +64,15 @@ class NoGradFn(StrEnum):
     @property
     def words(self) -> str:
         """The reason as the end of "x has no grad_fn because ..."."""
-        return _NO_GRAD_FN_WORDS[self]
+        return translate("checks", _NO_GRAD_FN_WORDS[self])
 
 
 _NO_GRAD_FN_WORDS = {
-    NoGradFn.DETACHED: "it was cut from the graph by .detach()",
-    NoGradFn.NO_GRAD: "it was computed inside torch.no_grad()",
-    NoGradFn.INFERENCE_MODE: "it was computed inside torch.inference_mode()",
-    NoGradFn.CONSTANT_INPUTS: "none of the tensors it was computed from requires grad",
-    NoGradFn.NOT_REQUESTED: "it was created without requires_grad=True",
+    NoGradFn.DETACHED: QT_TRANSLATE_NOOP("checks", "it was cut from the graph by .detach()"),
+    NoGradFn.NO_GRAD: QT_TRANSLATE_NOOP("checks", "it was computed inside torch.no_grad()"),
+    NoGradFn.INFERENCE_MODE: QT_TRANSLATE_NOOP("checks", "it was computed inside torch.inference_mode()"),
+    NoGradFn.CONSTANT_INPUTS: QT_TRANSLATE_NOOP("checks", "none of the tensors it was computed from requires grad"),
+    NoGradFn.NOT_REQUESTED: QT_TRANSLATE_NOOP("checks", "it was created without requires_grad=True"),
 }
 
 

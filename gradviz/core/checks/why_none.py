@@ -9,6 +9,7 @@ import torch
 
 from gradviz.core.capture.capture import run_session
 from gradviz.core.checks.reports import GradReason, NoGradFn, WhyNone
+from gradviz.core.i18n import translate
 
 
 def _reaches(root: Any, leaf: torch.Tensor) -> bool:
@@ -31,7 +32,7 @@ def _unnamed_leaf_inside(grad_fn: Any, rec: Any) -> str | None:
         if child is not None and type(child).__name__ == "AccumulateGrad":
             var = child.variable
             if not rec.name_of(var):
-                return f"tensor of shape {tuple(var.shape)}"
+                return translate("checks", "tensor of shape {shape}").format(shape=tuple(var.shape))
     return None
 
 
@@ -48,7 +49,7 @@ def _without_requires_grad(expression: str, name: str) -> str:
     """``expression`` with its ``requires_grad=True`` taken out (``torch.randn(3) * 0.01``)."""
     cleaned = re.sub(r",\s*requires_grad\s*=\s*True", "", expression)
     cleaned = re.sub(r"requires_grad\s*=\s*True\s*,?\s*", "", cleaned)
-    return cleaned or f"the value of {name}"
+    return cleaned or translate("checks", "the value of {name}").format(name=name)
 
 
 def why_grad_none(source: str, name: str, **capture_kwargs: Any) -> GradReason:
@@ -67,48 +68,60 @@ def why_grad_none(source: str, name: str, **capture_kwargs: Any) -> GradReason:
     ns, rec = session.namespace, session.recorder
     line = next((ln for n, ln in session.assignments if n == name), None)
     if name not in ns:
-        return GradReason(name, WhyNone.NOT_A_TENSOR, f"The program never assigns '{name}'.")
+        return GradReason(name, WhyNone.NOT_A_TENSOR,
+                          translate("checks", "The program never assigns '{name}'.").format(name=name))
     tensor = ns[name]
     if not isinstance(tensor, torch.Tensor):
-        return GradReason(name, WhyNone.NOT_A_TENSOR, f"{name} is a {type(tensor).__name__}, not a tensor.", line)
+        text = translate("checks", "{name} is a {type}, not a tensor.").format(name=name, type=type(tensor).__name__)
+        return GradReason(name, WhyNone.NOT_A_TENSOR, text, line)
     explicit = [r for p in rec.passes if not p.implicit for r in p.roots]
     readable = tensor.grad_fn is None or tensor.retains_grad  # .grad of other non-leaves warns
     if readable and tensor.grad is not None and explicit:  # an implicit pass is gradviz's, not the program's
-        return GradReason(name, WhyNone.HAS_GRAD, f"{name}.grad is not None: it holds the gradient "
-                          "accumulated by the backward calls.", line)
+        text = translate("checks", "{name}.grad is not None: it holds the gradient accumulated by the backward "
+                                   "calls.").format(name=name)
+        return GradReason(name, WhyNone.HAS_GRAD, text, line)
     if tensor.grad_fn is not None and not tensor.retains_grad:
         made = _unnamed_leaf_inside(tensor.grad_fn, rec)
         if made is not None:
             # w = torch.randn(3, requires_grad=True) * 0.01: the leaf is the randn, w its product.
             statement = session_statement(session, line)
-            return GradReason(name, WhyNone.NON_LEAF, (
-                f"{name} is not a leaf: on line {line} the tensor made with requires_grad=True is the one "
-                f"inside the expression, and {name} is what {type(tensor.grad_fn).__name__} computed from "
-                f"it. Its .grad would go to that unnamed {made}, which the program cannot reach. Make {name} "
-                f"itself the leaf: compute the value first, then ask for gradients, e.g. "
-                f"{name} = ({_without_requires_grad(statement, name)}).requires_grad_()"), line)
-        return GradReason(name, WhyNone.NON_LEAF, (
-            f"{name} is not a leaf: it was computed by {type(tensor.grad_fn).__name__} (line {line}). "
-            "PyTorch stores .grad only for leaf tensors. Call "
-            f"{name}.retain_grad() before backward to keep it, or read it from gradviz's graph: "
-            "the gradient arriving at that node is the same number."), line)
+            text = translate(
+                "checks", "{name} is not a leaf: on line {line} the tensor made with requires_grad=True is the one "
+                          "inside the expression, and {name} is what {op} computed from it. Its .grad would go to "
+                          "that unnamed {made}, which the program cannot reach. Make {name} itself the leaf: "
+                          "compute the value first, then ask for gradients, e.g. {fix}")
+            fix = f"{name} = ({_without_requires_grad(statement, name)}).requires_grad_()"
+            return GradReason(name, WhyNone.NON_LEAF, text.format(
+                name=name, line=line, op=type(tensor.grad_fn).__name__, made=made, fix=fix), line)
+        text = translate(
+            "checks", "{name} is not a leaf: it was computed by {op} (line {line}). PyTorch stores .grad only for "
+                      "leaf tensors. Call {name}.retain_grad() before backward to keep it, or read it from "
+                      "gradviz's graph: the gradient arriving at that node is the same number.")
+        return GradReason(name, WhyNone.NON_LEAF, text.format(name=name, op=type(tensor.grad_fn).__name__,
+                                                              line=line), line)
     origin = rec.origin_of(tensor)
     if not tensor.requires_grad:
         if origin is not None and origin.cause is NoGradFn.NO_GRAD:
-            return GradReason(name, WhyNone.NO_GRAD, f"{name} was computed inside torch.no_grad() (line "
-                              f"{origin.line}), so autograd recorded nothing for it and it has no "
-                              "gradient. Compute it outside the block.", origin.line)
+            text = translate("checks", "{name} was computed inside torch.no_grad() (line {line}), so autograd "
+                                       "recorded nothing for it and it has no gradient. Compute it outside the "
+                                       "block.")
+            return GradReason(name, WhyNone.NO_GRAD, text.format(name=name, line=origin.line), origin.line)
         if origin is not None and origin.cause is NoGradFn.DETACHED:
-            return GradReason(name, WhyNone.DETACHED, f"{name} was cut from the graph by .detach() (line "
-                              f"{origin.line}): gradients do not flow through it.", origin.line)
-        return GradReason(name, WhyNone.NO_REQUIRES_GRAD, f"{name} was created without requires_grad=True "
-                          f"(line {line}), so autograd treats it as a constant. Create it with "
-                          "requires_grad=True, or call .requires_grad_() on it.", line)
+            text = translate("checks", "{name} was cut from the graph by .detach() (line {line}): gradients do not "
+                                       "flow through it.")
+            return GradReason(name, WhyNone.DETACHED, text.format(name=name, line=origin.line), origin.line)
+        text = translate("checks", "{name} was created without requires_grad=True (line {line}), so autograd treats "
+                                   "it as a constant. Create it with requires_grad=True, or call .requires_grad_() "
+                                   "on it.")
+        return GradReason(name, WhyNone.NO_REQUIRES_GRAD, text.format(name=name, line=line), line)
     if not explicit:
-        return GradReason(name, WhyNone.NO_BACKWARD, "The program never calls backward, so no .grad is filled "
-                          "in. Call loss.backward() (gradviz ran it only to draw the graph).", line)
+        return GradReason(name, WhyNone.NO_BACKWARD, translate(
+            "checks", "The program never calls backward, so no .grad is filled in. Call loss.backward() (gradviz "
+                      "ran it only to draw the graph)."), line)
     if not any(_reaches(r, tensor) for r in explicit):
-        return GradReason(name, WhyNone.NOT_ON_PATH, f"{name} requires grad, but the tensor backward started "
-                          f"from does not depend on it: {name} is not on the path to the root.", line)
-    return GradReason(name, WhyNone.NO_BACKWARD, "Backward ran only through torch.autograd.grad, which returns "
-                      f"the gradients instead of storing them in {name}.grad.", line)
+        text = translate("checks", "{name} requires grad, but the tensor backward started from does not depend on "
+                                   "it: {name} is not on the path to the root.")
+        return GradReason(name, WhyNone.NOT_ON_PATH, text.format(name=name), line)
+    text = translate("checks", "Backward ran only through torch.autograd.grad, which returns the gradients instead "
+                               "of storing them in {name}.grad.")
+    return GradReason(name, WhyNone.NO_BACKWARD, text.format(name=name), line)

@@ -15,6 +15,7 @@ from gradviz.core.formulas import accumulate, elementwise, losses, matrix, power
 from gradviz.core.formulas.model import FORMS, Formula, Term
 from gradviz.core.formulas.outputs import output_step
 from gradviz.core.formulas.step import RULES, NoNumbers, Step, display_name
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.trace import Trace, format_shape
 
 __all__ = ["Formula", "Term", "FORMS", "COVERED_OPS", "local_step"]
@@ -22,9 +23,9 @@ __all__ = ["Formula", "Term", "FORMS", "COVERED_OPS", "local_step"]
 #: Autograd node types gradviz writes a formula for.
 COVERED_OPS: frozenset[str] = frozenset(RULES)
 
-GENERIC = ("autograd multiplies the incoming gradient by this op's Jacobian (a vector-Jacobian "
-           "product); gradviz has no written-out formula for {op}, so it shows the numbers "
-           "autograd produced.")
+GENERIC = QT_TRANSLATE_NOOP("formulas", "autograd multiplies the incoming gradient by this op's Jacobian (a "
+                                       "vector-Jacobian product); gradviz has no written-out formula for {op}, so "
+                                       "it shows the numbers autograd produced.")
 
 
 def local_step(trace: Trace, pass_index: int, node_id: str,
@@ -64,11 +65,14 @@ def local_step(trace: Trace, pass_index: int, node_id: str,
     node = trace.node(node_id)
     step = Step(trace, bpass, node, tuple(element) if element is not None else None)
     if node.kind == "constant":
-        return generic(step, f"{display_name(node) or 'This tensor'} is a constant: it needs no "
-                             "gradient, so backward never visits it.")
+        name = display_name(node)
+        return generic(step, (translate("formulas", "{name} is a constant: it needs no gradient, so backward never "
+                                                    "visits it.").format(name=name) if name else
+                              translate("formulas", "This tensor is a constant: it needs no gradient, so backward "
+                                                    "never visits it.")))
     if node_id not in bpass.grad_outputs:
-        return generic(step, f"This pass ({bpass.call}) does not run {node.op}: no gradient it "
-                             "needs flows through it.")
+        return generic(step, translate("formulas", "This pass ({call}) does not run {op}: no gradient it needs flows "
+                                                   "through it.").format(call=bpass.call, op=node.op))
     if node.kind == "output":
         return output_step(step)
     known = RULES.get(node.op)
@@ -79,37 +83,42 @@ def local_step(trace: Trace, pass_index: int, node_id: str,
         with np.errstate(all="ignore"):
             return known.handler(step)
     except NoNumbers as missing:
-        return generic(step, f"But {missing}, so gradviz shows the numbers autograd produced "
-                             "instead of recomputing them.", rule=known.words)
+        return generic(step, translate("formulas", "But {missing}, so gradviz shows the numbers autograd produced "
+                                                   "instead of recomputing them.").format(missing=missing),
+                       rule=known.words)
     except (RuntimeError, ValueError, IndexError, TypeError) as error:
         # A case the formula does not handle (an odd shape or dtype): say so, do not guess.
-        return generic(step, f"gradviz could not apply this rule here ({type(error).__name__}: "
-                             f"{error}), so it shows the numbers autograd produced.", rule=known.words)
+        return generic(step, translate("formulas", "gradviz could not apply this rule here ({error}), so it shows the "
+                                                   "numbers autograd produced.").format(
+            error=f"{type(error).__name__}: {error}"), rule=known.words)
 
 
 def generic(step: Step, reason: str = "", rule: str = "") -> Formula:
     """The formula of a step gradviz does not work out: inputs, outputs, autograd's numbers.
 
-    ``rule`` is the op's rule in words when gradviz knows it but lacks the numbers.
+    ``rule`` is the op's rule in words (English, as marked) when gradviz knows it but lacks the numbers.
     """
     node = step.node
     step.names(*(f"input{slot}" for slot in step.slots))
     terms = [step.captured_only(slot) if step.needed(slot) else step.unneeded(slot)[0]
              for slot in step.slots]
     inputs = ", ".join(f"{step.name_of(s)} {format_shape(step.input_shape(s) or ())}" for s in step.slots)
-    listing = (f"{node.op} takes {inputs or 'no gradient-carrying inputs'} and gives "
-               f"{step.out} {format_shape(node.shape)}.")
+    listing = translate("formulas", "{op} takes {inputs} and gives {out} {shape}.").format(
+        op=node.op, inputs=inputs or translate("formulas", "no gradient-carrying inputs"), out=step.out,
+        shape=format_shape(node.shape))
     if node.kind == "leaf":
-        listing = (f"{display_name(node) or 'This leaf'} {format_shape(node.shape)} stores its "
-                   "gradient in .grad.")
+        listing = translate("formulas", "{name} {shape} stores its gradient in .grad.").format(
+            name=display_name(node) or translate("formulas", "This leaf"), shape=format_shape(node.shape))
     elif node.kind == "constant":
         listing = ""
     outputs = [e for e in step.trace.consumers_of(node.id) if step.trace.node(e.target).kind == "output"]
     if outputs:
         # The Step's incoming gradient is output 0's; the others arrive through the output nodes.
-        reason = " ".join(p for p in (reason, f"{node.op} has {len(outputs) + 1} outputs: it receives one "
-                                      "gradient per output (output 0's here, the others at its output "
-                                      "nodes) and sends each input one gradient made from all of them.") if p)
+        several = translate("formulas", "{op} has {n} outputs: it receives one gradient per output (output 0's "
+                                        "here, the others at its output nodes) and sends each input one gradient "
+                                        "made from all of them.").format(op=node.op, n=len(outputs) + 1)
+        reason = " ".join(p for p in (reason, several) if p)
     element = step.element if step.element is not None else step.default_element(terms)
-    return Formula(node.id, node.op, rule or GENERIC.format(op=node.op), "generic", "", element,
+    words = translate("formulas", rule) if rule else translate("formulas", GENERIC).format(op=node.op)
+    return Formula(node.id, node.op, words, "generic", "", element,
                    tuple(terms), " ".join(p for p in (reason, listing) if p))

@@ -16,6 +16,7 @@ from gradviz.core.formulas.model import Formula, Term
 from gradviz.core.formulas.step import Step, rule
 from gradviz.core.formulas.text import SHOWN_TERMS, Index, at, d, fmt, paren, product, sum_text
 from gradviz.core.formulas.values import array_of, broadcast_dims, reduce_to, sources_of
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.trace import format_shape
 
 
@@ -48,11 +49,11 @@ def pointwise(step: Step, slot: int, symbolic: str, full: Array | np.generic,
     computed = reduce_to(full, shape)
     dims = broadcast_dims(full.shape, shape) if tuple(full.shape) != tuple(shape) else ()
     if full.size > 1:
-        symbolic += f"   (elementwise over {format_shape(tuple(full.shape))})"
+        symbolic += translate("formulas", "   (elementwise over {shape})").format(shape=format_shape(tuple(full.shape)))
     if not dims:
         return step.term(slot, symbolic, computed, explain)
-    symbolic += (f", summed over the broadcast dimensions {', '.join(map(str, dims))} "
-                 f"back to {format_shape(tuple(shape))}")
+    symbolic += translate("formulas", ", summed over the broadcast dimensions {dims} back to {shape}").format(
+        dims=", ".join(map(str, dims)), shape=format_shape(tuple(shape)))
 
     def summed(index: Index) -> str:
         positions, count = sources_of(index, full.shape, shape)
@@ -86,13 +87,16 @@ def _linear(step: Step, words: str, factors: tuple[float, float]) -> Formula:
     return step.formula(words, "elementwise", {0: term(0, x, factors[0]), 1: term(1, y, factors[1])})
 
 
-ADD = ("Addition passes the incoming gradient on unchanged: the local derivative of x + y is 1 "
-       "for each input (alpha for y in torch.add(x, y, alpha=…)). An input that was broadcast "
-       "gets the incoming gradient summed over the broadcast dimensions.")
-SUB = ("Subtraction x − y passes the incoming gradient to x unchanged and to y with its sign "
-       "flipped: the local derivatives are 1 and −1 (−alpha with alpha=…).")
-RSUB = ("rsub computes y − x (it is what 1 − x runs): x's local derivative is −1, so x gets "
-        "the incoming gradient with its sign flipped.")
+ADD = QT_TRANSLATE_NOOP(
+    "formulas", "Addition passes the incoming gradient on unchanged: the local derivative of x + y is 1 for each "
+                "input (alpha for y in torch.add(x, y, alpha=…)). An input that was broadcast gets the incoming "
+                "gradient summed over the broadcast dimensions.")
+SUB = QT_TRANSLATE_NOOP(
+    "formulas", "Subtraction x − y passes the incoming gradient to x unchanged and to y with its sign flipped: the "
+                "local derivatives are 1 and −1 (−alpha with alpha=…).")
+RSUB = QT_TRANSLATE_NOOP(
+    "formulas", "rsub computes y − x (it is what 1 − x runs): x's local derivative is −1, so x gets the incoming "
+                "gradient with its sign flipped.")
 
 
 @rule("AddBackward0", words=ADD)
@@ -110,8 +114,9 @@ def rsub(step: Step) -> Formula:
     return _linear(step, RSUB, (-step.saved_number("alpha", 1.0), 1.0))
 
 
-MUL = ("For a product x·y, the local derivative with respect to x is y and with respect to y "
-       "is x: each input's gradient is the incoming gradient times the other input.")
+MUL = QT_TRANSLATE_NOOP(
+    "formulas", "For a product x·y, the local derivative with respect to x is y and with respect to y is x: each "
+                "input's gradient is the incoming gradient times the other input.")
 
 
 @rule("MulBackward0", words=MUL)
@@ -137,8 +142,9 @@ def mul_(step: Step) -> Formula:
     return step.formula(MUL, "elementwise", {0: gx, 1: gy})
 
 
-DIV = ("For x / y, the local derivative with respect to x is 1/y and with respect to y is "
-       "−x/y²: the incoming gradient is divided by y for x, and multiplied by −x/y² for y.")
+DIV = QT_TRANSLATE_NOOP(
+    "formulas", "For x / y, the local derivative with respect to x is 1/y and with respect to y is −x/y²: the "
+                "incoming gradient is divided by y for x, and multiplied by −x/y² for y.")
 
 
 @rule("DivBackward0", words=DIV)
@@ -177,21 +183,30 @@ def _unary(step: Step, words: str, symbol: Callable[[str], str],
     return step.formula(words, "elementwise", {0: gx})
 
 
-NEG = "Negation −x has local derivative −1: the incoming gradient comes back with its sign flipped."
-EXP = ("The derivative of exp(x) is exp(x) itself, the op's output, which autograd saved: "
-       "the incoming gradient is multiplied by it.")
-LOG = "The derivative of log(x) is 1/x: the incoming gradient is divided by the saved input x."
-SIGMOID = ("The sigmoid's derivative is σ(z)(1 − σ(z)), computed from its saved output σ(z); "
-           "the incoming gradient is multiplied by it.")
-TANH = ("The derivative of tanh(x) is 1 − tanh(x)², computed from its saved output; the "
-        "incoming gradient is multiplied by it.")
-RELU = ("ReLU lets the gradient through where its output was positive (local derivative 1) "
-        "and blocks it where the output was 0 (local derivative 0).")
-ABS = ("The derivative of |x| is the sign of x (+1, −1, or 0 at 0): the incoming gradient is "
-       "multiplied by it.")
-RECIPROCAL = ("The derivative of 1/x is −1/x²: the incoming gradient is multiplied by −(1/x)², "
-              "from the saved output 1/x.")
-SQRT = "The derivative of √x is 1/(2√x): the incoming gradient is divided by twice the saved output √x."
+NEG = QT_TRANSLATE_NOOP(
+    "formulas", "Negation −x has local derivative −1: the incoming gradient comes back with its sign flipped.")
+EXP = QT_TRANSLATE_NOOP(
+    "formulas", "The derivative of exp(x) is exp(x) itself, the op's output, which autograd saved: the incoming "
+                "gradient is multiplied by it.")
+LOG = QT_TRANSLATE_NOOP(
+    "formulas", "The derivative of log(x) is 1/x: the incoming gradient is divided by the saved input x.")
+SIGMOID = QT_TRANSLATE_NOOP(
+    "formulas", "The sigmoid's derivative is σ(z)(1 − σ(z)), computed from its saved output σ(z); the incoming "
+                "gradient is multiplied by it.")
+TANH = QT_TRANSLATE_NOOP(
+    "formulas", "The derivative of tanh(x) is 1 − tanh(x)², computed from its saved output; the incoming gradient is "
+                "multiplied by it.")
+RELU = QT_TRANSLATE_NOOP(
+    "formulas", "ReLU lets the gradient through where its output was positive (local derivative 1) and blocks it "
+                "where the output was 0 (local derivative 0).")
+ABS = QT_TRANSLATE_NOOP(
+    "formulas", "The derivative of |x| is the sign of x (+1, −1, or 0 at 0): the incoming gradient is multiplied by "
+                "it.")
+RECIPROCAL = QT_TRANSLATE_NOOP(
+    "formulas", "The derivative of 1/x is −1/x²: the incoming gradient is multiplied by −(1/x)², from the saved "
+                "output 1/x.")
+SQRT = QT_TRANSLATE_NOOP(
+    "formulas", "The derivative of √x is 1/(2√x): the incoming gradient is divided by twice the saved output √x.")
 
 
 @rule("NegBackward0", words=NEG)
@@ -243,7 +258,7 @@ def tanh(step: Step) -> Formula:
 
 @rule("ReluBackward0", words=RELU)
 def relu(step: Step) -> Formula:
-    r = _result(step, "relu's output")
+    r = _result(step, translate("formulas", "relu's output"))
     return _unary(step, RELU, lambda x: f"[relu({x}) > 0]",
                   lambda g: np.where(r > 0, g, np.zeros_like(g)),
                   lambda g, p: product(at(g, p), "1" if r[p].item() > 0 else "0"))

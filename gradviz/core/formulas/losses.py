@@ -14,6 +14,7 @@ from gradviz.core.formulas.model import Formula, Term
 from gradviz.core.formulas.step import Step, rule
 from gradviz.core.formulas.text import at, d, fmt, paren, product
 from gradviz.core.formulas.values import NoNumbers, array_of
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.trace import format_shape
 
 
@@ -22,24 +23,33 @@ def _reduction(step: Step) -> str:
 
 
 def _per_n(reduction: str, n: int, shape: tuple[int, ...] = ()) -> str:
-    over = f"elementwise over {format_shape(tuple(shape))}, " if math.prod(shape) > 1 else ""
+    if math.prod(shape) > 1:
+        over = translate("formulas", "elementwise over {shape}, ").format(shape=format_shape(tuple(shape)))
+    else:
+        over = ""
     if reduction == "mean":
-        return f" / N   ({over}N = {n}, reduction 'mean')"
-    return f"   ({over}reduction '{reduction}')"
+        return translate("formulas", " / N   ({over}N = {n}, reduction 'mean')").format(over=over, n=n)
+    return translate("formulas", "   ({over}reduction '{reduction}')").format(over=over, reduction=reduction)
 
 
-MSE = ("Mean squared error averages (x − y)² over N elements; its derivative with respect to x "
-       "is 2·(x − y)/N (y gets the negative). The incoming gradient is multiplied by it.")
-BCE = ("Binary cross-entropy −[y·log a + (1 − y)·log(1 − a)] has derivative (a − y)/(a·(1 − a)) "
-       "with respect to the prediction a; with reduction 'mean' it is also divided by N.")
-BCE_LOGITS = ("Binary cross-entropy on logits z applies the sigmoid inside the loss; the two "
-              "derivatives combine into the simple σ(z) − y (divided by N for the mean).")
-LOG_SOFTMAX = ("log_softmax's gradient is the incoming gradient minus softmax times the "
-               "incoming gradient's sum along the softmax dimension: g − softmax·Σg.")
-SOFTMAX = ("softmax's gradient is softmax · (g − Σ g·softmax) along its dimension: every output "
-           "depends on every input of its row, through the shared normaliser.")
-NLL = ("The negative log-likelihood picks −log p of each sample's target class, so its gradient "
-       "is −1/N at the target class (N samples, for the mean) and 0 at every other class.")
+MSE = QT_TRANSLATE_NOOP(
+    "formulas", "Mean squared error averages (x − y)² over N elements; its derivative with respect to x is 2·(x − "
+                "y)/N (y gets the negative). The incoming gradient is multiplied by it.")
+BCE = QT_TRANSLATE_NOOP(
+    "formulas", "Binary cross-entropy −[y·log a + (1 − y)·log(1 − a)] has derivative (a − y)/(a·(1 − a)) with respect "
+                "to the prediction a; with reduction 'mean' it is also divided by N.")
+BCE_LOGITS = QT_TRANSLATE_NOOP(
+    "formulas", "Binary cross-entropy on logits z applies the sigmoid inside the loss; the two derivatives combine "
+                "into the simple σ(z) − y (divided by N for the mean).")
+LOG_SOFTMAX = QT_TRANSLATE_NOOP(
+    "formulas", "log_softmax's gradient is the incoming gradient minus softmax times the incoming gradient's sum "
+                "along the softmax dimension: g − softmax·Σg.")
+SOFTMAX = QT_TRANSLATE_NOOP(
+    "formulas", "softmax's gradient is softmax · (g − Σ g·softmax) along its dimension: every output depends on every "
+                "input of its row, through the shared normaliser.")
+NLL = QT_TRANSLATE_NOOP(
+    "formulas", "The negative log-likelihood picks −log p of each sample's target class, so its gradient is −1/N at "
+                "the target class (N samples, for the mean) and 0 at every other class.")
 
 
 @rule("MseLossBackward0", words=MSE)
@@ -180,7 +190,7 @@ def _result(step: Step, what: str) -> Array:
 @rule("LogSoftmaxBackward0", words=LOG_SOFTMAX)
 def log_softmax(step: Step) -> Formula:
     (x,) = step.names("x")
-    out = _result(step, "log_softmax's output")
+    out = _result(step, translate("formulas", "log_softmax's output"))
     dim = _softmax_dim(step) % max(out.ndim, 1)
 
     def gx() -> Term:
@@ -188,8 +198,9 @@ def log_softmax(step: Step) -> Formula:
         p = exp(out)
         total = sum_over(g, dim)
         computed = sub(g, mul(p, total))
-        return step.term(0, f"{d(x)} = {d(step.out)} − softmax({x}) · Σ {d(step.out)}   "
-                         f"(Σ along dimension {dim} of {format_shape(tuple(g.shape))})",
+        along = translate("formulas", "(Σ along dimension {dim} of {shape})").format(
+            dim=dim, shape=format_shape(tuple(g.shape)))
+        return step.term(0, f"{d(x)} = {d(step.out)} − softmax({x}) · Σ {d(step.out)}   {along}",
                          computed, lambda i: f"{at(g, i)} − {product(paren(at(p, i)), at(total, i))}")
 
     return step.formula(LOG_SOFTMAX, "matrix", {0: gx}, _softmax_shapes(step, dim, log=True))
@@ -198,15 +209,16 @@ def log_softmax(step: Step) -> Formula:
 @rule("SoftmaxBackward0", words=SOFTMAX)
 def softmax(step: Step) -> Formula:
     (x,) = step.names("x")
-    p = _result(step, "softmax's output")
+    p = _result(step, translate("formulas", "softmax's output"))
     dim = _softmax_dim(step) % max(p.ndim, 1)
 
     def gx() -> Term:
         g = step.g()
         total = sum_over(mul(g, p), dim)
         computed = mul(p, sub(g, total))
-        return step.term(0, f"{d(x)} = s · ({d(step.out)} − Σ {d(step.out)}·s)   "
-                         f"(s = softmax({x}), Σ along dimension {dim} of {format_shape(tuple(g.shape))})",
+        along = translate("formulas", "(s = softmax({x}), Σ along dimension {dim} of {shape})").format(
+            x=x, dim=dim, shape=format_shape(tuple(g.shape)))
+        return step.term(0, f"{d(x)} = s · ({d(step.out)} − Σ {d(step.out)}·s)   {along}",
                          computed,
                          lambda i: product(at(p, i), f"({at(g, i)} − {paren(at(total, i))})"))
 
@@ -220,14 +232,14 @@ def nll(step: Step) -> Formula:
     logp = step.value(0, "self")
     target = step.saved_value("target")
     if target is None:
-        raise NoNumbers("the target was not saved")
+        raise NoNumbers(translate("formulas", "the target was not saved"))
     if logp.ndim not in (1, 2):
-        raise NoNumbers("gradviz writes nll_loss out only for inputs of shape (C,) or (N, C)")
+        raise NoNumbers(translate("formulas", "gradviz writes nll_loss out only for inputs of shape (C,) or (N, C)"))
     weight = step.saved_value("weight")
     total = step.saved_value("total_weight")
     ignore = int(step.saved_number("ignore_index", -100))
     if red == "mean" and total is None:
-        raise NoNumbers("the total weight N was not saved")
+        raise NoNumbers(translate("formulas", "the total weight N was not saved"))
     rows = logp.reshape(-1, logp.shape[-1])
     targets = target.reshape(-1).tolist()
 
@@ -246,16 +258,16 @@ def nll(step: Step) -> Formula:
             row, col = (i[0], i[1]) if len(i) == 2 else (0, i[0])
             t = targets[row]
             if t == ignore:
-                return f"0 (target {t} is ignore_index)"
+                return translate("formulas", "0 (target {target} is ignore_index)").format(target=t)
             if col != t:
-                return f"0 (class {col} is not the target {t})"
+                return translate("formulas", "0 (class {cls} is not the target {target})").format(cls=col, target=t)
             parts = ["-1"] + ([at(weight, (t,))] if weight is not None else [])
             parts.append(at(g, (row,)) if red == "none" else fmt(g))
             return product(*parts) + (f" / {fmt(total)}" if red == "mean" else "")
 
         n = f"N = {fmt(total)}" if red == "mean" and total is not None else ""
         symbolic = (f"{d(x)}[i, target[i]] = −{'w · ' if weight is not None else ''}{d(step.out)}"
-                    + (" / N" if red == "mean" else "") + ", 0 at every other class"
+                    + (" / N" if red == "mean" else "") + translate("formulas", ", 0 at every other class")
                     + (f"   ({n})" if n else ""))
         return step.term(0, symbolic, computed, explain)
 

@@ -17,6 +17,7 @@ from gradviz.core.formulas.model import Formula, Term
 from gradviz.core.formulas.step import Step, rule
 from gradviz.core.formulas.text import SHOWN_TERMS, Index, at, d, fmt, product, sum_text
 from gradviz.core.formulas.values import reduce_to, sources_of
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.trace import format_shape
 
 
@@ -110,16 +111,19 @@ def _product_terms(step: Step, a: str, b: str, slots: tuple[int, int], saved: tu
     return {slots[0]: ga, slots[1]: gb}, shapes
 
 
-MM = ("For out = A·B, each input's gradient is a matrix product: ∂L/∂A = ∂L/∂out·Bᵀ and "
-      "∂L/∂B = Aᵀ·∂L/∂out. Each element is a row of one matrix dotted with a column of the other.")
-ADDMM = ("addmm is nn.Linear's out = bias + mat1·mat2 (mat2 = Wᵀ). The bias gets the incoming "
-         "gradient summed over the batch; mat1 gets ∂L/∂out·mat2ᵀ; mat2 gets mat1ᵀ·∂L/∂out.")
-BMM = ("bmm multiplies matrices batch by batch: ∂L/∂A = ∂L/∂out·Bᵀ and ∂L/∂B = Aᵀ·∂L/∂out "
-       "for each batch.")
-MV = ("For out = A·v (matrix times vector): ∂L/∂A is the outer product ∂L/∂out·vᵀ, and "
-      "∂L/∂v = Aᵀ·∂L/∂out.")
-DOT = ("For the dot product out = Σ xᵢyᵢ, the derivative with respect to xᵢ is yᵢ and with "
-       "respect to yᵢ is xᵢ: each input's gradient is the incoming number times the other vector.")
+MM = QT_TRANSLATE_NOOP(
+    "formulas", "For out = A·B, each input's gradient is a matrix product: ∂L/∂A = ∂L/∂out·Bᵀ and ∂L/∂B = Aᵀ·∂L/∂out. "
+                "Each element is a row of one matrix dotted with a column of the other.")
+ADDMM = QT_TRANSLATE_NOOP(
+    "formulas", "addmm is nn.Linear's out = bias + mat1·mat2 (mat2 = Wᵀ). The bias gets the incoming gradient summed "
+                "over the batch; mat1 gets ∂L/∂out·mat2ᵀ; mat2 gets mat1ᵀ·∂L/∂out.")
+BMM = QT_TRANSLATE_NOOP(
+    "formulas", "bmm multiplies matrices batch by batch: ∂L/∂A = ∂L/∂out·Bᵀ and ∂L/∂B = Aᵀ·∂L/∂out for each batch.")
+MV = QT_TRANSLATE_NOOP(
+    "formulas", "For out = A·v (matrix times vector): ∂L/∂A is the outer product ∂L/∂out·vᵀ, and ∂L/∂v = Aᵀ·∂L/∂out.")
+DOT = QT_TRANSLATE_NOOP(
+    "formulas", "For the dot product out = Σ xᵢyᵢ, the derivative with respect to xᵢ is yᵢ and with respect to yᵢ is "
+                "xᵢ: each input's gradient is the incoming number times the other vector.")
 
 
 @rule("MmBackward0", words=MM)
@@ -156,11 +160,13 @@ def addmm(step: Step) -> Formula:
             return scale + ("Σ " if count > 1 else "") + sum_text(
                 [at(g, p) for p in itertools.islice(positions, SHOWN_TERMS)], count)
 
-        return step.term(0, f"{d(bias)} = {scale}Σ over the batch (rows) of {d(step.out)}   ({shapes[0]})",
-                         computed, explain)
+        symbolic = translate("formulas", "{grad} = {scale}Σ over the batch (rows) of {out}   ({shapes})").format(
+            grad=d(bias), scale=scale, out=d(step.out), shapes=shapes[0])
+        return step.term(0, symbolic, computed, explain)
 
     terms[0] = gbias
-    shapes[0] = f"grad_out {shape(g_shape)} summed over the rows → {shape(b_shape)}"
+    shapes[0] = translate("formulas", "grad_out {shape} summed over the rows → {bias}").format(
+        shape=shape(g_shape), bias=shape(b_shape))
     return step.formula(ADDMM, "matrix", terms, dict(sorted(shapes.items())))
 
 
@@ -172,7 +178,8 @@ def mv(step: Step) -> Formula:
     def ga() -> Term:
         g = step.g()
         vec = step.value(1, "vec")
-        return step.term(0, f"{d(a)} = {d(step.out)} · {v}ᵀ   (outer product: {shapes[0]})", _outer(g, vec),
+        outer = translate("formulas", "(outer product: {shapes})").format(shapes=shapes[0])
+        return step.term(0, f"{d(a)} = {d(step.out)} · {v}ᵀ   {outer}", _outer(g, vec),
                          lambda i: product(at(g, i[:1]), at(vec, i[1:])))
 
     def gv() -> Term:
@@ -204,6 +211,6 @@ def dot(step: Step) -> Formula:
                          lambda i: product(fmt(g), at(self, i)))
 
     n = step.input_shape(0, "self")
-    shapes = {0: f"grad_out scalar · {y} {shape(n)} → {shape(n)}",
-              1: f"grad_out scalar · {x} {shape(n)} → {shape(n)}"}
+    scalar = translate("formulas", "grad_out scalar · {name} {shape} → {shape}")
+    shapes = {0: scalar.format(name=y, shape=shape(n)), 1: scalar.format(name=x, shape=shape(n))}
     return step.formula(DOT, "matrix", {0: gx, 1: gy}, shapes)

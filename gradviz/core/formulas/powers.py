@@ -12,13 +12,17 @@ from gradviz.core.formulas.model import Formula, Term
 from gradviz.core.formulas.step import Step, rule
 from gradviz.core.formulas.text import at, d, fmt, number_text, paren, product
 from gradviz.core.formulas.values import NoNumbers
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 
-POW = ("The power rule: the derivative of x^p is p·x^(p−1). The incoming gradient is "
-       "multiplied by it, with x the saved input and p the saved exponent.")
-POW_TENSOR = ("For x^e with both tensors: the derivative with respect to x is e·x^(e−1) and "
-              "with respect to e is x^e·ln(x); each multiplies the incoming gradient.")
-POW_BASE = ("For b^x with a number b: the derivative with respect to x is b^x·ln(b), from the "
-            "saved output b^x; the incoming gradient is multiplied by it.")
+POW = QT_TRANSLATE_NOOP(
+    "formulas", "The power rule: the derivative of x^p is p·x^(p−1). The incoming gradient is multiplied by it, with "
+                "x the saved input and p the saved exponent.")
+POW_TENSOR = QT_TRANSLATE_NOOP(
+    "formulas", "For x^e with both tensors: the derivative with respect to x is e·x^(e−1) and with respect to e is "
+                "x^e·ln(x); each multiplies the incoming gradient.")
+POW_BASE = QT_TRANSLATE_NOOP(
+    "formulas", "For b^x with a number b: the derivative with respect to x is b^x·ln(b), from the saved output b^x; "
+                "the incoming gradient is multiplied by it.")
 
 
 @rule("PowBackward0", words=POW)
@@ -26,7 +30,7 @@ def pow_scalar(step: Step) -> Formula:
     (x,) = step.names("x")
     p = number_text(step.saved_text("exponent"))
     if p is None:
-        raise NoNumbers("the exponent was not saved as a plain number")
+        raise NoNumbers(translate("formulas", "the exponent was not saved as a plain number"))
     self = step.value(0, "self")
     p_text = fmt(p)
 
@@ -72,10 +76,10 @@ def pow_base(step: Step) -> Formula:
     (x,) = step.names("x")
     base = number_text(step.saved_text("self"))
     if base is None:
-        raise NoNumbers("the base was not saved as a plain number")
+        raise NoNumbers(translate("formulas", "the base was not saved as a plain number"))
     result = step.saved_value("result")
     if result is None:
-        raise NoNumbers("the output b^x was not saved")
+        raise NoNumbers(translate("formulas", "the output b^x was not saved"))
     exponent = step.value(0, "exponent")
     b = fmt(base)
 

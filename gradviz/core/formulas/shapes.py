@@ -19,13 +19,14 @@ from gradviz.core.formulas.model import Formula, Term
 from gradviz.core.formulas.step import Step, rule
 from gradviz.core.formulas.text import SHOWN_TERMS, Index, at, d, index_text, literal, sum_text
 from gradviz.core.formulas.values import NoNumbers, array_of, reduce_to, sources_of
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.trace import format_shape
 
 
 def _in_shape(step: Step) -> tuple[int, ...]:
     shape = step.input_shape(0)
     if shape is None:
-        raise NoNumbers("the input's shape was not captured")
+        raise NoNumbers(translate("formulas", "the input's shape was not captured"))
     return shape
 
 
@@ -41,10 +42,13 @@ def _moved(step: Step, words: str, form: str, symbolic: str, compute, where) -> 
     return step.formula(words, form, {0: gx})
 
 
-VIEW = ("A view or reshape only rearranges the same numbers into another shape, so the "
-        "gradient is the incoming gradient reshaped back to the input's shape.")
-T = "Transposing swaps rows and columns, so the gradient is the incoming gradient transposed back."
-PERMUTE = "permute reorders dimensions, so the gradient is the incoming gradient with the order undone."
+VIEW = QT_TRANSLATE_NOOP(
+    "formulas", "A view or reshape only rearranges the same numbers into another shape, so the gradient is the "
+                "incoming gradient reshaped back to the input's shape.")
+T = QT_TRANSLATE_NOOP(
+    "formulas", "Transposing swaps rows and columns, so the gradient is the incoming gradient transposed back.")
+PERMUTE = QT_TRANSLATE_NOOP(
+    "formulas", "permute reorders dimensions, so the gradient is the incoming gradient with the order undone.")
 
 
 @rule("ViewBackward0", "ReshapeAliasBackward0", "UnsafeViewBackward0", "SqueezeBackward0",
@@ -58,7 +62,8 @@ def view(step: Step) -> Formula:
         flat = int(np.ravel_multi_index(i, shape)) if shape else 0
         return tuple(int(k) for k in np.unravel_index(flat, out_shape)) if out_shape else ()
 
-    symbolic = "{x} = {out} reshaped " + f"{format_shape(out_shape)} → {format_shape(shape)}"
+    symbolic = "{x} = {out} " + translate("formulas", "reshaped {shape} → {input}").format(
+        shape=format_shape(out_shape), input=format_shape(shape))
     return _moved(step, VIEW, "elementwise", symbolic, lambda g: g.reshape(shape), where)
 
 
@@ -88,7 +93,7 @@ def transpose(step: Step) -> Formula:
 def permute(step: Step) -> Formula:
     dims = literal(step.saved_text("dims"))
     if not isinstance(dims, tuple):
-        raise NoNumbers("the permutation was not saved")
+        raise NoNumbers(translate("formulas", "the permutation was not saved"))
     n = len(dims)
     dims = tuple(k % n for k in dims)
     inverse = tuple(int(k) for k in np.argsort(dims))
@@ -104,12 +109,15 @@ def _with_shapes(formula: Formula, step: Step) -> Formula:
     return replace(formula, shapes=f"grad_out {format_shape(tuple(g))}ᵀ → {format_shape(shape)}")
 
 
-SUM = ("A sum adds its inputs with weight 1, so every element that was summed gets the same "
-       "incoming gradient: the gradient is copied (expanded) back to the input's shape.")
-MEAN = ("A mean is a sum divided by N, the number of elements averaged: every element gets the "
-        "incoming gradient divided by N.")
-EXPAND = ("expand reuses one element in many places, so its gradient is the sum of the incoming "
-          "gradients of all the places it was copied to.")
+SUM = QT_TRANSLATE_NOOP(
+    "formulas", "A sum adds its inputs with weight 1, so every element that was summed gets the same incoming "
+                "gradient: the gradient is copied (expanded) back to the input's shape.")
+MEAN = QT_TRANSLATE_NOOP(
+    "formulas", "A mean is a sum divided by N, the number of elements averaged: every element gets the incoming "
+                "gradient divided by N.")
+EXPAND = QT_TRANSLATE_NOOP(
+    "formulas", "expand reuses one element in many places, so its gradient is the sum of the incoming gradients of "
+                "all the places it was copied to.")
 
 
 def _reduced(step: Step, words: str, mean: bool) -> Formula:
@@ -144,10 +152,16 @@ def _reduced(step: Step, words: str, mean: bool) -> Formula:
             read = tuple(i[k] for k in range(ndim) if keepdim or k not in dims)
             return d(step.out) + (index_text(read) if g.ndim else "")
 
-        plural = "s" if len(dims) > 1 else ""
-        over = "all elements" if len(dims) == ndim else f"dimension{plural} {', '.join(map(str, dims))}"
-        symbolic = (f"{d(x)} = {d(step.out)} expanded back to {format_shape(shape)}"
-                    + (f" and divided by N = {n}" if mean else "") + f"   (reduced over {over})")
+        if len(dims) == ndim:
+            over = translate("formulas", "all elements")
+        elif len(dims) > 1:
+            over = translate("formulas", "dimensions {dims}").format(dims=", ".join(map(str, dims)))
+        else:
+            over = translate("formulas", "dimension {dims}").format(dims=", ".join(map(str, dims)))
+        symbolic = (f"{d(x)} = {d(step.out)} "
+                    + translate("formulas", "expanded back to {shape}").format(shape=format_shape(shape))
+                    + (translate("formulas", " and divided by N = {n}").format(n=n) if mean else "")
+                    + translate("formulas", "   (reduced over {over})").format(over=over))
         return step.term(0, symbolic, computed, explain)
 
     return step.formula(words, "reduction", {0: gx})
@@ -177,15 +191,18 @@ def expand(step: Step) -> Formula:
             return ("Σ " if count > 1 else "") + sum_text(
                 [at(g, p) for p in itertools.islice(positions, SHOWN_TERMS)], count)
 
-        return step.term(0, f"{d(x)} = {d(step.out)} summed back to {format_shape(shape)}", computed, explain)
+        summed = translate("formulas", "summed back to {shape}").format(shape=format_shape(shape))
+        return step.term(0, f"{d(x)} = {d(step.out)} {summed}", computed, explain)
 
     return step.formula(EXPAND, "reduction", {0: gx})
 
 
-SELECT = ("Picking part of a tensor passes each picked element's gradient back to where it came "
-          "from; the elements not picked get 0.")
-INDEX = ("Indexing with tensors picks elements; backward scatters the incoming gradient back to "
-         "the picked positions (adding where a position was picked more than once) and puts 0 elsewhere.")
+SELECT = QT_TRANSLATE_NOOP(
+    "formulas", "Picking part of a tensor passes each picked element's gradient back to where it came from; the "
+                "elements not picked get 0.")
+INDEX = QT_TRANSLATE_NOOP(
+    "formulas", "Indexing with tensors picks elements; backward scatters the incoming gradient back to the picked "
+                "positions (adding where a position was picked more than once) and puts 0 elsewhere.")
 
 
 def _scatter(step: Step, words: str, place, describe: str) -> Formula:
@@ -204,14 +221,16 @@ def _scatter(step: Step, words: str, place, describe: str) -> Formula:
         def explain(i: Index) -> str:
             picked = int(count[i])
             if picked == 0:
-                return "0 (not picked)"
+                return translate("formulas", "0 (not picked)")
             if picked > 1:
-                return f"the sum of the {picked} incoming numbers picked from here"
+                return translate("formulas", "the sum of the {n} incoming numbers picked from here").format(n=picked)
             flat = int(origin[i]) - 1
             src = tuple(int(k) for k in np.unravel_index(flat, tuple(g.shape))) if g.ndim else ()
             return d(step.out) + (index_text(src) if g.ndim else "")
 
-        return step.term(0, f"{d(x)} = 0 with {d(step.out)} placed at {describe}", computed, explain)
+        symbolic = translate("formulas", "{grad} = 0 with {out} placed at {where}").format(
+            grad=d(x), out=d(step.out), where=describe)
+        return step.term(0, symbolic, computed, explain)
 
     return step.formula(words, "elementwise", {0: gx})
 
@@ -226,7 +245,8 @@ def select(step: Step) -> Formula:
         z[(slice(None),) * (dim % z.ndim) + (index,)] = g
         return z
 
-    return _scatter(step, SELECT, place, f"index {index} of dimension {dim}")
+    return _scatter(step, SELECT, place, translate("formulas", "index {index} of dimension {dim}").format(
+        index=index, dim=dim))
 
 
 @rule("SliceBackward0", words=SELECT)
@@ -241,7 +261,8 @@ def slice_(step: Step) -> Formula:
 
     stop = "" if end >= 2**62 else str(end)
     stride_text = f":{stride}" if stride != 1 else ""
-    return _scatter(step, SELECT, place, f"the slice {start}:{stop}{stride_text} of dimension {dim}")
+    return _scatter(step, SELECT, place, translate("formulas", "the slice {slice} of dimension {dim}").format(
+        slice=f"{start}:{stop}{stride_text}", dim=dim))
 
 
 @rule("IndexBackward0", words=INDEX)
@@ -254,7 +275,7 @@ def index(step: Step) -> Formula:
                    key=lambda e: e.slot)
     tensors = [step.trace.node(e.source) for e in extra]
     if not parts or sum(p != "None" for p in parts) != len(tensors):
-        raise NoNumbers("the index tensors were not captured")
+        raise NoNumbers(translate("formulas", "the index tensors were not captured"))
     indices: list[Array | None] = []
     consts = iter(tensors)
     for part, dims in zip(parts, items):
@@ -264,8 +285,8 @@ def index(step: Step) -> Formula:
         node = next(consts)
         want = tuple(int(k) for k in dims.replace(",", " ").split())
         if tuple(node.shape) != want:
-            raise NoNumbers("the index tensors were not captured")
-        indices.append(array_of(node.value, "an index tensor"))
+            raise NoNumbers(translate("formulas", "the index tensors were not captured"))
+        indices.append(array_of(node.value, translate("formulas", "an index tensor")))
 
     def place(z: Array, g: Array) -> Array:
         # index_put_(indices, g, accumulate=True): a position picked twice gets both numbers.
@@ -274,7 +295,9 @@ def index(step: Step) -> Formula:
 
     names = ", ".join(":" if p == "None" else (n.label or "idx")
                       for p, n in zip(parts, _fill(parts, tensors)))
-    return _scatter(step, INDEX, place, f"[{names}]")
+    # English writes the index as it is; other languages may add words around it ("[…] 处").
+    return _scatter(step, INDEX, place, translate("formulas", "{index}", "where an index puts the gradient").format(
+        index=f"[{names}]"))
 
 
 def aten_index(indices: list[Array | None]) -> tuple:

@@ -18,7 +18,8 @@ import numpy as np
 from gradviz.core.formulas.arrays import Array
 from gradviz.core.formulas.model import Formula, Term
 from gradviz.core.formulas.text import Index, d, element, fit, fmt, index_text, number_text
-from gradviz.core.formulas.values import NoNumbers, array_of, compare, keep
+from gradviz.core.formulas.values import NoNumbers, array_of, compare, keep, not_captured
+from gradviz.core.i18n import translate
 from gradviz.core.stepping.flow import sends
 from gradviz.core.trace import BackwardPass, Edge, Node, SavedTensor, TensorValue, Trace
 
@@ -27,7 +28,11 @@ Handler = Callable[["Step"], Formula]
 
 @dataclass(frozen=True)
 class Rule:
-    """How to explain one autograd op: a handler and its rule in words (for fallbacks)."""
+    """How to explain one autograd op: a handler and its rule in words (for fallbacks).
+
+    ``words`` is the English text, marked for the catalogue where it is defined
+    (``QT_TRANSLATE_NOOP("formulas", ...)``) and translated when a Formula is made.
+    """
 
     op: str
     words: str
@@ -44,6 +49,11 @@ def rule(*ops: str, words: str) -> Callable[[Handler], Handler]:
             RULES[op] = Rule(op, words, handler)
         return handler
     return register
+
+
+def at_index(index: Index) -> str:
+    """The start of a numeric line for one element: "at [0, 1]: "."""
+    return translate("formulas", "at {index}: ").format(index=index_text(index))
 
 
 _INDEX = re.compile(r"\[\d+\]\Z")
@@ -179,7 +189,7 @@ class Step:
     # ----- values ---------------------------------------------------------------------------
     def g(self) -> Array:
         """The gradient arriving at the node in this pass."""
-        return array_of(self.grad_out, f"the incoming gradient {d(self.out)}")
+        return array_of(self.grad_out, translate("formulas", "the incoming gradient {name}").format(name=d(self.out)))
 
     def saved(self, name: str) -> SavedTensor | None:
         return next((s for s in self.node.saved if s.name == name), None)
@@ -197,7 +207,7 @@ class Step:
         s = self.saved(name)
         if s is None or s.value is None:
             return None
-        return array_of(s.value, f"the saved tensor {name}")
+        return array_of(s.value, translate("formulas", "the saved tensor {name}").format(name=name))
 
     def input_shape(self, slot: int, saved: str = "") -> tuple[int, ...] | None:
         """The shape of input ``slot``: from the captured gradient, the source node, or a saved tensor."""
@@ -218,18 +228,18 @@ class Step:
         trusted when its shape is the input's, since a constant may hang on a slot
         that is not its own (the recorder attaches a composite op's inputs to its output).
         """
-        what = what or f"the forward value of {self.name_of(slot)}"
+        what = what or translate("formulas", "the forward value of {name}").format(name=self.name_of(slot))
         if saved:
             t = self.saved_value(saved)
             if t is not None:
                 return t
         edge = self.edges.get(slot)
         if edge is None:
-            raise NoNumbers(f"{what} was not captured")
+            raise NoNumbers(not_captured(what))
         t = array_of(self.trace.node(edge.source).value, what)
         expected = self.input_shape(slot)
         if expected is not None and tuple(t.shape) != expected:
-            raise NoNumbers(f"{what} was not captured")
+            raise NoNumbers(not_captured(what))
         return t
 
     # ----- terms ----------------------------------------------------------------------------
@@ -244,7 +254,7 @@ class Step:
         index = fit(self.element or (), computed.shape)
         result = fmt(element(computed, index))
         expr = explain(index)
-        where = f"at {index_text(index)}: " if computed.size > 1 else "= "
+        where = at_index(index) if computed.size > 1 else "= "
         numeric = f"{where}{expr} = {result}" if expr and expr != result else f"{where}{result}"
         captured = self.captured[slot] if slot < len(self.captured) else None
         return Term(slot, self.source(slot), symbolic, numeric, keep(computed), captured,
@@ -255,14 +265,15 @@ class Step:
         edge = self.edges.get(slot)
         name = self.name_of(slot)
         if edge is None:
-            why = (f"{name} needs no grad (a plain number, or a tensor without requires_grad), "
-                   "so no gradient is computed for it.")
+            why = translate("formulas", "{name} needs no grad (a plain number, or a tensor without requires_grad), "
+                                        "so no gradient is computed for it.").format(name=name)
         elif self.trace.node(edge.source).kind == "constant":
-            why = f"{name} needs no grad, so no gradient is computed for it."
+            why = translate("formulas", "{name} needs no grad, so no gradient is computed for it.").format(name=name)
         else:
-            why = (f"{d(name)} is not needed in this pass ({self.bpass.call} asks only for other "
-                   "gradients), so autograd skips it.")
-        return Term(slot, self.source(slot), f"{d(name)}: not computed", "", None, None, None), why
+            why = translate("formulas", "{grad} is not needed in this pass ({call} asks only for other gradients), "
+                                        "so autograd skips it.").format(grad=d(name), call=self.bpass.call)
+        symbolic = translate("formulas", "{grad}: not computed").format(grad=d(name))
+        return Term(slot, self.source(slot), symbolic, "", None, None, None), why
 
     def formula(self, rule: str, form: str, terms: dict[int, Callable[[], Term]],
                 shapes: dict[int, str] | None = None, note: str = "") -> Formula:
@@ -278,15 +289,16 @@ class Step:
                 notes.append(why)
                 continue
             if slot not in terms:
-                raise NoNumbers(f"gradviz has no formula for input {slot}")
+                raise NoNumbers(translate("formulas", "gradviz has no formula for input {slot}").format(slot=slot))
             try:
                 built.append(terms[slot]())
             except NoNumbers as missing:
                 # Other inputs may still be worked out: show autograd's numbers for this one.
                 failed.append(missing)
                 built.append(self.captured_only(slot))
-                notes.append(f"For {d(self.name_of(slot))}, {missing}, so "
-                             "gradviz shows the numbers autograd produced instead of recomputing them.")
+                notes.append(translate("formulas", "For {grad}, {missing}, so gradviz shows the numbers autograd "
+                                                   "produced instead of recomputing them.").format(
+                    grad=d(self.name_of(slot)), missing=missing))
                 continue
             if shapes and slot in shapes:
                 shown.append(shapes[slot])
@@ -295,7 +307,7 @@ class Step:
         notes.extend(self._fan_in_notes())
         if note:
             notes.insert(0, note)
-        return Formula(self.node.id, self.node.op, rule, form, "; ".join(shown),
+        return Formula(self.node.id, self.node.op, translate("formulas", rule), form, "; ".join(shown),
                        self.default_element(built), tuple(built), " ".join(notes))
 
     def _fan_in_notes(self) -> list[str]:
@@ -305,9 +317,10 @@ class Step:
             source = self.source(slot)
             if source is not None:
                 uses.setdefault(source, []).append(slot)
-        return [f"{self.name_of(slots[0])} is used as {len(slots)} inputs of this op (slots "
-                f"{', '.join(map(str, slots))}): it receives one gradient per use, and autograd "
-                "adds them up." for slots in uses.values() if len(slots) > 1]
+        text = translate("formulas", "{name} is used as {n} inputs of this op (slots {slots}): it receives one "
+                                     "gradient per use, and autograd adds them up.")
+        return [text.format(name=self.name_of(slots[0]), n=len(slots), slots=", ".join(map(str, slots)))
+                for slots in uses.values() if len(slots) > 1]
 
     def captured_only(self, slot: int, symbolic: str = "") -> Term:
         """A term with autograd's numbers only, for a gradient gradviz cannot recompute."""
@@ -315,10 +328,12 @@ class Step:
         numeric = ""
         if captured is not None and captured.data is not None and captured.data.size:
             index = fit(self.element or (), captured.shape)
-            where = f"at {index_text(index)}: " if captured.numel > 1 else "= "
-            numeric = f"{where}{fmt(captured.data[index].item())} (from autograd)"
+            where = at_index(index) if captured.numel > 1 else "= "
+            numeric = where + translate("formulas", "{value} (from autograd)").format(
+                value=fmt(captured.data[index].item()))
         name = self.name_of(slot)
-        symbolic = symbolic or f"{d(name)} = {d(self.out)} · J   (J: the Jacobian of {self.node.op})"
+        symbolic = symbolic or translate("formulas", "{grad} = {out} · J   (J: the Jacobian of {op})").format(
+            grad=d(name), out=d(self.out), op=self.node.op)
         return Term(slot, self.source(slot), symbolic, numeric, None, captured, None)
 
     def default_element(self, terms: Sequence[Term]) -> Index | None:

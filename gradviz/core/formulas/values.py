@@ -10,6 +10,7 @@ import numpy as np
 
 from gradviz.core.formulas.arrays import Array, sum_over
 from gradviz.core.formulas.text import Index
+from gradviz.core.i18n import translate
 from gradviz.core.trace import TensorValue, format_shape
 
 RTOL, ATOL = 1e-5, 1e-7
@@ -17,6 +18,11 @@ RTOL, ATOL = 1e-5, 1e-7
 
 class NoNumbers(Exception):
     """A value the formula needs was not captured, or only as a summary."""
+
+
+def not_captured(what: str) -> str:
+    """The reason a formula has no numbers: "{what} was not captured"."""
+    return translate("formulas", "{what} was not captured").format(what=what)
 
 
 def array_of(value: TensorValue | None, what: str) -> Array:
@@ -40,9 +46,10 @@ def array_of(value: TensorValue | None, what: str) -> Array:
         If ``value`` is None or was kept only as a summary.
     """
     if value is None:
-        raise NoNumbers(f"{what} was not captured")
+        raise NoNumbers(not_captured(what))
     if value.data is None:
-        raise NoNumbers(f"{what} {format_shape(value.shape)} was kept only as a summary (it is too large)")
+        raise NoNumbers(translate("formulas", "{what} {shape} was kept only as a summary (it is too large)").format(
+            what=what, shape=format_shape(value.shape)))
     return np.array(value.data)
 
 

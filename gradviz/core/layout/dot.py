@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from gradviz.core.i18n import translate
 from gradviz.core.layout.grouping import framed_paths, group_path, group_title, module_box_lines
 from gradviz.core.layout.labels import Look, beginner_lines
 from gradviz.core.layout.metrics import FONT_SIZE, wide_min_width
@@ -76,7 +77,10 @@ def node_lines(node: Node, show_values: bool = True) -> tuple[str, ...]:
         (``format_shape``) and, if asked and short, the value: the numbers of a
         value with at most four elements, else its range ``∈ [min, max]``.
     """
-    lines = [("buffer" if node.op == "Buffer" else "constant") if node.kind == "constant" else node.op]
+    if node.kind == "constant":
+        lines = [translate("graph", "buffer") if node.op == "Buffer" else translate("graph", "constant")]
+    else:
+        lines = [node.op]
     if node.label:
         lines.append(node.label)
     lines.append(format_shape(node.shape))
@@ -239,7 +243,7 @@ def build_dot(
             continue
         path = ident[len("module:"):]
         members = module_members[path]
-        lines = module_box_lines(trace, path) + (f"{len(members)} node{'s' if len(members) != 1 else ''} inside",)
+        lines = module_box_lines(trace, path) + (translate("graph", "%n node(s) inside", None, len(members)),)
         build.lines[ident] = lines
         home[name] = path.rpartition(".")[0]
         a = {"label": _label(lines), "id": ident}
@@ -393,15 +397,15 @@ def _rank_hints(trace: Trace, rep: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def _add_legend(out: list[str], styled: bool, with_module: bool) -> None:
-    kinds = [("module", "collapsed module")] if with_module else []
+    kinds = [("module", translate("graph", "collapsed module"))] if with_module else []
     kinds += [
-        ("constant", "constant (no grad)"),
-        ("leaf", "leaf / parameter"),
-        ("op", "op (autograd node)"),
-        ("root", "root (loss)"),
+        ("constant", translate("graph", "constant (no grad)")),
+        ("leaf", translate("graph", "leaf / parameter")),
+        ("op", translate("graph", "op (autograd node)")),
+        ("root", translate("graph", "root (loss)")),
     ]
     out.append(f"\tsubgraph {_token(_LEGEND_CLUSTER)} {{")
-    out.append("\t\t" + _attr_list({"label": "legend", "labeljust": "l"}, sort=True))
+    out.append("\t\t" + _attr_list({"label": translate("graph", "legend"), "labeljust": "l"}, sort=True))
     if styled:
         out.append("\t\t" + _attr_list({"style": "rounded", "color": CLUSTER_COLOUR, "fontcolor": "#333333"},
                                         sort=True))

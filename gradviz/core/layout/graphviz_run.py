@@ -16,13 +16,17 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from gradviz.core.i18n import translate
+
 ENGINE_NAME = "graphviz-pure"
 ENGINE_ENV = "GRADVIZ_DOT"
 _POLL_SECONDS = 0.05
-_INSTALL_HINT = (
-    f"Install the layout engine with `pip install graphviz-pure`, or set {ENGINE_ENV} "
-    f"to a Graphviz `dot` program (for example {ENGINE_ENV}=/usr/bin/dot)."
-)
+
+
+def _install_hint() -> str:
+    return translate("layout", "Install the layout engine with `pip install graphviz-pure`, or set {variable} to a "
+                               "Graphviz `dot` program (for example {variable}=/usr/bin/dot).").format(
+        variable=ENGINE_ENV)
 
 
 class LayoutError(Exception):
@@ -60,12 +64,14 @@ def find_engine(engine: str | None = None) -> str:
     LayoutError
         If the chosen program does not exist, saying how to install one.
     """
-    for value, origin in ((engine, "the engine setting"), (os.environ.get(ENGINE_ENV), ENGINE_ENV)):
+    setting = translate("layout", "the engine setting")
+    for value, origin in ((engine, setting), (os.environ.get(ENGINE_ENV), ENGINE_ENV)):
         if value:
             found = _resolve(value)
             if found is None:
-                raise LayoutError(f"Layout engine {value!r} (from {origin}) was not found or is not executable. "
-                                  f"{_INSTALL_HINT}")
+                message = translate("layout", "Layout engine {program!r} (from {origin}) was not found or is not "
+                                              "executable. {hint}")
+                raise LayoutError(message.format(program=value, origin=origin, hint=_install_hint()))
             return found
     exe = ENGINE_NAME + (".exe" if sys.platform == "win32" else "")
     # Not resolved: a venv's python is a symlink out of the venv, and the
@@ -77,7 +83,7 @@ def find_engine(engine: str | None = None) -> str:
     found = shutil.which(ENGINE_NAME)
     if found:
         return found
-    raise LayoutError(f"No Graphviz layout engine was found. {_INSTALL_HINT}")
+    raise LayoutError(translate("layout", "No Graphviz layout engine was found. {hint}").format(hint=_install_hint()))
 
 
 def run_engine(
@@ -127,8 +133,8 @@ def run_engine(
             stderr=subprocess.PIPE,
         )
     except OSError as exc:
-        raise LayoutError(f"Could not start the layout engine {program!r}: {exc.strerror or exc}. "
-                          f"{_INSTALL_HINT}") from None
+        message = translate("layout", "Could not start the layout engine {program!r}: {error}. {hint}")
+        raise LayoutError(message.format(program=program, error=exc.strerror or exc, hint=_install_hint())) from None
     data: bytes | None = dot_text.encode("utf-8")
     deadline = None if timeout is None else time.monotonic() + timeout
     # communicate() with a short timeout keeps feeding stdin and draining the
@@ -141,16 +147,16 @@ def run_engine(
             data = None  # already handed over; communicate() refuses it twice
             if cancel is not None and cancel.is_set():
                 _kill(proc)
-                raise LayoutCancelled("Layout cancelled.") from None
+                raise LayoutCancelled(translate("layout", "Layout cancelled.")) from None
             if deadline is not None and time.monotonic() > deadline:
                 _kill(proc)
-                raise LayoutError(
-                    f"The layout engine took longer than {timeout:g} s and was stopped. "
-                    "Collapse some modules or hide values to make the graph smaller."
-                ) from None
+                raise LayoutError(translate(
+                    "layout", "The layout engine took longer than {seconds:g} s and was stopped. Collapse some "
+                              "modules or hide values to make the graph smaller.").format(seconds=timeout)) from None
     if proc.returncode != 0:
-        message = err.decode("utf-8", "replace").strip() or "(no message)"
-        raise LayoutError(f"The layout engine {program!r} failed (exit code {proc.returncode}): {message}")
+        said = err.decode("utf-8", "replace").strip() or translate("layout", "(no message)")
+        message = translate("layout", "The layout engine {program!r} failed (exit code {code}): {message}")
+        raise LayoutError(message.format(program=program, code=proc.returncode, message=said))
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from gradviz.core.i18n import translate
 from gradviz.core.trace import ModuleInfo, Node, Trace, format_shape
 
 #: A loop's path segment: "for@" and its line.
@@ -68,10 +69,11 @@ def group_title(trace: Trace, path: str) -> str:
     parts = path.split(".")
     if parts[-1].startswith(LOOP_MARK):
         count = loop_counts(trace).get(path, 0)
-        return f"for loop, line {parts[-1][len(LOOP_MARK):]} · {count} iterations"
+        return translate("grouping", "for loop, line {line} · {count} iterations").format(
+            line=parts[-1][len(LOOP_MARK):], count=count)
     if len(parts) > 1 and parts[-2].startswith(LOOP_MARK):
         count = loop_counts(trace).get(".".join(parts[:-1]), 0)
-        return f"iteration {parts[-1]} of {count}"
+        return translate("grouping", "iteration {n} of {count}").format(n=parts[-1], count=count)
     module = module_part(path)
     info = trace.modules.get(module)
     return f"{module} · {info.class_name}" if info else module
@@ -144,11 +146,15 @@ def fold_note(trace: Trace, collapsed: frozenset[str]) -> str:
     counts = loop_counts(trace)
     whole = sorted(p for p in collapsed if p in counts)
     each = sorted({p.rsplit(".", 1)[0] for p in collapsed if is_loop_group(p) and p not in counts} - set(whole))
-    parts = [f"the loop at line {p.rsplit(LOOP_MARK, 1)[1]} ran {counts[p]} times: it is one box (double-click "
-             "it to see its iterations)" for p in whole]
-    parts += [f"each of the {counts.get(p, 0)} iterations of the loop at line {p.rsplit(LOOP_MARK, 1)[1]} is a "
-              "box (double-click one to open it)" for p in each if p in counts]
-    return ("In this graph " + "; ".join(parts) + ".") if parts else ""
+    one = translate("grouping", "the loop at line {line} ran {count} times: it is one box (double-click it to see "
+                                "its iterations)")
+    parts = [one.format(line=p.rsplit(LOOP_MARK, 1)[1], count=counts[p]) for p in whole]
+    boxes = translate("grouping", "each of the {count} iterations of the loop at line {line} is a box (double-click "
+                                  "one to open it)")
+    parts += [boxes.format(count=counts.get(p, 0), line=p.rsplit(LOOP_MARK, 1)[1]) for p in each if p in counts]
+    if not parts:
+        return ""
+    return translate("grouping", "In this graph {parts}.").format(parts=translate("grouping", "; ").join(parts))
 
 
 def _owner(module: str, collapsed: frozenset[str]) -> str | None:
@@ -195,9 +201,10 @@ def module_box_lines(trace: Trace, path: str) -> tuple[str, ...]:
     if is_loop_group(path):
         lines = [group_title(trace, path)]
     else:
-        lines = [path if not path.startswith(LOOP_MARK) else module_part(path), info.class_name if info else "module"]
+        lines = [path if not path.startswith(LOOP_MARK) else module_part(path),
+                 info.class_name if info else translate("grouping", "module")]
     if info and info.num_params:
-        lines.append(f"{info.num_params:,} parameters")
+        lines.append(translate("grouping", "{n:,} parameters").format(n=info.num_params))
     ins = sorted({trace.node(e.source).shape for e in trace.edges
                   if e.target in inside and e.source not in inside
                   and trace.node(e.source).kind != "leaf"}, key=str)

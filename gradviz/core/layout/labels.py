@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.trace import Node, TensorValue, format_number, format_shape
 
 #: The label styles: PyTorch's class names, or the symbols of a first lesson.
@@ -18,7 +19,8 @@ LABEL_STYLES = ("pytorch", "beginner")
 DEFAULT_LABELS = "pytorch"
 
 #: An autograd node type, as its operation is written on paper. Ops missing here get their
-#: class name without "Backward" (ClampBackward1 → "clamp").
+#: class name without "Backward" (ClampBackward1 → "clamp"). The few written in words are
+#: marked for the catalogue and translated in :func:`symbol`.
 SYMBOLS = {
     "AddBackward0": "+", "AddBackward1": "+", "SubBackward0": "−", "SubBackward1": "−",
     "RsubBackward0": "−", "RsubBackward1": "−", "MulBackward0": "×", "MulBackward1": "×",
@@ -28,13 +30,17 @@ SYMBOLS = {
     "MmBackward0": "@", "MvBackward0": "@", "BmmBackward0": "@", "DotBackward0": "·",
     "AddmmBackward0": "@ + b", "AddmvBackward0": "@ + b", "TBackward0": "ᵀ", "TransposeBackward0": "ᵀ",
     "SumBackward0": "Σ", "SumBackward1": "Σ", "MeanBackward0": "mean", "MeanBackward1": "mean",
-    "BinaryCrossEntropyBackward0": "BCE loss", "BinaryCrossEntropyWithLogitsBackward0": "BCE loss (logits)",
-    "MseLossBackward0": "MSE loss", "L1LossBackward0": "L1 loss", "NllLossBackward0": "NLL loss",
+    "BinaryCrossEntropyBackward0": QT_TRANSLATE_NOOP("graph", "BCE loss"),
+    "BinaryCrossEntropyWithLogitsBackward0": QT_TRANSLATE_NOOP("graph", "BCE loss (logits)"),
+    "MseLossBackward0": QT_TRANSLATE_NOOP("graph", "MSE loss"),
+    "L1LossBackward0": QT_TRANSLATE_NOOP("graph", "L1 loss"),
+    "NllLossBackward0": QT_TRANSLATE_NOOP("graph", "NLL loss"),
     "LogSoftmaxBackward0": "log softmax", "SoftmaxBackward0": "softmax", "WhereBackward0": "where",
     "ViewBackward0": "view", "ReshapeAliasBackward0": "reshape", "UnsqueezeBackward0": "unsqueeze",
     "SqueezeBackward0": "squeeze", "SqueezeBackward1": "squeeze", "SelectBackward0": "[i]",
     "IndexBackward0": "[…]", "SliceBackward0": "[a:b]", "CatBackward0": "cat", "StackBackward0": "stack",
-    "ExpandBackward0": "expand", "CloneBackward0": "copy", "MaximumBackward0": "max", "MinimumBackward0": "min",
+    "ExpandBackward0": "expand", "CloneBackward0": QT_TRANSLATE_NOOP("graph", "copy"),
+    "MaximumBackward0": "max", "MinimumBackward0": "min",
 }
 _SUPERSCRIPT = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
 
@@ -61,7 +67,7 @@ def symbol(node: Node) -> str:
             return "x" + str(int(float(exponent))).translate(_SUPERSCRIPT)
         return "xⁿ"
     if node.op in SYMBOLS:
-        return SYMBOLS[node.op]
+        return translate("graph", SYMBOLS[node.op])
     stem = re.sub(r"Backward\d*$", "", node.op)
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", stem).lower() or node.op
 

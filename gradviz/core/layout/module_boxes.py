@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from gradviz.core.i18n import translate
 from gradviz.core.layout.grouping import group_info, group_path, group_title, is_loop_group, module_box_lines
 from gradviz.core.trace import Node, Trace
 
@@ -135,7 +136,8 @@ class ModuleSummary:
     def text(self) -> str:
         """The summary as plain text lines."""
         counts = ", ".join(f"{op} ×{k}" if k > 1 else op for op, k in self.ops)
-        return "\n".join([*self.lines, f"{len(self.nodes)} nodes inside: {counts}"])
+        inside = translate("graph", "{n} nodes inside: {ops}").format(n=len(self.nodes), ops=counts)
+        return "\n".join([*self.lines, inside])
 
 
 def module_summary(trace: Trace, path: str) -> ModuleSummary:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
+from gradviz.core.i18n import translate
 from gradviz.core.json_pieces import JsonCancelled, loads_in_pieces
 from gradviz.core.layout.cache import LayoutCache
 from gradviz.core.layout.dot import FONT_SIZE, DotBuild, build_dot
@@ -195,7 +196,7 @@ class StagedLayoutCache(LayoutCache):
             try:
                 doc = loads_in_pieces(out, cancel)
             except JsonCancelled:
-                raise LayoutCancelled("Layout cancelled.") from None
+                raise LayoutCancelled(translate("layout", "Layout cancelled.")) from None
             except ValueError:
                 doc = out  # not JSON: let parse_layout say so in its own words
             result = parse_layout(doc, build)
@@ -252,4 +253,4 @@ def _folded(trace: Trace, collapsed: frozenset[str] | None, threshold: int) -> f
 
 def _check(cancel: threading.Event | None) -> None:
     if cancel is not None and cancel.is_set():
-        raise LayoutCancelled("Layout cancelled.")
+        raise LayoutCancelled(translate("layout", "Layout cancelled."))

@@ -6,6 +6,7 @@ order); each lesson's numbers are listed in ``shared/lessons.md`` and checked by
 
 from __future__ import annotations
 
+from gradviz.core.i18n import translate
 from gradviz.core.lessons.files import Lesson, LessonView, load_lesson  # noqa: F401  (Lesson is part of this API)
 from gradviz.core.resources import resource_dir
 from gradviz.core.trace import Trace
@@ -24,7 +25,8 @@ def get_lesson(name: str) -> Lesson:
     """The lesson called ``name`` (a ``lesson:`` prefix is allowed); KeyError lists the names."""
     key = name.removeprefix("lesson:")
     if key not in LESSONS:
-        raise KeyError(f"no lesson '{key}'; the lessons are: {', '.join(LESSONS)}")
+        raise KeyError(translate("lessons", "no lesson '{name}'; the lessons are: {names}").format(
+            name=key, names=", ".join(LESSONS)))
     return LESSONS[key]
 
 

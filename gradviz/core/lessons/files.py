@@ -3,6 +3,11 @@
 Opening one never runs anything but the safe expression language: the program is parsed
 and validated before a Lesson is returned, and JSON is read with :func:`json.loads` only.
 
+Format 3 gives the title, the text and each question's prompt per language::
+
+    "title": {"en": "One neuron, binary cross-entropy", "zh_CN": "单个神经元与二元交叉熵"}
+
+(a plain string, as formats 1 and 2 wrote them, is still read: it is shown in any language).
 Format 2 added the label style and gradient health to the view, and quiz questions;
 format 1 files read as before (PyTorch labels, no health colours, questions made up).
 """
@@ -10,16 +15,19 @@ format 1 files read as before (PyTorch labels, no health colours, questions made
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gradviz.core.i18n import translate
 from gradviz.core.layout.labels import LABEL_STYLES
 from gradviz.core.lessons.quiz import Question, question_from_json, question_to_json
+from gradviz.core.lessons.texts import LocalText, Texts, local, texts_from_json
 from gradviz.core.program.errors import ProgramError
 
 FORMAT_KEY = "gradviz_lesson"
-VERSION = 2
+VERSION = 3
 SUFFIX = ".gradviz"
 
 
@@ -39,9 +47,15 @@ class LessonView:
     health: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Lesson:
     """One lesson.
+
+    ``titles`` and ``texts`` hold the title and the explanation per language;
+    :attr:`title` and :attr:`text` give them in the language gradviz speaks now (asked
+    again at every access, so a language switched while the app runs shows at once).
+    ``title`` and ``text`` may be given as a plain string, a ``{code: text}`` mapping or
+    another lesson's ``title`` (which keeps all its languages).
 
     ``subject`` names the variable holding the module under study: its parameters are
     labelled as its ``named_parameters()`` prints them (``layers.0.weight``).
@@ -49,8 +63,8 @@ class Lesson:
     """
 
     name: str
-    title: str
-    text: str
+    titles: Texts
+    texts: Texts
     program: str
     subject: str | None = None
     roots: tuple[str, ...] = ()
@@ -59,13 +73,50 @@ class Lesson:
     view: LessonView = field(default_factory=LessonView)
     quiz: tuple[Question, ...] = ()  # its own questions (none: every step of the last pass)
 
+    def __init__(self, name: str, title: str | Mapping[str, str] | None = None,
+                 text: str | Mapping[str, str] | None = None, program: str = "", subject: str | None = None,
+                 roots: tuple[str, ...] = (), trains: bool = False, start_step: int = -1,
+                 view: LessonView | None = None, quiz: tuple[Question, ...] = (), *,
+                 titles: Mapping[str, str] | None = None, texts: Mapping[str, str] | None = None) -> None:
+        # A hand-written __init__: callers write title= and text= (one language or several),
+        # dataclasses.replace() writes titles= and texts=.
+        put = object.__setattr__
+        put(self, "name", name)
+        put(self, "titles", Texts(title if title is not None else titles))
+        put(self, "texts", Texts(text if text is not None else texts))
+        put(self, "program", program)
+        put(self, "subject", subject)
+        put(self, "roots", tuple(roots))
+        put(self, "trains", trains)
+        put(self, "start_step", start_step)
+        put(self, "view", view if view is not None else LessonView())
+        put(self, "quiz", tuple(quiz))
+
+    @property
+    def title(self) -> LocalText:
+        """The title in the current language (else in the language there is)."""
+        return local(self.titles)
+
+    @property
+    def text(self) -> LocalText:
+        """The explanation in the current language (else in the language there is)."""
+        return local(self.texts)
+
+    def title_in(self, code: str) -> str:
+        """The title in language ``code`` (else in the language there is)."""
+        return self.titles.in_language(code)
+
+    def text_in(self, code: str) -> str:
+        """The explanation in language ``code`` (else in the language there is)."""
+        return self.texts.in_language(code)
+
 
 def lesson_to_json(lesson: Lesson) -> dict[str, Any]:
     return {
         FORMAT_KEY: VERSION,
         "name": lesson.name,
-        "title": lesson.title,
-        "text": lesson.text,
+        "title": lesson.titles.to_json(),
+        "text": lesson.texts.to_json(),
         "program": lesson.program,
         "subject": lesson.subject,
         "roots": list(lesson.roots),
@@ -90,13 +141,23 @@ def save_lesson(lesson: Lesson, path: str | Path) -> Path:
 def _field(data: dict, key: str, kind: type | tuple[type, ...], default: Any = ..., where: str = "") -> Any:
     if key not in data:
         if default is ...:
-            raise LessonFileError(f"{where}missing \"{key}\"")
+            raise LessonFileError(where + translate("lessons", "missing \"{key}\"").format(key=key))
         return default
     value = data[key]
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise LessonFileError(f"{where}\"{key}\" should be {names}, not {type(value).__name__}")
+        message = translate("lessons", "\"{key}\" should be {kinds}, not {type}")
+        raise LessonFileError(where + message.format(key=key, kinds=names, type=type(value).__name__))
     return value
+
+
+def _texts(data: dict, key: str, where: str) -> Texts:
+    """A text field: a plain string (formats 1 and 2, or one untagged language) or ``{code: text}``."""
+    try:
+        return texts_from_json(data.get(key, ""))
+    except ValueError:
+        message = translate("lessons", "\"{key}\" should be text, or texts by language ({example})")
+        raise LessonFileError(where + message.format(key=key, example='{"en": "...", "zh_CN": "..."}')) from None
 
 
 def lesson_from_json(data: Any, source: str = "", check: bool = True) -> Lesson:
@@ -109,13 +170,16 @@ def lesson_from_json(data: Any, source: str = "", check: bool = True) -> Lesson:
     """
     where = f"{source}: " if source else ""
     if not isinstance(data, dict) or FORMAT_KEY not in data:
-        raise LessonFileError(f"{where}not a gradviz lesson file (no \"{FORMAT_KEY}\" version)")
+        raise LessonFileError(where + translate("lessons", "not a gradviz lesson file (no \"{key}\" version)").format(
+            key=FORMAT_KEY))
     version = data[FORMAT_KEY]
     if not isinstance(version, int) or isinstance(version, bool):
-        raise LessonFileError(f"{where}\"{FORMAT_KEY}\" should be a version number")
+        raise LessonFileError(where + translate("lessons", "\"{key}\" should be a version number").format(
+            key=FORMAT_KEY))
     if version > VERSION:
-        raise LessonFileError(f"{where}made by a newer gradviz (lesson format {version}); this "
-                              f"gradviz reads format {VERSION}. Update gradviz to open it.")
+        message = translate("lessons", "made by a newer gradviz (lesson format {version}); this gradviz reads "
+                                       "format {format}. Update gradviz to open it.")
+        raise LessonFileError(where + message.format(version=version, format=VERSION))
     program = _field(data, "program", str, where=where)
     if check:
         from gradviz.core.program.language import parse
@@ -123,24 +187,26 @@ def lesson_from_json(data: Any, source: str = "", check: bool = True) -> Lesson:
         try:
             parse(program)
         except ProgramError as exc:
-            raise LessonFileError(f"{where}its program is refused: {exc}") from None
+            raise LessonFileError(where + translate("lessons", "its program is refused: {error}").format(
+                error=exc)) from None
     roots = _field(data, "roots", list, [], where)
     view = _field(data, "view", dict, {}, where)
     collapsed = _field(view, "collapsed", list, [], where + "view: ")
     if not all(isinstance(r, str) for r in roots) or not all(isinstance(c, str) for c in collapsed):
-        raise LessonFileError(f"{where}\"roots\" and \"view.collapsed\" hold names (strings)")
+        raise LessonFileError(where + translate("lessons", "\"roots\" and \"view.collapsed\" hold names (strings)"))
     zoom = _field(view, "zoom", (int, float), 1.0, where + "view: ")
     labels = _field(view, "labels", str, "", where + "view: ")
     if labels and labels not in LABEL_STYLES:
-        raise LessonFileError(f"{where}view: \"labels\" should be {' or '.join(LABEL_STYLES)}, not {labels!r}")
+        message = translate("lessons", "view: \"labels\" should be {styles}, not {labels!r}")
+        raise LessonFileError(where + message.format(styles=" or ".join(LABEL_STYLES), labels=labels))
     try:
         quiz = tuple(question_from_json(q) for q in _field(data, "quiz", list, [], where))
     except ValueError as exc:
         raise LessonFileError(f"{where}quiz: {exc}") from None
     return Lesson(
         name=_field(data, "name", str, Path(source).stem if source else "lesson", where),
-        title=_field(data, "title", str, "", where),
-        text=_field(data, "text", str, "", where),
+        title=_texts(data, "title", where),
+        text=_texts(data, "text", where),
         program=program,
         subject=_field(data, "subject", (str, type(None)), None, where),
         roots=tuple(roots),
@@ -161,11 +227,14 @@ def load_lesson(path: str | Path, check: bool = True) -> Lesson:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise LessonFileError(f"no file {path}") from None
+        raise LessonFileError(translate("lessons", "no file {path}").format(path=path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise LessonFileError(f"cannot read {path}: {exc}") from None
+        message = translate("lessons", "cannot read {path}: {error}")
+        raise LessonFileError(message.format(path=path, error=exc)) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise LessonFileError(f"{path.name} is damaged: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        # JSON's own words (Expecting ',' delimiter) stay as json says them.
+        message = translate("lessons", "{file} is damaged: line {line}, column {col}: {error}")
+        raise LessonFileError(message.format(file=path.name, line=exc.lineno, col=exc.colno, error=exc.msg)) from None
     return lesson_from_json(data, path.name, check)

@@ -13,6 +13,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from gradviz.core.i18n import translate
+from gradviz.core.lessons.texts import Texts, texts_from_json
 from gradviz.core.stepping.flow import flows
 from gradviz.core.stepping.steps import BACKWARD, Step
 from gradviz.core.trace import Edge, Node, Trace, format_number
@@ -32,13 +34,17 @@ class Question:
     ``node`` and ``input`` are variable names or module paths (the boxes' labels), or op
     names (``SigmoidBackward0``); ``input`` "" is the first input the step sends a gradient
     to. ``pass_number`` counts backward calls from 1; 0 is the last. ``prompt`` replaces the
-    question's own words.
+    question's own words: a string, or :class:`~.texts.Texts` (the prompt per language).
     """
 
     node: str
     input: str = ""
     pass_number: int = 0
-    prompt: str = ""
+    prompt: str | Texts = ""
+
+    def prompt_text(self) -> str:
+        """The prompt in the current language ("" for the question's own words)."""
+        return Texts(self.prompt).in_language()
 
 
 @dataclass(frozen=True)
@@ -80,10 +86,12 @@ class Result:
         """"Right: ∂L/∂z = -0.0817 (you said -0.08)." and the like."""
         truth = f"{self.posed.symbol} = {self.posed.answer_text()}"
         if self.guess is None:
-            return f"Revealed: {truth}."
+            return translate("quiz", "Revealed: {truth}.").format(truth=truth)
         if self.right:
-            return f"Right: {truth} (you said {format_number(self.guess)})."
-        return f"Not quite: {truth}, not {format_number(self.guess)}."
+            return translate("quiz", "Right: {truth} (you said {guess}).").format(
+                truth=truth, guess=format_number(self.guess))
+        return translate("quiz", "Not quite: {truth}, not {guess}.").format(
+            truth=truth, guess=format_number(self.guess))
 
 
 def parse_guess(text: str) -> float | None:
@@ -131,8 +139,13 @@ def _pose(trace: Trace, step: Step, want_input: str, prompt: str, most: int | No
         symbol = f"∂L/∂{name}"
         if not prompt:
             sender = node_name(trace, trace.node(step.node_id), shared_ops(trace)) or trace.node(step.node_id).op
-            which = f"element {list(element)} of " if element else ""
-            prompt = f"Predict {which}{symbol}: the gradient the backward step of {sender} sends to {name}."
+            if element:
+                prompt = translate("quiz", "Predict element {element} of {symbol}: the gradient the backward step "
+                                           "of {sender} sends to {name}.")
+            else:
+                prompt = translate("quiz", "Predict {symbol}: the gradient the backward step of {sender} sends to "
+                                           "{name}.")
+            prompt = prompt.format(element=list(element), symbol=symbol, sender=sender, name=name)
         return Posed(step.index, step.pass_index or 0, flow.edge, element, answer, symbol, prompt)
     return None
 
@@ -151,7 +164,7 @@ def pose(trace: Trace, steps: tuple[Step, ...], questions: tuple[Question, ...] 
             wanted = (q.pass_number - 1) if q.pass_number > 0 else len(trace.passes) - 1
             step = next((s for s in backward if s.pass_index == wanted and _matches(trace.node(s.node_id), q.node)),
                         None)
-            posed = _pose(trace, step, q.input, q.prompt) if step is not None else None
+            posed = _pose(trace, step, q.input, q.prompt_text()) if step is not None else None
             if posed is not None:
                 out[posed.position] = posed
         return out
@@ -174,18 +187,24 @@ def question_to_json(q: Question) -> dict:
     if q.pass_number:
         out["pass"] = q.pass_number
     if q.prompt:
-        out["prompt"] = q.prompt
+        out["prompt"] = Texts(q.prompt).to_json()
     return out
 
 
 def question_from_json(data: object) -> Question:
     """A Question from a lesson file's entry; ValueError says what is wrong."""
     if not isinstance(data, dict) or not isinstance(data.get("node"), str) or not data["node"]:
-        raise ValueError('each question needs "node": the name of the node whose step sends the gradient')
+        raise ValueError(translate("quiz", 'each question needs "node": the name of the node whose step sends the '
+                                           'gradient'))
     number = data.get("pass", 0)
     if not isinstance(number, int) or isinstance(number, bool) or number < 0:
-        raise ValueError('a question\'s "pass" is a backward call\'s number, 1 for the first')
-    for key in ("input", "prompt"):
-        if not isinstance(data.get(key, ""), str):
-            raise ValueError(f'a question\'s "{key}" should be text')
-    return Question(data["node"], data.get("input", ""), number, data.get("prompt", ""))
+        raise ValueError(translate("quiz", 'a question\'s "pass" is a backward call\'s number, 1 for the first'))
+    if not isinstance(data.get("input", ""), str):
+        raise ValueError(translate("quiz", 'a question\'s "{key}" should be text').format(key="input"))
+    prompt = data.get("prompt", "")
+    try:
+        # Format 3 gives the prompt per language; a plain string stays one (it reads back equal).
+        prompt = prompt if isinstance(prompt, str) else texts_from_json(prompt)
+    except ValueError:
+        raise ValueError(translate("quiz", 'a question\'s "{key}" should be text').format(key="prompt")) from None
+    return Question(data["node"], data.get("input", ""), number, prompt)

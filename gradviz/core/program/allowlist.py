@@ -23,32 +23,59 @@ import torch
 from torch import nn
 from torch.autograd.graph import Node
 
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.program import by_type
 from gradviz.core.program.namespaces import allowed_by_namespace, dotted_name
 
 TENSOR_SETTABLE = frozenset({"requires_grad", "grad", "data"})
 
-# Messages only: why some well-known names are outside the sets (the sets are the rule).
+# Messages only: why some well-known names are outside the sets (the sets are the rule). Marked
+# here, translated where the refusal is made.
 _WHY = {
-    "load": "it reads files, and can run code stored in them",
-    "save": "it writes files",
-    "from_file": "it reads files",
-    "hub": "it downloads and runs code from the internet",
-    "jit": "it compiles and runs code",
-    "compile": "it compiles and runs code",
-    "ops": "it reaches torch's compiled internals",
-    "classes": "it reaches torch's compiled internals",
-    "library": "it loads compiled code",
-    "utils": "its tools read files, load code and start processes",
-    "package": "it loads code from archives",
-    "multiprocessing": "it starts processes",
-    "distributed": "it opens network connections and starts processes",
-    "onnx": "it writes model files",
-    "export": "it writes model files",
-    "format": "its format string can look up any attribute by name",
-    "format_map": "its format string can look up any attribute by name",
+    "load": QT_TRANSLATE_NOOP("allowlist", "it reads files, and can run code stored in them"),
+    "save": QT_TRANSLATE_NOOP("allowlist", "it writes files"),
+    "from_file": QT_TRANSLATE_NOOP("allowlist", "it reads files"),
+    "hub": QT_TRANSLATE_NOOP("allowlist", "it downloads and runs code from the internet"),
+    "jit": QT_TRANSLATE_NOOP("allowlist", "it compiles and runs code"),
+    "compile": QT_TRANSLATE_NOOP("allowlist", "it compiles and runs code"),
+    "ops": QT_TRANSLATE_NOOP("allowlist", "it reaches torch's compiled internals"),
+    "classes": QT_TRANSLATE_NOOP("allowlist", "it reaches torch's compiled internals"),
+    "library": QT_TRANSLATE_NOOP("allowlist", "it loads compiled code"),
+    "utils": QT_TRANSLATE_NOOP("allowlist", "its tools read files, load code and start processes"),
+    "package": QT_TRANSLATE_NOOP("allowlist", "it loads code from archives"),
+    "multiprocessing": QT_TRANSLATE_NOOP("allowlist", "it starts processes"),
+    "distributed": QT_TRANSLATE_NOOP("allowlist", "it opens network connections and starts processes"),
+    "onnx": QT_TRANSLATE_NOOP("allowlist", "it writes model files"),
+    "export": QT_TRANSLATE_NOOP("allowlist", "it writes model files"),
+    "format": QT_TRANSLATE_NOOP("allowlist", "its format string can look up any attribute by name"),
+    "format_map": QT_TRANSLATE_NOOP("allowlist", "its format string can look up any attribute by name"),
     **by_type.TENSOR_WITHHELD,
 }
+
+# The kinds by_type names, with their article (English needs one, Chinese none).
+_A_KIND = {
+    "tensor": QT_TRANSLATE_NOOP("allowlist", "a tensor"),
+    "grad_fn": QT_TRANSLATE_NOOP("allowlist", "a grad_fn"),
+    "optimizer": QT_TRANSLATE_NOOP("allowlist", "an optimizer"),
+    "learning-rate scheduler": QT_TRANSLATE_NOOP("allowlist", "a learning-rate scheduler"),
+    "distribution": QT_TRANSLATE_NOOP("allowlist", "a distribution"),
+    "result": QT_TRANSLATE_NOOP("allowlist", "a result"),
+    "custom autograd Function": QT_TRANSLATE_NOOP("allowlist", "a custom autograd Function"),
+}
+_KIND = {
+    "tensor": QT_TRANSLATE_NOOP("allowlist", "tensor"),
+    "grad_fn": QT_TRANSLATE_NOOP("allowlist", "grad_fn"),
+    "optimizer": QT_TRANSLATE_NOOP("allowlist", "optimizer"),
+    "learning-rate scheduler": QT_TRANSLATE_NOOP("allowlist", "learning-rate scheduler"),
+    "distribution": QT_TRANSLATE_NOOP("allowlist", "distribution"),
+    "result": QT_TRANSLATE_NOOP("allowlist", "result"),
+    "custom autograd Function": QT_TRANSLATE_NOOP("allowlist", "custom autograd Function"),
+}
+
+
+def _why(name: str, default: str) -> str:
+    why = _WHY.get(name)
+    return default if why is None else translate("allowlist", why)
 
 
 class Refused(Exception):
@@ -86,18 +113,21 @@ def _read_slow(obj: Any, name: str) -> Any:
     if name.startswith("_"):
         if name.startswith("_saved_") and isinstance(obj, Node):
             return getattr(obj, name)
-        raise Refused(f"'.{name}' is refused: names starting with _ are Python's and torch's internals; "
-                      "the only ones gradviz programs may read are a grad_fn's _saved_ values")
+        raise Refused(translate("allowlist", "'.{name}' is refused: names starting with _ are Python's and "
+                                             "torch's internals; the only ones gradviz programs may read are a "
+                                             "grad_fn's _saved_ values").format(name=name))
     entry = _NAMESPACES.get(id(obj))
     if entry is not None and entry[0] is obj:
         where = dotted_name(obj)
-        why = _WHY.get(name, f"it is not one of the names gradviz programs may use from {where}")
-        raise Refused(f"'{where}.{name}' is refused: {why}")
+        why = _why(name, translate("allowlist", "it is not one of the names gradviz programs may use from "
+                                                "{namespace}").format(namespace=where))
+        raise Refused(translate("allowlist", "'{namespace}.{name}' is refused: {why}").format(
+            namespace=where, name=name, why=why))
     if isinstance(obj, nn.Module):
         raise _not_offered(obj, type(obj).__name__, name)
     kind, names, cacheable = by_type.names_for(obj)
     if names is None:
-        raise Refused(f"'.{name}' is refused: {_what(obj)}")
+        raise Refused(translate("allowlist", "'.{name}' is refused: {what}").format(name=name, what=_what(obj)))
     if cacheable:
         _FAST[type(obj)] = names
     if name in names:
@@ -125,22 +155,31 @@ def _not_offered(obj: Any, kind: str, name: str) -> Refused:
     except Exception:  # noqa: BLE001 - a property that raises: it exists, and is still not offered
         exists = True
     if not exists:
-        return Refused(f"'{type(obj).__name__}' object has no attribute '{name}'", "runtime")
+        message = translate("allowlist", "'{type}' object has no attribute '{name}'")
+        return Refused(message.format(type=type(obj).__name__, name=name), "runtime")
     if isinstance(obj, nn.Module):
-        return Refused(f"'.{name}' of {kind} is refused: a module offers its submodules, parameters, "
-                       "buffers, plain settings (numbers, strings) and nn.Module's own methods")
-    why = _WHY.get(name, f"it is not one of the {kind} methods and properties gradviz programs may use")
-    return Refused(f"'.{name}' of {_article(kind)} {kind} is refused: {why}")
+        message = translate("allowlist", "'.{name}' of {module} is refused: a module offers its submodules, "
+                                         "parameters, buffers, plain settings (numbers, strings) and nn.Module's "
+                                         "own methods")
+        return Refused(message.format(name=name, module=kind))
+    shown = translate("allowlist", _KIND[kind]) if kind in _KIND else kind
+    why = _why(name, translate("allowlist", "it is not one of the {kind} methods and properties gradviz programs "
+                                            "may use").format(kind=shown))
+    return Refused(translate("allowlist", "'.{name}' of {a_kind} is refused: {why}").format(
+        name=name, a_kind=_a(kind), why=why))
 
 
 def write_refusal(obj: Any, name: str) -> str | None:
     """Why ``obj.name = ...`` is refused whatever the value, or None when the value decides."""
     if name.startswith("_"):
-        return f"setting '.{name}' is refused: names starting with _ are Python's and torch's internals"
+        return translate("allowlist", "setting '.{name}' is refused: names starting with _ are Python's and "
+                                      "torch's internals").format(name=name)
     if isinstance(obj, torch.Tensor) or (isinstance(obj, nn.Module) and not isinstance(obj, type)):
         return None
-    return (f"setting '.{name}' is refused: gradviz programs may assign attributes only of tensors "
-            f"(requires_grad, grad, data) and of nn.Module objects, and this is {_what(obj, short=True)}")
+    message = translate("allowlist", "setting '.{name}' is refused: gradviz programs may assign attributes only "
+                                     "of tensors (requires_grad, grad, data) and of nn.Module objects, and this "
+                                     "is {what}")
+    return message.format(name=name, what=_what(obj, short=True))
 
 
 def write(obj: Any, name: str, value: Any) -> None:
@@ -150,8 +189,8 @@ def write(obj: Any, name: str, value: Any) -> None:
         raise Refused(why)
     if isinstance(obj, torch.Tensor):
         if name not in TENSOR_SETTABLE:
-            raise Refused(f"setting '.{name}' of a tensor is refused: a program may set only a tensor's "
-                          "requires_grad, grad and data")
+            raise Refused(translate("allowlist", "setting '.{name}' of a tensor is refused: a program may set "
+                                                 "only a tensor's requires_grad, grad and data").format(name=name))
         setattr(obj, name, value)
         return
     _module_write(obj, name, value)
@@ -159,13 +198,16 @@ def write(obj: Any, name: str, value: Any) -> None:
 
 def _module_write(obj: nn.Module, name: str, value: Any) -> None:
     if not (isinstance(value, (nn.Module, torch.Tensor)) or by_type.is_plain(value)):
-        raise Refused(f"setting '.{name}' of a module is refused: a module may be given a submodule, a "
-                      f"parameter, a tensor or a plain value (number, string), not {_what(value, short=True)}")
+        message = translate("allowlist", "setting '.{name}' of a module is refused: a module may be given a "
+                                         "submodule, a parameter, a tensor or a plain value (number, string), "
+                                         "not {what}")
+        raise Refused(message.format(name=name, what=_what(value, short=True)))
     state = obj.__dict__
     known = name in state or any(name in state.get(p, ()) for p in ("_parameters", "_buffers", "_modules"))
     if not known and inspect.getattr_static(type(obj), name, _MISSING) is not _MISSING:
-        raise Refused(f"setting '.{name}' of {type(obj).__name__} is refused: it would replace one of the "
-                      "module's methods")
+        message = translate("allowlist", "setting '.{name}' of {module} is refused: it would replace one of the "
+                                         "module's methods")
+        raise Refused(message.format(name=name, module=type(obj).__name__))
     setattr(obj, name, value)
 
 
@@ -174,35 +216,61 @@ _MISSING = object()
 
 def delete(obj: Any, name: str) -> None:
     """``del obj.name``: always :class:`Refused` (the language deletes names, never attributes)."""
-    raise Refused(f"'del' of the attribute '.{name}' is refused: gradviz programs may delete variables, "
-                  "not attributes")
+    # The source check says the same for `del obj.name` written out (language.deleting_refused).
+    raise Refused(translate("language", "'del' of the attribute '.{name}' is refused: gradviz programs may delete "
+                                        "variables, not attributes").format(name=name))
 
 
 def _what(obj: Any, short: bool = False) -> str:
     """What ``obj`` is, in a student's words, and (unless ``short``) why it cannot be looked into."""
     if isinstance(obj, types.ModuleType):
-        text = f"the module {dotted_name(obj)}"
-        return text if short else text + ", which gradviz programs may not use"
+        if short:
+            return translate("allowlist", "the module {module}").format(module=dotted_name(obj))
+        return translate("allowlist", "the module {module}, which gradviz programs may not use").format(
+            module=dotted_name(obj))
     if isinstance(obj, type):
-        text = f"the class {getattr(obj, '__name__', '?')}"
-        return text if short else (text + ": classes can be called to make objects, but gradviz programs cannot "
-                                   "look inside them")
+        name = getattr(obj, "__name__", "?")
+        if short:
+            return translate("allowlist", "the class {name}").format(name=name)
+        return translate("allowlist", "the class {name}: classes can be called to make objects, but gradviz "
+                                      "programs cannot look inside them").format(name=name)
     if isinstance(obj, (types.GeneratorType, types.AsyncGeneratorType)):
-        text = "a generator (what model.parameters() and the like return)"
-        return text if short else text + ": loop over it with for, or make a list of it"
+        if short:
+            return translate("allowlist", "a generator (what model.parameters() and the like return)")
+        return translate("allowlist", "a generator (what model.parameters() and the like return): loop over it "
+                                      "with for, or make a list of it")
     if isinstance(obj, (types.FrameType, types.CodeType, types.TracebackType, types.CoroutineType)):
-        text = f"one of Python's internal {type(obj).__name__} objects"
-        return text if short else text + ", which gradviz programs may not look into"
+        if short:
+            return translate("allowlist", "one of Python's internal {type} objects").format(type=type(obj).__name__)
+        return translate("allowlist", "one of Python's internal {type} objects, which gradviz programs may not "
+                                      "look into").format(type=type(obj).__name__)
     if callable(obj) and isinstance(obj, (types.FunctionType, types.BuiltinFunctionType, types.MethodType,
                                           types.MethodWrapperType, types.WrapperDescriptorType,
                                           types.MethodDescriptorType, types.BuiltinMethodType)):
-        text = "a function"
-        return text if short else text + ": functions can be called, but gradviz programs cannot look inside them"
-    text = f"{_article(type(obj).__name__)} {type(obj).__name__} object"
-    return text if short else text + (", not one of the objects gradviz programs may look into (tensors, "
-                                      "modules, optimizers, grad_fn nodes, torch, nn, F, math, numbers, "
-                                      "strings, lists, tuples and dicts)")
+        if short:
+            return translate("allowlist", "a function")
+        return translate("allowlist", "a function: functions can be called, but gradviz programs cannot look "
+                                      "inside them")
+    name = type(obj).__name__
+    if short:
+        return (translate("allowlist", "an {type} object") if _vowel(name)
+                else translate("allowlist", "a {type} object")).format(type=name)
+    message = (translate("allowlist", "an {type} object, not one of the objects gradviz programs may look into "
+                                      "(tensors, modules, optimizers, grad_fn nodes, torch, nn, F, math, numbers, "
+                                      "strings, lists, tuples and dicts)") if _vowel(name) else
+               translate("allowlist", "a {type} object, not one of the objects gradviz programs may look into "
+                                      "(tensors, modules, optimizers, grad_fn nodes, torch, nn, F, math, numbers, "
+                                      "strings, lists, tuples and dicts)"))
+    return message.format(type=name)
 
 
-def _article(word: str) -> str:
-    return "an" if word[:1].lower() in "aeiou" else "a"
+def _a(kind: str) -> str:
+    """``kind`` with its article ("a tensor", "an int")."""
+    if kind in _A_KIND:
+        return translate("allowlist", _A_KIND[kind])
+    return (translate("allowlist", "an {type}") if _vowel(kind) else translate("allowlist", "a {type}")).format(
+        type=kind)
+
+
+def _vowel(word: str) -> bool:
+    return word[:1].lower() in "aeiou"

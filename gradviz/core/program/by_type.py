@@ -23,22 +23,24 @@ from torch import nn
 from torch.autograd.graph import Node
 from torch.utils.hooks import RemovableHandle
 
+from gradviz.core.i18n import QT_TRANSLATE_NOOP
 from gradviz.core.program.namespaces import tensor_operations
 
 #: Tensor methods torch declares overridable but a program may not use, and why.
 TENSOR_WITHHELD = {
-    "storage": "it hands out the tensor's raw memory",
-    "untyped_storage": "it hands out the tensor's raw memory",
-    "storage_type": "it hands out a storage class",
-    "set_": "it swaps the tensor's memory for another storage",
-    "data_ptr": "it hands out a raw memory address",
-    "const_data_ptr": "it hands out a raw memory address",
-    "share_memory_": "it moves the tensor's memory into shared-memory files",
-    "is_shared": "it is about shared-memory files, which gradviz programs do not use",
-    "pin_memory": "it manages page-locked device memory",
-    "is_pinned": "it is about page-locked device memory",
-    "record_stream": "it manages device memory",
-    "numpy": "numpy arrays can write files (tofile) and reach raw memory (ctypes); use .tolist()",
+    "storage": QT_TRANSLATE_NOOP("allowlist", "it hands out the tensor's raw memory"),
+    "untyped_storage": QT_TRANSLATE_NOOP("allowlist", "it hands out the tensor's raw memory"),
+    "storage_type": QT_TRANSLATE_NOOP("allowlist", "it hands out a storage class"),
+    "set_": QT_TRANSLATE_NOOP("allowlist", "it swaps the tensor's memory for another storage"),
+    "data_ptr": QT_TRANSLATE_NOOP("allowlist", "it hands out a raw memory address"),
+    "const_data_ptr": QT_TRANSLATE_NOOP("allowlist", "it hands out a raw memory address"),
+    "share_memory_": QT_TRANSLATE_NOOP("allowlist", "it moves the tensor's memory into shared-memory files"),
+    "is_shared": QT_TRANSLATE_NOOP("allowlist", "it is about shared-memory files, which gradviz programs do not use"),
+    "pin_memory": QT_TRANSLATE_NOOP("allowlist", "it manages page-locked device memory"),
+    "is_pinned": QT_TRANSLATE_NOOP("allowlist", "it is about page-locked device memory"),
+    "record_stream": QT_TRANSLATE_NOOP("allowlist", "it manages device memory"),
+    "numpy": QT_TRANSLATE_NOOP("allowlist", "numpy arrays can write files (tofile) and reach raw memory (ctypes); "
+                                            "use .tolist()"),
 }
 
 # Autograd properties and helpers that torch.overrides does not list.

@@ -7,7 +7,10 @@ import reprlib
 from itertools import islice
 from typing import Any
 
-TRUNCATED = "… output truncated"
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
+
+# The console's last line when a cap is hit; marked here, translated when it is written.
+TRUNCATED = QT_TRANSLATE_NOOP("console", "… output truncated")
 
 
 class _Repr(reprlib.Repr):
@@ -109,7 +112,7 @@ class Console:
         head = "\n".join(head.split("\n")[:keep_lines]) if keep_lines else ""
         if head:
             self.output.append(head)
-        self.output.append(TRUNCATED)
+        self.output.append(translate("console", TRUNCATED))
         self.full = True
 
 

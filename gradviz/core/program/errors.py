@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
+
 FILENAME = "<program>"
 
 # The tokenizer's idea of a line break; str.splitlines also breaks at \x0c, \x1c, \u2028...,
@@ -38,17 +40,64 @@ class ProgramError(Exception):
         return (type(self), (self.message, self.line, self.col, self.kind, self.statement, self.file))
 
     def __str__(self) -> str:
-        where = ""
-        if self.line is not None:
-            where = f"line {self.line}"
-            if self.file:
-                where = f"{self.file}, {where}"
-            if self.col is not None:
-                where += f", column {self.col}"
-            where += ": "
-        elif self.file:
-            where = f"{self.file}: "
-        return where + self.message
+        return located(self.message, self.line, self.col, self.file)
+
+
+def located(message: str, line: int | None, col: int | None = None, file: str = "") -> str:
+    """``message`` behind its position, as the user's language writes one ("line 3, column 5: ...")."""
+    # Whole templates, not pieces: Chinese puts the file and the numbers in another order.
+    if line is None:
+        return translate("ProgramError", "{file}: {message}").format(file=file, message=message) if file else message
+    if file and col is not None:
+        template = translate("ProgramError", "{file}, line {line}, column {col}: {message}")
+    elif file:
+        template = translate("ProgramError", "{file}, line {line}: {message}")
+    elif col is not None:
+        template = translate("ProgramError", "line {line}, column {col}: {message}")
+    else:
+        template = translate("ProgramError", "line {line}: {message}")
+    return template.format(file=file, line=line, col=col, message=message)
+
+
+def syntax_error(detail: str) -> str:
+    """Python's syntax error ``detail`` behind the user's words for it, itself in them when it is
+    one of the messages students meet most (else as Python says it)."""
+    return translate("language", "syntax error: {detail}").format(detail=python_words(detail))
+
+
+# Python's own syntax messages that students meet most, as patterns: the named groups are
+# the blanks of the template (marked for the catalogue, filled in the user's language).
+_PYTHON_SAYS = (
+    (re.compile(r"invalid syntax\Z"), QT_TRANSLATE_NOOP("python", "invalid syntax")),
+    (re.compile(r"invalid syntax\. Perhaps you forgot a comma\?\Z"),
+     QT_TRANSLATE_NOOP("python", "invalid syntax. Perhaps you forgot a comma?")),
+    (re.compile(r"'(?P<bracket>.)' was never closed\Z"), QT_TRANSLATE_NOOP("python", "'{bracket}' was never closed")),
+    (re.compile(r"unmatched '(?P<bracket>.)'\Z"), QT_TRANSLATE_NOOP("python", "unmatched '{bracket}'")),
+    (re.compile(r"closing parenthesis '(?P<closing>.)' does not match opening parenthesis '(?P<opening>.)'\Z"),
+     QT_TRANSLATE_NOOP("python", "closing parenthesis '{closing}' does not match opening parenthesis '{opening}'")),
+    (re.compile(r"expected ':'\Z"), QT_TRANSLATE_NOOP("python", "expected ':'")),
+    (re.compile(r"unexpected indent\Z"), QT_TRANSLATE_NOOP("python", "unexpected indent")),
+    (re.compile(r"unindent does not match any outer indentation level\Z"),
+     QT_TRANSLATE_NOOP("python", "unindent does not match any outer indentation level")),
+    (re.compile(r"expected an indented block after '(?P<statement>\w+)' statement on line (?P<line>\d+)\Z"),
+     QT_TRANSLATE_NOOP("python", "expected an indented block after '{statement}' statement on line {line}")),
+    (re.compile(r"unterminated string literal \(detected at line (?P<line>\d+)\)\Z"),
+     QT_TRANSLATE_NOOP("python", "unterminated string literal (detected at line {line})")),
+    (re.compile(r"invalid decimal literal\Z"), QT_TRANSLATE_NOOP("python", "invalid decimal literal")),
+    (re.compile(r"cannot assign to (?P<what>[\w ]+?) here\. Maybe you meant '==' instead of '='\?\Z"),
+     QT_TRANSLATE_NOOP("python", "cannot assign to {what} here. Maybe you meant '==' instead of '='?")),
+    (re.compile(r"'(?P<statement>break|continue)' (?P<where>outside loop|not properly in loop)\Z"),
+     QT_TRANSLATE_NOOP("python", "'{statement}' outside loop")),
+)
+
+
+def python_words(detail: str) -> str:
+    """One of Python's syntax messages in the user's language (see _PYTHON_SAYS); others as they are."""
+    for pattern, template in _PYTHON_SAYS:
+        match = pattern.match(detail)
+        if match:
+            return translate("python", template).format(**match.groupdict())
+    return detail
 
 
 def source_lines(source: str) -> list[str]:

@@ -19,8 +19,9 @@ import ast
 import types
 from collections.abc import Iterable
 
+from gradviz.core.i18n import translate
 from gradviz.core.program import imports
-from gradviz.core.program.errors import FILENAME, Locator, ProgramError
+from gradviz.core.program.errors import FILENAME, Locator, ProgramError, syntax_error
 from gradviz.core.program.language import MAX_DEPTH
 
 _VALUE = "__gv_value"
@@ -190,8 +191,9 @@ class Instrumenter(ast.NodeTransformer):
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
         if not isinstance(node.ctx, ast.Load):
             # The source check refuses these first; this is the rule holding on its own.
-            raise self.loc.at_node(node, f"assigning '.{node.attr}' here is refused: assign an attribute "
-                                         "in a statement of its own")
+            message = translate("language", "assigning '.{name}' here is refused: assign an attribute in a "
+                                            "statement of its own (obj.{name} = value)")
+            raise self.loc.at_node(node, message.format(name=node.attr))
         line, col = self._where(node)
         return ast.copy_location(
             _call("__gv_attr", self.visit(node.value), ast.Constant(node.attr), line, col), node)
@@ -218,15 +220,15 @@ def compile_program(tree: ast.Module, loc: Locator) -> types.CodeType:
     except SyntaxError as exc:  # what only the compiler knows: break outside a loop, *a = ...
         line = loc.line(exc.lineno)
         col = exc.offset if exc.offset and exc.offset > 0 and exc.lineno == line else None
-        raise ProgramError(f"syntax error: {exc.msg}", line, col, "syntax", loc.statement(line)) from None
+        raise ProgramError(syntax_error(exc.msg), line, col, "syntax", loc.statement(line)) from None
     except (RecursionError, MemoryError):
         line = _deepest_line(tree)
-        raise ProgramError(f"this statement is too deeply nested for gradviz (the limit is about {MAX_DEPTH} "
-                           "levels): split it into several statements", line, None, "limit",
-                           loc.statement(line)) from None
+        message = translate("language", "this statement is too deeply nested for gradviz (the limit is about "
+                                        "{limit} levels): split it into several statements")
+        raise ProgramError(message.format(limit=MAX_DEPTH), line, None, "limit", loc.statement(line)) from None
     except (ValueError, TypeError, OverflowError) as exc:
-        raise ProgramError(f"gradviz cannot compile this program: {exc}", 1, None, "syntax",
-                           loc.statement(1)) from None
+        message = translate("language", "gradviz cannot compile this program: {error}").format(error=exc)
+        raise ProgramError(message, 1, None, "syntax", loc.statement(1)) from None
 
 
 def _deepest_line(tree: ast.AST) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins as builtins_module
 import operator
+import re
 import threading
 import time
 import types
@@ -13,6 +14,7 @@ from typing import Any
 
 import torch
 
+from gradviz.core.i18n import translate
 from gradviz.core.program import allowlist
 from gradviz.core.program.console import RUNNING, Console, echo
 from gradviz.core.program.errors import FILENAME, Locator, ProgramError
@@ -146,9 +148,11 @@ class Interpreter:
             exc.statement = exc.statement or self.statement(exc.line)
             raise
         except RecursionError:
-            raise self._error("the program nests too deeply (recursion limit)", "limit") from None
+            raise self._error(translate("interpreter", "the program nests too deeply (recursion limit)"),
+                              "limit") from None
         except MemoryError:
-            raise self._error("out of memory: the tensors or lists are too large", "runtime") from None
+            raise self._error(translate("interpreter", "out of memory: the tensors or lists are too large"),
+                              "runtime") from None
         except (Exception, SystemExit, GeneratorExit) as exc:  # torch and Python errors become located messages
             line = _program_line(exc.__traceback__) or self.line or 1
             raise ProgramError(_describe(exc), line, None, "runtime", self.statement(line)) from exc
@@ -196,21 +200,21 @@ class Interpreter:
         if self.on_line is not None:
             self.on_line(line)
         if self.cancel is not None and self.cancel.is_set():
-            raise self._error("cancelled", "cancelled")
+            raise self._error(translate("interpreter", "cancelled"), "cancelled")
         if time.monotonic() > self._deadline:
             stated = self.limits.stated_seconds or self.limits.max_seconds
-            raise self._error(f"the program ran longer than {stated:g} s and was "
-                              "stopped: make loops shorter or tensors smaller", "limit")
+            raise self._error(time_limit_message(stated), "limit")
 
     def _on_tick(self, line: int) -> bool:
         self._iterations += 1
         if self.cancel is not None and self.cancel.is_set():
             self.line = line
-            raise self._error("cancelled", "cancelled")
+            raise self._error(translate("interpreter", "cancelled"), "cancelled")
         if self._iterations > self.limits.max_iterations:
             self.line = line
-            raise self._error(f"more than {self.limits.max_iterations:,} loop iterations: "
-                              "gradviz stopped the program (is a loop endless?)", "limit")
+            message = translate("interpreter", "more than {limit:,} loop iterations: gradviz stopped the program "
+                                               "(is a loop endless?)")
+            raise self._error(message.format(limit=self.limits.max_iterations), "limit")
         return True
 
     def current_loop(self) -> tuple[tuple[LoopRun, int], ...]:
@@ -292,10 +296,23 @@ def _describe(exc: BaseException) -> str:
         text = text.split("\n\n", 1)[0]
     name = type(exc).__name__
     if isinstance(exc, NameError):
-        return f"{text} (gradviz programs see torch, F, nn, math and the names they assign)"
+        match = re.fullmatch(r"name '(\w+)' is not defined", text)
+        if match:  # the one Python error every beginner meets, in their words
+            text = translate("python", "name '{name}' is not defined").format(name=match.group(1))
+        return translate("interpreter", "{error} (gradviz programs see torch, F, nn, math and the names they "
+                                        "assign)").format(error=text)
     if isinstance(exc, AttributeError):
         return text or name
     return f"{name}: {text}" if text else name
+
+
+def time_limit_message(seconds: float, advice: bool = True) -> str:
+    """What a program stopped at its time limit is told (by the run itself, or by the runner that killed it)."""
+    if advice:
+        return translate("interpreter", "the program ran longer than {seconds:g} s and was stopped: make loops "
+                                        "shorter or tensors smaller").format(seconds=seconds)
+    return translate("interpreter", "the program ran longer than {seconds:g} s and was stopped").format(
+        seconds=seconds)
 
 
 def run_program(source: str, **kwargs: Any) -> ProgramResult:

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import ast
 
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.program import imports, static_check
-from gradviz.core.program.errors import FILENAME, Locator, ProgramError, source_lines
+from gradviz.core.program.errors import FILENAME, Locator, ProgramError, source_lines, syntax_error
 
 MAX_SOURCE_CHARS = 200_000
 MAX_SOURCE_LINES = 5_000
@@ -36,27 +37,34 @@ _STATEMENTS = (
     ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.For, ast.While, ast.If, ast.With,
     ast.Pass, ast.Break, ast.Continue, ast.Assert, ast.Delete, ast.Import, ast.ImportFrom,
 )
+# Marked here, translated where the refusal is raised (the language is the user's, not the import's).
 _REFUSED: dict[type, str] = {
-    ast.FunctionDef: "def is not part of gradviz's language: write the steps out, or load a .py model file",
-    ast.AsyncFunctionDef: "async def is not part of gradviz's language",
-    ast.ClassDef: "class is not part of gradviz's language: load a .py model file (File ▸ Open) for your "
-                  "own nn.Module",
-    ast.Global: "global is not part of gradviz's language",
-    ast.Nonlocal: "nonlocal is not part of gradviz's language",
-    ast.Try: "try/except is not part of gradviz's language: gradviz reports errors itself",
-    ast.Raise: "raise is not part of gradviz's language",
-    ast.Return: "return is only meaningful inside a function",
-    ast.AsyncFor: "async for is not part of gradviz's language",
-    ast.AsyncWith: "async with is not part of gradviz's language",
-    ast.Lambda: "lambda is not part of gradviz's language",
-    ast.Yield: "yield is not part of gradviz's language",
-    ast.YieldFrom: "yield is not part of gradviz's language",
-    ast.Await: "await is not part of gradviz's language",
-    ast.NamedExpr: "the := operator is not part of gradviz's language: use a separate assignment",
-    ast.SetComp: "set comprehensions are not part of gradviz's language",
-    ast.GeneratorExp: "generator expressions are not part of gradviz's language: use a list [ ... ]",
+    ast.FunctionDef: QT_TRANSLATE_NOOP(
+        "language", "def is not part of gradviz's language: write the steps out, or load a .py model file"),
+    ast.AsyncFunctionDef: QT_TRANSLATE_NOOP("language", "async def is not part of gradviz's language"),
+    ast.ClassDef: QT_TRANSLATE_NOOP(
+        "language", "class is not part of gradviz's language: load a .py model file (File ▸ Open) for your "
+                    "own nn.Module"),
+    ast.Global: QT_TRANSLATE_NOOP("language", "global is not part of gradviz's language"),
+    ast.Nonlocal: QT_TRANSLATE_NOOP("language", "nonlocal is not part of gradviz's language"),
+    ast.Try: QT_TRANSLATE_NOOP(
+        "language", "try/except is not part of gradviz's language: gradviz reports errors itself"),
+    ast.Raise: QT_TRANSLATE_NOOP("language", "raise is not part of gradviz's language"),
+    ast.Return: QT_TRANSLATE_NOOP("language", "return is only meaningful inside a function"),
+    ast.AsyncFor: QT_TRANSLATE_NOOP("language", "async for is not part of gradviz's language"),
+    ast.AsyncWith: QT_TRANSLATE_NOOP("language", "async with is not part of gradviz's language"),
+    ast.Lambda: QT_TRANSLATE_NOOP("language", "lambda is not part of gradviz's language"),
+    ast.Yield: QT_TRANSLATE_NOOP("language", "yield is not part of gradviz's language"),
+    ast.YieldFrom: QT_TRANSLATE_NOOP("language", "yield is not part of gradviz's language"),
+    ast.Await: QT_TRANSLATE_NOOP("language", "await is not part of gradviz's language"),
+    ast.NamedExpr: QT_TRANSLATE_NOOP(
+        "language", "the := operator is not part of gradviz's language: use a separate assignment"),
+    ast.SetComp: QT_TRANSLATE_NOOP("language", "set comprehensions are not part of gradviz's language"),
+    ast.GeneratorExp: QT_TRANSLATE_NOOP(
+        "language", "generator expressions are not part of gradviz's language: use a list [ ... ]"),
 }
-for _name, _text in (("Match", "match is not part of gradviz's language"), ("TryStar", _REFUSED[ast.Try])):
+_MATCH = QT_TRANSLATE_NOOP("language", "match is not part of gradviz's language")
+for _name, _text in (("Match", _MATCH), ("TryStar", _REFUSED[ast.Try])):
     if hasattr(ast, _name):
         _REFUSED[getattr(ast, _name)] = _text
 _ATTRIBUTE_TARGET_PARENTS = (ast.Assign, ast.AugAssign, ast.AnnAssign)
@@ -82,7 +90,8 @@ def parse(source: str) -> ast.Module:
         ``"limit"`` (too long or too deeply nested), always with a line.
     """
     if not isinstance(source, str):
-        raise ProgramError(f"a program is text, not {type(source).__name__}", 1, None, "syntax")
+        raise ProgramError(translate("language", "a program is text, not {type}").format(type=type(source).__name__),
+                           1, None, "syntax")
     loc = Locator(source)
     check_text(source, loc)
     tree = _parse(source, loc)
@@ -93,23 +102,27 @@ def parse(source: str) -> ast.Module:
 def check_text(source: str, loc: Locator) -> None:
     """Refuse sources too long to be a lesson, and characters the parser cannot take."""
     if len(loc.lines) > MAX_SOURCE_LINES:
-        raise ProgramError(f"the program has {len(loc.lines):,} lines; gradviz runs programs of up to "
-                           f"{MAX_SOURCE_LINES:,} lines", MAX_SOURCE_LINES + 1, None, "limit")
+        message = translate("language", "the program has {n:,} lines; gradviz runs programs of up to {limit:,} lines")
+        raise ProgramError(message.format(n=len(loc.lines), limit=MAX_SOURCE_LINES), MAX_SOURCE_LINES + 1, None,
+                           "limit")
     if len(source) > MAX_SOURCE_CHARS:
         line, _ = _position(source, MAX_SOURCE_CHARS)
-        raise ProgramError(f"the program has {len(source):,} characters; gradviz runs programs of up to "
-                           f"{MAX_SOURCE_CHARS:,} characters", line, None, "limit", loc.statement(line))
+        message = translate("language", "the program has {n:,} characters; gradviz runs programs of up to "
+                                        "{limit:,} characters")
+        raise ProgramError(message.format(n=len(source), limit=MAX_SOURCE_CHARS), line, None, "limit",
+                           loc.statement(line))
     index = source.find("\0")
     if index >= 0:
         line, col = _position(source, index)
-        raise ProgramError("the program contains a null character (code 0), which is not text: delete it",
-                           line, col, "syntax", loc.statement(line))
+        raise ProgramError(translate("language", "the program contains a null character (code 0), which is not "
+                                                 "text: delete it"), line, col, "syntax", loc.statement(line))
     try:
         source.encode("utf-8")
     except UnicodeEncodeError as exc:
         line, col = _position(source, exc.start)
-        raise ProgramError(f"the program contains the character U+{ord(source[exc.start]):04X}, which is half "
-                           "of a pair and not text on its own: delete it", line, col, "syntax") from None
+        message = translate("language", "the program contains the character U+{code:04X}, which is half of a "
+                                        "pair and not text on its own: delete it")
+        raise ProgramError(message.format(code=ord(source[exc.start])), line, col, "syntax") from None
 
 
 def _position(source: str, index: int) -> tuple[int, int]:
@@ -124,13 +137,14 @@ def _parse(source: str, loc: Locator) -> ast.Module:
     except SyntaxError as exc:
         line = loc.line(exc.lineno)
         col = exc.offset if exc.offset and exc.offset > 0 and exc.lineno == line else None
-        raise ProgramError(f"syntax error: {exc.msg}", line, col, "syntax", loc.statement(line)) from None
+        raise ProgramError(syntax_error(exc.msg), line, col, "syntax", loc.statement(line)) from None
     except (RecursionError, MemoryError):
         line, col = deepest_point(source)
-        raise ProgramError("this statement nests too deeply or is too long for gradviz: split it into "
-                           "several statements", line, col, "limit", loc.statement(line)) from None
+        raise ProgramError(translate("language", "this statement nests too deeply or is too long for gradviz: "
+                                                 "split it into several statements"),
+                           line, col, "limit", loc.statement(line)) from None
     except (ValueError, OverflowError, TypeError) as exc:
-        raise ProgramError(f"syntax error: {exc}", 1, None, "syntax", loc.statement(1)) from None
+        raise ProgramError(syntax_error(str(exc)), 1, None, "syntax", loc.statement(1)) from None
 
 
 def deepest_point(source: str) -> tuple[int, int]:
@@ -159,8 +173,9 @@ def validate(tree: ast.AST, loc: Locator) -> None:
     while stack:
         node, depth, parent = stack.pop()
         if depth > MAX_DEPTH:
-            raise loc.at_node(node, f"this statement nests more than {MAX_DEPTH} levels deep (brackets, calls "
-                                    "and operators): split it into several statements", "limit")
+            message = translate("language", "this statement nests more than {limit} levels deep (brackets, calls "
+                                            "and operators): split it into several statements")
+            raise loc.at_node(node, message.format(limit=MAX_DEPTH), "limit")
         _check(node, parent, loc)
         if isinstance(node, ast.Attribute) and not isinstance(parent, ast.Attribute):
             refused = static_check.refusal(node, names)
@@ -173,9 +188,10 @@ def validate(tree: ast.AST, loc: Locator) -> None:
 def _check(node: ast.AST, parent: ast.AST | None, loc: Locator) -> None:
     kind = type(node)
     if kind in _REFUSED:
-        raise loc.at_node(node, _REFUSED[kind])
+        raise loc.at_node(node, translate("language", _REFUSED[kind]))
     if isinstance(node, ast.stmt) and not isinstance(node, _STATEMENTS):
-        raise loc.at_node(node, f"'{kind.__name__}' statements are not part of gradviz's language")
+        message = translate("language", "'{statement}' statements are not part of gradviz's language")
+        raise loc.at_node(node, message.format(statement=kind.__name__))
     if isinstance(node, (ast.Import, ast.ImportFrom)):
         why = imports.refusal(node)
         if why is not None:
@@ -183,8 +199,9 @@ def _check(node: ast.AST, parent: ast.AST | None, loc: Locator) -> None:
     elif isinstance(node, ast.Name):
         _check_identifier(node.id, node, "name", loc)
         if node.id in FORBIDDEN_NAMES:
-            raise loc.at_node(node, f"'{node.id}' is refused: gradviz programs cannot run code, read files "
-                                    "or look into Python's internals")
+            message = translate("language", "'{name}' is refused: gradviz programs cannot run code, read files "
+                                            "or look into Python's internals")
+            raise loc.at_node(node, message.format(name=node.id))
     elif isinstance(node, ast.Attribute):
         _check_attribute(node, parent, loc)
     elif isinstance(node, ast.keyword) and node.arg is not None:
@@ -192,24 +209,42 @@ def _check(node: ast.AST, parent: ast.AST | None, loc: Locator) -> None:
     elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
         for keyword in node.keywords:
             if keyword.arg == "file":
-                raise loc.at_node(keyword, "print(file=...) is refused: gradviz shows what a program prints "
-                                           "in its console and writes no files")
+                raise loc.at_node(keyword, translate("language", "print(file=...) is refused: gradviz shows what "
+                                                                 "a program prints in its console and writes no "
+                                                                 "files"))
+
+
+_IDENTIFIER = {
+    "name": QT_TRANSLATE_NOOP("language", "name '{name}' is refused: names with double underscores reach "
+                                          "Python's internals"),
+    "keyword": QT_TRANSLATE_NOOP("language", "keyword '{name}' is refused: names with double underscores reach "
+                                             "Python's internals"),
+    "attribute": QT_TRANSLATE_NOOP("language", "attribute '{name}' is refused: names with double underscores "
+                                               "reach Python's internals"),
+}
 
 
 def _check_identifier(name: str, node: ast.AST, what: str, loc: Locator) -> None:
     if name.startswith("__"):
-        raise loc.at_node(node, f"{what} '{name}' is refused: names with double underscores reach "
-                                "Python's internals")
+        raise loc.at_node(node, translate("language", _IDENTIFIER[what]).format(name=name))
 
 
 def _check_attribute(node: ast.Attribute, parent: ast.AST | None, loc: Locator) -> None:
     _check_identifier(node.attr, node, "attribute", loc)
     if node.attr.startswith("_") and not node.attr.startswith("_saved_"):
-        raise loc.at_node(node, f"attribute '{node.attr}' is refused: private attributes are not part of "
-                                "gradviz's language (the _saved_ values of a grad_fn are)")
+        message = translate("language", "attribute '{name}' is refused: private attributes are not part of "
+                                        "gradviz's language (the _saved_ values of a grad_fn are)")
+        raise loc.at_node(node, message.format(name=node.attr))
     if isinstance(node.ctx, ast.Del):
-        raise loc.at_node(node, f"'del' of the attribute '.{node.attr}' is refused: gradviz programs may "
-                                "delete variables, not attributes")
+        raise loc.at_node(node, deleting_refused(node.attr))
     if isinstance(node.ctx, ast.Store) and not isinstance(parent, _ATTRIBUTE_TARGET_PARENTS):
-        raise loc.at_node(node, f"assigning '.{node.attr}' here is refused: assign an attribute in a "
-                                f"statement of its own (obj.{node.attr} = value)")
+        message = translate("language", "assigning '.{name}' here is refused: assign an attribute in a "
+                                        "statement of its own (obj.{name} = value)")
+        raise loc.at_node(node, message.format(name=node.attr))
+
+
+def deleting_refused(name: str) -> str:
+    """Why ``del obj.name`` is refused (the source check and the run say it alike)."""
+    return translate("language", "'del' of the attribute '.{name}' is refused: gradviz programs may delete "
+                                 "variables, not attributes").format(name=name)
+

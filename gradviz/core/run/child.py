@@ -246,6 +246,11 @@ def prepare(job: Job, readable: tuple[str, ...] | None,
         pass
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
         signal.signal(sig, signal.SIG_DFL)
+    from gradviz.core.i18n import set_language
+
+    # The run's own messages ("第 3 行…") in the app's language; before the wall, which would
+    # keep the catalogue (in the checkout's resources/, outside the package) from being read.
+    set_language(job.language)
     # torch's intra-op threads only slow toy graphs down on a busy machine; a model file (the
     # user's own code, run without the wall) gets torch's own count, as in plain PyTorch.
     import torch
@@ -274,14 +279,18 @@ def failure_of(exc: BaseException, stage: str) -> Failure:
 
     if isinstance(exc, ModuleLoadError):
         return Failure("module", str(exc), stage=stage)
+    from gradviz.core.i18n import translate
+
     if isinstance(exc, MemoryError):
-        return Failure("memory", "the run ran out of memory", stage=stage)
+        return Failure("memory", translate("run", "the run ran out of memory"), stage=stage)
     if isinstance(exc, RecursionError):
-        return Failure("limit", "the run nested too deeply (Python's recursion limit)", stage=stage)
+        return Failure("limit", translate("run", "the run nested too deeply (Python's recursion limit)"), stage=stage)
     if isinstance(exc, SystemExit):
-        return Failure("exited", f"the code called sys.exit({exc.code!r})", stage=stage)
+        return Failure("exited", translate("run", "the code called sys.exit({code!r})").format(code=exc.code),
+                       stage=stage)
     if isinstance(exc, KeyboardInterrupt):
-        return Failure("cancelled", "interrupted", stage=stage)
+        return Failure("cancelled", translate("run", "interrupted"), stage=stage)
+    # gradviz's own failure: its traceback's words are for whoever fixes gradviz, in English.
     last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
     where = f" (in {os.path.basename(last[0].filename)}, line {last[0].lineno})" if last else ""
     return Failure("internal", f"{type(exc).__name__}: {exc}{where}", stage=stage)

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.program.errors import ProgramError
 from gradviz.core.run import codec, frames
 from gradviz.core.run import messages as _messages  # noqa: F401 - registers what may cross
@@ -86,39 +87,49 @@ def error_of(failure: Failure | None, ending: Ending | None, job: Job) -> Progra
         kind = failure.kind
         return ProgramError(failure.message, failure.line, failure.col, kind, failure.statement, failure.file)
     if ending is None:
-        return ProgramError("the run ended without a word", kind="internal")
+        return ProgramError(translate("run", "the run ended without a word"), kind="internal")
     line = ending.line
     # With a line, the message is shown as "line 7: ..."; without one, the stage says where.
-    where = "" if line else _STAGE_WORDS.get(ending.stage, "")
+    where = translate("run", _STAGE_WORDS[ending.stage]) if not line and ending.stage in _STAGE_WORDS else ""
     if ending.reason == "timeout":
-        return ProgramError(f"the program ran longer than {job.limits.seconds:g} s and was stopped{where}: "
-                            "make loops shorter or tensors smaller", line, kind="limit")
+        message = translate("run", "the program ran longer than {seconds:g} s and was stopped{where}: make loops "
+                                   "shorter or tensors smaller")
+        return ProgramError(message.format(seconds=job.limits.seconds, where=where), line, kind="limit")
     if ending.reason == "cancelled":
-        return ProgramError("cancelled", line, kind="cancelled")
+        return ProgramError(translate("interpreter", "cancelled"), line, kind="cancelled")
     if ending.reason == "output":
-        return ProgramError(f"the run sent back more than {job.limits.output_bytes >> 20} MB and was stopped{where}: "
-                            "make the graph smaller", line, kind="output")
+        message = translate("run", "the run sent back more than {megabytes} MB and was stopped{where}: make the "
+                                   "graph smaller")
+        return ProgramError(message.format(megabytes=job.limits.output_bytes >> 20, where=where), line,
+                            kind="output")
     if ending.reason == "malformed":
-        return ProgramError(f"the run sent back something that is not a result and was stopped{where}",
-                            line, kind="crashed")
+        message = translate("run", "the run sent back something that is not a result and was stopped{where}")
+        return ProgramError(message.format(where=where), line, kind="crashed")
     if ending.reason.startswith("spawn failed") or ending.reason == "runner":
-        return ProgramError(f"gradviz could not start a run process ({ending.reason}); try again", kind="internal")
+        message = translate("run", "gradviz could not start a run process ({reason}); try again")
+        return ProgramError(message.format(reason=ending.reason), kind="internal")
     if ending.signal is not None:
         name = _signal_name(ending.signal)
         if ending.signal == signal.SIGKILL:
-            return ProgramError(f"the run process was killed{where} — most likely the system ran out of memory; "
-                                "make tensors smaller", line, kind="memory")
-        return ProgramError(f"the run process crashed ({name}){where}; the previous graph is kept", line,
-                            kind="crashed")
+            message = translate("run", "the run process was killed{where} — most likely the system ran out of "
+                                       "memory; make tensors smaller")
+            return ProgramError(message.format(where=where), line, kind="memory")
+        message = translate("run", "the run process crashed ({signal}){where}; the previous graph is kept")
+        return ProgramError(message.format(signal=name, where=where), line, kind="crashed")
     if ending.code:
-        return ProgramError(f"the run process exited with status {ending.code}{where} (the code called "
-                            "os._exit or sys.exit)", line, kind="exited")
-    return ProgramError(f"the run ended without a result{where}", line, kind="internal")
+        message = translate("run", "the run process exited with status {code}{where} (the code called os._exit "
+                                   "or sys.exit)")
+        return ProgramError(message.format(code=ending.code, where=where), line, kind="exited")
+    return ProgramError(translate("run", "the run ended without a result{where}").format(where=where), line,
+                        kind="internal")
 
 
-_STAGE_WORDS = {"start": " while starting", "load": " while loading the module file",
-                "parse": " while reading the program", "send": " while sending the result back",
-                "backward": " during gradviz's own backward pass"}
+# Where a run that gave no line was when it ended; marked here, translated in error_of.
+_STAGE_WORDS = {"start": QT_TRANSLATE_NOOP("run", " while starting"),
+                "load": QT_TRANSLATE_NOOP("run", " while loading the module file"),
+                "parse": QT_TRANSLATE_NOOP("run", " while reading the program"),
+                "send": QT_TRANSLATE_NOOP("run", " while sending the result back"),
+                "backward": QT_TRANSLATE_NOOP("run", " during gradviz's own backward pass")}
 
 
 def _signal_name(number: int) -> str:
@@ -313,7 +324,8 @@ class Runner:
                 raise frames.FrameError("the runner sent a malformed frame") from exc
             handle.poisoned = True
             handle.cancel()  # a run that sends garbage has nothing more worth hearing
-            handle._put("failure", Failure("crashed", f"the run sent back a malformed message ({exc})"))
+            message = translate("run", "the run sent back a malformed message ({error})").format(error=exc)
+            handle._put("failure", Failure("crashed", message))
             return
         if origin == frames.FROM_RUNNER:
             if kind == "started":

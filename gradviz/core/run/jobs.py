@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from gradviz.core.i18n import translate
 from gradviz.core.run import beacon
 from gradviz.core.run.request import Job, ProgramSpec
 
@@ -73,7 +74,8 @@ def located_in_user_code(spec: ProgramSpec) -> Any:
         error = located(exc.__cause__, folders)
         if error is None:
             raise
-        error.message += f"\n  (called from line {exc.line} of the program: {exc.statement})"
+        error.message += "\n  " + translate("run", "(called from line {line} of the program: {statement})").format(
+            line=exc.line, statement=exc.statement)
         raise error from None
     except Exception as exc:
         error = located(exc, folders)
@@ -96,7 +98,7 @@ def load_user_class(path: Path, class_name: str) -> type:
             cls = load_class(path, class_name)
     except SystemExit as exc:
         text = printed.getvalue().strip()
-        said = f" It printed: {text[-500:]}" if text else ""
+        said = translate("run", " It printed: {text}").format(text=text[-500:]) if text else ""
         raise ModuleLoadError(_exit_message(path, exc) + said) from None
     beacon.note_stage("run")
     return cls
@@ -107,10 +109,15 @@ def _exit_message(path: Path, exc: SystemExit) -> str:
     import traceback
 
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve() == path.resolve()]
-    where = f"line {frames[-1].lineno} " if frames else ""
-    return (f"{path.name} {where}called sys.exit({exc.code!r}) while gradviz imported it (script code such as "
-            "argparse runs at import): move it under `if __name__ == \"__main__\":` so that importing the "
-            "file only defines its classes")
+    if frames:
+        message = translate("run", "{file} line {line} called sys.exit({code!r}) while gradviz imported it (script "
+                                   "code such as argparse runs at import): move it under `if __name__ == "
+                                   "\"__main__\":` so that importing the file only defines its classes")
+    else:
+        message = translate("run", "{file} called sys.exit({code!r}) while gradviz imported it (script code such "
+                                   "as argparse runs at import): move it under `if __name__ == \"__main__\":` so "
+                                   "that importing the file only defines its classes")
+    return message.format(file=path.name, line=frames[-1].lineno if frames else 0, code=exc.code)
 
 
 def _capture(job: Job, send: Send, control: Any) -> None:
@@ -127,8 +134,10 @@ def _capture(job: Job, send: Send, control: Any) -> None:
             on_forward=(lambda t: send("forward", t)) if forward else None)
     beacon.note_stage("send")
     if WALL_NOTES and not spec.runs_user_code:
-        note = "This machine offers no full operating-system wall around programs (" + "; ".join(WALL_NOTES) + \
-            "): they are held by gradviz's language and their own process only."
+        # The notes themselves are the sandbox's technical words (kernel features), left in English.
+        note = translate("run", "This machine offers no full operating-system wall around programs ({notes}): "
+                                "they are held by gradviz's language and their own process only.").format(
+            notes="; ".join(WALL_NOTES))
         trace = dataclasses.replace(trace, notes=(*trace.notes, note))
     send("result", trace)
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from gradviz.core import i18n
 from gradviz.core.run import codec
 
 #: Job kinds a run process knows (see :mod:`.jobs`).
@@ -87,7 +88,9 @@ class Job:
 
     ``wall`` asks for the operating system's sandbox around the run: typed programs and
     lesson files get it; a user's own module file cannot run inside it (it may read its
-    own data files) and gets only the limits.
+    own data files) and gets only the limits. ``language`` is the code of the language the
+    run's messages are made in (a run process says "第 3 行…" itself): by default the one
+    the process that builds the job speaks now.
     """
 
     kind: str
@@ -95,6 +98,7 @@ class Job:
     options: Mapping[str, Any] = field(default_factory=dict)
     limits: RunLimits = RunLimits()
     wall: bool = True
+    language: str = field(default_factory=i18n.language)
 
 
 @dataclass(frozen=True)

@@ -422,8 +422,10 @@ def warm_up() -> None:
         gradcheck,  # noqa: F401
         why_none,  # noqa: F401
     )
+    from gradviz.core.i18n import preload
     from gradviz.core.run import child, jobs  # noqa: F401
 
+    preload()  # every catalogue, parsed once here rather than in each run
     torch.set_num_threads(1)
     # ATen picks its vectorised kernels (AVX2, AVX512...) on first use, from what it reads
     # of the CPU in /proc and /sys: a walled run cannot read them and got the scalar ones,

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from gradviz.core.formulas import Formula, Term, local_step
 from gradviz.core.formulas.step import node_name, shared_ops
+from gradviz.core.i18n import translate
+from gradviz.core.program.errors import located
 from gradviz.core.stepping.steps import FORWARD, Step
 from gradviz.core.trace import Node, TensorValue, Trace, format_shape
 
@@ -66,15 +68,15 @@ class Explanation:
 def check_text(term: Term) -> str:
     """"✓ matches autograd", "✗ autograd got …" or "not checked" for one term."""
     if term.matches is True:
-        return f"{CHECK} matches autograd"
+        return f"{CHECK} " + translate("explain", "matches autograd")
     if term.matches is False:
-        got = term.captured.short() if term.captured is not None else "nothing"
-        return f"{CROSS} autograd got {got}"
-    return "not checked" if term.captured is not None else ""
+        got = term.captured.short() if term.captured is not None else translate("explain", "nothing")
+        return f"{CROSS} " + translate("explain", "autograd got {value}").format(value=got)
+    return translate("explain", "not checked") if term.captured is not None else ""
 
 
 def _short(value: TensorValue | None) -> str:
-    return value.short() if value is not None else "not recorded"
+    return value.short() if value is not None else translate("explain", "not recorded")
 
 
 def source_line(trace: Trace, node: Node) -> str:
@@ -84,11 +86,13 @@ def source_line(trace: Trace, node: Node) -> str:
     lines = trace.source.splitlines()
     if not 1 <= node.line <= len(lines):
         return ""
-    return f"line {node.line}: {lines[node.line - 1].split('#')[0].strip()}"
+    return located(lines[node.line - 1].split("#")[0].strip(), node.line)
 
 
 def where(step: Step, count: int) -> str:
-    return f"Step {step.index + 1} of {count}" if count else f"Step {step.index + 1}"
+    if count:
+        return translate("explain", "Step {n} of {count}").format(n=step.index + 1, count=count)
+    return translate("explain", "Step {n}").format(n=step.index + 1)
 
 
 def explain(trace: Trace, step: Step, count: int = 0, element: tuple[int, ...] | None = None,
@@ -112,26 +116,33 @@ def _forward(trace: Trace, step: Step, node: Node, count: int, shared: frozenset
     lines: list[Line] = []
     code = source_line(trace, node)
     if node.kind == "constant":
-        lines.append(Line("text", f"{name} is a constant input (it needs no gradient): {name} = {_short(node.value)}"))
+        lines.append(Line("text", translate("explain", "{name} is a constant input (it needs no gradient): {name} = "
+                                                       "{value}").format(name=name, value=_short(node.value))))
     elif node.kind == "leaf":
-        lines.append(Line("text", f"{name} is a leaf tensor with requires_grad=True: {name} = {_short(node.value)}"))
-        lines.append(Line("text", "Its AccumulateGrad node will store the gradient in .grad."))
+        lines.append(Line("text", translate("explain", "{name} is a leaf tensor with requires_grad=True: {name} = "
+                                                       "{value}").format(name=name, value=_short(node.value))))
+        lines.append(Line("text", translate("explain", "Its AccumulateGrad node will store the gradient in .grad.")))
     elif node.kind == "output":
         owner = trace.inputs_of(node.id)
-        op = trace.node(owner[0].source).op if owner else "its op"
-        lines.append(Line("text", f"{name} is output {node.output_nr} of {op}: one autograd node stands for all the "
-                                  f"op's outputs. {name} = {_short(node.value)}, shape {format_shape(node.shape)}"))
+        op = trace.node(owner[0].source).op if owner else translate("formulas", "its op")
+        text = translate("explain", "{name} is output {k} of {op}: one autograd node stands for all the op's "
+                                    "outputs. {name} = {value}, shape {shape}")
+        lines.append(Line("text", text.format(name=name, k=node.output_nr, op=op, value=_short(node.value),
+                                              shape=format_shape(node.shape))))
     else:
         if code:
             lines.append(Line("code", code))
-        lines.append(Line("text", f"The op runs (autograd records it as {node.op}). Inputs:"))
+        lines.append(Line("text", translate("explain", "The op runs (autograd records it as {op}). Inputs:").format(
+            op=node.op)))
         for e in trace.inputs_of(node.id):
             src = trace.node(e.source)
             lines.append(Line("input", f"{node_name(trace, src, shared) or src.title} = {_short(src.value)}"))
         out = _short(node.value) if node.value is not None or not node.internal_to else \
-            f"not visible (made inside {node.internal_to})"
-        lines.append(Line("text", f"Output: {name} = {out}, shape {format_shape(node.shape)}"))
-    return Explanation(f"{where(step, count)} · forward · {name}", tuple(lines), code=code, line=node.line)
+            translate("explain", "not visible (made inside {where})").format(where=node.internal_to)
+        lines.append(Line("text", translate("explain", "Output: {name} = {value}, shape {shape}").format(
+            name=name, value=out, shape=format_shape(node.shape))))
+    header = translate("explain", "{step} · forward · {name}").format(step=where(step, count), name=name)
+    return Explanation(header, tuple(lines), code=code, line=node.line)
 
 
 def term_shape(formula: Formula, node: Node) -> tuple[int, ...]:
@@ -147,11 +158,13 @@ def _backward(trace: Trace, step: Step, node: Node, count: int, element: tuple[i
     if element is not None and len(element) == len(term_shape(formula, node)):
         formula = local_step(trace, p.index, node.id, element=element)
     name = node_name(trace, node, shared) or node.title
-    header = f"{where(step, count)} · backward #{p.index + 1} ({p.call}) · {node.op}" + (f" {name}" if name else "")
-    lines = [Line("incoming", f"Incoming gradient ∂L/∂{name or 'out'} = {_short(p.arriving(node.id))}"),
-             Line("rule", formula.rule)]
+    header = translate("explain", "{step} · backward #{n} ({call}) · {op}").format(
+        step=where(step, count), n=p.index + 1, call=p.call, op=node.op) + (f" {name}" if name else "")
+    incoming = translate("explain", "Incoming gradient {grad} = {value}").format(
+        grad=f"∂L/∂{name or 'out'}", value=_short(p.arriving(node.id)))
+    lines = [Line("incoming", incoming), Line("rule", formula.rule)]
     if formula.shapes:
-        lines.append(Line("shapes", f"Shapes: {formula.shapes}"))
+        lines.append(Line("shapes", translate("explain", "Shapes: {shapes}").format(shapes=formula.shapes)))
     for term in formula.terms:
         lines.append(Line("symbolic", term.symbolic))
         if (p.index, node.id, term.slot) in hidden:
@@ -167,5 +180,5 @@ def printed(trace: Trace) -> list[str]:
     calls = [(i + 1, line.split("#")[0].strip()) for i, line in enumerate(trace.source.splitlines())
              if line.strip().startswith("print(")]
     if len(calls) == len(trace.output):
-        return [f"line {n}: {code} → {out}" for (n, code), out in zip(calls, trace.output)]
+        return [located(f"{code} → {out}", n) for (n, code), out in zip(calls, trace.output)]
     return list(trace.output)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.stepping.flow import Flow, flows, sends
 from gradviz.core.stepping.steps import BACKWARD, FORWARD, Contribution, Step, StepState, total
 from gradviz.core.trace import Edge, TensorValue, Trace, format_number, format_shape
@@ -22,7 +23,7 @@ EdgeKey = tuple[str, str, int]
 
 PLAIN: NodeMark = (None, "", "grad")
 #: The badge of a node this backward pass has not reached, and no gradient has reached yet.
-PENDING_TEXT = "∇ pending"
+PENDING_TEXT = QT_TRANSLATE_NOOP("marks", "∇ pending")  # translated where a StepIndex is made
 #: Above this many nodes the grey fill alone says "pending": a pass's first step would otherwise
 #: re-badge every node at once (26 ms for 500), and zoomed out far enough to see them all,
 #: badges are not drawn anyway.
@@ -71,7 +72,8 @@ def contribution_text(parts: tuple[Contribution, ...]) -> str:
     scalar = all(c.value is not None and c.value.numel == 1 for c in parts)
     if scalar:
         return "∇ " + " + ".join(texts) + " = " + result
-    return f"∇ Σ{len(parts)} parts = {result}"  # tensor ranges do not add up readably
+    # Tensor ranges do not add up readably.
+    return translate("marks", "∇ Σ{n} parts = {result}").format(n=len(parts), result=result)
 
 
 class StepIndex:
@@ -94,7 +96,7 @@ class StepIndex:
         for s in steps:
             if s.phase == BACKWARD:
                 self.pass_start.setdefault(s.pass_index or 0, s.index)
-        self.pending_text = PENDING_TEXT if len(trace.nodes) <= PENDING_TEXT_MAX_NODES else ""
+        self.pending_text = translate("marks", PENDING_TEXT) if len(trace.nodes) <= PENDING_TEXT_MAX_NODES else ""
         self._grad_texts: dict[tuple[int, str], str] = {}
         self._value_texts: dict[str, str] = {}
         self._flows: dict[tuple[int, str], tuple[Flow, ...]] = {}
@@ -207,6 +209,6 @@ class StepIndex:
         text = self._value_texts.get(node_id)
         if text is None:
             value = self.trace.node(node_id).value
-            text = value_badge_text(value) if value is not None else "not visible"
+            text = value_badge_text(value) if value is not None else translate("marks", "not visible")
             self._value_texts[node_id] = text
         return text

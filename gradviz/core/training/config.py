@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from gradviz.core.i18n import translate
 from gradviz.core.run.request import ModuleSpec
 
 if TYPE_CHECKING:
@@ -92,26 +93,31 @@ class TrainConfig:
         # Lists from a settings file or the command line would make the config unhashable.
         object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
         if isinstance(self.model, str) and self.model not in MODELS:
-            raise TrainingError(f"unknown model {self.model!r}: choose one of {', '.join(MODELS)}")
+            raise TrainingError(translate("training", "unknown model {model!r}: choose one of {models}").format(
+                model=self.model, models=", ".join(MODELS)))
         if not isinstance(self.model, (str, ModuleSpec)) and not callable(self.model):
-            raise TrainingError("model must be a model name, a ModuleSpec or a callable returning an nn.Module")
+            raise TrainingError(translate("training", "model must be a model name, a ModuleSpec or a callable "
+                                                      "returning an nn.Module"))
         _choose("loss", self.loss, LOSSES)
         _choose("optimizer", self.optimizer, OPTIMIZERS)
         _choose("schedule", self.schedule, SCHEDULES)
         _choose("device", str(self.device).split(":", 1)[0], DEVICES)  # 'cuda:1' is fine too
         _choose("activation", self.activation, ACTIVATIONS)
         if any(h < 1 for h in self.hidden):
-            raise TrainingError(f"hidden layer sizes must be positive, not {self.hidden}")
+            raise TrainingError(translate("training", "hidden layer sizes must be positive, not {sizes}").format(
+                sizes=self.hidden))
         if not (math.isfinite(self.lr) and self.lr > 0):
-            raise TrainingError(f"learning rate must be a positive number, not {self.lr}")
+            raise TrainingError(bad_learning_rate(self.lr))
         if self.momentum < 0 or self.weight_decay < 0:
-            raise TrainingError("momentum and weight decay must not be negative")
+            raise TrainingError(translate("training", "momentum and weight decay must not be negative"))
         if self.batch_size is not None and self.batch_size < 1:
-            raise TrainingError(f"batch size must be at least 1, not {self.batch_size}")
+            raise TrainingError(translate("training", "batch size must be at least 1, not {size}").format(
+                size=self.batch_size))
         if self.epochs < 1:
-            raise TrainingError(f"epochs must be at least 1, not {self.epochs}")
+            raise TrainingError(translate("training", "epochs must be at least 1, not {epochs}").format(
+                epochs=self.epochs))
         if self.step_size < 1 or not self.gamma > 0:
-            raise TrainingError("schedule step_size must be >= 1 and gamma > 0")
+            raise TrainingError(translate("training", "schedule step_size must be >= 1 and gamma > 0"))
 
     def replace(self, **changes) -> TrainConfig:
         """Return a copy with some fields changed (and validated again)."""
@@ -133,7 +139,13 @@ class TrainConfig:
 def _choose(what: str, value, allowed: tuple) -> None:
     if value not in allowed:
         names = ", ".join(str(a) for a in allowed)
-        raise TrainingError(f"unknown {what} {value!r}: choose one of {names}")
+        raise TrainingError(translate("training", "unknown {what} {value!r}: choose one of {names}").format(
+            what=what, value=value, names=names))
+
+
+def bad_learning_rate(lr: object) -> str:
+    """Why a learning rate is refused (the settings and a running training say it alike)."""
+    return translate("training", "learning rate must be a positive number, not {lr}").format(lr=lr)
 
 
 @dataclass(frozen=True)
@@ -252,4 +264,5 @@ def lesson_config(name: str) -> TrainConfig:
     try:
         return LESSONS[name]
     except KeyError:
-        raise TrainingError(f"unknown training lesson {name!r}: choose one of {', '.join(LESSONS)}") from None
+        raise TrainingError(translate("training", "unknown training lesson {name!r}: choose one of {names}").format(
+            name=name, names=", ".join(LESSONS))) from None

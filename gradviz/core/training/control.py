@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import threading
 
+from gradviz.core.i18n import translate
+
 __all__ = ["TrainControl"]
 
 
@@ -61,7 +63,7 @@ class TrainControl:
         """
         lr = float(lr)
         if not (math.isfinite(lr) and lr > 0):
-            raise ValueError(f"learning rate must be a positive number, not {lr}")
+            raise ValueError(translate("training", "learning rate must be a positive number, not {lr}").format(lr=lr))
         with self._cond:
             self._pending_lr = lr
 

@@ -6,6 +6,9 @@ import csv
 import math
 from pathlib import Path
 
+from gradviz.core.i18n import translate
+from gradviz.core.program.errors import located
+
 __all__ = ["DatasetError", "read_csv_rows"]
 
 
@@ -32,21 +35,26 @@ def _parse_row(row: list[str], line: int, label_at: int) -> tuple[list[float], i
     for col, field in enumerate(row):
         if col == label_at:
             if field == "":
-                raise DatasetError(f"line {line}: missing label (column {col + 1})")
+                raise DatasetError(located(translate("training", "missing label (column {col})").format(
+                    col=col + 1), line))
             value = _number(field)
             if value is None or not math.isfinite(value) or value != int(value):
-                raise DatasetError(f"line {line}: label {field!r} is not an integer class number")
+                raise DatasetError(located(translate("training", "label {field!r} is not an integer class "
+                                                                 "number").format(field=field), line))
             if value < 0:
-                raise DatasetError(f"line {line}: label {field!r} is negative; classes are numbered from 0")
+                raise DatasetError(located(translate("training", "label {field!r} is negative; classes are "
+                                                                 "numbered from 0").format(field=field), line))
             label = int(value)
             continue
         if field == "":
-            raise DatasetError(f"line {line}, column {col + 1}: empty value")
+            raise DatasetError(located(translate("training", "empty value"), line, col + 1))
         value = _number(field)
         if value is None:
-            raise DatasetError(f"line {line}, column {col + 1}: {field!r} is not a number")
+            raise DatasetError(located(translate("training", "{field!r} is not a number").format(field=field),
+                                       line, col + 1))
         if not math.isfinite(value):
-            raise DatasetError(f"line {line}, column {col + 1}: {field!r} is not a finite number")
+            raise DatasetError(located(translate("training", "{field!r} is not a finite number").format(
+                field=field), line, col + 1))
         features.append(value)
     assert label is not None
     return features, label
@@ -81,13 +89,15 @@ def read_csv_rows(path, label_column: int = -1,
     try:
         text = p.read_text(encoding="utf-8-sig")  # -sig: spreadsheets often prepend a BOM
     except FileNotFoundError:
-        raise DatasetError(f"{p}: no such file") from None
+        raise DatasetError(located(translate("training", "no such file"), None, file=str(p))) from None
     except UnicodeDecodeError:
-        raise DatasetError(f"{p}: not a text CSV file (it is not UTF-8)") from None
+        raise DatasetError(located(translate("training", "not a text CSV file (it is not UTF-8)"), None,
+                                   file=str(p))) from None
     except OSError as exc:
-        raise DatasetError(f"{p}: cannot read the file ({exc.strerror or exc})") from None
+        raise DatasetError(located(translate("training", "cannot read the file ({error})").format(
+            error=exc.strerror or exc), None, file=str(p))) from None
     if not text.strip():
-        raise DatasetError(f"{p}: the file is empty")
+        raise DatasetError(located(translate("training", "the file is empty"), None, file=str(p)))
 
     reader = csv.reader(text.splitlines())
     features: list[list[float]] = []
@@ -104,13 +114,15 @@ def read_csv_rows(path, label_column: int = -1,
             if width is None:
                 width = len(row)
                 if width < 2:
-                    raise DatasetError(f"line {line}: need at least one feature column and a label column, "
-                                       f"found {width} column")
+                    raise DatasetError(located(translate("training", "need at least one feature column and a label "
+                                                                     "column, found {n} column").format(n=width), line))
                 if not -width <= label_column < width:
-                    raise DatasetError(f"label column {label_column} does not exist: the file has {width} columns")
+                    raise DatasetError(translate("training", "label column {col} does not exist: the file has {n} "
+                                                             "columns").format(col=label_column, n=width))
                 label_at = label_column % width
             elif len(row) != width:
-                raise DatasetError(f"line {line}: expected {width} columns, found {len(row)}")
+                raise DatasetError(located(translate("training", "expected {n} columns, found {found}").format(
+                    n=width, found=len(row)), line))
             if first:
                 first = False
                 if has_header or (has_header is None and _is_header(row)):
@@ -119,7 +131,8 @@ def read_csv_rows(path, label_column: int = -1,
             features.append(x)
             labels.append(y)
     except csv.Error as exc:
-        raise DatasetError(f"line {reader.line_num}: {exc}") from None
+        raise DatasetError(located(str(exc), reader.line_num)) from None
     if len(features) < 2:
-        raise DatasetError(f"{p}: need at least 2 data rows, found {len(features)}")
+        raise DatasetError(located(translate("training", "need at least 2 data rows, found {n}").format(
+            n=len(features)), None, file=str(p)))
     return features, labels, p.stem

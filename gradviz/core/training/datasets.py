@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import torch
 
+from gradviz.core.i18n import translate
 from gradviz.core.training.csv_dataset import DatasetError, read_csv_rows
 
 __all__ = [
@@ -265,4 +266,5 @@ def get_dataset(name_or_path: str | Dataset) -> Dataset:
         return DATASETS[name]()
     if name.lower().endswith(".csv"):
         return from_csv(name)
-    raise DatasetError(f"unknown dataset {name!r}: choose one of {', '.join(DATASETS)} or a path to a .csv file")
+    raise DatasetError(translate("training", "unknown dataset {name!r}: choose one of {names} or a path to a .csv "
+                                             "file").format(name=name, names=", ".join(DATASETS)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from gradviz.core.i18n import translate
 from gradviz.core.training.config import TrainingError
 
 __all__ = ["available_devices", "resolve_device"]
@@ -11,21 +12,21 @@ __all__ = ["available_devices", "resolve_device"]
 
 def _cuda_reason() -> str | None:
     if torch.version.cuda is None and getattr(torch.version, "hip", None) is None:
-        return "this PyTorch build has no CUDA support (a CPU-only wheel)"
+        return translate("training", "this PyTorch build has no CUDA support (a CPU-only wheel)")
     try:
         if torch.cuda.is_available():
             return None
     except Exception as exc:  # noqa: BLE001 - a broken driver raises here rather than returning False
-        return f"CUDA could not be initialised: {exc}"
-    return "no CUDA GPU was found (or its driver is missing)"
+        return translate("training", "CUDA could not be initialised: {error}").format(error=exc)
+    return translate("training", "no CUDA GPU was found (or its driver is missing)")
 
 
 def _mps_reason() -> str | None:
     mps = getattr(torch.backends, "mps", None)
     if mps is None or not mps.is_built():
-        return "MPS needs PyTorch for macOS on Apple silicon"
+        return translate("training", "MPS needs PyTorch for macOS on Apple silicon")
     if not mps.is_available():
-        return "this Mac has no usable MPS device (macOS 12.3+ on Apple silicon is needed)"
+        return translate("training", "this Mac has no usable MPS device (macOS 12.3+ on Apple silicon is needed)")
     return None
 
 
@@ -58,13 +59,17 @@ def resolve_device(name: str = "auto") -> torch.device:
         return torch.device(next(d for d in ("cuda", "mps", "cpu") if devices[d] is None))
     kind = str(name).split(":", 1)[0]
     if kind not in devices:
-        raise TrainingError(f"unknown device {name!r}: choose one of auto, {', '.join(devices)}")
+        raise TrainingError(translate("training", "unknown device {name!r}: choose one of auto, {names}").format(
+            name=name, names=", ".join(devices)))
     if devices[kind] is not None:
-        raise TrainingError(f"device {name!r} is not available: {devices[kind]}")
+        raise TrainingError(translate("training", "device {name!r} is not available: {why}").format(
+            name=name, why=devices[kind]))
     try:
         device = torch.device(name)
     except RuntimeError as exc:
-        raise TrainingError(f"bad device name {name!r}: {exc}") from None
+        raise TrainingError(translate("training", "bad device name {name!r}: {error}").format(
+            name=name, error=exc)) from None
     if kind == "cuda" and device.index is not None and device.index >= torch.cuda.device_count():
-        raise TrainingError(f"device {name!r} is not available: only {torch.cuda.device_count()} CUDA device(s)")
+        raise TrainingError(translate("training", "device {name!r} is not available: only %n CUDA device(s)", None,
+                                      torch.cuda.device_count()).format(name=name))
     return device

@@ -11,6 +11,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.data import BatchSampler, DataLoader, Sampler, SequentialSampler
 
+from gradviz.core.i18n import translate
 from gradviz.core.lessons.models import FashionNetwork, LinearRegressionModel, NeuralNetwork
 from gradviz.core.run.request import ModuleSpec
 from gradviz.core.training.config import TrainConfig, TrainingError
@@ -24,8 +25,8 @@ def output_width(config: TrainConfig, data: Dataset) -> int:
     """How many numbers the model must output per sample for this loss and dataset."""
     if data.task == "regression":
         if config.loss in ("cross_entropy",):
-            raise TrainingError(f"cross_entropy needs class labels, but {data.name!r} is a regression "
-                                "dataset: use mse or l1")
+            raise TrainingError(translate("training", "cross_entropy needs class labels, but {name!r} is a "
+                                                      "regression dataset: use mse or l1").format(name=data.name))
         return 1 if data.y_train.dim() == 1 else data.y_train.shape[1]
     if config.loss == "cross_entropy":
         return data.num_classes
@@ -43,9 +44,11 @@ def build_model(config: TrainConfig, data: Dataset, num_features: int) -> nn.Mod
         try:
             model = kind()
         except Exception as exc:  # noqa: BLE001 - the user's class can fail in any way: a message, not a crash
-            raise TrainingError(f"the model factory failed: {type(exc).__name__}: {exc}") from None
+            raise TrainingError(translate("training", "the model factory failed: {error}").format(
+                error=f"{type(exc).__name__}: {exc}")) from None
         if not isinstance(model, nn.Module):
-            raise TrainingError(f"the model factory returned a {type(model).__name__}, not an nn.Module")
+            raise TrainingError(translate("training", "the model factory returned a {type}, not an "
+                                                      "nn.Module").format(type=type(model).__name__))
         return model
     if kind == "mlp":
         return NeuralNetwork(num_features, width, hidden=config.hidden, activation=config.activation)
@@ -59,17 +62,20 @@ def build_model(config: TrainConfig, data: Dataset, num_features: int) -> nn.Mod
 
 def _check_model_fits(kind: str, data: Dataset, num_features: int, width: int) -> None:
     if kind == "linear-regression" and (num_features != 1 or width != 1):
-        raise TrainingError("the linear-regression model takes one input and gives one output; "
-                            f"{data.name!r} has {num_features} features and needs {width} outputs")
+        raise TrainingError(translate("training", "the linear-regression model takes one input and gives one "
+                                                  "output; {name!r} has {features} features and needs {width} "
+                                                  "outputs").format(name=data.name, features=num_features, width=width))
     if kind == "fashion" and (num_features != 28 * 28 or width != 10):
-        raise TrainingError(f"the fashion model needs 28×28 images in 10 classes; {data.name!r} has "
-                            f"{num_features} features and needs {width} outputs")
+        raise TrainingError(translate("training", "the fashion model needs 28×28 images in 10 classes; {name!r} has "
+                                                  "{features} features and needs {width} outputs").format(
+            name=data.name, features=num_features, width=width))
 
 
 def _check_batches(config: TrainConfig, n: int) -> None:
     size = n if config.batch_size is None else config.batch_size
     if config.drop_last and size > n:
-        raise TrainingError(f"batch size {size} with drop_last leaves no batch of the {n} training samples")
+        raise TrainingError(translate("training", "batch size {size} with drop_last leaves no batch of the {n} "
+                                                  "training samples").format(size=size, n=n))
 
 
 def check_setup(config: TrainConfig, data: Dataset) -> None:
@@ -105,7 +111,8 @@ def load_model_class(spec: ModuleSpec) -> type:
     try:
         return load_class(path, spec.class_name)
     except ModuleLoadError as exc:
-        raise TrainingError(f"the model class could not be loaded: {exc}") from None
+        raise TrainingError(translate("training", "the model class could not be loaded: {error}").format(
+            error=exc)) from None
 
 
 def _targets(loss: str, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -139,9 +146,11 @@ def compute_loss(loss: str, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
             return F.mse_loss(out, target)
         return F.l1_loss(out, target)
     except (RuntimeError, ValueError, IndexError) as exc:
-        hint = " ('bce' needs outputs in [0, 1]; 'bce_logits' takes raw scores)" if loss == "bce" else ""
+        hint = translate("training", " ('bce' needs outputs in [0, 1]; 'bce_logits' takes raw scores)") \
+            if loss == "bce" else ""
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise TrainingError(f"the {loss} loss could not be computed: {first}{hint}") from None
+        raise TrainingError(translate("training", "the {loss} loss could not be computed: {error}").format(
+            loss=loss, error=first) + hint) from None
 
 
 def scores(loss: str, out: torch.Tensor) -> torch.Tensor:

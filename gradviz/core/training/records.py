@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gradviz.core.i18n import translate
 from gradviz.core.training.config import Record, TrainingError
 
 __all__ = ["CSV_FIELDS", "RecordBatch", "TrainInfo", "write_history_csv"]
@@ -129,5 +130,6 @@ def write_history_csv(records: Iterable[Record] | Sequence[Record], path) -> int
             for r in rows:
                 writer.writerow([_cell(getattr(r, f)) for f in CSV_FIELDS])
     except OSError as exc:
-        raise TrainingError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise TrainingError(translate("training", "cannot write {path}: {error}").format(
+            path=path, error=exc.strerror or exc)) from None
     return len(rows)

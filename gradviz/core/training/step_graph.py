@@ -12,6 +12,7 @@ import copy
 import torch
 
 from gradviz.core.capture.capture import capture_module
+from gradviz.core.i18n import translate
 from gradviz.core.trace import Trace
 from gradviz.core.training.config import TrainingError
 from gradviz.core.training.parts import compute_loss
@@ -57,7 +58,7 @@ def capture_training_step(trainer, step: int | None = None) -> Trace:
     if step is not None:
         kept = trainer.step_inputs(step)
         if kept is None:
-            raise TrainingError("no step of this run was kept: press Step or Start first")
+            raise TrainingError(translate("training", "no step of this run was kept: press Step or Start first"))
         _step, weights, features, labels = kept
         model = model_snapshot(trainer)
         with torch.no_grad():
@@ -69,7 +70,7 @@ def capture_training_step(trainer, step: int | None = None) -> Trace:
                               loss_fn=lambda out, target: compute_loss(loss_name, out, target))
     batch = trainer.last_batch()
     if batch is None:
-        raise TrainingError("no batch has run yet: press Step or Start first")
+        raise TrainingError(translate("training", "no batch has run yet: press Step or Start first"))
     features, labels = batch
     model = model_snapshot(trainer)
     loss_name = trainer.config.loss

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 import torch
 
+from gradviz.core.i18n import translate
 from gradviz.core.training import fast as train_fast
 from gradviz.core.training import parts
 from gradviz.core.training.config import LESSONS, Record, TrainConfig, TrainingError, lesson_config
@@ -259,8 +260,9 @@ class Trainer:
         loss = parts.compute_loss(self.config.loss, self.model(features), labels)
         value = loss.item()
         if not math.isfinite(value):
-            raise TrainingError(f"loss became {value} at epoch {self._epoch + 1} batch {self._batch}: "
-                                f"try a smaller learning rate (now {lr:g})")
+            raise TrainingError(translate("training", "loss became {value} at epoch {epoch} batch {batch}: try a "
+                                                      "smaller learning rate (now {lr:g})").format(
+                value=value, epoch=self._epoch + 1, batch=self._batch, lr=lr))
         train_fast.clear_grads(self._params)
         train_fast.backward(loss)
         if self._history_budget:
@@ -347,7 +349,8 @@ class Trainer:
             When the dataset's samples are not 2-D points.
         """
         if not self.dataset.is_2d:
-            raise TrainingError(f"a decision boundary needs 2-D points; {self.dataset.name!r} samples are not")
+            raise TrainingError(translate("training", "a decision boundary needs 2-D points; {name!r} samples are "
+                                                      "not").format(name=self.dataset.name))
         xs = torch.linspace(xmin, xmax, n)
         ys = torch.linspace(ymin, ymax, n)
         gy, gx = torch.meshgrid(ys, xs, indexing="ij")
@@ -395,7 +398,8 @@ class Trainer:
             except RuntimeError as exc:
                 lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
                 detail = lines[1] if len(lines) > 1 else lines[0]
-                raise TrainingError(f"the weights in {source} do not fit this model: {detail}") from None
+                raise TrainingError(translate("training", "the weights in {source} do not fit this model: "
+                                                          "{detail}").format(source=source, detail=detail)) from None
 
     def save_weights(self, path) -> None:
         """Write the model's ``state_dict`` (as CPU tensors) with ``torch.save``."""

@@ -14,12 +14,13 @@ from typing import Any
 
 import numpy as np
 
+from gradviz.core.i18n import translate
 from gradviz.core.training.config import TrainingError
 
 __all__ = ["fit_problem", "read_weights_file", "save_weights_file", "to_arrays"]
 
 
-def to_arrays(state: Mapping[str, Any], source: str = "the model") -> dict[str, np.ndarray]:
+def to_arrays(state: Mapping[str, Any], source: str = "") -> dict[str, np.ndarray]:
     """``state`` (tensors or arrays) as CPU numpy copies, in the same order.
 
     Raises
@@ -27,13 +28,16 @@ def to_arrays(state: Mapping[str, Any], source: str = "the model") -> dict[str, 
     TrainingError
         For a dtype numpy has no type for (bfloat16, say).
     """
+    source = source or translate("training", "the model")
     out = {}
     for name, value in state.items():
         if hasattr(value, "detach"):
             try:
                 value = value.detach().cpu().numpy()
             except TypeError:
-                raise TrainingError(f"{source} holds {name} as {value.dtype}, which gradviz cannot carry") from None
+                raise TrainingError(translate("training", "{source} holds {name} as {dtype}, which gradviz cannot "
+                                                          "carry").format(source=source, name=name,
+                                                                          dtype=value.dtype)) from None
         out[str(name)] = np.array(value, copy=True)
     return out
 
@@ -53,7 +57,12 @@ def save_weights_file(state: Mapping[str, Any], path) -> None:
     try:
         torch.save(tensors, path)
     except OSError as exc:
-        raise TrainingError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise TrainingError(cannot_write(path, exc)) from None
+
+
+def cannot_write(path: object, exc: OSError) -> str:
+    """Why a file could not be written."""
+    return translate("training", "cannot write {path}: {error}").format(path=path, error=exc.strerror or exc)
 
 
 def read_weights_file(path) -> dict[str, np.ndarray]:
@@ -70,12 +79,14 @@ def read_weights_file(path) -> dict[str, np.ndarray]:
     try:
         state = torch.load(path, weights_only=True, map_location="cpu")
     except FileNotFoundError:
-        raise TrainingError(f"{path}: no such file") from None
+        raise TrainingError(translate("training", "{path}: no such file").format(path=path)) from None
     except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, OSError, AttributeError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise TrainingError(f"{path} is not a weights file saved with torch.save ({reason})") from None
+        raise TrainingError(translate("training", "{path} is not a weights file saved with torch.save "
+                                                  "({reason})").format(path=path, reason=reason)) from None
     if not isinstance(state, Mapping) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        raise TrainingError(f"{path} holds a {type(state).__name__}, not a state_dict of tensors")
+        raise TrainingError(translate("training", "{path} holds a {type}, not a state_dict of tensors").format(
+            path=path, type=type(state).__name__))
     return to_arrays(state, str(path))
 
 

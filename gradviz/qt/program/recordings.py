@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
 from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
-from gradviz.core.recording import NEEDS_RERUN, SUFFIX, RecordingError, load
+from gradviz.core.recording import SUFFIX, RecordingError, load, needs_rerun
 from gradviz.core.run.graph_run import RunRequest
 from gradviz.core.session import Session
 from gradviz.qt.actions import make_action
@@ -88,7 +88,7 @@ class Recordings(QObject):
             if recording:
                 self._tips.setdefault(name, action.toolTip())
                 action.setToolTip(translate("recordings", "Not for a recording: {reason}. Record again (or open the "
-                                                          "program) to use it.").format(reason=NEEDS_RERUN))
+                                                          "program) to use it.").format(reason=needs_rerun()))
             elif name in self._tips:
                 action.setToolTip(self._tips.pop(name))
             action.setEnabled(not recording)

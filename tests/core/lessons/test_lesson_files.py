@@ -4,8 +4,11 @@ import json
 
 import pytest
 
+from gradviz.core import i18n
 from gradviz.core.lessons.catalogue import LESSONS
-from gradviz.core.lessons.files import Lesson, LessonFileError, LessonView, load_lesson, save_lesson
+from gradviz.core.lessons.files import VERSION, Lesson, LessonFileError, LessonView, load_lesson, save_lesson
+from gradviz.core.lessons.quiz import Question
+from gradviz.core.lessons.texts import Texts
 from gradviz.core.resources import resource_dir
 
 
@@ -57,15 +60,13 @@ def test_missing_file(tmp_path):
         load_lesson(tmp_path / "nope.gradviz")
 
 
-def test_format_2_keeps_labels_health_and_questions(tmp_path):
-    from gradviz.core.lessons.quiz import Question
-
+def test_format_2_fields_keep_labels_health_and_questions(tmp_path):
     lesson = Lesson("q", "Quiz", "Predict.", "w = torch.ones(1, requires_grad=True)\nloss = (w * w).sum()\n",
                     view=LessonView(labels="beginner", health=True),
                     quiz=(Question("loss", "w", 1, "What reaches w?"), Question("w")))
     path = save_lesson(lesson, tmp_path / "q")
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert data["gradviz_lesson"] == 2
+    assert data["gradviz_lesson"] == VERSION
     assert data["quiz"][0] == {"node": "loss", "input": "w", "pass": 1, "prompt": "What reaches w?"}
     assert load_lesson(path) == lesson
 
@@ -85,3 +86,71 @@ def test_bad_format_2_fields_are_named(tmp_path, extra, words):
     with pytest.raises(LessonFileError) as info:
         load_lesson(write(tmp_path, {**GOOD, "gradviz_lesson": 2, **extra}))
     assert words in str(info.value)
+
+
+BOTH = {"en": "One neuron", "zh_CN": "一个神经元"}
+
+
+def test_format_3_keeps_both_languages_and_shows_the_users(tmp_path):
+    lesson = Lesson("two", BOTH, {"en": "Why: ∂L/∂w.", "zh_CN": "为什么：∂L/∂w。"},
+                    "w = torch.ones(1, requires_grad=True)\nloss = (w * w).sum()\n",
+                    quiz=(Question("loss", "w", 1, Texts({"en": "What reaches w?", "zh_CN": "什么到达 w？"})),))
+    path = save_lesson(lesson, tmp_path / "two")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["gradviz_lesson"] == 3 and data["title"] == BOTH
+    assert data["quiz"][0]["prompt"] == {"en": "What reaches w?", "zh_CN": "什么到达 w？"}
+    loaded = load_lesson(path)
+    assert loaded == lesson
+    assert loaded.title_in("zh_CN") == "一个神经元" and loaded.text_in("en") == "Why: ∂L/∂w."
+    try:
+        i18n.set_language("zh_CN")
+        assert loaded.title == "一个神经元" and loaded.text == "为什么：∂L/∂w。"
+        assert loaded.quiz[0].prompt_text() == "什么到达 w？"
+        # What the app saves is built from what it shows: every language is still there.
+        again = Lesson(loaded.name, loaded.title, loaded.text, loaded.program, quiz=loaded.quiz)
+        assert again.titles == lesson.titles and again.texts == lesson.texts
+        i18n.set_language("en")
+        assert loaded.title == "One neuron" and loaded.quiz[0].prompt_text() == "What reaches w?"
+    finally:
+        i18n.set_language("en")
+    assert save_lesson(loaded, tmp_path / "again.gradviz").read_bytes() == path.read_bytes()
+
+
+@pytest.mark.parametrize(("title", "shown"), [
+    ({"en": "Only English"}, "Only English"),
+    ({"zh_CN": "只有中文"}, "只有中文"),
+    ("Plain, as formats 1 and 2 wrote it", "Plain, as formats 1 and 2 wrote it"),
+])
+def test_a_file_in_one_language_shows_what_it_has(tmp_path, title, shown):
+    lesson = load_lesson(write(tmp_path, {**GOOD, "gradviz_lesson": 3, "title": title, "text": title}))
+    for code in ("en", "zh_CN"):
+        try:
+            i18n.set_language(code)
+            assert lesson.title == shown and lesson.text == shown
+        finally:
+            i18n.set_language("en")
+
+
+def test_a_language_gradviz_has_no_catalogue_for_is_kept(tmp_path):
+    data = {**GOOD, "gradviz_lesson": 3, "title": {"ja": "ニューロン", "en": "Neuron"}}
+    lesson = load_lesson(write(tmp_path, data))
+    assert lesson.title_in("ja") == "ニューロン" and lesson.title_in("zh_CN") == "Neuron"
+    saved = json.loads(save_lesson(lesson, tmp_path / "out").read_text(encoding="utf-8"))
+    assert saved["title"] == {"en": "Neuron", "ja": "ニューロン"}
+
+
+@pytest.mark.parametrize("title", [3, ["a"], {"en": 3}])
+def test_a_title_that_is_not_text_is_named(tmp_path, title):
+    with pytest.raises(LessonFileError, match="\"title\" should be text"):
+        load_lesson(write(tmp_path, {**GOOD, "gradviz_lesson": 3, "title": title}))
+
+
+def test_every_builtin_lesson_has_a_chinese_title_text_and_prompts():
+    for lesson in LESSONS.values():
+        assert lesson.titles.get("en") and lesson.texts.get("en"), lesson.name
+        title, text = lesson.titles.get("zh_CN", ""), lesson.texts.get("zh_CN", "")
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in title), lesson.name
+        assert len(text) > 80 and sum("\u4e00" <= ch <= "\u9fff" for ch in text) > 40, lesson.name
+        for question in lesson.quiz:
+            if question.prompt:
+                assert Texts(question.prompt).get("zh_CN"), lesson.name
