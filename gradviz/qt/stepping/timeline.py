@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
@@ -39,7 +39,6 @@ class Timeline(QWidget):
         self._count = 0
         self._position = -1
         self._titles: dict[int | None, str] = {}
-        self.setMinimumHeight(30)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the player's keys work once it is clicked
         self.setMouseTracking(True)
@@ -90,7 +89,20 @@ class Timeline(QWidget):
 
     # -- Qt overrides ---------------------------------------------------------------------
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
-        return QSize(400, 30)
+        return QSize(400, self._height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(40, self._height())
+
+    def _height(self) -> int:
+        # The segments' titles must fit the track (12 px of it go to the marker and margins):
+        # presentation mode's big font and Chinese glyphs are taller than 18 px.
+        return max(30, self.fontMetrics().height() + 16)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.updateGeometry()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         painter = QPainter(self)

@@ -356,3 +356,18 @@ def test_the_legend_explains_dashed_borders_when_the_graph_has_them(window, run_
     assert run_and_wait(window, lambda: window.load_lesson("mlp")) == "ok"
     assert any(n.internal_to for n in window.current_trace.nodes)
     assert "dashed: made inside a composite op" in window.legend.entries()
+
+
+def test_the_timeline_grows_with_its_font_so_segment_titles_fit(qtbot):
+    from PySide6.QtGui import QFont
+
+    from gradviz.qt.stepping.timeline import Timeline
+
+    timeline = Timeline()
+    qtbot.addWidget(timeline)
+    small = timeline.sizeHint().height()
+    font = QFont(timeline.font())
+    font.setPointSize(22)  # presentation mode's size
+    timeline.setFont(font)
+    assert timeline.sizeHint().height() > small
+    assert timeline.sizeHint().height() - 12 >= timeline.fontMetrics().height()  # the track holds a title
