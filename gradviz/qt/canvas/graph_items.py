@@ -8,6 +8,9 @@ needs a new layout.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from types import MappingProxyType
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
@@ -69,7 +72,7 @@ class NodeItem(QGraphicsItem):
         self.box = box
         self.role = role
         self._theme = theme
-        self._colors = node_colors(theme)
+        self._colors = _shared_colors(theme)
         self._highlight: str | None = None
         self._badge: BadgeItem | None = None
         self._fill: QColor | None = None  # cached for the sketch, which asks for thousands
@@ -77,7 +80,9 @@ class NodeItem(QGraphicsItem):
         self._mark = ""  # gradient health: "NaN", "Inf", "0", "NaN born here"
         self._mark_colors: tuple[str, str] | None = None
         self._rect = QRectF(-box.width / 2, -box.height / 2, box.width, box.height)
-        self._text_scale = fit_scale(box.lines, box.width - 2 * TEXT_MARGIN, box.font_size)
+        # Measured at the first paint: a 10,000-node graph opens zoomed out, where no text
+        # is drawn, and measuring every box up front took 0.4 s.
+        self._text_scale: float | None = None
         self.setPos(box.x, box.y)
         self.setZValue(Z_NODE)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -94,6 +99,8 @@ class NodeItem(QGraphicsItem):
     @property
     def text_scale(self) -> float:
         """1.0, or the factor the text was shrunk by to stay inside the box."""
+        if self._text_scale is None:
+            self._text_scale = fit_scale(self.box.lines, self._rect.width() - 2 * TEXT_MARGIN, self.box.font_size)
         return self._text_scale
 
     @property
@@ -148,7 +155,7 @@ class NodeItem(QGraphicsItem):
 
     def set_theme(self, theme: str) -> None:
         self._theme = theme
-        self._colors = node_colors(theme)
+        self._colors = _shared_colors(theme)
         self._fill = None
         if self._badge is not None:
             self._badge.set_theme(theme)
@@ -178,7 +185,7 @@ class NodeItem(QGraphicsItem):
     def set_content(self, box: NodeBox, node: Node | None) -> None:
         """New text and node data in the same place (a re-run whose structure did not change)."""
         if box.lines != self.box.lines:
-            self._text_scale = fit_scale(box.lines, self._rect.width() - 2 * TEXT_MARGIN, box.font_size)
+            self._text_scale = None
             self.update()
         self.box, self.node = box, node
         if node is not None:
@@ -221,7 +228,7 @@ class NodeItem(QGraphicsItem):
         if lod >= _LOD_TEXT:
             painter.setPen(text)
             inner = self._rect.adjusted(TEXT_MARGIN, 0, -TEXT_MARGIN, 0)
-            draw_lines(painter, self.box.lines, inner, self._text_scale, self.box.font_size)
+            draw_lines(painter, self.box.lines, inner, self.text_scale, self.box.font_size)
             if self._mark:
                 self._paint_mark(painter)
 
@@ -271,18 +278,19 @@ class EdgeItem(QGraphicsItem):
         super().__init__()
         self.source, self.target, self.slot = path.source, path.target, path.slot
         self.edge_path = path
-        self._colors = node_colors(theme)
+        self._colors = _shared_colors(theme)
         self._highlight: str | None = None
         self._tint: str | None = None  # gradient health colour
-        self._curve = QPainterPath()
-        points = [QPointF(x, y) for x, y in path.points]
+        self._curve = curve = QPainterPath()
+        points = path.points
         if points:
-            self._curve.moveTo(points[0])
+            curve.moveTo(*points[0])
             for i in range(1, len(points) - 2, 3):
-                self._curve.cubicTo(points[i], points[i + 1], points[i + 2])
-        self._arrow = QPolygonF()
+                (x1, y1), (x2, y2), (x3, y3) = points[i], points[i + 1], points[i + 2]
+                curve.cubicTo(x1, y1, x2, y2, x3, y3)  # numbers, not QPointFs: 3 objects fewer a segment
+        self._arrow = _NO_ARROW
         if path.arrow_tail is not None and path.arrow_head is not None:
-            self._arrow = _arrowhead(QPointF(*path.arrow_tail), QPointF(*path.arrow_head))
+            self._arrow = _arrowhead(path.arrow_tail, path.arrow_head)
         self._bounds = self._curve.boundingRect().united(self._arrow.boundingRect()).adjusted(-3, -3, 3, 3)
         self._shape: QPainterPath | None = None
         self.setZValue(Z_EDGE)
@@ -302,7 +310,7 @@ class EdgeItem(QGraphicsItem):
             _sketch_changed(self)
 
     def set_theme(self, theme: str) -> None:
-        self._colors = node_colors(theme)
+        self._colors = _shared_colors(theme)
         self.update()
 
     @property
@@ -357,11 +365,23 @@ class EdgeItem(QGraphicsItem):
             painter.drawPolygon(self._arrow)
 
 
-def _arrowhead(base: QPointF, tip: QPointF, half_width_ratio: float = 0.4) -> QPolygonF:
+_NO_ARROW = QPolygonF()
+# Arrowheads by direction and length, drawn at the origin: most of a big graph's edges point
+# the same way (a chain's all do), and moving a cached triangle is one call instead of five.
+_ARROWS: dict[tuple[float, float], QPolygonF] = {}
+_ARROWS_MAX = 4096
+
+
+def _arrowhead(base: tuple[float, float], tip: tuple[float, float], half_width_ratio: float = 0.4) -> QPolygonF:
     """A triangle with its tip at ``tip`` and the middle of its base at ``base``."""
-    dx, dy = tip.x() - base.x(), tip.y() - base.y()
-    nx, ny = -dy * half_width_ratio, dx * half_width_ratio
-    return QPolygonF([tip, QPointF(base.x() + nx, base.y() + ny), QPointF(base.x() - nx, base.y() - ny)])
+    dx, dy = tip[0] - base[0], tip[1] - base[1]
+    shape = _ARROWS.get((dx, dy))
+    if shape is None:
+        if len(_ARROWS) >= _ARROWS_MAX:
+            _ARROWS.clear()
+        nx, ny = -dy * half_width_ratio, dx * half_width_ratio
+        shape = _ARROWS[(dx, dy)] = QPolygonF([QPointF(0, 0), QPointF(nx - dx, ny - dy), QPointF(-nx - dx, -ny - dy)])
+    return shape.translated(tip[0], tip[1])
 
 
 class ClusterItem(QGraphicsItem):
@@ -425,6 +445,13 @@ class ClusterItem(QGraphicsItem):
             painter.drawText(QRectF(0, -height / 2 / k, label.width() / k, height / k),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.label)
             painter.restore()
+
+
+@lru_cache(maxsize=4)
+def _shared_colors(theme: str) -> MappingProxyType:
+    # One read-only table per theme for every item: a copy each (node_colors) was 20,000
+    # dict copies for a 10,000-node graph.
+    return MappingProxyType(node_colors(theme))
 
 
 def _sketch_changed(item: QGraphicsItem) -> None:

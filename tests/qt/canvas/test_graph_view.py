@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
@@ -10,7 +12,9 @@ from PySide6.QtWidgets import QApplication
 from gradviz.core.capture.capture import capture_program
 from gradviz.core.layout.layout import layout
 from gradviz.core.lessons.catalogue import LESSONS, capture_lesson
+from gradviz.qt.canvas import graph_items
 from gradviz.qt.canvas.graph_items import HIGHLIGHTS
+from gradviz.qt.canvas.graph_scene import GraphScene
 from gradviz.qt.canvas.graph_view import SKETCH_BELOW_ZOOM, GraphView
 from gradviz.qt.canvas.text import TEXT_MARGIN, fit_scale, grad_badge_text, text_width
 
@@ -86,6 +90,26 @@ def test_item_api_for_the_player(logistic_view):
     assert edge.highlight is None
 
 
+def test_a_box_measures_its_text_when_first_asked(qtbot, monkeypatch):
+    calls: list[tuple[str, ...]] = []
+    real = graph_items.fit_scale
+
+    def counting(lines, available, point_size=11.0):
+        calls.append(lines)
+        return real(lines, available, point_size)
+
+    monkeypatch.setattr(graph_items, "fit_scale", counting)
+    trace, drawing = _laid_out("logistic")
+    scene = GraphScene(trace, drawing).build_all()
+    assert calls == []  # nothing measured while the items are made
+    item = scene.node_items[trace.find("w1").id]
+    assert item.text_scale == real(item.box.lines, item.box.width - 2 * TEXT_MARGIN, item.box.font_size)
+    assert item.text_scale == item.text_scale and len(calls) == 1  # measured once
+    long = replace(item.box, lines=("AccumulateGrad", "a_very_long_parameter_name.with.many.parts"))
+    item.set_content(long, item.node)
+    assert item.text_scale == real(long.lines, item.box.width - 2 * TEXT_MARGIN, long.font_size) < 1.0
+
+
 def test_edges_follow_graphviz_curves_to_the_arrowheads(logistic_view):
     for edge in logistic_view.edge_items:
         path = edge.edge_path
@@ -93,8 +117,13 @@ def test_edges_follow_graphviz_curves_to_the_arrowheads(logistic_view):
         assert curve.elementCount() == len(path.points)
         end = curve.pointAtPercent(1.0)
         assert (end.x(), end.y()) == pytest.approx(path.arrow_tail, abs=1e-6)
-        tip = edge.arrowhead()[0]
+        tip, left, right = edge.arrowhead()
         assert (tip.x(), tip.y()) == pytest.approx(path.arrow_head)
+        # The base's middle is where the curve stops, and the base is 0.8 of the length wide.
+        assert ((left.x() + right.x()) / 2, (left.y() + right.y()) / 2) == pytest.approx(path.arrow_tail)
+        length = ((path.arrow_head[0] - path.arrow_tail[0]) ** 2 + (path.arrow_head[1] - path.arrow_tail[1]) ** 2) ** 0.5
+        width = ((left.x() - right.x()) ** 2 + (left.y() - right.y()) ** 2) ** 0.5
+        assert width == pytest.approx(0.8 * length)
 
 
 def test_clusters_are_drawn_for_modules(view, qtbot):
