@@ -87,8 +87,6 @@ class NodeItem(QGraphicsItem):
         self.setZValue(Z_NODE)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        if node is not None:
-            self.setToolTip(node_tooltip(node))
 
     # -- public API for the window and the player -------------------------------------------
     @property
@@ -102,6 +100,11 @@ class NodeItem(QGraphicsItem):
         if self._text_scale is None:
             self._text_scale = fit_scale(self.box.lines, self._rect.width() - 2 * TEXT_MARGIN, self.box.font_size)
         return self._text_scale
+
+    def tooltip_text(self) -> str:
+        """What hovering the box shows (the scene asks when it is hovered: see
+        GraphScene.helpEvent); "" for a collapsed module's box."""
+        return node_tooltip(self.node) if self.node is not None else ""
 
     @property
     def highlight(self) -> str | None:
@@ -188,8 +191,6 @@ class NodeItem(QGraphicsItem):
             self._text_scale = None
             self.update()
         self.box, self.node = box, node
-        if node is not None:
-            self.setToolTip(node_tooltip(node))
 
     # -- Qt overrides ---------------------------------------------------------------------
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QHelpEvent, QWheelEvent
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from gradviz.core.capture.capture import capture_program
 from gradviz.core.layout.layout import layout
@@ -17,6 +17,7 @@ from gradviz.qt.canvas.graph_items import HIGHLIGHTS
 from gradviz.qt.canvas.graph_scene import GraphScene
 from gradviz.qt.canvas.graph_view import SKETCH_BELOW_ZOOM, GraphView
 from gradviz.qt.canvas.text import TEXT_MARGIN, fit_scale, grad_badge_text, text_width
+from gradviz.qt.widgets.inspector import node_tooltip
 
 _CACHE: dict[str, tuple] = {}
 
@@ -88,6 +89,44 @@ def test_item_api_for_the_player(logistic_view):
     assert edge.highlight == "grad_flow"
     logistic_view.graph_scene.clear_marks()
     assert edge.highlight is None
+
+
+def _hover(view: GraphView, point: QPointF) -> str:
+    """Hover scene ``point`` as the mouse would (a tool-tip event); return the tooltip shown."""
+    pos = view.mapFromScene(point)
+    QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.Type.ToolTip, pos, view.viewport().mapToGlobal(pos)))
+    return QToolTip.text() if QToolTip.isVisible() else ""
+
+
+def test_hovering_a_box_shows_its_node_tooltip(logistic_view, qtbot):
+    trace = logistic_view.graph_scene.trace
+    for label in ("w1", "z", "loss"):
+        item = logistic_view.node_item(trace.find(label).id)
+        assert _hover(logistic_view, item.scenePos()) == node_tooltip(item.node)
+    assert "2.2" in _hover(logistic_view, logistic_view.node_item(trace.find("w1").id).scenePos())
+    corner = logistic_view.graph_scene.sceneRect().topLeft() + QPointF(2, 2)
+    _hover(logistic_view, corner)  # nothing there: the tooltip goes
+    qtbot.waitUntil(lambda: not QToolTip.isVisible())
+
+
+def test_a_refilled_box_tooltip_tells_its_new_node(logistic_view):
+    item = logistic_view.node_item(logistic_view.graph_scene.trace.find("w1").id)
+    renamed = replace(item.node, label="weight_one")
+    item.set_content(item.box, renamed)
+    assert "weight_one" in _hover(logistic_view, item.scenePos())
+    assert _hover(logistic_view, item.scenePos()) == node_tooltip(renamed)
+    QToolTip.hideText()
+
+
+def test_module_frames_keep_their_tooltip(view, qtbot):
+    with qtbot.waitSignal(view.graph_shown):
+        view.show_graph(*_laid_out("custom-layers"))
+    view.set_zoom(1.0)
+    frame = next(c for c in view.cluster_items if c.path == "custom_layer")
+    label_corner = frame.boundingRect().bottomLeft() + QPointF(10, -8)
+    view.centerOn(label_corner)
+    assert _hover(view, label_corner).startswith("module custom_layer")
+    QToolTip.hideText()
 
 
 def test_a_box_measures_its_text_when_first_asked(qtbot, monkeypatch):
