@@ -75,6 +75,10 @@ class NodeItem(QGraphicsItem):
         self._colors = _shared_colors(theme)
         self._highlight: str | None = None
         self._badge: BadgeItem | None = None
+        # What the badge says, apart from the item that draws it: a big graph's gradient
+        # badges are made after its first picture (see GraphScene.finish), and the player
+        # reads and changes the text meanwhile.
+        self._badge_text, self._badge_tone, self._badge_pending = "", "grad", False
         self._fill: QColor | None = None  # cached for the sketch, which asks for thousands
         self._tint: tuple[str, str] | None = None  # gradient health: (fill, text) colours
         self._mark = ""  # gradient health: "NaN", "Inf", "0", "NaN born here"
@@ -132,28 +136,50 @@ class NodeItem(QGraphicsItem):
 
     @property
     def badge(self) -> BadgeItem | None:
+        """The badge's item (made now if it was left for later), or None without a badge."""
+        self.realize_badge()
         return self._badge if self._badge is not None and self._badge.isVisible() else None
 
     @property
     def badge_text(self) -> str:
         """The badge's text, or "" when the node has none."""
-        return self.badge.text if self.badge is not None else ""
+        return self._badge_text
 
-    def set_badge(self, text: str | None, tone: str = "grad") -> None:
+    @property
+    def badge_pending(self) -> bool:
+        """True while the badge has its text but no item yet (``set_badge(..., later=True)``)."""
+        return self._badge_pending
+
+    def set_badge(self, text: str | None, tone: str = "grad", later: bool = False) -> None:
         """Show ``text`` in a badge above the node (None or "" removes it).
 
-        ``tone`` is "grad" (blue), "value" (yellow) or "note" (orange).
+        ``tone`` is "grad" (blue), "value" (yellow) or "note" (orange). ``later`` leaves
+        making the badge's item to :meth:`realize_badge` (the text is the badge's at once).
         """
         if tone not in BADGE_TONES:
             raise ValueError(f"unknown badge tone {tone!r}; expected one of {', '.join(BADGE_TONES)}")
+        self._badge_text, self._badge_tone = text or "", tone
+        self._badge_pending = bool(text) and later
         if not text:
             if self._badge is not None:
                 self._badge.hide()
             return
+        if not later:
+            self._show_badge()
+
+    def realize_badge(self) -> bool:
+        """Make the item of a badge left for later; True if there was one to make."""
+        if not self._badge_pending:
+            return False
+        self._badge_pending = False
+        self._show_badge()
+        return True
+
+    def _show_badge(self) -> None:
         if self._badge is None:
-            self._badge = BadgeItem(self, text, tone, self._theme)
+            self._badge = BadgeItem(self, self._badge_text, self._badge_tone, self._theme)
         else:
-            self._badge.set_text(text, tone)
+            self._badge.set_text(self._badge_text, self._badge_tone)
             self._badge.show()
 
     def set_theme(self, theme: str) -> None:

@@ -24,6 +24,10 @@ from gradviz.qt.theme import node_role
 SCENE_MARGIN = 28.0
 #: Seconds of work per event-loop turn when a big drawing is built or taken apart.
 SLICE_SECONDS = 0.02
+#: Above this many nodes the gradient badges' items are made after the drawing is shown
+#: (:meth:`GraphScene.finish`): each measures its text, 0.46 s for 10,000 nodes, and a
+#: graph that big opens zoomed out too far for any badge to be drawn.
+LATE_BADGES_ABOVE = 500
 
 
 class GraphScene(QGraphicsScene):
@@ -54,9 +58,12 @@ class GraphScene(QGraphicsScene):
     -------
     node_selected(object)
         The selected node's id, or None when the selection was cleared.
+    badges_ready()
+        :meth:`finish` made the last badge left for later.
     """
 
     node_selected = Signal(object)
+    badges_ready = Signal()
 
     def __init__(self, trace: Trace, layout: Layout, theme: str = "light") -> None:
         super().__init__()
@@ -86,6 +93,7 @@ class GraphScene(QGraphicsScene):
         """Make the items one by one, yielding how many are done after each."""
         done = 0
         roots = set(self.trace.roots)
+        later = len(self.layout.nodes) > LATE_BADGES_ABOVE
         for cluster in self.layout.clusters:
             # Titled "path · ClassName", the text Graphviz made room for (issue 7).
             titled = replace(cluster, label=module_title(self.trace, cluster.path))
@@ -109,7 +117,7 @@ class GraphScene(QGraphicsScene):
             self.addItem(item)
             self.node_items[box.id] = item
             if node is not None and node.grad is not None:
-                item.set_badge(grad_badge_text(node.grad))
+                item.set_badge(grad_badge_text(node.grad), later=later)
             done += 1
             yield done
         geometry = SketchGeometry(list(self.node_items.values()), self.edge_items, self.cluster_items)
@@ -118,6 +126,21 @@ class GraphScene(QGraphicsScene):
         self.sketch = SketchItem(geometry, self.sceneRect(), self.theme)
         self.sketch_scene.addItem(self.sketch)
         self.complete = True
+
+    @property
+    def badges_pending(self) -> bool:
+        """True while some node's badge waits for :meth:`finish` to make its item."""
+        return any(item.badge_pending for item in self.node_items.values())
+
+    def finish(self) -> Iterator[int]:
+        """Make the badges :meth:`build` left for later, yielding how many so far; then
+        ``badges_ready``. A badge the player set or removed meanwhile is left as it is."""
+        made = 0
+        for item in list(self.node_items.values()):
+            if item.realize_badge():
+                made += 1
+                yield made
+        self.badges_ready.emit()
 
     def dismantle(self) -> Iterator[int]:
         """Remove and free the items one by one, yielding how many are left after each."""

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from gradviz.core.capture.capture import capture_program
 from gradviz.core.layout.layout import layout
 from gradviz.core.lessons.catalogue import LESSONS, capture_lesson
-from gradviz.qt.canvas import graph_items
+from gradviz.qt.canvas import graph_items, graph_scene
+from gradviz.qt.canvas.graph_badges import BadgeItem
 from gradviz.qt.canvas.graph_items import HIGHLIGHTS
 from gradviz.qt.canvas.graph_scene import GraphScene
 from gradviz.qt.canvas.graph_view import SKETCH_BELOW_ZOOM, GraphView
@@ -147,6 +148,51 @@ def test_a_box_measures_its_text_when_first_asked(qtbot, monkeypatch):
     long = replace(item.box, lines=("AccumulateGrad", "a_very_long_parameter_name.with.many.parts"))
     item.set_content(long, item.node)
     assert item.text_scale == real(long.lines, item.box.width - 2 * TEXT_MARGIN, long.font_size) < 1.0
+
+
+def _badge_items(item) -> list[str]:
+    return [c.text for c in item.childItems() if isinstance(c, BadgeItem) and c.isVisible()]
+
+
+def test_badges_left_for_later_keep_what_was_set_meanwhile(qtbot, monkeypatch):
+    monkeypatch.setattr(graph_scene, "LATE_BADGES_ABOVE", 0)
+    trace, drawing = _laid_out("logistic")
+    scene = GraphScene(trace, drawing).build_all()
+    graded = [n for n in trace.nodes if n.grad is not None]
+    a, b, c = (scene.node_items[n.id] for n in graded[:3])
+    assert a.badge_text == grad_badge_text(graded[0].grad) and a.badge_pending and _badge_items(a) == []
+    b.set_badge("step 3", tone="note")  # the player, before the badges are made
+    c.set_badge(None)
+    assert scene.badges_pending
+    with qtbot.waitSignal(scene.badges_ready):
+        made = list(scene.finish())
+    assert len(made) == len(graded) - 2 and not scene.badges_pending
+    assert _badge_items(a) == [grad_badge_text(graded[0].grad)]
+    assert _badge_items(b) == ["step 3"] and b.badge_text == "step 3"
+    assert _badge_items(c) == [] and c.badge_text == ""
+
+
+def test_small_graphs_have_their_badges_with_the_items(qtbot):
+    trace, drawing = _laid_out("logistic")
+    assert len(drawing.nodes) <= graph_scene.LATE_BADGES_ABOVE
+    scene = GraphScene(trace, drawing).build_all()
+    assert not scene.badges_pending
+    w1 = scene.node_items[trace.find("w1").id]
+    assert _badge_items(w1) == ["∇ -0.0898"]
+
+
+def test_big_graphs_get_their_badges_after_the_drawing_is_shown(view, qtbot, monkeypatch):
+    monkeypatch.setattr(graph_scene, "LATE_BADGES_ABOVE", 0)
+    trace, drawing = _laid_out("logistic")
+    pending_when_shown: list[bool] = []
+    view.graph_shown.connect(lambda: pending_when_shown.append(view.graph_scene.badges_pending))
+    view.show_graph(trace, drawing)
+    qtbot.waitUntil(lambda: bool(pending_when_shown) and not view.is_finishing)
+    assert pending_when_shown == [True]  # the drawing came first
+    for node in trace.nodes:
+        expected = [grad_badge_text(node.grad)] if node.grad is not None else []
+        assert _badge_items(view.node_item(node.id)) == expected, node.label
+    assert not view.graph_scene.badges_pending
 
 
 def test_edges_follow_graphviz_curves_to_the_arrowheads(logistic_view):
