@@ -296,3 +296,35 @@ def test_a_fitted_view_refits_when_resized_until_the_user_zooms(logistic_view, q
     view.resize(520, 400)
     qtbot.wait(20)
     assert not view.is_fitted and view.zoom == pytest.approx(zoom)
+
+
+def test_sliced_works_share_one_time_budget_per_turn(qtbot, monkeypatch):
+    from types import SimpleNamespace
+
+    from gradviz.qt.canvas.graph_scene import SLICE_SECONDS, SlicedWork
+
+    clock = [0.0]
+    monkeypatch.setattr(graph_scene, "time", SimpleNamespace(perf_counter=lambda: clock[0]))
+    ran: list[str] = []
+    step = SLICE_SECONDS / 4
+
+    def work(name: str, n: int):
+        for _ in range(n):
+            clock[0] += step
+            ran.append(name)
+            yield
+
+    first, second, done = SlicedWork(), SlicedWork(), []
+    first.add(work("a", 20), lambda: done.append("a"))
+    second.add(work("b", 20), lambda: done.append("b"))
+    turns = graph_scene._turns()
+    turns._timer.stop()  # the turns are run here, one by one
+    spent: list[tuple[float, set[str]]] = []
+    while first.busy or second.busy:
+        start, before = clock[0], len(ran)
+        turns._turn()
+        spent.append((clock[0] - start, set(ran[before:])))
+    assert len(ran) == 40 and sorted(done) == ["a", "b"]
+    # One budget for both: never a slice each in the same turn, and they take turns.
+    assert all(seconds <= SLICE_SECONDS + step + 1e-9 for seconds, _names in spent)
+    assert [names for _s, names in spent[:4]] == [{"a"}, {"b"}, {"a"}, {"b"}]
