@@ -328,3 +328,29 @@ def test_sliced_works_share_one_time_budget_per_turn(qtbot, monkeypatch):
     # One budget for both: never a slice each in the same turn, and they take turns.
     assert all(seconds <= SLICE_SECONDS + step + 1e-9 for seconds, _names in spent)
     assert [names for _s, names in spent[:4]] == [{"a"}, {"b"}, {"a"}, {"b"}]
+
+
+def test_what_follows_a_work_gets_a_turn_of_its_own_when_the_last_step_spent_the_budget(qtbot, monkeypatch):
+    from types import SimpleNamespace
+
+    from gradviz.qt.canvas.graph_scene import SLICE_SECONDS, SlicedWork
+
+    clock = [0.0]
+    monkeypatch.setattr(graph_scene, "time", SimpleNamespace(perf_counter=lambda: clock[0]))
+
+    def steps(n: int, each: float):
+        for _ in range(n):
+            yield
+        clock[0] += each  # the work after the last yield (a sketch, say)
+
+    done: list[float] = []
+    quick = SlicedWork()
+    quick.add(steps(3, SLICE_SECONDS / 10), lambda: done.append(clock[0]), now=True)
+    assert done == [SLICE_SECONDS / 10] and not quick.busy  # within the budget: at once, as before
+    slow = SlicedWork()
+    slow.add(steps(3, 2 * SLICE_SECONDS), lambda: done.append(clock[0]), now=True)
+    assert len(done) == 1 and slow.busy  # the budget is spent: showing waits for the next turn
+    turns = graph_scene._turns()
+    turns._timer.stop()
+    turns._turn()
+    assert len(done) == 2 and not slow.busy
