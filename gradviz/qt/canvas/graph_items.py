@@ -8,6 +8,7 @@ needs a new layout.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from types import MappingProxyType
 
@@ -79,6 +80,7 @@ class NodeItem(QGraphicsItem):
         # badges are made after its first picture (see GraphScene.finish), and the player
         # reads and changes the text meanwhile.
         self._badge_text, self._badge_tone, self._badge_pending = "", "grad", False
+        self._badge_make: Callable[[], str] | None = None
         self._fill: QColor | None = None  # cached for the sketch, which asks for thousands
         self._tint: tuple[str, str] | None = None  # gradient health: (fill, text) colours
         self._mark = ""  # gradient health: "NaN", "Inf", "0", "NaN born here"
@@ -127,7 +129,11 @@ class NodeItem(QGraphicsItem):
     def fill_color(self) -> QColor:
         """The box's current fill (role, or the player's "pending" grey)."""
         if self._fill is None:
-            self._fill = self._style()[0]
+            if self._tint is None and self._highlight != "pending":
+                # The role's own colour, shared: the sketch asks every box of a big graph.
+                self._fill = _role_fill(self._theme, self.role)
+            else:
+                self._fill = self._style()[0]
         return self._fill
 
     def scene_box(self) -> QRectF:
@@ -143,6 +149,8 @@ class NodeItem(QGraphicsItem):
     @property
     def badge_text(self) -> str:
         """The badge's text, or "" when the node has none."""
+        if self._badge_make is not None:
+            self._badge_text, self._badge_make = self._badge_make(), None
         return self._badge_text
 
     @property
@@ -150,15 +158,17 @@ class NodeItem(QGraphicsItem):
         """True while the badge has its text but no item yet (``set_badge(..., later=True)``)."""
         return self._badge_pending
 
-    def set_badge(self, text: str | None, tone: str = "grad", later: bool = False) -> None:
+    def set_badge(self, text: str | Callable[[], str] | None, tone: str = "grad", later: bool = False) -> None:
         """Show ``text`` in a badge above the node (None or "" removes it).
 
         ``tone`` is "grad" (blue), "value" (yellow) or "note" (orange). ``later`` leaves
-        making the badge's item to :meth:`realize_badge` (the text is the badge's at once).
+        making the badge's item to :meth:`realize_badge` (the text is the badge's at once);
+        ``text`` may then be a function that writes it, called when it is first read.
         """
         if tone not in BADGE_TONES:
             raise ValueError(f"unknown badge tone {tone!r}; expected one of {', '.join(BADGE_TONES)}")
-        self._badge_text, self._badge_tone = text or "", tone
+        self._badge_make = text if callable(text) else None
+        self._badge_text, self._badge_tone = "" if callable(text) else text or "", tone
         self._badge_pending = bool(text) and later
         if not text:
             if self._badge is not None:
@@ -176,10 +186,11 @@ class NodeItem(QGraphicsItem):
         return True
 
     def _show_badge(self) -> None:
+        text = self.badge_text
         if self._badge is None:
-            self._badge = BadgeItem(self, self._badge_text, self._badge_tone, self._theme)
+            self._badge = BadgeItem(self, text, self._badge_tone, self._theme)
         else:
-            self._badge.set_text(self._badge_text, self._badge_tone)
+            self._badge.set_text(text, self._badge_tone)
             self._badge.show()
 
     def set_theme(self, theme: str) -> None:
@@ -472,6 +483,14 @@ class ClusterItem(QGraphicsItem):
             painter.drawText(QRectF(0, -height / 2 / k, label.width() / k, height / k),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.label)
             painter.restore()
+
+
+@lru_cache(maxsize=32)
+def _role_fill(theme: str, role: str) -> QColor:
+    # _style's fill without a tint or the "pending" highlight (which a test checks it matches).
+    if role == "module":
+        return QColor(MODULE_STYLE["dark" if theme == "dark" else "light"][0])
+    return QColor(_shared_colors(theme)[role if role in ("root", "leaf", "constant", "op") else "op"])
 
 
 @lru_cache(maxsize=4)

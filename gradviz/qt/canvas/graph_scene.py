@@ -6,6 +6,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import partial
 
 import shiboken6
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
@@ -118,7 +119,9 @@ class GraphScene(QGraphicsScene):
             self.addItem(item)
             self.node_items[box.id] = item
             if node is not None and node.grad is not None:
-                item.set_badge(grad_badge_text(node.grad), later=later)
+                # Written when first read, like the item: 10,000 texts took 45 ms.
+                item.set_badge(partial(grad_badge_text, node.grad) if later else grad_badge_text(node.grad),
+                               later=later)
             done += 1
             yield done
         geometry = SketchGeometry(list(self.node_items.values()), self.edge_items, self.cluster_items)

@@ -354,3 +354,46 @@ def test_what_follows_a_work_gets_a_turn_of_its_own_when_the_last_step_spent_the
     turns._timer.stop()
     turns._turn()
     assert len(done) == 2 and not slow.busy
+
+
+def test_a_box_fill_follows_its_role_highlight_tint_and_theme(logistic_view):
+    from PySide6.QtGui import QColor
+
+    from gradviz.qt.theme import node_colors
+
+    light, dark = node_colors("light"), node_colors("dark")
+    items = list(logistic_view.node_items.values())
+    assert {i.role for i in items} == {"root", "leaf", "constant", "op"}
+    for item in items:
+        assert item.fill_color() == QColor(light[item.role])
+        item.set_highlight("pending")
+        assert item.fill_color() == QColor(light["pending"])
+        item.set_highlight("current")  # a border, not a fill
+        assert item.fill_color() == QColor(light[item.role])
+        item.set_highlight(None)
+        item.set_tint(("#123456", "#FFFFFF"))
+        assert item.fill_color() == QColor("#123456")
+        item.set_tint(None)
+        assert item.fill_color() == QColor(light[item.role])
+    logistic_view.set_theme("dark")
+    assert all(item.fill_color() == QColor(dark[item.role]) for item in items)
+
+
+def test_a_badge_text_left_for_later_is_written_when_read(qtbot, monkeypatch):
+    monkeypatch.setattr(graph_scene, "LATE_BADGES_ABOVE", 0)
+    written: list[str] = []
+    real = graph_scene.grad_badge_text
+
+    def counting(value):
+        written.append(real(value))
+        return written[-1]
+
+    monkeypatch.setattr(graph_scene, "grad_badge_text", counting)
+    trace, drawing = _laid_out("logistic")
+    scene = GraphScene(trace, drawing).build_all()
+    assert written == []
+    w1 = scene.node_items[trace.find("w1").id]
+    assert w1.badge_text == "∇ -0.0898" and written == ["∇ -0.0898"]
+    assert w1.badge_text == "∇ -0.0898" and len(written) == 1  # written once
+    list(scene.finish())
+    assert len(written) == sum(n.grad is not None for n in trace.nodes)
