@@ -51,9 +51,9 @@ def array_path(xs: np.ndarray, ys: np.ndarray, connect: np.ndarray) -> QPainterP
     """One path through the points ``(xs[i], ys[i])``, point ``i + 1`` joined to point ``i``
     where ``connect[i]`` is 1 (else a new subpath starts there).
 
-    The path is read from the bytes Qt writes a QPainterPath as (pyqtgraph's arrayToQPath
-    does the same): a line per point from Python took ~50 ms for a big graph, and importing
-    pyqtgraph for its function stalled the first big graph's picture for 150-200 ms.
+    The path is read from the bytes Qt writes a QPainterPath as, as pyqtgraph's arrayToQPath
+    does: importing pyqtgraph for that function stalled the first big graph's picture for
+    150-200 ms.
     """
     n = len(xs)
     path = QPainterPath()

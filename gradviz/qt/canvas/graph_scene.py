@@ -27,8 +27,8 @@ SCENE_MARGIN = 28.0
 #: Seconds of work per event-loop turn when a big drawing is built or taken apart.
 SLICE_SECONDS = 0.02
 #: Above this many nodes the gradient badges' items are made after the drawing is shown
-#: (:meth:`GraphScene.finish`): each measures its text, 0.46 s for 10,000 nodes, and a
-#: graph that big opens zoomed out too far for any badge to be drawn.
+#: (:meth:`GraphScene.finish`): each measures its text, 0.2-0.3 s for 10,000 nodes, and
+#: a graph that big opens zoomed out too far for any badge to be drawn.
 LATE_BADGES_ABOVE = 500
 
 
