@@ -51,9 +51,13 @@ def table(load: tuple[float, float]) -> str:
         if "torchviz" in r:
             lines.append(f"| `gradviz render` to SVG, {name}, whole process | {r['gradviz']:.2f} s | "
                          f"{r['torchviz']:.2f} s | {r['whole_ratio']:.2f}x | ≤ 0.9x |")
-            lines.append(f"| … beyond `import torch` ({r['import_torch']:.2f} s) | "
-                         f"{r['gradviz'] - r['import_torch']:.2f} s | {r['torchviz'] - r['import_torch']:.2f} s | "
-                         f"{r['beyond_ratio']:.2f}x | ≤ 0.5x |")
+            beyond = r["gradviz"] - r["import_torch"]
+            # gradviz reads and checks the source while its runner imports torch: its whole
+            # run can take less than `import torch` alone.
+            ours, ratio = (f"{beyond:.2f} s", f"{r['beyond_ratio']:.2f}x") if beyond > 0 else (
+                f"{beyond:.2f} s (its work overlaps the runner's import of torch)", "≤ 0")
+            lines.append(f"| … beyond `import torch` ({r['import_torch']:.2f} s) | {ours} | "
+                         f"{r['torchviz'] - r['import_torch']:.2f} s | {ratio} | ≤ 0.5x |")
     for row in scale:
         tv = f"{row['torchviz']:.2f} s" if row.get("torchviz") is not None else row.get("torchviz_note", "–")
         ratio = f"{row['torchviz'] / row['first_picture']:.2f}x (theirs / ours)" if row.get("torchviz") else "–"
