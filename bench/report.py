@@ -29,38 +29,61 @@ def run(script: str, *args: str) -> None:
     subprocess.run([sys.executable, str(HERE / script), *args], check=True, env=env)
 
 
-def load(name: str) -> object:
-    return json.loads((HERE / "out" / f"{name}.json").read_text())
+def _mib(entry: dict) -> str:
+    """"window 244 · runner 293 · run 231 MiB", or what went wrong ("RecursionError")."""
+    if "processes" not in entry:
+        return entry.get("error") or "–"
+    return " · ".join(f"{role} {mib}" for role, mib in entry["processes"].items()) + " MiB"
 
 
-def table() -> str:
-    render, startup, scale, memory = load("render"), load("startup"), load("scale"), load("memory")
+def _largest(entry: dict) -> int | None:
+    return max(entry["processes"].values()) if "processes" in entry else None
+
+
+def table(load: tuple[float, float]) -> str:
+    render, startup, scale, memory = load_json("render"), load_json("startup"), load_json("scale"), load_json("memory")
     lines = [f"Measured by `make bench` on {datetime.date.today():%Y-%m-%d} ({platform.machine()}, "
-             f"{os.cpu_count()} cores, Python {platform.python_version()}).", "",
+             f"{os.cpu_count()} cores, Python {platform.python_version()}), load average {load[0]:.1f} at the "
+             f"start and {load[1]:.1f} at the end: other work on the machine inflates the times, so compare "
+             "the ratios, taken side by side in one run.", "",
              "| figure | gradviz | torchviz + dot | ratio | target |", "|---|---|---|---|---|"]
     for name, r in render.items():
         if "torchviz" in r:
             lines.append(f"| `gradviz render` to SVG, {name}, whole process | {r['gradviz']:.2f} s | "
                          f"{r['torchviz']:.2f} s | {r['whole_ratio']:.2f}x | ≤ 0.9x |")
-            lines.append(f"| … beyond `import torch` ({r['import_torch']:.2f} s) | "
-                         f"{r['gradviz'] - r['import_torch']:.2f} s | {r['torchviz'] - r['import_torch']:.2f} s | "
-                         f"{r['beyond_ratio']:.2f}x | ≤ 0.5x |")
+            beyond = r["gradviz"] - r["import_torch"]
+            # gradviz reads and checks the source while its runner imports torch: its whole
+            # run can take less than `import torch` alone.
+            ours, ratio = (f"{beyond:.2f} s", f"{r['beyond_ratio']:.2f}x") if beyond > 0 else (
+                f"{beyond:.2f} s (its work overlaps the runner's import of torch)", "≤ 0")
+            lines.append(f"| … beyond `import torch` ({r['import_torch']:.2f} s) | {ours} | "
+                         f"{r['torchviz'] - r['import_torch']:.2f} s | {ratio} | ≤ 0.5x |")
     for row in scale:
         tv = f"{row['torchviz']:.2f} s" if row.get("torchviz") is not None else row.get("torchviz_note", "–")
-        ratio = f"{row['torchviz'] / row['first_picture']:.2f}x" if row.get("torchviz") else "–"
+        ratio = f"{row['torchviz'] / row['first_picture']:.2f}x (theirs / ours)" if row.get("torchviz") else "–"
+        big = row["nodes"] >= 10_000
         lines.append(f"| first picture in the window, {row['graph']} | {row['first_picture']:.2f} s | {tv} | "
-                     f"{ratio} (theirs / ours) | faster than torchviz |")
-        lines.append(f"| … clickable, longest stall | {row['ready']:.2f} s, {row['stall'] * 1000:.0f} ms | | | "
-                     "≤ 2 s at 10,000 nodes; ≤ 50 ms |")
+                     f"{ratio} | {'≤ 0.5 s' if big else 'faster than torchviz'} |")
+        lines.append(f"| … clickable; settled (badges, player's steps); longest stall | {row['ready']:.2f} s; "
+                     f"{row['settled']:.2f} s; {row['stall'] * 1000:.0f} ms | | | "
+                     f"{'clickable ≤ 2 s; ' if big else ''}stall ≤ 50 ms |")
     lines.append(f"| launch → window shown | {startup['window shown']:.2f} s | | | ≤ 0.5 s |")
     lines.append(f"| launch → lesson graph painted | {startup['graph painted']:.2f} s | "
                  f"`import torch` {startup['import_torch']:.2f} s | "
                  f"{startup['graph painted'] / startup['import_torch']:.2f}x | ≤ 1.1x |")
     for n, m in memory.items():
-        deep = f"{m['torchviz_deep_mib']} MiB (recursion limit raised)" if m.get("torchviz_deep_mib") else "–"
-        lines.append(f"| peak memory, {int(n):,}-node chain: app / `gradviz render` | {m['app_mib']} / "
-                     f"{m['render_mib']} MiB | {m['torchviz_error'] or m['torchviz_mib']}; {deep} | | |")
+        tv = m["torchviz"] if "processes" in m["torchviz"] else m["torchviz_deep"]
+        deep = "" if tv is m["torchviz"] else f"{m['torchviz']['error']} at Python's recursion limit; raised: "
+        for name, label in (("app", "the app"), ("render", "`gradviz render` to SVG")):
+            ours, theirs = _largest(m[name]), _largest(tv)
+            ratio = f"{ours / theirs:.2f}x (largest process)" if ours and theirs else "n/a"
+            lines.append(f"| peak memory, {int(n):,}-node chain, {label} | {_mib(m[name])} | {deep}{_mib(tv)} | "
+                         f"{ratio} | |")
     return "\n".join(lines)
+
+
+def load_json(name: str) -> object:
+    return json.loads((HERE / "out" / f"{name}.json").read_text())
 
 
 def main() -> None:
@@ -68,6 +91,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
     args = parser.parse_args()
     repeat = "3" if args.quick else "5"
+    load_before = os.getloadavg()[0]
     run("render.py", "--repeat", repeat)
     run("startup.py", "--repeat", repeat)
     run("scale.py")
@@ -77,7 +101,7 @@ def main() -> None:
         raise SystemExit(f"README.md has no {START} … {END} block to fill")
     head, rest = text.split(START, 1)
     _old, tail = rest.split(END, 1)
-    README.write_text(f"{head}{START}\n{table()}\n{END}{tail}")
+    README.write_text(f"{head}{START}\n{table((load_before, os.getloadavg()[0]))}\n{END}{tail}")
     print(f"wrote the figures into {README}")
 
 

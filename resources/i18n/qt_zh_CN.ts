@@ -228,7 +228,7 @@
     <name>big_graphs</name>
     <message>
         <source>Provisional layout — refining…</source>
-        <extracomment>Layouts with more boxes than this are previewed while their items are made (~0.3 s for 600 nodes and their edges on the 2-core test machine; less would only flicker).</extracomment>
+        <extracomment>Layouts with more boxes than this are previewed while their items are made (a few event-loop turns for 600 nodes and their edges, more on a busy machine; less would only flicker).</extracomment>
         <translation>临时布局——正在细化…</translation>
     </message>
     <message>

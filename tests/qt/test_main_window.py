@@ -6,8 +6,9 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QToolTip
 
 from gradviz.core.lessons.catalogue import LESSONS
 from gradviz.qt.canvas.graph_items import ClusterItem, EdgeItem, NodeItem
@@ -56,7 +57,12 @@ def test_roots_and_kinds_get_their_roles(logistic):
     assert items[_node_id(logistic, "x1")].role == "constant"
     assert items[_node_id(logistic, "z")].role == "op"
     w1 = items[_node_id(logistic, "w1")]
-    assert w1.toolTip() == node_tooltip(w1.node) and "2.2" in w1.toolTip()
+    view = logistic.graph_view
+    pos = view.mapFromScene(w1.scenePos())
+    QToolTip.hideText()
+    QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.Type.ToolTip, pos, view.viewport().mapToGlobal(pos)))
+    assert QToolTip.isVisible() and QToolTip.text() == node_tooltip(w1.node) and "2.2" in QToolTip.text()
+    QToolTip.hideText()
 
 
 def test_gradient_badges_show_short_gradients(logistic):

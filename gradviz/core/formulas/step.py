@@ -10,6 +10,7 @@ alone never fails a check. No torch here: the app shows formulas without loading
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -95,14 +96,25 @@ def node_name(trace: Trace, node: Node, shared: frozenset[str] = frozenset()) ->
     return base + node.id.lstrip("n").translate(_SUBSCRIPT) if node.op in shared else base
 
 
+# The last trace asked about and its answer: every Step asks, and a walk over all nodes per
+# step made posing a 1,500-node graph's quiz take 4 s of the GUI thread (quadratic).
+_shared_memo: tuple[weakref.ref, frozenset[str]] | None = None
+
+
 def shared_ops(trace: Trace) -> frozenset[str]:
     """Ops that more than one unnamed node of ``trace`` has."""
+    global _shared_memo
+    memo = _shared_memo
+    if memo is not None and memo[0]() is trace:
+        return memo[1]
     seen: set[str] = set()
     twice: set[str] = set()
     for node in trace.nodes:
         if node.kind == "op" and not display_name(node):
             (twice if node.op in seen else seen).add(node.op)
-    return frozenset(twice)
+    shared = frozenset(twice)
+    _shared_memo = (weakref.ref(trace), shared)
+    return shared
 
 
 class Step:

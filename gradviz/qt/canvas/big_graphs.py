@@ -31,8 +31,9 @@ from gradviz.qt.canvas.text import grad_badge_text
 from gradviz.qt.host import Host
 from gradviz.qt.widgets.message_bar import MessageBar
 
-#: Layouts with more boxes than this are previewed while their items are made (~0.3 s
-#: for 600 nodes and their edges on the 2-core test machine; less would only flicker).
+#: Layouts with more boxes than this are previewed while their items are made (a few
+#: event-loop turns for 600 nodes and their edges, more on a busy machine; less would
+#: only flicker).
 PREVIEW_MIN_BOXES = 600
 PROVISIONAL_NOTE = QT_TRANSLATE_NOOP("big_graphs", "Provisional layout — refining…")
 DRAWING_NOTE = QT_TRANSLATE_NOOP("big_graphs", "Laid out — making the boxes clickable…")

@@ -8,6 +8,10 @@ needs a new layout.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
+from types import MappingProxyType
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
@@ -69,21 +73,26 @@ class NodeItem(QGraphicsItem):
         self.box = box
         self.role = role
         self._theme = theme
-        self._colors = node_colors(theme)
+        self._colors = _shared_colors(theme)
         self._highlight: str | None = None
         self._badge: BadgeItem | None = None
+        # What the badge says, apart from the item that draws it: a big graph's gradient
+        # badges are made after its first picture (see GraphScene.finish), and the player
+        # reads and changes the text meanwhile.
+        self._badge_text, self._badge_tone, self._badge_pending = "", "grad", False
+        self._badge_make: Callable[[], str] | None = None
         self._fill: QColor | None = None  # cached for the sketch, which asks for thousands
         self._tint: tuple[str, str] | None = None  # gradient health: (fill, text) colours
         self._mark = ""  # gradient health: "NaN", "Inf", "0", "NaN born here"
         self._mark_colors: tuple[str, str] | None = None
         self._rect = QRectF(-box.width / 2, -box.height / 2, box.width, box.height)
-        self._text_scale = fit_scale(box.lines, box.width - 2 * TEXT_MARGIN, box.font_size)
+        # Measured at the first paint: a 10,000-node graph opens zoomed out, where no text
+        # is drawn, and measuring every box up front took 0.4 s.
+        self._text_scale: float | None = None
         self.setPos(box.x, box.y)
         self.setZValue(Z_NODE)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        if node is not None:
-            self.setToolTip(node_tooltip(node))
 
     # -- public API for the window and the player -------------------------------------------
     @property
@@ -94,7 +103,14 @@ class NodeItem(QGraphicsItem):
     @property
     def text_scale(self) -> float:
         """1.0, or the factor the text was shrunk by to stay inside the box."""
+        if self._text_scale is None:
+            self._text_scale = fit_scale(self.box.lines, self._rect.width() - 2 * TEXT_MARGIN, self.box.font_size)
         return self._text_scale
+
+    def tooltip_text(self) -> str:
+        """What hovering the box shows (the scene asks when it is hovered: see
+        GraphScene.helpEvent); "" for a collapsed module's box."""
+        return node_tooltip(self.node) if self.node is not None else ""
 
     @property
     def highlight(self) -> str | None:
@@ -113,7 +129,11 @@ class NodeItem(QGraphicsItem):
     def fill_color(self) -> QColor:
         """The box's current fill (role, or the player's "pending" grey)."""
         if self._fill is None:
-            self._fill = self._style()[0]
+            if self._tint is None and self._highlight != "pending":
+                # The role's own colour, shared: the sketch asks every box of a big graph.
+                self._fill = _role_fill(self._theme, self.role)
+            else:
+                self._fill = self._style()[0]
         return self._fill
 
     def scene_box(self) -> QRectF:
@@ -122,33 +142,60 @@ class NodeItem(QGraphicsItem):
 
     @property
     def badge(self) -> BadgeItem | None:
+        """The badge's item (made now if it was left for later), or None without a badge."""
+        self.realize_badge()
         return self._badge if self._badge is not None and self._badge.isVisible() else None
 
     @property
     def badge_text(self) -> str:
         """The badge's text, or "" when the node has none."""
-        return self.badge.text if self.badge is not None else ""
+        if self._badge_make is not None:
+            self._badge_text, self._badge_make = self._badge_make(), None
+        return self._badge_text
 
-    def set_badge(self, text: str | None, tone: str = "grad") -> None:
+    @property
+    def badge_pending(self) -> bool:
+        """True while the badge has its text but no item yet (``set_badge(..., later=True)``)."""
+        return self._badge_pending
+
+    def set_badge(self, text: str | Callable[[], str] | None, tone: str = "grad", later: bool = False) -> None:
         """Show ``text`` in a badge above the node (None or "" removes it).
 
-        ``tone`` is "grad" (blue), "value" (yellow) or "note" (orange).
+        ``tone`` is "grad" (blue), "value" (yellow) or "note" (orange). ``later`` leaves
+        making the badge's item to :meth:`realize_badge` (the text is the badge's at once);
+        ``text`` may then be a function that writes it, called when it is first read.
         """
         if tone not in BADGE_TONES:
             raise ValueError(f"unknown badge tone {tone!r}; expected one of {', '.join(BADGE_TONES)}")
+        self._badge_make = text if callable(text) else None
+        self._badge_text, self._badge_tone = "" if callable(text) else text or "", tone
+        self._badge_pending = bool(text) and later
         if not text:
             if self._badge is not None:
                 self._badge.hide()
             return
+        if not later:
+            self._show_badge()
+
+    def realize_badge(self) -> bool:
+        """Make the item of a badge left for later; True if there was one to make."""
+        if not self._badge_pending:
+            return False
+        self._badge_pending = False
+        self._show_badge()
+        return True
+
+    def _show_badge(self) -> None:
+        text = self.badge_text
         if self._badge is None:
-            self._badge = BadgeItem(self, text, tone, self._theme)
+            self._badge = BadgeItem(self, text, self._badge_tone, self._theme)
         else:
-            self._badge.set_text(text, tone)
+            self._badge.set_text(text, self._badge_tone)
             self._badge.show()
 
     def set_theme(self, theme: str) -> None:
         self._theme = theme
-        self._colors = node_colors(theme)
+        self._colors = _shared_colors(theme)
         self._fill = None
         if self._badge is not None:
             self._badge.set_theme(theme)
@@ -178,11 +225,9 @@ class NodeItem(QGraphicsItem):
     def set_content(self, box: NodeBox, node: Node | None) -> None:
         """New text and node data in the same place (a re-run whose structure did not change)."""
         if box.lines != self.box.lines:
-            self._text_scale = fit_scale(box.lines, self._rect.width() - 2 * TEXT_MARGIN, box.font_size)
+            self._text_scale = None
             self.update()
         self.box, self.node = box, node
-        if node is not None:
-            self.setToolTip(node_tooltip(node))
 
     # -- Qt overrides ---------------------------------------------------------------------
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
@@ -221,7 +266,7 @@ class NodeItem(QGraphicsItem):
         if lod >= _LOD_TEXT:
             painter.setPen(text)
             inner = self._rect.adjusted(TEXT_MARGIN, 0, -TEXT_MARGIN, 0)
-            draw_lines(painter, self.box.lines, inner, self._text_scale, self.box.font_size)
+            draw_lines(painter, self.box.lines, inner, self.text_scale, self.box.font_size)
             if self._mark:
                 self._paint_mark(painter)
 
@@ -271,18 +316,19 @@ class EdgeItem(QGraphicsItem):
         super().__init__()
         self.source, self.target, self.slot = path.source, path.target, path.slot
         self.edge_path = path
-        self._colors = node_colors(theme)
+        self._colors = _shared_colors(theme)
         self._highlight: str | None = None
         self._tint: str | None = None  # gradient health colour
-        self._curve = QPainterPath()
-        points = [QPointF(x, y) for x, y in path.points]
+        self._curve = curve = QPainterPath()
+        points = path.points
         if points:
-            self._curve.moveTo(points[0])
+            curve.moveTo(*points[0])
             for i in range(1, len(points) - 2, 3):
-                self._curve.cubicTo(points[i], points[i + 1], points[i + 2])
-        self._arrow = QPolygonF()
+                (x1, y1), (x2, y2), (x3, y3) = points[i], points[i + 1], points[i + 2]
+                curve.cubicTo(x1, y1, x2, y2, x3, y3)  # numbers, not QPointFs: 3 objects fewer a segment
+        self._arrow = _NO_ARROW
         if path.arrow_tail is not None and path.arrow_head is not None:
-            self._arrow = _arrowhead(QPointF(*path.arrow_tail), QPointF(*path.arrow_head))
+            self._arrow = _arrowhead(path.arrow_tail, path.arrow_head)
         self._bounds = self._curve.boundingRect().united(self._arrow.boundingRect()).adjusted(-3, -3, 3, 3)
         self._shape: QPainterPath | None = None
         self.setZValue(Z_EDGE)
@@ -302,7 +348,7 @@ class EdgeItem(QGraphicsItem):
             _sketch_changed(self)
 
     def set_theme(self, theme: str) -> None:
-        self._colors = node_colors(theme)
+        self._colors = _shared_colors(theme)
         self.update()
 
     @property
@@ -357,11 +403,23 @@ class EdgeItem(QGraphicsItem):
             painter.drawPolygon(self._arrow)
 
 
-def _arrowhead(base: QPointF, tip: QPointF, half_width_ratio: float = 0.4) -> QPolygonF:
+_NO_ARROW = QPolygonF()
+# Arrowheads by direction and length, drawn at the origin: most of a big graph's edges point
+# the same way (a chain's all do), and moving a cached triangle is one call instead of five.
+_ARROWS: dict[tuple[float, float], QPolygonF] = {}
+_ARROWS_MAX = 4096
+
+
+def _arrowhead(base: tuple[float, float], tip: tuple[float, float], half_width_ratio: float = 0.4) -> QPolygonF:
     """A triangle with its tip at ``tip`` and the middle of its base at ``base``."""
-    dx, dy = tip.x() - base.x(), tip.y() - base.y()
-    nx, ny = -dy * half_width_ratio, dx * half_width_ratio
-    return QPolygonF([tip, QPointF(base.x() + nx, base.y() + ny), QPointF(base.x() - nx, base.y() - ny)])
+    dx, dy = tip[0] - base[0], tip[1] - base[1]
+    shape = _ARROWS.get((dx, dy))
+    if shape is None:
+        if len(_ARROWS) >= _ARROWS_MAX:
+            _ARROWS.clear()
+        nx, ny = -dy * half_width_ratio, dx * half_width_ratio
+        shape = _ARROWS[(dx, dy)] = QPolygonF([QPointF(0, 0), QPointF(nx - dx, ny - dy), QPointF(-nx - dx, -ny - dy)])
+    return shape.translated(tip[0], tip[1])
 
 
 class ClusterItem(QGraphicsItem):
@@ -425,6 +483,21 @@ class ClusterItem(QGraphicsItem):
             painter.drawText(QRectF(0, -height / 2 / k, label.width() / k, height / k),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.label)
             painter.restore()
+
+
+@lru_cache(maxsize=32)
+def _role_fill(theme: str, role: str) -> QColor:
+    # _style's fill without a tint or the "pending" highlight (which a test checks it matches).
+    if role == "module":
+        return QColor(MODULE_STYLE["dark" if theme == "dark" else "light"][0])
+    return QColor(_shared_colors(theme)[role if role in ("root", "leaf", "constant", "op") else "op"])
+
+
+@lru_cache(maxsize=4)
+def _shared_colors(theme: str) -> MappingProxyType:
+    # One read-only table per theme for every item: a copy each (node_colors) was 20,000
+    # dict copies for a 10,000-node graph.
+    return MappingProxyType(node_colors(theme))
 
 
 def _sketch_changed(item: QGraphicsItem) -> None:

@@ -6,9 +6,12 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import partial
 
-from PySide6.QtCore import QObject, QRectF, QTimer, Signal
-from PySide6.QtWidgets import QGraphicsScene
+import shiboken6
+from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QTransform
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneHelpEvent, QToolTip
 
 from gradviz.core import gc_pause
 from gradviz.core.layout.layout import Layout
@@ -23,6 +26,10 @@ from gradviz.qt.theme import node_role
 SCENE_MARGIN = 28.0
 #: Seconds of work per event-loop turn when a big drawing is built or taken apart.
 SLICE_SECONDS = 0.02
+#: Above this many nodes the gradient badges' items are made after the drawing is shown
+#: (:meth:`GraphScene.finish`): each measures its text, 0.2-0.3 s for 10,000 nodes, and
+#: a graph that big opens zoomed out too far for any badge to be drawn.
+LATE_BADGES_ABOVE = 500
 
 
 class GraphScene(QGraphicsScene):
@@ -53,9 +60,12 @@ class GraphScene(QGraphicsScene):
     -------
     node_selected(object)
         The selected node's id, or None when the selection was cleared.
+    badges_ready()
+        :meth:`finish` made the last badge left for later.
     """
 
     node_selected = Signal(object)
+    badges_ready = Signal()
 
     def __init__(self, trace: Trace, layout: Layout, theme: str = "light") -> None:
         super().__init__()
@@ -85,6 +95,7 @@ class GraphScene(QGraphicsScene):
         """Make the items one by one, yielding how many are done after each."""
         done = 0
         roots = set(self.trace.roots)
+        later = len(self.layout.nodes) > LATE_BADGES_ABOVE
         for cluster in self.layout.clusters:
             # Titled "path · ClassName", the text Graphviz made room for (issue 7).
             titled = replace(cluster, label=module_title(self.trace, cluster.path))
@@ -108,7 +119,9 @@ class GraphScene(QGraphicsScene):
             self.addItem(item)
             self.node_items[box.id] = item
             if node is not None and node.grad is not None:
-                item.set_badge(grad_badge_text(node.grad))
+                # Written when first read, like the item: 10,000 texts took 45 ms.
+                item.set_badge(partial(grad_badge_text, node.grad) if later else grad_badge_text(node.grad),
+                               later=later)
             done += 1
             yield done
         geometry = SketchGeometry(list(self.node_items.values()), self.edge_items, self.cluster_items)
@@ -117,6 +130,21 @@ class GraphScene(QGraphicsScene):
         self.sketch = SketchItem(geometry, self.sceneRect(), self.theme)
         self.sketch_scene.addItem(self.sketch)
         self.complete = True
+
+    @property
+    def badges_pending(self) -> bool:
+        """True while some node's badge waits for :meth:`finish` to make its item."""
+        return any(item.badge_pending for item in self.node_items.values())
+
+    def finish(self) -> Iterator[int]:
+        """Make the badges :meth:`build` left for later, yielding how many so far; then
+        ``badges_ready``. A badge the player set or removed meanwhile is left as it is."""
+        made = 0
+        for item in list(self.node_items.values()):
+            if item.realize_badge():
+                made += 1
+                yield made
+        self.badges_ready.emit()
 
     def dismantle(self) -> Iterator[int]:
         """Remove and free the items one by one, yielding how many are left after each."""
@@ -176,6 +204,19 @@ class GraphScene(QGraphicsScene):
     def _on_selection_changed(self) -> None:
         self.node_selected.emit(self.selected_node_id())
 
+    def helpEvent(self, event: QGraphicsSceneHelpEvent) -> None:  # noqa: N802 (Qt override)
+        # Qt's own shows the top item's toolTip(); a node's is written only now, when it is
+        # hovered: writing 10,000 of them with the items took 0.3 s.
+        for item in self.items(event.scenePos(), Qt.ItemSelectionMode.IntersectsItemShape,
+                               Qt.SortOrder.DescendingOrder, QTransform()):
+            text = item.tooltip_text() if isinstance(item, NodeItem) else item.toolTip()
+            if text:
+                QToolTip.showText(event.screenPos(), text, event.widget())
+                event.setAccepted(True)
+                return
+        QToolTip.hideText()
+        event.setAccepted(False)
+
 
 class SlicedWork(QObject):
     """Runs generators a time slice per event-loop turn, one after the other.
@@ -185,15 +226,16 @@ class SlicedWork(QObject):
     work is queued the garbage collector is paused, and what was made is frozen at the
     end (:mod:`gradviz.core.gc_pause`): full collections over the new items were the
     longest stalls left (60–160 ms at 10,000 nodes).
+
+    Every SlicedWork takes its slices from one shared timer (:class:`_Turns`), so the
+    slice is a budget per turn for all of them: a drawing's badges, the player's steps
+    and an old drawing taken apart each took a slice of their own in the same turn, and
+    the window stood still for their sum (50-60 ms).
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._queue: deque[tuple[Iterator, Callable[[], object] | None]] = deque()
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self.run_slice)
         self._gc_held = [False]  # a list: the destroyed handler must not hold self
         self.destroyed.connect(lambda *_a, held=self._gc_held: _release_gc(held))
 
@@ -209,27 +251,80 @@ class SlicedWork(QObject):
             gc_pause.pause()
         if now:
             self.run_slice()
-        elif not self._timer.isActive():
-            self._timer.start()
+        if self._queue:
+            _turns().wake(self)
 
     def clear(self) -> None:
         """Forget everything queued (the generators are simply dropped)."""
-        self._timer.stop()
+        _turns().forget(self)
         self._queue.clear()
         _release_gc(self._gc_held)
 
-    def run_slice(self) -> None:
-        deadline = time.perf_counter() + SLICE_SECONDS
+    def run_slice(self, deadline: float | None = None) -> bool:
+        """Work until ``deadline`` (``perf_counter()``; default: one slice from now); True if
+        work is left."""
+        if deadline is None:
+            deadline = time.perf_counter() + SLICE_SECONDS
         while self._queue:
             steps, on_done = self._queue[0]
             for _ in steps:
                 if time.perf_counter() > deadline:
-                    self._timer.start()
-                    return
+                    return True
+            if on_done is not None and time.perf_counter() > deadline:
+                # What follows the last step (a drawing shown, fitted, indexed by the player)
+                # gets a turn of its own rather than the end of a spent one.
+                self._queue[0] = (iter(()), on_done)
+                return True
             self._queue.popleft()
             if on_done is not None:
                 on_done()
         _release_gc(self._gc_held)
+        return bool(self._queue)
+
+
+class _Turns(QObject):
+    """The one zero-interval timer all SlicedWork runs from: each event-loop turn gives
+    ``SLICE_SECONDS`` to the works waiting, starting with the next in line each turn."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._waiting: deque[SlicedWork] = deque()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._turn)
+
+    def wake(self, work: SlicedWork) -> None:
+        if work not in self._waiting:
+            self._waiting.append(work)
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def forget(self, work: SlicedWork) -> None:
+        if work in self._waiting:
+            self._waiting.remove(work)
+
+    def _turn(self) -> None:
+        deadline = time.perf_counter() + SLICE_SECONDS
+        for _ in range(len(self._waiting)):
+            if not self._waiting or time.perf_counter() > deadline:
+                break
+            work = self._waiting.popleft()
+            if not shiboken6.isValid(work):
+                continue  # its owner was deleted with the work queued (its gc hold went with it)
+            if work.run_slice(deadline) and work not in self._waiting:
+                self._waiting.append(work)
+        if self._waiting:
+            self._timer.start()
+
+
+_TURNS: list[_Turns] = []
+
+
+def _turns() -> _Turns:
+    if not _TURNS or not shiboken6.isValid(_TURNS[0]):
+        _TURNS[:] = [_Turns()]
+    return _TURNS[0]
 
 
 def _release_gc(held: list[bool]) -> None:

@@ -70,6 +70,7 @@ class GraphView(QGraphicsView):
         self._pending: GraphScene | None = None  # being built, not shown yet
         self._anchor: tuple | None = None  # the view to hold through a re-layout
         self._builder = SlicedWork(self)
+        self._finisher = SlicedWork(self)  # the shown drawing's badges left for later
         self._retirer = SlicedWork(self)
         self.overview_enabled = True
 
@@ -147,6 +148,11 @@ class GraphView(QGraphicsView):
     def is_building(self) -> bool:
         """True while a big graph is being put together off screen."""
         return self._pending is not None
+
+    @property
+    def is_finishing(self) -> bool:
+        """True while the drawing on screen still gets the badges it left for later."""
+        return self._finisher.busy
 
     def cancel_build(self) -> None:
         """Drop a drawing still being built; what is on screen stays."""
@@ -338,6 +344,8 @@ class GraphView(QGraphicsView):
             self.fit()
         self._place_overlays()
         self.graph_shown.emit()
+        if scene is self.graph_scene and scene.badges_pending:
+            self._finisher.add(scene.finish())
 
     # -- keeping the view through a re-layout ---------------------------------------------
     def _view_anchor(self) -> tuple[float, dict[str, tuple[QPointF, QPointF]]]:
@@ -397,6 +405,7 @@ class GraphView(QGraphicsView):
         self.minimap.setScene(scene.sketch_scene if scene is not None else self._blank)
         self.minimap.refit()
         if old is not None:
+            self._finisher.clear()
             old.node_selected.disconnect(self.node_selected)
             self._retire(old)
         self.node_selected.emit(None)

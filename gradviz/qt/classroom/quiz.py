@@ -96,7 +96,7 @@ class Quiz(QObject):
     bar : QuizBar
     action : QAction
     book : dict of int to Posed
-        The questions of the graph on screen, by step position.
+        The questions of the graph on screen, by step position (posed when first read).
     answered : set of int
         Positions whose question was answered (not asked again for this graph).
     """
@@ -104,7 +104,8 @@ class Quiz(QObject):
     def __init__(self, session: Session, host: Host) -> None:
         super().__init__(host.window)
         self.session, self.host = session, host
-        self.book: dict[int, Posed] = {}
+        self._book: dict[int, Posed] | None = {}
+        self._questions: tuple = ()
         self.answered: set[int] = set()
         self._trace: Trace | None = None
         self.bar = QuizBar()
@@ -152,16 +153,24 @@ class Quiz(QObject):
             self._on_step_changed(self.session.step)
         self._idle()
 
+    @property
+    def book(self) -> dict[int, Posed]:
+        # Posed when quiz mode first needs them, not with every new graph: working out each
+        # step's formula is a stall of the window (0.1 s at 1,500 nodes) nobody else needs.
+        if self._book is None:
+            trace, self._book = self._trace, {}
+            if trace is not None and trace.nodes and len(trace.nodes) <= MAX_NODES:
+                self._book = pose(trace, build_steps(trace), self._questions)
+        return self._book
+
     def _on_drawing_changed(self) -> None:
         trace = self.session.trace
         if trace is self._trace:
             return  # the same graph laid out again: its questions and answers stay
         self._trace = trace
         self.answered = set()
-        self.book = {}
-        if trace is not None and trace.nodes and len(trace.nodes) <= MAX_NODES:
-            lesson = self.session.lesson
-            self.book = pose(trace, build_steps(trace), lesson.quiz if lesson is not None else ())
+        lesson = self.session.lesson
+        self._book, self._questions = None, lesson.quiz if lesson is not None else ()
         self._update_score()
         self._idle()
 
@@ -196,7 +205,7 @@ class Quiz(QObject):
 
     # -- helpers --------------------------------------------------------------------------
     def _idle(self) -> None:
-        if self.session.question is None:
+        if self.session.question is None and self.session.quiz:
             self.bar.set_question(None, translate("quiz", IDLE_TEXT if self.book else NO_QUESTIONS))
 
     def _update_score(self) -> None:

@@ -459,3 +459,15 @@ def test_module_paths_and_indexed_labels_read_as_names_and_calls_do_not():
 
     assert _reads_as_name("layers.4.bias") and _reads_as_name("w_偏置") and _reads_as_name("x[0]")
     assert not _reads_as_name("4.bias") and not _reads_as_name("tensor(2.)") and not _reads_as_name("a b")
+
+
+def test_shared_ops_are_counted_once_per_trace_and_follow_the_trace_asked_about():
+    from gradviz.core.formulas.step import shared_ops
+
+    two_muls = capture_program("x = torch.tensor(2.0, requires_grad=True)\nloss = (x * 3 * 4).exp()\n")
+    one_mul = capture_program("x = torch.tensor(2.0, requires_grad=True)\nloss = (x * 3).exp()\n")
+    assert shared_ops(two_muls) == {"MulBackward0"}
+    assert shared_ops(two_muls) is shared_ops(two_muls)  # every Step asks: not a walk of the nodes each
+    assert shared_ops(one_mul) == frozenset()
+    assert shared_ops(two_muls) == {"MulBackward0"}
+    assert shared_ops(replace(two_muls, nodes=two_muls.nodes[:1], edges=())) == frozenset()

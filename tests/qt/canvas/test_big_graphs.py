@@ -330,6 +330,7 @@ def test_a_10000_node_chain_never_freezes_the_window(window, qtbot):
     assert len(gaps) > 100
     assert worst < 0.100, f"event loop stalled {worst * 1000:.0f} ms beside the player's step indexing"
     assert max((e - s for s, e in gc_runs), default=0.0) < 0.050
+    qtbot.waitUntil(lambda: not window.graph_view.is_finishing, timeout=30_000)  # badges made after the run
     assert gc.isenabled()  # the collector is back once the items are made
     assert max(b - a for a, b in gaps) < 1.0
 
@@ -360,7 +361,10 @@ def test_runs_in_the_window_are_freed_without_the_collector(window, run_and_wait
         gc.freeze()
     assert not kinds & {"Trace", "Node", "TensorValue", "Layout", "NodeBox", "NodeItem", "EdgeItem",
                         "PreviewItem", "RunResult", "Tensor"}, kinds
-    assert gc.isenabled() and len(window.graph_view.node_items) == 1601
+    # The badges left for later and the player's steps are made in slices after the run: the
+    # collector comes back when they are done, however long the machine takes.
+    qtbot.waitUntil(gc.isenabled, timeout=30_000)
+    assert len(window.graph_view.node_items) == 1601
 
 
 def test_a_graph_graphviz_cannot_route_opens_in_the_quick_layout_with_a_note(window, run_and_wait, engine_calls):

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QHelpEvent, QWheelEvent
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from gradviz.core.capture.capture import capture_program
 from gradviz.core.layout.layout import layout
 from gradviz.core.lessons.catalogue import LESSONS, capture_lesson
+from gradviz.qt.canvas import graph_items, graph_scene
+from gradviz.qt.canvas.graph_badges import BadgeItem
 from gradviz.qt.canvas.graph_items import HIGHLIGHTS
+from gradviz.qt.canvas.graph_scene import GraphScene
 from gradviz.qt.canvas.graph_view import SKETCH_BELOW_ZOOM, GraphView
 from gradviz.qt.canvas.text import TEXT_MARGIN, fit_scale, grad_badge_text, text_width
+from gradviz.qt.widgets.inspector import node_tooltip
 
 _CACHE: dict[str, tuple] = {}
 
@@ -86,6 +92,109 @@ def test_item_api_for_the_player(logistic_view):
     assert edge.highlight is None
 
 
+def _hover(view: GraphView, point: QPointF) -> str:
+    """Hover scene ``point`` as the mouse would (a tool-tip event); return the tooltip shown."""
+    pos = view.mapFromScene(point)
+    QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.Type.ToolTip, pos, view.viewport().mapToGlobal(pos)))
+    return QToolTip.text() if QToolTip.isVisible() else ""
+
+
+def test_hovering_a_box_shows_its_node_tooltip(logistic_view, qtbot):
+    trace = logistic_view.graph_scene.trace
+    for label in ("w1", "z", "loss"):
+        item = logistic_view.node_item(trace.find(label).id)
+        assert _hover(logistic_view, item.scenePos()) == node_tooltip(item.node)
+    assert "2.2" in _hover(logistic_view, logistic_view.node_item(trace.find("w1").id).scenePos())
+    corner = logistic_view.graph_scene.sceneRect().topLeft() + QPointF(2, 2)
+    _hover(logistic_view, corner)  # nothing there: the tooltip goes
+    qtbot.waitUntil(lambda: not QToolTip.isVisible())
+
+
+def test_a_refilled_box_tooltip_tells_its_new_node(logistic_view):
+    item = logistic_view.node_item(logistic_view.graph_scene.trace.find("w1").id)
+    renamed = replace(item.node, label="weight_one")
+    item.set_content(item.box, renamed)
+    assert "weight_one" in _hover(logistic_view, item.scenePos())
+    assert _hover(logistic_view, item.scenePos()) == node_tooltip(renamed)
+    QToolTip.hideText()
+
+
+def test_module_frames_keep_their_tooltip(view, qtbot):
+    with qtbot.waitSignal(view.graph_shown):
+        view.show_graph(*_laid_out("custom-layers"))
+    view.set_zoom(1.0)
+    frame = next(c for c in view.cluster_items if c.path == "custom_layer")
+    label_corner = frame.boundingRect().bottomLeft() + QPointF(10, -8)
+    view.centerOn(label_corner)
+    assert _hover(view, label_corner).startswith("module custom_layer")
+    QToolTip.hideText()
+
+
+def test_a_box_measures_its_text_when_first_asked(qtbot, monkeypatch):
+    calls: list[tuple[str, ...]] = []
+    real = graph_items.fit_scale
+
+    def counting(lines, available, point_size=11.0):
+        calls.append(lines)
+        return real(lines, available, point_size)
+
+    monkeypatch.setattr(graph_items, "fit_scale", counting)
+    trace, drawing = _laid_out("logistic")
+    scene = GraphScene(trace, drawing).build_all()
+    assert calls == []  # nothing measured while the items are made
+    item = scene.node_items[trace.find("w1").id]
+    assert item.text_scale == real(item.box.lines, item.box.width - 2 * TEXT_MARGIN, item.box.font_size)
+    assert item.text_scale == item.text_scale and len(calls) == 1  # measured once
+    long = replace(item.box, lines=("AccumulateGrad", "a_very_long_parameter_name.with.many.parts"))
+    item.set_content(long, item.node)
+    assert item.text_scale == real(long.lines, item.box.width - 2 * TEXT_MARGIN, long.font_size) < 1.0
+
+
+def _badge_items(item) -> list[str]:
+    return [c.text for c in item.childItems() if isinstance(c, BadgeItem) and c.isVisible()]
+
+
+def test_badges_left_for_later_keep_what_was_set_meanwhile(qtbot, monkeypatch):
+    monkeypatch.setattr(graph_scene, "LATE_BADGES_ABOVE", 0)
+    trace, drawing = _laid_out("logistic")
+    scene = GraphScene(trace, drawing).build_all()
+    graded = [n for n in trace.nodes if n.grad is not None]
+    a, b, c = (scene.node_items[n.id] for n in graded[:3])
+    assert a.badge_text == grad_badge_text(graded[0].grad) and a.badge_pending and _badge_items(a) == []
+    b.set_badge("step 3", tone="note")  # the player, before the badges are made
+    c.set_badge(None)
+    assert scene.badges_pending
+    with qtbot.waitSignal(scene.badges_ready):
+        made = list(scene.finish())
+    assert len(made) == len(graded) - 2 and not scene.badges_pending
+    assert _badge_items(a) == [grad_badge_text(graded[0].grad)]
+    assert _badge_items(b) == ["step 3"] and b.badge_text == "step 3"
+    assert _badge_items(c) == [] and c.badge_text == ""
+
+
+def test_small_graphs_have_their_badges_with_the_items(qtbot):
+    trace, drawing = _laid_out("logistic")
+    assert len(drawing.nodes) <= graph_scene.LATE_BADGES_ABOVE
+    scene = GraphScene(trace, drawing).build_all()
+    assert not scene.badges_pending
+    w1 = scene.node_items[trace.find("w1").id]
+    assert _badge_items(w1) == ["∇ -0.0898"]
+
+
+def test_big_graphs_get_their_badges_after_the_drawing_is_shown(view, qtbot, monkeypatch):
+    monkeypatch.setattr(graph_scene, "LATE_BADGES_ABOVE", 0)
+    trace, drawing = _laid_out("logistic")
+    pending_when_shown: list[bool] = []
+    view.graph_shown.connect(lambda: pending_when_shown.append(view.graph_scene.badges_pending))
+    view.show_graph(trace, drawing)
+    qtbot.waitUntil(lambda: bool(pending_when_shown) and not view.is_finishing)
+    assert pending_when_shown == [True]  # the drawing came first
+    for node in trace.nodes:
+        expected = [grad_badge_text(node.grad)] if node.grad is not None else []
+        assert _badge_items(view.node_item(node.id)) == expected, node.label
+    assert not view.graph_scene.badges_pending
+
+
 def test_edges_follow_graphviz_curves_to_the_arrowheads(logistic_view):
     for edge in logistic_view.edge_items:
         path = edge.edge_path
@@ -93,8 +202,13 @@ def test_edges_follow_graphviz_curves_to_the_arrowheads(logistic_view):
         assert curve.elementCount() == len(path.points)
         end = curve.pointAtPercent(1.0)
         assert (end.x(), end.y()) == pytest.approx(path.arrow_tail, abs=1e-6)
-        tip = edge.arrowhead()[0]
+        tip, left, right = edge.arrowhead()
         assert (tip.x(), tip.y()) == pytest.approx(path.arrow_head)
+        # The base's middle is where the curve stops, and the base is 0.8 of the length wide.
+        assert ((left.x() + right.x()) / 2, (left.y() + right.y()) / 2) == pytest.approx(path.arrow_tail)
+        length = ((path.arrow_head[0] - path.arrow_tail[0]) ** 2 + (path.arrow_head[1] - path.arrow_tail[1]) ** 2) ** 0.5
+        width = ((left.x() - right.x()) ** 2 + (left.y() - right.y()) ** 2) ** 0.5
+        assert width == pytest.approx(0.8 * length)
 
 
 def test_clusters_are_drawn_for_modules(view, qtbot):
@@ -182,3 +296,104 @@ def test_a_fitted_view_refits_when_resized_until_the_user_zooms(logistic_view, q
     view.resize(520, 400)
     qtbot.wait(20)
     assert not view.is_fitted and view.zoom == pytest.approx(zoom)
+
+
+def test_sliced_works_share_one_time_budget_per_turn(qtbot, monkeypatch):
+    from types import SimpleNamespace
+
+    from gradviz.qt.canvas.graph_scene import SLICE_SECONDS, SlicedWork
+
+    clock = [0.0]
+    monkeypatch.setattr(graph_scene, "time", SimpleNamespace(perf_counter=lambda: clock[0]))
+    ran: list[str] = []
+    step = SLICE_SECONDS / 4
+
+    def work(name: str, n: int):
+        for _ in range(n):
+            clock[0] += step
+            ran.append(name)
+            yield
+
+    first, second, done = SlicedWork(), SlicedWork(), []
+    first.add(work("a", 20), lambda: done.append("a"))
+    second.add(work("b", 20), lambda: done.append("b"))
+    turns = graph_scene._turns()
+    turns._timer.stop()  # the turns are run here, one by one
+    spent: list[tuple[float, set[str]]] = []
+    while first.busy or second.busy:
+        start, before = clock[0], len(ran)
+        turns._turn()
+        spent.append((clock[0] - start, set(ran[before:])))
+    assert len(ran) == 40 and sorted(done) == ["a", "b"]
+    # One budget for both: never a slice each in the same turn, and they take turns.
+    assert all(seconds <= SLICE_SECONDS + step + 1e-9 for seconds, _names in spent)
+    assert [names for _s, names in spent[:4]] == [{"a"}, {"b"}, {"a"}, {"b"}]
+
+
+def test_what_follows_a_work_gets_a_turn_of_its_own_when_the_last_step_spent_the_budget(qtbot, monkeypatch):
+    from types import SimpleNamespace
+
+    from gradviz.qt.canvas.graph_scene import SLICE_SECONDS, SlicedWork
+
+    clock = [0.0]
+    monkeypatch.setattr(graph_scene, "time", SimpleNamespace(perf_counter=lambda: clock[0]))
+
+    def steps(n: int, each: float):
+        for _ in range(n):
+            yield
+        clock[0] += each  # the work after the last yield (a sketch, say)
+
+    done: list[float] = []
+    quick = SlicedWork()
+    quick.add(steps(3, SLICE_SECONDS / 10), lambda: done.append(clock[0]), now=True)
+    assert done == [SLICE_SECONDS / 10] and not quick.busy  # within the budget: at once, as before
+    slow = SlicedWork()
+    slow.add(steps(3, 2 * SLICE_SECONDS), lambda: done.append(clock[0]), now=True)
+    assert len(done) == 1 and slow.busy  # the budget is spent: showing waits for the next turn
+    turns = graph_scene._turns()
+    turns._timer.stop()
+    turns._turn()
+    assert len(done) == 2 and not slow.busy
+
+
+def test_a_box_fill_follows_its_role_highlight_tint_and_theme(logistic_view):
+    from PySide6.QtGui import QColor
+
+    from gradviz.qt.theme import node_colors
+
+    light, dark = node_colors("light"), node_colors("dark")
+    items = list(logistic_view.node_items.values())
+    assert {i.role for i in items} == {"root", "leaf", "constant", "op"}
+    for item in items:
+        assert item.fill_color() == QColor(light[item.role])
+        item.set_highlight("pending")
+        assert item.fill_color() == QColor(light["pending"])
+        item.set_highlight("current")  # a border, not a fill
+        assert item.fill_color() == QColor(light[item.role])
+        item.set_highlight(None)
+        item.set_tint(("#123456", "#FFFFFF"))
+        assert item.fill_color() == QColor("#123456")
+        item.set_tint(None)
+        assert item.fill_color() == QColor(light[item.role])
+    logistic_view.set_theme("dark")
+    assert all(item.fill_color() == QColor(dark[item.role]) for item in items)
+
+
+def test_a_badge_text_left_for_later_is_written_when_read(qtbot, monkeypatch):
+    monkeypatch.setattr(graph_scene, "LATE_BADGES_ABOVE", 0)
+    written: list[str] = []
+    real = graph_scene.grad_badge_text
+
+    def counting(value):
+        written.append(real(value))
+        return written[-1]
+
+    monkeypatch.setattr(graph_scene, "grad_badge_text", counting)
+    trace, drawing = _laid_out("logistic")
+    scene = GraphScene(trace, drawing).build_all()
+    assert written == []
+    w1 = scene.node_items[trace.find("w1").id]
+    assert w1.badge_text == "∇ -0.0898" and written == ["∇ -0.0898"]
+    assert w1.badge_text == "∇ -0.0898" and len(written) == 1  # written once
+    list(scene.finish())
+    assert len(written) == sum(n.grad is not None for n in trace.nodes)

@@ -78,3 +78,25 @@ def test_a_lessons_own_questions_and_a_nan_answer(window, go):
     player.seek(max(quiz.book))
     assert session.question.prompt.startswith("Predict the first element of ∂L/∂x")
     assert quiz.submit("nan").right
+
+
+def test_questions_are_posed_only_once_quiz_mode_needs_them(window, go, monkeypatch):
+    from gradviz.qt.classroom import quiz as quiz_module
+
+    posed: list[int] = []
+    real = quiz_module.pose
+
+    def counting(trace, steps, questions=()):
+        posed.append(len(trace.nodes))
+        return real(trace, steps, questions)
+
+    monkeypatch.setattr(quiz_module, "pose", counting)
+    go(lambda: window.load_lesson("logistic", confirm=False))
+    assert posed == []  # a new graph, quiz mode off: no formula worked out for it
+    quiz, session = window.classroom.quiz, window.session
+    session.set_quiz(True)
+    assert posed == [len(window.current_trace.nodes)] and quiz.book
+    assert quiz.bar.prompt_label.text() == quiz_module.IDLE_TEXT
+    session.set_quiz(False)
+    session.set_quiz(True)
+    assert len(posed) == 1  # the same graph keeps its questions

@@ -109,6 +109,34 @@ def test_forward_steps_show_values_and_not_yet_computed_nodes_as_pending(logisti
     assert "2.42" in logistic.step_through.chain_panel.text() and "1.1" in logistic.step_through.chain_panel.text()
 
 
+def test_stepping_before_a_big_graphs_badges_are_made_then_leaving_restores_them(window, run_and_wait, qtbot,
+                                                                                monkeypatch):
+    from gradviz.qt.canvas import graph_scene
+    from gradviz.qt.canvas.graph_badges import BadgeItem
+    from gradviz.qt.canvas.text import grad_badge_text
+
+    monkeypatch.setattr(graph_scene, "LATE_BADGES_ABOVE", 0)  # the logistic graph's badges come later
+    player, view = window.step_through.player, window.graph_view
+    pending: list[bool] = []
+
+    def step_at_once() -> None:  # before the badges' items are made
+        pending.append(view.graph_scene.badges_pending)
+        player.seek(16)
+
+    view.graph_shown.connect(step_at_once)
+    assert run_and_wait(window, lambda: window.load_lesson("logistic")) == "ok"
+    view.graph_shown.disconnect(step_at_once)
+    qtbot.waitUntil(lambda: not view.is_finishing)
+    assert pending == [True] and player.position == 16
+    assert view.node_item(_id(window, "w1")).badge_text == "∇ pending"
+    player.leave()
+    for node in window.current_trace.nodes:
+        item = view.node_item(node.id)
+        shown = [c.text for c in item.childItems() if isinstance(c, BadgeItem) and c.isVisible()]
+        expected = grad_badge_text(node.grad) if node.grad is not None else ""
+        assert item.badge_text == expected and shown == ([expected] if expected else []), node.label
+
+
 def test_leaving_the_player_restores_the_after_run_canvas(logistic):
     items = logistic.graph_view.node_items
     before = {nid: (i.highlight, i.badge_text) for nid, i in items.items()}

@@ -1,0 +1,51 @@
+"""The preview's paths, made from numpy arrays without pyqtgraph."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+from PySide6.QtGui import QPainterPath
+
+from gradviz.qt.canvas.graph_preview import array_path
+
+MOVE, LINE = QPainterPath.ElementType.MoveToElement, QPainterPath.ElementType.LineToElement
+
+
+def _elements(path: QPainterPath) -> list[tuple]:
+    return [(path.elementAt(i).type, path.elementAt(i).x, path.elementAt(i).y) for i in range(path.elementCount())]
+
+
+def test_array_path_joins_the_points_connect_says(qtbot):
+    xs, ys = np.array([0.0, 1.0, 2.0, 3.0, 4.5]), np.array([0.0, 10.0, 20.0, 30.0, -1.25])
+    path = array_path(xs, ys, np.array([1, 0, 1, 1, 0], dtype=np.int32))
+    assert _elements(path) == [(MOVE, 0.0, 0.0), (LINE, 1.0, 10.0), (MOVE, 2.0, 20.0), (LINE, 3.0, 30.0),
+                               (LINE, 4.5, -1.25)]
+    assert array_path(np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int32)).isEmpty()
+
+
+def test_array_path_is_pyqtgraphs_path(qtbot):
+    import pyqtgraph.functions as pgfn
+
+    rng = np.random.default_rng(0)
+    xs, ys = rng.random(5000) * 900, rng.random(5000) * 700
+    connect = (rng.random(5000) > 0.25).astype(np.int32)
+    assert array_path(xs, ys, connect) == pgfn.arrayToQPath(xs, ys, connect=connect, finiteCheck=False)
+
+
+def test_a_preview_is_drawn_without_importing_pyqtgraph():
+    # pyqtgraph took 150-200 ms to import, a stall of the first big graph's picture.
+    code = ("import sys\n"
+            "from PySide6.QtWidgets import QApplication\n"
+            "app = QApplication([])\n"
+            "from gradviz.core.capture.capture import capture_program\n"
+            "from gradviz.core.layout.layout import layout\n"
+            "from gradviz.qt.canvas.graph_preview import PreviewItem\n"
+            "trace = capture_program('x = torch.tensor(0.5, requires_grad=True)\\ny = x * 2 + x\\nloss = y\\n')\n"
+            "item = PreviewItem(trace, layout(trace), 'light')\n"
+            "print(item.boundingRect().isEmpty(), 'pyqtgraph' in sys.modules)\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.stdout.strip().splitlines()[-1] == "False False", out.stderr
