@@ -66,6 +66,7 @@ def test_none_is_pinned():
 
 
 @pytest.mark.slow
+@pytest.mark.timing  # a wall-clock bound: opt-in (bench/scale.py measures the stalls)
 def test_event_loop_keeps_ticking_while_2000_nodes_lay_out(window, qtbot):
     gaps: list[float] = []
     last = [time.perf_counter()]
