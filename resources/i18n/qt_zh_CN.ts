@@ -731,6 +731,14 @@
     </message>
 </context>
 <context>
+    <name>graph_items</name>
+    <message>
+        <source>module {path}</source>
+        <extracomment>Ways the player can mark a node or an edge; None is the plain look. A collapsed module&apos;s box (role &quot;module&quot;): fill, border, border width. Lavender, as in the DOT palette, and apart from every node kind&apos;s hue; black / white text reads on both.</extracomment>
+        <translation>模块 {path}</translation>
+    </message>
+</context>
+<context>
     <name>graph_overlays</name>
     <message>
         <source>leaf / parameter</source>

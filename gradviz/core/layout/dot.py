@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from gradviz.core.i18n import translate
 from gradviz.core.layout.grouping import framed_paths, group_path, group_title, module_box_lines
 from gradviz.core.layout.labels import Look, beginner_lines
-from gradviz.core.layout.metrics import FONT_SIZE, wide_min_width
+from gradviz.core.layout.metrics import FONT_SIZE, wide_min_width, wide_padding
 from gradviz.core.trace import Node, TensorValue, Trace, format_shape
 
 #: Graphviz-pure ships metrics for Arimo; it is metric-compatible with Arial,
@@ -294,7 +294,9 @@ def build_dot(
         if path:
             title = group_title(trace, path)
             out.append("\t" * (depth - 1) + f"subgraph {_token(cluster_of[path])} {{")
-            out.append(indent + _attr_list({"label": _label((title,)), "labeljust": "l"}, sort=True))
+            # A Chinese module name: Graphviz would make the frame narrower than its title.
+            label = _label((title + wide_padding(title),))
+            out.append(indent + _attr_list({"label": label, "labeljust": "l"}, sort=True))
             if styled:
                 out.append(indent + _attr_list({"style": "rounded", "color": CLUSTER_COLOUR, "fontcolor": "#333333"},
                                               sort=True))

@@ -29,6 +29,8 @@ _ASCII_WIDTHS = (
 _OTHER_WIDTHS = {"∈": 833, "→": 833, "·": 556, "…": 833, "–": 833, "×": 556}
 _DEFAULT_WIDTH = 556
 _WIDE_WIDTH = 1000
+_GRAPHVIZ_WIDE_WIDTH = 830  # what graphviz-pure counts for a wide character
+_SPACE_WIDTH = _ASCII_WIDTHS[0]
 
 # Graphviz's defaults for a box: 0.11 in / 0.055 in of margin each side, at least
 # 0.75 in by 0.5 in.
@@ -72,3 +74,12 @@ def wide_min_width(lines: tuple[str, ...], size: float = FONT_SIZE) -> str | Non
     if not any(is_wide(ch) for line in lines for ch in line if ord(ch) > 0x7F):
         return None
     return f"{box_size(lines, size)[0] / 72:.4f}"
+
+
+def wide_padding(line: str) -> str:
+    """Spaces that make Graphviz measure ``line`` as wide as Qt draws it (for labels such as a
+    module frame's title, which no ``width`` attribute can widen); "" without wide characters."""
+    wide = sum(1 for ch in line if ord(ch) > 0x7F and is_wide(ch))
+    if not wide:
+        return ""
+    return " " * -(-wide * (_WIDE_WIDTH - _GRAPHVIZ_WIDE_WIDTH) // _SPACE_WIDTH)

@@ -16,6 +16,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from gradviz.core.i18n import translate
 from gradviz.core.layout.layout import LINE_SPACING, ClusterBox, EdgePath, NodeBox
 from gradviz.core.trace import Node
 from gradviz.qt.canvas.graph_badges import BADGE_TONES, BadgeItem
@@ -441,7 +442,7 @@ class ClusterItem(QGraphicsItem):
         self._tint: str | None = None  # gradient health of the module
         self.setZValue(Z_CLUSTER + depth * 0.01)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setToolTip(f"module {box.path}")
+        self.setToolTip(translate("graph_items", "module {path}").format(path=box.path))
 
     def set_theme(self, theme: str) -> None:
         self._theme = theme

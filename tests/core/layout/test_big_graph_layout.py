@@ -128,6 +128,20 @@ def test_boxes_with_chinese_names_are_as_wide_as_a_full_em_a_character():
     assert text_width("ａ") == pytest.approx(11.0) and text_width("é") == pytest.approx(0.556 * 11)
 
 
+def test_a_module_with_a_chinese_name_gets_a_frame_as_wide_as_its_title():
+    from gradviz.core.layout.grouping import group_title
+
+    # A ReLU holds one short box: the frame's width is its title's.
+    trace = capture_program('model = nn.Sequential()\nmodel.add_module("第一个编码器层之后的激活函数", nn.ReLU())\n'
+                            "x = torch.ones(1, 2, requires_grad=True)\nloss = model(x).sum()\n")
+    real = layout(trace)
+    frame = next(c for c in real.clusters if c.path.endswith("激活函数"))
+    title = group_title(trace, frame.path)
+    # Qt draws the title a full em a character, 6 points in from the frame's left edge.
+    assert frame.width >= text_width(title) + 12
+    assert "  " not in group_title(trace, frame.path)  # the padding is Graphviz's business only
+
+
 @pytest.mark.parametrize("rankdir", ["BT", "TB", "LR"])
 def test_quick_layout_is_a_layered_drawing_of_the_same_build(custom, rankdir):
     build = build_dot(custom, rankdir=rankdir)
