@@ -180,11 +180,7 @@ class Player(QWidget):
         self.trace = trace
         self.cursor = Cursor(steps, position)
         self.cursor.subscribe(self._on_cursor_moved)
-        titles: dict[int | None, str] = {None: translate("player", "forward")}
-        if trace is not None:
-            for p in trace.passes:
-                titles[p.index] = translate("player", "backward #{n}").format(n=p.index + 1)
-        self.timeline.set_bounds(self.cursor.phase_bounds(), len(steps), titles)
+        self.timeline.set_bounds(self.cursor.phase_bounds(), len(steps))
         for action in self.key_actions:
             action.setEnabled(bool(steps))
         self._on_cursor_moved(self.cursor.position)

@@ -38,7 +38,6 @@ class Timeline(QWidget):
         self._bounds: Bounds = []
         self._count = 0
         self._position = -1
-        self._titles: dict[int | None, str] = {}
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the player's keys work once it is clicked
         self.setMouseTracking(True)
@@ -48,12 +47,10 @@ class Timeline(QWidget):
                                               "Click or drag to jump to a step."))
 
     # -- model ----------------------------------------------------------------------------
-    def set_bounds(self, bounds: Bounds, count: int, titles: dict[int | None, str] | None = None) -> None:
-        """Show ``bounds`` (``Cursor.phase_bounds()``) over ``count`` steps; ``titles`` name
-        the backward passes by pass index (the forward pass is key None)."""
+    def set_bounds(self, bounds: Bounds, count: int) -> None:
+        """Show ``bounds`` (``Cursor.phase_bounds()``) over ``count`` steps."""
         self._bounds = list(bounds)
         self._count = count
-        self._titles = dict(titles or {})
         self._position = min(self._position, count - 1)
         self.update()
 
@@ -162,5 +159,5 @@ class Timeline(QWidget):
 
     def _title(self, phase: str, pass_index: int | None) -> str:
         if phase == "forward":
-            return self._titles.get(None, translate("timeline", "forward"))
-        return self._titles.get(pass_index, translate("timeline", "backward #{n}").format(n=(pass_index or 0) + 1))
+            return translate("timeline", "forward")
+        return translate("timeline", "backward #{n}").format(n=(pass_index or 0) + 1)
