@@ -128,8 +128,13 @@ def preload() -> None:
 def _load(code: str) -> dict[tuple[str, str, str], tuple[str, ...]]:
     with _lock:
         if code not in _catalogues:
-            _catalogues[code] = {k: v for part in PARTS for k, v in read_catalogue(catalogue_path(code, part)).items()}
+            _catalogues[code] = read_catalogues(code)
         return _catalogues[code]
+
+
+def read_catalogues(code: str) -> dict[tuple[str, str, str], tuple[str, ...]]:
+    """The finished translations of every part's catalogue for ``code``, together."""
+    return {k: v for part in PARTS for k, v in read_catalogue(catalogue_path(code, part)).items()}
 
 
 def read_catalogue(path: os.PathLike[str] | str) -> dict[tuple[str, str, str], tuple[str, ...]]:

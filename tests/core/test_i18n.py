@@ -13,7 +13,7 @@ import pytest
 
 import gradviz
 from gradviz.core import i18n
-from gradviz.core.i18n import read_catalogue, resolve, system_language, translate
+from gradviz.core.i18n import resolve, system_language, translate
 
 PACKAGE = Path(gradviz.__file__).parent
 CATALOGUES = {part: Path(i18n.catalogue_path("zh_CN", part)) for part in i18n.PARTS}
@@ -24,8 +24,6 @@ def _part_sources(part: str) -> list[Path]:
     return [PACKAGE / "qt"] if part == "qt" else sorted(p for p in PACKAGE.iterdir() if p.name != "qt")
 
 
-def _catalogue() -> dict:
-    return {k: v for path in CATALOGUES.values() for k, v in read_catalogue(path).items()}
 MARKERS = ("translate", "QT_TRANSLATE_NOOP")
 # {name}, {0}, %(name)s, %s, %r, %d, %n: what str.format, argparse and Qt fill in.
 PLACEHOLDER = re.compile(r"\{[A-Za-z_0-9]*(?:![rs])?(?::[^}]*)?\}|%\([a-z_]+\)[srd]|%[srdn]")
@@ -102,7 +100,7 @@ def test_every_marked_string_is_a_literal():
 
 def test_every_marked_string_has_a_chinese_translation():
     found, _bad = _marked_calls()
-    catalogue = _catalogue()
+    catalogue = i18n.read_catalogues("zh_CN")
     missing = sorted(key for key in found if key not in catalogue or not catalogue[key][0].strip())
     assert not missing, f"{len(missing)} strings have no Chinese translation (run `make i18n`, then translate " \
                         f"them in resources/i18n/*_zh_CN.ts):\n" + "\n".join(f"  [{c}] {s!r}" for c, s, _ in missing[:40])
@@ -112,7 +110,7 @@ def test_every_marked_string_has_a_chinese_translation():
 def test_translations_fill_the_same_blanks_as_their_source():
     # A lost {name} would raise KeyError in .format() only when a Chinese user meets that message.
     wrong = []
-    for (ctx, src, _), forms in _catalogue().items():
+    for (ctx, src, _), forms in i18n.read_catalogues("zh_CN").items():
         for form in forms:
             if sorted(PLACEHOLDER.findall(src)) != sorted(PLACEHOLDER.findall(form)):
                 wrong.append(f"[{ctx}] {src!r} -> {form!r}")
