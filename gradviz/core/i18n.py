@@ -67,10 +67,14 @@ def resolve(choice: str, environ: Mapping[str, str] | None = None) -> str:
 
 
 def set_language(code: str) -> None:
-    """Speak ``code`` from now on (process-wide); unknown codes mean English."""
+    """Speak ``code`` from now on (process-wide); unknown codes mean English.
+
+    Its catalogue is read now (a run process reads it before its wall goes up), unless a
+    translator (:func:`set_translator`) answers instead.
+    """
     global _language
     code = code if code in LANGUAGES else "en"
-    if code != "en":
+    if code != "en" and _translator is None:
         _load(code)
     _language = code
 
@@ -105,7 +109,10 @@ def translate(context: str, source: str, disambiguation: str | None = None, n: i
         return _translator(context, source, disambiguation, n)
     text = source
     if _language != "en":
-        forms = _catalogues.get(_language, {}).get((context, source, disambiguation or ""))
+        catalogue = _catalogues.get(_language)
+        if catalogue is None:  # the translator that answered instead was taken away
+            catalogue = _load(_language)
+        forms = catalogue.get((context, source, disambiguation or ""))
         if forms and forms[0]:
             text = forms[0]  # Chinese has one plural form
     elif n >= 0:

@@ -34,7 +34,6 @@ def compiled_catalogue(code: str) -> Path | None:
 def apply_language(app: QCoreApplication, choice: str) -> str:
     """Speak ``choice`` ("system" or a language code) in this process; returns the code used."""
     code = i18n.resolve(choice)
-    i18n.set_language(code)
     i18n.set_translator(None)
     for translator in _installed:
         app.removeTranslator(translator)
@@ -51,5 +50,6 @@ def apply_language(app: QCoreApplication, choice: str) -> str:
             app.installTranslator(ours)
             _installed.append(ours)
             i18n.set_translator(QCoreApplication.translate)
+    i18n.set_language(code)  # reads the .ts only when the .qm did not load
     QLocale.setDefault(QLocale(code if code != "en" else "en_US"))
     return code

@@ -256,9 +256,13 @@ def test_the_window_loads_the_compiled_catalogue_with_qtranslator_when_it_is_cur
 
     if language.compiled_catalogue("zh_CN") is None:
         pytest.skip("no current .qm: `make` builds it")
+    i18n._catalogues.pop("zh_CN", None)
     try:
         assert language.apply_language(application(), "zh_CN") == "zh_CN"
         assert i18n._translator is not None and i18n.translate("host", "&File") == "文件(&F)"
+        assert "zh_CN" not in i18n._catalogues  # the .ts is not read as well
+        i18n.set_translator(None)
+        assert i18n.translate("host", "&File") == "文件(&F)"  # read when it is needed after all
         assert len(language._installed) == 2  # qtbase and gradviz
     finally:
         language.apply_language(application(), "en")
