@@ -32,8 +32,8 @@ def switch_language(window: MainWindow, choice: str) -> MainWindow:
     """
     settings = window.settings
     settings.language = choice
-    settings.sync()
     if i18n.resolve(choice) == i18n.language():
+        settings.sync()
         return window
     training = window.training
     if training.is_training():
@@ -46,7 +46,7 @@ def switch_language(window: MainWindow, choice: str) -> MainWindow:
     from gradviz.qt.main_window import MainWindow
 
     step, presenting = window.session.step, window.session.presentation
-    window.save_settings()
+    window.save_settings()  # the choice too: the new window reads the settings
     apply_language(QApplication.instance(), choice)
     new = MainWindow(settings)
     new.session.adopt(window.session)
