@@ -26,6 +26,11 @@ from gradviz.qt.widgets.inspector import node_tooltip
 
 #: Ways the player can mark a node or an edge; None is the plain look.
 HIGHLIGHTS = ("current", "grad_flow", "pending")
+
+
+def _check_highlight(kind: str | None) -> None:
+    if kind is not None and kind not in HIGHLIGHTS:
+        raise ValueError(f"unknown highlight {kind!r}; expected None or one of {', '.join(HIGHLIGHTS)}")
 Z_CLUSTER, Z_EDGE, Z_NODE = 0.0, 1.0, 2.0
 _CORNER = 5.0
 # Presentation mode thickens every line; one factor for all items, read at paint time.
@@ -119,8 +124,7 @@ class NodeItem(QGraphicsItem):
 
     def set_highlight(self, kind: str | None) -> None:
         """Mark the node: None (plain), "current", "grad_flow" or "pending"."""
-        if kind is not None and kind not in HIGHLIGHTS:
-            raise ValueError(f"unknown highlight {kind!r}; expected None or one of {', '.join(HIGHLIGHTS)}")
+        _check_highlight(kind)
         if kind != self._highlight:
             self._highlight = kind
             self._fill = None
@@ -341,8 +345,7 @@ class EdgeItem(QGraphicsItem):
 
     def set_highlight(self, kind: str | None) -> None:
         """Mark the edge: None, "current", "grad_flow" or "pending" (faded)."""
-        if kind is not None and kind not in HIGHLIGHTS:
-            raise ValueError(f"unknown highlight {kind!r}; expected None or one of {', '.join(HIGHLIGHTS)}")
+        _check_highlight(kind)
         if kind != self._highlight:
             self._highlight = kind
             self.update()
