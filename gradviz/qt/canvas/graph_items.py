@@ -31,6 +31,8 @@ HIGHLIGHTS = ("current", "grad_flow", "pending")
 def _check_highlight(kind: str | None) -> None:
     if kind is not None and kind not in HIGHLIGHTS:
         raise ValueError(f"unknown highlight {kind!r}; expected None or one of {', '.join(HIGHLIGHTS)}")
+
+
 Z_CLUSTER, Z_EDGE, Z_NODE = 0.0, 1.0, 2.0
 _CORNER = 5.0
 # Presentation mode thickens every line; one factor for all items, read at paint time.
