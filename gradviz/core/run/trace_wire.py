@@ -1,10 +1,12 @@
 """A Trace as columns, for the trip from a run process to the app.
 
 Record by record, a 10,000-node trace is ~50,000 small records and took over a second
-to check and rebuild. As columns (one list per field, every tensor value once in a table,
-array data in one block per dtype) it is a few long lists of plain values and arrays,
-checked with one pass per column. ``from_plain`` trusts nothing: every column is checked
-for type and length, every index for range, before a record is built from it.
+to check and rebuild. As columns it is one table of texts (each once), a few arrays of
+numbers (texts and node references as indexes, every tensor value once, array data in one
+block per dtype) and a few short lists: the JSON part is small and the arrays are read in
+place, which matters twice per run (the forward graph for the first picture, then the whole
+trace). ``from_plain`` trusts nothing: every column is checked for type and length, every
+index for range (with one vectorised pass per array), before a record is built from it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,34 @@ import numpy as np
 from gradviz.core.run.codec import ARRAY_DTYPES, DecodeError, dtype_name
 from gradviz.core.trace import NODE_KINDS, BackwardPass, Edge, ModuleInfo, Node, SavedTensor, TensorValue, Trace
 
-FORMAT = 1
+FORMAT = 2
+
+#: Index arrays travel as this dtype: four bytes a node, read in place by the decoder.
+_INDEX = np.int32
+_INT_BOUND = 1 << 62
+
+
+class _Texts:
+    """Every text of a trace once, in first-seen order; a text column is indexes into it
+    (ids, op names, dtypes repeat tens of thousands of times in a big graph)."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+
+    def col(self, texts: Any) -> np.ndarray:
+        texts = list(texts)
+        index = self.index
+        for t in dict.fromkeys(texts):  # the new ones, in order; C loops do the rest
+            if t not in index:
+                index[t] = len(index)
+        return np.array(list(map(index.__getitem__, texts)), dtype=_INDEX)
+
+    def table(self) -> list[str]:
+        return list(self.index)
+
+
+def _ints_col(values: Any, dtype: Any = _INDEX) -> np.ndarray:
+    return np.array(values, dtype=dtype)
 
 
 class _Values:
@@ -36,54 +65,68 @@ class _Values:
             self.items.append(value)
         return i
 
-    def plain(self) -> dict[str, Any]:
-        ndim, dims, dtypes, devices, summaries, summarised = [], [], [], [], [], []
+    def plain(self, texts: _Texts) -> dict[str, Any]:
+        ndim, dims, summaries, summarised = [], [], [], []
         blocks: dict[str, list[np.ndarray]] = {}
         for v in self.items:
             ndim.append(len(v.shape))
             dims.extend(v.shape)
-            dtypes.append(v.dtype)
-            devices.append(v.device)
             if v.data is None:
-                summarised.append(1)
+                summarised.append(True)
                 summaries.extend(v.summary or (math.nan,) * 5)
             else:
-                summarised.append(0)
+                summarised.append(False)
                 blocks.setdefault(dtype_name(v.data.dtype), []).append(v.data.reshape(-1))
         data = {name: np.concatenate(parts) for name, parts in blocks.items()}
-        return {"ndim": ndim, "dims": dims, "dtype": dtypes, "device": devices, "summarised": summarised,
+        items = self.items
+        return {"ndim": _ints_col(ndim), "dims": _ints_col(dims, np.int64),
+                "dtype": texts.col(v.dtype for v in items),
+                "device": texts.col(v.device for v in items), "summarised": np.array(summarised, dtype=bool),
                 "summaries": np.asarray(summaries, dtype=np.float64), "data": data,
-                "data_dtype": [dtype_name(v.data.dtype) if v.data is not None else "" for v in self.items]}
+                "data_dtype": texts.col(dtype_name(v.data.dtype) if v.data is not None else "" for v in items)}
 
 
 def _strs(col: Any, n: int | None, what: str) -> list[str]:
-    if not isinstance(col, list) or not all(type(x) is str for x in col) or (n is not None and len(col) != n):
+    if not isinstance(col, list) or (n is not None and len(col) != n) or not set(map(type, col)) <= {str}:
         raise DecodeError(f"trace column {what} is malformed")
     return col
 
 
-def _ints(col: Any, n: int | None, what: str, low: int = -(1 << 62), high: int = 1 << 62,
-          none_ok: bool = False) -> list[Any]:
-    if not isinstance(col, list) or (n is not None and len(col) != n):
+def _array(col: Any, n: int | None, what: str, low: int = -_INT_BOUND, high: int = _INT_BOUND) -> np.ndarray:
+    """An integer column: a 1-D array of ``n`` numbers in ``[low, high)``."""
+    if not isinstance(col, np.ndarray) or col.ndim != 1 or col.dtype.kind not in "iu" \
+            or (n is not None and col.size != n):
         raise DecodeError(f"trace column {what} is malformed")
-    for x in col:
-        if x is None and none_ok:
-            continue
-        if type(x) is not int or not low <= x < high:
-            raise DecodeError(f"trace column {what} holds a bad number")
+    if col.size and (int(col.min()) < low or int(col.max()) >= high):
+        raise DecodeError(f"trace column {what} holds a bad number")
     return col
 
 
-def _values_from(plain: Any) -> list[TensorValue]:
+def _ints(col: Any, n: int | None, what: str, low: int = -_INT_BOUND, high: int = _INT_BOUND) -> list[int]:
+    return _array(col, n, what, low, high).tolist()
+
+
+def _bools(col: Any, n: int, what: str) -> list[bool]:
+    if not isinstance(col, np.ndarray) or col.ndim != 1 or col.dtype != np.bool_ or col.size != n:
+        raise DecodeError(f"trace column {what} is malformed")
+    return col.tolist()
+
+
+def _texts(col: Any, n: int | None, table: list[str], what: str) -> list[str]:
+    """A text column: indexes into ``table``."""
+    return list(map(table.__getitem__, _ints(col, n, what, 0, len(table))))
+
+
+def _values_from(plain: Any, table: list[str]) -> list[TensorValue]:
     if not isinstance(plain, dict):
         raise DecodeError("trace values are malformed")
     ndim = _ints(plain.get("ndim"), None, "ndim", 0, 33)
     n = len(ndim)
     dims = _ints(plain.get("dims"), sum(ndim), "dims", 0)
-    dtypes = _strs(plain.get("dtype"), n, "dtype")
-    devices = _strs(plain.get("device"), n, "device")
-    summarised = _ints(plain.get("summarised"), n, "summarised", 0, 2)
-    data_dtype = _strs(plain.get("data_dtype"), n, "data_dtype")
+    dtypes = _texts(plain.get("dtype"), n, table, "dtype")
+    devices = _texts(plain.get("device"), n, table, "device")
+    summarised = _bools(plain.get("summarised"), n, "summarised")
+    data_dtype = _texts(plain.get("data_dtype"), n, table, "data_dtype")
     summaries = plain.get("summaries")
     data = plain.get("data")
     if not isinstance(summaries, np.ndarray) or summaries.dtype != np.float64 or \
@@ -128,10 +171,17 @@ def _values_from(plain: Any) -> list[TensorValue]:
 
 
 def to_plain(trace: Trace) -> dict[str, Any]:
-    """``trace`` as columns of plain values and arrays."""
+    """``trace`` as columns: texts as indexes into one table, numbers and node references
+    (a node's position in ``trace.nodes``) as arrays."""
     values = _Values()
+    texts = _Texts()
     ref = values.ref
     nodes = trace.nodes
+    position = {n.id: i for i, n in enumerate(nodes)}
+
+    def at(ids: Any) -> np.ndarray:
+        return np.array([position[i] for i in ids], dtype=_INDEX)
+
     saved_count, saved_name, saved_value, saved_text, saved_note = [], [], [], [], []
     for n in nodes:
         saved_count.append(len(n.saved))
@@ -141,36 +191,44 @@ def to_plain(trace: Trace) -> dict[str, Any]:
             saved_text.append(s.text)
             saved_note.append(s.note)
     node_cols = {
-        "id": [n.id for n in nodes], "kind": [n.kind for n in nodes], "op": [n.op for n in nodes],
-        "label": [n.label for n in nodes], "ndim": [len(n.shape) for n in nodes],
-        "dims": [d for n in nodes for d in n.shape], "dtype": [n.dtype for n in nodes],
-        "device": [n.device for n in nodes], "module": [n.module for n in nodes],
-        "value": [ref(n.value) for n in nodes], "internal_to": [n.internal_to for n in nodes],
-        "line": [n.line for n in nodes], "requires_grad": [n.requires_grad for n in nodes],
-        "grad": [ref(n.grad) for n in nodes], "output_nr": [n.output_nr for n in nodes],
+        "id": texts.col(n.id for n in nodes), "kind": texts.col(n.kind for n in nodes),
+        "op": texts.col(n.op for n in nodes), "label": texts.col(n.label for n in nodes),
+        "ndim": _ints_col([len(n.shape) for n in nodes]),
+        "dims": _ints_col([d for n in nodes for d in n.shape], np.int64),
+        "dtype": texts.col(n.dtype for n in nodes), "device": texts.col(n.device for n in nodes),
+        "module": texts.col(n.module for n in nodes), "value": _ints_col([ref(n.value) for n in nodes]),
+        "internal_to": texts.col(n.internal_to for n in nodes),
+        # -1: no line (lines are counted from 1).
+        "line": _ints_col([-1 if n.line is None else n.line for n in nodes]),
+        "requires_grad": np.array([n.requires_grad for n in nodes], dtype=bool),
+        "grad": _ints_col([ref(n.grad) for n in nodes]), "output_nr": _ints_col([n.output_nr for n in nodes]),
         # Loops as a count per node and three numbers per loop: (line, iteration, iterations).
-        "loop_count": [len(n.loop) for n in nodes], "loops": [x for n in nodes for frame in n.loop for x in frame],
-        "saved_count": saved_count, "saved_name": saved_name,
-        "saved_value": saved_value, "saved_text": saved_text, "saved_note": saved_note,
+        "loop_count": _ints_col([len(n.loop) for n in nodes]),
+        "loops": _ints_col([x for n in nodes for frame in n.loop for x in frame], np.int64),
+        "saved_count": _ints_col(saved_count), "saved_name": texts.col(saved_name),
+        "saved_value": _ints_col(saved_value), "saved_text": texts.col(saved_text),
+        "saved_note": texts.col(saved_note),
     }
     passes = []
     for p in trace.passes:
-        entry: dict[str, Any] = {"index": p.index, "line": p.line, "call": p.call, "roots": list(p.roots),
-                                 "order": list(p.order), "implicit": p.implicit}
+        entry: dict[str, Any] = {"index": p.index, "line": p.line, "call": p.call, "roots": at(p.roots),
+                                 "order": at(p.order), "implicit": p.implicit}
         for name in ("grad_outputs", "grad_inputs"):
             mapping = getattr(p, name)
-            entry[name] = [list(mapping), [len(g) for g in mapping.values()],
-                           [ref(x) for g in mapping.values() for x in g]]
-        entry["leaf_grads"] = [list(p.leaf_grads), [ref(x) for x in p.leaf_grads.values()]]
+            entry[name] = [at(mapping), _ints_col([len(g) for g in mapping.values()]),
+                           _ints_col([ref(x) for g in mapping.values() for x in g])]
+        entry["leaf_grads"] = [at(p.leaf_grads), _ints_col([ref(x) for x in p.leaf_grads.values()])]
         passes.append(entry)
+    edges = trace.edges
     return {
         "format": FORMAT, "nodes": node_cols,
-        "edges": [[e.source for e in trace.edges], [e.target for e in trace.edges], [e.slot for e in trace.edges]],
-        "passes": passes, "root": trace.root, "source": trace.source, "explanation": trace.explanation,
-        "notes": list(trace.notes), "variables": [list(trace.variables), list(trace.variables.values())],
-        "extra_roots": list(trace.extra_roots),
+        "edges": [at(e.source for e in edges), at(e.target for e in edges), _ints_col([e.slot for e in edges])],
+        "passes": passes, "root": -1 if trace.root is None else position[trace.root], "source": trace.source,
+        "explanation": trace.explanation, "notes": list(trace.notes),
+        "variables": [list(trace.variables), at(trace.variables.values())], "extra_roots": at(trace.extra_roots),
         "modules": [[m.path, m.class_name, m.num_params] for m in trace.modules.values()],
-        "output": list(trace.output), "last_value": trace.last_value, "values": values.plain(),
+        "output": list(trace.output), "last_value": trace.last_value, "values": values.plain(texts),
+        "texts": texts.table(),
     }
 
 
@@ -181,72 +239,81 @@ def _get(plain: dict, key: str, kind: type) -> Any:
     return value
 
 
+def _built(cls: type, fields: dict[str, Any]) -> Any:
+    """A frozen record from checked fields, without its __init__: a dataclass's frozen
+    __init__ sets each field through object.__setattr__, a third of decoding 10,000 nodes."""
+    record = object.__new__(cls)
+    record.__dict__.update(fields)
+    return record
+
+
 def from_plain(plain: Any) -> Trace:
     """The Trace in ``plain``; DecodeError when any column is inconsistent."""
     if not isinstance(plain, dict) or plain.get("format") != FORMAT:
         raise DecodeError("not a trace of a known format")
-    values = _values_from(plain.get("values"))
+    table = _strs(plain.get("texts"), None, "texts")
+    values = _values_from(plain.get("values"), table)
     nv = len(values)
 
     # Index -1 is "no value": it lands on the None appended at the end.
     value_at = [*values, None].__getitem__
 
     cols = _get(plain, "nodes", dict)
-    ids = _strs(cols.get("id"), None, "id")
+    ids = _texts(cols.get("id"), None, table, "id")
     n = len(ids)
-    kinds = _strs(cols.get("kind"), n, "kind")
+    if len(set(ids)) != n:
+        raise DecodeError("trace node ids repeat")
+    kinds = _texts(cols.get("kind"), n, table, "kind")
     if not set(kinds) <= set(NODE_KINDS):
         raise DecodeError("trace column kind holds an unknown kind")
-    ops, labels = _strs(cols.get("op"), n, "op"), _strs(cols.get("label"), n, "label")
+    ops, labels = _texts(cols.get("op"), n, table, "op"), _texts(cols.get("label"), n, table, "label")
     ndim = _ints(cols.get("ndim"), n, "ndim", 0, 33)
     dims = _ints(cols.get("dims"), sum(ndim), "dims", 0)
-    dtypes, devices = _strs(cols.get("dtype"), n, "dtype"), _strs(cols.get("device"), n, "device")
-    modules, internal = _strs(cols.get("module"), n, "module"), _strs(cols.get("internal_to"), n, "internal_to")
+    dtypes, devices = _texts(cols.get("dtype"), n, table, "dtype"), _texts(cols.get("device"), n, table, "device")
+    modules = _texts(cols.get("module"), n, table, "module")
+    internal = _texts(cols.get("internal_to"), n, table, "internal_to")
     value_idx, grad_idx = _ints(cols.get("value"), n, "value", -1, nv), _ints(cols.get("grad"), n, "grad", -1, nv)
-    lines = _ints(cols.get("line"), n, "line", 0, 1 << 31, none_ok=True)
-    requires = cols.get("requires_grad")
-    if not isinstance(requires, list) or len(requires) != n or not all(type(x) is bool for x in requires):
-        raise DecodeError("trace column requires_grad is malformed")
+    lines = [None if x < 0 else x for x in _ints(cols.get("line"), n, "line", -1, 1 << 31)]
+    requires = _bools(cols.get("requires_grad"), n, "requires_grad")
     output_nr = _ints(cols.get("output_nr"), n, "output_nr", 0, 1 << 16)
-    loop_count = _ints(cols.get("loop_count", [0] * n), n, "loop_count", 0, 1 << 10)
-    loops = _ints(cols.get("loops", []), 3 * sum(loop_count), "loops", 0, 1 << 40)
+    loop_count = _ints(cols.get("loop_count"), n, "loop_count", 0, 1 << 10)
+    loops = _ints(cols.get("loops"), 3 * sum(loop_count), "loops", 0, 1 << 40)
     saved_count = _ints(cols.get("saved_count"), n, "saved_count", 0, 1 << 16)
     ns = sum(saved_count)
-    s_name, s_text = _strs(cols.get("saved_name"), ns, "saved_name"), _strs(cols.get("saved_text"), ns, "saved_text")
-    s_note, s_value = _strs(cols.get("saved_note"), ns, "saved_note"), _ints(cols.get("saved_value"), ns,
-                                                                              "saved_value", -1, nv)
+    s_name, s_text = _texts(cols.get("saved_name"), ns, table, "saved_name"), _texts(cols.get("saved_text"), ns,
+                                                                                     table, "saved_text")
+    s_note = _texts(cols.get("saved_note"), ns, table, "saved_note")
+    s_value = _ints(cols.get("saved_value"), ns, "saved_value", -1, nv)
     saved = [SavedTensor(s_name[i], value_at(s_value[i]), s_text[i], s_note[i]) for i in range(ns)]
     nodes = []
     pos = spos = lpos = 0
+    none: tuple = ()
     for i in range(n):
-        shape = tuple(dims[pos:pos + ndim[i]])
-        pos += ndim[i]
+        k = ndim[i]
+        shape = tuple(dims[pos:pos + k]) if k else none
+        pos += k
         k = saved_count[i]
-        frames = tuple(tuple(loops[j:j + 3]) for j in range(lpos, lpos + 3 * loop_count[i], 3))
-        lpos += 3 * loop_count[i]
-        nodes.append(Node(ids[i], kinds[i], ops[i], labels[i], shape, dtypes[i], devices[i], modules[i],
-                          value_at(value_idx[i]), internal[i], tuple(saved[spos:spos + k]), lines[i],
-                          requires[i], value_at(grad_idx[i]), output_nr[i], frames))
+        c = loop_count[i]
+        frames = tuple(tuple(loops[j:j + 3]) for j in range(lpos, lpos + 3 * c, 3)) if c else none
+        lpos += 3 * c
+        nodes.append(_built(Node, {
+            "id": ids[i], "kind": kinds[i], "op": ops[i], "label": labels[i], "shape": shape, "dtype": dtypes[i],
+            "device": devices[i], "module": modules[i], "value": value_at(value_idx[i]),
+            "internal_to": internal[i], "saved": tuple(saved[spos:spos + k]) if k else none, "line": lines[i],
+            "requires_grad": requires[i], "grad": value_at(grad_idx[i]), "output_nr": output_nr[i],
+            "loop": frames}))
         spos += k
-    known = set(ids)
-    if len(known) != n:
-        raise DecodeError("trace node ids repeat")
+
+    def node_ids(col: Any, what: str, count: int | None = None) -> list[str]:
+        return list(map(ids.__getitem__, _ints(col, count, what, 0, n)))
 
     edge_cols = _get(plain, "edges", list)
     if len(edge_cols) != 3:
         raise DecodeError("trace edges are malformed")
-    sources = _strs(edge_cols[0], None, "edge sources")
-    targets = _strs(edge_cols[1], len(sources), "edge targets")
+    sources = node_ids(edge_cols[0], "edge sources")
+    targets = node_ids(edge_cols[1], "edge targets", len(sources))
     slots = _ints(edge_cols[2], len(sources), "edge slots", 0, 1 << 16)
-    if not (set(sources) <= known and set(targets) <= known):
-        raise DecodeError("a trace edge names an unknown node")
-    edges = tuple(Edge(a, b, c) for a, b, c in zip(sources, targets, slots))
-
-    def node_ids(col: Any, what: str) -> list[str]:
-        out = _strs(col, None, what)
-        if not set(out) <= known:
-            raise DecodeError(f"trace {what} names an unknown node")
-        return out
+    edges = tuple(_built(Edge, {"source": a, "target": b, "slot": c}) for a, b, c in zip(sources, targets, slots))
 
     passes = []
     for entry in _get(plain, "passes", list):
@@ -276,15 +343,13 @@ def from_plain(plain: Any) -> Trace:
                                    implicit))
 
     root = plain.get("root")
-    if not (root is None or root in known):
+    if type(root) is not int or not -1 <= root < n:
         raise DecodeError("the trace root is not a node")
     variables = _get(plain, "variables", list)
     if len(variables) != 2:
         raise DecodeError("trace variables are malformed")
     var_names = _strs(variables[0], None, "variable names")
-    var_ids = node_ids(variables[1], "variables")
-    if len(var_ids) != len(var_names):
-        raise DecodeError("trace variables are malformed")
+    var_ids = node_ids(variables[1], "variables", len(var_names))
     module_rows = _get(plain, "modules", list)
     if not all(isinstance(r, list) and len(r) == 3 and type(r[0]) is str and type(r[1]) is str and type(r[2]) is int
                for r in module_rows):
@@ -293,8 +358,9 @@ def from_plain(plain: Any) -> Trace:
     if not (last_value is None or type(last_value) is str):
         raise DecodeError("trace field last_value is malformed")
     return Trace(
-        nodes=tuple(nodes), edges=edges, root=root, passes=tuple(passes), source=_get(plain, "source", str),
-        explanation=_get(plain, "explanation", str), notes=tuple(_strs(plain.get("notes"), None, "notes")),
-        variables=dict(zip(var_names, var_ids)), extra_roots=tuple(node_ids(plain.get("extra_roots"), "extra_roots")),
+        nodes=tuple(nodes), edges=edges, root=None if root < 0 else ids[root], passes=tuple(passes),
+        source=_get(plain, "source", str), explanation=_get(plain, "explanation", str),
+        notes=tuple(_strs(plain.get("notes"), None, "notes")), variables=dict(zip(var_names, var_ids)),
+        extra_roots=tuple(node_ids(plain.get("extra_roots"), "extra_roots")),
         modules={r[0]: ModuleInfo(r[0], r[1], r[2]) for r in module_rows},
         output=tuple(_strs(plain.get("output"), None, "output")), last_value=last_value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import pickle
@@ -17,6 +18,7 @@ from gradviz.core.lessons.catalogue import LESSONS, capture_lesson
 from gradviz.core.run import (
     codec,
     messages,  # noqa: F401 - registers the records
+    trace_wire,
 )
 from gradviz.core.run.request import Ending, Failure, Job, ProgramSpec, RunLimits
 from gradviz.core.trace import Node
@@ -127,15 +129,75 @@ def _columns(trace_message: bytes) -> dict:
     return json.loads(trace_message[head:head + n]), trace_message[head + n:]
 
 
+def _trace_message(plain: dict) -> bytes:
+    """A Trace message carrying ``plain`` as its columns, however malformed."""
+    tree, section = _columns(codec.encode(plain))
+    return _message(["X", "Trace", tree], section)
+
+
+def _set(path: tuple, value):
+    def damage(plain: dict) -> None:
+        place = plain
+        for key in path[:-1]:
+            place = place[key]
+        place[path[-1]] = value
+    return damage
+
+
 @pytest.mark.parametrize("damage", [
-    lambda t: t[2].__setitem__(t[2].index("edges") + 1, ["T", ["P", "n0"], ["P", "n99"], ["P", 0]]),
-    lambda t: t[2].__setitem__(t[2].index("root") + 1, "n99"),
+    _set(("edges", 0), np.array([0, 99_999], dtype=np.int32)),  # an edge from no node
+    _set(("edges", 1), np.array([1], dtype=np.int32)),  # fewer targets than sources
+    _set(("edges", 2), np.array([0.0, 0.0])),  # slots that are not integers
+    _set(("root",), 99),
+    _set(("root",), "n0"),  # a node is named by its position now, not its id
+    _set(("nodes", "id"), np.array([0, 0, 2], dtype=np.int32)),  # ids repeat
+    _set(("nodes", "op"), np.array([0, 1, 10_000], dtype=np.int32)),  # a text past the table
+    _set(("nodes", "kind"), np.array([0, 0, 0], dtype=np.int32)),  # "n0" is no node kind
+    _set(("nodes", "ndim"), np.array([1, 1, -1], dtype=np.int32)),
+    _set(("nodes", "dims"), np.array([2, -2], dtype=np.int64)),
+    _set(("nodes", "value"), np.array([0, 0, 9], dtype=np.int32)),  # a value past the values
+    _set(("nodes", "requires_grad"), np.array([1, 1, 1], dtype=np.int8)),  # bools must be bools
+    _set(("nodes", "line"), [1, 2, 3]),  # a JSON list where an array belongs
+    _set(("nodes", "loops"), np.zeros((0, 3), dtype=np.int64)),  # not one-dimensional
+    _set(("texts",), ["n0", 1]),
+    _set(("variables", 1), np.array([0, 1, 7], dtype=np.int32)),  # a name for no node
+    _set(("extra_roots",), np.array([-1], dtype=np.int32)),
+    _set(("values", "dtype"), np.array([11] * 8 + [50], dtype=np.int32)),
+    _set(("format",), 1),  # the columns of the old format are not read as this one's
 ])
 def test_inconsistent_trace_columns_are_refused(damage):
-    tree, section = _columns(codec.encode(capture_lesson("logistic")))
-    damage(tree)
+    trace = capture_program("a = torch.tensor([1.0, 2.0], requires_grad=True)\nb = a * 2\nloss = b.sum()")
+    plain = trace_wire.to_plain(trace)
+    assert (len(plain["nodes"]["kind"]), len(plain["edges"][0]), len(plain["values"]["ndim"])) == (3, 2, 9)
+    assert plain["texts"][:3] == ["n0", "n1", "n2"] and plain["texts"][11] == "float32"  # what the damage assumes
+    same_trace(codec.decode(_trace_message(plain)), trace)
+    damage(plain)
     with pytest.raises(codec.DecodeError):
-        codec.decode(_message(tree, section))
+        codec.decode(_trace_message(plain))
+
+
+def test_trace_columns_cross_as_arrays_and_one_text_table():
+    # A 300-op chain: the JSON part must not grow by a list entry per node and column.
+    trace = capture_program("x = torch.tensor(0.5, requires_grad=True)\ny = x\nfor i in range(300):\n"
+                            "    y = y * 1.5\nloss = y")
+    tree, _section = _columns(codec.encode(trace))
+    plain = dict(zip(tree[2][1::2], tree[2][2::2]))
+    columns = dict(zip(plain["nodes"][1::2], plain["nodes"][2::2]))
+    assert columns["id"][:3] == ["A", "int32", [len(trace.nodes)]]
+    assert columns["line"][:3] == ["A", "int32", [len(trace.nodes)]]
+    assert columns["requires_grad"][:3] == ["A", "bool", [len(trace.nodes)]]
+    texts = plain["texts"][1:]
+    assert texts.count("MulBackward0") == 1 and len(texts) == len(set(texts))
+    assert {n.id for n in trace.nodes} <= set(texts)
+    back = codec.decode(codec.encode(trace))
+    same_trace(back, trace)
+    assert [n.loop for n in back.nodes] == [n.loop for n in trace.nodes]
+    # Nodes and edges are built without their __init__: every field must be there all the same.
+    for field in dataclasses.fields(Node):
+        if field.name not in ("value", "grad"):  # compared by same_trace (TensorValue compares by identity)
+            assert getattr(back.nodes[5], field.name) == getattr(trace.nodes[5], field.name), field.name
+    assert back.edges == trace.edges and back.edges[3].__dict__ == trace.edges[3].__dict__
+    assert back.node("n5").line == 4 and back.nodes[0].line == 1 and back.edges[0] == trace.edges[0]
 
 
 def test_mutated_messages_decode_or_raise_decode_error_only():
