@@ -160,6 +160,10 @@ class DotBuild:
     lines: dict[str, tuple[str, ...]] = field(default_factory=dict)
     edges: list[tuple[str, str, int]] = field(default_factory=list)
     clusters: dict[str, str] = field(default_factory=dict)  # DOT cluster name -> module path
+    # Layout id -> path of the innermost cluster its box sits in ("" outside every cluster).
+    homes: dict[str, str] = field(default_factory=dict)
+    # Layout id -> the box's DOT attributes (fillcolor, style, penwidth...), for gradviz's own SVG.
+    styles: dict[str, dict[str, str]] = field(default_factory=dict)
     look: Look = field(default_factory=Look)  # the font size and label style the boxes are sized for
 
 
@@ -269,6 +273,8 @@ def build_dot(
         for home_path in [p for p in placed if p and p not in paths]:
             kept = [a for a in _ancestors(home_path) if a in paths]
             placed.setdefault(kept[-1] if kept else "", []).extend(placed.pop(home_path))
+    build.homes = {build.names[name]: path for path, names in placed.items() for name in names}
+    build.styles = {build.names[name]: a for name, a in attrs.items()}
     used: set[str] = set()
     for path in paths:
         cname = "cluster_" + _sanitise(path)
@@ -398,14 +404,19 @@ def _rank_hints(trace: Trace, rep: dict[str, str]) -> list[tuple[str, str]]:
     return hints
 
 
-def _add_legend(out: list[str], styled: bool, with_module: bool) -> None:
+def legend_kinds(with_module: bool) -> list[tuple[str, str]]:
+    """The legend's samples, top to bottom: (kind, its text)."""
     kinds = [("module", translate("graph", "collapsed module"))] if with_module else []
-    kinds += [
+    return kinds + [
         ("constant", translate("graph", "constant (no grad)")),
         ("leaf", translate("graph", "leaf / parameter")),
         ("op", translate("graph", "op (autograd node)")),
         ("root", translate("graph", "root (loss)")),
     ]
+
+
+def _add_legend(out: list[str], styled: bool, with_module: bool) -> None:
+    kinds = legend_kinds(with_module)
     out.append(f"\tsubgraph {_token(_LEGEND_CLUSTER)} {{")
     out.append("\t\t" + _attr_list({"label": translate("graph", "legend"), "labeljust": "l"}, sort=True))
     if styled:

@@ -17,10 +17,12 @@ from gradviz.core.i18n import translate
 from gradviz.core.json_pieces import JsonCancelled, loads_in_pieces
 from gradviz.core.layout.cache import LayoutCache
 from gradviz.core.layout.dot import FONT_SIZE, DotBuild, build_dot
+from gradviz.core.layout.framed import framed_layout
 from gradviz.core.layout.graphviz_run import LayoutCancelled, run_engine
 from gradviz.core.layout.grouping import choose_collapsed, default_folds, visible_count
 from gradviz.core.layout.labels import Look
 from gradviz.core.layout.layout import Layout, parse_layout
+from gradviz.core.layout.own import TREE_MIN_BOXES, own_layout, titles
 from gradviz.core.layout.quick import long_edge_length, plain_build, quick_layout
 from gradviz.core.layout.sketch import sketch_arrays
 from gradviz.core.layout.tree import is_forest, tree_layout
@@ -33,10 +35,6 @@ PROVISIONAL_MIN_BOXES = 1500
 #: Above this many skipped ranks (:func:`long_edge_length`) Graphviz is not asked: it would
 #: take from seconds to many minutes, and the quick layout is the final one (``LayoutPlan.quick``).
 MAX_LONG_EDGE_LENGTH = 3500
-#: Trees (every value feeds one op, no module frames) with at least this many boxes are laid
-#: out by gradviz itself (:mod:`.tree`), in a tenth of Graphviz's time and as tidily; smaller
-#: ones keep Graphviz's curves, which the lessons and their pictures were made with.
-TREE_MIN_BOXES = PROVISIONAL_MIN_BOXES
 #: Layouts with more boxes than this get their sketch arrays made here, on the worker
 #: thread: the canvas previews them before their items exist (gradviz.qt.canvas.big_graphs).
 SKETCH_MIN_BOXES = 600
@@ -176,12 +174,12 @@ class StagedLayoutCache(LayoutCache):
             if len(hit.nodes) > SKETCH_MIN_BOXES:
                 sketch_arrays(trace, hit)
             return LayoutPlan(hit, chosen, auto and bool(chosen), cached=True, quick=key in self._quick)
-        tree = own_tree and is_forest(build)
-        quick = bool(build.names) and not tree and long_edge_length(build) > MAX_LONG_EDGE_LENGTH
+        own = own_layout(trace, build)
+        quick = bool(build.names) and own is None and long_edge_length(build) > MAX_LONG_EDGE_LENGTH
         if not build.names:
             result = Layout(0.0, 0.0, MappingProxyType({}), ())
-        elif tree:
-            result = tree_layout(build)
+        elif own is not None:
+            result = own
             if len(result.nodes) > SKETCH_MIN_BOXES:
                 sketch_arrays(trace, result)
         elif quick:
@@ -235,7 +233,8 @@ class StagedLayoutCache(LayoutCache):
     def _provisional(trace: Trace, build: DotBuild, on_provisional: Callable[[Layout], None],
                      cancel: threading.Event | None) -> None:
         # A tree is shown in the layout it will keep (no jump when the final one comes).
-        quick = tree_layout(build) if is_forest(build) else quick_layout(trace, build)
+        quick = tree_layout(build) if is_forest(build) else (
+            framed_layout(build, titles(trace, build)) or quick_layout(trace, build))
         sketch_arrays(trace, quick)  # here, not on the GUI thread
         on_provisional(quick)
         _check(cancel)

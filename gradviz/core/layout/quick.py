@@ -210,12 +210,21 @@ def quick_layout(trace: Trace, build: DotBuild, rankdir: str = "BT") -> Layout:
 def plain_build(trace: Trace, show_values: bool = True) -> DotBuild:
     """What :func:`quick_layout` reads from a DotBuild, for a graph with nothing collapsed,
     without writing any DOT text (a third of a second saved for 10,000 nodes)."""
+    framed = sorted(framed_paths(module_paths(trace)))
+    kept = set(framed)
+    homes = {}
+    for n in trace.nodes:
+        path = group_path(n)
+        while path and path not in kept:  # a loop's iteration not framed: the frame around it
+            path = path.rpartition(".")[0]
+        homes[n.id] = path
     return DotBuild(
         source="",
         names={n.id: n.id for n in trace.nodes},
         lines={n.id: node_lines(n, show_values) for n in trace.nodes},
         edges=[(e.source, e.target, e.slot) for e in trace.edges],
-        clusters={f"cluster {p}": p for p in sorted(framed_paths(module_paths(trace)))},  # build_dot's order
+        clusters={f"cluster {p}": p for p in framed},  # build_dot's order
+        homes=homes,
     )
 
 

@@ -39,38 +39,47 @@ def is_forest(build: DotBuild) -> bool:
     return True
 
 
-class _Node:
+def is_chain(build: DotBuild) -> bool:
+    """True for a bare chain: every box feeds at most one and has at most one input, no frames
+    (Graphviz draws it as the tree layout does: one straight column)."""
+    if build.clusters or not build.names:
+        return False
+    targets = [t for _s, t, _slot in build.edges]
+    return len(set(targets)) == len(targets) and is_forest(build)
+
+
+class TidyNode:
     __slots__ = ("id", "width", "children", "parent", "index", "depth", "prelim", "mod", "shift", "change",
                  "thread", "ancestor", "x")
 
     def __init__(self, ident: str, width: float) -> None:
         self.id, self.width = ident, width
-        self.children: list[_Node] = []
-        self.parent: _Node | None = None
+        self.children: list[TidyNode] = []
+        self.parent: TidyNode | None = None
         self.index = 0  # position among its siblings
         self.depth = 0
         self.prelim = self.mod = self.shift = self.change = self.x = 0.0
-        self.thread: _Node | None = None
-        self.ancestor: _Node = self
+        self.thread: TidyNode | None = None
+        self.ancestor: TidyNode = self
 
 
-def _next_left(v: _Node) -> _Node | None:
+def _next_left(v: TidyNode) -> TidyNode | None:
     return v.children[0] if v.children else v.thread
 
 
-def _next_right(v: _Node) -> _Node | None:
+def _next_right(v: TidyNode) -> TidyNode | None:
     return v.children[-1] if v.children else v.thread
 
 
-def _distance(a: _Node, b: _Node) -> float:
+def _distance(a: TidyNode, b: TidyNode) -> float:
     return (a.width + b.width) / 2 + NODE_SEP
 
 
-def _left_sibling(v: _Node) -> _Node | None:
+def _left_sibling(v: TidyNode) -> TidyNode | None:
     return v.parent.children[v.index - 1] if v.parent is not None and v.index > 0 else None
 
 
-def _move_subtree(wm: _Node, wp: _Node, shift: float) -> None:
+def _move_subtree(wm: TidyNode, wp: TidyNode, shift: float) -> None:
     subtrees = wp.index - wm.index
     wp.change -= shift / subtrees
     wp.shift += shift
@@ -79,7 +88,7 @@ def _move_subtree(wm: _Node, wp: _Node, shift: float) -> None:
     wp.mod += shift
 
 
-def _apportion(v: _Node, default_ancestor: _Node) -> _Node:
+def _apportion(v: TidyNode, default_ancestor: TidyNode) -> TidyNode:
     w = _left_sibling(v)
     if w is None:
         return default_ancestor
@@ -113,7 +122,7 @@ def _apportion(v: _Node, default_ancestor: _Node) -> _Node:
     return default_ancestor
 
 
-def _finish(v: _Node) -> None:
+def _finish(v: TidyNode) -> None:
     """The part of the first walk that runs once all of ``v``'s children are placed."""
     w = _left_sibling(v)
     if not v.children:
@@ -133,9 +142,9 @@ def _finish(v: _Node) -> None:
         v.prelim = midpoint
 
 
-def _first_walk(root: _Node) -> None:
+def _first_walk(root: TidyNode) -> None:
     # Post-order; after each child, its subtree is apportioned against its left siblings'.
-    stack: list[tuple[_Node, int, _Node]] = [(root, 0, root)]
+    stack: list[tuple[TidyNode, int, TidyNode]] = [(root, 0, root)]
     while stack:
         v, k, default_ancestor = stack.pop()
         if k < len(v.children):
@@ -151,8 +160,8 @@ def _first_walk(root: _Node) -> None:
             stack.append((parent, next_k, _apportion(v, parent_default)))
 
 
-def _second_walk(root: _Node) -> None:
-    stack: list[tuple[_Node, float]] = [(root, 0.0)]
+def _second_walk(root: TidyNode) -> None:
+    stack: list[tuple[TidyNode, float]] = [(root, 0.0)]
     while stack:
         v, m = stack.pop()
         v.x = v.prelim + m
@@ -160,25 +169,12 @@ def _second_walk(root: _Node) -> None:
             stack.append((child, m + v.mod))
 
 
-def tree_layout(build: DotBuild) -> Layout:
-    """The tidy tree :class:`Layout` of ``build`` (which :func:`is_forest` accepts), inputs
-    at the bottom as the canvas draws them (rankdir BT).
-
-    The ids, text and edge order match what Graphviz's layout of the same build would give.
-    """
-    size = {name: box_size(build.lines[name]) for name in build.names}
-    nodes = {name: _Node(name, size[name][0]) for name in build.names}
-    inputs: dict[str, list[tuple[int, str]]] = {}
-    for source, target, slot in build.edges:
-        inputs.setdefault(target, []).append((slot, source))
-        nodes[source].parent = nodes[target]
-    for target, pairs in inputs.items():
-        parent = nodes[target]
-        parent.children = [nodes[s] for _, s in sorted(pairs)]
-    roots = [n for n in nodes.values() if n.parent is None]
+def tidy(roots: list[TidyNode]) -> None:
+    """Place the trees under ``roots`` side by side: each node's ``x`` (centre) and ``depth``
+    (the roots' is 1), children in list order with their ``parent`` set."""
     # Several roots (the softmax lesson's two losses) hang side by side under one invisible
-    # root of no width; it is dropped below.
-    top = _Node("", 0.0)
+    # root of no width.
+    top = TidyNode("", 0.0)
     top.children = roots
     for child in roots:
         child.parent = top
@@ -190,6 +186,28 @@ def tree_layout(build: DotBuild) -> Layout:
             stack.append(child)
     _first_walk(top)
     _second_walk(top)
+    for child in roots:
+        child.parent = None
+
+
+def tree_layout(build: DotBuild) -> Layout:
+    """The tidy tree :class:`Layout` of ``build`` (which :func:`is_forest` accepts), inputs
+    at the bottom as the canvas draws them (rankdir BT).
+
+    The ids, text and edge order match what Graphviz's layout of the same build would give.
+    """
+    font = build.look.font_size
+    ids = list(build.names.values())  # the build's order, as Graphviz's answer comes
+    size = {i: box_size(build.lines[i], font) for i in ids}
+    nodes = {i: TidyNode(i, size[i][0]) for i in ids}
+    inputs: dict[str, list[tuple[int, str]]] = {}
+    for source, target, slot in build.edges:
+        inputs.setdefault(target, []).append((slot, source))
+        nodes[source].parent = nodes[target]
+    for target, pairs in inputs.items():
+        parent = nodes[target]
+        parent.children = [nodes[s] for _, s in sorted(pairs)]
+    tidy([n for n in nodes.values() if n.parent is None])
 
     depths = max(n.depth for n in nodes.values())
     layer_height = [0.0] * (depths + 1)
@@ -201,12 +219,11 @@ def tree_layout(build: DotBuild) -> Layout:
         cursor += layer_height[d] + RANK_SEP
     left = min(n.x - n.width / 2 for n in nodes.values())
     right = max(n.x + n.width / 2 for n in nodes.values())
-    boxes = {}
-    for name in build.names:  # the build's order, as Graphviz's answer comes
-        n = nodes[name]
-        w, h = size[name]
-        boxes[name] = NodeBox(build.names[name], round(n.x - left, 3), round(centre_y[n.depth], 3), w, h,
-                              build.lines[name])
-    by_id = {box.id: box for box in boxes.values()}
+    by_id = {}
+    for i in ids:
+        n = nodes[i]
+        w, h = size[i]
+        by_id[i] = NodeBox(i, round(n.x - left, 3), round(centre_y[n.depth], 3), w, h, build.lines[i], font)
     edges = tuple(_straight_edge(by_id[s], by_id[t], slot) for s, t, slot in build.edges)
-    return Layout(round(right - left, 3), round(max(cursor - RANK_SEP, 0.0), 3), MappingProxyType(by_id), edges)
+    return Layout(round(right - left, 3), round(max(cursor - RANK_SEP, 0.0), 3), MappingProxyType(by_id), edges,
+                  look=build.look)

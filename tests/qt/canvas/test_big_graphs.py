@@ -93,7 +93,9 @@ def test_collapse_layers_leaves_one_box_and_expand_restores(mlp, run_and_wait, e
     assert "(1, 50) → (1, 3)" in text and "AddmmBackward0" in text
     assert run_and_wait(mlp, lambda: mlp.big_graphs.expand("layers")) == "ok"
     assert set(view.node_items) == {n.id for n in trace.nodes}
-    assert len(engine_calls) == 1  # expanding found the first layout in the cache
+    # Collapsed, the graph is a chain of two boxes, which gradviz lays out itself; expanding
+    # found the first layout in the cache: Graphviz was never asked.
+    assert engine_calls == []
     mlp.select_node("n4")
     assert mlp.inspector.title_label.text() == "AddmmBackward0"
 
