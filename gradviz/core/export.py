@@ -9,11 +9,14 @@ from typing import Any
 
 from gradviz.core import raster
 from gradviz.core.i18n import translate
-from gradviz.core.layout.dot import build_dot
+from gradviz.core.layout.dot import build_dot, legend_kinds
 from gradviz.core.layout.graphviz_run import LayoutError
 from gradviz.core.layout.layout import run_engine
+from gradviz.core.layout.module_boxes import MODULE_PREFIX
+from gradviz.core.layout.own import own_layout, titles
 from gradviz.core.layout.plan import MAX_LONG_EDGE_LENGTH
 from gradviz.core.layout.quick import long_edge_length, quick_layout
+from gradviz.core.layout.svg import layout_svg
 from gradviz.core.trace import BackwardPass, Node, TensorValue, Trace
 
 #: Version of the json interchange format written by :func:`to_json`. 2: nodes of kind
@@ -164,6 +167,10 @@ def svg_text(trace: Trace, *, engine: str | None = None, cancel: threading.Event
 
 
 def _svg(trace: Trace, build: Any, engine: str | None, cancel: threading.Event | None) -> str:
+    own = own_layout(trace, build)
+    if own is not None:  # laid out by gradviz: Graphviz would only draw it, at its layout's cost
+        with_module = any(i.startswith(MODULE_PREFIX) for i in build.names.values())
+        return raster.with_fallbacks(layout_svg(build, own, legend_kinds(with_module), titles(trace, build)))
     dot_text, args = build.source, []
     if build.names and long_edge_length(build) > MAX_LONG_EDGE_LENGTH:
         # Graphviz would route for minutes: it only draws gradviz's layout.

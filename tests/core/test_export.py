@@ -208,6 +208,13 @@ def test_symbol_and_chinese_differ_from_each_other_and_svg_names_fallback_fonts(
     assert _label_pixels(write(_one_node("∈"), tmp_path / "a.png")) != \
         _label_pixels(write(_one_node("中"), tmp_path / "b.png"))
     root = ET.parse(write(_one_node("中 ∈"), tmp_path / "c.svg")).getroot()
-    families = {t.get("font-family") for t in root.iter(f"{SVG}text")}
+    parent = {child: up for up in root.iter() for child in up}
+
+    def family(element):  # its own font-family, or the one it inherits
+        while element is not None and element.get("font-family") is None:
+            element = parent.get(element)
+        return None if element is None else element.get("font-family")
+
+    families = {family(t) for t in root.iter(f"{SVG}text")}
     assert families and all(f.startswith("Arimo,") and "'WenQuanYi Micro Hei'" in f and "'DejaVu Sans'" in f
                             for f in families)
