@@ -106,13 +106,25 @@ class TensorValue:
             return (float(a.min()), float(a.max()), float(a.mean()), float(a.std()),
                     float(np.sqrt(np.sum(a * a))))
 
+    @cached_property
+    def _range(self) -> tuple[float, float]:
+        # What a box shows (short()): a tenth of the cost of _stats, whose std dominates it
+        # (0.15 s over the 2,500 values of a 250-layer MLP).
+        if self.summary is not None or self.data is None or self.data.size == 0:
+            return self._stats[0], self._stats[1]
+        a = np.abs(self.data) if np.iscomplexobj(self.data) else self.data
+        if a.dtype == np.bool_:
+            a = a.astype(np.float64)
+        with np.errstate(invalid="ignore", over="ignore"):
+            return float(a.min()), float(a.max())
+
     @property
     def min(self) -> float:
-        return self._stats[0]
+        return self._range[0]
 
     @property
     def max(self) -> float:
-        return self._stats[1]
+        return self._range[1]
 
     @property
     def mean(self) -> float:

@@ -60,11 +60,16 @@ def _children(value: Any) -> list[tuple[str, Any]]:
     names = _fields(value)
     if names is not None:
         return [(f".{n}", getattr(value, n, None)) for n in names]
+    # Modules and plain numbers hold no tensor to name: left out before their paths are written
+    # (a program that grows a list of 500 layers is looked into at each of its assignments).
     if isinstance(value, Mapping):
-        return [(f"[{k!r}]", v) for k, v in list(value.items())[:MAX_TENSORS]]
+        return [(f"[{k!r}]", v) for k, v in list(value.items())[:MAX_TENSORS] if not isinstance(v, _BARREN)]
     if isinstance(value, (tuple, list)):
-        return [(f"[{i}]", v) for i, v in enumerate(value[:MAX_TENSORS])]
+        return [(f"[{i}]", v) for i, v in enumerate(value[:MAX_TENSORS]) if not isinstance(v, _BARREN)]
     return []
+
+
+_BARREN = (torch.nn.Module, str, bytes, int, float, complex, bool, type(None))
 
 
 def is_structure(value: Any) -> bool:

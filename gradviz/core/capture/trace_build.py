@@ -97,11 +97,15 @@ class TraceBuilder:
             if node.label and not node.internal_to:
                 variables.setdefault(node.label, node.id)
         notes = tuple(self._notes(passes, keys, nodes))
-        used = {n.module for n in nodes if n.module}
+        used = set()  # every module a node ran in, and the modules around it
+        for path in {n.module for n in nodes if n.module}:
+            while path and path not in used:
+                used.add(path)
+                path = path.rpartition(".")[0]
         modules = {
             path: ModuleInfo(path, type(module).__name__, sum(p.numel() for p in module.parameters()))
             for path, module in self.modules.values()
-            if path and any(u == path or u.startswith(path + ".") for u in used)
+            if path and path in used
         }
         return Trace(nodes=nodes, edges=tuple(edges), root=ids[root_keys[0]], passes=passes,
                      source=self.source, notes=notes, variables=variables,

@@ -71,7 +71,8 @@ def wide_min_width(lines: tuple[str, ...], size: float = FONT_SIZE) -> str | Non
     Graphviz takes ``width`` as the least width, so the box grows to hold the text as Qt
     draws it; boxes of plain text are left to Graphviz, as before.
     """
-    if not any(is_wide(ch) for line in lines for ch in line if ord(ch) > 0x7F):
+    if all(line.isascii() for line in lines) or not any(
+            is_wide(ch) for line in lines for ch in line if ord(ch) > 0x7F):
         return None
     return f"{box_size(lines, size)[0] / 72:.4f}"
 
@@ -79,7 +80,7 @@ def wide_min_width(lines: tuple[str, ...], size: float = FONT_SIZE) -> str | Non
 def wide_padding(line: str) -> str:
     """Spaces that make Graphviz measure ``line`` as wide as Qt draws it (for labels such as a
     module frame's title, which no ``width`` attribute can widen); "" without wide characters."""
-    wide = sum(1 for ch in line if ord(ch) > 0x7F and is_wide(ch))
+    wide = 0 if line.isascii() else sum(1 for ch in line if ord(ch) > 0x7F and is_wide(ch))
     if not wide:
         return ""
     return " " * -(-wide * (_WIDE_WIDTH - _GRAPHVIZ_WIDE_WIDTH) // _SPACE_WIDTH)
