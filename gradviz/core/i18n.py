@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from gradviz.core.resources import resource_dir
 
@@ -125,11 +125,15 @@ def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # noqa: N802 (the name
     return source
 
 
-def preload() -> None:
-    """Read every catalogue now (a process that forks runs does it once for all of them)."""
-    for code in LANGUAGES:
-        if code != "en":
+def preload(codes: Iterable[str] | None = None) -> bool:
+    """Read the catalogues of ``codes`` (default: every language) now, once: a process that
+    forks runs does it for all of them. True if one was read that had not been."""
+    new = False
+    for code in LANGUAGES if codes is None else codes:
+        if code != "en" and code in LANGUAGES and code not in _catalogues:
             _load(code)
+            new = True
+    return new
 
 
 def _load(code: str) -> dict[tuple[str, str, str], tuple[str, ...]]:

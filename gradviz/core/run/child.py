@@ -21,6 +21,7 @@ from gradviz.core.run import beacon as beacon_module
 from gradviz.core.run import codec, frames
 from gradviz.core.run import messages as _messages  # noqa: F401 - registers what may cross
 from gradviz.core.run.beacon import Beacon
+from gradviz.core.run.launch import USER_THREADS_VARIABLE
 from gradviz.core.run.request import Failure, Job
 
 
@@ -175,9 +176,6 @@ def plant_fuzz_canary(send: Callable[[str, Any], None]) -> None:
         setattr(home, CANARY_NAME, canary)
 
 
-#: The user's own OMP_NUM_THREADS and MKL_NUM_THREADS ("omp,mkl"), which the runner's client
-#: keeps here: the runner itself runs with OMP_NUM_THREADS=1.
-USER_THREADS_VARIABLE = "GRADVIZ_USER_THREADS"
 
 
 def torch_threads() -> int:

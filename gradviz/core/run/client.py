@@ -10,21 +10,17 @@ thread.
 from __future__ import annotations
 
 import itertools
-import os
 import queue
 import signal
 import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
-from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
+from gradviz.core.i18n import QT_TRANSLATE_NOOP, language, translate
 from gradviz.core.program.errors import ProgramError
-from gradviz.core.run import codec, frames
+from gradviz.core.run import codec, frames, launch
 from gradviz.core.run import messages as _messages  # noqa: F401 - registers what may cross
-from gradviz.core.run.child import USER_THREADS_VARIABLE
 from gradviz.core.run.request import Ending, Failure, Job
 
 
@@ -173,27 +169,16 @@ class Runner:
         with self._lock:
             if self.alive:
                 return
-            env = dict(os.environ)
-            # The runner must import this very gradviz, wherever it was loaded from.
-            root = str(Path(__file__).resolve().parents[3])
-            env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
-            if self.mode:
-                env["GRADVIZ_RUNNER"] = self.mode
-            # Runs compute with one intra-op thread (toy graphs are slower with more on a busy
-            # machine). Without an OpenMP pool torch starts no thread at import either, so a
-            # fresh run process is single-threaded and can raise its OS wall (threads that
-            # exist before it would stay outside), and a fork never copies a half-held pool.
-            # A model file runs with the count plain PyTorch would take here (child.torch_threads).
-            env.setdefault(USER_THREADS_VARIABLE, f"{env.get('OMP_NUM_THREADS', '')},{env.get('MKL_NUM_THREADS', '')}")
-            env["OMP_NUM_THREADS"] = "1"
             self.ready.clear()
-            self._proc = subprocess.Popen([sys.executable, "-m", "gradviz.core.run.zygote"], stdin=subprocess.PIPE,
-                                          stdout=subprocess.PIPE, env=env, bufsize=0)
+            early = launch.take_early() if self.mode is None else None
+            self._proc = early or launch.spawn_runner(self.mode, language())
             threading.Thread(target=self._read, args=(self._proc,), name="gradviz-runner-reader",
                              daemon=True).start()
 
     def close(self, timeout: float = 3.0) -> None:
-        """Stop every run and the runner process."""
+        """Stop every run and the runner process; wait up to ``timeout`` seconds for it to end
+        (0: not at all, for a process about to exit: the runner ends its runs and itself
+        when its link closes)."""
         with self._lock:
             proc, self._proc = self._proc, None
         if proc is None:
@@ -204,6 +189,8 @@ class Runner:
                 proc.stdin.close()
         except (OSError, ValueError):
             pass
+        if timeout <= 0:
+            return
         try:
             proc.wait(timeout)
         except subprocess.TimeoutExpired:

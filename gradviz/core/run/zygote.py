@@ -23,8 +23,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from gradviz.core.i18n import preload
 from gradviz.core.run import codec, frames
 from gradviz.core.run.beacon import Beacon
+from gradviz.core.run.launch import LANGUAGE_VARIABLE
 from gradviz.core.run.request import Ending, Job
 
 #: How often the runner looks at deadlines when nothing else happens.
@@ -187,6 +189,7 @@ class Zygote:
         self.quitting = False
         self.warm_for_training = not isinstance(spawner, ForkSpawner)  # fresh processes warm themselves
         self.last_command = time.monotonic()
+        self.language = os.environ.get(LANGUAGE_VARIABLE, "en")  # the last job's
 
     # ----- talking to the app -------------------------------------------------------------
     def tell(self, job_id: int, message: Any) -> None:
@@ -257,6 +260,7 @@ class Zygote:
     def _start(self, job_id: int, job: Job) -> None:
         if job.kind == "train" and not self.warm_for_training:
             self._warm_for_training()
+        self.language = job.language
         now = time.monotonic()
         try:
             pid, result_fd, control_fd, beacon, proc = self.spawner.spawn(job, self._private_fds(), self._beacons())
@@ -406,6 +410,10 @@ class Zygote:
                     self._reap(run)
             if not self.warm_for_training and not self.runs and now - self.last_command >= LATE_WARM_UP_IDLE:
                 self._warm_for_training()
+            if not self.runs and isinstance(self.spawner, ForkSpawner) and preload((self.language,)):
+                # The app switched language: later runs find its catalogue read, as the first did.
+                self.spawner.discard()
+                self._warm_spare()
         for run in list(self.runs.values()):
             self._kill(run, "cancelled")
             self._reap(run, block=True)
@@ -422,10 +430,10 @@ def warm_up() -> None:
         gradcheck,  # noqa: F401
         why_none,  # noqa: F401
     )
-    from gradviz.core.i18n import preload
     from gradviz.core.run import child, jobs  # noqa: F401
 
-    preload()  # every catalogue, parsed once here rather than in each run
+    # The catalogue of the language the app speaks, parsed once here rather than in each run.
+    preload((os.environ.get(LANGUAGE_VARIABLE, "en"),))
     torch.set_num_threads(1)
     # ATen picks its vectorised kernels (AVX2, AVX512...) on first use, from what it reads
     # of the CPU in /proc and /sys: a walled run cannot read them and got the scalar ones,
