@@ -38,7 +38,7 @@ def capture_program(source: str, *, root: str | None = None, roots: Sequence[str
                     extra_names: dict[str, Any] | None = None,
                     cancel: threading.Event | None = None,
                     overrides: dict[str, Any] | None = None,
-                    on_forward: Callable[[Trace], None] | None = None) -> Trace:
+                    on_forward: Callable[[Trace], None] | None = None, forward_min: int = 0) -> Trace:
     """Run ``source`` in the expression language and record its autograd graph.
 
     Parameters
@@ -64,6 +64,9 @@ def capture_program(source: str, *, root: str | None = None, roots: Sequence[str
         New values for tensors the program assigns, by variable name (see run_session).
     on_forward : callable, optional
         Gets the graph before gradviz's own backward pass (see run_session).
+    forward_min : int
+        ... only when the program recorded at least this many autograd nodes (a small graph is
+        drawn as soon as it is done: its early copy would only cost time).
 
     Returns
     -------
@@ -77,7 +80,7 @@ def capture_program(source: str, *, root: str | None = None, roots: Sequence[str
     """
     session = run_session(source, root=root, roots=roots, subject=subject, limits=limits,
                           extra_names=extra_names, cancel=cancel, overrides=overrides,
-                          on_forward=on_forward)
+                          on_forward=on_forward, forward_min=forward_min)
     trace = session.trace
     _let_go(session)
     return trace
@@ -133,7 +136,7 @@ def run_session(source: str, *, root: str | None = None, roots: Sequence[str] = 
                 cancel: threading.Event | None = None,
                 on_assign: Callable[[str, Any, int], Any] | None = None,
                 keep_graphs: bool = False, overrides: dict[str, Any] | None = None,
-                on_forward: Callable[[Trace], None] | None = None) -> CaptureSession:
+                on_forward: Callable[[Trace], None] | None = None, forward_min: int = 0) -> CaptureSession:
     """:func:`capture_program`, keeping the namespace and the recorder.
 
     ``on_assign(name, value, line)`` is called after every assignment, after gradviz's own
@@ -149,13 +152,15 @@ def run_session(source: str, *, root: str | None = None, roots: Sequence[str] = 
     with paused_gc():
         return _run_session(source, root=root, roots=roots, subject=subject, limits=limits,
                             extra_names=extra_names, cancel=cancel, on_assign=on_assign,
-                            keep_graphs=keep_graphs, overrides=overrides, on_forward=on_forward)
+                            keep_graphs=keep_graphs, overrides=overrides, on_forward=on_forward,
+                            forward_min=forward_min)
 
 
 def _run_session(source: str, *, root: str | None, roots: Sequence[str], subject: str | None,
                  limits: Limits, extra_names: dict[str, Any] | None, cancel: threading.Event | None,
                  on_assign: Callable[[str, Any, int], Any] | None, keep_graphs: bool,
-                 overrides: dict[str, Any] | None, on_forward: Callable[[Trace], None] | None) -> CaptureSession:
+                 overrides: dict[str, Any] | None, on_forward: Callable[[Trace], None] | None,
+                 forward_min: int = 0) -> CaptureSession:
     recorder_box: list[Recorder] = []
 
     def assigned(name: str, value: Any, line: int) -> Any:
@@ -184,7 +189,7 @@ def _run_session(source: str, *, root: str | None, roots: Sequence[str], subject
     recorder.keep_graphs = keep_graphs
     recorder_box.append(recorder)
     try:
-        return _record_session(source, interp, recorder, names, root, roots, subject, on_forward)
+        return _record_session(source, interp, recorder, names, root, roots, subject, on_forward, forward_min)
     finally:
         # The interpreter, its callbacks and the recorder point at each other. Untied, the
         # whole run (autograd graph included) is freed by reference counting as soon as the
@@ -204,7 +209,7 @@ def _no_statement(line: int | None) -> str:
 
 def _record_session(source: str, interp: Interpreter, recorder: Recorder, names: dict[str, Any],
                     root: str | None, roots: Sequence[str], subject: str | None,
-                    on_forward: Callable[[Trace], None] | None) -> CaptureSession:
+                    on_forward: Callable[[Trace], None] | None, forward_min: int = 0) -> CaptureSession:
     with recorder:
         result = interp.run()
         ns = {k: v for k, v in result.namespace.items() if k not in names or names[k] is not v}
@@ -221,7 +226,7 @@ def _record_session(source: str, interp: Interpreter, recorder: Recorder, names:
                 trace = builder.empty(_explain(recorder, ns, result.assignments, name, tensor))
                 break
         if trace is None and not recorder.passes:
-            if on_forward is not None:
+            if on_forward is not None and len(recorder.nodes) >= forward_min:
                 on_forward(builder.build([recorder.key_of(t) for _, t in chosen]))
             for name, tensor in seeds:
                 _implicit_backward(recorder, name, tensor, clear_grads=len(seeds) > 1)

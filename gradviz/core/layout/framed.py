@@ -20,15 +20,13 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from gradviz.core.layout.dot import DotBuild
-from gradviz.core.layout.layout import ClusterBox, EdgePath, Layout, NodeBox
-from gradviz.core.layout.metrics import LINE_SPACING, box_size, text_width
-from gradviz.core.layout.quick import _ARROW, RANK_SEP
-from gradviz.core.layout.tree import TidyNode, tidy
+from gradviz.core.layout.layout import ClusterBox, Layout, NodeBox
+from gradviz.core.layout.metrics import LINE_SPACING, box_sizes, text_width
+from gradviz.core.layout.quick import RANK_SEP
+from gradviz.core.layout.tree import TidyNode, tidy, upright_edge
 
 #: Room between a frame and what it holds (Graphviz's cluster margin).
 FRAME_PAD = 8.0
-#: How far an edge rises straight out of its source before it slants (within the layers' gap).
-_LEAVE = 4.0
 #: Frames nested deeper than this are left to Graphviz (each edge walks its frames).
 MAX_NESTING = 64
 
@@ -99,7 +97,8 @@ def framed_layout(build: DotBuild, titles: dict[str, str] | None = None) -> Layo
             return None  # a value used twice: not a tree
         fed.add(s)
 
-    items = {i: _Item(i, *box_size(build.lines[i], size), "box") for i in ids}
+    sizes = box_sizes([build.lines[i] for i in ids], size)
+    items = {i: _Item(i, w, h, "box") for i, (w, h) in zip(ids, sizes)}
     frame_items = {p: _Item("frame:" + p, 0.0, 0.0, "frame", p) for p in paths}
     members: dict[str, list[_Item]] = {p: [] for p in (*paths, "")}
     for i in ids:
@@ -180,7 +179,7 @@ def framed_layout(build: DotBuild, titles: dict[str, str] | None = None) -> Layo
             route += [(x, fed.band[1]), (x, frame.y + frame.height / 2), (x, column.band[0])]
             fed = column.parent  # type: ignore[assignment]
         route.append((nodes[t].x, fed.band[1]))
-        edges.append(_polyline(nodes[s], nodes[t], slot, route))
+        edges.append(upright_edge(nodes[s], nodes[t], slot, route))
     clusters = tuple(frames[p] for p in build.clusters.values() if p in frames)
     return Layout(round(width, 3), round(height, 3), MappingProxyType(nodes), tuple(edges), clusters,
                   look=build.look)
@@ -239,23 +238,3 @@ def _lay_out(members: list[_Item], title: str | None, size: float) -> tuple[floa
         if it.kind == "column":
             it.children = []
     return width, height
-
-
-def _polyline(source: NodeBox, target: NodeBox, slot: int, route: list[Point]) -> EdgePath:
-    """An edge from ``source``'s top through ``route`` to ``target``'s bottom, in straight cubic
-    segments; the arrowhead ends on the target's border."""
-    top, bottom = source.y - source.height / 2, target.y + target.height / 2
-    # Leave and arrive upright, even when the layer is no taller than the box.
-    route = [(route[0][0], min(route[0][1], top - _LEAVE)), *route[1:-1],
-             (route[-1][0], max(route[-1][1], bottom + _ARROW))]
-    tip = (target.x, bottom)
-    base = (target.x, bottom + _ARROW)
-    corners = [(source.x, top)]
-    for point in (*route, base):
-        if abs(point[0] - corners[-1][0]) > 1e-6 or abs(point[1] - corners[-1][1]) > 1e-6:
-            corners.append(point)
-    points = [corners[0]]
-    for (x0, y0), (x1, y1) in zip(corners, corners[1:]):
-        points += [(x0 + (x1 - x0) / 3, y0 + (y1 - y0) / 3), (x0 + 2 * (x1 - x0) / 3, y0 + 2 * (y1 - y0) / 3),
-                   (x1, y1)]
-    return EdgePath(source.id, target.id, slot, tuple(points), points[-1], tip)

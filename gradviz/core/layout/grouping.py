@@ -9,6 +9,7 @@ it ran in that iteration, ``for@4`` the whole loop. Paths fold and unfold alike.
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 from gradviz.core.i18n import translate
 from gradviz.core.trace import ModuleInfo, Node, Trace, format_shape
@@ -28,11 +29,16 @@ def group_path(node: Node) -> str:
     """``node``'s group path: its loop iterations, then its module path ("" at top level)."""
     if not node.loop:
         return node.module
+    return _loop_path(node.loop, node.module)
+
+
+@lru_cache(maxsize=1 << 16)  # asked for each node by every stage of a layout: a 10,000-step loop
+def _loop_path(loop: tuple[tuple[int, int, int], ...], module: str) -> str:
     parts = []
-    for line, iteration, _count in node.loop:
+    for line, iteration, _count in loop:
         parts += [f"{LOOP_MARK}{line}", str(iteration + 1)]
-    if node.module:
-        parts.append(node.module)
+    if module:
+        parts.append(module)
     return ".".join(parts)
 
 
@@ -88,11 +94,10 @@ def module_paths(trace: Trace, loops: bool = True) -> list[str]:
     """Every group path the nodes ran in, with their ancestors, parents first; ``loops`` False
     leaves out the loops' and iterations' own paths (what the collapse threshold folds)."""
     paths: set[str] = set()
-    for node in trace.nodes:
-        path = group_path(node)
-        if path:
-            parts = path.split(".")
-            paths.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+    for path in {group_path(node) for node in trace.nodes}:
+        while path and path not in paths:
+            paths.add(path)
+            path = path.rpartition(".")[0]
     if not loops:
         paths = {p for p in paths if not is_loop_group(p)}
     return sorted(paths, key=lambda p: (p.count("."), p))
@@ -122,15 +127,14 @@ def default_folds(trace: Trace) -> frozenset[str]:
     counts = loop_counts(trace)
     members: Counter[str] = Counter()
     iterations: dict[str, set[str]] = {}
-    for node in trace.nodes:
-        if not node.loop:
-            continue
-        parts = group_path(node).split(".")
-        for i, part in enumerate(parts[:-1]):
-            if part.startswith(LOOP_MARK):
-                loop = ".".join(parts[: i + 1])
-                members[loop] += 1
-                iterations.setdefault(loop, set()).add(f"{loop}.{parts[i + 1]}")
+    for loops, n in Counter(node.loop for node in trace.nodes if node.loop).items():
+        prefix = ""
+        for line, iteration, _count in loops:
+            loop = f"{prefix}{LOOP_MARK}{line}"
+            members[loop] += n
+            prefix = f"{loop}.{iteration + 1}"
+            iterations.setdefault(loop, set()).add(prefix)
+            prefix += "."
     folds: set[str] = set()
     for loop, count in counts.items():
         if count >= LOOP_FOLD_MIN_ITERATIONS and members[loop] >= LOOP_FOLD_NODES * count:

@@ -16,8 +16,8 @@ from gradviz.core.layout.tree import is_chain, is_forest, tree_layout
 from gradviz.core.trace import Trace
 
 #: Trees (every value feeds one op, no module frames) with at least this many boxes are laid
-#: out by gradviz itself, in a tenth of Graphviz's time and as tidily. A bare chain is drawn
-#: alike by both (one straight column), so gradviz draws every chain itself.
+#: out by gradviz itself, in a tenth of Graphviz's time and as tidily. A chain is drawn alike
+#: by both (one straight column, framed or not), so gradviz draws every chain itself.
 TREE_MIN_BOXES = 1500
 #: Trees drawn with module frames (a 250-layer MLP) with at least this many boxes: gradviz's
 #: framed layout takes a quarter of Graphviz's time on them.
@@ -33,8 +33,9 @@ def own_layout(trace: Trace, build: DotBuild) -> Layout | None:
     """gradviz's layout of ``build`` when it has one for this graph, else None (Graphviz's)."""
     if not build.names:
         return None
-    if is_forest(build):
-        return tree_layout(build) if len(build.names) >= TREE_MIN_BOXES or is_chain(build) else None
-    if build.clusters and len(build.names) >= FRAMED_MIN_BOXES:
+    chain = is_chain(build)
+    if is_forest(build):  # no frames
+        return tree_layout(build) if chain or len(build.names) >= TREE_MIN_BOXES else None
+    if chain or len(build.names) >= FRAMED_MIN_BOXES:
         return framed_layout(build, titles(trace, build))
     return None

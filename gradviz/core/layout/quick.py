@@ -16,7 +16,7 @@ from types import MappingProxyType
 from gradviz.core.layout.dot import DotBuild, node_lines
 from gradviz.core.layout.grouping import framed_paths, group_path, module_paths
 from gradviz.core.layout.layout import ClusterBox, EdgePath, Layout, NodeBox
-from gradviz.core.layout.metrics import FONT_SIZE, LINE_SPACING, box_size
+from gradviz.core.layout.metrics import FONT_SIZE, LINE_SPACING, box_sizes
 from gradviz.core.trace import Trace
 
 # The graph attributes build_dot sets (nodesep 0.25, ranksep 0.35).
@@ -175,8 +175,7 @@ def quick_layout(trace: Trace, build: DotBuild, rankdir: str = "BT") -> Layout:
 
     sideways = rankdir in ("LR", "RL")
     size = {}
-    for i in ids:
-        w, h = box_size(build.lines[i])
+    for i, (w, h) in zip(ids, box_sizes([build.lines[i] for i in ids])):
         size[i] = (h, w) if sideways else (w, h)  # (across the layer, along the ranks)
     across: dict[str, float] = {}
     along: list[float] = []

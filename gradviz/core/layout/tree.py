@@ -5,8 +5,9 @@ chain of 10,000 operations, a tutorial's expression). Graphviz lays such a graph
 the machinery of the general case — about two seconds for 10,000 boxes — while a tidy tree
 drawing (Reingold and Tilford's, in the linear-time form of Buchheim, Jünger and Leipert,
 2002) takes a few hundredths: each op above its inputs, inputs side by side in slot order,
-subtrees packed as close as their contours allow, straight edges. Box sizes follow
-Graphviz's rules (:func:`gradviz.core.layout.metrics.box_size`), so the canvas draws the same
+subtrees packed as close as their contours allow, edges upright out of and into
+their boxes (:func:`upright_edge`). Box sizes follow
+Graphviz's rules (:func:`gradviz.core.layout.metrics.box_sizes`), so the canvas draws the same
 boxes either way.
 
 Both walks of the algorithm are written with explicit stacks: a 10,000-op chain is a tree
@@ -18,9 +19,13 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from gradviz.core.layout.dot import DotBuild
-from gradviz.core.layout.layout import Layout, NodeBox
-from gradviz.core.layout.metrics import box_size
-from gradviz.core.layout.quick import NODE_SEP, RANK_SEP, _straight_edge
+from gradviz.core.layout.layout import EdgePath, Layout, NodeBox
+from gradviz.core.layout.metrics import box_sizes
+from gradviz.core.layout.quick import _ARROW, NODE_SEP, RANK_SEP
+
+#: How far an edge rises straight out of its source before it slants (within the layers' gap).
+_LEAVE = 4.0
+Point = tuple[float, float]
 
 
 def is_forest(build: DotBuild) -> bool:
@@ -40,12 +45,13 @@ def is_forest(build: DotBuild) -> bool:
 
 
 def is_chain(build: DotBuild) -> bool:
-    """True for a bare chain: every box feeds at most one and has at most one input, no frames
-    (Graphviz draws it as the tree layout does: one straight column)."""
-    if build.clusters or not build.names:
+    """True for chains: every box feeds at most one and has at most one input (Graphviz draws
+    one as gradviz's layouts do, a straight column, in frames if it has them)."""
+    if not build.names:
         return False
+    sources = [s for s, _t, _slot in build.edges]
     targets = [t for _s, t, _slot in build.edges]
-    return len(set(targets)) == len(targets) and is_forest(build)
+    return len(set(targets)) == len(targets) and len(set(sources)) == len(sources)
 
 
 class TidyNode:
@@ -198,7 +204,7 @@ def tree_layout(build: DotBuild) -> Layout:
     """
     font = build.look.font_size
     ids = list(build.names.values())  # the build's order, as Graphviz's answer comes
-    size = {i: box_size(build.lines[i], font) for i in ids}
+    size = dict(zip(ids, box_sizes([build.lines[i] for i in ids], font)))
     nodes = {i: TidyNode(i, size[i][0]) for i in ids}
     inputs: dict[str, list[tuple[int, str]]] = {}
     for source, target, slot in build.edges:
@@ -224,6 +230,38 @@ def tree_layout(build: DotBuild) -> Layout:
         n = nodes[i]
         w, h = size[i]
         by_id[i] = NodeBox(i, round(n.x - left, 3), round(centre_y[n.depth], 3), w, h, build.lines[i], font)
-    edges = tuple(_straight_edge(by_id[s], by_id[t], slot) for s, t, slot in build.edges)
+    band = [(c - h / 2, c + h / 2) for c, h in zip(centre_y, layer_height)]
+    edges = tuple(upright_edge(by_id[s], by_id[t], slot, [(by_id[s].x, band[nodes[s].depth][0]),
+                                                          (by_id[t].x, band[nodes[t].depth][1])])
+                  for s, t, slot in build.edges)
     return Layout(round(right - left, 3), round(max(cursor - RANK_SEP, 0.0), 3), MappingProxyType(by_id), edges,
                   look=build.look)
+
+
+def upright_edge(source: NodeBox, target: NodeBox, slot: int, route: list[Point]) -> EdgePath:
+    """An edge from ``source``'s top through ``route`` to ``target``'s bottom, in straight cubic
+    segments; the arrowhead ends on the target's border.
+
+    ``route`` starts above the source, at the top of its layer, and ends under the target, at
+    the bottom of its layer: the edge rises out of its box and into the other upright, and a
+    slanted stretch runs only in the gap between two layers, where no box is (a straight line
+    from box to box cut through the neighbours of a box with many inputs side by side).
+    """
+    x, top, bottom = source.x, source.y - source.height / 2, target.y + target.height / 2
+    tip = (target.x, bottom)
+    base = (target.x, bottom + _ARROW)
+    if len(route) == 2 and x == target.x:  # one column (every edge of a chain): one segment
+        dy = (base[1] - top) / 3
+        return EdgePath(source.id, target.id, slot, ((x, top), (x, top + dy), (x, top + 2 * dy), base), base, tip)
+    # Leave and arrive upright, even when the layer is no taller than the box.
+    route = [(route[0][0], min(route[0][1], top - _LEAVE)), *route[1:-1],
+             (route[-1][0], max(route[-1][1], bottom + _ARROW))]
+    corners = [(x, top)]
+    for point in (*route, base):
+        if abs(point[0] - corners[-1][0]) > 1e-6 or abs(point[1] - corners[-1][1]) > 1e-6:
+            corners.append(point)
+    points = [corners[0]]
+    for (x0, y0), (x1, y1) in zip(corners, corners[1:]):
+        points += [(x0 + (x1 - x0) / 3, y0 + (y1 - y0) / 3), (x0 + 2 * (x1 - x0) / 3, y0 + 2 * (y1 - y0) / 3),
+                   (x1, y1)]
+    return EdgePath(source.id, target.id, slot, tuple(points), points[-1], tip)

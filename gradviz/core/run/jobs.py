@@ -131,7 +131,8 @@ def _capture(job: Job, send: Send, control: Any) -> None:
         trace = capture_program(
             spec.source, root=spec.root, roots=spec.roots, subject=spec.subject, limits=_limits(job),
             extra_names=names or None, overrides=dict(spec.overrides) or None,
-            on_forward=(lambda t: send("forward", t)) if forward else None)
+            on_forward=(lambda t: send("forward", t)) if forward else None,
+            forward_min=int(job.options.get("forward_min", 0)))
     beacon.note_stage("send")
     if WALL_NOTES and not spec.runs_user_code:
         # The notes themselves are the sandbox's technical words (kernel features), left in English.

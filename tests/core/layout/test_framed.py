@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -18,6 +19,7 @@ from gradviz.core.layout.metrics import text_width
 from gradviz.core.layout.module_boxes import module_title
 from gradviz.core.layout.own import own_layout, titles
 from gradviz.core.layout.plan import StagedLayoutCache
+from gradviz.core.layout.tree import tree_layout
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -194,6 +196,13 @@ def test_every_framed_layout_keeps_its_promises(build):
     lay = framed_layout(build)
     if lay is not None:
         check_picture(build, lay)
+
+
+@settings(max_examples=60, deadline=None)
+@given(framed_trees())
+def test_the_tree_layout_keeps_the_same_promises_without_frames(build):
+    bare = replace(build, clusters={}, homes={})
+    check_picture(bare, tree_layout(bare))
 
 
 def test_gradvizs_own_svg_shows_every_box_line_and_frame(mlp_trace, tmp_path):
