@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from gradviz.core.i18n import translate
-from gradviz.core.layout.grouping import framed_paths, group_path, group_title, module_box_lines
+from gradviz.core.layout.grouping import boundary_shapes, framed_paths, group_path, group_title, module_box_lines
 from gradviz.core.layout.labels import Look, beginner_lines
 from gradviz.core.layout.metrics import FONT_SIZE, wide_min_width, wide_padding
 from gradviz.core.trace import Node, TensorValue, Trace, format_shape
@@ -242,12 +242,14 @@ def build_dot(
             rep[node.id] = name
             build.names[name] = "module:" + owner
 
+    shapes = boundary_shapes(trace, {m.id: path for path, ms in module_members.items() for m in ms})
     for name, ident in build.names.items():
         if not ident.startswith("module:"):
             continue
         path = ident[len("module:"):]
         members = module_members[path]
-        lines = module_box_lines(trace, path) + (translate("graph", "%n node(s) inside", None, len(members)),)
+        lines = module_box_lines(trace, path, shapes[path]) + (
+            translate("graph", "%n node(s) inside", None, len(members)),)
         build.lines[ident] = lines
         home[name] = path.rpartition(".")[0]
         a = {"label": _label(lines), "id": ident}

@@ -197,10 +197,10 @@ def choose_collapsed(trace: Trace, threshold: int) -> frozenset[str]:
     return frozenset(p for p in paths if "." not in p)
 
 
-def module_box_lines(trace: Trace, path: str) -> tuple[str, ...]:
+def module_box_lines(trace: Trace, path: str, shapes: tuple[set, set] | None = None) -> tuple[str, ...]:
     """The text of a collapsed group's box: path and class (a loop's or an iteration's title),
-    parameter count, input → output shapes."""
-    inside = {n.id for n in trace.nodes if (g := group_path(n)) == path or g.startswith(path + ".")}
+    parameter count, input → output shapes (``shapes``: those already found, see
+    :func:`boundary_shapes`)."""
     info = group_info(trace, path)
     if is_loop_group(path):
         lines = [group_title(trace, path)]
@@ -209,14 +209,31 @@ def module_box_lines(trace: Trace, path: str) -> tuple[str, ...]:
                  info.class_name if info else translate("grouping", "module")]
     if info and info.num_params:
         lines.append(translate("grouping", "{n:,} parameters").format(n=info.num_params))
-    ins = sorted({trace.node(e.source).shape for e in trace.edges
-                  if e.target in inside and e.source not in inside
-                  and trace.node(e.source).kind != "leaf"}, key=str)
-    outs = sorted({trace.node(e.source).shape for e in trace.edges
-                   if e.source in inside and e.target not in inside}
-                  | {trace.node(r).shape for r in trace.roots if r in inside}, key=str)
+    if shapes is None:
+        inside = {n.id for n in trace.nodes if (g := group_path(n)) == path or g.startswith(path + ".")}
+        shapes = boundary_shapes(trace, {i: path for i in inside})[path]
+    ins, outs = sorted(shapes[0], key=str), sorted(shapes[1], key=str)
     if ins or outs:
         inputs = ", ".join(format_shape(s) for s in ins) or "–"
         outputs = ", ".join(format_shape(s) for s in outs) or "–"
         lines.append(f"{inputs} → {outputs}")
     return tuple(lines)
+
+
+def boundary_shapes(trace: Trace, owner: dict[str, str]) -> dict[str, tuple[set, set]]:
+    """For each group of ``owner`` (node id -> its folded group), the shapes of what enters it
+    (parameters aside) and what leaves it: one pass over the edges for every group at once."""
+    found: dict[str, tuple[set, set]] = {g: (set(), set()) for g in set(owner.values())}
+    for e in trace.edges:
+        s, t = owner.get(e.source), owner.get(e.target)
+        if s == t:
+            continue
+        source = trace.node(e.source)
+        if t is not None and source.kind != "leaf":
+            found[t][0].add(source.shape)
+        if s is not None:
+            found[s][1].add(source.shape)
+    for r in trace.roots:
+        if r in owner:
+            found[owner[r]][1].add(trace.node(r).shape)
+    return found
