@@ -425,7 +425,10 @@ def warm_up() -> None:
     """Import what every run needs, once, so forked runs start warm."""
     import torch
 
-    from gradviz.core.capture import capture  # noqa: F401
+    from gradviz.core.capture import (
+        capture,  # noqa: F401
+        user_code,  # noqa: F401 - every run's warnings go through it (8 ms a run, imported there)
+    )
     from gradviz.core.checks import (
         gradcheck,  # noqa: F401
         why_none,  # noqa: F401
