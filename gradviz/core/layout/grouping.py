@@ -59,6 +59,19 @@ def is_loop_group(path: str) -> bool:
 
 def loop_counts(trace: Trace) -> dict[str, int]:
     """Each loop's path and how many iterations it ran."""
+    global _last_counts
+    last = _last_counts  # one read: the worker and the window may ask for different traces
+    if last is not None and last[0] is trace:  # every frame's title asks, one trace at a time
+        return last[1]
+    counts = _loop_counts(trace)
+    _last_counts = (trace, counts)
+    return counts
+
+
+_last_counts: tuple[Trace, dict[str, int]] | None = None
+
+
+def _loop_counts(trace: Trace) -> dict[str, int]:
     counts: dict[str, int] = {}
     for node in trace.nodes:
         prefix = ""
