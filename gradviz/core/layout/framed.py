@@ -116,7 +116,8 @@ def framed_layout(build: DotBuild, titles: dict[str, str] | None = None) -> Layo
     routes: list[tuple[_Item, _Item, list[_Item]]] = []  # per edge: the items it joins, the columns it runs up
     for k, (s, t, slot) in enumerate(build.edges):
         s_out, t_out = outward(home[s]), outward(home[t])
-        common = next(p for p in s_out if p in set(t_out))
+        around_t = set(t_out)
+        common = next(p for p in s_out if p in around_t)
         left = s_out[: s_out.index(common)]
         for p in left:
             if exits.setdefault(p, s) != s:
