@@ -54,6 +54,11 @@ _OPERATORS = {
 __all__ = ["Recorder", "NodeInfo", "OutputKey", "PassRecord", "RECOMPUTATION", "func_name", "grad_fn_of"]
 
 
+#: Tensor types whose attribute reads run no __torch_function__ of their own (Parameter's is
+#: torch's _disabled_torch_function_impl, which just reads).
+_PLAIN_TENSORS = (torch.Tensor, torch.nn.Parameter)
+
+
 def func_name(func: Any) -> str:
     name = getattr(func, "__name__", None) or str(func)
     if name in _OPERATORS:
@@ -143,11 +148,23 @@ class Recorder(PassRecording, TorchFunctionMode):
     # ----- names --------------------------------------------------------------------
     def key_of(self, tensor: torch.Tensor) -> Any:
         """The recorder's key of the node that stands for ``tensor`` (None for leaves and constants)."""
-        fn = grad_fn_of(tensor)
+        if type(tensor) in _PLAIN_TENSORS and self._only_mode():
+            # The program names every tensor it assigns: two reads through this mode's own
+            # handler cost ~2 µs each time, and the handler only hands them back.
+            with torch._C.DisableTorchFunction():
+                fn = grad_fn_of(tensor)
+                nr = tensor.output_nr
+        else:
+            fn = grad_fn_of(tensor)
+            nr = tensor.output_nr
         if fn is None:
             return None
-        nr = tensor.output_nr
         return fn if nr == 0 else OutputKey(fn, nr)
+
+    def _only_mode(self) -> bool:
+        """No torch function mode but this recorder would see a tensor's attributes read now."""
+        depth = torch._C._len_torch_function_stack()
+        return depth == 0 or (depth == 1 and torch._C._get_function_stack_at(0) is self)
 
     def name_tensor(self, name: str, tensor: torch.Tensor, line: int | None = None) -> None:
         """Remember the user's variable name (and its line) for a tensor; the first name wins."""
@@ -284,7 +301,11 @@ class Recorder(PassRecording, TorchFunctionMode):
                 self._register_inputs(grad_fn, internal_to or name, line, module, inputs)
             finally:
                 self.module_stack[:] = kept
-            first = next((o for o in outs if o.output_nr == 0), None)
+            first = None
+            for out in outs:
+                if out.output_nr == 0:
+                    first = out
+                    break
             if first is not None:
                 value = TensorValue.from_tensor(first)
                 shape, dtype, device = value.shape, value.dtype, value.device
@@ -319,12 +340,15 @@ class Recorder(PassRecording, TorchFunctionMode):
         return key
 
     def _constant_slots(self, grad_fn: Any, inputs: list) -> list[tuple[int, torch.Tensor]]:
+        constants = [(position, tensor) for position, tensor in enumerate(inputs) if not tensor.requires_grad]
+        if not constants:
+            return []
         nf = grad_fn.next_functions
         free = [i for i, (fn, _) in enumerate(nf) if fn is None]
         out = []
         seen: set[int] = set()
-        for position, tensor in enumerate(inputs):
-            if tensor.requires_grad or id(tensor) in seen:
+        for position, tensor in constants:
+            if id(tensor) in seen:
                 continue
             seen.add(id(tensor))
             if position in free:
@@ -361,6 +385,12 @@ class Recorder(PassRecording, TorchFunctionMode):
                          inputs: list[torch.Tensor] = ()) -> None:
         """Register the not-yet-known nodes feeding ``root``: leaves and inner nodes of a composite op,
         and the further outputs of multi-output nodes it or they use."""
+        nodes = self.nodes
+        for child, nr in root.next_functions:
+            if child is not None and (nr or child not in nodes):
+                break
+        else:
+            return  # the common case: every input's node is known, none a further output
         new: list[Any] = []
         consumers: dict[Any, list[Any]] = {}
         used_outputs: list[tuple[Any, int]] = []
