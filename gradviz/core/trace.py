@@ -29,6 +29,17 @@ _DTYPE_NAMES: dict[Any, str] = {}
 _NO_NUMPY = {"bfloat16", "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz"}
 
 
+def built(cls: type, fields: dict[str, Any]) -> Any:
+    """A frozen record from ``fields`` (every field of ``cls``), without its __init__.
+
+    A frozen dataclass's __init__ sets each field through object.__setattr__: for the tens
+    of thousands of values, nodes and edges of a big graph that was a third of their cost.
+    """
+    record = object.__new__(cls)
+    record.__dict__.update(fields)
+    return record
+
+
 def _dtype_name(dtype: Any) -> str:
     name = _DTYPE_NAMES[dtype] = str(dtype).replace("torch.", "")
     return name
@@ -83,7 +94,7 @@ class TensorValue:
                 # The all-zero gradients some backward formulas return (abs's second derivative)
                 # have no storage for numpy to read. Asked only here: the common case pays nothing.
                 data = cpu.new_zeros(shape).numpy()
-            return cls(shape, dtype, device, data)
+            return built(cls, {"shape": shape, "dtype": dtype, "device": device, "data": data, "summary": None})
         if cpu._is_zerotensor():
             cpu = cpu.new_zeros(shape)
         # Statistics in float64 whatever the dtype, so bool/int/complex tensors summarise too.

@@ -6,7 +6,7 @@ from typing import Any
 
 from gradviz.core.capture.recorder import RECOMPUTATION, NodeInfo, OutputKey, PassRecord, Recorder
 from gradviz.core.i18n import translate
-from gradviz.core.trace import BackwardPass, Edge, ModuleInfo, Node, TensorValue, Trace
+from gradviz.core.trace import BackwardPass, Edge, ModuleInfo, Node, TensorValue, Trace, built
 
 
 class TraceBuilder:
@@ -68,23 +68,28 @@ class TraceBuilder:
         wanted.update(OutputKey(r, nr) for p in rec.passes for r, nr in zip(p.roots, p.root_outputs) if nr)
         keys = [k for k in rec.nodes if k in reach or k in const_keys
                 or (isinstance(k, OutputKey) and k.node in reach and (k in wanted or rec.nodes[k].label))]
-        ids = {k: f"n{i}" for i, k in enumerate(keys)}
+        position = {k: i for i, k in enumerate(keys)}
+        ids = {k: f"n{i}" for k, i in position.items()}
+        names = list(ids.values())
 
-        edges: list[Edge] = []
-        for key in keys:
+        rows: list[tuple[int, int, int]] = []  # (target, slot, source) positions, sorted as the edges are listed
+        for target, key in enumerate(keys):
             if isinstance(key, tuple):
                 continue
             if isinstance(key, OutputKey):
-                edges.append(Edge(ids[key.node], ids[key], 0))
+                rows.append((target, 0, position[key.node]))
                 continue
             for slot, (child, nr) in enumerate(key.next_functions):
-                source = OutputKey(child, nr) if nr else child
-                if source in ids:
-                    edges.append(Edge(ids[source], ids[key], slot))
+                source = position.get(OutputKey(child, nr) if nr else child)
+                if source is not None:
+                    rows.append((target, slot, source))
         for ce in rec.const_edges:
-            if ce.target in ids and ce.const in ids:
-                edges.append(Edge(ids[ce.const], ids[ce.target], ce.slot))
-        edges.sort(key=lambda e: (int(e.target[1:]), e.slot, int(e.source[1:])))
+            target, source = position.get(ce.target), position.get(ce.const)
+            if target is not None and source is not None:
+                rows.append((target, ce.slot, source))
+        rows.sort()
+        edges = [built(Edge, {"source": names[source], "target": names[target], "slot": slot})
+                 for target, slot, source in rows]
 
         outputs_of: dict[Any, list[OutputKey]] = {}
         for key in keys:
@@ -141,12 +146,12 @@ class TraceBuilder:
                 if node_id in p.grad_outputs:
                     grad = p.arriving(node_id)
                     break
-        return Node(
-            id=node_id, kind=info.kind, op=op, label=label, shape=info.shape, dtype=info.dtype,
-            device=info.device, module=module, value=info.value, internal_to=internal_to,
-            saved=info.saved or (), line=info.line, requires_grad=info.requires_grad, grad=grad,
-            output_nr=info.output_nr, loop=tuple((run.line, i, run.count) for run, i in info.loop),
-        )
+        return built(Node, {
+            "id": node_id, "kind": info.kind, "op": op, "label": label, "shape": info.shape, "dtype": info.dtype,
+            "device": info.device, "module": module, "value": info.value, "internal_to": internal_to,
+            "saved": info.saved or (), "line": info.line, "requires_grad": info.requires_grad, "grad": grad,
+            "output_nr": info.output_nr, "loop": tuple([(run.line, i, run.count) for run, i in info.loop]),
+        })
 
     @staticmethod
     def _pass(index: int, record: PassRecord, ids: dict, outputs_of: dict[Any, list[OutputKey]]) -> BackwardPass:

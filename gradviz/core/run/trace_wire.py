@@ -17,7 +17,17 @@ from typing import Any
 import numpy as np
 
 from gradviz.core.run.codec import ARRAY_DTYPES, DecodeError, dtype_name
-from gradviz.core.trace import NODE_KINDS, BackwardPass, Edge, ModuleInfo, Node, SavedTensor, TensorValue, Trace
+from gradviz.core.trace import (
+    NODE_KINDS,
+    BackwardPass,
+    Edge,
+    ModuleInfo,
+    Node,
+    SavedTensor,
+    TensorValue,
+    Trace,
+    built,
+)
 
 FORMAT = 2
 
@@ -239,14 +249,6 @@ def _get(plain: dict, key: str, kind: type) -> Any:
     return value
 
 
-def _built(cls: type, fields: dict[str, Any]) -> Any:
-    """A frozen record from checked fields, without its __init__: a dataclass's frozen
-    __init__ sets each field through object.__setattr__, a third of decoding 10,000 nodes."""
-    record = object.__new__(cls)
-    record.__dict__.update(fields)
-    return record
-
-
 def from_plain(plain: Any) -> Trace:
     """The Trace in ``plain``; DecodeError when any column is inconsistent."""
     if not isinstance(plain, dict) or plain.get("format") != FORMAT:
@@ -296,7 +298,7 @@ def from_plain(plain: Any) -> Trace:
         c = loop_count[i]
         frames = tuple(tuple(loops[j:j + 3]) for j in range(lpos, lpos + 3 * c, 3)) if c else none
         lpos += 3 * c
-        nodes.append(_built(Node, {
+        nodes.append(built(Node, {
             "id": ids[i], "kind": kinds[i], "op": ops[i], "label": labels[i], "shape": shape, "dtype": dtypes[i],
             "device": devices[i], "module": modules[i], "value": value_at(value_idx[i]),
             "internal_to": internal[i], "saved": tuple(saved[spos:spos + k]) if k else none, "line": lines[i],
@@ -313,7 +315,7 @@ def from_plain(plain: Any) -> Trace:
     sources = node_ids(edge_cols[0], "edge sources")
     targets = node_ids(edge_cols[1], "edge targets", len(sources))
     slots = _ints(edge_cols[2], len(sources), "edge slots", 0, 1 << 16)
-    edges = tuple(_built(Edge, {"source": a, "target": b, "slot": c}) for a, b, c in zip(sources, targets, slots))
+    edges = tuple(built(Edge, {"source": a, "target": b, "slot": c}) for a, b, c in zip(sources, targets, slots))
 
     passes = []
     for entry in _get(plain, "passes", list):
