@@ -73,7 +73,17 @@ class TensorValue:
     def from_tensor(cls, tensor: Any, limit: int = FULL_VALUE_LIMIT) -> "TensorValue":
         """Copy ``tensor`` (a torch.Tensor) into plain numpy data."""
         # Capture copies four values per node (forward, saved, two gradients), so the
-        # common case (a small CPU tensor) takes the short road: ~4 µs instead of ~10.
+        # common case (a small CPU tensor) takes the short road: ~2 µs instead of ~10.
+        # numpy(force=True) detaches in C++ (and resolves conj/neg bits, as the long road does).
+        if tensor.is_cpu and tensor.numel() <= limit:
+            try:
+                data = tensor.numpy(force=True)
+            except (TypeError, RuntimeError):
+                data = None  # a dtype numpy lacks (bfloat16), a layout it cannot read: the long road says
+            if data is not None:
+                dtype = _DTYPE_NAMES.get(tensor.dtype) or _dtype_name(tensor.dtype)
+                return built(cls, {"shape": data.shape, "dtype": dtype, "device": "cpu", "data": data.copy(),
+                                   "summary": None})
         t = tensor.detach()
         shape = tuple(t.shape)
         dtype = _DTYPE_NAMES.get(t.dtype) or _dtype_name(t.dtype)
