@@ -103,6 +103,7 @@ class Recorder(PassRecording, TorchFunctionMode):
         self.tensor_names: dict[int, tuple[str, Any, int | None]] = {}  # id -> (name, weakref, line)
         self.checkpointed: set[Any] = set()  # nodes recorded under checkpoint(use_reentrant=False)
         self._hooks: list[Any] = []
+        self._op_names: dict[Any, str] = {}  # func -> func_name(func): a program calls few, many times
         self.keep_graphs = False  # force retain_graph=True: replays differentiate again afterwards
         self.init_passes()
 
@@ -217,7 +218,9 @@ class Recorder(PassRecording, TorchFunctionMode):
             return result
         if not outputs:
             return result
-        name = func_name(func)
+        name = self._op_names.get(func)
+        if name is None:
+            name = self._op_names[func] = func_name(func)
         if name in ("__get__", "__set__"):
             return result  # attribute reads like .grad and .data are not ops
         self._record_outputs(outputs, name, tensors_in(args, kwargs), self.current_line())
@@ -294,13 +297,7 @@ class Recorder(PassRecording, TorchFunctionMode):
             for slot, tensor in self._constant_slots(grad_fn, inputs):
                 key = self._register_constant(tensor, line)
                 self.const_edges.append(ConstEdge(key, grad_fn, slot))
-            # Inside a composite op its inner nodes are that op's; made during backward, that code's.
-            # (The module stack is kept as in kept_module_stack, inline: this runs once per op.)
-            kept = self.module_stack[:]
-            try:
-                self._register_inputs(grad_fn, internal_to or name, line, module, inputs)
-            finally:
-                self.module_stack[:] = kept
+            self._register_inputs(grad_fn, internal_to or name, line, module, inputs)
             first = None
             for out in outs:
                 if out.output_nr == 0:
@@ -391,6 +388,16 @@ class Recorder(PassRecording, TorchFunctionMode):
                 break
         else:
             return  # the common case: every input's node is known, none a further output
+        # Inside a composite op its inner nodes are that op's; made during backward, that code's.
+        # (The module stack is kept as in kept_module_stack, inline: this runs for most ops.)
+        kept = self.module_stack[:]
+        try:
+            self._register_new_inputs(root, op_name, line, module, inputs)
+        finally:
+            self.module_stack[:] = kept
+
+    def _register_new_inputs(self, root: Any, op_name: str, line: int | None, module: Any,
+                             inputs: list[torch.Tensor]) -> None:
         new: list[Any] = []
         consumers: dict[Any, list[Any]] = {}
         used_outputs: list[tuple[Any, int]] = []

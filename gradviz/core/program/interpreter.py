@@ -114,6 +114,7 @@ class Interpreter:
         self.extra_names = dict(extra_names or {})
         self.line: int | None = None
         self.loops: list[LoopRun] = []  # the for loops running now, outermost first
+        self._frames: tuple[tuple[LoopRun, int], ...] = ()  # current_loop(), kept as the loops step
         self._iterations = 0
         self._deadline = 0.0
         self._result = ProgramResult(namespace={})
@@ -219,21 +220,28 @@ class Interpreter:
 
     def current_loop(self) -> tuple[tuple[LoopRun, int], ...]:
         """The running for loops and their iterations (0-based), outermost first."""
-        return tuple((run, run.iteration) for run in self.loops)
+        # Asked for every node and named tensor; made again only when a loop starts, steps or ends.
+        return self._frames
+
+    def _loop_changed(self) -> None:
+        self._frames = tuple([(run, run.iteration) for run in self.loops])
 
     def _loop(self, line: int, iterable: Any) -> Iterable[Any]:
         run = LoopRun(line)
         self.loops.append(run)
+        self._loop_changed()
         try:
             for item in iterable:
                 self._on_tick(line)
                 run.iteration += 1
+                self._loop_changed()
                 yield item
         finally:
             # After the last item, or a break (CPython closes the dropped generator at once).
             run.count = run.iteration + 1
             if run in self.loops:
                 self.loops.remove(run)
+            self._loop_changed()
 
     def _attr(self, obj: Any, name: str, line: int, col: int) -> Any:
         try:
