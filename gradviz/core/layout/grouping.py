@@ -185,6 +185,8 @@ def _owner(module: str, collapsed: frozenset[str]) -> str | None:
 
 def visible_count(trace: Trace, collapsed: frozenset[str]) -> int:
     """How many boxes the graph shows with ``collapsed`` groups folded to one box each."""
+    if not collapsed:
+        return len(trace.nodes)
     owners = Counter(_owner(group_path(n), collapsed) for n in trace.nodes)
     loose = owners.pop(None, 0)
     return loose + len(owners)
@@ -197,8 +199,8 @@ def choose_collapsed(trace: Trace, threshold: int) -> frozenset[str]:
     so on. A graph already small enough collapses nothing; one that no level brings under the
     threshold collapses at the top level, the most it can.
     """
-    if len(trace.nodes) <= threshold:
-        return frozenset()
+    if len(trace.nodes) <= threshold or not any(n.module for n in trace.nodes):
+        return frozenset()  # small enough, or no module to fold (loops are folded elsewhere)
     paths = module_paths(trace, loops=False)
     if not paths:
         return frozenset()

@@ -178,6 +178,15 @@ def _second_walk(root: TidyNode) -> None:
 def tidy(roots: list[TidyNode]) -> None:
     """Place the trees under ``roots`` side by side: each node's ``x`` (centre) and ``depth``
     (the roots' is 1), children in list order with their ``parent`` set."""
+    if len(roots) == 1:  # one column (a chain) needs none of the contour work below
+        column, v = [], roots[0]
+        while len(v.children) == 1:
+            column.append(v)
+            v = v.children[0]
+        if not v.children:
+            for depth, node in enumerate((*column, v), start=1):
+                node.depth, node.index, node.x = depth, 0, 0.0
+            return
     # Several roots (the softmax lesson's two losses) hang side by side under one invisible
     # root of no width.
     top = TidyNode("", 0.0)
