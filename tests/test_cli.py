@@ -109,6 +109,21 @@ def test_missing_engine_is_a_message(tmp_path, monkeypatch):
     assert "pip install graphviz-pure" in out.stderr and "Traceback" not in out.stderr
 
 
+def test_a_layered_model_renders_without_any_layout_engine(tmp_path, monkeypatch):
+    # gradviz lays out and draws a stack of layers itself: no engine is run, so none is needed.
+    monkeypatch.setenv("GRADVIZ_DOT", "/nonexistent/dot")
+    program = tmp_path / "mlp.py"
+    program.write_text("torch.manual_seed(0)\nparts = []\nfor i in range(50):\n"
+                       "    parts = parts + [nn.Linear(2, 2), nn.Tanh()]\n"
+                       "model = nn.Sequential(*parts)\nloss = model(torch.ones(1, 2)).sum()\n")
+    out = gradviz("render", str(program), "-o", str(tmp_path / "mlp.svg"))
+    assert out.returncode == 0, out.stderr
+    root = ET.parse(tmp_path / "mlp.svg").getroot()
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert sum(1 for t in texts if t == "AddmmBackward0") == 50 and "model.49 · Tanh" in texts
+    assert "wrote" in out.stdout and "252 nodes" in out.stdout
+
+
 def test_render_prints_what_the_program_printed_and_its_last_value(tmp_path):
     out = gradviz("render", "lesson:no-grad", "-o", str(tmp_path / "n.json"))
     assert out.stdout.splitlines()[:3] == ["True", "False", "False"]

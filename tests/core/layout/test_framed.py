@@ -235,3 +235,16 @@ def test_gradvizs_own_svg_shows_every_box_line_and_frame(mlp_trace, tmp_path):
     assert format_number(ns["loss"].item(), 4) in texts
     bias = ns["model"][0].bias.grad.tolist()
     assert "grad: [" + ", ".join(format_number(v, 4) for v in bias) + "]" in texts
+
+
+def test_a_hostile_module_name_is_text_in_the_svg():
+    from gradviz.core.layout.svg import layout_svg
+
+    name = '<script>alert("x")</script>&amp;'
+    build = _build([("n1", "n0", 0), ("n2", "n1", 0)], {"n0": "", "n1": name, "n2": name}, 3)
+    build.lines["n1"] = ("<b>bold</b>", "&")
+    lay = framed_layout(build, {name: name + " · Linear"})
+    root = ET.fromstring(layout_svg(build, lay, [("op", "op")], {name: name + " · Linear"}))
+    assert not list(root.iter(f"{SVG}script"))
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert name + " · Linear" in texts and "<b>bold</b>" in texts and "&" in texts
