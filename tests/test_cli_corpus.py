@@ -28,6 +28,7 @@ def warm_runner():
     runner.close = lambda *a, **k: None  # one runner for every case (each run is still a process of its own)
     yield runner
     runner.close = close
+    runner.close()  # its pipes too: left to the interpreter's exit, they were "unclosed files"
 
 
 @pytest.mark.filterwarnings("ignore:None of the inputs have requires_grad")

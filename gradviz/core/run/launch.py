@@ -21,10 +21,13 @@ USER_THREADS_VARIABLE = "GRADVIZ_USER_THREADS"
 LANGUAGE_VARIABLE = "GRADVIZ_RUNNER_LANGUAGE"
 
 _early: subprocess.Popen | None = None
+_spawned = False  # a runner was started in this process already (its Runner is the one to use)
 
 
 def spawn_runner(mode: str | None, language: str) -> subprocess.Popen:
     """A new runner process (``python -m gradviz.core.run.zygote``) linked by its stdin/stdout."""
+    global _spawned
+    _spawned = True
     env = dict(os.environ)
     # The runner must import this very gradviz, wherever it was loaded from.
     root = str(Path(__file__).resolve().parents[3])
@@ -44,9 +47,11 @@ def spawn_runner(mode: str | None, language: str) -> subprocess.Popen:
 
 
 def start_early(language: str) -> None:
-    """Start the process's runner now (the next :class:`Runner` of the default mode takes it)."""
+    """Start the process's runner now (the next :class:`Runner` of the default mode takes it),
+    unless this process has started one before (a program calling ``cli.main`` again, the tests:
+    its runner would be left unused, holding a copy of torch)."""
     global _early
-    if _early is None:
+    if _early is None and not _spawned:
         _early = spawn_runner(None, language)
 
 
