@@ -248,3 +248,33 @@ def test_a_hostile_module_name_is_text_in_the_svg():
     assert not list(root.iter(f"{SVG}script"))
     texts = [t.text for t in root.iter(f"{SVG}text")]
     assert name + " · Linear" in texts and "<b>bold</b>" in texts and "&" in texts
+
+
+_LAYERS = ("nn.Linear(4, 4)", "nn.ReLU()", "nn.Tanh()", "nn.Sigmoid()", "nn.LayerNorm(4)", "nn.Identity()")
+
+
+def _nested(rng: random.Random, depth: int = 0) -> str:
+    parts = [(_nested(rng, depth + 1) if depth < 3 and rng.random() < 0.3 else rng.choice(_LAYERS))
+             for _ in range(rng.randint(1, 4))]
+    return "nn.Sequential(" + ", ".join(parts) + ")"
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_nested_models_keep_the_promises_folded_or_not_in_every_look(seed, monkeypatch):
+    from gradviz.core.layout.grouping import choose_collapsed
+    from gradviz.core.layout.labels import Look
+
+    monkeypatch.setattr(own_module, "FRAMED_MIN_BOXES", 0)  # every model that qualifies, however small
+    rng = random.Random(seed)
+    trace = capture_program(f"torch.manual_seed({seed})\nmodel = {_nested(rng)}\n"
+                            "loss = model(torch.randn(2, 4)).pow(2).mean()\n")
+    for collapsed in (frozenset(), choose_collapsed(trace, 6)):
+        for look in (None, Look(16.0, "beginner")):
+            build = build_dot(trace, collapsed=collapsed, look=look)
+            lay = own_layout(trace, build)
+            fed = [s for s, _t, _slot in build.edges]
+            # gradviz draws it unless a value feeds two ops (Graphviz draws those), or there is no
+            # graph at all (no parameter and an input without grad: nothing to draw).
+            assert (lay is None) == (not build.names or len(set(fed)) < len(fed))
+            if lay is not None:
+                check_picture(build, lay, titles(trace, build))
