@@ -159,9 +159,11 @@ class StagedLayoutCache(LayoutCache):
             lines = build_dot(trace, collapsed=chosen, look=look).lines
             return LayoutPlan(relabel(previous.layout, lines), chosen, auto and bool(chosen), reused=True)
         big = on_provisional is not None and visible_count(trace, chosen) >= provisional_min
-        own_tree = not chosen and len(trace.nodes) >= TREE_MIN_BOXES and is_forest(plain_build(trace))
-        if big and not chosen and not own_tree:  # the first picture before even the DOT text is written
-            self._provisional(trace, plain_build(trace), on_provisional, cancel)
+        if big and not chosen:  # the first picture before even the DOT text is written
+            plain = plain_build(trace)
+            # A big tree needs none: gradviz lays it out in a moment, in the picture it keeps.
+            if not (len(trace.nodes) >= TREE_MIN_BOXES and is_forest(plain)):
+                self._provisional(trace, plain, on_provisional, cancel)
         build = build_dot(trace, collapsed=chosen, look=look)
         _check(cancel)
         key = (build.source, engine)
