@@ -184,31 +184,30 @@ _NOT_USER = tuple(Path(p).resolve() for p in {sysconfig.get_paths()["purelib"], 
 _GRADVIZ = Path(__file__).resolve().parents[2]
 
 
-def is_user_file(filename: str, folders: tuple[Path, ...]) -> bool:
-    """True for a file under ``folders`` that is neither gradviz's nor an installed package's."""
+def _library_free(filename: str) -> Path | None:
+    """``filename`` resolved, when it is a real file that is neither gradviz's, Python's nor an
+    installed package's (torch's); else None."""
     if not filename or filename.startswith("<"):
-        return False
+        return None
     try:
         file = Path(filename).resolve()
     except (OSError, ValueError):
-        return False
+        return None
     if any(file.is_relative_to(p) for p in _NOT_USER) or file.is_relative_to(_GRADVIZ) or "site-packages" in file.parts:
-        return False
-    return any(file.is_relative_to(folder) for folder in folders)
+        return None
+    return file
+
+
+def is_user_file(filename: str, folders: tuple[Path, ...]) -> bool:
+    """True for a file under ``folders`` that is neither gradviz's nor an installed package's."""
+    file = _library_free(filename)
+    return file is not None and any(file.is_relative_to(folder) for folder in folders)
 
 
 def _outside_libraries(filename: str) -> bool:
-    """True for a file that is neither gradviz's, Python's nor an installed package's (torch's)."""
-    if filename == PROGRAM_FILENAME:
-        return True
-    if not filename or filename.startswith("<"):
-        return False
-    try:
-        file = Path(filename).resolve()
-    except (OSError, ValueError):
-        return False
-    return not (any(file.is_relative_to(p) for p in _NOT_USER) or file.is_relative_to(_GRADVIZ)
-                or "site-packages" in file.parts)
+    """True for the typed program and for a file that is neither gradviz's, Python's nor an
+    installed package's (torch's)."""
+    return filename == PROGRAM_FILENAME or _library_free(filename) is not None
 
 
 def warned_where(filename: str, lineno: int) -> tuple[str, int]:
