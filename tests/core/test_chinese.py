@@ -13,7 +13,7 @@ from gradviz.core.checks.why_none import why_grad_none
 from gradviz.core.lessons.catalogue import LESSONS, capture_lesson
 from gradviz.core.program.errors import ProgramError
 from gradviz.core.program.interpreter import run_program
-from gradviz.core.run.client import Runner, error_of
+from gradviz.core.run.client import error_of
 from gradviz.core.run.request import Ending, Job, ProgramSpec, RunLimits
 from gradviz.core.stepping.explain import explain
 from gradviz.core.stepping.steps import BACKWARD, build_steps
@@ -80,14 +80,6 @@ def test_grouping_titles_in_chinese(chinese):
                             "for i in range(3):\n    loss = loss * w.sum()\n")
     titles = {group_title(trace, p) for p in module_paths(trace)}
     assert "for 循环，第 3 行 · 共 3 次迭代" in titles and "第 2 次迭代，共 3 次" in titles
-
-
-@pytest.fixture(scope="module")
-def runner():
-    r = Runner()
-    r.start()
-    yield r
-    r.close()
 
 
 def test_a_run_process_speaks_the_language_of_the_job(runner):

@@ -64,3 +64,14 @@ def run_and_wait(qtbot):
         return blocker.args[0]
 
     return run
+
+
+@pytest.fixture
+def go(window, run_and_wait, qtbot):
+    """Run ``action`` in the window and wait until its graph is drawn and the steps are ready."""
+
+    def run(action):
+        assert run_and_wait(window, action) == "ok"
+        qtbot.waitUntil(lambda: window.step_through.index is not None
+                        and window.step_through.trace is window.current_trace, timeout=20_000)
+    return run

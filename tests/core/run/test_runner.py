@@ -21,14 +21,6 @@ from gradviz.core.run.request import Job, ModuleSpec, ProgramSpec, RunLimits
 from .traces import same_trace
 
 
-@pytest.fixture(scope="module")
-def runner():
-    r = Runner()
-    r.start()
-    yield r
-    r.close()
-
-
 def module_file(tmp_path, body: str, name: str = "user_model.py") -> str:
     path = tmp_path / name
     path.write_text(textwrap.dedent(body))

@@ -10,18 +10,6 @@ import gradviz.qt  # noqa: F401  (first: pins None on Python 3.11)
 from gradviz.core.lessons.files import load_lesson
 
 
-@pytest.fixture
-def go(window, run_and_wait, qtbot):
-    """Run ``action`` in the window and wait until its graph is drawn and the steps are ready."""
-
-    def run(action):
-        status = run_and_wait(window, action)
-        assert status == "ok"
-        qtbot.waitUntil(lambda: window.step_through.index is not None
-                        and window.step_through.trace is window.current_trace, timeout=20_000)
-    return run
-
-
 def logistic_numbers(w1_value):
     y, x1 = torch.tensor([1.0]), torch.tensor([1.1])
     w1 = torch.tensor([w1_value], requires_grad=True)

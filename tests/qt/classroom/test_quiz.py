@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 
 from gradviz.core.stepping.marks import HIDDEN_TEXT
-
-
-@pytest.fixture
-def go(window, run_and_wait, qtbot):
-    def run(action):
-        assert run_and_wait(window, action) == "ok"
-        qtbot.waitUntil(lambda: window.step_through.index is not None
-                        and window.step_through.trace is window.current_trace, timeout=20_000)
-    return run
 
 
 def badge(window, label):

@@ -11,17 +11,6 @@ from gradviz.core.stepping.steps import BACKWARD
 from gradviz.qt.stepping.lecture_strip import MIN_PIXELS
 
 
-@pytest.fixture
-def go(window, run_and_wait, qtbot):
-    """Run ``action`` in the window and wait until its graph is drawn and the steps are ready."""
-
-    def run(action):
-        assert run_and_wait(window, action) == "ok"
-        qtbot.waitUntil(lambda: window.step_through.index is not None
-                        and window.step_through.trace is window.current_trace, timeout=20_000)
-    return run
-
-
 def step_of(window, op, pass_index=-1):
     trace = window.current_trace
     pass_index %= len(trace.passes)
