@@ -23,7 +23,7 @@ from gradviz.core.layout.dot import DotBuild
 from gradviz.core.layout.layout import ClusterBox, Layout, NodeBox
 from gradviz.core.layout.metrics import LINE_SPACING, box_sizes, text_width
 from gradviz.core.layout.quick import RANK_SEP
-from gradviz.core.layout.tree import TidyNode, tidy, upright_edge
+from gradviz.core.layout.tree import TidyNode, feeds_one_each, tidy, upright_edge
 
 #: Room between a frame and what it holds (Graphviz's cluster margin).
 FRAME_PAD = 8.0
@@ -75,8 +75,8 @@ def framed_layout(build: DotBuild, titles: dict[str, str] | None = None) -> Layo
     -------
     Layout or None
         Boxes sized as Graphviz sizes them at the build's font size, inputs at the bottom
-        (rankdir BT), straight edges (a few segments where an edge crosses frames), frames in
-        the build's cluster order.
+        (rankdir BT), edges of straight segments (:func:`upright_edge`), frames in the build's
+        cluster order.
     """
     titles = titles or {}
     size = build.look.font_size
@@ -91,11 +91,8 @@ def framed_layout(build: DotBuild, titles: dict[str, str] | None = None) -> Layo
         depth_of[p] = depth_of[parent_path[p]] + 1
         if depth_of[p] > MAX_NESTING:
             return None
-    fed: set[str] = set()
-    for s, _t, _slot in build.edges:
-        if s in fed:
-            return None  # a value used twice: not a tree
-        fed.add(s)
+    if not feeds_one_each(build):
+        return None  # a value used twice: not a tree
 
     sizes = box_sizes([build.lines[i] for i in ids], size)
     items = {i: _Item(i, w, h, "box") for i, (w, h) in zip(ids, sizes)}

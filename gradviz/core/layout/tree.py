@@ -28,30 +28,26 @@ _LEAVE = 4.0
 Point = tuple[float, float]
 
 
+def feeds_one_each(build: DotBuild) -> bool:
+    """True when every box feeds at most one other (the graph is a forest, read from its roots)."""
+    sources = [s for s, _t, _slot in build.edges]
+    return len(set(sources)) == len(sources)
+
+
 def is_forest(build: DotBuild) -> bool:
     """True when every box feeds at most one other and no module frames are drawn.
 
-    Module frames are left to Graphviz: it keeps each module's boxes together, which a tree
-    drawing does not try to do.
+    Graphs with frames are :mod:`.framed`'s: it keeps each module's boxes together, which a
+    tree drawing does not try to do.
     """
-    if build.clusters or not build.names:
-        return False
-    fed: set[str] = set()
-    for source, _target, _slot in build.edges:
-        if source in fed:
-            return False
-        fed.add(source)
-    return True
+    return not build.clusters and bool(build.names) and feeds_one_each(build)
 
 
 def is_chain(build: DotBuild) -> bool:
     """True for chains: every box feeds at most one and has at most one input (Graphviz draws
     one as gradviz's layouts do, a straight column, in frames if it has them)."""
-    if not build.names:
-        return False
-    sources = [s for s, _t, _slot in build.edges]
     targets = [t for _s, t, _slot in build.edges]
-    return len(set(targets)) == len(targets) and len(set(sources)) == len(sources)
+    return bool(build.names) and len(set(targets)) == len(targets) and feeds_one_each(build)
 
 
 class TidyNode:
