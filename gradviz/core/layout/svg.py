@@ -28,14 +28,12 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _text_lines(out: list[str], lines: tuple[str, ...], cx: float, cy: float, size: float,
-                colour: str = "black") -> None:
+def _text_lines(out: list[str], lines: tuple[str, ...], cx: float, cy: float, size: float) -> None:
     step = size * LINE_SPACING
-    fill = "" if colour == "black" else f' fill="{colour}"'
     # Graphviz's baselines: the block of lines centred, each baseline 0.3 em under its middle.
     y = cy - (len(lines) - 1) / 2 * step + 0.3 * size
     for line in lines:
-        out.append(f'<text text-anchor="middle" x="{cx:.2f}" y="{y:.2f}"{fill}>{escape(line)}</text>')
+        out.append(f'<text text-anchor="middle" x="{cx:.2f}" y="{y:.2f}">{escape(line)}</text>')
         y += step
 
 

@@ -278,3 +278,15 @@ def test_random_nested_models_keep_the_promises_folded_or_not_in_every_look(seed
             assert (lay is None) == (not build.names or len(set(fed)) < len(fed))
             if lay is not None:
                 check_picture(build, lay, titles(trace, build))
+
+
+def test_box_sizes_all_at_once_are_box_size_one_by_one():
+    from gradviz.core.layout.metrics import box_size, box_sizes
+
+    rng = random.Random(3)
+    chars = "abcXYZ019 ∈→·…–×中文한かé\t~{}[]()"
+    texts = [tuple("".join(rng.choice(chars) for _ in range(rng.randint(0, 30))) for _ in range(rng.randint(0, 5)))
+             for _ in range(2000)]
+    for size in (11.0, 16.0, 13.5):
+        assert box_sizes(texts, size) == [box_size(text, size) for text in texts]
+    assert box_sizes([]) == []
