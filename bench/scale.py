@@ -149,12 +149,14 @@ class Ticker:
 
 
 def main() -> int:
+    from PySide6.QtCore import QEventLoop, QTimer
+
     from gradviz.qt.app import application
     from gradviz.qt.main_window import MainWindow
     from gradviz.qt.settings import Settings
 
     torch.set_num_threads(1)
-    app = application()
+    _app = application()  # held for the whole run: the window lives in it
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         window = MainWindow(Settings(Path(tmp) / "gradviz.ini"))
@@ -184,6 +186,18 @@ def main() -> int:
         detail = "--detail" in sys.argv
         only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else ""
 
+        def wait_until(done, seconds: float) -> None:
+            # In Qt's own event loop, as the app waits: a queued signal or a paint is handled
+            # the moment it is posted (polling processEvents with sleeps added up to a
+            # millisecond at each hand-over, thread to GUI and GUI to paint).
+            loop, poll = QEventLoop(), QTimer()
+            deadline = time.perf_counter() + seconds
+            poll.setInterval(1)
+            poll.timeout.connect(lambda: (done() or time.perf_counter() >= deadline) and loop.quit())
+            poll.start()
+            loop.exec()
+            poll.stop()
+
         def run(program: str, timeout: float = 600) -> tuple[float, str]:
             marks.clear()
             stages.clear()
@@ -192,20 +206,12 @@ def main() -> int:
             window.editor.set_source(program)
             start = time.perf_counter()
             window.run_program()
-            while not finished and time.perf_counter() - start < timeout:
-                app.processEvents()
-                time.sleep(0.001)
+            wait_until(lambda: bool(finished), timeout)
             # Settled: the badges left for later are made and the player has its steps.
-            settle_by = time.perf_counter() + 60
-            while finished and time.perf_counter() < settle_by and (
-                    window.graph_view.is_finishing or window.step_through.index is None):
-                app.processEvents()
-                time.sleep(0.001)
+            if finished:
+                wait_until(lambda: not (window.graph_view.is_finishing or window.step_through.index is None), 60)
             marks.setdefault("settled", time.perf_counter())
-            end = time.perf_counter() + 0.3  # the first paints of the finished drawing count too
-            while time.perf_counter() < end:
-                app.processEvents()
-                time.sleep(0.001)
+            wait_until(lambda: False, 0.3)  # the first paints of the finished drawing count too
             return start, finished[0] if finished else "timeout"
 
         run(chain(20))  # warm-up: first paints, fonts, imports

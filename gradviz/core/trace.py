@@ -332,6 +332,9 @@ class Trace:
 
 def format_number(v: float, digits: int = 4) -> str:
     """Short, readable number text (``-0.0898``, ``2.2``, ``1.2e-07``)."""
+    if type(v) is float and 1e-3 <= abs(v) < 1e5:  # most numbers shown: the last case below, at once
+        text = f"{v:.{digits}f}".rstrip("0").rstrip(".")
+        return text if text not in ("-0", "") else "0"
     if isinstance(v, bool):
         return str(v)
     if isinstance(v, int):

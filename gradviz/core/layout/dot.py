@@ -52,10 +52,10 @@ def _value_text(value: TensorValue) -> str:
     ``(3, 4) ∈ [-1, 2]`` only widens the box.
     """
     text = value.short()
+    if "∈" not in text:  # the numbers themselves (most boxes): no shape to take off
+        return text
     prefix = format_shape(value.shape) + " "
-    if text.startswith(prefix) and "∈" in text:
-        return text[len(prefix):]
-    return text
+    return text[len(prefix):] if text.startswith(prefix) else text
 
 
 def node_lines(node: Node, show_values: bool = True) -> tuple[str, ...]:

@@ -22,6 +22,7 @@ from gradviz.core.layout.dot import DotBuild
 from gradviz.core.layout.layout import EdgePath, Layout, NodeBox
 from gradviz.core.layout.metrics import box_sizes
 from gradviz.core.layout.quick import _ARROW, NODE_SEP, RANK_SEP
+from gradviz.core.trace import built
 
 #: How far an edge rises straight out of its source before it slants (within the layers' gap).
 _LEAVE = 4.0
@@ -231,16 +232,40 @@ def tree_layout(build: DotBuild) -> Layout:
     left = min(n.x - n.width / 2 for n in nodes.values())
     right = max(n.x + n.width / 2 for n in nodes.values())
     by_id = {}
+    rows = [round(y, 3) for y in centre_y]
+    columns: dict[float, float] = {}  # a chain's boxes share one column: rounded once
+    lines = build.lines
     for i in ids:
         n = nodes[i]
         w, h = size[i]
-        by_id[i] = NodeBox(i, round(n.x - left, 3), round(centre_y[n.depth], 3), w, h, build.lines[i], font)
+        x = columns.get(n.x)
+        if x is None:
+            x = columns[n.x] = round(n.x - left, 3)
+        # built(): a frozen dataclass's __init__ was a third of the time of 10,000 boxes.
+        by_id[i] = built(NodeBox, {"id": i, "x": x, "y": rows[n.depth], "width": w, "height": h,
+                                   "lines": lines[i], "font_size": font})
     band = [(c - h / 2, c + h / 2) for c, h in zip(centre_y, layer_height)]
-    edges = tuple(upright_edge(by_id[s], by_id[t], slot, [(by_id[s].x, band[nodes[s].depth][0]),
-                                                          (by_id[t].x, band[nodes[t].depth][1])])
-                  for s, t, slot in build.edges)
-    return Layout(round(right - left, 3), round(max(cursor - RANK_SEP, 0.0), 3), MappingProxyType(by_id), edges,
-                  look=build.look)
+    edges = []
+    for s, t, slot in build.edges:
+        source, target = by_id[s], by_id[t]
+        if source.x == target.x:  # one column (every edge of a chain): no route to pass
+            edges.append(_straight_edge(source, target, slot))
+        else:
+            edges.append(upright_edge(source, target, slot, [(source.x, band[nodes[s].depth][0]),
+                                                             (target.x, band[nodes[t].depth][1])]))
+    return Layout(round(right - left, 3), round(max(cursor - RANK_SEP, 0.0), 3), MappingProxyType(by_id),
+                  tuple(edges), look=build.look)
+
+
+def _straight_edge(source: NodeBox, target: NodeBox, slot: int) -> EdgePath:
+    """The edge between two boxes of one column: a single straight segment up."""
+    x, top, bottom = source.x, source.y - source.height / 2, target.y + target.height / 2
+    base = (x, bottom + _ARROW)
+    dy = (base[1] - top) / 3
+    # built(): a frozen dataclass's __init__ was a third of the time of 10,000 edges.
+    return built(EdgePath, {"source": source.id, "target": target.id, "slot": slot,
+                            "points": ((x, top), (x, top + dy), (x, top + 2 * dy), base),
+                            "arrow_tail": base, "arrow_head": (x, bottom)})
 
 
 def upright_edge(source: NodeBox, target: NodeBox, slot: int, route: list[Point]) -> EdgePath:
@@ -253,11 +278,10 @@ def upright_edge(source: NodeBox, target: NodeBox, slot: int, route: list[Point]
     from box to box cut through the neighbours of a box with many inputs side by side).
     """
     x, top, bottom = source.x, source.y - source.height / 2, target.y + target.height / 2
+    if len(route) == 2 and x == target.x:  # one column (every edge of a chain): one segment
+        return _straight_edge(source, target, slot)
     tip = (target.x, bottom)
     base = (target.x, bottom + _ARROW)
-    if len(route) == 2 and x == target.x:  # one column (every edge of a chain): one segment
-        dy = (base[1] - top) / 3
-        return EdgePath(source.id, target.id, slot, ((x, top), (x, top + dy), (x, top + 2 * dy), base), base, tip)
     # Leave and arrive upright, even when the layer is no taller than the box.
     route = [(route[0][0], min(route[0][1], top - _LEAVE)), *route[1:-1],
              (route[-1][0], max(route[-1][1], bottom + _ARROW))]

@@ -15,7 +15,7 @@ from typing import Any
 
 from gradviz.core.layout.labels import Look
 from gradviz.core.layout.layout import Layout, LayoutCancelled, layout
-from gradviz.core.layout.plan import PROVISIONAL_MIN_BOXES, Drawing, StagedLayoutCache
+from gradviz.core.layout.plan import EARLY_CHAIN_MIN_BOXES, PROVISIONAL_MIN_BOXES, Drawing, StagedLayoutCache
 from gradviz.core.program.errors import ProgramError
 from gradviz.core.run.client import RunCancelled, Runner, shared_runner
 from gradviz.core.run.request import Job, ModuleSpec, ProgramSpec, RunLimits
@@ -111,7 +111,8 @@ def run_request(request: RunRequest, cancel: threading.Event | None = None,
         try:
             early.append(request.layout_cache.early_picture(
                 forward, collapsed=request.collapsed, threshold=request.collapse_threshold,
-                previous=request.previous, cancel=cancel, on_provisional=lambda quick: on_provisional(forward, quick)))
+                previous=request.previous, cancel=cancel, on_provisional=lambda quick: on_provisional(forward, quick),
+                look=request.look))
         except LayoutCancelled:
             raise RunCancelled("cancelled after running the program") from None
 
@@ -122,8 +123,9 @@ def run_request(request: RunRequest, cancel: threading.Event | None = None,
     early_wanted = request.layout_cache is not None and on_provisional is not None
     try:
         trace = request.trace if request.trace is not None else (runner or shared_runner()).call(
-            # The early copy only for a graph big enough to be previewed (see early_picture).
-            Job("capture", request.program, {"forward": early_wanted, "forward_min": PROVISIONAL_MIN_BOXES},
+            # The early copy only for a graph that may be previewed (see early_picture).
+            Job("capture", request.program, {"forward": early_wanted, "forward_min": PROVISIONAL_MIN_BOXES,
+                                             "forward_chain_min": EARLY_CHAIN_MIN_BOXES},
                 request.limits, wall=request.module is None),
             cancel=cancel, on_message=on_message)
     except ProgramError as exc:

@@ -127,12 +127,18 @@ def _capture(job: Job, send: Send, control: Any) -> None:
     names = user_names(spec)
     beacon.note_stage("parse")
     forward = bool(job.options.get("forward"))
+    forward_min = int(job.options.get("forward_min", 0))
+    chain_min = int(job.options.get("forward_chain_min", forward_min))
+
+    def on_forward(trace: Any) -> None:
+        if len(trace.nodes) >= forward_min or _is_chain(trace):
+            send("forward", trace)
+
     with located_in_user_code(spec):
         trace = capture_program(
             spec.source, root=spec.root, roots=spec.roots, subject=spec.subject, limits=_limits(job),
             extra_names=names or None, overrides=dict(spec.overrides) or None,
-            on_forward=(lambda t: send("forward", t)) if forward else None,
-            forward_min=int(job.options.get("forward_min", 0)))
+            on_forward=on_forward if forward else None, forward_min=min(forward_min, chain_min))
     beacon.note_stage("send")
     if WALL_NOTES and not spec.runs_user_code:
         # The notes themselves are the sandbox's technical words (kernel features), left in English.
@@ -145,6 +151,13 @@ def _capture(job: Job, send: Send, control: Any) -> None:
 
 def _root_of(spec: ProgramSpec) -> str | None:
     return spec.root or (spec.roots[0] if spec.roots else None)
+
+
+def _is_chain(trace: Any) -> bool:
+    """Every node feeds at most one and has at most one input (the layout's ``is_chain``)."""
+    sources = [e.source for e in trace.edges]
+    targets = [e.target for e in trace.edges]
+    return len(set(sources)) == len(sources) and len(set(targets)) == len(targets)
 
 
 def _gradcheck(job: Job, send: Send, control: Any) -> None:
@@ -193,12 +206,24 @@ def _train(job: Job, send: Send, control: Any) -> None:
 
 def _probe(job: Job, send: Send, control: Any) -> None:
     """Answers with what the run process is: for tests and the app's "no OS wall here" note."""
+    import resource
+
     import torch
 
+    from gradviz.core import i18n
+
+    readable = None
+    if "read" in job.options:  # may this process read that file (the wall says no)?
+        try:
+            with open(str(job.options["read"]), "rb"):
+                readable = True
+        except OSError:
+            readable = False
     send("result", {"pid": __import__("os").getpid(), "torch": torch.__version__,
                     "default_dtype": str(torch.get_default_dtype()),
                     "grad_enabled": torch.is_grad_enabled(), "threads": torch.get_num_threads(),
-                    "cpu": torch.backends.cpu.get_cpu_capability()})
+                    "cpu": torch.backends.cpu.get_cpu_capability(), "language": i18n.language(),
+                    "address_space": resource.getrlimit(resource.RLIMIT_AS)[0], "readable": readable})
 
 
 _HANDLERS: dict[str, Callable[[Job, Send, Any], None]] = {

@@ -100,6 +100,12 @@ class Job:
     wall: bool = True
     language: str = field(default_factory=i18n.language)
 
+    @property
+    def profile(self) -> tuple[str, bool, int | None]:
+        """What a run process is set up for before its job comes: a spare prepared for one
+        profile serves only jobs of the same (language, wall, memory budget)."""
+        return self.language, self.wall, self.limits.memory_bytes
+
 
 @dataclass(frozen=True)
 class Failure:

@@ -27,7 +27,7 @@ from gradviz.core.i18n import preload
 from gradviz.core.run import codec, frames
 from gradviz.core.run.beacon import Beacon
 from gradviz.core.run.launch import LANGUAGE_VARIABLE
-from gradviz.core.run.request import Ending, Job
+from gradviz.core.run.request import Ending, Job, RunLimits
 
 #: How often the runner looks at deadlines when nothing else happens.
 TICK_SECONDS = 0.25
@@ -63,8 +63,10 @@ Spawned = tuple[int, int, int, "Beacon | None", "subprocess.Popen | None"]
 class ForkSpawner:
     """Run processes forked from this warm process (Linux), one forked ahead of the next job.
 
-    Forking a process that has torch loaded takes ~8 ms (its page tables): the spare run
-    process is forked while the runner waits, and a job only has to be handed to it.
+    Forking a process that has torch loaded takes ~8 ms (its page tables), and its first job
+    ~8 ms more to touch what it shares with the runner; walling it in 2-5 ms. The spare run
+    process does all of it while the runner waits, prepared for jobs like the last one (its
+    :attr:`Job.profile`): a job only has to be handed to it.
     """
 
     name = "fork"
@@ -72,6 +74,7 @@ class ForkSpawner:
     def __init__(self, readable: tuple[str, ...]) -> None:
         self.readable = readable
         self._spare: Spawned | None = None
+        self._spare_profile: tuple | None = None
 
     @property
     def spare_fds(self) -> tuple[int, ...]:
@@ -81,10 +84,11 @@ class ForkSpawner:
     def spare_beacon(self) -> Beacon | None:
         return self._spare[3] if self._spare is not None else None
 
-    def warm(self, private: list[int], beacons: tuple[Beacon, ...] = ()) -> None:
-        """Fork the spare run process now, if there is none."""
+    def warm(self, private: list[int], beacons: tuple[Beacon, ...] = (), template: Job | None = None) -> None:
+        """Fork the spare run process now, if there is none, prepared for jobs like ``template``."""
         if self._spare is None:
-            self._spare = self._fork(None, private, beacons)
+            self._spare = self._fork(None, private, beacons, template)
+            self._spare_profile = template.profile if template is not None else None
 
     def discard(self) -> None:
         """Let the spare go (the runner has since imported more, or is quitting)."""
@@ -103,6 +107,13 @@ class ForkSpawner:
             pass
 
     def spawn(self, job: Job, private: list[int], beacons: tuple[Beacon, ...] = ()) -> Spawned:
+        if self._spare is not None and self._spare_profile not in (None, job.profile):
+            # Prepared for another language, wall or memory budget: its pipes and line are
+            # closed here, and their numbers may come back for the new run's own pipes.
+            gone, line = self.spare_fds, self.spare_beacon
+            self.discard()
+            private = [fd for fd in private if fd not in gone]
+            beacons = tuple(b for b in beacons if b is not line)
         spare, self._spare = self._spare, None
         if spare is None:
             return self._fork(job, private, beacons)
@@ -114,7 +125,8 @@ class ForkSpawner:
             return self._fork(job, private, beacons)
         return spare
 
-    def _fork(self, job: Job | None, private: list[int], beacons: tuple[Beacon, ...]) -> Spawned:
+    def _fork(self, job: Job | None, private: list[int], beacons: tuple[Beacon, ...],
+              template: Job | None = None) -> Spawned:
         from gradviz.core.run import child
 
         result_r, result_w = os.pipe()
@@ -129,7 +141,7 @@ class ForkSpawner:
                     _close(fd)
                 for other in beacons:  # nor are its siblings' lines
                     other.close()
-                child.run_forked(job, result_w, control_r, beacon, self.readable)
+                child.run_forked(job, result_w, control_r, beacon, self.readable, template)
             finally:
                 os._exit(70)
         os.close(result_w)
@@ -190,6 +202,8 @@ class Zygote:
         self.warm_for_training = not isinstance(spawner, ForkSpawner)  # fresh processes warm themselves
         self.last_command = time.monotonic()
         self.language = os.environ.get(LANGUAGE_VARIABLE, "en")  # the last job's
+        # What the next spare is prepared for: jobs like the last one (at first, a typed program's).
+        self.template = Job("capture", None, {}, RunLimits(), wall=True, language=self.language)
 
     # ----- talking to the app -------------------------------------------------------------
     def tell(self, job_id: int, message: Any) -> None:
@@ -251,7 +265,7 @@ class Zygote:
         """Make the next run process now, while nothing waits for it."""
         try:
             if isinstance(self.spawner, ForkSpawner):
-                self.spawner.warm(self._private_fds(), self._beacons())
+                self.spawner.warm(self._private_fds(), self._beacons(), self.template)
             else:
                 self.spawner.warm()
         except OSError:
@@ -261,6 +275,8 @@ class Zygote:
         if job.kind == "train" and not self.warm_for_training:
             self._warm_for_training()
         self.language = job.language
+        self.template = Job("capture", None, {}, RunLimits(memory_bytes=job.limits.memory_bytes), wall=job.wall,
+                            language=job.language)
         now = time.monotonic()
         try:
             pid, result_fd, control_fd, beacon, proc = self.spawner.spawn(job, self._private_fds(), self._beacons())
@@ -443,6 +459,16 @@ def warm_up() -> None:
     # slower and with other roundings than torch anywhere else. Picked here, before any fork.
     torch.backends.cpu.get_cpu_capability()
     _settle_torch_cache_dir()
+    _freeze()
+
+
+def _freeze() -> None:
+    # What the runner holds now is never collected again: a run's collector then never walks
+    # (and so never copies, page by page) the objects it shares with the runner.
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def late_warm_up() -> None:
@@ -457,6 +483,7 @@ def late_warm_up() -> None:
     from gradviz.core.training import job as train_job  # noqa: F401
 
     torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    _freeze()
 
 
 def _settle_torch_cache_dir() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QDataStream, QEvent, QObject, QRectF, Qt, Signal
+from PySide6.QtCore import QByteArray, QDataStream, QEvent, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QWheelEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -38,6 +38,10 @@ _LOD_TEXT = 0.35
 _MAX_TEXT_BOXES = 400
 _MAX_FIT_ZOOM = 2.5
 _ZOOM_STEP = 1.25
+# The note ("Provisional layout — refining…") shows only if the preview is still up after
+# this long: a chain's preview is replaced by its items ~40 ms later, and a note flashed
+# for that long is a flicker, not news.
+NOTE_DELAY_MS = 300
 
 
 def _box_path(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray) -> QPainterPath:
@@ -195,6 +199,11 @@ class PreviewView(QGraphicsView):
         self.note_label = QLabel(self)
         self.note_label.setObjectName("preview_note")
         self.note_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.note_label.hide()
+        self._note_timer = QTimer(self)
+        self._note_timer.setSingleShot(True)
+        self._note_timer.setInterval(NOTE_DELAY_MS)
+        self._note_timer.timeout.connect(self._show_note)
         self.set_theme(theme)
         canvas.installEventFilter(self)
         self.hide()
@@ -225,15 +234,24 @@ class PreviewView(QGraphicsView):
         scene.setSceneRect(self.item.boundingRect())
         self.note_label.setText(note)
         self.note_label.adjustSize()
-        self.note_label.setVisible(bool(note))
+        if not note:
+            self._note_timer.stop()
+            self.note_label.hide()
+        elif self.note_label.isHidden():
+            self._note_timer.start()
         self._announced = False
         self._follow_canvas()
         self.show()
         self.raise_()
         self.fit()
 
+    def _show_note(self) -> None:
+        self.note_label.setVisible(self.is_showing and bool(self.note_label.text()))
+
     def clear(self) -> None:
         """Hide the preview and drop its drawing."""
+        self._note_timer.stop()
+        self.note_label.hide()
         self.hide()
         if self.item is not None:
             self.scene().removeItem(self.item)

@@ -56,6 +56,7 @@ class MessageBar(QFrame):
         self._line: int | None = None
         self._action: Callable[[], object] | None = None
         self._theme = ""
+        self._styled: tuple[str, str] | None = None  # (theme, level) of the style sheet set
 
         self.level_label = QLabel(self)
         self.level_label.setObjectName("MessageLevel")
@@ -180,7 +181,9 @@ class MessageBar(QFrame):
         theme = theme_of(QApplication.palette())
         if theme == self._theme and not force:
             return  # setting a style sheet sends another PaletteChange; stop the loop here
-        self._theme = theme
+        if (theme, self._level) == self._styled:
+            return  # a style sheet re-polishes every child (~1 ms a message): only when it changes
+        self._theme, self._styled = theme, (theme, self._level)
         background, border, text = MESSAGE_COLORS[theme][self._level]
         self.setStyleSheet(
             f"QFrame#MessageBar {{ background: {background}; border: 2px solid {border};"

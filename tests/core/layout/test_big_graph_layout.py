@@ -13,6 +13,7 @@ from gradviz.core.json_pieces import JsonCancelled, loads_in_pieces
 from gradviz.core.layout import plan as layout_plan
 from gradviz.core.layout.dot import build_dot
 from gradviz.core.layout.graphviz_run import LayoutCancelled, run_engine
+from gradviz.core.layout.labels import Look
 from gradviz.core.layout.layout import layout
 from gradviz.core.layout.metrics import box_size, text_width
 from gradviz.core.layout.module_boxes import (
@@ -293,13 +294,36 @@ def test_early_picture_is_the_provisional_layout_plan_would_send():
     assert len(early) == len(full) == 1
     assert early[0].nodes == full[0].nodes and early[0].edges == full[0].edges
     nothing = []
-    assert not cache.early_picture(before[0], on_provisional=nothing.append, provisional_min=400)  # small
+    assert not cache.early_picture(before[0], on_provisional=nothing.append, provisional_min=400,
+                                   chain_min=400)  # small
     assert not cache.early_picture(before[0], collapsed=frozenset({"x"}), on_provisional=nothing.append,
                                    provisional_min=200)  # folding goes through plan's own path
     on_screen = Drawing(trace, cache.plan(trace).layout)
     assert not cache.early_picture(before[0], previous=on_screen, on_provisional=nothing.append,
                                    provisional_min=200)  # the drawing on screen is reused
     assert nothing == []
+
+
+@pytest.mark.parametrize("look", [None, Look(16.0), Look(11.0, "beginner")])
+def test_a_chain_is_previewed_early_in_the_layout_it_keeps(look):
+    # From EARLY_CHAIN_MIN_BOXES boxes on, a chain's forward graph is drawn before the
+    # backward pass: the picture must be the final one, box for box, in every look.
+    before = []
+    trace = capture_program(chain(layout_plan.EARLY_CHAIN_MIN_BOXES), on_forward=before.append)
+    cache, early = StagedLayoutCache(), []
+    assert cache.early_picture(before[0], on_provisional=early.append, look=look)
+    final = cache.plan(trace, look=look).layout
+    assert len(early) == 1 and len(final.nodes) == len(trace.nodes) == layout_plan.EARLY_CHAIN_MIN_BOXES + 1
+    assert {i: (b.x, b.y, b.width, b.height) for i, b in early[0].nodes.items()} == \
+        {i: (b.x, b.y, b.width, b.height) for i, b in final.nodes.items()}
+    assert early[0].edges == final.edges and (early[0].width, early[0].height) == (final.width, final.height)
+    # Not a chain (each layer feeds two ops), under the big-graph size: Graphviz decides, no preview.
+    branching = []
+    forward = []
+    capture_program(ladder(100), on_forward=forward.append)
+    assert len(forward[0].nodes) >= layout_plan.EARLY_CHAIN_MIN_BOXES
+    assert not StagedLayoutCache().early_picture(forward[0], on_provisional=branching.append, look=look)
+    assert branching == []
 
 
 def test_plan_cancel_stops_the_engine():

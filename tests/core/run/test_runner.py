@@ -275,6 +275,56 @@ def test_a_dead_runner_is_replaced_by_the_next_run():
         r.close()
 
 
+def test_a_spare_serves_only_jobs_it_was_prepared_for(runner, tmp_path):
+    # The spare run process walls itself in before its job comes, for jobs like the last
+    # one; whatever the order, each run has the wall, language and memory its job asks for.
+    secret = tmp_path / "secret.txt"
+    secret.write_text("x")
+    small, large = RunLimits(memory_bytes=3 << 30), RunLimits(memory_bytes=5 << 30)
+    asked = [(True, "en", small), (True, "en", small), (False, "en", small), (False, "en", small),
+             (True, "zh_CN", small), (True, "en", large), (True, "en", small), (False, "zh_CN", large)]
+    seen, pids = [], set()
+    for wall, language, limits in asked:
+        probe = runner.call(Job("probe", options={"read": str(secret)}, limits=limits, wall=wall,
+                                language=language))
+        seen.append((not probe["readable"], probe["language"], probe["address_space"]))
+        pids.add(probe["pid"])
+    assert [walled for walled, _, _ in seen] == [wall for wall, _, _ in asked]
+    assert [language for _, language, _ in seen] == [language for _, language, _ in asked]
+    # The address space is capped at what the run mapped plus its budget: 2 GiB apart.
+    spaces = [space for _, _, space in seen]
+    for (_w, _l, limits), space in zip(asked, spaces):
+        assert (space - spaces[0] - (limits.memory_bytes - small.memory_bytes)) < 256 << 20
+    assert spaces[5] - spaces[4] > 1.5 * (1 << 30) and len(pids) == len(asked)
+
+
+def test_a_spare_prepared_for_another_profile_is_let_go_not_used():
+    spawner = zygote.ForkSpawner(())
+    template = Job("capture", None, {}, RunLimits(), wall=True, language="en")
+    spawner.warm([], (), template)
+    spare_pid = spawner._spare[0]
+    ended = []
+    for job in (Job("probe", wall=False, language="en"), Job("probe", wall=True, language="en")):
+        pid, result_fd, control_fd, beacon, _ = spawner.spawn(job, [], ())
+        buffer, messages = zygote.frames.RunFrameBuffer(), []
+        while not any(kind == "result" for kind, _ in messages):
+            chunk = os.read(result_fd, 1 << 16)
+            assert chunk, "the run ended without a result"
+            messages += [zygote.codec.decode(p) for p in buffer.feed(chunk)]
+        for fd in (result_fd, control_fd):
+            os.close(fd)
+        beacon.close()
+        os.waitpid(pid, 0)
+        ended.append(pid)
+        if job.wall:
+            assert pid not in (ended[0], spare_pid)  # forked for it: the spare went with the first
+        else:
+            assert pid != spare_pid  # the walled spare cannot serve a run without the wall
+    assert spawner._spare is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(spare_pid, os.WNOHANG)  # let go and reaped
+
+
 def test_the_exec_runner_gives_the_same_results(tmp_path):
     r = Runner(mode="exec")
     try:
@@ -283,3 +333,23 @@ def test_the_exec_runner_gives_the_same_results(tmp_path):
         assert r.info[1] == "exec"
     finally:
         r.close()
+
+
+def test_a_chain_sends_its_forward_graph_early_and_other_mid_sized_graphs_do_not(runner):
+    # A chain's picture is final before the backward pass (plan.EARLY_CHAIN_MIN_BOXES); another
+    # graph that size would have its preview replaced by Graphviz's layout: not sent.
+    options = {"forward": True, "forward_min": 1500, "forward_chain_min": 200}
+    chain = "x = torch.tensor(0.5, requires_grad=True)\ny = x\nfor i in range(299):\n    y = y * 1.0001\nloss = y\n"
+    ladder = ("a = torch.tensor(0.5, requires_grad=True)\nb = a * 1.0001\n"
+              "for i in range(100):\n    a, b = b, b * 1.0001 + a * 0.0001\nloss = b\n")
+    short = "x = torch.tensor(0.5, requires_grad=True)\ny = x\nfor i in range(150):\n    y = y * 1.0001\nloss = y\n"
+    sent = {}
+    for name, program in (("chain", chain), ("ladder", ladder), ("short", short)):
+        heard = []
+        trace = runner.call(Job("capture", ProgramSpec(program), options),
+                            on_message=lambda kind, body, heard=heard: heard.append((kind, body)))
+        sent[name] = [body for kind, body in heard if kind == "forward"]
+        assert len(trace.nodes) >= 151
+    assert [len(sent[k]) for k in ("chain", "ladder", "short")] == [1, 0, 0]
+    early = sent["chain"][0]
+    assert len(early.nodes) == 300 and all(n.grad is None for n in early.nodes)

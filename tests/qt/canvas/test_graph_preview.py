@@ -49,3 +49,31 @@ def test_a_preview_is_drawn_without_importing_pyqtgraph():
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert out.stdout.strip().splitlines()[-1] == "False False", out.stderr
+
+
+def test_the_preview_note_shows_only_when_the_preview_stays_up(qtbot):
+    # A chain's preview is replaced by its items tens of milliseconds later: a note flashed
+    # for that long is a flicker. It shows once the preview has been up NOTE_DELAY_MS.
+    from PySide6.QtWidgets import QGraphicsView
+
+    from gradviz.core.capture.capture import capture_program
+    from gradviz.core.layout.layout import layout
+    from gradviz.qt.canvas.graph_preview import NOTE_DELAY_MS, PreviewView
+
+    canvas = QGraphicsView()
+    qtbot.addWidget(canvas)
+    canvas.resize(600, 400)
+    canvas.show()
+    preview = PreviewView(canvas)
+    trace = capture_program("x = torch.tensor(0.5, requires_grad=True)\ny = x * 2 + x\nloss = y\n")
+    drawing = layout(trace)
+    preview.show_drawing(trace, drawing, "Provisional layout — refining…")
+    assert preview.is_showing and preview.note_label.isHidden() and NOTE_DELAY_MS >= 200
+    preview.clear()  # the items came first: the note never shows
+    assert preview.note_label.isHidden() and not preview._note_timer.isActive()
+    preview.show_drawing(trace, drawing, "Provisional layout — refining…")
+    with qtbot.waitSignal(preview._note_timer.timeout, timeout=5000):
+        pass
+    assert preview.note_label.isVisible() and preview.note_label.text() == "Provisional layout — refining…"
+    preview.show_drawing(trace, drawing, "")  # no note for the next drawing: none shown
+    assert preview.note_label.isHidden()
