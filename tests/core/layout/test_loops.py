@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from gradviz.core.capture.capture import capture_program
+from gradviz.core.layout import grouping
 from gradviz.core.layout.dot import build_dot
 from gradviz.core.layout.grouping import (
     default_folds,
@@ -62,3 +65,18 @@ def test_a_short_loop_folds_each_iteration_and_a_one_op_loop_stays_a_chain():
     assert "cluster" not in build_dot(chain).source  # 50 iterations: no frame each
     few = build_dot(capture_program(loop(3)))
     assert set(few.clusters.values()) == {"for@4", "for@4.1", "for@4.2", "for@4.3"}
+
+
+@pytest.mark.parametrize("steps,body", [(5, "y = y * 1.5"), (12, "y = y * 1.5"), (12, "y = torch.sin(y) * 1.5"),
+                                        (80, "y = torch.sin(y) * 1.5"), (300, "y = y * 1.01")])
+def test_loops_not_nested_are_counted_and_folded_as_the_general_path_does(steps, body):
+    # Loops that run inside no other take a fast path (by line number): the same answers.
+    program = ("x = torch.tensor(0.5, requires_grad=True)\ny = x\n"
+               f"for i in range({steps}):\n    {body}\nz = y\nfor j in range(11):\n    z = torch.cos(z) + y\n"
+               "loss = z\n")
+    trace = capture_program(program)
+    loops_run = [node.loop for node in trace.nodes if node.loop]
+    assert loops_run and all(len(loops) == 1 for loops in loops_run)
+    counts = grouping._loop_counts(trace)
+    assert counts == grouping._nested_counts(loops_run) and counts["for@3"] == steps and counts["for@6"] == 11
+    assert grouping.default_folds(trace) == grouping._nested_folds(counts, loops_run)
