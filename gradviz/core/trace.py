@@ -288,17 +288,25 @@ class Trace:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", MappingProxyType({n.id: n for n in self.nodes}))
-        # Edges by endpoint, built once: the stepper, formulas and grouping ask per node, and a
-        # scan of every edge per question made stepping a 2,000-node graph quadratic.
+
+    def _by_endpoint(self) -> tuple[dict[str, list[Edge]], dict[str, list[Edge]]]:
+        """Edges by target (in slot order) and by source, built on the first question: the
+        stepper, formulas and grouping ask per node (a scan of every edge per question made
+        stepping a 2,000-node graph quadratic), a trace only sent on or previewed never does."""
+        made = self.__dict__.get("_endpoints")
+        if made is not None:
+            return made
         inputs: dict[str, list[Edge]] = {}
         consumers: dict[str, list[Edge]] = {}
         for e in self.edges:
             inputs.setdefault(e.target, []).append(e)
             consumers.setdefault(e.source, []).append(e)
         for edges in inputs.values():
-            edges.sort(key=lambda e: e.slot)  # stable: fan-out duplicates keep their order
-        object.__setattr__(self, "_inputs", inputs)
-        object.__setattr__(self, "_consumers", consumers)
+            if len(edges) > 1:
+                edges.sort(key=lambda e: e.slot)  # stable: fan-out duplicates keep their order
+        made = inputs, consumers
+        object.__setattr__(self, "_endpoints", made)  # two threads asking at once make equal maps
+        return made
 
     @property
     def roots(self) -> tuple[str, ...]:
@@ -323,11 +331,11 @@ class Trace:
 
     def inputs_of(self, node_id: str) -> list[Edge]:
         """Edges into ``node_id``, by input slot."""
-        return list(self._inputs.get(node_id, ()))
+        return list(self._by_endpoint()[0].get(node_id, ()))
 
     def consumers_of(self, node_id: str) -> list[Edge]:
         """Edges out of ``node_id``, in edge order."""
-        return list(self._consumers.get(node_id, ()))
+        return list(self._by_endpoint()[1].get(node_id, ()))
 
 
 def format_number(v: float, digits: int = 4) -> str:
