@@ -347,9 +347,9 @@ class Session:
             self.carry(note, "info")
         self.result_ready.emit(result)
 
-    def present_provisional(self, trace: Any, layout: Any) -> None:
-        """A quick picture of the running program's graph, before its real layout."""
-        self.provisional_ready.emit(trace, layout)
+    def present_provisional(self, trace: Any, sketch: Any) -> None:
+        """A quick picture of the running program's graph (a layout's Sketch), before its real layout."""
+        self.provisional_ready.emit(trace, sketch)
 
     def show_graph(self, trace: Any, layout: Any, collapsed: frozenset[str] = frozenset()) -> None:
         """The canvas now shows ``trace`` laid out as ``layout``; the run is over."""

@@ -16,6 +16,7 @@ from types import MappingProxyType
 from gradviz.core.i18n import translate
 from gradviz.core.json_pieces import JsonCancelled, loads_in_pieces
 from gradviz.core.layout.cache import LayoutCache
+from gradviz.core.layout.column import column_sketch
 from gradviz.core.layout.dot import FONT_SIZE, DotBuild, build_dot
 from gradviz.core.layout.framed import framed_layout
 from gradviz.core.layout.graphviz_run import LayoutCancelled, run_engine
@@ -24,7 +25,7 @@ from gradviz.core.layout.labels import Look
 from gradviz.core.layout.layout import Layout, parse_layout
 from gradviz.core.layout.own import TREE_MIN_BOXES, own_layout, titles
 from gradviz.core.layout.quick import long_edge_length, plain_build, quick_layout
-from gradviz.core.layout.sketch import sketch_arrays
+from gradviz.core.layout.sketch import Sketch, sketch_arrays, sketch_of
 from gradviz.core.layout.tree import is_chain, is_forest, tree_layout
 from gradviz.core.trace import Trace
 
@@ -122,7 +123,7 @@ class StagedLayoutCache(LayoutCache):
         engine: str | None = None,
         timeout: float | None = 60,
         cancel: threading.Event | None = None,
-        on_provisional: Callable[[Layout], None] | None = None,
+        on_provisional: Callable[[Sketch], None] | None = None,
         provisional_min: int = PROVISIONAL_MIN_BOXES,
         look: Look | None = None,
     ) -> LayoutPlan:
@@ -147,8 +148,9 @@ class StagedLayoutCache(LayoutCache):
             Set from another thread to stop (:class:`LayoutCancelled`), checked between
             stages, while reading the engine's answer and by the engine's own poll.
         on_provisional : callable, optional
-            Called with a quick Python layout (:func:`quick_layout`) before Graphviz runs,
-            when the graph has at least ``provisional_min`` boxes and no cached layout.
+            Called with the :class:`Sketch` of a quick Python layout (:func:`quick_layout`,
+            or gradviz's own one it will keep) before Graphviz runs, when the graph has at
+            least ``provisional_min`` boxes and no cached layout.
         provisional_min : int
             See ``on_provisional``.
         look : Look, optional
@@ -222,7 +224,7 @@ class StagedLayoutCache(LayoutCache):
 
     def early_picture(self, trace: Trace, *, collapsed: frozenset[str] | None = None, threshold: int = 0,
                       previous: Drawing | None = None, cancel: threading.Event | None = None,
-                      on_provisional: Callable[[Layout], None],
+                      on_provisional: Callable[[Sketch], None],
                       provisional_min: int = PROVISIONAL_MIN_BOXES,
                       chain_min: int = EARLY_CHAIN_MIN_BOXES, look: Look | None = None) -> bool:
         """The provisional picture :meth:`plan` would send for ``trace``, sent now.
@@ -247,13 +249,17 @@ class StagedLayoutCache(LayoutCache):
         return True
 
     @staticmethod
-    def _provisional(trace: Trace, build: DotBuild, on_provisional: Callable[[Layout], None],
+    def _provisional(trace: Trace, build: DotBuild, on_provisional: Callable[[Sketch], None],
                      cancel: threading.Event | None) -> None:
-        # A tree is shown in the layout it will keep (no jump when the final one comes).
-        quick = tree_layout(build) if is_forest(build) else (
-            framed_layout(build, titles(trace, build)) or quick_layout(trace, build))
-        sketch_arrays(trace, quick)  # here, not on the GUI thread
-        on_provisional(quick)
+        # A tree is shown in the layout it will keep (no jump when the final one comes); a
+        # single column without making that layout's objects, only to read them back.
+        forest = is_forest(build)
+        sketch = column_sketch(trace, build) if forest else None
+        if sketch is None:
+            quick = tree_layout(build) if forest else (
+                framed_layout(build, titles(trace, build)) or quick_layout(trace, build))
+            sketch = sketch_of(trace, quick)  # here, not on the GUI thread
+        on_provisional(sketch)
         _check(cancel)
 
 

@@ -3,7 +3,9 @@
 The canvas previews a big layout before its items exist (``gradviz.qt.canvas.graph_preview``).
 Turning 10,000 boxes and edges into arrays takes ~50 ms of Python; done on the GUI thread
 that is a visible stall, so the worker thread computes them right after the layout and
-:func:`sketch_arrays` hands the GUI the same object from a small memo.
+:func:`sketch_arrays` hands the GUI the same object from a small memo. A :class:`Sketch`
+is everything the preview draws (arrays, box texts, frames): a provisional picture is sent
+as one, and a single column's is made without any layout objects (:mod:`.column`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gradviz.core.layout.layout import Layout
-from gradviz.core.layout.module_boxes import MODULE_PREFIX
+from gradviz.core.layout.module_boxes import MODULE_PREFIX, module_title
 from gradviz.core.trace import Trace
 
 #: Colour roles, as the canvas names them.
@@ -41,6 +43,33 @@ class SketchArrays:
     edge_connect: np.ndarray
 
 
+@dataclass(frozen=True, eq=False)
+class Sketch:
+    """What the preview draws: the arrays, each box's text (in the arrays' order), the module
+    frames ``(left, top, width, height, title)`` and the drawing's size in points."""
+
+    arrays: SketchArrays
+    lines: list[tuple[str, ...]]
+    frames: tuple[tuple[float, float, float, float, str], ...]
+    width: float
+    height: float
+
+
+def sketch_of(trace: Trace, layout: Layout) -> Sketch:
+    """The :class:`Sketch` of ``layout`` (of ``trace``); the memo lets go of the layout."""
+    arrays = sketch_arrays(trace, layout)
+    forget(layout)  # everything needed is copied out here
+    frames = tuple((c.x - c.width / 2, c.y - c.height / 2, c.width, c.height, module_title(trace, c.path))
+                   for c in layout.clusters)
+    return Sketch(arrays, [b.lines for b in layout.nodes.values()], frames, layout.width, layout.height)
+
+
+def roles_of(trace: Trace, ids: list[str]) -> np.ndarray:
+    """Each box's colour role (index into ROLES)."""
+    roots = set(trace.roots)
+    return np.array([_role(trace, i, roots) for i in ids], dtype=np.int8)
+
+
 def _role(trace: Trace, ident: str, roots: set[str]) -> int:
     if ident.startswith(MODULE_PREFIX):
         return ROLES.index("module")
@@ -63,7 +92,12 @@ def _edges(layout: Layout) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if not segments:
         empty = np.zeros(0)
         return empty, empty, np.zeros(0, dtype=np.int32)
-    s = np.asarray(segments, dtype=float).reshape(-1, 4, 2)
+    return sampled_edges(np.asarray(segments, dtype=float).reshape(-1, 4, 2), ends)
+
+
+def sampled_edges(s: np.ndarray, ends: list[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Polyline points along Bezier segments ``s`` (segments, 4 control points, 2); ``ends``
+    are the segments that end an edge (their last point joins no next one)."""
     t = _SAMPLES[None, :, None]
     points = ((1 - t) ** 3 * s[:, None, 0] + 3 * (1 - t) ** 2 * t * s[:, None, 1]
               + 3 * (1 - t) * t ** 2 * s[:, None, 2] + t ** 3 * s[:, None, 3])  # (segments, samples, 2)
@@ -74,11 +108,10 @@ def _edges(layout: Layout) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _compute(trace: Trace, layout: Layout) -> SketchArrays:
-    roots = set(trace.roots)
     boxes = list(layout.nodes.values())
     g = np.array([(b.x, b.y, b.width, b.height) for b in boxes], dtype=float).reshape(-1, 4)
     x0, y0 = g[:, 0] - g[:, 2] / 2, g[:, 1] - g[:, 3] / 2
-    role = np.array([_role(trace, b.id, roots) for b in boxes], dtype=np.int8)
+    role = roles_of(trace, [b.id for b in boxes])
     ex, ey, ec = _edges(layout)
     return SketchArrays(x0, y0, x0 + g[:, 2], y0 + g[:, 3], role, ex, ey, ec)
 

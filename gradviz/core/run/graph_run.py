@@ -16,6 +16,7 @@ from typing import Any
 from gradviz.core.layout.labels import Look
 from gradviz.core.layout.layout import Layout, LayoutCancelled, layout
 from gradviz.core.layout.plan import EARLY_CHAIN_MIN_BOXES, PROVISIONAL_MIN_BOXES, Drawing, StagedLayoutCache
+from gradviz.core.layout.sketch import Sketch
 from gradviz.core.program.errors import ProgramError
 from gradviz.core.run.client import RunCancelled, Runner, shared_runner
 from gradviz.core.run.request import Job, ModuleSpec, ProgramSpec, RunLimits
@@ -85,7 +86,7 @@ class RunResult:
 
 def run_request(request: RunRequest, cancel: threading.Event | None = None,
                 on_stage: Callable[[str], None] | None = None,
-                on_provisional: Callable[[Trace, Layout], None] | None = None,
+                on_provisional: Callable[[Trace, Sketch], None] | None = None,
                 runner: Runner | None = None) -> RunResult:
     """Capture ``request.source`` in a run process and lay out its graph here.
 
@@ -155,11 +156,11 @@ def run_request(request: RunRequest, cancel: threading.Event | None = None,
 
 
 def _planned(request: RunRequest, trace: Trace, cancel: threading.Event, on_stage: Callable[[str], None] | None,
-             on_provisional: Callable[[Trace, Layout], None] | None, capture_seconds: float) -> RunResult:
+             on_provisional: Callable[[Trace, Sketch], None] | None, capture_seconds: float) -> RunResult:
     """The layout stage of a run with a layout cache (issue 7): see StagedLayoutCache.plan."""
     t1 = time.perf_counter()
 
-    def provisional(quick: Layout) -> None:
+    def provisional(quick: Sketch) -> None:
         if on_provisional is not None:
             on_provisional(trace, quick)
         if on_stage is not None:

@@ -202,8 +202,8 @@ class BigGraphs(QObject):
         self.picture_shown.emit(time.perf_counter())
         self.view.graph_shown.emit()
 
-    def _on_provisional(self, trace, layout) -> None:
-        self.preview.show_drawing(trace, layout, translate("big_graphs", PROVISIONAL_NOTE))
+    def _on_provisional(self, _trace, sketch) -> None:
+        self.preview.show_sketch(sketch, translate("big_graphs", PROVISIONAL_NOTE))
 
     def _on_run_requested(self, _spec: object) -> None:
         # A new run supersedes the drawing in progress (its result is of an older program).

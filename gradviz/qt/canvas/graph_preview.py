@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
 
 from gradviz.core.i18n import translate
 from gradviz.core.layout.layout import Layout
-from gradviz.core.layout.module_boxes import module_title
-from gradviz.core.layout.sketch import ROLES, forget, sketch_arrays
+from gradviz.core.layout.sketch import ROLES, Sketch, sketch_of
 from gradviz.core.trace import Trace
 from gradviz.qt.canvas.graph_items import MODULE_STYLE
 from gradviz.qt.canvas.graph_scene import SCENE_MARGIN
@@ -81,22 +80,20 @@ class PreviewItem(QGraphicsItem):
 
     Parameters
     ----------
-    trace : Trace
-        For node kinds (colours) and module titles.
-    layout : Layout
-        What to draw.
+    sketch : Sketch
+        What to draw: boxes, colour roles, edges, texts and frames (see
+        :func:`gradviz.core.layout.sketch.sketch_of`).
     theme : str
         "light" or "dark".
     """
 
-    def __init__(self, trace: Trace, layout: Layout, theme: str) -> None:
+    def __init__(self, sketch: Sketch, theme: str) -> None:
         super().__init__()
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self._theme = theme
         self.painted_at: float | None = None  # perf_counter() of the first paint
-        a = sketch_arrays(trace, layout)  # made on the worker thread already, for big layouts
-        forget(layout)  # everything needed is copied out below
-        self._lines = [b.lines for b in layout.nodes.values()]
+        a = sketch.arrays
+        self._lines = sketch.lines
         self._x0, self._y0, self._x1, self._y1 = a.x0, a.y0, a.x1, a.y1
         colors = node_colors(theme)
         module_fill, module_border, _ = MODULE_STYLE[theme]
@@ -112,10 +109,9 @@ class PreviewItem(QGraphicsItem):
             if len(a.edge_x) else QPainterPath()
         self._edge_color = QColor(colors["edge"])
         self._text_color = QColor(colors["node_text"])
-        self._frames = [(QRectF(c.x - c.width / 2, c.y - c.height / 2, c.width, c.height),
-                         module_title(trace, c.path)) for c in layout.clusters]
+        self._frames = [(QRectF(left, top, width, height), title) for left, top, width, height, title in sketch.frames]
         m = SCENE_MARGIN
-        self._rect = QRectF(-m, -m, layout.width + 2 * m, layout.height + 2 * m)
+        self._rect = QRectF(-m, -m, sketch.width + 2 * m, sketch.height + 2 * m)
         self._scales: dict[int, float] = {}
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
@@ -226,10 +222,14 @@ class PreviewView(QGraphicsView):
 
     def show_drawing(self, trace: Trace, layout: Layout, note: str) -> None:
         """Show ``layout`` of ``trace`` fitted into the canvas area, with ``note`` on top."""
+        self.show_sketch(sketch_of(trace, layout), note)
+
+    def show_sketch(self, sketch: Sketch, note: str) -> None:
+        """Show ``sketch`` fitted into the canvas area, with ``note`` on top (after a moment)."""
         scene = self.scene()
         if self.item is not None:
             scene.removeItem(self.item)
-        self.item = PreviewItem(trace, layout, self._theme)
+        self.item = PreviewItem(sketch, self._theme)
         scene.addItem(self.item)
         scene.setSceneRect(self.item.boundingRect())
         self.note_label.setText(note)

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from gradviz.core.gc_pause import paused_gc
 from gradviz.core.i18n import QT_TRANSLATE_NOOP
-from gradviz.core.layout.layout import Layout
+from gradviz.core.layout.sketch import Sketch
 from gradviz.core.run.graph_run import RunCancelled, RunRequest, RunResult, run_request
 from gradviz.core.trace import Trace
 
@@ -38,7 +38,7 @@ class RunWorker(QThread):
     failed = Signal(int, object)
     cancelled = Signal(int)
     stage_changed = Signal(int, str)
-    provisional = Signal(int, object)  # (job id, (trace, quick layout)) before Graphviz's
+    provisional = Signal(int, object)  # (job id, (trace, sketch of a quick layout)) before Graphviz's
 
     def __init__(self, job_id: int, request: RunRequest, parent: QObject | None = None,
                  await_preview: bool = False) -> None:
@@ -69,7 +69,7 @@ class RunWorker(QThread):
         else:
             self.succeeded.emit(self.job_id, result)
 
-    def _emit_provisional(self, trace: Trace, quick: Layout) -> None:
+    def _emit_provisional(self, trace: Trace, quick: Sketch) -> None:
         self.provisional.emit(self.job_id, (trace, quick))
         if self.await_preview:
             # Drawing the preview is a few hundred Python callbacks on the GUI thread, each
@@ -100,7 +100,7 @@ class RunController(QObject):
     succeeded = Signal(object)
     failed = Signal(object)
     cancelled = Signal()
-    provisional = Signal(object)  # (trace, quick layout) of the current run, before Graphviz's
+    provisional = Signal(object)  # (trace, sketch of a quick layout) of the current run, before Graphviz's
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -6,12 +6,14 @@ import json
 import threading
 import time
 
+import numpy as np
 import pytest
 
 from gradviz.core.capture.capture import capture_program
 from gradviz.core.json_pieces import JsonCancelled, loads_in_pieces
 from gradviz.core.layout import plan as layout_plan
-from gradviz.core.layout.dot import build_dot
+from gradviz.core.layout.column import column_sketch
+from gradviz.core.layout.dot import DotBuild, build_dot
 from gradviz.core.layout.graphviz_run import LayoutCancelled, run_engine
 from gradviz.core.layout.labels import Look
 from gradviz.core.layout.layout import layout
@@ -30,7 +32,8 @@ from gradviz.core.layout.module_boxes import (
 )
 from gradviz.core.layout.plan import Drawing, StagedLayoutCache, relabel, same_structure, structure_key
 from gradviz.core.layout.quick import long_edge_length, plain_build, quick_layout
-from gradviz.core.layout.sketch import ROLES, sketch_arrays
+from gradviz.core.layout.sketch import ROLES, sketch_arrays, sketch_of
+from gradviz.core.layout.tree import tree_layout
 from gradviz.core.lessons.catalogue import capture_lesson
 
 
@@ -263,7 +266,7 @@ def test_plan_shows_a_provisional_layout_first_for_big_graphs(engine_calls):
     plan = StagedLayoutCache().plan(trace, on_provisional=lambda quick: seen.append((len(engine_calls), quick)),
                                     provisional_min=200)
     assert len(seen) == 1 and seen[0][0] == 0  # before the engine ran
-    assert set(seen[0][1].nodes) == set(plan.layout.nodes)
+    assert len(seen[0][1].lines) == len(seen[0][1].arrays.x0) == len(plan.layout.nodes)
     small = []
     StagedLayoutCache().plan(capture_program(chain(10)), on_provisional=small.append, provisional_min=200)
     assert small == []
@@ -292,7 +295,7 @@ def test_early_picture_is_the_provisional_layout_plan_would_send():
     assert cache.early_picture(before[0], on_provisional=early.append, provisional_min=200)
     cache.plan(trace, on_provisional=full.append, provisional_min=200)
     assert len(early) == len(full) == 1
-    assert early[0].nodes == full[0].nodes and early[0].edges == full[0].edges
+    assert same_sketch(early[0], full[0])
     nothing = []
     assert not cache.early_picture(before[0], on_provisional=nothing.append, provisional_min=400,
                                    chain_min=400)  # small
@@ -314,9 +317,7 @@ def test_a_chain_is_previewed_early_in_the_layout_it_keeps(look):
     assert cache.early_picture(before[0], on_provisional=early.append, look=look)
     final = cache.plan(trace, look=look).layout
     assert len(early) == 1 and len(final.nodes) == len(trace.nodes) == layout_plan.EARLY_CHAIN_MIN_BOXES + 1
-    assert {i: (b.x, b.y, b.width, b.height) for i, b in early[0].nodes.items()} == \
-        {i: (b.x, b.y, b.width, b.height) for i, b in final.nodes.items()}
-    assert early[0].edges == final.edges and (early[0].width, early[0].height) == (final.width, final.height)
+    assert same_sketch(early[0], sketch_of(trace, final))
     # Not a chain (each layer feeds two ops), under the big-graph size: Graphviz decides, no preview.
     branching = []
     forward = []
@@ -324,6 +325,34 @@ def test_a_chain_is_previewed_early_in_the_layout_it_keeps(look):
     assert len(forward[0].nodes) >= layout_plan.EARLY_CHAIN_MIN_BOXES
     assert not StagedLayoutCache().early_picture(forward[0], on_provisional=branching.append, look=look)
     assert branching == []
+
+
+def same_sketch(a, b) -> bool:
+    """Two sketches draw the same picture: boxes, roles, edges, texts, frames, size."""
+    fields = ("x0", "y0", "x1", "y1", "role", "edge_x", "edge_y", "edge_connect")
+    return all(np.allclose(getattr(a.arrays, f), getattr(b.arrays, f), rtol=0, atol=1e-9) for f in fields) \
+        and a.lines == b.lines and a.frames == b.frames and (a.width, a.height) == (b.width, b.height)
+
+
+@pytest.mark.parametrize("steps", [0, 1, 7, 150])
+@pytest.mark.parametrize("look", [None, Look(16.0), Look(11.0, "beginner")])
+def test_a_columns_sketch_is_its_tree_layouts_to_the_point(steps, look):
+    # column_sketch skips the Layout objects: its numbers must be tree_layout's read back.
+    program = "x = torch.tensor([0.5, -1.25], requires_grad=True)\ny = x\n" + \
+        "y = torch.sin(y) * 1.0001\n" * steps + "loss = y.sum()\n"
+    trace = capture_program(program)
+    build = plain_build(trace, look=look)
+    sketch = column_sketch(trace, build)
+    assert sketch is not None and same_sketch(sketch, sketch_of(trace, tree_layout(build)))
+    assert len(sketch.lines) == len(trace.nodes) == 2 * steps + 2
+    # Not one column: an op with two inputs, a value feeding two ops, two roots, frames.
+    for edges in ([("n0", "n2", 0), ("n1", "n2", 1), ("n2", "n3", 0)], [("n0", "n1", 0), ("n0", "n2", 0)],
+                  [("n0", "n1", 0), ("n2", "n3", 0)]):
+        names = {f"n{k}": f"n{k}" for k in range(4)}
+        other = DotBuild("", names, {k: ("op",) for k in names}, edges)
+        assert column_sketch(trace, other) is None
+    framed = DotBuild("", {"n0": "n0"}, {"n0": ("op",)}, [], clusters={"cluster a": "a"})
+    assert column_sketch(trace, framed) is None
 
 
 def test_plan_cancel_stops_the_engine():

@@ -42,9 +42,10 @@ def test_a_preview_is_drawn_without_importing_pyqtgraph():
             "app = QApplication([])\n"
             "from gradviz.core.capture.capture import capture_program\n"
             "from gradviz.core.layout.layout import layout\n"
+            "from gradviz.core.layout.sketch import sketch_of\n"
             "from gradviz.qt.canvas.graph_preview import PreviewItem\n"
             "trace = capture_program('x = torch.tensor(0.5, requires_grad=True)\\ny = x * 2 + x\\nloss = y\\n')\n"
-            "item = PreviewItem(trace, layout(trace), 'light')\n"
+            "item = PreviewItem(sketch_of(trace, layout(trace)), 'light')\n"
             "print(item.boundingRect().isEmpty(), 'pyqtgraph' in sys.modules)\n")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
