@@ -131,7 +131,9 @@ class PreviewItem(QGraphicsItem):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self._edges)
         for fill, border, path in self._groups:
-            painter.setPen(QPen(border, 0))
+            # Zoomed out, outlined as the canvas's own sketch outlines them (graph_sketch), so
+            # the picture keeps its tone when the items take over; zoomed in, as the items.
+            painter.setPen(QPen(border if lod >= _LOD_TEXT else fill.darker(130), 0))
             painter.setBrush(fill)
             painter.drawPath(path)
         if lod >= _LOD_TEXT:
