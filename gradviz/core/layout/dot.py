@@ -169,7 +169,7 @@ class DotBuild:
 
 def _collapsed_owner(module: str, collapsed: frozenset[str]) -> str | None:
     """The outermost collapsed module containing ``module``, if any."""
-    if not module:
+    if not module or not collapsed:
         return None
     for path in _ancestors(module):
         if path in collapsed:
