@@ -19,6 +19,7 @@ import selectors
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,8 +34,11 @@ from gradviz.core.run.request import Ending, Job, RunLimits
 TICK_SECONDS = 0.25
 #: How long the runner must have been quiet before it forks the next spare run process.
 SPARE_QUIET_SECONDS = 0.02
-#: Idle seconds after which the runner warms up for training (see :func:`late_warm_up`).
-LATE_WARM_UP_IDLE = 1.0
+#: How often the loop looks whether the warm-up thread has finished.
+WARM_UP_POLL_SECONDS = 0.05
+#: Idle seconds after which the runner warms up further (see :func:`late_warm_up`), on a
+#: thread of its own: jobs keep being handed to the spare meanwhile.
+LATE_WARM_UP_IDLE = 0.3
 
 
 @dataclass
@@ -89,6 +93,10 @@ class ForkSpawner:
         if self._spare is None:
             self._spare = self._fork(None, private, beacons, template)
             self._spare_profile = template.profile if template is not None else None
+
+    def serves(self, job: Job) -> bool:
+        """True when the spare is there and prepared for ``job`` (no fork needed to start it)."""
+        return self._spare is not None and self._spare_profile in (None, job.profile)
 
     def discard(self) -> None:
         """Let the spare go (the runner has since imported more, or is quitting)."""
@@ -201,6 +209,7 @@ class Zygote:
         self.quitting = False
         self.warm_for_training = not isinstance(spawner, ForkSpawner)  # fresh processes warm themselves
         self.last_command = time.monotonic()
+        self._warming: threading.Thread | None = None  # the late warm-up, while it runs
         self.language = os.environ.get(LANGUAGE_VARIABLE, "en")  # the last job's
         # What the next spare is prepared for: jobs like the last one (at first, a typed program's).
         self.template = Job("capture", None, {}, RunLimits(), wall=True, language=self.language)
@@ -259,10 +268,12 @@ class Zygote:
         return tuple(beacons + ([spare] if spare is not None else []))
 
     def _spare_wanted(self) -> bool:
-        return isinstance(self.spawner, ForkSpawner) and self.spawner.spare_beacon is None
+        return isinstance(self.spawner, ForkSpawner) and self.spawner.spare_beacon is None and self._warming is None
 
     def _warm_spare(self) -> None:
         """Make the next run process now, while nothing waits for it."""
+        if self._warming is not None:
+            return  # no fork while a thread imports: the child could inherit a held import lock
         try:
             if isinstance(self.spawner, ForkSpawner):
                 self.spawner.warm(self._private_fds(), self._beacons(), self.template)
@@ -275,8 +286,11 @@ class Zygote:
         if job.kind == "train" and not self.warm_for_training:
             self._warm_for_training()
         self.language = job.language
-        self.template = Job("capture", None, {}, RunLimits(memory_bytes=job.limits.memory_bytes), wall=job.wall,
-                            language=job.language)
+        # Later spares also import what backward(gradient=...) needs (see child.rehearse).
+        self.template = Job("capture", None, {"rehearse_shapes": True}, RunLimits(memory_bytes=job.limits.memory_bytes),
+                            wall=job.wall, language=job.language)
+        if self._warming is not None and not (isinstance(self.spawner, ForkSpawner) and self.spawner.serves(job)):
+            self._end_warm_up()  # this job needs a fork: the imports must be over first
         now = time.monotonic()
         try:
             pid, result_fd, control_fd, beacon, proc = self.spawner.spawn(job, self._private_fds(), self._beacons())
@@ -370,11 +384,25 @@ class Zygote:
         return True
 
     def _warm_for_training(self) -> None:
+        """The late warm-up, done now (a training run is about to need it)."""
+        if self._warming is None and not self.warm_for_training:
+            self._begin_warm_up()
+        self._end_warm_up()
+
+    def _begin_warm_up(self) -> None:
+        # On a thread: importing torch._dynamo takes 1-2.5 s, and a job sent meanwhile (the
+        # second lesson a teacher opens) waited for all of it behind a blocked loop.
+        self._warming = threading.Thread(target=_quiet_late_warm_up, name="gradviz-warm-up", daemon=True)
+        self._warming.start()
+
+    def _end_warm_up(self) -> None:
+        """Wait for the warm-up thread; then the next spare is forked with what it imported."""
+        if self._warming is None:
+            return
+        self._warming.join()
+        self._warming = None
         self.warm_for_training = True
-        try:
-            late_warm_up()
-        except Exception:  # noqa: BLE001 - a run imports what it needs itself, only slower
-            pass
+        _freeze()
         if isinstance(self.spawner, ForkSpawner):
             self.spawner.discard()  # forked before the imports: the next one has them
             self._warm_spare()
@@ -398,6 +426,8 @@ class Zygote:
             # Without a spare, look again soon: it is made in a quiet moment, not while a run's
             # answer is waiting to be forwarded (a fork holds the runner for ~8 ms).
             timeout = TICK_SECONDS if not self._spare_wanted() else SPARE_QUIET_SECONDS
+            if self._warming is not None:
+                timeout = min(timeout, WARM_UP_POLL_SECONDS)
             now = time.monotonic()
             for run in self.runs.values():
                 if run.deadline is not None and not run.reason:
@@ -424,9 +454,13 @@ class Zygote:
                     self._flush_outbox(run)
                 if run.pidfd is None:
                     self._reap(run)
-            if not self.warm_for_training and not self.runs and now - self.last_command >= LATE_WARM_UP_IDLE:
-                self._warm_for_training()
-            if not self.runs and isinstance(self.spawner, ForkSpawner) and preload((self.language,)):
+            if not self.warm_for_training and self._warming is None and not self.runs \
+                    and now - self.last_command >= LATE_WARM_UP_IDLE:
+                self._begin_warm_up()
+            if self._warming is not None and not self._warming.is_alive():
+                self._end_warm_up()
+            if not self.runs and self._warming is None and isinstance(self.spawner, ForkSpawner) \
+                    and preload((self.language,)):
                 # The app switched language: later runs find its catalogue read, as the first did.
                 self.spawner.discard()
                 self._warm_spare()
@@ -435,6 +469,7 @@ class Zygote:
             self._reap(run, block=True)
         if isinstance(self.spawner, ForkSpawner):
             self.spawner.discard()
+        # A warm-up thread still importing is a daemon: os._exit ends it with the process.
 
 
 def warm_up() -> None:
@@ -472,18 +507,29 @@ def _freeze() -> None:
 
 
 def late_warm_up() -> None:
-    """Import what only training needs, once, when the runner has nothing else to do.
+    """Import what only some runs need, once, when the runner has nothing else to do (on a
+    thread of the runner's: see ``Zygote._begin_warm_up``).
 
-    torch.optim's first optimizer imports torch._dynamo (~2.4 s here): done in every run, a
+    torch.optim's first optimizer imports torch._dynamo (1-2.5 s here): done in every run, a
     training run would start that much later each time. Done in :func:`warm_up`, the runner
     would be ready that much later, and with it the app's first graph.
     """
     import torch
 
+    # backward(gradient=...) of a non-scalar output (the MLP lesson's, every vjp) imports
+    # this, and sympy with it: 0.25-0.4 s of every such run until the runner has it.
+    import torch.fx.experimental.symbolic_shapes
+
     from gradviz.core.training import job as train_job  # noqa: F401
 
     torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-    _freeze()
+
+
+def _quiet_late_warm_up() -> None:
+    try:
+        late_warm_up()
+    except Exception:  # noqa: BLE001 - a run imports what it needs itself, only slower
+        pass
 
 
 def _settle_torch_cache_dir() -> None:

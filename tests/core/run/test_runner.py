@@ -353,3 +353,44 @@ def test_a_chain_sends_its_forward_graph_early_and_other_mid_sized_graphs_do_not
     assert [len(sent[k]) for k in ("chain", "ladder", "short")] == [1, 0, 0]
     early = sent["chain"][0]
     assert len(early.nodes) == 300 and all(n.grad is None for n in early.nodes)
+
+
+def test_no_run_process_is_forked_while_the_warm_up_thread_imports(monkeypatch):
+    # The late warm-up imports on a thread so the loop keeps handing jobs to the spare; a
+    # fork meanwhile could copy a held import lock into the child, so a job the spare cannot
+    # serve waits for the imports, and the next spare is forked with them.
+
+    class Recording(zygote.ForkSpawner):
+        def __init__(self) -> None:
+            super().__init__(())
+            self.calls: list[str] = []
+
+        def warm(self, private, beacons=(), template=None) -> None:
+            self.calls.append("warm")
+
+        def discard(self) -> None:
+            self.calls.append("discard")
+
+        def spawn(self, job, private, beacons=()):
+            self.calls.append("spawn")
+            raise OSError("no forks in this test")
+
+    release = threading.Event()
+    monkeypatch.setattr(zygote, "late_warm_up", release.wait)
+    link_r, link_w = os.pipe()
+    spawner = Recording()
+    runner = zygote.Zygote(link_r, link_w, spawner)
+    try:
+        runner._begin_warm_up()
+        assert runner._warming is not None and runner._warming.is_alive()
+        runner._warm_spare()
+        assert spawner.calls == [] and not runner._spare_wanted()  # no fork while importing
+        threading.Timer(0.05, release.set).start()
+        runner._start(1, Job("probe", wall=False))  # no spare for it: waits for the imports
+        assert spawner.calls == ["discard", "warm", "spawn"]
+        assert runner._warming is None and runner.warm_for_training
+    finally:
+        release.set()
+        runner.selector.close()
+        for fd in (link_r, link_w):
+            os.close(fd)
