@@ -359,7 +359,6 @@ def test_no_run_process_is_forked_while_the_warm_up_thread_imports(monkeypatch):
     # The late warm-up imports on a thread so the loop keeps handing jobs to the spare; a
     # fork meanwhile could copy a held import lock into the child, so a job the spare cannot
     # serve waits for the imports, and the next spare is forked with them.
-
     class Recording(zygote.ForkSpawner):
         def __init__(self) -> None:
             super().__init__(())
