@@ -37,8 +37,9 @@ SPARE_QUIET_SECONDS = 0.02
 #: How often the loop looks whether the warm-up thread has finished.
 WARM_UP_POLL_SECONDS = 0.05
 #: Idle seconds after which the runner warms up further (see :func:`late_warm_up`), on a
-#: thread of its own: jobs keep being handed to the spare meanwhile.
-LATE_WARM_UP_IDLE = 0.3
+#: thread of its own: a job comes to the spare meanwhile, but a second one waits for the
+#: imports (no fork while they run), so not while runs follow each other closely.
+LATE_WARM_UP_IDLE = 1.0
 
 
 @dataclass
