@@ -18,7 +18,7 @@ from gradviz.core.i18n import translate
 from gradviz.core.layout.grouping import boundary_shapes, framed_paths, group_path, group_title, module_box_lines
 from gradviz.core.layout.labels import Look, beginner_lines
 from gradviz.core.layout.metrics import FONT_SIZE, wide_min_width, wide_padding
-from gradviz.core.trace import Node, TensorValue, Trace, format_shape
+from gradviz.core.trace import Node, TensorValue, Trace, format_number, format_shape
 
 #: Graphviz-pure ships metrics for Arimo; it is metric-compatible with Arial,
 #: Helvetica and Liberation Sans, which the Qt side falls back to, so the boxes
@@ -84,8 +84,13 @@ def node_lines(node: Node, show_values: bool = True) -> tuple[str, ...]:
     if node.label:
         lines.append(node.label)
     lines.append(format_shape(node.shape))
-    if show_values and node.value is not None:
-        text = _value_text(node.value)
+    value = node.value if show_values else None
+    if value is not None:
+        data = value.data
+        if data is not None and data.ndim == 0:  # a number (most boxes of a chain): its text at once
+            text = format_number(data.item())
+        else:
+            text = _value_text(value)
         if len(text) <= VALUE_TEXT_LIMIT:
             lines.append(text)
     return tuple(lines)

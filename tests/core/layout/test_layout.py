@@ -410,3 +410,23 @@ def test_core_does_not_import_qt():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.float16, torch.int64, torch.bool,
+                                   torch.complex64])
+def test_a_numbers_box_text_takes_the_short_road_to_the_same_words(dtype):
+    # node_lines writes a 0-d value straight from its number; it must say what
+    # TensorValue.short() (the general road) says, for every dtype and awkward value.
+    from gradviz.core.layout.dot import _value_text
+
+    numbers = [0.0, -0.0, 1.0, -2.5, 1e-7, 123456.789, 0.00123, float("nan"), float("inf"), 3.14159265]
+    for number in numbers:
+        if dtype == torch.bool:
+            number = bool(number == number and number)
+        elif not (dtype.is_floating_point or dtype.is_complex):
+            if number != number or abs(number) == float("inf"):
+                continue
+            number = int(number)
+        value = TensorValue.from_tensor(torch.tensor(number, dtype=dtype))
+        node = Node("n0", "op", "MulBackward0", "y", (), str(dtype), "cpu", value=value)
+        assert node_lines(node)[-1] == _value_text(value), (dtype, number)
