@@ -153,6 +153,23 @@ def framed_paths(paths: list[str]) -> list[str]:
     return paths
 
 
+def framed_group_paths(trace: Trace) -> list[str]:
+    """``sorted(framed_paths(module_paths(trace)))``, without sorting the thousands of a long
+    loop's iteration paths only to drop them (10,000 iterations: 11 -> 7 ms)."""
+    paths: set[str] = set()
+    for path in {group_path(node) for node in trace.nodes}:
+        while path and path not in paths:
+            paths.add(path)
+            path = path.rpartition(".")[0]
+    loops = 0
+    for p in paths:
+        if in_loop(p) and is_loop_group(p):
+            loops += 1
+            if loops > MAX_LOOP_FRAMES:
+                return sorted(p for p in paths if not in_loop(p))
+    return sorted(paths)
+
+
 def default_folds(trace: Trace) -> frozenset[str]:
     """The iterations to fold when a graph opens: those of every loop that ran at least
     LOOP_FOLD_MIN_ITERATIONS times with LOOP_FOLD_NODES nodes an iteration or more."""

@@ -84,16 +84,18 @@ def box_sizes(texts: Sequence[tuple[str, ...]], size: float = FONT_SIZE) -> list
         advances = np.array([_advance(chr(c)) for c in unique.tolist()], dtype=np.int64)
         widths[high] = advances[np.searchsorted(unique, codes[high])]
     sums = np.concatenate(([0], np.cumsum(widths)))
-    lengths = np.fromiter((len(line) for line in lines), dtype=np.int64, count=len(lines))
+    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
     ends = np.cumsum(lengths + 1) - 1  # each line's end, the newline after it left out
     per_line = (sums[ends] - sums[ends - lengths]) * size / 1000.0
-    counts = np.fromiter((len(text) for text in texts), dtype=np.int64, count=len(texts))
+    counts = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     widest = np.zeros(len(texts))
     some = counts > 0
     widest[some] = np.maximum.reduceat(per_line, (np.cumsum(counts) - counts)[some])
     widths = np.maximum(widest + _MARGIN_X, _MIN_WIDTH).tolist()
     heights = np.maximum(counts * (LINE_SPACING * size) + _MARGIN_Y, _MIN_HEIGHT).tolist()
-    return [(round(w, 3), round(h, 3)) for w, h in zip(widths, heights)]
+    rounded: dict[float, float] = {}  # boxes share few heights (and many widths): each rounded once
+    return [(rounded[w] if w in rounded else rounded.setdefault(w, round(w, 3)),
+             rounded[h] if h in rounded else rounded.setdefault(h, round(h, 3))) for w, h in zip(widths, heights)]
 
 
 @lru_cache(maxsize=1)

@@ -14,7 +14,7 @@ from dataclasses import replace
 from types import MappingProxyType
 
 from gradviz.core.layout.dot import DotBuild, node_lines
-from gradviz.core.layout.grouping import framed_paths, group_path, module_paths
+from gradviz.core.layout.grouping import framed_group_paths, group_path
 from gradviz.core.layout.labels import Look, beginner_lines
 from gradviz.core.layout.layout import ClusterBox, EdgePath, Layout, NodeBox
 from gradviz.core.layout.metrics import FONT_SIZE, LINE_SPACING, box_sizes
@@ -214,7 +214,7 @@ def plain_build(trace: Trace, show_values: bool = True, look: Look | None = None
     PyTorch's names)."""
     look = look or Look(FONT_SIZE)
     write = beginner_lines if look.labels == "beginner" else node_lines
-    framed = sorted(framed_paths(module_paths(trace)))
+    framed = framed_group_paths(trace)
     kept = set(framed)
     homes = {}
     for n in trace.nodes:

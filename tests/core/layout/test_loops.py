@@ -80,3 +80,15 @@ def test_loops_not_nested_are_counted_and_folded_as_the_general_path_does(steps,
     counts = grouping._loop_counts(trace)
     assert counts == grouping._nested_counts(loops_run) and counts["for@3"] == steps and counts["for@6"] == 11
     assert grouping.default_folds(trace) == grouping._nested_folds(counts, loops_run)
+
+
+@pytest.mark.parametrize("steps", [3, 12, 60, 300])
+def test_the_framed_paths_of_a_trace_are_the_general_paths_framed(steps):
+    # framed_group_paths skips sorting a long loop's iteration paths it drops: same answer.
+    program = ("torch.manual_seed(0)\nmodel = nn.Sequential(nn.Linear(2, 2), nn.Tanh())\n"
+               "x = torch.randn(1, 2)\ny = model(x)\n"
+               f"for i in range({steps}):\n    y = torch.sin(y) * 1.01\nloss = y.sum()\n")
+    trace = capture_program(program)
+    expected = sorted(grouping.framed_paths(grouping.module_paths(trace)))
+    assert grouping.framed_group_paths(trace) == expected
+    assert "model.0" in expected and ("for@5.1" in expected) == (steps + 1 <= grouping.MAX_LOOP_FRAMES)
