@@ -348,7 +348,16 @@ class Session:
         self.result_ready.emit(result)
 
     def present_provisional(self, trace: Any, sketch: Any) -> None:
-        """A quick picture of the running program's graph (a layout's Sketch), before its real layout."""
+        """A quick picture of the running program's graph (a layout's Sketch), before its real layout.
+
+        What the finished graph will say is said now (show_graph says it again): the message
+        bar appearing after the picture would push the graph down under the user's eyes.
+        """
+        notes = [*self._notes, *getattr(trace, "notes", ())]
+        if self._carried is not None:
+            self._say(self._carried)
+        elif notes:
+            self._say(Notice(" ".join(notes), "info"))
         self.provisional_ready.emit(trace, sketch)
 
     def show_graph(self, trace: Any, layout: Any, collapsed: frozenset[str] = frozenset()) -> None:

@@ -102,3 +102,17 @@ def test_saving_renames_the_program_and_clears_the_edit_mark(tmp_path):
     heard = Heard(s, "title_changed", "modified_changed")
     s.saved(tmp_path / "b.txt")
     assert heard.events == [("title_changed", "b.txt"), ("modified_changed", False)]
+
+
+def test_an_early_picture_says_its_notes_before_it_shows_and_the_graph_says_them_again():
+    # The bar appears with the early picture, not after it (it would push the picture down).
+    s = Session()
+    heard = Heard(s, "notice", "provisional_ready")
+    program = "x = torch.tensor(0.5, requires_grad=True)\ny = x\nfor i in range(250):\n    y = y * 1.01\nloss = y\n"
+    early = []
+    trace = capture_program(program, on_forward=early.append)
+    s.present_provisional(early[0], "sketch")
+    s.show_graph(trace, "layout")
+    assert heard.names() == ["notice", "provisional_ready", "notice"]
+    said = [e[1].text for e in heard.events if e[0] == "notice"]
+    assert said[0] == said[1] and "gradviz ran loss.backward()" in said[0]

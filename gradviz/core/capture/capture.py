@@ -227,7 +227,11 @@ def _record_session(source: str, interp: Interpreter, recorder: Recorder, names:
                 break
         if trace is None and not recorder.passes:
             if on_forward is not None and len(recorder.nodes) >= forward_min:
-                on_forward(builder.build([recorder.key_of(t) for _, t in chosen]))
+                forward = builder.build([recorder.key_of(t) for _, t in chosen])
+                # Says now what the finished graph will say of the backward about to run: the
+                # window shows it with the early picture, not after (its bar would move the graph).
+                said = builder.implicit_note([_implicit_call(name, tensor) for name, tensor in seeds])
+                on_forward(dataclasses.replace(forward, notes=(*([note] if note else []), said, *forward.notes)))
             for name, tensor in seeds:
                 _implicit_backward(recorder, name, tensor, clear_grads=len(seeds) > 1)
     if trace is None:
@@ -391,16 +395,19 @@ def _implicit_backward(recorder: Recorder, name: str, tensor: torch.Tensor, clea
         for node in recorder.ensure_graph([tensor.grad_fn]):
             if type(node).__name__ == "AccumulateGrad":
                 node.variable.grad = None
-    if tensor.numel() == 1:
-        gradient, call = None, f"{name}.backward()"
-    else:
-        gradient, call = torch.ones_like(tensor), f"{name}.backward(torch.ones_like({name}))"
+    gradient = None if tensor.numel() == 1 else torch.ones_like(tensor)
+    call = _implicit_call(name, tensor)
     # Called while the recorder is active, so the recorder hooks it like any backward call.
     # The graph is kept: the program may look at it again, and saved tensors stay readable.
     first = len(recorder.passes)
     torch.autograd.backward(tensor, gradient, retain_graph=True)
     record = recorder.passes[first]  # later ones ran inside it (checkpoint's)
     record.call, record.line, record.implicit = call, None, True
+
+
+def _implicit_call(name: str, tensor: torch.Tensor) -> str:
+    """The backward call gradviz makes for root ``name``, as the program would write it."""
+    return f"{name}.backward()" if tensor.numel() == 1 else f"{name}.backward(torch.ones_like({name}))"
 
 
 def _explain(recorder: Recorder, ns: dict, assignments: list[tuple[str, int]], name: str,

@@ -182,18 +182,23 @@ class TraceBuilder:
             leaf_grads={ids[k]: v for k, v in record.leaf_grads.items() if k in ids}, implicit=record.implicit,
         )
 
+    def implicit_note(self, implicit: list[str]) -> str:
+        """The note on the backward calls gradviz made itself (``loss.backward()``...): one
+        sentence for all of them (the softmax lesson's two roots said it twice)."""
+        calls = implicit[0] if len(implicit) == 1 else translate("capture", "{calls} and {last}").format(
+            calls=", ".join(implicit[:-1]), last=implicit[-1])
+        if self.block:
+            note = translate("capture", "The block calls no backward, so gradviz ran {calls} to show gradients.")
+        else:
+            note = translate("capture", "The program does not call backward, so gradviz ran {calls} to show "
+                                        "gradients.")
+        return note.format(calls=calls)
+
     def _notes(self, passes: tuple[BackwardPass, ...], keys: list[Any], nodes: tuple[Node, ...]) -> list[str]:
         notes = []
         implicit = [p.call for p in passes if p.implicit]
-        if implicit:  # one sentence for all of them (the softmax lesson's two roots said it twice)
-            calls = implicit[0] if len(implicit) == 1 else translate("capture", "{calls} and {last}").format(
-                calls=", ".join(implicit[:-1]), last=implicit[-1])
-            if self.block:
-                note = translate("capture", "The block calls no backward, so gradviz ran {calls} to show gradients.")
-            else:
-                note = translate("capture", "The program does not call backward, so gradviz ran {calls} to show "
-                                            "gradients.")
-            notes.append(note.format(calls=calls))
+        if implicit:
+            notes.append(self.implicit_note(implicit))
         rec = self.rec
         again = [p.index + 1 for record, p in zip(rec.passes, passes) if record.inside == RECOMPUTATION]
         if again:

@@ -460,3 +460,12 @@ def test_a_10000_deep_chain_is_laid_out_without_recursion(engine_calls):
     lay = StagedLayoutCache().plan(trace).layout
     assert engine_calls == [] and len(lay.nodes) == 10_000 and _overlaps(lay) == 0
     assert len({b.x for b in lay.nodes.values()}) == 1  # one straight column
+
+
+def test_the_early_graph_says_what_the_finished_one_will_say():
+    # The window shows the early graph's notes with its picture: the message bar appearing
+    # only with the finished graph would push the picture down under the user's eyes.
+    for program in (chain(300), chain(300).replace("torch.tensor(0.5,", "torch.tensor([0.5, 1.0],")):
+        before = []
+        trace = capture_program(program, on_forward=before.append)
+        assert before[0].notes == trace.notes and "gradviz ran loss.backward(" in trace.notes[0]
