@@ -326,7 +326,7 @@ def run_job(job: Job, send: Callable[[str, Any], None], control: Control, readab
 _REHEARSAL = "x = torch.tensor([0.5, -1.0], requires_grad=True)\nloss = (x * 2.0).sum()\n"
 
 
-def rehearse(shapes: bool = False) -> None:
+def rehearse() -> None:
     """Capture a two-node program and throw the result away, while the spare waits for its job.
 
     A forked process pays for the first touch of every page it shares with the runner
@@ -339,11 +339,6 @@ def rehearse(shapes: bool = False) -> None:
     try:
         jobs.run(Job("capture", ProgramSpec(_REHEARSAL), {"forward": False}),
                  lambda kind, body=None: codec.encode((kind, body)), None)
-        if shapes:
-            # backward(gradient=...) of a non-scalar output (the MLP lesson's root) imports this
-            # and sympy: 0.25-0.4 s the job would wait for, until the runner's late warm-up has
-            # it. Not for the first run process: the app's first graph waits for that one.
-            import torch.fx.experimental.symbolic_shapes  # noqa: F401
     except Exception:  # noqa: BLE001 - a rehearsal only warms; the job runs the same code for real
         pass
 
@@ -370,7 +365,7 @@ def run_forked(job: Job | None, result_fd: int, control_fd: int, beacon: Beacon,
                 except BaseException as exc:  # noqa: BLE001 - told once the job comes
                     prepared = exc
                 else:
-                    rehearse(shapes=bool(template.options.get("rehearse_shapes")))
+                    rehearse()
             job = control.read(block=True)
             if not isinstance(job, Job):
                 os._exit(0)

@@ -223,6 +223,7 @@ def _probe(job: Job, send: Send, control: Any) -> None:
                     "default_dtype": str(torch.get_default_dtype()),
                     "grad_enabled": torch.is_grad_enabled(), "threads": torch.get_num_threads(),
                     "cpu": torch.backends.cpu.get_cpu_capability(), "language": i18n.language(),
+                    "warmed": "torch._dynamo" in sys.modules,  # the runner's late warm-up was over at the fork
                     "address_space": resource.getrlimit(resource.RLIMIT_AS)[0], "readable": readable})
 
 

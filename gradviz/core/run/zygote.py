@@ -36,6 +36,10 @@ TICK_SECONDS = 0.25
 SPARE_QUIET_SECONDS = 0.02
 #: How often the loop looks whether the warm-up thread has finished.
 WARM_UP_POLL_SECONDS = 0.05
+#: Idle seconds after which the runner imports what backward(gradient=...) needs (torch's
+#: symbolic shapes and sympy, 0.25-0.4 s), on a thread: a non-scalar output's run (the MLP
+#: lesson's) paid that import itself in every run process until the late warm-up below.
+SHAPES_IDLE = 0.3
 #: Idle seconds after which the runner warms up further (see :func:`late_warm_up`), on a
 #: thread of its own: a job comes to the spare meanwhile, but a second one waits for the
 #: imports (no fork while they run), so not while runs follow each other closely.
@@ -210,7 +214,9 @@ class Zygote:
         self.quitting = False
         self.warm_for_training = not isinstance(spawner, ForkSpawner)  # fresh processes warm themselves
         self.last_command = time.monotonic()
-        self._warming: threading.Thread | None = None  # the late warm-up, while it runs
+        self._warming: threading.Thread | None = None  # a warm-up, while it runs
+        self._warming_late = False
+        self.warm_for_shapes = self.warm_for_training
         self.language = os.environ.get(LANGUAGE_VARIABLE, "en")  # the last job's
         # What the next spare is prepared for: jobs like the last one (at first, a typed program's).
         self.template = Job("capture", None, {}, RunLimits(), wall=True, language=self.language)
@@ -287,9 +293,8 @@ class Zygote:
         if job.kind == "train" and not self.warm_for_training:
             self._warm_for_training()
         self.language = job.language
-        # Later spares also import what backward(gradient=...) needs (see child.rehearse).
-        self.template = Job("capture", None, {"rehearse_shapes": True}, RunLimits(memory_bytes=job.limits.memory_bytes),
-                            wall=job.wall, language=job.language)
+        self.template = Job("capture", None, {}, RunLimits(memory_bytes=job.limits.memory_bytes), wall=job.wall,
+                            language=job.language)
         if self._warming is not None and not (isinstance(self.spawner, ForkSpawner) and self.spawner.serves(job)):
             self._end_warm_up()  # this job needs a fork: the imports must be over first
         now = time.monotonic()
@@ -386,14 +391,17 @@ class Zygote:
 
     def _warm_for_training(self) -> None:
         """The late warm-up, done now (a training run is about to need it)."""
-        if self._warming is None and not self.warm_for_training:
-            self._begin_warm_up()
         self._end_warm_up()
+        if not self.warm_for_training:
+            self._begin_warm_up(late=True)
+            self._end_warm_up()
 
-    def _begin_warm_up(self) -> None:
+    def _begin_warm_up(self, late: bool) -> None:
         # On a thread: importing torch._dynamo takes 1-2.5 s, and a job sent meanwhile (the
         # second lesson a teacher opens) waited for all of it behind a blocked loop.
-        self._warming = threading.Thread(target=_quiet_late_warm_up, name="gradviz-warm-up", daemon=True)
+        work = _quiet_late_warm_up if late else _quiet_shapes_warm_up
+        self._warming = threading.Thread(target=work, name="gradviz-warm-up", daemon=True)
+        self._warming_late = late
         self._warming.start()
 
     def _end_warm_up(self) -> None:
@@ -402,7 +410,8 @@ class Zygote:
             return
         self._warming.join()
         self._warming = None
-        self.warm_for_training = True
+        self.warm_for_shapes = True
+        self.warm_for_training = self.warm_for_training or self._warming_late
         _freeze()
         if isinstance(self.spawner, ForkSpawner):
             self.spawner.discard()  # forked before the imports: the next one has them
@@ -455,9 +464,12 @@ class Zygote:
                     self._flush_outbox(run)
                 if run.pidfd is None:
                     self._reap(run)
-            if not self.warm_for_training and self._warming is None and not self.runs \
-                    and now - self.last_command >= LATE_WARM_UP_IDLE:
-                self._begin_warm_up()
+            if self._warming is None and not self.runs:
+                idle = now - self.last_command
+                if not self.warm_for_shapes and idle >= SHAPES_IDLE:
+                    self._begin_warm_up(late=False)
+                elif not self.warm_for_training and idle >= LATE_WARM_UP_IDLE:
+                    self._begin_warm_up(late=True)
             if self._warming is not None and not self._warming.is_alive():
                 self._end_warm_up()
             if not self.runs and self._warming is None and isinstance(self.spawner, ForkSpawner) \
@@ -524,6 +536,13 @@ def late_warm_up() -> None:
     from gradviz.core.training import job as train_job  # noqa: F401
 
     torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+
+
+def _quiet_shapes_warm_up() -> None:
+    try:
+        import torch.fx.experimental.symbolic_shapes  # noqa: F401
+    except Exception:  # noqa: BLE001 - a run imports what it needs itself, only slower
+        pass
 
 
 def _quiet_late_warm_up() -> None:

@@ -380,7 +380,7 @@ def test_no_run_process_is_forked_while_the_warm_up_thread_imports(monkeypatch):
     spawner = Recording()
     runner = zygote.Zygote(link_r, link_w, spawner)
     try:
-        runner._begin_warm_up()
+        runner._begin_warm_up(late=True)
         assert runner._warming is not None and runner._warming.is_alive()
         runner._warm_spare()
         assert spawner.calls == [] and not runner._spare_wanted()  # no fork while importing
@@ -390,6 +390,30 @@ def test_no_run_process_is_forked_while_the_warm_up_thread_imports(monkeypatch):
         assert runner._warming is None and runner.warm_for_training
     finally:
         release.set()
+        runner.selector.close()
+        for fd in (link_r, link_w):
+            os.close(fd)
+
+
+def test_the_runner_warms_for_non_scalar_backward_first_and_for_training_later(monkeypatch):
+    # Two warm-ups on the thread: what backward(gradient=...) imports (after 0.3 s idle), then
+    # torch._dynamo (after 1 s); each ends with a new spare forked from what it imported.
+    done: list[str] = []
+    monkeypatch.setattr(zygote, "_quiet_shapes_warm_up", lambda: done.append("shapes"))
+    monkeypatch.setattr(zygote, "late_warm_up", lambda: done.append("late"))
+    assert zygote.SHAPES_IDLE < zygote.LATE_WARM_UP_IDLE
+    link_r, link_w = os.pipe()
+    runner = zygote.Zygote(link_r, link_w, zygote.ForkSpawner(()))
+    runner.spawner.warm = lambda *args, **kwargs: done.append("spare")  # no real fork here
+    runner.spawner.discard = lambda: None
+    try:
+        assert not runner.warm_for_shapes and not runner.warm_for_training
+        runner._begin_warm_up(late=False)
+        runner._end_warm_up()
+        assert runner.warm_for_shapes and not runner.warm_for_training
+        runner._warm_for_training()  # a training job: the rest now, not on the next idle second
+        assert runner.warm_for_training and done == ["shapes", "spare", "late", "spare"]
+    finally:
         runner.selector.close()
         for fd in (link_r, link_w):
             os.close(fd)
