@@ -227,6 +227,7 @@ def main() -> int:
         warmed_by = time.perf_counter() + 30
         while time.perf_counter() < warmed_by and not shared_runner().call(Job("probe"))["warmed"]:
             wait_until(lambda: False, 0.25)
+        wait_until(lambda: False, 0.5)  # the next run process made and rehearsed after the last probe
         print(f"torch {torch.__version__}, python {sys.version.split()[0]}, {os.cpu_count()} cores, "
               f"load average {os.getloadavg()[0]:.2f} at start (other work inflates these figures)")
         for name, program in CASES:
