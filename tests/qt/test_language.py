@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 import shiboken6
@@ -269,7 +270,9 @@ def test_the_window_loads_the_compiled_catalogue_with_qtranslator_when_it_is_cur
     assert i18n._translator is None and i18n.translate("host", "&File") == "&File"
     # A .ts edited after the .qm was made wins: the core reads it.
     qm = language.compiled_catalogue("zh_CN")
-    old = qm.stat().st_mtime - 3600
+    # Older than the newest .ts, however long ago the checkout wrote them (not "an hour ago").
+    newest_ts = max(Path(i18n.catalogue_path("zh_CN", part)).stat().st_mtime for part in i18n.PARTS)
+    old = newest_ts - 60
     saved = os.stat(qm)
     os.utime(qm, (old, old))
     try:
