@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from gradviz.core.i18n import translate
 from gradviz.core.layout.grouping import boundary_shapes, framed_paths, group_path, group_title, module_box_lines
@@ -158,6 +159,9 @@ class DotBuild:
     nodes; ``module_<k>`` -> ``'module:<path>'`` for collapsed modules, because
     the graphviz package would read the colon as a port). ``edges[k]`` is the
     ``(source, target, slot)`` of the DOT edge with ``id="e<k>"``.
+
+    ``source`` (the text) is written when it is first read: gradviz's own layouts need
+    only the maps, and writing the text was half of laying out a 50-node chain.
     """
 
     source: str
@@ -170,6 +174,24 @@ class DotBuild:
     # Layout id -> the box's DOT attributes (fillcolor, style, penwidth...), for gradviz's own SVG.
     styles: dict[str, dict[str, str]] = field(default_factory=dict)
     look: Look = field(default_factory=Look)  # the font size and label style the boxes are sized for
+
+
+def _get_source(build: DotBuild) -> str:
+    text = build.__dict__.get("_text")
+    if text is None:  # two threads asking at once both write it: the same text
+        text = build.__dict__["_writer"](build)
+        build.__dict__["_text"] = text
+        build.__dict__.pop("_writer", None)
+    return text
+
+
+def _set_source(build: DotBuild, text: str) -> None:
+    build.__dict__["_text"] = text
+    build.__dict__.pop("_writer", None)
+
+
+# After the class body: there, the property would be taken for the field's default.
+DotBuild.source = property(_get_source, _set_source)  # type: ignore[assignment]
 
 
 def _collapsed_owner(module: str, collapsed: frozenset[str]) -> str | None:
@@ -194,28 +216,16 @@ def build_dot(
     show_grads: bool = False,
     look: Look | None = None,
 ) -> DotBuild:
-    """Build the DOT for ``trace`` and keep the name maps; see :func:`to_dot`."""
+    """Build the DOT's maps for ``trace`` (its text when first read); see :func:`to_dot`."""
     if rankdir not in _RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(_RANKDIRS)}, not {rankdir!r}")
     look = look or Look(FONT_SIZE)
     collapsed = frozenset(collapsed)
-    out = ["digraph gradviz {"]
-    out.append("\t" + _attr_list({"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35"}, sort=True))
-    out.append("\t" + _attr_list({"fontname": FONT_NAME, "fontsize": f"{look.font_size:g}"}, sort=True))
-    # Geometry-bearing attributes are set even when unstyled: the Qt painter
-    # draws node_lines in FONT_NAME inside these boxes, so their size must match.
-    out.append("\tnode [" + _attr_list({"shape": "box", "fontname": FONT_NAME, "fontsize": f"{look.font_size:g}"},
-                                       sort=True) + "]")
-    if styled:
-        out.append("\tnode [" + _attr_list({"style": "rounded,filled", "color": BORDER_COLOUR, "penwidth": "1.2",
-                                            "fontcolor": "black"}, sort=True) + "]")
-        out.append("\tedge [" + _attr_list({"color": EDGE_COLOUR, "arrowsize": "0.7"}, sort=True) + "]")
-
     build = DotBuild(source="", look=look)
     beginner = look.labels == "beginner"
     rep: dict[str, str] = {}  # trace id -> DOT name of the box that shows it
     home: dict[str, str] = {}  # DOT name -> module path of the cluster it sits in
-    attrs: dict[str, dict[str, str]] = {}
+    attrs: dict[str, dict[str, str]] = {}  # DOT name -> its attributes but the label (the text's)
     module_members: dict[str, list[Node]] = {}
     # Trace.roots (root plus extra roots shown side by side) where the Trace has it.
     roots = set(getattr(trace, "roots", ()) or ((trace.root,) if trace.root else ()))
@@ -230,7 +240,7 @@ def build_dot(
                      beginner_lines(node, show_values) if beginner else node_lines(node, show_values))
             build.lines[node.id] = lines
             home[node.id] = groups[node.id]
-            a = {"label": _label(lines)}
+            a = {}
             if width := wide_min_width(lines, look.font_size):
                 a["width"] = width
             if styled:
@@ -257,7 +267,7 @@ def build_dot(
             translate("graph", "%n node(s) inside", None, len(members)),)
         build.lines[ident] = lines
         home[name] = path.rpartition(".")[0]
-        a = {"label": _label(lines), "id": ident}
+        a = {"id": ident}
         if width := wide_min_width(lines, look.font_size):
             a["width"] = width
         if styled:
@@ -289,8 +299,52 @@ def build_dot(
             cname += "_"
         used.add(cname)
         build.clusters[cname] = path
-    cluster_of = {p: c for c, p in build.clusters.items()}
 
+    # One DOT edge per trace edge between plain nodes (fan-out duplicates are
+    # real inputs); edges touching a collapsed box are merged by endpoint pair.
+    seen: set[tuple[str, str]] = set()
+    dot_edges: list[tuple[str, str]] = []
+    for e in trace.edges:
+        s, t = rep[e.source], rep[e.target]
+        if s == t:
+            continue  # inside one collapsed module
+        if s != e.source or t != e.target:
+            if (s, t) in seen:
+                continue
+            seen.add((s, t))
+        dot_edges.append((s, t))
+        build.edges.append((build.names[s], build.names[t], e.slot))
+
+    # Holds all but the build itself, which it is given when called: a writer holding its
+    # build would be a cycle only the collector frees, and the app keeps it out of its sight.
+    build.__dict__["_writer"] = partial(_dot_text, trace=trace, rep=rep, attrs=attrs, placed=placed, paths=paths,
+                                        dot_edges=dot_edges, rankdir=rankdir, styled=styled, legend=legend,
+                                        group_modules=group_modules, roots=roots)
+    build.__dict__.pop("_text", None)
+    return build
+
+
+def _dot_text(build: DotBuild, *, trace: Trace, rep: dict[str, str], attrs: dict[str, dict[str, str]],
+              placed: dict[str, list[str]], paths: list[str], dot_edges: list[tuple[str, str]], rankdir: str,
+              styled: bool, legend: bool, group_modules: bool, roots: set[str]) -> str:
+    """The DOT text of what :func:`build_dot` gathered."""
+    font_size = f"{build.look.font_size:g}"
+    out = ["digraph gradviz {"]
+    out.append("\t" + _attr_list({"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35"}, sort=True))
+    out.append("\t" + _attr_list({"fontname": FONT_NAME, "fontsize": font_size}, sort=True))
+    # Geometry-bearing attributes are set even when unstyled: the Qt painter
+    # draws node_lines in FONT_NAME inside these boxes, so their size must match.
+    out.append("\tnode [" + _attr_list({"shape": "box", "fontname": FONT_NAME, "fontsize": font_size},
+                                       sort=True) + "]")
+    if styled:
+        out.append("\tnode [" + _attr_list({"style": "rounded,filled", "color": BORDER_COLOUR, "penwidth": "1.2",
+                                            "fontcolor": "black"}, sort=True) + "]")
+        out.append("\tedge [" + _attr_list({"color": EDGE_COLOUR, "arrowsize": "0.7"}, sort=True) + "]")
+
+    def box(name: str) -> str:
+        return f"{_token(name)} [{_attr_list({'label': _label(build.lines[build.names[name]]), **attrs[name]})}]"
+
+    cluster_of = {p: c for c, p in build.clusters.items()}
     sides = _sides(trace, roots, rep) if group_modules else {}
     children: dict[str, list[str]] = {}
     for child in paths:
@@ -316,7 +370,7 @@ def build_dot(
         here = placed.get(path, ())
         for name in here:
             if name not in sides or path:
-                out.append(f"{indent}{_token(name)} [{_attr_list(attrs[name])}]")
+                out.append(indent + box(name))
         if not path and sides:
             # Graphs drawn side by side (the softmax lesson's two losses) keep to their own side:
             # each root's own nodes in a frameless cluster, in the order of the roots.
@@ -325,27 +379,14 @@ def build_dot(
                 out.append(indent + "\t" + _attr_list({"label": '""', "peripheries": "0"}, sort=True))
                 for name in here:
                     if sides.get(name) == k:
-                        out.append(f"{indent}\t{_token(name)} [{_attr_list(attrs[name])}]")
+                        out.append(f"{indent}\t{box(name)}")
                 out.append(indent + "}")
         if path:
             stack.append((path, depth, True))
         for child in reversed(children.get(path, ())):
             stack.append((child, depth + 1, False))
 
-    # One DOT edge per trace edge between plain nodes (fan-out duplicates are
-    # real inputs); edges touching a collapsed box are merged by endpoint pair.
-    seen: set[tuple[str, str]] = set()
-    for e in trace.edges:
-        s, t = rep[e.source], rep[e.target]
-        if s == t:
-            continue  # inside one collapsed module
-        if s != e.source or t != e.target:
-            if (s, t) in seen:
-                continue
-            seen.add((s, t))
-        out.append(f"\t{_token(s)} -> {_token(t)} [id=e{len(build.edges)}]")
-        build.edges.append((build.names[s], build.names[t], e.slot))
-
+    out.extend(f"\t{_token(s)} -> {_token(t)} [id=e{k}]" for k, (s, t) in enumerate(dot_edges))
     if group_modules:
         for s, t in _rank_hints(trace, rep):
             out.append(f"\t{_token(s)} -> {_token(t)} [style=invis]")
@@ -353,8 +394,7 @@ def build_dot(
     if legend:
         _add_legend(out, styled, with_module=any(i.startswith("module:") for i in build.names.values()))
     out.append("}")
-    build.source = "\n".join(out) + "\n"
-    return build
+    return "\n".join(out) + "\n"
 
 
 def _sides(trace: Trace, roots: set[str], rep: dict[str, str]) -> dict[str, int]:

@@ -224,6 +224,24 @@ def engine_calls(monkeypatch):
     return calls
 
 
+def test_the_dot_text_is_written_only_when_graphviz_or_an_export_reads_it(mlp, engine_calls, monkeypatch):
+    from gradviz.core.layout import dot
+
+    written: list[int] = []
+    real = dot._dot_text
+    monkeypatch.setattr(dot, "_dot_text", lambda build, **kw: written.append(len(build.names)) or real(build, **kw))
+    cache = StagedLayoutCache()
+    plan = cache.plan(capture_program(chain(30, 0.5)))  # gradviz's own layout: no text, no key
+    assert len(plan.layout.nodes) == 31 and written == [] and engine_calls == []
+    cache.plan(mlp)  # Graphviz's: the text is the engine's input and the cache's key, written once
+    assert written == [15] and len(engine_calls) == 1
+    build = build_dot(mlp)
+    assert written == [15]
+    text = build.source
+    assert build.source is text and written == [15, 15] and text == dot.to_dot(mlp)
+    assert text.count(" -> ") == len(build.edges) + text.count("style=invis")
+
+
 def test_same_structure_ignores_values_only():
     a = capture_program(chain(20, 0.5))
     b = capture_program(chain(20, 0.7))
@@ -254,9 +272,12 @@ def test_plan_folds_over_the_threshold_and_caches_toggles(mlp, engine_calls):
     flat = cache.plan(mlp, collapsed=frozenset())
     assert not flat.auto_collapsed and len(flat.layout.nodes) == 15
     again = cache.plan(mlp, collapsed=None, threshold=10)  # folding back: no engine
-    assert again.cached and again.layout is auto.layout
-    # Folded, the model is a chain of five boxes, which gradviz lays out itself: one engine run.
-    assert len(engine_calls) == 1 and cache.hits == 1
+    # Folded, the model is a chain of five boxes, which gradviz lays out itself (again, not
+    # from the cache: that costs about what the cache's key would): one engine run.
+    assert not again.cached and len(engine_calls) == 1 and cache.hits == 0 and len(cache) == 1
+    assert {i: (n.x, n.y) for i, n in again.layout.nodes.items()} == {i: (n.x, n.y) for i, n in auto.layout.nodes.items()}
+    unfolded = cache.plan(mlp, collapsed=frozenset())  # Graphviz's, from the cache
+    assert unfolded.cached and unfolded.layout is flat.layout and len(engine_calls) == 1 and cache.hits == 1
     assert cache.plan(mlp, collapsed=None, threshold=0).collapsed == frozenset()
 
 
@@ -377,12 +398,13 @@ def test_sketch_arrays_of_a_layout(mlp):
 
 def test_the_cache_keeps_a_bounded_number_of_boxes(mlp):
     cache = StagedLayoutCache()
-    cache.max_boxes = 20
+    cache.max_boxes = 25
     cache.plan(mlp)  # 15 boxes
-    cache.plan(mlp, collapsed=frozenset({"layers"}))  # 2 more: 17
-    assert len(cache) == 2
-    cache.plan(mlp, collapsed=frozenset({"layers.0"}))  # 12 more: the oldest goes
-    assert len(cache) == 2 and cache.plan(mlp, collapsed=frozenset({"layers"})).cached
+    cache.plan(mlp, collapsed=frozenset({"layers"}))  # a chain: gradviz's own layout, not cached
+    assert len(cache) == 1
+    cache.plan(mlp, collapsed=frozenset({"layers.0"}))  # 12 more: 27, the oldest goes
+    assert len(cache) == 1 and cache.plan(mlp, collapsed=frozenset({"layers.0"})).cached
+    assert not cache.plan(mlp).cached
 
 
 def test_plain_build_matches_build_dot_for_quick_layout(custom):
