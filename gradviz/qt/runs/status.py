@@ -11,8 +11,14 @@ from gradviz.core.i18n import translate
 from gradviz.qt.runs.controller import STAGE_TEXT
 
 
+#: A run shows the strip only once it has taken this long: most runs end sooner, and a strip
+#: flashing for a few milliseconds at every Run is noise (showing it also cost each run 0.4 ms).
+SHOW_DELAY_MS = 250
+
+
 class RunStatus(QWidget):
-    """Busy indicator for a run, with the seconds so far and a Cancel button.
+    """Busy indicator for a run, with the seconds so far and a Cancel button (shown once the
+    run has lasted ``SHOW_DELAY_MS``; Esc cancels from the start).
 
     Signals
     -------
@@ -44,6 +50,10 @@ class RunStatus(QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(100)
         self._timer.timeout.connect(self._on_tick)
+        self._reveal = QTimer(self)
+        self._reveal.setSingleShot(True)
+        self._reveal.setInterval(SHOW_DELAY_MS)
+        self._reveal.timeout.connect(self._on_reveal)
         self.hide()
 
     @property
@@ -51,11 +61,11 @@ class RunStatus(QWidget):
         return self._timer.isActive()
 
     def start(self, stage: str = "capture") -> None:
-        """Show the strip and start counting from now."""
+        """Start counting from now; the strip shows if the run is still going in ``SHOW_DELAY_MS``."""
         self._started = time.monotonic()
-        self.set_stage(stage)
+        self._stage = translate("controller", STAGE_TEXT[stage]) if stage in STAGE_TEXT else stage
         self._timer.start()
-        self.show()
+        self._reveal.start()
 
     def set_stage(self, stage: str) -> None:
         """``stage`` is a key of STAGE_TEXT ("capture", "layout") or "draw"."""
@@ -64,7 +74,16 @@ class RunStatus(QWidget):
 
     def stop(self) -> None:
         self._timer.stop()
+        self._reveal.stop()
         self.hide()
 
+    def _on_reveal(self) -> None:
+        self._write()
+        self.show()
+
     def _on_tick(self) -> None:
+        if self.isVisible():
+            self._write()
+
+    def _write(self) -> None:
         self.label.setText(f"{self._stage}… {time.monotonic() - self._started:.1f} s")

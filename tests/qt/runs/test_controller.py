@@ -190,3 +190,45 @@ def test_short_gil_turns_only_while_a_run_is_on_its_worker(window, run_and_wait)
     window.editor.setPlainText("x = torch.ones(2)\ny = x +\n")
     assert run_and_wait(window, window.run_program) == "error"
     assert sys.getswitchinterval() == usual
+
+
+#: About two seconds of the interpreter's own loop: long enough for the run strip to show.
+LONG_RUN = "x = torch.tensor(1.0, requires_grad=True)\ns = 0\nfor i in range(900000):\n    s = s + 1\nloss = x * s\n"
+
+
+def test_the_run_strip_stays_hidden_for_a_run_over_before_its_delay(qtbot):
+    from gradviz.qt.runs.status import SHOW_DELAY_MS, RunStatus
+
+    status = RunStatus()
+    qtbot.addWidget(status)
+    status.start("capture")
+    status.set_stage("layout")
+    status.stop()  # in the same turn of the event loop: the reveal timer cannot have fired
+    qtbot.wait(SHOW_DELAY_MS + 100)
+    assert status.isHidden() and status.label.text() == ""
+    status.start("capture")
+    qtbot.waitUntil(status.isVisible, timeout=5_000)
+    assert status.label.text().startswith("Running the program… 0.")
+    status.set_stage("layout")
+    assert status.label.text().startswith("Laying out the graph…")
+    status.stop()
+    assert status.isHidden()
+
+
+def test_a_long_run_shows_the_strip_and_its_cancel_keeps_the_graph(window, qtbot, run_and_wait):
+    from PySide6.QtCore import Qt
+
+    assert run_and_wait(window, lambda: window.load_lesson("logistic")) == "ok"
+    ids = set(window.graph_view.node_items)
+    status = window.runs.status
+    assert status.isHidden()
+    window.editor.setPlainText(LONG_RUN)
+    window.run_program()
+    assert status.isHidden() and window.commands.cancel.isEnabled()  # Esc works before the strip shows
+    qtbot.waitUntil(status.isVisible, timeout=10_000)
+    assert status.label.text().startswith("Running the program…") and status.cancel_button.isVisible()
+    ended: list[str] = []
+    window.run_finished.connect(ended.append)
+    qtbot.mouseClick(status.cancel_button, Qt.MouseButton.LeftButton)
+    assert ended == ["cancelled"] and status.isHidden()
+    assert set(window.graph_view.node_items) == ids and "cancelled" in window.message_bar.text()
