@@ -439,6 +439,11 @@ class GraphView(QGraphicsView):
         self._on_view_moved()
 
     def _on_view_moved(self, _value: int = 0) -> None:
+        if getattr(self, "_swapping", False):
+            # A scene or zoom being set: whoever sets it looks again once it is (fit,
+            # _hold_still); judging the half-way state hid the overview and showed it
+            # again at every new drawing (0.5 ms a run).
+            return
         if self.graph_scene is not None and not shiboken6.isValid(self.graph_scene):
             self.graph_scene = None  # the view is being torn down
         if self.graph_scene is None:

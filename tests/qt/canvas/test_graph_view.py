@@ -254,6 +254,40 @@ def test_fit_and_minimap(logistic_view):
     assert view.visible_scene_rect().contains(target)
 
 
+def test_a_new_drawing_shows_or_hides_the_overview_once_for_its_fitted_view(view, qtbot):
+    from PySide6.QtCore import QObject
+
+    from gradviz.core.layout.plan import StagedLayoutCache
+
+    def column(n: int):
+        trace = capture_program(f"x = torch.tensor([1.0], requires_grad=True)\ny = x\nfor i in range({n}):\n"
+                                "    y = y * 1.001\n")
+        return trace, StagedLayoutCache().plan(trace).layout
+
+    class Toggles(QObject):
+        seen: list[str] = []
+
+        def eventFilter(self, _watched, event):  # noqa: N802 (Qt override)
+            if event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
+                self.seen.append(event.type().name)
+            return False
+
+    with qtbot.waitSignal(view.graph_shown):
+        view.show_graph(*column(20))
+    toggles = Toggles()
+    view.minimap.installEventFilter(toggles)
+    # A longer column, fitted: all of it on screen, so no overview, not even on the way
+    # (set at the old zoom, the new scene did not fit for a moment).
+    with qtbot.waitSignal(view.graph_shown):
+        view.show_graph(*column(60))
+    assert toggles.seen == [] and not view.minimap.isVisible()
+    view.set_zoom(4.0)
+    assert toggles.seen == ["Show"] and view.minimap.isVisible()
+    with qtbot.waitSignal(view.graph_shown):
+        view.show_graph(*column(70))  # fitted again: the overview goes, once
+    assert toggles.seen == ["Show", "Hide"] and not view.minimap.isVisible()
+
+
 def test_big_graph_is_sketched_when_zoomed_out(view, qtbot):
     source = "x = torch.tensor([1.0], requires_grad=True)\ny = x\nfor i in range(300):\n    y = y * 1.001\n"
     trace = capture_program(source)
