@@ -214,7 +214,12 @@ class Runner:
              on_message: Callable[[str, Any], None] | None = None) -> Any:
         """Run ``job`` and return its result; raise ProgramError (what went wrong, where)
         or RunCancelled. ``on_message`` hears every other message (``forward``, ``wall``…)."""
-        handle = self.submit(job)
+        return self.collect(self.submit(job), cancel, on_message)
+
+    def collect(self, handle: RunHandle, cancel: threading.Event | None = None,
+                on_message: Callable[[str, Any], None] | None = None) -> Any:
+        """The result of a job :meth:`submit` started, as :meth:`call` returns it."""
+        job = handle.job
         result: list[Any] = []
         failure: Failure | None = None
         try:

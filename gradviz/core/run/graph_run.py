@@ -18,7 +18,7 @@ from gradviz.core.layout.layout import Layout, LayoutCancelled, layout
 from gradviz.core.layout.plan import EARLY_CHAIN_MIN_BOXES, PROVISIONAL_MIN_BOXES, Drawing, StagedLayoutCache
 from gradviz.core.layout.sketch import Sketch
 from gradviz.core.program.errors import ProgramError
-from gradviz.core.run.client import RunCancelled, Runner, shared_runner
+from gradviz.core.run.client import RunCancelled, RunHandle, Runner, shared_runner
 from gradviz.core.run.request import Job, ModuleSpec, ProgramSpec, RunLimits
 from gradviz.core.trace import Trace
 
@@ -84,11 +84,39 @@ class RunResult:
     quick: bool = False  # ``layout`` is gradviz's quick layout: Graphviz would have taken minutes
 
 
+def wants_early(request: RunRequest, previews: bool) -> bool:
+    """Whether a run of ``request`` sends its forward graph: only to a caller that draws
+    provisional pictures (``previews``) and plans with a layout cache."""
+    return request.layout_cache is not None and previews
+
+
+def capture_job(request: RunRequest, early_wanted: bool) -> Job:
+    """The run process's job for ``request``: run the program, send its trace (and, when
+    ``early_wanted``, its forward graph for a first picture, see ``early_picture``)."""
+    return Job("capture", request.program, {"forward": early_wanted, "forward_min": PROVISIONAL_MIN_BOXES,
+                                            "forward_chain_min": EARLY_CHAIN_MIN_BOXES},
+               request.limits, wall=request.module is None)
+
+
+def submit_capture(request: RunRequest, early_wanted: bool, runner: Runner | None = None) -> RunHandle | None:
+    """Start ``request``'s run process now (None: nothing to run, the request holds its trace).
+
+    For the app to call the moment Run is pressed: the program runs while the window shows
+    that it does; :func:`run_request` then collects it (``handle``).
+    """
+    if request.trace is not None:
+        return None
+    return (runner or shared_runner()).submit(capture_job(request, early_wanted))
+
+
 def run_request(request: RunRequest, cancel: threading.Event | None = None,
                 on_stage: Callable[[str], None] | None = None,
                 on_provisional: Callable[[Trace, Sketch], None] | None = None,
-                runner: Runner | None = None) -> RunResult:
+                runner: Runner | None = None, handle: RunHandle | None = None) -> RunResult:
     """Capture ``request.source`` in a run process and lay out its graph here.
+
+    ``handle``: the run :func:`submit_capture` started for this request (with
+    ``early_wanted`` as this call's arguments give it); None starts it here.
 
     Raises
     ------
@@ -121,14 +149,15 @@ def run_request(request: RunRequest, cancel: threading.Event | None = None,
         if kind == "forward" and isinstance(body, Trace):
             on_forward(body)
 
-    early_wanted = request.layout_cache is not None and on_provisional is not None
+    # The early copy only for a graph that may be previewed (see early_picture).
+    early_wanted = wants_early(request, on_provisional is not None)
     try:
-        trace = request.trace if request.trace is not None else (runner or shared_runner()).call(
-            # The early copy only for a graph that may be previewed (see early_picture).
-            Job("capture", request.program, {"forward": early_wanted, "forward_min": PROVISIONAL_MIN_BOXES,
-                                             "forward_chain_min": EARLY_CHAIN_MIN_BOXES},
-                request.limits, wall=request.module is None),
-            cancel=cancel, on_message=on_message)
+        if request.trace is not None:
+            trace = request.trace
+        else:
+            runner = runner or shared_runner()
+            trace = runner.collect(handle or runner.submit(capture_job(request, early_wanted)), cancel=cancel,
+                                   on_message=on_message)
     except ProgramError as exc:
         if exc.kind == "cancelled":
             raise RunCancelled("cancelled while running the program") from None

@@ -15,7 +15,8 @@ from PySide6.QtCore import QObject, QThread, Signal
 from gradviz.core.gc_pause import paused_gc
 from gradviz.core.i18n import QT_TRANSLATE_NOOP
 from gradviz.core.layout.sketch import Sketch
-from gradviz.core.run.graph_run import RunCancelled, RunRequest, RunResult, run_request
+from gradviz.core.run.client import RunHandle
+from gradviz.core.run.graph_run import RunCancelled, RunRequest, RunResult, run_request, submit_capture, wants_early
 from gradviz.core.trace import Trace
 
 __all__ = ["RunCancelled", "RunController", "RunRequest", "RunResult", "RunWorker", "run_request"]
@@ -41,10 +42,11 @@ class RunWorker(QThread):
     provisional = Signal(int, object)  # (job id, (trace, sketch of a quick layout)) before Graphviz's
 
     def __init__(self, job_id: int, request: RunRequest, parent: QObject | None = None,
-                 await_preview: bool = False) -> None:
+                 await_preview: bool = False, handle: RunHandle | None = None) -> None:
         super().__init__(parent)
         self.job_id = job_id
         self.request = request
+        self.handle = handle  # the run process already started for it (see RunController.start)
         self.cancel_event = threading.Event()
         self.await_preview = await_preview
         self.preview_painted = threading.Event()
@@ -61,7 +63,7 @@ class RunWorker(QThread):
             with paused_gc(freeze=True):
                 result = run_request(self.request, self.cancel_event,
                                      lambda stage: self.stage_changed.emit(self.job_id, stage),
-                                     self._emit_provisional)
+                                     self._emit_provisional, handle=self.handle)
         except RunCancelled:
             self.cancelled.emit(self.job_id)
         except Exception as exc:  # noqa: BLE001 - every failure is reported, none may kill the thread
@@ -76,6 +78,24 @@ class RunWorker(QThread):
             # waiting for the GIL while this thread writes the DOT text: a 270 ms stall at
             # 10,000 nodes. Waiting here until it is painted costs the layout that long at most.
             self.preview_painted.wait(PREVIEW_WAIT_SECONDS)
+
+
+# Programs up to this long are handed to the runner by the GUI thread itself, the moment Run
+# is pressed; a longer one could fill the pipe to a busy runner and block it, so its worker
+# hands it over.
+SUBMIT_NOW_MAX_CHARS = 16_384
+
+
+def _submit_now(request: RunRequest) -> RunHandle | None:
+    """Start the run process at once: it runs the program while the window says it does and
+    the worker thread starts (the worker used to start it, a millisecond later)."""
+    if len(request.source) > SUBMIT_NOW_MAX_CHARS or any(
+            isinstance(v, str) and len(v) > SUBMIT_NOW_MAX_CHARS for v in request.overrides.values()):
+        return None
+    try:
+        return submit_capture(request, wants_early(request, previews=True))
+    except Exception:  # noqa: BLE001 - the worker starts it then, and reports what fails
+        return None
 
 
 class RunController(QObject):
@@ -130,7 +150,8 @@ class RunController(QObject):
         if self._current is not None:
             self._current.cancel()
         self._job += 1
-        worker = RunWorker(self._job, request, self, await_preview=self.await_preview_paint)
+        worker = RunWorker(self._job, request, self, await_preview=self.await_preview_paint,
+                           handle=_submit_now(request))
         worker.succeeded.connect(self._on_worker_succeeded)
         worker.failed.connect(self._on_worker_failed)
         worker.cancelled.connect(self._on_worker_cancelled)

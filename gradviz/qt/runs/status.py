@@ -10,9 +10,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QW
 from gradviz.core.i18n import translate
 from gradviz.qt.runs.controller import STAGE_TEXT
 
-
-#: A run shows the strip only once it has taken this long: most runs end sooner, and a strip
-#: flashing for a few milliseconds at every Run is noise (showing it also cost each run 0.4 ms).
+# A run shows the strip only once it has taken this long: most runs end sooner, and a strip
+# flashing for a few milliseconds at every Run is noise (showing it also cost each run 0.4 ms).
 SHOW_DELAY_MS = 250
 
 

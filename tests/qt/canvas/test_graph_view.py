@@ -431,3 +431,39 @@ def test_a_badge_text_left_for_later_is_written_when_read(qtbot, monkeypatch):
     assert w1.badge_text == "∇ -0.0898" and len(written) == 1  # written once
     list(scene.finish())
     assert len(written) == sum(n.grad is not None for n in trace.nodes)
+
+
+def test_an_old_drawing_is_taken_apart_after_the_new_one_is_first_painted(view, qtbot):
+    from PySide6.QtCore import QObject
+
+    from gradviz.qt.canvas.graph_view import RETIRE_LATEST_MS
+
+    order: list[str] = []
+
+    class Paints(QObject):
+        def eventFilter(self, _watched, event):  # noqa: N802 (Qt override)
+            if event.type() == QEvent.Type.Paint:
+                order.append("paint")
+            return False
+
+    def shown(name: str) -> GraphScene:
+        with qtbot.waitSignal(view.graph_shown):
+            view.show_graph(*_laid_out(name))
+        return view.graph_scene
+
+    old = shown("logistic")
+    qtbot.waitUntil(lambda: not view._retiring)
+    real = old.dismantle
+    old.dismantle = lambda: (order.append("dismantle"), (yield from real()))[1]
+    paints = Paints()
+    view.viewport().installEventFilter(paints)
+    order.clear()
+    shown("mlp")
+    assert order == [] and len(old.node_items) == 8  # nothing taken apart before the paint
+    qtbot.waitUntil(lambda: not old.node_items, timeout=5_000)
+    assert order[:2] == ["paint", "dismantle"]
+    # A view nobody paints (hidden) lets its old drawings go all the same.
+    view.hide()
+    hidden_old = view.graph_scene
+    shown("logistic")
+    qtbot.waitUntil(lambda: not hidden_old.node_items, timeout=RETIRE_LATEST_MS + 5_000)
