@@ -34,9 +34,16 @@ def canvas_font(point_size: float = FONT_SIZE) -> QFont:
     return font
 
 
+@lru_cache(maxsize=8)
+def _metrics(point_size: float) -> QFontMetricsF:
+    return QFontMetricsF(canvas_font(point_size))
+
+
+# Badges and frame titles repeat their texts (a chain's "∇ 1.0"): each is measured once.
+@lru_cache(maxsize=4096)
 def text_width(text: str, point_size: float = FONT_SIZE) -> float:
     """Width of ``text`` in points when painted with :func:`canvas_font`."""
-    return QFontMetricsF(canvas_font(point_size)).horizontalAdvance(text) / TEXT_SCALE
+    return _metrics(point_size).horizontalAdvance(text) / TEXT_SCALE
 
 
 def fit_scale(lines: tuple[str, ...], available: float, point_size: float = FONT_SIZE) -> float:
