@@ -1632,6 +1632,10 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
         <translation>程序中含有字符 U+{code:04X}，它只是代理对的一半，单独不构成文本：请删除它</translation>
     </message>
     <message>
+        <source> — every line starts with its line number, copied with the code from its page: take the numbers off (pasted into gradviz&apos;s editor, they go by themselves)</source>
+        <translation> —— 每一行都以行号开头，是连同代码一起从网页复制来的：请删掉这些行号（粘贴到 gradviz 的编辑器里时会自动删掉）</translation>
+    </message>
+    <message>
         <source>this statement nests too deeply or is too long for gradviz: split it into several statements</source>
         <translation>这条语句嵌套太深或太长，gradviz 无法处理：请拆成几条语句</translation>
     </message>

@@ -1619,6 +1619,12 @@
         <source>Not a lesson: a program of your own. Run it (Ctrl+Enter) to see its graph; the Lessons menu brings a lesson back.</source>
         <translation>这不是课程，而是你自己的程序。运行它（Ctrl+Enter）就能看到它的计算图；从“课程”菜单可以回到课程。</translation>
     </message>
+    <message numerus="yes">
+        <source>Took the line numbers off the %n pasted line(s): they came with the code from the page it was copied from (Ctrl+Z puts them back).</source>
+        <translation>
+            <numerusform>已删掉粘贴的 %n 行代码前的行号：它们是连同代码一起从网页复制来的（按 Ctrl+Z 可恢复）。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>quiz</name>

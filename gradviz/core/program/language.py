@@ -20,6 +20,7 @@ import ast
 from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.program import imports, static_check
 from gradviz.core.program.errors import FILENAME, Locator, ProgramError, source_lines, syntax_error
+from gradviz.core.program.numbered import without_line_numbers
 
 MAX_SOURCE_CHARS = 200_000
 MAX_SOURCE_LINES = 5_000
@@ -137,7 +138,12 @@ def _parse(source: str, loc: Locator) -> ast.Module:
     except SyntaxError as exc:
         line = loc.line(exc.lineno)
         col = exc.offset if exc.offset and exc.offset > 0 and exc.lineno == line else None
-        raise ProgramError(syntax_error(exc.msg), line, col, "syntax", loc.statement(line)) from None
+        message = syntax_error(exc.msg)
+        if without_line_numbers(source) is not None:
+            message += translate("language", " — every line starts with its line number, copied with the code from "
+                                             "its page: take the numbers off (pasted into gradviz's editor, they go "
+                                             "by themselves)")
+        raise ProgramError(message, line, col, "syntax", loc.statement(line)) from None
     except (RecursionError, MemoryError):
         line, col = deepest_point(source)
         raise ProgramError(translate("language", "this statement nests too deeply or is too long for gradviz: "

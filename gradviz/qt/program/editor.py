@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QMimeData, QRect, QSize, Qt, Signal, Slot
 from PySide6.QtGui import (
     QColor,
     QKeyEvent,
@@ -13,6 +13,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
+from gradviz.core.program.numbered import without_line_numbers
 from gradviz.qt.program.syntax import PythonHighlighter
 from gradviz.qt.theme import SYNTAX_COLORS, monospace_font, theme_of
 
@@ -61,9 +62,13 @@ class CodeEditor(QPlainTextEdit):
     -------
     run_requested()
         Ctrl+Enter or Ctrl+Return was pressed, or :meth:`request_run` was called.
+    numbers_removed(int)
+        A paste came with the line numbers of the page it was copied from, and they were
+        taken off (how many lines); Ctrl+Z puts them back.
     """
 
     run_requested = Signal()
+    numbers_removed = Signal(int)
 
     def __init__(self, parent: QWidget | None = None, font_size: int = 11) -> None:
         super().__init__(parent)
@@ -77,6 +82,25 @@ class CodeEditor(QPlainTextEdit):
         self.blockCountChanged.connect(self._on_block_count_changed)
         self.updateRequest.connect(self._on_update_request)
         self.set_font_size(font_size)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 (Qt override)
+        text = source.text() if source.hasText() else ""
+        cleaned = without_line_numbers(text) if text else None
+        if cleaned is None:
+            super().insertFromMimeData(source)
+            return
+        if not text.endswith(("\n", "\r")):
+            cleaned = cleaned.rstrip("\n")
+        # Two edits: the paste as it came, then without the numbers, so that Ctrl+Z gives
+        # back exactly what was copied.
+        cursor = self.textCursor()
+        start = cursor.selectionStart()
+        cursor.insertText(text)
+        cursor.setPosition(start, QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText(cleaned)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+        self.numbers_removed.emit(len(text.splitlines()))
 
     # -- public API -----------------------------------------------------------------------
     def set_source(self, text: str) -> None:

@@ -47,6 +47,7 @@ class ProgramPanel(QObject):
         self.editor.textChanged.connect(self._on_text_changed)
         self.editor.modificationChanged.connect(self._on_editor_modified)
         self.editor.run_requested.connect(session.run)
+        self.editor.numbers_removed.connect(self._on_numbers_removed)
         self._to_canvas = False  # run from the editor (Ctrl+Enter): the graph takes the keys once drawn
         self._canvas = host.canvas
         session.source_changed.connect(self._on_source_changed)
@@ -132,6 +133,11 @@ class ProgramPanel(QObject):
     def _on_notice(self, notice: Notice | None) -> None:
         if notice is not None and notice.level == "error" and notice.line is not None:
             self.editor.mark_error(notice.line, notice.col, notice.detail or notice.text)
+
+    def _on_numbers_removed(self, lines: int) -> None:
+        self.session.notify(translate("program_panel", "Took the line numbers off the %n pasted line(s): they came "
+                                                       "with the code from the page it was copied from (Ctrl+Z puts "
+                                                       "them back).", None, lines))
 
     def _on_font_size_changed(self, size: int) -> None:
         self.editor.set_font_size(size)

@@ -266,3 +266,48 @@ def test_typing_ones_own_program_leaves_the_lesson_and_a_fixed_error_goes(window
     assert run_and_wait(window, window.run_program) == "ok"
     assert window.message_bar.level != "error" and window.editor.error_line is None
     assert "undefined" not in window.message_bar.text()
+
+
+# A tutorial's code block copied with the numbers the page prints before each line.
+NUMBERED = (" 1import torch\n 2\n 3x = torch.tensor(2.0, requires_grad=True)\n 4for i in range(2):\n"
+            " 5    x = x * 3\n 6loss = x ** 2\n 7loss.backward()\n")
+UNNUMBERED = ("import torch\n\nx = torch.tensor(2.0, requires_grad=True)\nfor i in range(2):\n    x = x * 3\n"
+              "loss = x ** 2\nloss.backward()\n")
+
+
+def test_pasting_numbered_code_takes_the_numbers_off_and_ctrl_z_gives_them_back(qtbot, editor):
+    editor.set_source("y = 1\n")
+    editor.moveCursor(editor.textCursor().MoveOperation.End)
+    removed: list[int] = []
+    editor.numbers_removed.connect(removed.append)
+    QApplication.clipboard().setText(NUMBERED)
+    editor.paste()
+    assert editor.toPlainText() == "y = 1\n" + UNNUMBERED and removed == [7]
+    assert editor.textCursor().position() == len(editor.toPlainText())
+    qtbot.keyClick(editor, Qt.Key.Key_Z, CTRL)
+    assert editor.toPlainText() == "y = 1\n" + NUMBERED  # exactly what was copied
+    qtbot.keyClick(editor, Qt.Key.Key_Z, CTRL)
+    assert editor.toPlainText() == "y = 1\n"
+    QApplication.clipboard().setText(PROGRAM)  # plain code is pasted as it is
+    editor.paste()
+    assert editor.toPlainText() == "y = 1\n" + PROGRAM and removed == [7]
+
+
+def test_pasted_numbered_code_runs_and_the_window_says_what_was_taken_off(window, run_and_wait):
+    window.editor.set_source("")
+    QApplication.clipboard().setText(NUMBERED)
+    window.editor.paste()
+    assert "Took the line numbers off the 7 pasted lines" in window.message_bar.text()
+    assert run_and_wait(window, window.run_program) == "ok"
+    # x = 2 · 3 · 3 = 18, loss = x² = 324, and the leaf's gradient 2 · 18 · 9 = 324 as well.
+    root = window.session.trace.node(window.session.trace.roots[0])
+    assert root.value.data.item() == pytest.approx(324.0)
+    grads = [n.grad.data.item() for n in window.session.trace.nodes if n.kind == "leaf" and n.grad is not None]
+    assert grads == [pytest.approx(324.0)]
+
+
+def test_a_numbered_program_run_as_it_is_says_why_it_is_not_python(window, run_and_wait):
+    window.editor.set_source(NUMBERED)
+    assert run_and_wait(window, window.run_program) == "error"
+    text = window.message_bar.text()
+    assert "line 1" in text and "copied with the code" in text and window.editor.error_line == 1

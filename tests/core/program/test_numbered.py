@@ -1,0 +1,47 @@
+"""Code copied from a tutorial page with its line numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from gradviz.core.program.numbered import without_line_numbers
+
+# As the tutorials print a block (numbers right-aligned to the widest), copied with them.
+PAGE = (" 1import torch\n 2\n 3x = torch.tensor(2.0, requires_grad=True)\n 4for i in range(2):\n"
+        " 5    x = x * 2\n 6y = x ** 2\n 7\n 8y.backward()\n 9print(x.grad)\n10loss = y\n")
+CLEAN = ("import torch\n\nx = torch.tensor(2.0, requires_grad=True)\nfor i in range(2):\n    x = x * 2\n"
+         "y = x ** 2\n\ny.backward()\nprint(x.grad)\nloss = y\n")
+
+
+def test_a_numbered_block_loses_its_numbers_and_keeps_its_indents():
+    assert without_line_numbers(PAGE) == CLEAN
+
+
+@pytest.mark.parametrize("separator", [" ", "\t"])
+def test_a_separator_after_the_numbers_goes_too(separator):
+    text = "".join(f"{k}{separator}{line}\n" if line else f"{k}\n"
+                   for k, line in enumerate(CLEAN.splitlines(), start=1))
+    assert without_line_numbers(text) == CLEAN
+
+
+def test_a_block_copied_from_its_middle_counts_on_from_its_first_number():
+    assert without_line_numbers("7a = 1\n8b = a + 2\n9") == "a = 1\nb = a + 2\n\n"
+
+
+def test_the_expected_number_is_taken_not_every_digit():
+    # Line 3 is "1 + 2" behind its number, not "31" behind nothing.
+    assert without_line_numbers("1a = 2\n2b = 3\n31 + 2\n") == "a = 2\nb = 3\n1 + 2\n"
+
+
+@pytest.mark.parametrize("text", [
+    CLEAN,  # no numbers
+    "1\n2\n3\n",  # numbers that are the program (it parses as it is)
+    "x = [\n1,\n2]\n",  # a program whose lines begin with numbers
+    "1import torch\n3x = 1\n",  # not one more each line
+    "1import torch\nx = 1\n",  # a line without its number
+    "1import torch\n",  # one line: too little to tell
+    "1import torch\n2x = = 1\n",  # still not Python without the numbers
+    "",
+])
+def test_anything_else_is_left_alone(text):
+    assert without_line_numbers(text) is None
