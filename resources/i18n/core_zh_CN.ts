@@ -1511,6 +1511,14 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
         <translation>语法错误：{detail}</translation>
     </message>
     <message>
+        <source> — a wide or no-break space (from a Chinese input method or a web page), not the space Python reads: type an ordinary space</source>
+        <translation> —— 这是全角空格或不换行空格（来自中文输入法或网页），不是 Python 认识的空格：请输入普通空格</translation>
+    </message>
+    <message>
+        <source> — &apos;{char}&apos; stands for &apos;{twin}&apos; (typed with a Chinese input method): type &apos;{twin}&apos; with the input method in English</source>
+        <translation> —— “{char}”是中文输入法打出的“{twin}”：请切换到英文输入法，输入“{twin}”</translation>
+    </message>
+    <message>
         <source>import of &apos;*&apos; from {module} is refused: name what you import; gradviz accepts {accepted}, or &apos;from torch import nn&apos; and the like</source>
         <translation>不允许从 {module} 导入“*”：请写出要导入的名字；gradviz 接受 {accepted}，或 &apos;from torch import nn&apos; 之类的写法</translation>
     </message>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 
@@ -61,8 +62,38 @@ def located(message: str, line: int | None, col: int | None = None, file: str = 
 
 def syntax_error(detail: str) -> str:
     """Python's syntax error ``detail`` behind the user's words for it, itself in them when it is
-    one of the messages students meet most (else as Python says it)."""
-    return translate("language", "syntax error: {detail}").format(detail=python_words(detail))
+    one of the messages students meet most (else as Python says it); a character typed with a
+    Chinese input method where Python wants its ASCII twin is named, with the twin."""
+    message = translate("language", "syntax error: {detail}").format(detail=python_words(detail))
+    return message + _twin_hint(detail)
+
+
+# Python's words for a character it cannot read outside a string or comment.
+_INVALID_CHARACTER = re.compile(r"invalid (?:non-printable )?character (?:'.' )?\(?U\+(?P<code>[0-9A-F]{4,6})\)?\Z")
+# What a Chinese input method types for these, beside the full-width forms NFKC maps already.
+_TWINS = {"“": '"', "”": '"', "‘": "'", "’": "'", "。": ".", "、": ",", "【": "[", "】": "]", "《": "<",
+          "》": ">"}
+
+
+def ascii_twin(char: str) -> str | None:
+    """The ASCII character ``char`` stands in for (``，`` -> ``,``, a wide space -> `` ``), or None."""
+    twin = _TWINS.get(char) or unicodedata.normalize("NFKC", char)
+    return twin if twin != char and len(twin) == 1 and twin.isascii() else None
+
+
+def _twin_hint(detail: str) -> str:
+    match = _INVALID_CHARACTER.match(detail)
+    if match is None:
+        return ""
+    char = chr(int(match.group("code"), 16))
+    twin = ascii_twin(char)
+    if twin is None:
+        return ""
+    if twin == " ":
+        return translate("language", " — a wide or no-break space (from a Chinese input method or a web page), not "
+                                     "the space Python reads: type an ordinary space")
+    return translate("language", " — '{char}' stands for '{twin}' (typed with a Chinese input method): type "
+                                 "'{twin}' with the input method in English").format(char=char, twin=twin)
 
 
 # Python's own syntax messages that students meet most, as patterns: the named groups are

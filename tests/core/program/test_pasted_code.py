@@ -1,4 +1,4 @@
-"""Code copied from a tutorial page with its line numbers."""
+"""Code as students paste it: copied with its line numbers, typed with a Chinese input method."""
 
 from __future__ import annotations
 
@@ -45,3 +45,40 @@ def test_the_expected_number_is_taken_not_every_digit():
 ])
 def test_anything_else_is_left_alone(text):
     assert without_line_numbers(text) is None
+
+
+@pytest.mark.parametrize(("line", "char", "twin"), [
+    ("x = torch.tensor([1.0，2.0])", "，", ","),
+    ("x = torch.tensor（[1.0])", "（", "("),
+    ("print(“hi”)", "“", '"'),
+    ("y = 1；", "；", ";"),
+    ("z = [1。5]", "。", "."),
+])
+def test_a_character_of_a_chinese_input_method_is_named_with_its_ascii_twin(line, char, twin):
+    from gradviz.core.program.errors import ProgramError
+    from gradviz.core.program.language import parse
+
+    with pytest.raises(ProgramError) as caught:
+        parse(line + "\n")
+    message = caught.value.message
+    assert message.startswith("syntax error: invalid character") and caught.value.line == 1
+    assert f"'{char}' stands for '{twin}'" in message and caught.value.col == line.index(char) + 1
+
+
+@pytest.mark.parametrize("space", ["\u3000", "\u00a0"])
+def test_a_wide_or_no_break_space_is_named(space):
+    from gradviz.core.program.errors import ProgramError
+    from gradviz.core.program.language import parse
+
+    with pytest.raises(ProgramError) as caught:
+        parse(f"x = 1\n{space}y = 2\n")
+    assert "type an ordinary space" in caught.value.message and caught.value.line == 2
+
+
+def test_a_character_with_no_ascii_twin_gets_python_s_words_only():
+    from gradviz.core.program.errors import ProgramError
+    from gradviz.core.program.language import parse
+
+    with pytest.raises(ProgramError) as caught:
+        parse("x = 1 € 2\n")
+    assert caught.value.message == "syntax error: invalid character '€' (U+20AC)"
