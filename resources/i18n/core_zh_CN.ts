@@ -1839,6 +1839,14 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
         <translation>无效的数字</translation>
     </message>
     <message>
+        <source>invalid character &apos;{char}&apos; (U+{code})</source>
+        <translation>无效字符“{char}”(U+{code})</translation>
+    </message>
+    <message>
+        <source>invalid non-printable character U+{code}</source>
+        <translation>无效的不可见字符 U+{code}</translation>
+    </message>
+    <message>
         <source>cannot assign to {what} here. Maybe you meant &apos;==&apos; instead of &apos;=&apos;?</source>
         <translation>这里不能给 {what} 赋值。是不是想用“==”而不是“=”？</translation>
     </message>
