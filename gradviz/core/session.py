@@ -21,13 +21,12 @@ from typing import Any
 from gradviz.core.capture.module_spec import LoadedModule
 from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.layout.labels import DEFAULT_LABELS, LABEL_STYLES, Look
-from gradviz.core.lessons.files import Lesson
+from gradviz.core.lessons.files import THEMES, Lesson
 from gradviz.core.lessons.quiz import Posed, Result, is_right
 from gradviz.core.program.errors import ProgramError
 from gradviz.core.run.request import ProgramSpec
 from gradviz.core.signals import Signal
 
-THEMES = ("light", "dark")
 MIN_FONT_SIZE, MAX_FONT_SIZE = 7, 32
 #: Failures where the run process itself ended badly, not the program (the graph stays).
 RUN_DEATHS = frozenset({"timeout", "memory", "crashed", "exited", "output", "internal", "limit"})

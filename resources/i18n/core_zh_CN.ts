@@ -1759,8 +1759,20 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
         <translation>“roots”和“view.collapsed”中应该是名字（字符串）</translation>
     </message>
     <message>
+        <source>view: &quot;zoom&quot; should be a positive number, not {zoom}</source>
+        <translation>view：“zoom”应该是正数，而不是 {zoom}</translation>
+    </message>
+    <message>
         <source>view: &quot;labels&quot; should be {styles}, not {labels!r}</source>
         <translation>view：“labels”应该是 {styles}，而不是 {labels!r}</translation>
+    </message>
+    <message>
+        <source>view: &quot;theme&quot; should be {themes}, not {theme!r}</source>
+        <translation>view：“theme”应该是 {themes}，而不是 {theme!r}</translation>
+    </message>
+    <message>
+        <source>{file} is {megabytes:.0f} MB: a lesson file is a few kilobytes of text, so this is not one (gradviz opens lesson files of up to {limit} MB)</source>
+        <translation>{file} 有 {megabytes:.0f} MB：课程文件只是几 KB 的文本，所以它不是课程文件（gradviz 只打开不超过 {limit} MB 的课程文件）</translation>
     </message>
     <message>
         <source>no file {path}</source>
@@ -1773,6 +1785,10 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
     <message>
         <source>{file} is damaged: line {line}, column {col}: {error}</source>
         <translation>{file} 已损坏：第 {line} 行第 {col} 列：{error}</translation>
+    </message>
+    <message>
+        <source>{file} is damaged: {error}</source>
+        <translation>{file} 已损坏：{error}</translation>
     </message>
 </context>
 <context>

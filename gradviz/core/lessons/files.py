@@ -14,7 +14,10 @@ format 1 files read as before (PyTorch labels, no health colours, questions made
 
 from __future__ import annotations
 
+import codecs
 import json
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +32,12 @@ from gradviz.core.program.errors import ProgramError
 FORMAT_KEY = "gradviz_lesson"
 VERSION = 3
 SUFFIX = ".gradviz"
+# The built-in lessons are 1-3 KB; a file this big is something else, not read into memory.
+MAX_FILE_BYTES = 16 << 20
+MAX_NAME_CHARS = 120
+_UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
+# The looks a lesson may ask for, and the session switches between.
+THEMES = ("light", "dark")
 
 
 class LessonFileError(Exception):
@@ -195,16 +204,24 @@ def lesson_from_json(data: Any, source: str = "", check: bool = True) -> Lesson:
     if not all(isinstance(r, str) for r in roots) or not all(isinstance(c, str) for c in collapsed):
         raise LessonFileError(where + translate("lessons", "\"roots\" and \"view.collapsed\" hold names (strings)"))
     zoom = _field(view, "zoom", (int, float), 1.0, where + "view: ")
+    if not math.isfinite(zoom) or zoom <= 0:  # json reads NaN, Infinity and -5 as numbers
+        raise LessonFileError(where + translate("lessons", "view: \"zoom\" should be a positive number, not {zoom}")
+                              .format(zoom=zoom))
     labels = _field(view, "labels", str, "", where + "view: ")
     if labels and labels not in LABEL_STYLES:
         message = translate("lessons", "view: \"labels\" should be {styles}, not {labels!r}")
         raise LessonFileError(where + message.format(styles=" or ".join(LABEL_STYLES), labels=labels))
+    theme = _field(view, "theme", str, "", where + "view: ")
+    if theme and theme not in THEMES:
+        message = translate("lessons", "view: \"theme\" should be {themes}, not {theme!r}")
+        raise LessonFileError(where + message.format(themes=" or ".join(THEMES), theme=theme))
     try:
         quiz = tuple(question_from_json(q) for q in _field(data, "quiz", list, [], where))
     except ValueError as exc:
         raise LessonFileError(f"{where}quiz: {exc}") from None
+    stem = Path(source).stem if source else "lesson"
     return Lesson(
-        name=_field(data, "name", str, Path(source).stem if source else "lesson", where),
+        name=_plain_name(_field(data, "name", str, stem, where), stem),
         title=_texts(data, "title", where),
         text=_texts(data, "text", where),
         program=program,
@@ -212,10 +229,25 @@ def lesson_from_json(data: Any, source: str = "", check: bool = True) -> Lesson:
         roots=tuple(roots),
         trains=_field(data, "trains", bool, False, where),
         start_step=_field(data, "start_step", int, -1, where),
-        view=LessonView(float(zoom), tuple(collapsed), _field(view, "theme", str, "", where + "view: "), labels,
-                        _field(view, "health", bool, False, where + "view: ")),
+        view=LessonView(float(zoom), tuple(collapsed), theme, labels, _field(view, "health", bool, False,
+                                                                                where + "view: ")),
         quiz=quiz,
     )
+
+
+def _plain_name(name: str, fallback: str) -> str:
+    """``name`` as a lesson's name may be: it also names the files saved from the lesson, so no
+    folders, control characters or leading dots (``../../x`` from a shared file)."""
+    plain = _UNSAFE_IN_NAME.sub("_", name).lstrip("._ ")[:MAX_NAME_CHARS]
+    return plain or fallback
+
+
+def _text_of(raw: bytes) -> str:
+    """The file's text: UTF-8, with or without the byte-order mark Windows editors write, or
+    UTF-16 with its mark."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
+    return raw.decode("utf-8-sig")
 
 
 def load_lesson(path: str | Path, check: bool = True) -> Lesson:
@@ -225,7 +257,12 @@ def load_lesson(path: str | Path, check: bool = True) -> Lesson:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            message = translate("lessons", "{file} is {megabytes:.0f} MB: a lesson file is a few kilobytes of text, "
+                                           "so this is not one (gradviz opens lesson files of up to {limit} MB)")
+            raise LessonFileError(message.format(file=path.name, megabytes=size / 2**20, limit=MAX_FILE_BYTES >> 20))
+        text = _text_of(path.read_bytes())
     except FileNotFoundError:
         raise LessonFileError(translate("lessons", "no file {path}").format(path=path)) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -237,4 +274,8 @@ def load_lesson(path: str | Path, check: bool = True) -> Lesson:
         # JSON's own words (Expecting ',' delimiter) stay as json says them.
         message = translate("lessons", "{file} is damaged: line {line}, column {col}: {error}")
         raise LessonFileError(message.format(file=path.name, line=exc.lineno, col=exc.colno, error=exc.msg)) from None
+    except (RecursionError, ValueError) as exc:
+        # Lists nested thousands deep, or a number of thousands of digits: no lesson has either.
+        message = translate("lessons", "{file} is damaged: {error}")
+        raise LessonFileError(message.format(file=path.name, error=type(exc).__name__)) from None
     return lesson_from_json(data, path.name, check)

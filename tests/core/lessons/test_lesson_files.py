@@ -154,3 +154,46 @@ def test_every_builtin_lesson_has_a_chinese_title_text_and_prompts():
         for question in lesson.quiz:
             if question.prompt:
                 assert Texts(question.prompt).get("zh_CN"), lesson.name
+
+
+@pytest.mark.parametrize(("raw", "words"), [
+    ('{"gradviz_lesson": 3, "program": "x = 1", "view": ' + "[" * 100_000 + "]" * 100_000 + "}", "damaged"),
+    ('{"gradviz_lesson": 3, "program": "x = 1", "start_step": ' + "9" * 5000 + "}", "damaged"),
+    (json.dumps({**GOOD, "view": {"zoom": float("inf")}}), '"zoom" should be a positive number, not inf'),
+    (json.dumps({**GOOD, "view": {"zoom": float("nan")}}), '"zoom" should be a positive number, not nan'),
+    (json.dumps({**GOOD, "view": {"zoom": -5}}), '"zoom" should be a positive number, not -5'),
+    (json.dumps({**GOOD, "view": {"theme": "../../etc/passwd"}}), '"theme" should be light or dark'),
+])
+def test_hostile_files_are_refused_in_words(tmp_path, raw, words):
+    with pytest.raises(LessonFileError) as info:
+        load_lesson(write(tmp_path, None, raw))
+    assert words in str(info.value)
+
+
+def test_a_file_too_big_to_be_a_lesson_is_not_read(tmp_path, monkeypatch):
+    from gradviz.core.lessons import files
+
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 1000)
+    path = write(tmp_path, {**GOOD, "text": "x" * 2000})
+    monkeypatch.setattr(type(path), "read_bytes", lambda _p: pytest.fail("read a file over the limit"))
+    with pytest.raises(LessonFileError, match="a lesson file is a few kilobytes"):
+        load_lesson(path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_a_file_saved_with_a_byte_order_mark_opens(tmp_path, encoding):
+    path = tmp_path / "bom.gradviz"
+    path.write_text(json.dumps({**GOOD, "title": "一个神经元"}, ensure_ascii=False), encoding=encoding)
+    lesson = load_lesson(path)
+    assert lesson.title_in("zh_CN") == "一个神经元" and lesson.program == GOOD["program"]
+
+
+@pytest.mark.parametrize(("name", "kept"), [
+    ("../../../tmp/evil", "tmp_evil"),
+    ("a/b\\c:d", "a_b_c_d"),
+    ("..", "l"),
+    ("线性回归 lesson-2.v1", "线性回归 lesson-2.v1"),
+    ("x\x00y\nz", "x_y_z"),
+])
+def test_a_lesson_name_is_one_plain_file_name(tmp_path, name, kept):
+    assert load_lesson(write(tmp_path, {**GOOD, "name": name})).name == kept
