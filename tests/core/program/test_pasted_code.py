@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from gradviz.core.program.errors import ProgramError
+from gradviz.core.program.language import parse
 from gradviz.core.program.numbered import without_line_numbers
 
 # As the tutorials print a block (numbers right-aligned to the widest), copied with them.
@@ -55,9 +57,6 @@ def test_anything_else_is_left_alone(text):
     ("z = [1。5]", "。", "."),
 ])
 def test_a_character_of_a_chinese_input_method_is_named_with_its_ascii_twin(line, char, twin):
-    from gradviz.core.program.errors import ProgramError
-    from gradviz.core.program.language import parse
-
     with pytest.raises(ProgramError) as caught:
         parse(line + "\n")
     message = caught.value.message
@@ -67,18 +66,12 @@ def test_a_character_of_a_chinese_input_method_is_named_with_its_ascii_twin(line
 
 @pytest.mark.parametrize("space", ["\u3000", "\u00a0"])
 def test_a_wide_or_no_break_space_is_named(space):
-    from gradviz.core.program.errors import ProgramError
-    from gradviz.core.program.language import parse
-
     with pytest.raises(ProgramError) as caught:
         parse(f"x = 1\n{space}y = 2\n")
     assert "type an ordinary space" in caught.value.message and caught.value.line == 2
 
 
 def test_a_character_with_no_ascii_twin_gets_python_s_words_only():
-    from gradviz.core.program.errors import ProgramError
-    from gradviz.core.program.language import parse
-
     with pytest.raises(ProgramError) as caught:
         parse("x = 1 € 2\n")
     assert caught.value.message == "syntax error: invalid character '€' (U+20AC)"
