@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 from gradviz.core.gc_pause import paused_gc
 from gradviz.core.i18n import QT_TRANSLATE_NOOP
 from gradviz.core.layout.sketch import Sketch
-from gradviz.core.run.client import RunHandle
+from gradviz.core.run.client import RunHandle, shared_runner
 from gradviz.core.run.graph_run import RunCancelled, RunRequest, RunResult, run_request, submit_capture, wants_early
 from gradviz.core.trace import Trace
 
@@ -92,6 +92,8 @@ def _submit_now(request: RunRequest) -> RunHandle | None:
     if len(request.source) > SUBMIT_NOW_MAX_CHARS or any(
             isinstance(v, str) and len(v) > SUBMIT_NOW_MAX_CHARS for v in request.overrides.values()):
         return None
+    if not shared_runner().alive:
+        return None  # starting the runner process itself is the worker's to do, off this thread
     try:
         return submit_capture(request, wants_early(request, previews=True))
     except Exception:  # noqa: BLE001 - the worker starts it then, and reports what fails

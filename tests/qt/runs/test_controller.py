@@ -57,6 +57,29 @@ def test_controller_reports_errors_and_only_the_newest_run(qtbot):
     assert runs.shutdown()
 
 
+def test_run_hands_a_program_to_the_runner_at_once_and_a_long_one_to_its_worker(qtbot):
+    from gradviz.core.run.client import shared_runner
+    from gradviz.qt.runs.controller import SUBMIT_NOW_MAX_CHARS
+
+    shared_runner().start()
+    assert shared_runner().ready.wait(60)
+    runs = RunController()
+    results = []
+    runs.succeeded.connect(results.append)
+    with qtbot.waitSignal(runs.succeeded, timeout=60_000):
+        runs.start(RunRequest(LOGISTIC.program))
+        # Started before the worker thread runs a line: the run process already has it.
+        assert runs._current.handle is not None and runs._current.handle.job.spec.source == LOGISTIC.program
+    long = LOGISTIC.program + "# padding\n" * (SUBMIT_NOW_MAX_CHARS // 10)
+    with qtbot.waitSignal(runs.succeeded, timeout=60_000):
+        runs.start(RunRequest(long))
+        assert runs._current.handle is None  # too long to write from the GUI thread
+    assert [len(r.trace.nodes) for r in results] == [8, 8]
+    assert [n.value.data.item() for n in results[0].trace.nodes if n.id == results[0].trace.root] == \
+        [pytest.approx(0.0852, abs=5e-5)]
+    assert runs.shutdown()
+
+
 def test_none_is_pinned():
     import sys
 
