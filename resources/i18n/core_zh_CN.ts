@@ -1644,6 +1644,10 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
         <translation> —— 每一行都以行号开头，是连同代码一起从网页复制来的：请删掉这些行号（粘贴到 gradviz 的编辑器里时会自动删掉）</translation>
     </message>
     <message>
+        <source> — this is a session of Python&apos;s prompt (&gt;&gt;&gt;), with what it printed: keep the code after &gt;&gt;&gt; and ... (pasted into gradviz&apos;s editor, the rest goes by itself)</source>
+        <translation> —— 这是 Python 交互提示符（&gt;&gt;&gt;）的会话记录，夹着它打印的输出：只保留 &gt;&gt;&gt; 和 ... 后面的代码（粘贴到 gradviz 的编辑器里时，其余部分会自动去掉）</translation>
+    </message>
+    <message>
         <source>this statement nests too deeply or is too long for gradviz: split it into several statements</source>
         <translation>这条语句嵌套太深或太长，gradviz 无法处理：请拆成几条语句</translation>
     </message>

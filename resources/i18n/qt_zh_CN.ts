@@ -1625,6 +1625,10 @@
             <numerusform>已删掉粘贴的 %n 行代码前的行号：它们是连同代码一起从网页复制来的（按 Ctrl+Z 可恢复）。</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Kept the code of the pasted session of Python&apos;s prompt: the &gt;&gt;&gt; and ... prompts and the printed output are left out (Ctrl+Z gives back what was copied).</source>
+        <translation>已保留粘贴的 Python 交互会话中的代码：去掉了 &gt;&gt;&gt; 和 ... 提示符以及打印的输出（按 Ctrl+Z 可恢复原样）。</translation>
+    </message>
 </context>
 <context>
     <name>quiz</name>

@@ -20,7 +20,7 @@ import ast
 from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.program import imports, static_check
 from gradviz.core.program.errors import FILENAME, Locator, ProgramError, source_lines, syntax_error
-from gradviz.core.program.numbered import without_line_numbers
+from gradviz.core.program.pasted import NUMBERS, cleaned_paste
 
 MAX_SOURCE_CHARS = 200_000
 MAX_SOURCE_LINES = 5_000
@@ -139,10 +139,15 @@ def _parse(source: str, loc: Locator) -> ast.Module:
         line = loc.line(exc.lineno)
         col = exc.offset if exc.offset and exc.offset > 0 and exc.lineno == line else None
         message = syntax_error(exc.msg)
-        if without_line_numbers(source) is not None:
+        pasted = cleaned_paste(source)
+        if pasted is not None and pasted[1] == NUMBERS:
             message += translate("language", " — every line starts with its line number, copied with the code from "
                                              "its page: take the numbers off (pasted into gradviz's editor, they go "
                                              "by themselves)")
+        elif pasted is not None:
+            message += translate("language", " — this is a session of Python's prompt (>>>), with what it printed: "
+                                             "keep the code after >>> and ... (pasted into gradviz's editor, the rest "
+                                             "goes by itself)")
         raise ProgramError(message, line, col, "syntax", loc.statement(line)) from None
     except (RecursionError, MemoryError):
         line, col = deepest_point(source)

@@ -13,7 +13,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
-from gradviz.core.program.numbered import without_line_numbers
+from gradviz.core.program.pasted import cleaned_paste
 from gradviz.qt.program.syntax import PythonHighlighter
 from gradviz.qt.theme import SYNTAX_COLORS, monospace_font, theme_of
 
@@ -62,13 +62,14 @@ class CodeEditor(QPlainTextEdit):
     -------
     run_requested()
         Ctrl+Enter or Ctrl+Return was pressed, or :meth:`request_run` was called.
-    numbers_removed(int)
-        A paste came with the line numbers of the page it was copied from, and they were
-        taken off (how many lines); Ctrl+Z puts them back.
+    paste_cleaned(str, int)
+        A paste came with the line numbers of the page it was copied from ("numbers") or as a
+        session of Python's prompt ("prompts"), and only its code was kept (the pasted text's
+        line count); Ctrl+Z gives back what was copied.
     """
 
     run_requested = Signal()
-    numbers_removed = Signal(int)
+    paste_cleaned = Signal(str, int)
 
     def __init__(self, parent: QWidget | None = None, font_size: int = 11) -> None:
         super().__init__(parent)
@@ -85,10 +86,11 @@ class CodeEditor(QPlainTextEdit):
 
     def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 (Qt override)
         text = source.text() if source.hasText() else ""
-        cleaned = without_line_numbers(text) if text else None
-        if cleaned is None:
+        pasted = cleaned_paste(text) if text else None
+        if pasted is None:
             super().insertFromMimeData(source)
             return
+        cleaned, what = pasted
         if not text.endswith(("\n", "\r")):
             cleaned = cleaned.rstrip("\n")
         # Two edits: the paste as it came, then without the numbers, so that Ctrl+Z gives
@@ -100,7 +102,7 @@ class CodeEditor(QPlainTextEdit):
         cursor.insertText(cleaned)
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
-        self.numbers_removed.emit(len(text.splitlines()))
+        self.paste_cleaned.emit(what, len(text.splitlines()))
 
     # -- public API -----------------------------------------------------------------------
     def set_source(self, text: str) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QDockWidget
 
 from gradviz.core.i18n import translate
+from gradviz.core.program.pasted import NUMBERS
 from gradviz.core.session import Notice, Session
 from gradviz.qt.host import Host
 from gradviz.qt.program.editor import CodeEditor
@@ -47,7 +48,7 @@ class ProgramPanel(QObject):
         self.editor.textChanged.connect(self._on_text_changed)
         self.editor.modificationChanged.connect(self._on_editor_modified)
         self.editor.run_requested.connect(session.run)
-        self.editor.numbers_removed.connect(self._on_numbers_removed)
+        self.editor.paste_cleaned.connect(self._on_paste_cleaned)
         self._to_canvas = False  # run from the editor (Ctrl+Enter): the graph takes the keys once drawn
         self._canvas = host.canvas
         session.source_changed.connect(self._on_source_changed)
@@ -134,10 +135,16 @@ class ProgramPanel(QObject):
         if notice is not None and notice.level == "error" and notice.line is not None:
             self.editor.mark_error(notice.line, notice.col, notice.detail or notice.text)
 
-    def _on_numbers_removed(self, lines: int) -> None:
-        self.session.notify(translate("program_panel", "Took the line numbers off the %n pasted line(s): they came "
-                                                       "with the code from the page it was copied from (Ctrl+Z puts "
-                                                       "them back).", None, lines))
+    def _on_paste_cleaned(self, what: str, lines: int) -> None:
+        if what == NUMBERS:
+            text = translate("program_panel", "Took the line numbers off the %n pasted line(s): they came with the "
+                                              "code from the page it was copied from (Ctrl+Z puts them back).",
+                             None, lines)
+        else:
+            text = translate("program_panel", "Kept the code of the pasted session of Python's prompt: the >>> and "
+                                              "... prompts and the printed output are left out (Ctrl+Z gives back "
+                                              "what was copied).")
+        self.session.notify(text)
 
     def _on_font_size_changed(self, size: int) -> None:
         self.editor.set_font_size(size)

@@ -6,7 +6,7 @@ import pytest
 
 from gradviz.core.program.errors import ProgramError
 from gradviz.core.program.language import parse
-from gradviz.core.program.numbered import without_line_numbers
+from gradviz.core.program.pasted import NUMBERS, PROMPTS, cleaned_paste, without_line_numbers, without_prompts
 
 # As the tutorials print a block (numbers right-aligned to the widest), copied with them.
 PAGE = (" 1import torch\n 2\n 3x = torch.tensor(2.0, requires_grad=True)\n 4for i in range(2):\n"
@@ -75,3 +75,44 @@ def test_a_character_with_no_ascii_twin_gets_python_s_words_only():
     with pytest.raises(ProgramError) as caught:
         parse("x = 1 € 2\n")
     assert caught.value.message == "syntax error: invalid character '€' (U+20AC)"
+
+
+# As PyTorch's documentation shows an example: prompts, a continuation, and what was printed.
+SESSION = """>>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+>>> for i in range(2):
+...     x = x * 3
+...
+>>> y = (x ** 2).sum()
+>>> y
+tensor(405., grad_fn=<SumBackward0>)
+>>> y.backward()
+"""
+SESSION_CODE = ("x = torch.tensor([1.0, 2.0], requires_grad=True)\nfor i in range(2):\n    x = x * 3\n\n"
+                "y = (x ** 2).sum()\ny\ny.backward()\n")
+
+
+def test_a_prompt_session_keeps_its_code_and_drops_what_it_printed():
+    assert without_prompts(SESSION) == SESSION_CODE
+    assert without_prompts("    >>> a = 1\n    >>> a + 1\n    2\n") == "a = 1\na + 1\n"  # a docstring's indent
+
+
+@pytest.mark.parametrize("text", [
+    SESSION_CODE,  # plain code
+    "print('>>> not a prompt')\n",  # Python as it is
+    ">>> x = = 1\n",  # still not Python
+    "tensor([1., 2.])\n>>>\n",  # no code at all
+])
+def test_anything_that_is_not_a_session_is_left_alone(text):
+    assert without_prompts(text) is None
+
+
+def test_a_paste_is_cleaned_of_numbers_or_prompts_and_says_which():
+    assert cleaned_paste(PAGE) == (CLEAN, NUMBERS)
+    assert cleaned_paste(SESSION) == (SESSION_CODE, PROMPTS)
+    assert cleaned_paste(CLEAN) is None
+
+
+def test_a_session_run_as_it_is_says_what_to_keep():
+    with pytest.raises(ProgramError) as caught:
+        parse(SESSION)
+    assert caught.value.line == 1 and "session of Python's prompt (>>>)" in caught.value.message

@@ -278,11 +278,11 @@ UNNUMBERED = ("import torch\n\nx = torch.tensor(2.0, requires_grad=True)\nfor i 
 def test_pasting_numbered_code_takes_the_numbers_off_and_ctrl_z_gives_them_back(qtbot, editor):
     editor.set_source("y = 1\n")
     editor.moveCursor(editor.textCursor().MoveOperation.End)
-    removed: list[int] = []
-    editor.numbers_removed.connect(removed.append)
+    removed: list[tuple[str, int]] = []
+    editor.paste_cleaned.connect(lambda what, lines: removed.append((what, lines)))
     QApplication.clipboard().setText(NUMBERED)
     editor.paste()
-    assert editor.toPlainText() == "y = 1\n" + UNNUMBERED and removed == [7]
+    assert editor.toPlainText() == "y = 1\n" + UNNUMBERED and removed == [("numbers", 7)]
     assert editor.textCursor().position() == len(editor.toPlainText())
     qtbot.keyClick(editor, Qt.Key.Key_Z, CTRL)
     assert editor.toPlainText() == "y = 1\n" + NUMBERED  # exactly what was copied
@@ -290,7 +290,7 @@ def test_pasting_numbered_code_takes_the_numbers_off_and_ctrl_z_gives_them_back(
     assert editor.toPlainText() == "y = 1\n"
     QApplication.clipboard().setText(PROGRAM)  # plain code is pasted as it is
     editor.paste()
-    assert editor.toPlainText() == "y = 1\n" + PROGRAM and removed == [7]
+    assert editor.toPlainText() == "y = 1\n" + PROGRAM and removed == [("numbers", 7)]
 
 
 def test_pasted_numbered_code_runs_and_the_window_says_what_was_taken_off(window, run_and_wait):
@@ -311,3 +311,19 @@ def test_a_numbered_program_run_as_it_is_says_why_it_is_not_python(window, run_a
     assert run_and_wait(window, window.run_program) == "error"
     text = window.message_bar.text()
     assert "line 1" in text and "copied with the code" in text and window.editor.error_line == 1
+
+
+def test_a_pasted_prompt_session_runs_and_ctrl_z_gives_back_what_was_copied(window, qtbot, run_and_wait):
+    session = (">>> w = torch.tensor([1.5], requires_grad=True)\n>>> loss = (w * w).sum()\n>>> loss\n"
+               "tensor(2.2500, grad_fn=<SumBackward0>)\n")
+    window.editor.set_source("")
+    QApplication.clipboard().setText(session)
+    window.editor.paste()
+    assert window.editor.toPlainText() == "w = torch.tensor([1.5], requires_grad=True)\nloss = (w * w).sum()\nloss\n"
+    assert "Kept the code of the pasted session" in window.message_bar.text()
+    assert run_and_wait(window, window.run_program) == "ok"
+    grads = [n.grad.data.item() for n in window.session.trace.nodes if n.kind == "leaf" and n.grad is not None]
+    assert grads == [pytest.approx(3.0)]  # d(w²)/dw at 1.5
+    window.editor.setFocus()
+    qtbot.keyClick(window.editor, Qt.Key.Key_Z, CTRL)
+    assert window.editor.toPlainText() == session

@@ -1,8 +1,10 @@
-"""Code copied with its line numbers: found, and taken off.
+"""Code copied with what its page printed around it: found, and taken off.
 
 The tutorials students learn from print each code line behind its number, and copying a
 block takes the numbers along: ``1import torch``, `` 9    y = x * 2``, ``10y.backward()``.
-Python reads that as a syntax error on the first line, which tells a student nothing.
+PyTorch's own documentation shows sessions of the interactive prompt instead: ``>>> y = x * 2``,
+``... `` continuations and the printed output in between. Python reads either as a syntax
+error on the first line, which tells a student nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +15,37 @@ import textwrap
 import warnings
 
 _LEADING = re.compile(r"[ \t]*")
+_PROMPT = re.compile(r"(>>>|\.\.\.)(?: |$)")
+NUMBERS, PROMPTS = "numbers", "prompts"
+
+
+def cleaned_paste(text: str) -> tuple[str, str] | None:
+    """``(code, what was taken off)`` for a text copied with line numbers (:data:`NUMBERS`) or
+    as a session of the interactive prompt (:data:`PROMPTS`); None for anything else."""
+    for what, clean in ((NUMBERS, without_line_numbers), (PROMPTS, without_prompts)):
+        code = clean(text)
+        if code is not None:
+            return code, what
+    return None
+
+
+def without_prompts(text: str) -> str | None:
+    """The code of an interactive session (``>>> `` and ``... `` lines, without the prompts;
+    the printed output between them dropped), or None when ``text`` is not one.
+
+    As for line numbers, only a text Python cannot read as it is, and can afterwards, counts.
+    """
+    lines = text.splitlines()
+    if not any(line.lstrip().startswith(">>>") for line in lines) or _parses(text):
+        return None
+    code = []
+    for line in lines:
+        stripped = line.lstrip()
+        prompt = _PROMPT.match(stripped)
+        if prompt is not None:
+            code.append(stripped[prompt.end():])
+    cleaned = "\n".join(code) + "\n"
+    return cleaned if any(c.strip() for c in code) and _parses(cleaned) else None
 
 
 def without_line_numbers(text: str) -> str | None:
