@@ -1488,6 +1488,10 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
         <translation>循环次数超过 {limit:,}：gradviz 停止了程序（是不是有死循环？）</translation>
     </message>
     <message>
+        <source>{error}: tensor(...) is how PyTorch prints a tensor, so this line is likely output pasted with the code; leave it out, or write torch.tensor(...)</source>
+        <translation>{error}：tensor(...) 是 PyTorch 打印张量的样子，所以这一行多半是连同代码一起粘贴进来的输出；请删掉它，或者写成 torch.tensor(...)</translation>
+    </message>
+    <message>
         <source>{error} (gradviz programs see torch, F, nn, math and the names they assign)</source>
         <translation>{error}（gradviz 程序能看到 torch、F、nn、math 以及自己赋值的名字）</translation>
     </message>

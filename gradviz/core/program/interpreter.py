@@ -307,6 +307,11 @@ def _describe(exc: BaseException) -> str:
         match = re.fullmatch(r"name '(\w+)' is not defined", text)
         if match:  # the one Python error every beginner meets, in their words
             text = translate("python", "name '{name}' is not defined").format(name=match.group(1))
+            if match.group(1) == "tensor":
+                # A tutorial's output block (tensor([1, 2, 3])) pasted with its code.
+                return translate("interpreter", "{error}: tensor(...) is how PyTorch prints a tensor, so this line is "
+                                                "likely output pasted with the code; leave it out, or write "
+                                                "torch.tensor(...)").format(error=text)
         return translate("interpreter", "{error} (gradviz programs see torch, F, nn, math and the names they "
                                         "assign)").format(error=text)
     if isinstance(exc, AttributeError):

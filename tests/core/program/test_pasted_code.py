@@ -116,3 +116,15 @@ def test_a_session_run_as_it_is_says_what_to_keep():
     with pytest.raises(ProgramError) as caught:
         parse(SESSION)
     assert caught.value.line == 1 and "session of Python's prompt (>>>)" in caught.value.message
+
+
+def test_a_printed_tensor_pasted_as_code_is_named_as_output():
+    from gradviz.core.program.interpreter import run_program
+
+    with pytest.raises(ProgramError) as caught:
+        run_program("x = torch.ones(2)\ntensor([1, 2, 3])\n")
+    assert caught.value.line == 2 and caught.value.kind == "runtime"
+    assert "name 'tensor' is not defined: tensor(...) is how PyTorch prints a tensor" in caught.value.message
+    with pytest.raises(ProgramError) as other:
+        run_program("y = x + 1\n")
+    assert other.value.message.endswith("(gradviz programs see torch, F, nn, math and the names they assign)")
