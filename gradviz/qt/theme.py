@@ -11,9 +11,8 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
 
+from gradviz.core.lessons.files import THEMES
 from gradviz.core.trace import Node
-
-THEMES = ("light", "dark")
 
 #: The Okabe-Ito palette, by name.
 OKABE_ITO = {

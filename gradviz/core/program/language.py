@@ -139,7 +139,7 @@ def _parse(source: str, loc: Locator) -> ast.Module:
         line = loc.line(exc.lineno)
         col = exc.offset if exc.offset and exc.offset > 0 and exc.lineno == line else None
         message = syntax_error(exc.msg)
-        pasted = cleaned_paste(source)
+        pasted = cleaned_paste(source, unreadable=True)
         if pasted is not None and pasted[1] == NUMBERS:
             message += translate("language", " — every line starts with its line number, copied with the code from "
                                              "its page: take the numbers off (pasted into gradviz's editor, they go "

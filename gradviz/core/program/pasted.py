@@ -19,10 +19,16 @@ _PROMPT = re.compile(r"(>>>|\.\.\.)(?: |$)")
 NUMBERS, PROMPTS = "numbers", "prompts"
 
 
-def cleaned_paste(text: str) -> tuple[str, str] | None:
+def cleaned_paste(text: str, unreadable: bool = False) -> tuple[str, str] | None:
     """``(code, what was taken off)`` for a text copied with line numbers (:data:`NUMBERS`) or
-    as a session of the interactive prompt (:data:`PROMPTS`); None for anything else."""
-    for what, clean in ((NUMBERS, without_line_numbers), (PROMPTS, without_prompts)):
+    as a session of the interactive prompt (:data:`PROMPTS`); None for anything else.
+
+    ``unreadable``: the caller knows Python cannot read ``text`` as it is (it just failed to
+    parse it), so it is not parsed again.
+    """
+    if not unreadable and _parses(text):
+        return None
+    for what, clean in ((NUMBERS, _numbers_off), (PROMPTS, _prompts_off)):
         code = clean(text)
         if code is not None:
             return code, what
@@ -35,8 +41,12 @@ def without_prompts(text: str) -> str | None:
 
     As for line numbers, only a text Python cannot read as it is, and can afterwards, counts.
     """
+    return None if _parses(text) else _prompts_off(text)
+
+
+def _prompts_off(text: str) -> str | None:
     lines = text.splitlines()
-    if not any(line.lstrip().startswith(">>>") for line in lines) or _parses(text):
+    if not any(line.lstrip().startswith(">>>") for line in lines):
         return None
     code = []
     for line in lines:
@@ -57,10 +67,14 @@ def without_line_numbers(text: str) -> str | None:
     counts: a program whose lines happen to begin with numbers is left alone. A space or tab
     that the page put between number and code is taken off as well (the lines' common indent).
     """
+    return None if _parses(text) else _numbers_off(text)
+
+
+def _numbers_off(text: str) -> str | None:
     lines = text.splitlines()
     while lines and not lines[-1].strip():
         lines.pop()
-    if len(lines) < 2 or _parses(text):
+    if len(lines) < 2:
         return None
     first = re.match(r"[ \t]*(\d+)", lines[0])
     if first is None or len(first.group(1)) > 6:

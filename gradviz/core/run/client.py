@@ -200,12 +200,21 @@ class Runner:
     # ----- jobs ------------------------------------------------------------------------------
     def submit(self, job: Job) -> RunHandle:
         """Start ``job`` in a run process of its own; its messages arrive on the handle."""
+        return self._start_job(job, codec.encode(("start", job)))
+
+    def submit_small(self, job: Job, max_bytes: int) -> RunHandle | None:
+        """:meth:`submit` ``job`` if its frame is at most ``max_bytes`` long, else None: a thread
+        that must not block may write that much to the runner's pipe even while it is busy."""
+        payload = codec.encode(("start", job))
+        return self._start_job(job, payload) if len(payload) <= max_bytes else None
+
+    def _start_job(self, job: Job, payload: bytes) -> RunHandle:
         self.start()
         handle = RunHandle(self, next(self._ids), job)
         with self._lock:
             self._handles[handle.job_id] = handle
         try:
-            self._command(handle.job_id, ("start", job), strict=True)
+            self._send(handle.job_id, payload, strict=True)
         except OSError as exc:
             self._end(handle, Ending(None, None, f"runner unreachable: {exc}", None, "start", 0.0))
         return handle
@@ -248,12 +257,14 @@ class Runner:
             del error  # a raised exception held by its own frame is a cycle only the collector frees
 
     def _command(self, job_id: int, command: tuple, strict: bool = False) -> None:
+        self._send(job_id, codec.encode(command), strict)
+
+    def _send(self, job_id: int, payload: bytes, strict: bool = False) -> None:
         proc = self._proc
         if proc is None or proc.stdin is None:
             if strict:
                 raise OSError("the runner is not running")
             return
-        payload = codec.encode(command)
         try:
             with self._write_lock:
                 frames.send_link_frame(proc.stdin.fileno(), job_id, frames.FROM_RUNNER, payload)

@@ -98,15 +98,18 @@ def capture_job(request: RunRequest, early_wanted: bool) -> Job:
                request.limits, wall=request.module is None)
 
 
-def submit_capture(request: RunRequest, early_wanted: bool, runner: Runner | None = None) -> RunHandle | None:
-    """Start ``request``'s run process now (None: nothing to run, the request holds its trace).
+def submit_capture(request: RunRequest, early_wanted: bool, max_bytes: int,
+                   runner: Runner | None = None) -> RunHandle | None:
+    """Start ``request``'s run process now, from a thread that must not block (None: nothing
+    to run, the request holds its trace, or the job is over ``max_bytes``: see
+    :meth:`Runner.submit_small`).
 
     For the app to call the moment Run is pressed: the program runs while the window shows
     that it does; :func:`run_request` then collects it (``handle``).
     """
     if request.trace is not None:
         return None
-    return (runner or shared_runner()).submit(capture_job(request, early_wanted))
+    return (runner or shared_runner()).submit_small(capture_job(request, early_wanted), max_bytes)
 
 
 def run_request(request: RunRequest, cancel: threading.Event | None = None,

@@ -93,8 +93,8 @@ class CodeEditor(QPlainTextEdit):
         cleaned, what = pasted
         if not text.endswith(("\n", "\r")):
             cleaned = cleaned.rstrip("\n")
-        # Two edits: the paste as it came, then without the numbers, so that Ctrl+Z gives
-        # back exactly what was copied.
+        # Two edits: the paste as it came, then its code alone, so that Ctrl+Z gives back
+        # exactly what was copied.
         cursor = self.textCursor()
         start = cursor.selectionStart()
         cursor.insertText(text)

@@ -80,22 +80,19 @@ class RunWorker(QThread):
             self.preview_painted.wait(PREVIEW_WAIT_SECONDS)
 
 
-# Programs up to this long are handed to the runner by the GUI thread itself, the moment Run
-# is pressed; a longer one could fill the pipe to a busy runner and block it, so its worker
-# hands it over.
-SUBMIT_NOW_MAX_CHARS = 16_384
+# Jobs up to this long are handed to the runner by the GUI thread itself, the moment Run is
+# pressed; a longer one could fill the pipe to a busy runner and block it, so its worker hands
+# it over.
+SUBMIT_NOW_MAX_BYTES = 16_384
 
 
 def _submit_now(request: RunRequest) -> RunHandle | None:
     """Start the run process at once: it runs the program while the window says it does and
     the worker thread starts (the worker used to start it, a millisecond later)."""
-    if len(request.source) > SUBMIT_NOW_MAX_CHARS or any(
-            isinstance(v, str) and len(v) > SUBMIT_NOW_MAX_CHARS for v in request.overrides.values()):
-        return None
     if not shared_runner().alive:
         return None  # starting the runner process itself is the worker's to do, off this thread
     try:
-        return submit_capture(request, wants_early(request, previews=True))
+        return submit_capture(request, wants_early(request, previews=True), SUBMIT_NOW_MAX_BYTES)
     except Exception:  # noqa: BLE001 - the worker starts it then, and reports what fails
         return None
 

@@ -62,7 +62,7 @@ class RunStatus(QWidget):
     def start(self, stage: str = "capture") -> None:
         """Start counting from now; the strip shows if the run is still going in ``SHOW_DELAY_MS``."""
         self._started = time.monotonic()
-        self._stage = translate("controller", STAGE_TEXT[stage]) if stage in STAGE_TEXT else stage
+        self.set_stage(stage)
         self._timer.start()
         self._reveal.start()
 

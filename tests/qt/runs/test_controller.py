@@ -59,7 +59,7 @@ def test_controller_reports_errors_and_only_the_newest_run(qtbot):
 
 def test_run_hands_a_program_to_the_runner_at_once_and_a_long_one_to_its_worker(qtbot):
     from gradviz.core.run.client import shared_runner
-    from gradviz.qt.runs.controller import SUBMIT_NOW_MAX_CHARS
+    from gradviz.qt.runs.controller import SUBMIT_NOW_MAX_BYTES
 
     shared_runner().start()
     assert shared_runner().ready.wait(60)
@@ -70,7 +70,7 @@ def test_run_hands_a_program_to_the_runner_at_once_and_a_long_one_to_its_worker(
         runs.start(RunRequest(LOGISTIC.program))
         # Started before the worker thread runs a line: the run process already has it.
         assert runs._current.handle is not None and runs._current.handle.job.spec.source == LOGISTIC.program
-    long = LOGISTIC.program + "# padding\n" * (SUBMIT_NOW_MAX_CHARS // 10)
+    long = LOGISTIC.program + "# padding\n" * (SUBMIT_NOW_MAX_BYTES // 10)
     with qtbot.waitSignal(runs.succeeded, timeout=60_000):
         runs.start(RunRequest(long))
         assert runs._current.handle is None  # too long to write from the GUI thread
