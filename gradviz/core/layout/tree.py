@@ -278,7 +278,8 @@ def upright_edge(source: NodeBox, target: NodeBox, slot: int, route: list[Point]
     from box to box cut through the neighbours of a box with many inputs side by side).
     """
     x, top, bottom = source.x, source.y - source.height / 2, target.y + target.height / 2
-    if len(route) == 2 and x == target.x:  # one column (every edge of a chain): one segment
+    if x == target.x and all(px == x for px, _ in route):
+        # One column (every edge of a chain, framed or not): one segment, not one per layer.
         return _straight_edge(source, target, slot)
     tip = (target.x, bottom)
     base = (target.x, bottom + _ARROW)
