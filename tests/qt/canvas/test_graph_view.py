@@ -467,3 +467,21 @@ def test_an_old_drawing_is_taken_apart_after_the_new_one_is_first_painted(view, 
     hidden_old = view.graph_scene
     shown("logistic")
     qtbot.waitUntil(lambda: not hidden_old.node_items, timeout=RETIRE_LATEST_MS + 5_000)
+
+
+def test_taking_a_drawing_apart_frees_its_items_as_it_goes(qtbot):
+    # The sketch's geometry held every node item: they were all freed at once when the
+    # old scene was deleted (a 10,000-node graph stood the window still for 80-100 ms).
+    import weakref
+
+    trace, drawing = _laid_out("mlp")
+    scene = GraphScene(trace, drawing).build_all()
+    list(scene.finish())
+    node = weakref.ref(next(iter(scene.node_items.values())))
+    edge = weakref.ref(scene.edge_items[0])
+    geometry = scene.sketch.geometry
+    assert len(geometry.nodes) == len(drawing.nodes) > 1
+    left = list(scene.dismantle())
+    assert left[-1] == 0 and len(left) == len(drawing.nodes) + len(drawing.edges) + len(drawing.clusters)
+    assert node() is None and edge() is None  # freed while the scene still exists
+    assert geometry.nodes == [] and scene.items() == []
