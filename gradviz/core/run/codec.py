@@ -43,6 +43,9 @@ ARRAY_DTYPES = frozenset({
     "float16", "float32", "float64", "complex64", "complex128",
 })
 
+#: The same, parsed once (np.dtype(name) parses the name on every call).
+_ARRAY_DTYPES = {name: np.dtype(name) for name in ARRAY_DTYPES}
+
 
 class DecodeError(ValueError):
     """The bytes are not a well-formed gradviz message."""
@@ -109,10 +112,10 @@ def dtype_name(dtype: Any) -> str:
 
 def encode(value: Any) -> bytes:
     """``value`` as message bytes; raise EncodeError for anything not carried."""
-    blobs: list[bytes] = []
+    blobs: list[bytes | memoryview] = []
     size = [0]
 
-    def blob(data: bytes) -> tuple[int, int]:
+    def blob(data: bytes | memoryview) -> tuple[int, int]:
         # Each block starts on a 16-byte boundary: arrays read in place must be aligned.
         pad = -size[0] % 16
         if pad:
@@ -150,8 +153,10 @@ def encode(value: Any) -> bytes:
             name = dtype_name(v.dtype)
             if name not in ARRAY_DTYPES:
                 raise EncodeError(f"arrays of dtype {name} are not carried")
-            data = np.ascontiguousarray(v).tobytes()
-            offset, n = blob(data)
+            v = np.ascontiguousarray(v)
+            # The array's own memory, not a copy of it: the join below makes the one copy
+            # (tobytes then join cost two, and a fresh allocation for big arrays).
+            offset, n = blob(memoryview(v).cast("B") if v.size else b"")
             return ["A", name, list(v.shape), offset, n]
         if isinstance(v, np.generic):
             return enc(v.item())
@@ -267,16 +272,16 @@ class _Decoder:
         if len(v) != 5 or not isinstance(v[1], str) or not isinstance(v[2], list):
             raise DecodeError("malformed array")
         name, shape = v[1], v[2]
-        if name not in ARRAY_DTYPES:
+        dtype = _ARRAY_DTYPES.get(name)
+        if dtype is None:
             raise DecodeError(f"arrays of dtype {name!r} are not accepted")
         if not all(type(s) is int and s >= 0 for s in shape) or len(shape) > 32:
             raise DecodeError("malformed array shape")
         offset, n = self._span(v[3:])
-        dtype = np.dtype(name)
         if math.prod(shape) * dtype.itemsize != n:
             raise DecodeError("array size does not match its shape")
-        count = n // dtype.itemsize if dtype.itemsize else 0
-        return np.frombuffer(self.section, dtype=dtype, count=count, offset=offset).reshape(shape)
+        flat = np.frombuffer(self.section, dtype=dtype, count=n // dtype.itemsize, offset=offset)
+        return flat if len(shape) == 1 else flat.reshape(shape)
 
     def _custom(self, v: list) -> Any:
         if len(v) != 3 or not isinstance(v[1], str) or v[1] not in _CUSTOM:

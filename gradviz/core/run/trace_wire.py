@@ -1,21 +1,34 @@
 """A Trace as columns, for the trip from a run process to the app.
 
 Record by record, a 10,000-node trace is ~50,000 small records and took over a second
-to check and rebuild. As columns it is one table of texts (each once), a few arrays of
-numbers (texts and node references as indexes, every tensor value once, array data in one
-block per dtype) and a few short lists: the JSON part is small and the arrays are read in
-place, which matters twice per run (the forward graph for the first picture, then the whole
-trace). ``from_plain`` trusts nothing: every column is checked for type and length, every
-index for range (with one vectorised pass per array), before a record is built from it.
+to check and rebuild. As columns it is one table of texts (each once), one array of
+integers (every column of numbers, texts and references, end to end), the tensor data in
+one block per dtype and a few short lists: the JSON part is small and the arrays are read
+in place, which matters twice per run (the forward graph for the first picture, then the
+whole trace).
+
+The integer columns travel as one array, cut by a list of lengths, because per-array costs
+(a JSON entry, a buffer, a check) dominated small graphs: as an array per column (format
+2), a 50-node trace took 45 arrays and about a millisecond each way. Columns of one kind
+sit together (texts, value numbers, node positions, plain numbers), so each kind is mapped
+in one pass; the records are then built straight into their ``__dict__``.
+
+``from_plain`` trusts nothing: every length is checked against the columns it must agree
+with, every number against its range (one vectorised pass over all columns), every text
+and record type, before a record is built from it.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+import struct
+from itertools import chain
 from typing import Any
 
 import numpy as np
 
+from gradviz.core.run import trace_wire_v2
 from gradviz.core.run.codec import ARRAY_DTYPES, DecodeError, dtype_name
 from gradviz.core.trace import (
     NODE_KINDS,
@@ -26,221 +39,195 @@ from gradviz.core.trace import (
     SavedTensor,
     TensorValue,
     Trace,
-    built,
 )
 
-FORMAT = 2
+#: 3: one integer array cut by lengths, data blocks as a list (2: an array per column, still
+#: read by :mod:`trace_wire_v2` for recordings saved by earlier builds; never written).
+FORMAT = 3
 
-#: Index arrays travel as this dtype: four bytes a node, read in place by the decoder.
-_INDEX = np.int32
 _INT_BOUND = 1 << 62
+_NAN5 = (math.nan,) * 5
+
+# The columns of the integer array, region by region: each region holds one kind of number,
+# its fixed columns first, then each backward pass's own ("pass 0 roots", ...).
+#: Indexes into the text table.
+_TEXT_COLS = ("id", "kind", "op", "label", "dtype", "device", "module", "internal_to",
+              "saved name", "saved text", "saved note", "value dtype", "value device")
+#: Value numbers; -1 is "no value".
+_VALUE_COLS = ("value", "grad", "saved value")
+_PASS_VALUE_COLS = ("grad_outputs values", "grad_inputs values", "leaf_grads values")
+#: Node positions in ``trace.nodes``.
+_NODE_COLS = ("edge sources", "edge targets", "variables", "extra_roots")
+_PASS_NODE_COLS = ("roots", "order", "grad_outputs keys", "grad_inputs keys", "leaf_grads keys")
+#: Plain numbers, with their range [low, high). A value's block: -1 summarised, else the
+#: position of its data's block in ``blocks`` (None: the high bound is the number of blocks).
+_NUMBER_COLS = {
+    "value ndim": (0, 33), "value dims": (0, _INT_BOUND), "value block": (-1, None),
+    "ndim": (0, 33), "dims": (0, _INT_BOUND),
+    "line": (-1, 1 << 31),  # -1: no line (lines are counted from 1)
+    "requires_grad": (0, 2), "output_nr": (0, 1 << 16),
+    # Loops as a count per node and three numbers per loop: (line, iteration, iterations).
+    "loop_count": (0, 1 << 10), "loops": (0, 1 << 40), "saved_count": (0, 1 << 16),
+    "edge slots": (0, 1 << 16),
+}
+_PASS_NUMBER_COLS = {"grad_outputs counts": (0, 1 << 16), "grad_inputs counts": (0, 1 << 16)}
 
 
-class _Texts:
-    """Every text of a trace once, in first-seen order; a text column is indexes into it
-    (ids, op names, dtypes repeat tens of thousands of times in a big graph)."""
+class _Layout:
+    """The columns of a trace with ``npass`` backward passes, in their order in the array
+    (kept for reuse by :func:`_layout`: never changed once made)."""
 
-    def __init__(self) -> None:
-        self.index: dict[str, int] = {}
+    def __init__(self, npass: int) -> None:
+        def per_pass(cols: Any) -> list[str]:
+            return [f"pass {p} {c}" for p in range(npass) for c in cols]
 
-    def col(self, texts: Any) -> np.ndarray:
-        texts = list(texts)
-        index = self.index
-        for t in dict.fromkeys(texts):  # the new ones, in order; C loops do the rest
-            if t not in index:
-                index[t] = len(index)
-        return np.array(list(map(index.__getitem__, texts)), dtype=_INDEX)
+        regions = [list(_TEXT_COLS), [*_VALUE_COLS, *per_pass(_PASS_VALUE_COLS)],
+                   [*_NODE_COLS, *per_pass(_PASS_NODE_COLS)], [*_NUMBER_COLS, *per_pass(_PASS_NUMBER_COLS)]]
+        self.names = [name for region in regions for name in region]
+        #: Where the text, value and node regions end, counted in columns.
+        self.ends = (len(regions[0]), len(regions[0]) + len(regions[1]),
+                     len(regions[0]) + len(regions[1]) + len(regions[2]))
+        self.number_bounds = [*_NUMBER_COLS.values(), *[*_PASS_NUMBER_COLS.values()] * npass]
 
-    def table(self) -> list[str]:
-        return list(self.index)
+    def bounds(self, texts: int, values: int, nodes: int, blocks: int) -> tuple[list[int], list[int]]:
+        """Each column's [low, high), for a table of ``texts`` texts, ``values`` values, ..."""
+        t_end, v_end, n_end = self.ends
+        numbers = [(-1, blocks) if high is None else (low, high) for low, high in self.number_bounds]
+        return ([0] * t_end + [-1] * (v_end - t_end) + [0] * (n_end - v_end) + [low for low, _ in numbers],
+                [texts] * t_end + [values] * (v_end - t_end) + [nodes] * (n_end - v_end) + [h for _, h in numbers])
 
 
-def _ints_col(values: Any, dtype: Any = _INDEX) -> np.ndarray:
-    return np.array(values, dtype=dtype)
+_FIXED_COLS = len(_TEXT_COLS) + len(_VALUE_COLS) + len(_NODE_COLS) + len(_NUMBER_COLS)
+_PASS_COLS = len(_PASS_VALUE_COLS) + len(_PASS_NODE_COLS) + len(_PASS_NUMBER_COLS)
+
+
+@functools.lru_cache(maxsize=16)
+def _small_layout(npass: int) -> _Layout:
+    return _Layout(npass)
+
+
+def _layout(npass: int) -> _Layout:
+    # Kept for the common few passes only: a message chooses npass, and must not make the
+    # app keep a layout of a million passes.
+    return _small_layout(npass) if npass < 16 else _Layout(npass)
+
+
+def _flat(groups: Any) -> list:
+    return list(chain.from_iterable(groups))
+
+
+def _transpose(rows: list[tuple], width: int) -> list[tuple]:
+    """``width`` columns of ``rows`` (empty ones when there are no rows)."""
+    return list(zip(*rows)) or [()] * width
 
 
 class _Values:
-    """Tensor values numbered once each (captures share copies), data grouped by dtype."""
+    """Tensor values numbered once each, by identity (captures share copies), data grouped by dtype."""
 
     def __init__(self) -> None:
-        self.index: dict[int, int] = {}
-        self.items: list[TensorValue] = []
+        # Keyed by the values themselves: TensorValue (eq=False) hashes by identity.
+        self.number: dict[TensorValue | None, int] = {None: -1}
 
-    def ref(self, value: TensorValue | None) -> int:
-        if value is None:
-            return -1
-        i = self.index.get(id(value))
-        if i is None:
-            i = self.index[id(value)] = len(self.items)
-            self.items.append(value)
-        return i
+    def numbers(self, refs: list[TensorValue | None]) -> list[int]:
+        number = self.number
+        out = []
+        for v in refs:
+            k = number.get(v)
+            if k is None:
+                k = number[v] = len(number) - 1
+            out.append(k)
+        return out
 
-    def plain(self, texts: _Texts) -> dict[str, Any]:
-        ndim, dims, summaries, summarised = [], [], [], []
-        blocks: dict[str, list[np.ndarray]] = {}
-        for v in self.items:
-            ndim.append(len(v.shape))
-            dims.extend(v.shape)
-            if v.data is None:
-                summarised.append(True)
-                summaries.extend(v.summary or (math.nan,) * 5)
-            else:
-                summarised.append(False)
-                blocks.setdefault(dtype_name(v.data.dtype), []).append(v.data.reshape(-1))
-        data = {name: np.concatenate(parts) for name, parts in blocks.items()}
-        items = self.items
-        return {"ndim": _ints_col(ndim), "dims": _ints_col(dims, np.int64),
-                "dtype": texts.col(v.dtype for v in items),
-                "device": texts.col(v.device for v in items), "summarised": np.array(summarised, dtype=bool),
-                "summaries": np.asarray(summaries, dtype=np.float64), "data": data,
-                "data_dtype": texts.col(dtype_name(v.data.dtype) if v.data is not None else "" for v in items)}
-
-
-def _strs(col: Any, n: int | None, what: str) -> list[str]:
-    if not isinstance(col, list) or (n is not None and len(col) != n) or not set(map(type, col)) <= {str}:
-        raise DecodeError(f"trace column {what} is malformed")
-    return col
-
-
-def _array(col: Any, n: int | None, what: str, low: int = -_INT_BOUND, high: int = _INT_BOUND) -> np.ndarray:
-    """An integer column: a 1-D array of ``n`` numbers in ``[low, high)``."""
-    if not isinstance(col, np.ndarray) or col.ndim != 1 or col.dtype.kind not in "iu" \
-            or (n is not None and col.size != n):
-        raise DecodeError(f"trace column {what} is malformed")
-    if col.size and (int(col.min()) < low or int(col.max()) >= high):
-        raise DecodeError(f"trace column {what} holds a bad number")
-    return col
-
-
-def _ints(col: Any, n: int | None, what: str, low: int = -_INT_BOUND, high: int = _INT_BOUND) -> list[int]:
-    return _array(col, n, what, low, high).tolist()
-
-
-def _bools(col: Any, n: int, what: str) -> list[bool]:
-    if not isinstance(col, np.ndarray) or col.ndim != 1 or col.dtype != np.bool_ or col.size != n:
-        raise DecodeError(f"trace column {what} is malformed")
-    return col.tolist()
-
-
-def _texts(col: Any, n: int | None, table: list[str], what: str) -> list[str]:
-    """A text column: indexes into ``table``."""
-    return list(map(table.__getitem__, _ints(col, n, what, 0, len(table))))
-
-
-def _values_from(plain: Any, table: list[str]) -> list[TensorValue]:
-    if not isinstance(plain, dict):
-        raise DecodeError("trace values are malformed")
-    ndim = _ints(plain.get("ndim"), None, "ndim", 0, 33)
-    n = len(ndim)
-    dims = _ints(plain.get("dims"), sum(ndim), "dims", 0)
-    dtypes = _texts(plain.get("dtype"), n, table, "dtype")
-    devices = _texts(plain.get("device"), n, table, "device")
-    summarised = _bools(plain.get("summarised"), n, "summarised")
-    data_dtype = _texts(plain.get("data_dtype"), n, table, "data_dtype")
-    summaries = plain.get("summaries")
-    data = plain.get("data")
-    if not isinstance(summaries, np.ndarray) or summaries.dtype != np.float64 or \
-            summaries.size != 5 * sum(summarised):
-        raise DecodeError("trace summaries are malformed")
-    if not isinstance(data, dict) or not all(isinstance(k, str) and k in ARRAY_DTYPES and
-                                             isinstance(a, np.ndarray) and a.dtype.name == k and a.ndim == 1
-                                             for k, a in data.items()):
-        raise DecodeError("trace value data is malformed")
-    summary_rows = summaries.reshape(-1, 5).tolist()
-    offsets = dict.fromkeys(data, 0)
-    out: list[TensorValue] = []
-    pos = s = 0
-    new = object.__new__
-    scalar: tuple[int, ...] = ()
-    for i in range(n):
-        k = ndim[i]
-        if k:
-            shape = tuple(dims[pos:pos + k])
-            pos += k
-            count = math.prod(shape)
-        else:
-            shape, count = scalar, 1
-        v = new(TensorValue)
-        d = v.__dict__
-        d["shape"], d["dtype"], d["device"] = shape, dtypes[i], devices[i]
-        if summarised[i]:
-            d["data"], d["summary"] = None, tuple(summary_rows[s])
-            s += 1
-        else:
-            name = data_dtype[i]
-            block = data.get(name)
-            if block is None:
-                raise DecodeError("a trace value names no data block")
-            start = offsets[name]
-            end = offsets[name] = start + count
-            if end > block.size:
-                raise DecodeError("a trace value runs past its data block")
-            d["data"], d["summary"] = block[start:end].reshape(shape), None
-        out.append(v)
-    return out
+    def columns(self) -> tuple[Any, Any, list[int], list[int], list[int], np.ndarray, list[np.ndarray]]:
+        """The columns value dtype, device, ndim, dims and block; the summaries; the data blocks."""
+        dtypes, devices, shapes, datas, summaries = _transpose(
+            [(v.dtype, v.device, v.shape, v.data, v.summary) for v in list(self.number)[1:]], 5)
+        block_of: dict[Any, int] = {}
+        parts: list[list[bytes]] = []
+        blocks, summary_rows = [], []
+        last, b, part = None, -1, []
+        for data, summary in zip(datas, summaries):
+            if data is None:
+                blocks.append(-1)
+                summary_rows.append(summary or _NAN5)
+                continue
+            dtype = data.dtype
+            if dtype is not last:  # values come in runs of one dtype: skip hashing it
+                b = block_of.get(dtype)
+                if b is None:
+                    b = block_of[dtype] = len(parts)
+                    parts.append([])
+                last, part = dtype, parts[b]
+            part.append(data.tobytes())  # C order, as the decoder reshapes it
+            blocks.append(b)
+        data_blocks = [np.frombuffer(b"".join(p), dtype=dtype) for p, dtype in zip(parts, block_of)]
+        return (dtypes, devices, list(map(len, shapes)), _flat(shapes), blocks,
+                np.array(summary_rows, dtype=np.float64).reshape(-1), data_blocks)
 
 
 def to_plain(trace: Trace) -> dict[str, Any]:
-    """``trace`` as columns: texts as indexes into one table, numbers and node references
-    (a node's position in ``trace.nodes``) as arrays."""
+    """``trace`` as columns: texts as indexes into one table, numbers, value numbers and node
+    references (a node's position in ``trace.nodes``) in one integer array."""
+    nodes, edges, passes = trace.nodes, trace.edges, trace.passes
+    # Fields as rows, then transposed: one pass over the records instead of one per field.
+    (ids, kinds, ops, labels, dtypes, devices, modules, internal, node_values, grads, shapes, lines, requires,
+     output_nr, loops, saved_groups) = _transpose(
+        [(n.id, n.kind, n.op, n.label, n.dtype, n.device, n.module, n.internal_to, n.value, n.grad, n.shape,
+          n.line, n.requires_grad, n.output_nr, n.loop, n.saved) for n in nodes], 16)
+    s_name, s_text, s_note, s_value = _transpose(
+        [(s.name, s.text, s.note, s.value) for group in saved_groups for s in group], 4)
+    sources, targets, slots = _transpose([(e.source, e.target, e.slot) for e in edges], 3)
+    cols: dict[str, Any] = {
+        "id": ids, "kind": kinds, "op": ops, "label": labels, "dtype": dtypes, "device": devices, "module": modules,
+        "internal_to": internal, "saved name": s_name, "saved text": s_text, "saved note": s_note,
+        "value": node_values, "grad": grads, "saved value": s_value, "edge sources": sources,
+        "edge targets": targets, "variables": list(trace.variables.values()), "extra_roots": trace.extra_roots,
+        "ndim": list(map(len, shapes)), "dims": _flat(shapes), "line": [-1 if x is None else x for x in lines],
+        "requires_grad": requires, "output_nr": output_nr, "loop_count": list(map(len, loops)),
+        "loops": _flat(_flat(loops)), "saved_count": list(map(len, saved_groups)), "edge slots": slots,
+    }
+    for i, p in enumerate(passes):
+        go, gi = p.grad_outputs, p.grad_inputs
+        cols.update({
+            f"pass {i} grad_outputs values": _flat(go.values()), f"pass {i} grad_inputs values": _flat(gi.values()),
+            f"pass {i} leaf_grads values": list(p.leaf_grads.values()),
+            f"pass {i} roots": list(p.roots), f"pass {i} order": list(p.order),
+            f"pass {i} grad_outputs keys": list(go), f"pass {i} grad_inputs keys": list(gi),
+            f"pass {i} leaf_grads keys": list(p.leaf_grads),
+            f"pass {i} grad_outputs counts": list(map(len, go.values())),
+            f"pass {i} grad_inputs counts": list(map(len, gi.values())),
+        })
+    layout = _layout(len(passes))
+    t_end, v_end, n_end = layout.ends
     values = _Values()
-    texts = _Texts()
-    ref = values.ref
-    nodes = trace.nodes
-    position = {n.id: i for i, n in enumerate(nodes)}
+    value_numbers = values.numbers(_flat(cols[c] for c in layout.names[t_end:v_end]))
+    (cols["value dtype"], cols["value device"], cols["value ndim"], cols["value dims"], cols["value block"],
+     summaries, blocks) = values.columns()
 
-    def at(ids: Any) -> np.ndarray:
-        return np.array([position[i] for i in ids], dtype=_INDEX)
-
-    saved_count, saved_name, saved_value, saved_text, saved_note = [], [], [], [], []
-    for n in nodes:
-        saved_count.append(len(n.saved))
-        for s in n.saved:
-            saved_name.append(s.name)
-            saved_value.append(ref(s.value))
-            saved_text.append(s.text)
-            saved_note.append(s.note)
-    node_cols = {
-        "id": texts.col(n.id for n in nodes), "kind": texts.col(n.kind for n in nodes),
-        "op": texts.col(n.op for n in nodes), "label": texts.col(n.label for n in nodes),
-        "ndim": _ints_col([len(n.shape) for n in nodes]),
-        "dims": _ints_col([d for n in nodes for d in n.shape], np.int64),
-        "dtype": texts.col(n.dtype for n in nodes), "device": texts.col(n.device for n in nodes),
-        "module": texts.col(n.module for n in nodes), "value": _ints_col([ref(n.value) for n in nodes]),
-        "internal_to": texts.col(n.internal_to for n in nodes),
-        # -1: no line (lines are counted from 1).
-        "line": _ints_col([-1 if n.line is None else n.line for n in nodes]),
-        "requires_grad": np.array([n.requires_grad for n in nodes], dtype=bool),
-        "grad": _ints_col([ref(n.grad) for n in nodes]), "output_nr": _ints_col([n.output_nr for n in nodes]),
-        # Loops as a count per node and three numbers per loop: (line, iteration, iterations).
-        "loop_count": _ints_col([len(n.loop) for n in nodes]),
-        "loops": _ints_col([x for n in nodes for frame in n.loop for x in frame], np.int64),
-        "saved_count": _ints_col(saved_count), "saved_name": texts.col(saved_name),
-        "saved_value": _ints_col(saved_value), "saved_text": texts.col(saved_text),
-        "saved_note": texts.col(saved_note),
-    }
-    passes = []
-    for p in trace.passes:
-        entry: dict[str, Any] = {"index": p.index, "line": p.line, "call": p.call, "roots": at(p.roots),
-                                 "order": at(p.order), "implicit": p.implicit}
-        for name in ("grad_outputs", "grad_inputs"):
-            mapping = getattr(p, name)
-            entry[name] = [at(mapping), _ints_col([len(g) for g in mapping.values()]),
-                           _ints_col([ref(x) for g in mapping.values() for x in g])]
-        entry["leaf_grads"] = [at(p.leaf_grads), _ints_col([ref(x) for x in p.leaf_grads.values()])]
-        passes.append(entry)
-    edges = trace.edges
+    columns = [cols[c] for c in layout.names]
+    texts = _flat(columns[:t_end])
+    table = dict.fromkeys(texts)  # every text once, in first-seen order
+    index = dict(zip(table, range(len(table))))
+    position = dict(zip(ids, range(len(ids))))
+    ints = [*map(index.__getitem__, texts), *value_numbers, *map(position.__getitem__, _flat(columns[v_end:n_end])),
+            *chain.from_iterable(columns[n_end:])]
+    # Four bytes a number when they fit, as they nearly always do. struct packs a list of
+    # Python ints twice as fast as np.array.
+    try:
+        array = np.frombuffer(struct.pack(f"={len(ints)}i", *ints), dtype=np.int32)
+    except struct.error:
+        array = np.frombuffer(struct.pack(f"={len(ints)}q", *ints), dtype=np.int64)
     return {
-        "format": FORMAT, "nodes": node_cols,
-        "edges": [at(e.source for e in edges), at(e.target for e in edges), _ints_col([e.slot for e in edges])],
-        "passes": passes, "root": -1 if trace.root is None else position[trace.root], "source": trace.source,
-        "explanation": trace.explanation, "notes": list(trace.notes),
-        "variables": [list(trace.variables), at(trace.variables.values())], "extra_roots": at(trace.extra_roots),
+        "format": FORMAT, "texts": list(table), "ints": array, "lengths": list(map(len, columns)),
+        "summaries": summaries, "blocks": blocks, "passes": [[p.index, p.line, p.call, p.implicit] for p in passes],
+        "root": -1 if trace.root is None else position[trace.root], "source": trace.source,
+        "explanation": trace.explanation, "notes": list(trace.notes), "variables": list(trace.variables),
         "modules": [[m.path, m.class_name, m.num_params] for m in trace.modules.values()],
-        "output": list(trace.output), "last_value": trace.last_value, "values": values.plain(texts),
-        "texts": texts.table(),
+        "output": list(trace.output), "last_value": trace.last_value,
     }
 
+
+# ----- decoding ------------------------------------------------------------------------------
 
 def _get(plain: dict, key: str, kind: type) -> Any:
     value = plain.get(key)
@@ -249,109 +236,208 @@ def _get(plain: dict, key: str, kind: type) -> Any:
     return value
 
 
+def _strs(col: Any, what: str) -> list[str]:
+    if not isinstance(col, list) or not set(map(type, col)) <= {str}:
+        raise DecodeError(f"trace field {what} is malformed")
+    return col
+
+
+def _cut(flat: list, lengths: list[int]) -> list[list]:
+    """``flat`` cut into consecutive columns of ``lengths`` (which sum to its length)."""
+    out, at = [], 0
+    for k in lengths:
+        out.append(flat[at:at + k])
+        at += k
+    return out
+
+
+def _groups(flat: list, counts: list[int]) -> list[tuple]:
+    """``flat`` cut into consecutive tuples of ``counts[i]`` items (which sum to its length)."""
+    if not flat:
+        return [()] * len(counts)
+    out, at = [], 0
+    for k in counts:
+        out.append(tuple(flat[at:at + k]) if k else ())
+        at += k
+    return out
+
+
+def _check_ranges(ints: np.ndarray, lengths: list[int], names: list[str], low: list[int], high: list[int]) -> None:
+    """Every column of ``ints`` within its [low, high): two reductions over all columns at once."""
+    starts, lows, highs, which = [], [], [], []
+    at = 0
+    for i, k in enumerate(lengths):
+        if k:  # reduceat over the starts of the non-empty columns reduces exactly each column
+            starts.append(at)
+            lows.append(low[i])
+            highs.append(high[i])
+            which.append(i)
+        at += k
+    if not starts:
+        return
+    bad = (np.minimum.reduceat(ints, starts) < np.array(lows, dtype=np.int64)) | \
+        (np.maximum.reduceat(ints, starts) >= np.array(highs, dtype=np.int64))
+    if bad.any():
+        raise DecodeError(f"trace column {names[which[int(bad.argmax())]]} holds a bad number")
+
+
+def _passes_meta(plain: dict) -> list[list]:
+    entries = _get(plain, "passes", list)
+    for e in entries:
+        if not (isinstance(e, list) and len(e) == 4 and type(e[0]) is int and (e[1] is None or type(e[1]) is int)
+                and type(e[2]) is str and type(e[3]) is bool):
+            raise DecodeError("a trace pass is malformed")
+    return entries
+
+
+def _values_from(dtypes: list[str], devices: list[str], ndim: list[int], dims: list[int], block_of: list[int],
+                 summaries: Any, blocks: list[np.ndarray]) -> list[TensorValue]:
+    summarised = block_of.count(-1)
+    if not isinstance(summaries, np.ndarray) or summaries.dtype != np.float64 or summaries.ndim != 1 \
+            or summaries.size != 5 * summarised:
+        raise DecodeError("trace summaries are malformed")
+    summary_rows = iter(summaries.reshape(-1, 5).tolist())
+    offsets = [0] * len(blocks)
+    sizes = [b.size for b in blocks]
+    out: list[TensorValue] = []
+    new = object.__new__
+    for dtype, device, shape, b in zip(dtypes, devices, _groups(dims, ndim), block_of):
+        # Made as trace.built makes records, the fields set one by one (~40% faster than a dict).
+        v = new(TensorValue)
+        d = v.__dict__
+        if b < 0:
+            d["shape"], d["dtype"], d["device"], d["data"], d["summary"] = \
+                shape, dtype, device, None, tuple(next(summary_rows))
+        elif shape:
+            start = offsets[b]
+            end = offsets[b] = start + math.prod(shape)
+            if end > sizes[b]:
+                raise DecodeError("a trace value runs past its data block")
+            d["shape"], d["dtype"], d["device"], d["data"], d["summary"] = \
+                shape, dtype, device, blocks[b][start:end].reshape(shape), None
+        else:  # a scalar, most values of a small graph: a 0-d view in one step
+            start = offsets[b]
+            if start >= sizes[b]:
+                raise DecodeError("a trace value runs past its data block")
+            offsets[b] = start + 1
+            d["shape"], d["dtype"], d["device"], d["data"], d["summary"] = \
+                shape, dtype, device, blocks[b][start, ...], None
+        out.append(v)
+    return out
+
+
 def from_plain(plain: Any) -> Trace:
-    """The Trace in ``plain``; DecodeError when any column is inconsistent."""
-    if not isinstance(plain, dict) or plain.get("format") != FORMAT:
+    """The Trace in ``plain``; DecodeError when any column is inconsistent.
+
+    Format 2 is read too (by :mod:`trace_wire_v2`): recordings saved by earlier builds hold it."""
+    fmt = plain.get("format") if isinstance(plain, dict) else None
+    if type(fmt) is int and fmt == trace_wire_v2.FORMAT:
+        return trace_wire_v2.from_plain(plain)
+    if type(fmt) is not int or fmt != FORMAT:  # an int first: an array's == is no bool
         raise DecodeError("not a trace of a known format")
-    table = _strs(plain.get("texts"), None, "texts")
-    values = _values_from(plain.get("values"), table)
-    nv = len(values)
+    table = _strs(plain.get("texts"), "texts")
+    pass_meta = _passes_meta(plain)
+    blocks = _get(plain, "blocks", list)
+    if not all(isinstance(b, np.ndarray) and b.ndim == 1 and dtype_name(b.dtype) in ARRAY_DTYPES for b in blocks):
+        raise DecodeError("trace value data is malformed")
+    ints = plain.get("ints")
+    if not isinstance(ints, np.ndarray) or ints.ndim != 1 or ints.dtype not in (np.int32, np.int64):
+        raise DecodeError("trace field ints is malformed")
 
-    # Index -1 is "no value": it lands on the None appended at the end.
-    value_at = [*values, None].__getitem__
+    lengths = plain.get("lengths")
+    # The number of columns first: the layout's names are made only for as many as were sent.
+    if not isinstance(lengths, list) or len(lengths) != _FIXED_COLS + _PASS_COLS * len(pass_meta) \
+            or not set(map(type, lengths)) <= {int} or min(lengths) < 0 or sum(lengths) != ints.size:
+        raise DecodeError("trace field lengths is malformed")
+    layout = _layout(len(pass_meta))
+    names = layout.names
+    length = dict(zip(names, lengths))
+    n, ns, nv, ne = length["id"], length["saved name"], length["value dtype"], length["edge sources"]
+    t_end, v_end, n_end = layout.ends
+    _check_ranges(ints, lengths, names, *layout.bounds(len(table), nv, n, len(blocks)))
 
-    cols = _get(plain, "nodes", dict)
-    ids = _texts(cols.get("id"), None, table, "id")
-    n = len(ids)
+    # Every number is in range: indexes can be followed and counts summed.
+    t_stop, v_stop, n_stop = (sum(lengths[:k]) for k in layout.ends)  # where each region ends in ints
+    col = dict(zip(names[n_end:], _cut(ints[n_stop:].tolist(), lengths[n_end:])))
+    var_names = _strs(plain.get("variables"), "variables")
+    expected = {  # a column's length, where others set it
+        **dict.fromkeys(["kind", "op", "label", "dtype", "device", "module", "internal_to", "value", "grad", "ndim",
+                         "line", "requires_grad", "output_nr", "loop_count", "saved_count"], n),
+        "saved text": ns, "saved note": ns, "saved value": ns, "value device": nv, "value ndim": nv, "value block": nv,
+        "edge targets": ne, "edge slots": ne, "variables": len(var_names), "value dims": sum(col["value ndim"]),
+        "dims": sum(col["ndim"]), "loops": 3 * sum(col["loop_count"]),
+    }
+    for p in range(len(pass_meta)):
+        expected.update({
+            f"pass {p} grad_outputs values": sum(col[f"pass {p} grad_outputs counts"]),
+            f"pass {p} grad_inputs values": sum(col[f"pass {p} grad_inputs counts"]),
+            f"pass {p} grad_outputs counts": length[f"pass {p} grad_outputs keys"],
+            f"pass {p} grad_inputs counts": length[f"pass {p} grad_inputs keys"],
+            f"pass {p} leaf_grads values": length[f"pass {p} leaf_grads keys"],
+        })
+    for name, k in expected.items():
+        if length[name] != k:
+            raise DecodeError(f"trace column {name} has {length[name]} entries, not {k}")
+    if sum(col["saved_count"]) != ns:
+        raise DecodeError("trace column saved_count does not count the saved tensors")
+
+    # Texts in one step: an object array of the table, indexed by the whole text region.
+    text_array = np.array(table, dtype=object)
+    col.update(zip(names[:t_end], _cut(text_array.take(ints[:t_stop]).tolist(), lengths[:t_end])))
+    ids = col["id"]
     if len(set(ids)) != n:
         raise DecodeError("trace node ids repeat")
-    kinds = _texts(cols.get("kind"), n, table, "kind")
-    if not set(kinds) <= set(NODE_KINDS):
+    if not set(col["kind"]) <= set(NODE_KINDS):
         raise DecodeError("trace column kind holds an unknown kind")
-    ops, labels = _texts(cols.get("op"), n, table, "op"), _texts(cols.get("label"), n, table, "label")
-    ndim = _ints(cols.get("ndim"), n, "ndim", 0, 33)
-    dims = _ints(cols.get("dims"), sum(ndim), "dims", 0)
-    dtypes, devices = _texts(cols.get("dtype"), n, table, "dtype"), _texts(cols.get("device"), n, table, "device")
-    modules = _texts(cols.get("module"), n, table, "module")
-    internal = _texts(cols.get("internal_to"), n, table, "internal_to")
-    value_idx, grad_idx = _ints(cols.get("value"), n, "value", -1, nv), _ints(cols.get("grad"), n, "grad", -1, nv)
-    lines = [None if x < 0 else x for x in _ints(cols.get("line"), n, "line", -1, 1 << 31)]
-    requires = _bools(cols.get("requires_grad"), n, "requires_grad")
-    output_nr = _ints(cols.get("output_nr"), n, "output_nr", 0, 1 << 16)
-    loop_count = _ints(cols.get("loop_count"), n, "loop_count", 0, 1 << 10)
-    loops = _ints(cols.get("loops"), 3 * sum(loop_count), "loops", 0, 1 << 40)
-    saved_count = _ints(cols.get("saved_count"), n, "saved_count", 0, 1 << 16)
-    ns = sum(saved_count)
-    s_name, s_text = _texts(cols.get("saved_name"), ns, table, "saved_name"), _texts(cols.get("saved_text"), ns,
-                                                                                     table, "saved_text")
-    s_note = _texts(cols.get("saved_note"), ns, table, "saved_note")
-    s_value = _ints(cols.get("saved_value"), ns, "saved_value", -1, nv)
-    saved = [SavedTensor(s_name[i], value_at(s_value[i]), s_text[i], s_note[i]) for i in range(ns)]
+    values = _values_from(col["value dtype"], col["value device"], col["value ndim"], col["value dims"],
+                          col["value block"], plain.get("summaries"), blocks)
+    values.append(None)  # value number -1
+    col.update(zip(names[t_end:v_end], _cut([values[i] for i in ints[t_stop:v_stop].tolist()],
+                                            lengths[t_end:v_end])))
+    id_array = text_array.take(ints[:n])  # the id column opens the text region
+    col.update(zip(names[v_end:n_end], _cut(id_array.take(ints[v_stop:n_stop]).tolist(), lengths[v_end:n_end])))
+
+    # Records made as trace.built makes them, with the fields set one by one into the new
+    # record's __dict__: ~40% faster than a dict to update it from (four records a node).
+    new = object.__new__
+    saved = []
+    for name, text, note, value in zip(col["saved name"], col["saved text"], col["saved note"], col["saved value"]):
+        record = new(SavedTensor)
+        d = record.__dict__
+        d["name"], d["value"], d["text"], d["note"] = name, value, text, note
+        saved.append(record)
+    loops = list(zip(*[iter(col["loops"])] * 3))
     nodes = []
-    pos = spos = lpos = 0
-    none: tuple = ()
-    for i in range(n):
-        k = ndim[i]
-        shape = tuple(dims[pos:pos + k]) if k else none
-        pos += k
-        k = saved_count[i]
-        c = loop_count[i]
-        frames = tuple(tuple(loops[j:j + 3]) for j in range(lpos, lpos + 3 * c, 3)) if c else none
-        lpos += 3 * c
-        nodes.append(built(Node, {
-            "id": ids[i], "kind": kinds[i], "op": ops[i], "label": labels[i], "shape": shape, "dtype": dtypes[i],
-            "device": devices[i], "module": modules[i], "value": value_at(value_idx[i]),
-            "internal_to": internal[i], "saved": tuple(saved[spos:spos + k]) if k else none, "line": lines[i],
-            "requires_grad": requires[i], "grad": value_at(grad_idx[i]), "output_nr": output_nr[i],
-            "loop": frames}))
-        spos += k
-
-    def node_ids(col: Any, what: str, count: int | None = None) -> list[str]:
-        return list(map(ids.__getitem__, _ints(col, count, what, 0, n)))
-
-    edge_cols = _get(plain, "edges", list)
-    if len(edge_cols) != 3:
-        raise DecodeError("trace edges are malformed")
-    sources = node_ids(edge_cols[0], "edge sources")
-    targets = node_ids(edge_cols[1], "edge targets", len(sources))
-    slots = _ints(edge_cols[2], len(sources), "edge slots", 0, 1 << 16)
-    edges = tuple(built(Edge, {"source": a, "target": b, "slot": c}) for a, b, c in zip(sources, targets, slots))
+    for i, k, o, la, sh, dt, dv, m, v, it, sv, li, r, g, on, lp in zip(
+            ids, col["kind"], col["op"], col["label"], _groups(col["dims"], col["ndim"]), col["dtype"], col["device"],
+            col["module"], col["value"], col["internal_to"], _groups(saved, col["saved_count"]), col["line"],
+            map(bool, col["requires_grad"]), col["grad"], col["output_nr"], _groups(loops, col["loop_count"])):
+        record = new(Node)
+        d = record.__dict__
+        d["id"], d["kind"], d["op"], d["label"], d["shape"], d["dtype"], d["device"], d["module"] = \
+            i, k, o, la, sh, dt, dv, m
+        d["value"], d["internal_to"], d["saved"], d["line"], d["requires_grad"], d["grad"], d["output_nr"], \
+            d["loop"] = v, it, sv, li if li >= 0 else None, r, g, on, lp
+        nodes.append(record)
+    edges = []
+    for source, target, slot in zip(col["edge sources"], col["edge targets"], col["edge slots"]):
+        record = new(Edge)
+        d = record.__dict__
+        d["source"], d["target"], d["slot"] = source, target, slot
+        edges.append(record)
 
     passes = []
-    for entry in _get(plain, "passes", list):
-        if not isinstance(entry, dict):
-            raise DecodeError("a trace pass is malformed")
-        grads = {}
-        for name in ("grad_outputs", "grad_inputs"):
-            keys, counts, refs = (_get(entry, name, list) + [None, None, None])[:3]
-            keys = node_ids(keys, name)
-            counts = _ints(counts, len(keys), name, 0, 1 << 16)
-            refs = _ints(refs, sum(counts), name, -1, nv)
-            mapping, at = {}, 0
-            for key, c in zip(keys, counts):
-                mapping[key] = tuple(map(value_at, refs[at:at + c]))
-                at += c
-            grads[name] = mapping
-        leaf_keys, leaf_refs = (_get(entry, "leaf_grads", list) + [None, None])[:2]
-        leaf_keys = node_ids(leaf_keys, "leaf_grads")
-        leaf_refs = _ints(leaf_refs, len(leaf_keys), "leaf_grads", -1, nv)
-        index, line, call, implicit = entry.get("index"), entry.get("line"), entry.get("call"), entry.get("implicit")
-        if type(index) is not int or not (line is None or type(line) is int) or type(call) is not str \
-                or type(implicit) is not bool:
-            raise DecodeError("a trace pass is malformed")
-        passes.append(BackwardPass(index, line, call, tuple(node_ids(entry.get("roots"), "roots")),
-                                   tuple(node_ids(entry.get("order"), "order")), grads["grad_outputs"],
-                                   grads["grad_inputs"], {k: value_at(r) for k, r in zip(leaf_keys, leaf_refs)},
-                                   implicit))
+    for p, (index, line, call, implicit) in enumerate(pass_meta):
+        pc = {c: col[f"pass {p} {c}"] for c in (*_PASS_VALUE_COLS, *_PASS_NODE_COLS, *_PASS_NUMBER_COLS)}
+        passes.append(BackwardPass(
+            index, line, call, tuple(pc["roots"]), tuple(pc["order"]),
+            dict(zip(pc["grad_outputs keys"], _groups(pc["grad_outputs values"], pc["grad_outputs counts"]))),
+            dict(zip(pc["grad_inputs keys"], _groups(pc["grad_inputs values"], pc["grad_inputs counts"]))),
+            dict(zip(pc["leaf_grads keys"], pc["leaf_grads values"])), implicit))
 
     root = plain.get("root")
     if type(root) is not int or not -1 <= root < n:
         raise DecodeError("the trace root is not a node")
-    variables = _get(plain, "variables", list)
-    if len(variables) != 2:
-        raise DecodeError("trace variables are malformed")
-    var_names = _strs(variables[0], None, "variable names")
-    var_ids = node_ids(variables[1], "variables", len(var_names))
     module_rows = _get(plain, "modules", list)
     if not all(isinstance(r, list) and len(r) == 3 and type(r[0]) is str and type(r[1]) is str and type(r[2]) is int
                for r in module_rows):
@@ -360,9 +446,8 @@ def from_plain(plain: Any) -> Trace:
     if not (last_value is None or type(last_value) is str):
         raise DecodeError("trace field last_value is malformed")
     return Trace(
-        nodes=tuple(nodes), edges=edges, root=None if root < 0 else ids[root], passes=tuple(passes),
+        nodes=tuple(nodes), edges=tuple(edges), root=None if root < 0 else ids[root], passes=tuple(passes),
         source=_get(plain, "source", str), explanation=_get(plain, "explanation", str),
-        notes=tuple(_strs(plain.get("notes"), None, "notes")), variables=dict(zip(var_names, var_ids)),
-        extra_roots=tuple(node_ids(plain.get("extra_roots"), "extra_roots")),
-        modules={r[0]: ModuleInfo(r[0], r[1], r[2]) for r in module_rows},
-        output=tuple(_strs(plain.get("output"), None, "output")), last_value=last_value)
+        notes=tuple(_strs(plain.get("notes"), "notes")), variables=dict(zip(var_names, col["variables"])),
+        extra_roots=tuple(col["extra_roots"]), modules={r[0]: ModuleInfo(r[0], r[1], r[2]) for r in module_rows},
+        output=tuple(_strs(plain.get("output"), "output")), last_value=last_value)

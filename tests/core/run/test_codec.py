@@ -144,60 +144,82 @@ def _set(path: tuple, value):
     return damage
 
 
+def _set_column(name: str, values: list):
+    """Column ``name`` of the trace's integer array holds ``values`` (lengths follow)."""
+    def damage(plain: dict) -> None:
+        i = trace_wire._Layout(len(plain["passes"])).names.index(name)
+        start = sum(plain["lengths"][:i])
+        ints = plain["ints"].tolist()
+        ints[start:start + plain["lengths"][i]] = values
+        plain["ints"] = np.array(ints, dtype=np.int64)
+        plain["lengths"][i] = len(values)
+    return damage
+
+
 @pytest.mark.parametrize("damage", [
-    _set(("edges", 0), np.array([0, 99_999], dtype=np.int32)),  # an edge from no node
-    _set(("edges", 1), np.array([1], dtype=np.int32)),  # fewer targets than sources
-    _set(("edges", 2), np.array([0.0, 0.0])),  # slots that are not integers
+    _set_column("edge sources", [0, 99_999]),  # an edge from no node
+    _set_column("edge targets", [1]),  # fewer targets than sources
+    _set(("ints",), np.zeros(10, dtype=np.float64)),  # numbers that are not integers
     _set(("root",), 99),
     _set(("root",), "n0"),  # a node is named by its position now, not its id
-    _set(("nodes", "id"), np.array([0, 0, 2], dtype=np.int32)),  # ids repeat
-    _set(("nodes", "op"), np.array([0, 1, 10_000], dtype=np.int32)),  # a text past the table
-    _set(("nodes", "kind"), np.array([0, 0, 0], dtype=np.int32)),  # "n0" is no node kind
-    _set(("nodes", "ndim"), np.array([1, 1, -1], dtype=np.int32)),
-    _set(("nodes", "dims"), np.array([2, -2], dtype=np.int64)),
-    _set(("nodes", "value"), np.array([0, 0, 9], dtype=np.int32)),  # a value past the values
-    _set(("nodes", "requires_grad"), np.array([1, 1, 1], dtype=np.int8)),  # bools must be bools
-    _set(("nodes", "line"), [1, 2, 3]),  # a JSON list where an array belongs
-    _set(("nodes", "loops"), np.zeros((0, 3), dtype=np.int64)),  # not one-dimensional
+    _set_column("id", [0, 0, 2]),  # ids repeat
+    _set_column("op", [0, 1, 10_000]),  # a text past the table
+    _set_column("kind", [0, 0, 0]),  # "n0" is no node kind
+    _set_column("ndim", [1, 1, -1]),
+    _set_column("dims", [2, -2]),
+    _set_column("value", [0, 0, 9]),  # a value past the values
+    _set_column("requires_grad", [1, 1, 2]),  # bools are 0 or 1
+    _set(("lengths",), [1, 2, 3]),  # lengths for another layout
+    _set(("ints",), np.zeros((0, 3), dtype=np.int64)),  # not one-dimensional
     _set(("texts",), ["n0", 1]),
-    _set(("variables", 1), np.array([0, 1, 7], dtype=np.int32)),  # a name for no node
-    _set(("extra_roots",), np.array([-1], dtype=np.int32)),
-    _set(("values", "dtype"), np.array([11] * 8 + [50], dtype=np.int32)),
-    _set(("format",), 1),  # the columns of the old format are not read as this one's
+    _set_column("variables", [0, 1, 7]),  # a name for no node
+    _set_column("extra_roots", [-1]),
+    _set_column("value dtype", [11] * 8 + [50]),
+    _set(("format",), 2),  # the columns of the old format are not read as this one's
 ])
 def test_inconsistent_trace_columns_are_refused(damage):
     trace = capture_program("a = torch.tensor([1.0, 2.0], requires_grad=True)\nb = a * 2\nloss = b.sum()")
     plain = trace_wire.to_plain(trace)
-    assert (len(plain["nodes"]["kind"]), len(plain["edges"][0]), len(plain["values"]["ndim"])) == (3, 2, 9)
-    assert plain["texts"][:3] == ["n0", "n1", "n2"] and plain["texts"][11] == "float32"  # what the damage assumes
+    length = dict(zip(trace_wire._Layout(1).names, plain["lengths"]))
+    assert (length["kind"], length["edge sources"], length["value dtype"], length["variables"]) == (3, 2, 9, 3)
+    assert plain["texts"][:3] == ["n0", "n1", "n2"] and len(plain["texts"]) < 50  # what the damage assumes
     same_trace(codec.decode(_trace_message(plain)), trace)
     damage(plain)
     with pytest.raises(codec.DecodeError):
         codec.decode(_trace_message(plain))
+    with pytest.raises(codec.DecodeError):  # by from_plain itself, not by the codec's catch-all
+        trace_wire.from_plain(plain)
 
 
 def test_trace_columns_cross_as_arrays_and_one_text_table():
     # A 300-op chain: the JSON part must not grow by a list entry per node and column.
     trace = capture_program("x = torch.tensor(0.5, requires_grad=True)\ny = x\nfor i in range(300):\n"
                             "    y = y * 1.5\nloss = y")
-    tree, _section = _columns(codec.encode(trace))
+    message = codec.encode(trace)
+    tree, _section = _columns(message)
     plain = dict(zip(tree[2][1::2], tree[2][2::2]))
-    columns = dict(zip(plain["nodes"][1::2], plain["nodes"][2::2]))
-    assert columns["id"][:3] == ["A", "int32", [len(trace.nodes)]]
-    assert columns["line"][:3] == ["A", "int32", [len(trace.nodes)]]
-    assert columns["requires_grad"][:3] == ["A", "bool", [len(trace.nodes)]]
+    assert plain["format"] == trace_wire.FORMAT == 3
+    # Every integer column in one int32 array; the tensor data in one block per dtype.
+    assert plain["ints"][:2] == ["A", "int32"]
+    assert len(plain["lengths"]) == 1 + len(trace_wire._Layout(1).names)  # ["P", ...]
+    assert [b[:2] for b in plain["blocks"][1:]] == [["A", "float32"], ["A", "float64"]]
+    assert json.dumps(tree).count('"A"') == 4  # ints, summaries, two data blocks
+    assert struct.unpack_from("<4sI", message)[1] < 12 * len(trace.nodes)  # the ids are most of the JSON
     texts = plain["texts"][1:]
     assert texts.count("MulBackward0") == 1 and len(texts) == len(set(texts))
     assert {n.id for n in trace.nodes} <= set(texts)
-    back = codec.decode(codec.encode(trace))
+    back = codec.decode(message)
     same_trace(back, trace)
     assert [n.loop for n in back.nodes] == [n.loop for n in trace.nodes]
-    # Nodes and edges are built without their __init__: every field must be there all the same.
+    # Records are built without their __init__: every field must be there all the same.
     for field in dataclasses.fields(Node):
         if field.name not in ("value", "grad", "saved"):  # same_trace compares these (values by content)
             assert getattr(back.nodes[5], field.name) == getattr(trace.nodes[5], field.name), field.name
     assert back.edges == trace.edges and back.edges[3].__dict__ == trace.edges[3].__dict__
-    assert back.node("n5").line == 4 and back.nodes[0].line == 1 and back.edges[0] == trace.edges[0]
+    assert back.nodes[5].saved == tuple(s.__class__(s.name, s.value, s.text, s.note) for s in back.nodes[5].saved)
+    assert back.nodes[5].value.__dict__.keys() == trace.nodes[5].value.__dict__.keys()
+    assert type(back.nodes[5].requires_grad) is bool and back.nodes[0].line == 1
+    assert back.node("n5").line == 4 and back.edges[0] == trace.edges[0]
 
 
 def test_mutated_messages_decode_or_raise_decode_error_only():
