@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 
 from gradviz.core.i18n import translate
 from gradviz.core.layout.grouping import boundary_shapes, framed_paths, group_path, group_title, module_box_lines
@@ -141,8 +141,12 @@ def _attr_list(attrs: dict[str, str], sort: bool = False) -> str:
     return " ".join(f"{k}={v if k == 'label' and v.startswith(chr(34)) else _token(v)}" for k, v in items)
 
 
+_UNSAFE = re.compile(r"[^0-9A-Za-z_]")
+
+
+@lru_cache(maxsize=4096)  # a run's module and loop paths come again in the next run
 def _sanitise(path: str) -> str:
-    return re.sub(r"[^0-9A-Za-z_]", "_", path)
+    return _UNSAFE.sub("_", path)
 
 
 def _ancestors(path: str) -> list[str]:
@@ -224,74 +228,98 @@ def build_dot(
     build = DotBuild(source="", look=look)
     beginner = look.labels == "beginner"
     rep: dict[str, str] = {}  # trace id -> DOT name of the box that shows it
-    home: dict[str, str] = {}  # DOT name -> module path of the cluster it sits in
+    # Nodes go in trace order (then the collapsed modules' boxes), each inside its innermost
+    # cluster: cluster path -> DOT names.
+    placed: dict[str, list[str]] = {}
     attrs: dict[str, dict[str, str]] = {}  # DOT name -> its attributes but the label (the text's)
     module_members: dict[str, list[Node]] = {}
     # Trace.roots (root plus extra roots shown side by side) where the Trace has it.
     roots = set(getattr(trace, "roots", ()) or ((trace.root,) if trace.root else ()))
 
-    groups = {n.id: group_path(n) for n in trace.nodes}
+    names, box_lines = build.names, build.lines
+    font_size = look.font_size
+    fill_op = PALETTE["op"]
+    owners: dict[str, str | None] = {}  # group path -> the collapsed module it is folded in (None: shown)
+    module_names: dict[str, str] = {}  # collapsed module -> the DOT name of its box
     for node in trace.nodes:
-        owner = _collapsed_owner(groups[node.id], collapsed)
+        ident = node.id
+        group = group_path(node)
+        # Asked once a group, not once a node: the nodes of a 250-layer MLP sit in 250 groups.
+        if not collapsed:
+            owner = None
+        elif group in owners:
+            owner = owners[group]
+        else:
+            owner = owners[group] = _collapsed_owner(group, collapsed)
         if owner is None:
-            rep[node.id] = node.id
-            build.names[node.id] = node.id
+            rep[ident] = ident
+            names[ident] = ident
             lines = (_export_lines(node, show_values) if show_grads else
                      beginner_lines(node, show_values) if beginner else node_lines(node, show_values))
-            build.lines[node.id] = lines
-            home[node.id] = groups[node.id]
+            box_lines[ident] = lines
+            placed.setdefault(group if group_modules else "", []).append(ident)
             a = {}
-            if width := wide_min_width(lines, look.font_size):
+            if width := wide_min_width(lines, font_size):
                 a["width"] = width
             if styled:
-                kind = "root" if node.id in roots else node.kind
-                a["fillcolor"] = PALETTE.get(kind, PALETTE["op"])
+                a["fillcolor"] = PALETTE.get("root" if ident in roots else node.kind, fill_op)
                 if node.internal_to:
                     a["style"] = "rounded,filled,dashed"
-            attrs[node.id] = a
+            attrs[ident] = a
         else:
             module_members.setdefault(owner, []).append(node)
-            name = "module_" + _sanitise(owner)
-            while name in build.names and build.names[name] != "module:" + owner:
-                name += "_"
-            rep[node.id] = name
-            build.names[name] = "module:" + owner
+            name = module_names.get(owner)
+            if name is None:
+                name = "module_" + _sanitise(owner)
+                while name in names and names[name] != "module:" + owner:
+                    name += "_"
+                module_names[owner] = name
+                names[name] = "module:" + owner
+            rep[ident] = name
 
-    shapes = boundary_shapes(trace, {m.id: path for path, ms in module_members.items() for m in ms})
-    for name, ident in build.names.items():
-        if not ident.startswith("module:"):
-            continue
-        path = ident[len("module:"):]
-        members = module_members[path]
-        lines = module_box_lines(trace, path, shapes[path]) + (
-            translate("graph", "%n node(s) inside", None, len(members)),)
-        build.lines[ident] = lines
-        home[name] = path.rpartition(".")[0]
-        a = {"id": ident}
-        if width := wide_min_width(lines, look.font_size):
-            a["width"] = width
-        if styled:
-            a["fillcolor"] = PALETTE["module"]
-            if any(m.id in roots for m in members):
-                a["penwidth"] = "2.5"
-        attrs[name] = a
+    if module_members:
+        shapes = boundary_shapes(trace, {m.id: path for path, ms in module_members.items() for m in ms})
+        with_root = {rep[r] for r in roots if r in rep}  # the boxes a root is drawn in
+        for name, ident in names.items():
+            if not ident.startswith("module:"):
+                continue
+            path = ident[len("module:"):]
+            members = module_members[path]
+            lines = module_box_lines(trace, path, shapes[path]) + (
+                translate("graph", "%n node(s) inside", None, len(members)),)
+            box_lines[ident] = lines
+            placed.setdefault(path.rpartition(".")[0] if group_modules else "", []).append(name)
+            a = {"id": ident}
+            if width := wide_min_width(lines, font_size):
+                a["width"] = width
+            if styled:
+                a["fillcolor"] = PALETTE["module"]
+                if name in with_root:
+                    a["penwidth"] = "2.5"
+            attrs[name] = a
 
-    # Nodes go in trace order, each inside its innermost cluster; clusters in
-    # sorted path order so parents come before children.
-    placed: dict[str, list[str]] = {}
-    for name in attrs:
-        placed.setdefault(home[name] if group_modules else "", []).append(name)
-    paths = sorted({a for p in placed if p for a in _ancestors(p)})
+    # Clusters in sorted path order so parents come before children.
+    found: set[str] = set()  # every cluster's path and the paths around it
+    for home_path in placed:
+        path = home_path
+        while path and path not in found:
+            found.add(path)
+            path = path.rpartition(".")[0]
     # Loops and iterations get a frame of their own while only a few are open; a loop of a
     # thousand single-op iterations stays a bare chain (a frame each would swamp Graphviz).
-    framed = framed_paths(paths)
-    if len(framed) != len(paths):
-        paths = framed
-        for home_path in [p for p in placed if p and p not in paths]:
-            kept = [a for a in _ancestors(home_path) if a in paths]
-            placed.setdefault(kept[-1] if kept else "", []).extend(placed.pop(home_path))
-    build.homes = {build.names[name]: path for path, names in placed.items() for name in names}
-    build.styles = {build.names[name]: a for name, a in attrs.items()}
+    # Sorted once chosen: the thousand iterations' paths need no sorting to be dropped.
+    paths = framed_paths(list(found))
+    dropped = len(paths) != len(found)
+    paths.sort()
+    if dropped:
+        kept = set(paths)
+        for home_path in [p for p in placed if p and p not in kept]:
+            path = home_path.rpartition(".")[0]
+            while path and path not in kept:  # up to the innermost frame still drawn
+                path = path.rpartition(".")[0]
+            placed.setdefault(path, []).extend(placed.pop(home_path))
+    build.homes = {names[name]: path for path, members in placed.items() for name in members}
+    build.styles = {names[name]: a for name, a in attrs.items()}
     used: set[str] = set()
     for path in paths:
         cname = "cluster_" + _sanitise(path)
@@ -302,18 +330,23 @@ def build_dot(
 
     # One DOT edge per trace edge between plain nodes (fan-out duplicates are
     # real inputs); edges touching a collapsed box are merged by endpoint pair.
-    seen: set[tuple[str, str]] = set()
-    dot_edges: list[tuple[str, str]] = []
-    for e in trace.edges:
-        s, t = rep[e.source], rep[e.target]
-        if s == t:
-            continue  # inside one collapsed module
-        if s != e.source or t != e.target:
-            if (s, t) in seen:
-                continue
-            seen.add((s, t))
-        dot_edges.append((s, t))
-        build.edges.append((build.names[s], build.names[t], e.slot))
+    dot_edges: list[tuple[str, str]]
+    if not module_members:  # every box shows its own node: each edge as it is
+        dot_edges = [(e.source, e.target) for e in trace.edges if e.source != e.target]
+        build.edges = [(e.source, e.target, e.slot) for e in trace.edges if e.source != e.target]
+    else:
+        seen: set[tuple[str, str]] = set()
+        dot_edges = []
+        for e in trace.edges:
+            s, t = rep[e.source], rep[e.target]
+            if s == t:
+                continue  # inside one collapsed module
+            if s != e.source or t != e.target:
+                if (s, t) in seen:
+                    continue
+                seen.add((s, t))
+            dot_edges.append((s, t))
+            build.edges.append((names[s], names[t], e.slot))
 
     # Holds all but the build itself, which it is given when called: a writer holding its
     # build would be a cycle only the collector frees, and the app keeps it out of its sight.

@@ -23,7 +23,7 @@ from gradviz.core.layout.dot import DotBuild
 from gradviz.core.layout.layout import ClusterBox, Layout, NodeBox
 from gradviz.core.layout.metrics import LINE_SPACING, box_sizes, text_width
 from gradviz.core.layout.quick import RANK_SEP
-from gradviz.core.layout.tree import TidyNode, feeds_one_each, tidy, upright_edge
+from gradviz.core.layout.tree import TidyNode, _new, _straight_edge, feeds_one_each, tidy, upright_edge
 
 #: Room between a frame and what it holds (Graphviz's cluster margin).
 FRAME_PAD = 8.0
@@ -39,17 +39,20 @@ class _Item(TidyNode):
     __slots__ = ("kind", "height", "path", "order", "port", "centre", "band")
 
     def __init__(self, ident: str, width: float, height: float, kind: str, path: str = "") -> None:
-        super().__init__(ident, width)
+        # TidyNode's fields set here, not through super().__init__: a 50-node loop chain makes
+        # 150 items, and the extra call was a twentieth of its framed layout.
+        self.id, self.width = ident, width
+        self.children: list[TidyNode] = []
+        self.parent: TidyNode | None = None
+        self.index = self.depth = 0
+        self.prelim = self.mod = self.shift = self.change = self.x = 0.0
+        self.thread: TidyNode | None = None
+        self.ancestor: TidyNode = self
         self.kind, self.height, self.path = kind, height, path
         self.order = 0.0  # its input slot: where it sits among its siblings under a box
         self.port: _Item | None = None  # under a frame: the column inside it this item feeds
         self.centre: Point = (0.0, 0.0)  # in its block, then on the canvas
         self.band: Point = (0.0, 0.0)  # top and bottom of its layer, likewise
-
-
-def _adopt(parent: _Item, child: _Item) -> None:
-    parent.children.append(child)
-    child.parent = parent
 
 
 def _innermost(paths: set[str] | dict[str, int], path: str) -> str:
@@ -82,15 +85,23 @@ def framed_layout(build: DotBuild, titles: dict[str, str] | None = None) -> Layo
     size = build.look.font_size
     ids = list(build.names.values())
     paths = set(build.clusters.values())
-    home = {i: build.homes.get(i, "") for i in ids}
-    if not ids or any(h and h not in paths for h in home.values()):
+    homes = build.homes
+    home = {i: homes.get(i, "") for i in ids}
+    stray = set(home.values()) - paths
+    stray.discard("")
+    if not ids or stray:
         return None
     parent_path = {p: _innermost(paths, p.rpartition(".")[0]) for p in paths}
+    # Parents before children: a parent's path is a prefix of its child's, so shorter.
+    outer_first = sorted(paths, key=len)
     depth_of = {"": 0}
-    for p in sorted(paths, key=lambda q: q.count(".")):
-        depth_of[p] = depth_of[parent_path[p]] + 1
+    outward = {"": ("",)}  # path and the frames around it, innermost first
+    for p in outer_first:
+        up = parent_path[p]
+        depth_of[p] = depth_of[up] + 1
         if depth_of[p] > MAX_NESTING:
             return None
+        outward[p] = (p, *outward[up])
     if not feeds_one_each(build):
         return None  # a value used twice: not a tree
 
@@ -103,42 +114,39 @@ def framed_layout(build: DotBuild, titles: dict[str, str] | None = None) -> Layo
     for p in paths:
         members[parent_path[p]].append(frame_items[p])
 
-    def outward(path: str) -> list[str]:  # path and the frames around it, innermost first
-        chain = [path]
-        while chain[-1]:
-            chain.append(parent_path[chain[-1]])
-        return chain
-
     exits: dict[str, str] = {}  # frame -> the one box whose value leaves it
     routes: list[tuple[_Item, _Item, list[_Item]]] = []  # per edge: the items it joins, the columns it runs up
     for k, (s, t, slot) in enumerate(build.edges):
-        s_out, t_out = outward(home[s]), outward(home[t])
-        around_t = set(t_out)
-        common = next(p for p in s_out if p in around_t)
-        left = s_out[: s_out.index(common)]
-        for p in left:
-            if exits.setdefault(p, s) != s:
-                return None  # two values leave this frame
-        entered = t_out[: t_out.index(common)]  # innermost first
+        source, feeds = items[s], items[t]
+        hs, ht = home[s], home[t]
         columns: list[_Item] = []
-        feeds = items[t]
-        for p in entered:
-            column = _Item(f"column:{k}", 0.0, 0.0, "column", p)
-            column.order = float(slot)
+        if hs != ht:  # the edge leaves frames, enters frames, or both
+            s_out, t_out = outward[hs], outward[ht]
+            for common in s_out:
+                if common in t_out:
+                    break
+            for p in s_out[: s_out.index(common)]:
+                if exits.setdefault(p, s) != s:
+                    return None  # two values leave this frame
+                source = frame_items[p]  # the outermost frame it leaves stands for it
+            for p in t_out[: t_out.index(common)]:  # the frames it enters, innermost first
+                column = _Item(f"column:{k}", 0.0, 0.0, "column", p)
+                column.order = float(slot)
+                if feeds.kind == "frame":
+                    column.port = columns[-1]
+                feeds.children.append(column)
+                column.parent = feeds
+                members[p].append(column)
+                columns.append(column)
+                feeds = frame_items[p]
             if feeds.kind == "frame":
-                column.port = columns[-1]
-            _adopt(feeds, column)
-            members[p].append(column)
-            columns.append(column)
-            feeds = frame_items[p]
-        source = frame_items[left[-1]] if left else items[s]
+                source.port = columns[-1]
         source.order = float(slot)
-        if feeds.kind == "frame":
-            source.port = columns[-1]
-        _adopt(feeds, source)
+        feeds.children.append(source)
+        source.parent = feeds
         routes.append((source, feeds, columns[::-1]))
 
-    for p in sorted(paths, key=lambda q: -depth_of[q]):  # the innermost frames first
+    for p in reversed(outer_first):  # the innermost frames first
         frame = frame_items[p]
         shape = _lay_out(members[p], titles.get(p, p), size)
         if shape is None:
@@ -150,34 +158,66 @@ def framed_layout(build: DotBuild, titles: dict[str, str] | None = None) -> Layo
     width, height = shape
 
     # On the canvas: each block's items moved to where its frame sits, from the outside in.
+    # Records are made as tree.py makes its own (_straight_edge): a frozen dataclass's __init__
+    # was a fifth of this function. Frames and boxes share few widths, heights and x: each
+    # rounded once.
+    rounded: dict[float, float] = {}
     frames: dict[str, ClusterBox] = {}
-    for p in sorted(paths, key=lambda q: depth_of[q]):
+    for p in outer_first:
         frame = frame_items[p]
         (cx, cy), w, h = frame.centre, frame.width, frame.height
-        frames[p] = ClusterBox(p, p, round(cx, 3), round(cy, 3), round(w, 3), round(h, 3), size)
+        box = frames[p] = _new(ClusterBox)
+        fields = box.__dict__
+        fields["path"] = fields["label"] = p
+        fields["x"] = rounded.get(cx) or _round(rounded, cx)
+        fields["y"] = round(cy, 3)
+        fields["width"] = rounded.get(w) or _round(rounded, w)
+        fields["height"] = rounded.get(h) or _round(rounded, h)
+        fields["font_size"] = size
+        half_w, half_h = w / 2, h / 2
         for it in members[p]:
-            it.centre = (it.centre[0] + cx - w / 2, it.centre[1] + cy - h / 2)
-            it.band = (it.band[0] + cy - h / 2, it.band[1] + cy - h / 2)
+            x, y = it.centre
+            it.centre = (x + cx - half_w, y + cy - half_h)
+            top, bottom = it.band
+            it.band = (top + cy - half_h, bottom + cy - half_h)
 
     nodes = {}
+    lines = build.lines
     for i in ids:
         it = items[i]
-        nodes[i] = NodeBox(i, round(it.centre[0], 3), round(it.centre[1], 3), it.width, it.height,
-                           build.lines[i], size)
+        x, y = it.centre
+        box = nodes[i] = _new(NodeBox)
+        fields = box.__dict__
+        fields["id"] = i
+        fields["x"] = rounded.get(x) or _round(rounded, x)
+        fields["y"] = round(y, 3)
+        fields["width"] = it.width
+        fields["height"] = it.height
+        fields["lines"] = lines[i]
+        fields["font_size"] = size
     edges = []
     for (s, t, slot), (source, feeds, columns) in zip(build.edges, routes):
+        box_s, box_t = nodes[s], nodes[t]
+        sx = box_s.x
+        if sx == box_t.x:
+            for column in columns:
+                if column.centre[0] != sx:
+                    break
+            else:  # one column (every edge of a chain, framed or not): one segment, not one a layer
+                edges.append(_straight_edge(box_s, box_t, slot))
+                continue
         # Straight up out of the source's layer (and the frames it leaves), across the gap
         # between two layers, and up into the target from under it: a slanted line runs only
         # where no box is. Into a frame, it goes up the column made for it.
-        route = [(nodes[s].x, source.band[0])]
+        route = [(sx, source.band[0])]
         fed = feeds
         for column in columns:
             x = column.centre[0]
             frame = frames[column.path]
             route += [(x, fed.band[1]), (x, frame.y + frame.height / 2), (x, column.band[0])]
             fed = column.parent  # type: ignore[assignment]
-        route.append((nodes[t].x, fed.band[1]))
-        edges.append(upright_edge(nodes[s], nodes[t], slot, route))
+        route.append((box_t.x, fed.band[1]))
+        edges.append(upright_edge(box_s, box_t, slot, route))
     clusters = tuple(frames[p] for p in build.clusters.values() if p in frames)
     return Layout(round(width, 3), round(height, 3), MappingProxyType(nodes), tuple(edges), clusters,
                   look=build.look)
@@ -189,38 +229,26 @@ def _lay_out(members: list[_Item], title: str | None, size: float) -> tuple[floa
     roots = [it for it in members if it.parent is None]
     if title is not None and len(roots) != 1:
         return None  # a frame with two tops (a root of the graph inside it, beside its output)
-    for it in members:
-        if len(it.children) > 1:
-            it.children.sort(key=lambda c: c.port.centre[0] if c.port is not None else c.order)
-    depth = {id(r): 1 for r in roots}
-    stack = list(roots)
-    deepest = 1
-    while stack:
-        v = stack.pop()
-        for c in v.children:
-            depth[id(c)] = depth[id(v)] + 1
-            deepest = max(deepest, depth[id(c)])
-            stack.append(c)
-    # A column's tail reaches the bottom layer, so nothing is placed in the edge's way.
-    for it in members:
-        if it.kind == "column":
-            tail: TidyNode = it
-            for _ in range(depth[id(it)], deepest):
-                below = TidyNode("", 0.0)
-                tail.children = [below]
-                below.parent = tail
-                tail = below
-    tidy(roots)
+    if _one_column(roots, len(members)):
+        deepest, columns = len(members), []
+    else:
+        deepest, columns = _tidy_block(roots, members)
     heights = [0.0] * (deepest + 1)
-    for it in members:
-        heights[it.depth] = max(heights[it.depth], it.height)
+    first = members[0]
+    left, right = first.x - first.width / 2, first.x + first.width / 2
+    for it in members:  # columns too: edges run up them inside the frame
+        d, x, half = it.depth, it.x, it.width / 2
+        if it.height > heights[d]:
+            heights[d] = it.height
+        if x - half < left:
+            left = x - half
+        if x + half > right:
+            right = x + half
     middle, cursor = [0.0] * (deepest + 1), 0.0
     for d in range(1, deepest + 1):
         middle[d] = cursor + heights[d] / 2
         cursor += heights[d] + RANK_SEP
     content_h = cursor - RANK_SEP
-    left = min(it.x - it.width / 2 for it in members)  # columns too: edges run up them inside the frame
-    right = max(it.x + it.width / 2 for it in members)
     if title is None:
         width, height, dx, dy = right - left, content_h, -left, 0.0
     else:
@@ -230,9 +258,69 @@ def _lay_out(members: list[_Item], title: str | None, size: float) -> tuple[floa
         height = content_h + 2 * FRAME_PAD + label_h
         dx, dy = (width - (right - left)) / 2 - left, FRAME_PAD
     for it in members:
-        it.centre = (it.x + dx, middle[it.depth] + dy)
-        it.band = (middle[it.depth] - heights[it.depth] / 2 + dy, middle[it.depth] + heights[it.depth] / 2 + dy)
-    for it in members:  # a column's tail goes: the next layout of these items starts afresh
-        if it.kind == "column":
-            it.children = []
+        d = it.depth
+        m, h = middle[d], heights[d]
+        it.centre = (it.x + dx, m + dy)
+        it.band = (m - h / 2 + dy, m + h / 2 + dy)
+    for it in columns:  # a column's tail goes: the next layout of these items starts afresh
+        it.children = []
     return width, height
+
+
+def _one_column(roots: list[_Item], count: int) -> bool:
+    """True when the ``count`` items under ``roots`` each feed the next (every frame of a chain):
+    then they are placed here, one a layer at x 0, as :func:`tidy` would place them."""
+    if len(roots) != 1:
+        return False
+    v, depth = roots[0], 1
+    while len(v.children) == 1:
+        v.depth, v.x = depth, 0.0
+        v, depth = v.children[0], depth + 1  # type: ignore[assignment]
+    v.depth, v.x = depth, 0.0
+    # Items set here and not in one column get their depth and x again from _tidy_block.
+    return not v.children and depth == count
+
+
+def _tidy_block(roots: list[_Item], members: list[_Item]) -> tuple[int, list[_Item]]:
+    """Place ``members`` as a tidy tree (:func:`tidy`), children in slot order; returns the
+    number of layers and the columns, whose tails (added here) the caller takes off."""
+    # Depths, kept in the items' own field (tidy() sets the same numbers again).
+    for r in roots:
+        r.depth = 1
+    stack = list(roots)
+    deepest = 1
+    while stack:
+        v = stack.pop()
+        children = v.children
+        if not children:
+            continue
+        if len(children) > 1:
+            children.sort(key=_sibling_order)
+        d = v.depth + 1
+        if d > deepest:
+            deepest = d
+        for c in children:
+            c.depth = d
+            stack.append(c)
+    # A column's tail reaches the bottom layer, so nothing is placed in the edge's way.
+    columns = [it for it in members if it.kind == "column"]
+    for it in columns:
+        tail: TidyNode = it
+        for _ in range(it.depth, deepest):
+            below = TidyNode("", 0.0)
+            tail.children = [below]
+            below.parent = tail
+            tail = below
+    tidy(roots)
+    return deepest, columns
+
+
+def _round(rounded: dict[float, float], value: float) -> float:
+    """``round(value, 3)``, remembered in ``rounded``. Callers write ``rounded.get(value) or
+    _round(rounded, value)``: a value that rounds to 0.0 is merely rounded again."""
+    r = rounded[value] = round(value, 3)
+    return r
+
+
+def _sibling_order(item: _Item) -> float:
+    return item.port.centre[0] if item.port is not None else item.order
