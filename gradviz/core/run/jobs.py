@@ -120,7 +120,7 @@ def _exit_message(path: Path, exc: SystemExit) -> str:
     return message.format(file=path.name, line=frames[-1].lineno if frames else 0, code=exc.code)
 
 
-#: What a run keeps until its process ends (see _capture).
+# What a run keeps until its process ends (see _capture).
 _KEPT_TILL_EXIT: list[Any] = []
 
 
