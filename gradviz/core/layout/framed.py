@@ -23,7 +23,8 @@ from gradviz.core.layout.dot import DotBuild
 from gradviz.core.layout.layout import ClusterBox, Layout, NodeBox
 from gradviz.core.layout.metrics import LINE_SPACING, box_sizes, text_width
 from gradviz.core.layout.quick import RANK_SEP
-from gradviz.core.layout.tree import TidyNode, _new, _straight_edge, feeds_one_each, tidy, upright_edge
+from gradviz.core.layout.tree import TidyNode, feeds_one_each, place_column, tidy, upright_edge
+from gradviz.core.trace import built
 
 #: Room between a frame and what it holds (Graphviz's cluster margin).
 FRAME_PAD = 8.0
@@ -39,15 +40,7 @@ class _Item(TidyNode):
     __slots__ = ("kind", "height", "path", "order", "port", "centre", "band")
 
     def __init__(self, ident: str, width: float, height: float, kind: str, path: str = "") -> None:
-        # TidyNode's fields set here, not through super().__init__: a 50-node loop chain makes
-        # 150 items, and the extra call was a twentieth of its framed layout.
-        self.id, self.width = ident, width
-        self.children: list[TidyNode] = []
-        self.parent: TidyNode | None = None
-        self.index = self.depth = 0
-        self.prelim = self.mod = self.shift = self.change = self.x = 0.0
-        self.thread: TidyNode | None = None
-        self.ancestor: TidyNode = self
+        super().__init__(ident, width)
         self.kind, self.height, self.path = kind, height, path
         self.order = 0.0  # its input slot: where it sits among its siblings under a box
         self.port: _Item | None = None  # under a frame: the column inside it this item feeds
@@ -158,22 +151,13 @@ def framed_layout(build: DotBuild, titles: dict[str, str] | None = None) -> Layo
     width, height = shape
 
     # On the canvas: each block's items moved to where its frame sits, from the outside in.
-    # Records are made as tree.py makes its own (_straight_edge): a frozen dataclass's __init__
-    # was a fifth of this function. Frames and boxes share few widths, heights and x: each
-    # rounded once.
-    rounded: dict[float, float] = {}
+    # built(): a frozen dataclass's __init__ was a fifth of this function.
     frames: dict[str, ClusterBox] = {}
     for p in outer_first:
         frame = frame_items[p]
         (cx, cy), w, h = frame.centre, frame.width, frame.height
-        box = frames[p] = _new(ClusterBox)
-        fields = box.__dict__
-        fields["path"] = fields["label"] = p
-        fields["x"] = rounded.get(cx) or _round(rounded, cx)
-        fields["y"] = round(cy, 3)
-        fields["width"] = rounded.get(w) or _round(rounded, w)
-        fields["height"] = rounded.get(h) or _round(rounded, h)
-        fields["font_size"] = size
+        frames[p] = built(ClusterBox, {"path": p, "label": p, "x": round(cx, 3), "y": round(cy, 3),
+                                       "width": round(w, 3), "height": round(h, 3), "font_size": size})
         half_w, half_h = w / 2, h / 2
         for it in members[p]:
             x, y = it.centre
@@ -186,26 +170,12 @@ def framed_layout(build: DotBuild, titles: dict[str, str] | None = None) -> Layo
     for i in ids:
         it = items[i]
         x, y = it.centre
-        box = nodes[i] = _new(NodeBox)
-        fields = box.__dict__
-        fields["id"] = i
-        fields["x"] = rounded.get(x) or _round(rounded, x)
-        fields["y"] = round(y, 3)
-        fields["width"] = it.width
-        fields["height"] = it.height
-        fields["lines"] = lines[i]
-        fields["font_size"] = size
+        nodes[i] = built(NodeBox, {"id": i, "x": round(x, 3), "y": round(y, 3), "width": it.width,
+                                   "height": it.height, "lines": lines[i], "font_size": size})
     edges = []
     for (s, t, slot), (source, feeds, columns) in zip(build.edges, routes):
         box_s, box_t = nodes[s], nodes[t]
         sx = box_s.x
-        if sx == box_t.x:
-            for column in columns:
-                if column.centre[0] != sx:
-                    break
-            else:  # one column (every edge of a chain, framed or not): one segment, not one a layer
-                edges.append(_straight_edge(box_s, box_t, slot))
-                continue
         # Straight up out of the source's layer (and the frames it leaves), across the gap
         # between two layers, and up into the target from under it: a slanted line runs only
         # where no box is. Into a frame, it goes up the column made for it.
@@ -229,7 +199,7 @@ def _lay_out(members: list[_Item], title: str | None, size: float) -> tuple[floa
     roots = [it for it in members if it.parent is None]
     if title is not None and len(roots) != 1:
         return None  # a frame with two tops (a root of the graph inside it, beside its output)
-    if _one_column(roots, len(members)):
+    if len(roots) == 1 and place_column(roots[0]) == len(members):  # every frame of a chain
         deepest, columns = len(members), []
     else:
         deepest, columns = _tidy_block(roots, members)
@@ -267,20 +237,6 @@ def _lay_out(members: list[_Item], title: str | None, size: float) -> tuple[floa
     return width, height
 
 
-def _one_column(roots: list[_Item], count: int) -> bool:
-    """True when the ``count`` items under ``roots`` each feed the next (every frame of a chain):
-    then they are placed here, one a layer at x 0, as :func:`tidy` would place them."""
-    if len(roots) != 1:
-        return False
-    v, depth = roots[0], 1
-    while len(v.children) == 1:
-        v.depth, v.x = depth, 0.0
-        v, depth = v.children[0], depth + 1  # type: ignore[assignment]
-    v.depth, v.x = depth, 0.0
-    # Items set here and not in one column get their depth and x again from _tidy_block.
-    return not v.children and depth == count
-
-
 def _tidy_block(roots: list[_Item], members: list[_Item]) -> tuple[int, list[_Item]]:
     """Place ``members`` as a tidy tree (:func:`tidy`), children in slot order; returns the
     number of layers and the columns, whose tails (added here) the caller takes off."""
@@ -313,13 +269,6 @@ def _tidy_block(roots: list[_Item], members: list[_Item]) -> tuple[int, list[_It
             tail = below
     tidy(roots)
     return deepest, columns
-
-
-def _round(rounded: dict[float, float], value: float) -> float:
-    """``round(value, 3)``, remembered in ``rounded``. Callers write ``rounded.get(value) or
-    _round(rounded, value)``: a value that rounds to 0.0 is merely rounded again."""
-    r = rounded[value] = round(value, 3)
-    return r
 
 
 def _sibling_order(item: _Item) -> float:
