@@ -28,7 +28,6 @@ from typing import Any
 
 import numpy as np
 
-from gradviz.core.run import trace_wire_v2
 from gradviz.core.run.codec import ARRAY_DTYPES, DecodeError, dtype_name
 from gradviz.core.trace import (
     NODE_KINDS,
@@ -41,9 +40,11 @@ from gradviz.core.trace import (
     Trace,
 )
 
-#: 3: one integer array cut by lengths, data blocks as a list (2: an array per column, still
-#: read by :mod:`trace_wire_v2` for recordings saved by earlier builds; never written).
+#: 3: one integer array cut by lengths, data blocks as a list.
 FORMAT = 3
+#: An array per column: still read, by :mod:`trace_wire_v2` (loaded only for it), for
+#: recordings saved by earlier builds; never written.
+FORMAT_V2 = 2
 
 _INT_BOUND = 1 << 62
 _NAN5 = (math.nan,) * 5
@@ -331,7 +332,9 @@ def from_plain(plain: Any) -> Trace:
 
     Format 2 is read too (by :mod:`trace_wire_v2`): recordings saved by earlier builds hold it."""
     fmt = plain.get("format") if isinstance(plain, dict) else None
-    if type(fmt) is int and fmt == trace_wire_v2.FORMAT:
+    if type(fmt) is int and fmt == FORMAT_V2:
+        from gradviz.core.run import trace_wire_v2
+
         return trace_wire_v2.from_plain(plain)
     if type(fmt) is not int or fmt != FORMAT:  # an int first: an array's == is no bool
         raise DecodeError("not a trace of a known format")

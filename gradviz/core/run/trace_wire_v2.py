@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 
 from gradviz.core.run.codec import ARRAY_DTYPES, DecodeError
+from gradviz.core.run.trace_wire import _INT_BOUND, _get
+from gradviz.core.run.trace_wire import FORMAT_V2 as FORMAT
 from gradviz.core.trace import (
     NODE_KINDS,
     BackwardPass,
@@ -25,10 +27,6 @@ from gradviz.core.trace import (
     Trace,
     built,
 )
-
-FORMAT = 2
-
-_INT_BOUND = 1 << 62
 
 
 def _strs(col: Any, n: int | None, what: str) -> list[str]:
@@ -60,13 +58,6 @@ def _bools(col: Any, n: int, what: str) -> list[bool]:
 def _texts(col: Any, n: int | None, table: list[str], what: str) -> list[str]:
     """A text column: indexes into ``table``."""
     return list(map(table.__getitem__, _ints(col, n, what, 0, len(table))))
-
-
-def _get(plain: dict, key: str, kind: type) -> Any:
-    value = plain.get(key)
-    if not isinstance(value, kind):
-        raise DecodeError(f"trace field {key} is malformed")
-    return value
 
 
 def _values_from(plain: Any, table: list[str]) -> list[TensorValue]:
