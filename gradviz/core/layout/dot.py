@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
 from gradviz.core.i18n import translate
-from gradviz.core.layout.grouping import boundary_shapes, framed_paths, group_path, group_title, module_box_lines
+from gradviz.core.layout.grouping import (
+    boundary_shapes,
+    framed_paths,
+    group_path,
+    group_title,
+    module_box_lines,
+    with_ancestors,
+)
 from gradviz.core.layout.labels import Look, beginner_lines
 from gradviz.core.layout.metrics import FONT_SIZE, wide_min_width, wide_padding
 from gradviz.core.trace import Node, TensorValue, Trace, format_number, format_shape
@@ -299,12 +306,7 @@ def build_dot(
             attrs[name] = a
 
     # Clusters in sorted path order so parents come before children.
-    found: set[str] = set()  # every cluster's path and the paths around it
-    for home_path in placed:
-        path = home_path
-        while path and path not in found:
-            found.add(path)
-            path = path.rpartition(".")[0]
+    found = with_ancestors(placed)  # every cluster's path and the paths around it
     # Loops and iterations get a frame of their own while only a few are open; a loop of a
     # thousand single-op iterations stays a bare chain (a frame each would swamp Graphviz).
     # Sorted once chosen: the thousand iterations' paths need no sorting to be dropped.
@@ -330,23 +332,18 @@ def build_dot(
 
     # One DOT edge per trace edge between plain nodes (fan-out duplicates are
     # real inputs); edges touching a collapsed box are merged by endpoint pair.
-    dot_edges: list[tuple[str, str]]
-    if not module_members:  # every box shows its own node: each edge as it is
-        dot_edges = [(e.source, e.target) for e in trace.edges if e.source != e.target]
-        build.edges = [(e.source, e.target, e.slot) for e in trace.edges if e.source != e.target]
-    else:
-        seen: set[tuple[str, str]] = set()
-        dot_edges = []
-        for e in trace.edges:
-            s, t = rep[e.source], rep[e.target]
-            if s == t:
-                continue  # inside one collapsed module
-            if s != e.source or t != e.target:
-                if (s, t) in seen:
-                    continue
-                seen.add((s, t))
-            dot_edges.append((s, t))
-            build.edges.append((names[s], names[t], e.slot))
+    seen: set[tuple[str, str]] = set()
+    dot_edges: list[tuple[str, str]] = []
+    for e in trace.edges:
+        s, t = rep[e.source], rep[e.target]
+        if s == t:
+            continue  # inside one collapsed module
+        if s != e.source or t != e.target:
+            if (s, t) in seen:
+                continue
+            seen.add((s, t))
+        dot_edges.append((s, t))
+        build.edges.append((names[s], names[t], e.slot))
 
     # Holds all but the build itself, which it is given when called: a writer holding its
     # build would be a cycle only the collector frees, and the app keeps it out of its sight.

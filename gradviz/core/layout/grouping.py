@@ -9,6 +9,7 @@ it ran in that iteration, ``for@4`` the whole loop. Paths fold and unfold alike.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 
 from gradviz.core.i18n import translate
@@ -114,14 +115,19 @@ def group_info(trace: Trace, path: str) -> ModuleInfo | None:
     return None if is_loop_group(path) else trace.modules.get(module_part(path))
 
 
+def with_ancestors(paths: Iterable[str]) -> set[str]:
+    """``paths`` and every path around them (``a.b.c`` brings ``a.b`` and ``a``); "" left out."""
+    found: set[str] = set()
+    for path in paths:
+        while path and path not in found:
+            found.add(path)
+            path = path.rpartition(".")[0]
+    return found
+
+
 def _paths_and_ancestors(trace: Trace) -> set[str]:
     """Every group path the nodes ran in, with the paths around them."""
-    paths: set[str] = set()
-    for path in {group_path(node) for node in trace.nodes}:
-        while path and path not in paths:
-            paths.add(path)
-            path = path.rpartition(".")[0]
-    return paths
+    return with_ancestors({group_path(node) for node in trace.nodes})
 
 
 def module_paths(trace: Trace, loops: bool = True) -> list[str]:
@@ -292,13 +298,12 @@ def module_box_lines(trace: Trace, path: str, shapes: tuple[set, set] | None = N
     """The text of a collapsed group's box: path and class (a loop's or an iteration's title),
     parameter count, input → output shapes (``shapes``: those already found, see
     :func:`boundary_shapes`)."""
+    info = group_info(trace, path)
     if is_loop_group(path):
-        info = None
         lines = [group_title(trace, path)]
-    else:  # group_info's answer, the module's path found once (a box for every collapsed layer)
-        module = path if not path.startswith(LOOP_MARK) else module_part(path)
-        info = trace.modules.get(module)
-        lines = [module, info.class_name if info else translate("grouping", "module")]
+    else:
+        lines = [path if not path.startswith(LOOP_MARK) else module_part(path),
+                 info.class_name if info else translate("grouping", "module")]
     if info and info.num_params:
         lines.append(translate("grouping", "{n:,} parameters").format(n=info.num_params))
     if shapes is None:

@@ -86,14 +86,9 @@ def box_sizes(texts: Sequence[tuple[str, ...]], size: float = FONT_SIZE) -> list
         advances = np.array([_advance(chr(c)) for c in unique.tolist()], dtype=np.int64)
         widths[high] = advances[np.searchsorted(unique, codes[high])]
     sums = np.concatenate(([0], np.cumsum(widths)))
-    if joined.count("\n") == len(lines) - 1:
-        # Lines end at the separators (which count 0): found at once, not line by line.
-        cuts = np.concatenate(([0], np.flatnonzero(codes == 10), [len(codes)]))
-        per_line = np.diff(sums[cuts]) * size / 1000.0
-    else:  # a line with a newline of its own: measured whole, as text_width does
-        lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
-        ends = np.cumsum(lengths + 1) - 1  # each line's end, the newline after it left out
-        per_line = (sums[ends] - sums[ends - lengths]) * size / 1000.0
+    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    ends = np.cumsum(lengths + 1) - 1  # each line's end, the newline after it left out
+    per_line = (sums[ends] - sums[ends - lengths]) * size / 1000.0
     counts = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     widest = np.zeros(len(texts))
     some = counts > 0

@@ -12,7 +12,7 @@ from gradviz.core.layout.dot import DotBuild
 from gradviz.core.layout.framed import framed_layout
 from gradviz.core.layout.layout import Layout
 from gradviz.core.layout.module_boxes import module_title
-from gradviz.core.layout.tree import feeds_one_each, tree_layout
+from gradviz.core.layout.tree import is_chain, is_forest, tree_layout
 from gradviz.core.trace import Trace
 
 #: Trees (every value feeds one op, no module frames) with at least this many boxes are laid
@@ -31,13 +31,10 @@ def titles(trace: Trace, build: DotBuild) -> dict[str, str]:
 
 def own_layout(trace: Trace, build: DotBuild) -> Layout | None:
     """gradviz's layout of ``build`` when it has one for this graph, else None (Graphviz's)."""
-    # Each of gradviz's layouts wants a forest (every box feeds at most one): asked once here,
-    # not again by is_chain and is_forest (a 500-node chain's edges walked twice).
-    if not build.names or not feeds_one_each(build):
+    if not build.names:
         return None
-    targets = [t for _s, t, _slot in build.edges]
-    chain = len(set(targets)) == len(targets)  # is_chain
-    if not build.clusters:  # is_forest: no frames
+    chain = is_chain(build)
+    if is_forest(build):  # no frames
         return tree_layout(build) if chain or len(build.names) >= TREE_MIN_BOXES else None
     if chain or len(build.names) >= FRAMED_MIN_BOXES:
         return framed_layout(build, titles(trace, build))
