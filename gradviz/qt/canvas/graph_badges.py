@@ -40,7 +40,7 @@ class BadgeItem(QGraphicsItem):
         self._rect = QRectF()
         self._scale = 1.0
         self._size = BADGE_FONT_SIZE
-        self.set_text(text, tone)
+        self._measure(text)  # not set_text: a new item has no geometry to change, nothing to repaint
 
     @property
     def text(self) -> str:
@@ -48,9 +48,13 @@ class BadgeItem(QGraphicsItem):
 
     def set_text(self, text: str, tone: str | None = None) -> None:
         self.prepareGeometryChange()
-        self._text = text
         if tone is not None:
             self._tone = tone
+        self._measure(text)
+        self.update()
+
+    def _measure(self, text: str) -> None:
+        self._text = text
         node: NodeItem = self.parentItem()  # type: ignore[assignment]
         box = node.box_rect
         # Badges grow with the boxes' font (Bigger Font, presentation mode).
@@ -63,7 +67,6 @@ class BadgeItem(QGraphicsItem):
         width = min(width, room)
         right = max(box.right() + 6.0, box.left() + width - 6.0)
         self._rect = QRectF(right - width, box.top() - height - 2.0, width, height)
-        self.update()
 
     def set_theme(self, theme: str) -> None:
         self._theme = theme

@@ -435,19 +435,23 @@ class ClusterItem(QGraphicsItem):
     graph runs bottom-to-top (rankdir BT).
     """
 
-    def __init__(self, box: ClusterBox, theme: str, depth: int = 0) -> None:
+    def __init__(self, box: ClusterBox, theme: str, depth: int = 0, label: str | None = None) -> None:
         super().__init__()
         self.path = box.path
-        self.label = box.label
+        # ``label``: the title drawn instead of the layout's (no copy of the box to carry it).
+        self.label = box.label if label is None else label
         self.cluster_box = box
         self._theme = theme
         self._depth = depth
         self._rect = QRectF(box.x - box.width / 2, box.y - box.height / 2, box.width, box.height)
-        self._label_scale = fit_scale((box.label,), box.width - 12.0, box.font_size)
+        self._label_scale = fit_scale((self.label,), box.width - 12.0, box.font_size)
         self._tint: str | None = None  # gradient health of the module
         self.setZValue(Z_CLUSTER + depth * 0.01)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setToolTip(translate("graph_items", "module {path}").format(path=box.path))
+
+    def tooltip_text(self) -> str:
+        """What hovering the frame shows (written when hovered, as a node's: see GraphScene.helpEvent)."""
+        return translate("graph_items", "module {path}").format(path=self.path)
 
     def set_theme(self, theme: str) -> None:
         self._theme = theme

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from functools import partial
 
 import shiboken6
@@ -98,8 +97,8 @@ class GraphScene(QGraphicsScene):
         later = len(self.layout.nodes) > LATE_BADGES_ABOVE
         for cluster in self.layout.clusters:
             # Titled "path · ClassName", the text Graphviz made room for (issue 7).
-            titled = replace(cluster, label=module_title(self.trace, cluster.path))
-            item = ClusterItem(titled, self.theme, depth=cluster.path.count("."))
+            item = ClusterItem(cluster, self.theme, depth=cluster.path.count("."),
+                               label=module_title(self.trace, cluster.path))
             self.addItem(item)
             self.cluster_items.append(item)
             done += 1
@@ -214,7 +213,7 @@ class GraphScene(QGraphicsScene):
         # hovered: writing 10,000 of them with the items took 0.3 s.
         for item in self.items(event.scenePos(), Qt.ItemSelectionMode.IntersectsItemShape,
                                Qt.SortOrder.DescendingOrder, QTransform()):
-            text = item.tooltip_text() if isinstance(item, NodeItem) else item.toolTip()
+            text = item.tooltip_text() if isinstance(item, (NodeItem, ClusterItem)) else item.toolTip()
             if text:
                 QToolTip.showText(event.screenPos(), text, event.widget())
                 event.setAccepted(True)
