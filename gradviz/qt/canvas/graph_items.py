@@ -334,9 +334,11 @@ class EdgeItem(QGraphicsItem):
                 (x1, y1), (x2, y2), (x3, y3) = points[i], points[i + 1], points[i + 2]
                 curve.cubicTo(x1, y1, x2, y2, x3, y3)  # numbers, not QPointFs: 3 objects fewer a segment
         self._arrow = _NO_ARROW
+        bounds = curve.boundingRect()
         if path.arrow_tail is not None and path.arrow_head is not None:
-            self._arrow = _arrowhead(path.arrow_tail, path.arrow_head)
-        self._bounds = self._curve.boundingRect().united(self._arrow.boundingRect()).adjusted(-3, -3, 3, 3)
+            self._arrow, arrow_bounds = _arrowhead(path.arrow_tail, path.arrow_head)
+            bounds = bounds.united(arrow_bounds)
+        self._bounds = bounds.adjusted(-3, -3, 3, 3)
         self._shape: QPainterPath | None = None
         self.setZValue(Z_EDGE)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
@@ -412,20 +414,25 @@ class EdgeItem(QGraphicsItem):
 _NO_ARROW = QPolygonF()
 # Arrowheads by direction and length, drawn at the origin: most of a big graph's edges point
 # the same way (a chain's all do), and moving a cached triangle is one call instead of five.
-_ARROWS: dict[tuple[float, float], QPolygonF] = {}
+# Each with its bounding box, moved along with it (measuring each edge's triangle anew was
+# a tenth of making the edge).
+_ARROWS: dict[tuple[float, float], tuple[QPolygonF, QRectF]] = {}
 _ARROWS_MAX = 4096
 
 
-def _arrowhead(base: tuple[float, float], tip: tuple[float, float], half_width_ratio: float = 0.4) -> QPolygonF:
-    """A triangle with its tip at ``tip`` and the middle of its base at ``base``."""
+def _arrowhead(base: tuple[float, float], tip: tuple[float, float],
+               half_width_ratio: float = 0.4) -> tuple[QPolygonF, QRectF]:
+    """A triangle with its tip at ``tip`` and the middle of its base at ``base``, and its bounding box."""
     dx, dy = tip[0] - base[0], tip[1] - base[1]
-    shape = _ARROWS.get((dx, dy))
-    if shape is None:
+    cached = _ARROWS.get((dx, dy))
+    if cached is None:
         if len(_ARROWS) >= _ARROWS_MAX:
             _ARROWS.clear()
         nx, ny = -dy * half_width_ratio, dx * half_width_ratio
-        shape = _ARROWS[(dx, dy)] = QPolygonF([QPointF(0, 0), QPointF(nx - dx, ny - dy), QPointF(-nx - dx, -ny - dy)])
-    return shape.translated(tip[0], tip[1])
+        shape = QPolygonF([QPointF(0, 0), QPointF(nx - dx, ny - dy), QPointF(-nx - dx, -ny - dy)])
+        cached = _ARROWS[(dx, dy)] = (shape, shape.boundingRect())
+    shape, bounds = cached
+    return shape.translated(tip[0], tip[1]), bounds.translated(tip[0], tip[1])
 
 
 class ClusterItem(QGraphicsItem):
