@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from gradviz.core.stepping.flow import sends
-from gradviz.core.trace import Edge, TensorValue, Trace
+from gradviz.core.trace import Edge, TensorValue, Trace, built
 
 FORWARD = "forward"
 BACKWARD = "backward"
@@ -50,14 +50,18 @@ def iter_steps(trace: Trace, out: list, chunk: int = 1000) -> Iterator[int]:
     # An op's further outputs (kind "output") are computed with it: they follow it.
     computed = ("op", "output")
     inputs_first = [n for n in trace.nodes if n.kind not in computed] + [n for n in trace.nodes if n.kind in computed]
+    # built(), not Step(): a frozen dataclass's __init__ was half of making the steps.
     for node in inputs_first:
-        steps.append(Step(len(steps), FORWARD, node.id, None, tuple(trace.inputs_of(node.id))))
+        steps.append(built(Step, {"index": len(steps), "phase": FORWARD, "node_id": node.id, "pass_index": None,
+                                  "edges": tuple(trace.inputs_of(node.id))}))
         if len(steps) % chunk == 0:
             yield len(steps)
+    constants = {n.id for n in trace.nodes if n.kind == "constant"}
     for p in trace.passes:
         for node_id in p.order:
-            edges = tuple(e for e in trace.inputs_of(node_id) if trace.node(e.source).kind != "constant")
-            steps.append(Step(len(steps), BACKWARD, node_id, p.index, edges))
+            edges = tuple(e for e in trace.inputs_of(node_id) if e.source not in constants)
+            steps.append(built(Step, {"index": len(steps), "phase": BACKWARD, "node_id": node_id,
+                                      "pass_index": p.index, "edges": edges}))
             if len(steps) % chunk == 0:
                 yield len(steps)
     out.append(tuple(steps))
