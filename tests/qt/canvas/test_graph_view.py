@@ -209,6 +209,12 @@ def test_edges_follow_graphviz_curves_to_the_arrowheads(logistic_view):
         length = ((path.arrow_head[0] - path.arrow_tail[0]) ** 2 + (path.arrow_head[1] - path.arrow_tail[1]) ** 2) ** 0.5
         width = ((left.x() - right.x()) ** 2 + (left.y() - right.y()) ** 2) ** 0.5
         assert width == pytest.approx(0.8 * length)
+        # What the item repaints covers the curve and every corner of its own arrowhead
+        # (the triangle's box is cached per direction and moved with it).
+        bounds = edge.boundingRect()
+        drawn = curve.boundingRect()  # a straight edge's has no width: its corners, not the rect
+        assert bounds.contains(drawn.topLeft()) and bounds.contains(drawn.bottomRight())
+        assert all(bounds.contains(corner) for corner in (tip, left, right))
 
 
 def test_clusters_are_drawn_for_modules(view, qtbot):
