@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import math
 import struct
+from collections.abc import Sequence
 from itertools import chain
 from typing import Any
 
@@ -438,8 +439,15 @@ def from_plain(plain: Any) -> Trace:
             dict(zip(pc["grad_inputs keys"], _groups(pc["grad_inputs values"], pc["grad_inputs counts"]))),
             dict(zip(pc["leaf_grads keys"], pc["leaf_grads values"])), implicit))
 
+    return whole_trace(plain, ids, nodes, edges, passes, dict(zip(var_names, col["variables"])), col["extra_roots"])
+
+
+def whole_trace(plain: dict, ids: list[str], nodes: list[Node], edges: Sequence[Edge], passes: list[BackwardPass],
+                variables: dict[str, str], extra_roots: list[str]) -> Trace:
+    """The Trace of decoded records, with the fields every format sends alike (root, modules,
+    texts) checked and read from ``plain``."""
     root = plain.get("root")
-    if type(root) is not int or not -1 <= root < n:
+    if type(root) is not int or not -1 <= root < len(ids):
         raise DecodeError("the trace root is not a node")
     module_rows = _get(plain, "modules", list)
     if not all(isinstance(r, list) and len(r) == 3 and type(r[0]) is str and type(r[1]) is str and type(r[2]) is int
@@ -451,6 +459,6 @@ def from_plain(plain: Any) -> Trace:
     return Trace(
         nodes=tuple(nodes), edges=tuple(edges), root=None if root < 0 else ids[root], passes=tuple(passes),
         source=_get(plain, "source", str), explanation=_get(plain, "explanation", str),
-        notes=tuple(_strs(plain.get("notes"), "notes")), variables=dict(zip(var_names, col["variables"])),
-        extra_roots=tuple(col["extra_roots"]), modules={r[0]: ModuleInfo(r[0], r[1], r[2]) for r in module_rows},
+        notes=tuple(_strs(plain.get("notes"), "notes")), variables=variables,
+        extra_roots=tuple(extra_roots), modules={r[0]: ModuleInfo(r[0], r[1], r[2]) for r in module_rows},
         output=tuple(_strs(plain.get("output"), "output")), last_value=last_value)

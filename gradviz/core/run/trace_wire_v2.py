@@ -14,13 +14,12 @@ from typing import Any
 import numpy as np
 
 from gradviz.core.run.codec import ARRAY_DTYPES, DecodeError
-from gradviz.core.run.trace_wire import _INT_BOUND, _get
+from gradviz.core.run.trace_wire import _INT_BOUND, _get, whole_trace
 from gradviz.core.run.trace_wire import FORMAT_V2 as FORMAT
 from gradviz.core.trace import (
     NODE_KINDS,
     BackwardPass,
     Edge,
-    ModuleInfo,
     Node,
     SavedTensor,
     TensorValue,
@@ -208,25 +207,10 @@ def from_plain(plain: Any) -> Trace:
                                    grads["grad_inputs"], {k: value_at(r) for k, r in zip(leaf_keys, leaf_refs)},
                                    implicit))
 
-    root = plain.get("root")
-    if type(root) is not int or not -1 <= root < n:
-        raise DecodeError("the trace root is not a node")
     variables = _get(plain, "variables", list)
     if len(variables) != 2:
         raise DecodeError("trace variables are malformed")
     var_names = _strs(variables[0], None, "variable names")
     var_ids = node_ids(variables[1], "variables", len(var_names))
-    module_rows = _get(plain, "modules", list)
-    if not all(isinstance(r, list) and len(r) == 3 and type(r[0]) is str and type(r[1]) is str and type(r[2]) is int
-               for r in module_rows):
-        raise DecodeError("trace modules are malformed")
-    last_value = plain.get("last_value")
-    if not (last_value is None or type(last_value) is str):
-        raise DecodeError("trace field last_value is malformed")
-    return Trace(
-        nodes=tuple(nodes), edges=edges, root=None if root < 0 else ids[root], passes=tuple(passes),
-        source=_get(plain, "source", str), explanation=_get(plain, "explanation", str),
-        notes=tuple(_strs(plain.get("notes"), None, "notes")), variables=dict(zip(var_names, var_ids)),
-        extra_roots=tuple(node_ids(plain.get("extra_roots"), "extra_roots")),
-        modules={r[0]: ModuleInfo(r[0], r[1], r[2]) for r in module_rows},
-        output=tuple(_strs(plain.get("output"), None, "output")), last_value=last_value)
+    return whole_trace(plain, ids, nodes, edges, passes, dict(zip(var_names, var_ids)),
+                       node_ids(plain.get("extra_roots"), "extra_roots"))
