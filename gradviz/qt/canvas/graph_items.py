@@ -442,11 +442,11 @@ class ClusterItem(QGraphicsItem):
     graph runs bottom-to-top (rankdir BT).
     """
 
-    def __init__(self, box: ClusterBox, theme: str, depth: int = 0, label: str | None = None) -> None:
+    def __init__(self, box: ClusterBox, theme: str, label: str, depth: int = 0) -> None:
         super().__init__()
         self.path = box.path
-        # ``label``: the title drawn instead of the layout's (no copy of the box to carry it).
-        self.label = box.label if label is None else label
+        # The title the canvas writes ("path · Class"), not the layout's bare path.
+        self.label = label
         self.cluster_box = box
         self._theme = theme
         self._depth = depth

@@ -97,8 +97,8 @@ class GraphScene(QGraphicsScene):
         later = len(self.layout.nodes) > LATE_BADGES_ABOVE
         for cluster in self.layout.clusters:
             # Titled "path · ClassName", the text Graphviz made room for (issue 7).
-            item = ClusterItem(cluster, self.theme, depth=cluster.path.count("."),
-                               label=module_title(self.trace, cluster.path))
+            item = ClusterItem(cluster, self.theme, module_title(self.trace, cluster.path),
+                               depth=cluster.path.count("."))
             self.addItem(item)
             self.cluster_items.append(item)
             done += 1
