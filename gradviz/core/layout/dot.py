@@ -21,6 +21,7 @@ from gradviz.core.layout.grouping import (
     framed_paths,
     group_path,
     group_title,
+    innermost_in,
     module_box_lines,
     with_ancestors,
 )
@@ -316,10 +317,8 @@ def build_dot(
     if dropped:
         kept = set(paths)
         for home_path in [p for p in placed if p and p not in kept]:
-            path = home_path.rpartition(".")[0]
-            while path and path not in kept:  # up to the innermost frame still drawn
-                path = path.rpartition(".")[0]
-            placed.setdefault(path, []).extend(placed.pop(home_path))
+            # Into the innermost frame still drawn around it.
+            placed.setdefault(innermost_in(kept, home_path.rpartition(".")[0]), []).extend(placed.pop(home_path))
     build.homes = {names[name]: path for path, members in placed.items() for name in members}
     build.styles = {names[name]: a for name, a in attrs.items()}
     used: set[str] = set()

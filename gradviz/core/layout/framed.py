@@ -20,6 +20,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from gradviz.core.layout.dot import DotBuild
+from gradviz.core.layout.grouping import innermost_in
 from gradviz.core.layout.layout import ClusterBox, Layout, NodeBox
 from gradviz.core.layout.metrics import LINE_SPACING, box_sizes, text_width
 from gradviz.core.layout.quick import RANK_SEP
@@ -46,12 +47,6 @@ class _Item(TidyNode):
         self.port: _Item | None = None  # under a frame: the column inside it this item feeds
         self.centre: Point = (0.0, 0.0)  # in its block, then on the canvas
         self.band: Point = (0.0, 0.0)  # top and bottom of its layer, likewise
-
-
-def _innermost(paths: set[str] | dict[str, int], path: str) -> str:
-    while path and path not in paths:
-        path = path.rpartition(".")[0]
-    return path
 
 
 def framed_layout(build: DotBuild, titles: dict[str, str] | None = None) -> Layout | None:
@@ -84,7 +79,7 @@ def framed_layout(build: DotBuild, titles: dict[str, str] | None = None) -> Layo
     stray.discard("")
     if not ids or stray:
         return None
-    parent_path = {p: _innermost(paths, p.rpartition(".")[0]) for p in paths}
+    parent_path = {p: innermost_in(paths, p.rpartition(".")[0]) for p in paths}
     # Parents before children: a parent's path is a prefix of its child's, so shorter.
     outer_first = sorted(paths, key=len)
     depth_of = {"": 0}

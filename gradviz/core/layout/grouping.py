@@ -9,7 +9,7 @@ it ran in that iteration, ``for@4`` the whole loop. Paths fold and unfold alike.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from functools import lru_cache
 
 from gradviz.core.i18n import translate
@@ -123,6 +123,13 @@ def with_ancestors(paths: Iterable[str]) -> set[str]:
             found.add(path)
             path = path.rpartition(".")[0]
     return found
+
+
+def innermost_in(paths: Collection[str], path: str) -> str:
+    """``path`` if it is in ``paths``, else the nearest path around it that is; "" for none."""
+    while path and path not in paths:
+        path = path.rpartition(".")[0]
+    return path
 
 
 def _paths_and_ancestors(trace: Trace) -> set[str]:
