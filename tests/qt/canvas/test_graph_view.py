@@ -333,8 +333,9 @@ def test_a_fitted_view_refits_when_resized_until_the_user_zooms(logistic_view, q
     assert view.visible_scene_rect().contains(view.graph_scene.itemsBoundingRect())
     view.zoom_in()
     zoom = view.zoom
+    height = view.viewport().height()
     view.resize(520, 400)
-    qtbot.wait(20)
+    qtbot.waitUntil(lambda: view.viewport().height() > height)  # the resize has reached the view
     assert not view.is_fitted and view.zoom == pytest.approx(zoom)
 
 
