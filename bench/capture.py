@@ -1,4 +1,4 @@
-"""Capture and layout time for three graphs, beside torchviz's make_dot + dot on the same graph.
+"""Capture and layout time for four graphs, beside torchviz's make_dot + dot on the same graph.
 
 Run: .venv/bin/python bench/capture.py   (prints a table; not part of the test run)
 torchviz needs Graphviz's `dot` on PATH (Debian: apt-get install graphviz) for its half.
@@ -36,7 +36,10 @@ for i in range(2500):
 loss = y
 """
 
-CASES = [("logistic lesson", LESSONS["logistic"].program), ("250-layer MLP", MLP_250), ("2,500-term scalar chain", CHAIN_2500)]
+# Few nodes, big tensors: every weight, activation and gradient over FULL_VALUE_LIMIT elements
+# is summarised (min, max, mean, std, norm), three dozen times a run.
+CASES = [("logistic lesson", LESSONS["logistic"].program), ("250-layer MLP", MLP_250), ("2,500-term scalar chain", CHAIN_2500),
+         ("Fashion-MNIST lesson", LESSONS["fashion-mlp"].program)]
 
 
 def torch_root(program: str) -> torch.Tensor:
@@ -44,7 +47,9 @@ def torch_root(program: str) -> torch.Tensor:
     import torch.nn as nn
     import torch.nn.functional as F
 
-    ns = {"torch": torch, "nn": nn, "F": F}
+    from gradviz.core.lessons.models import LESSON_MODELS
+
+    ns = {"torch": torch, "nn": nn, "F": F, **LESSON_MODELS}
     exec(program.split("grad_L_w1")[0], ns)
     return ns["loss"]
 

@@ -29,6 +29,45 @@ _DTYPE_NAMES: dict[Any, str] = {}
 _NO_NUMPY = {"bfloat16", "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz"}
 
 
+#: Float dtypes summarised by :func:`float_summary`, straight from their numpy view.
+_FLOAT_NUMPY = {"float16", "float32", "float64"}
+#: Elements per slice :func:`float_summary` widens to float64 at a time (256 KB).
+_SUMMARY_SLICE = 1 << 15
+
+
+def float_summary(a: np.ndarray) -> tuple[float, float, float, float, float]:
+    """(min, max, mean, population std, norm) of the flat float array ``a``, in float64.
+
+    A model's weights and activations are summarised by the dozen in every capture (a 784x512
+    weight, its gradient, the saved copies): copying each whole to float64 and reducing it five
+    times was 70% of the Fashion-MNIST lesson's run (1.3 ms for a 784x512 weight, now 0.45).
+    Here min and max are read from ``a`` itself (exact in any float), and the sum and the sum
+    of squares from slices widened to float64 one at a time. The variance is then their
+    difference unless that cancels more than a digit of float64's sixteen (a mean far from
+    zero for the spread: pixels in [0, 1), a constant tensor); then a second pass sums the
+    squared deviations from the mean, as exactly as the whole float64 copy did.
+    """
+    n = a.size
+    with np.errstate(all="ignore"):  # nan and inf give nan and inf statistics, as torch's do
+        low, high = float(a.min()), float(a.max())
+        slices = [a[i:i + _SUMMARY_SLICE] for i in range(0, n, _SUMMARY_SLICE)]
+        total = squares = 0.0
+        for s in slices:
+            wide = s.astype(np.float64)
+            total += float(wide.sum())
+            squares += float(wide @ wide)
+        mean = total / n
+        variance = squares / n - mean * mean
+        if not mean * mean <= 10 * variance:  # also nan and inf: they come out as torch's below
+            deviations = 0.0
+            for s in slices:
+                wide = s.astype(np.float64)
+                wide -= mean
+                deviations += float(wide @ wide)
+            variance = deviations / n
+    return low, high, mean, math.sqrt(variance), math.sqrt(squares)
+
+
 def built(cls: type, fields: dict[str, Any]) -> Any:
     """A frozen record from ``fields`` (every field of ``cls``), without its __init__.
 
@@ -107,6 +146,9 @@ class TensorValue:
             return built(cls, {"shape": shape, "dtype": dtype, "device": device, "data": data, "summary": None})
         if cpu._is_zerotensor():
             cpu = cpu.new_zeros(shape)
+        if dtype in _FLOAT_NUMPY:
+            # In memory order: a transposed weight (saved for its backward) is read without a copy.
+            return cls(shape, dtype, device, None, float_summary(cpu.numpy(force=True).ravel(order="K")))
         # Statistics in float64 whatever the dtype, so bool/int/complex tensors summarise too.
         src = cpu.abs().double() if cpu.is_complex() else cpu.double()
         stats = (float(src.min()), float(src.max()), float(src.mean()),

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gradviz.core.trace import TensorValue
 
@@ -42,3 +46,52 @@ def test_a_value_over_the_limit_is_a_summary():
     value = TensorValue.from_tensor(t, limit=4)
     assert value.data is None and value.shape == (5,) and value.dtype == "float32"
     assert value.summary[:3] == (0.0, 4.0, 2.0)
+
+
+def _float64_stats(t: torch.Tensor) -> tuple[float, ...]:
+    """The summary as it used to be made: the whole tensor copied to float64, reduced by torch."""
+    d = t.double()
+    return float(d.min()), float(d.max()), float(d.mean()), float(d.std(unbiased=False)), float(d.norm())
+
+
+def _close(got: tuple[float, ...], expected: tuple[float, ...]) -> bool:
+    return all((math.isnan(a) and math.isnan(b)) or a == b or abs(a - b) <= 1e-11 * max(abs(a), abs(b))
+               for a, b in zip(got, expected, strict=True))
+
+
+@pytest.mark.parametrize("make", [
+    lambda: torch.randn(512, 784),  # a weight: mean near 0
+    lambda: torch.rand(64, 784),  # pixels: the mean far from zero for the spread (second pass)
+    lambda: torch.randn(100, 200).t(),  # a transposed view, read in memory order
+    lambda: torch.randn(300, 300)[:, ::3],  # strided: copied, then the same
+    lambda: torch.randn(20000) * 1e-3 + 1e4,  # a large offset: cancellation avoided
+    lambda: torch.randn(30000, dtype=torch.float64) * 1e-30,
+    lambda: torch.randn(20000).half(),
+    lambda: torch.rand(50000) * 1e30,
+    lambda: torch.tensor([3.0e38, -3.0e38] * 6000),  # squares overflow float32, not float64
+    lambda: torch.tensor([1.0, float("nan")] * 6000),
+    lambda: torch.tensor([1.0, float("inf")] * 6000),
+    lambda: torch.tensor([-float("inf"), float("inf")] * 6000),
+])
+def test_a_float_summary_is_the_float64_statistics(make):
+    t = make()
+    value = TensorValue.from_tensor(t)
+    assert value.data is None
+    assert _close(value.summary, _float64_stats(t)), (value.summary, _float64_stats(t))
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.float32, torch.float64])
+def test_a_constant_tensor_has_std_zero_exactly(dtype):
+    value = TensorValue.from_tensor(torch.full((20000,), 3.3, dtype=dtype))
+    low, high, mean, std, norm = value.summary
+    assert low == high == mean == float(torch.tensor(3.3, dtype=dtype)) and std == 0.0
+    assert norm == pytest.approx(abs(mean) * math.sqrt(20000), rel=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(scale=st.floats(1e-6, 1e6), offset=st.floats(-1e6, 1e6), n=st.integers(10_001, 70_000),
+       seed=st.integers(0, 2**31 - 1))
+def test_float_summaries_match_float64_statistics_on_any_spread(scale, offset, n, seed):
+    g = torch.Generator().manual_seed(seed)
+    t = torch.randn(n, generator=g) * scale + offset
+    assert _close(TensorValue.from_tensor(t).summary, _float64_stats(t))
