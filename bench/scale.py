@@ -37,6 +37,8 @@ from pathlib import Path
 import torch
 
 import gradviz.qt  # noqa: F401  (first: pins None before PySide6 loads; see gradviz/qt/_none_pin.py)
+from gradviz.core.lessons.catalogue import LESSONS
+from gradviz.core.lessons.models import LESSON_MODELS
 
 
 def chain(n: int) -> str:
@@ -57,8 +59,12 @@ loss = model(x).pow(2).mean()
 
 #: Each graph with a twin of another shape: a repeated run alternates between the two, because
 #: running the very program on screen again takes the fast path of relabelling its drawing.
+# Few nodes, big tensors (784x512 weights, a batch of 64): what a model brings. Its twin has
+# one node more.
+FASHION = LESSONS["fashion-mlp"].program
 CASES = [
     ("chain, ~50 nodes", (chain(49), chain(48))),
+    ("Fashion-MNIST lesson, 18 nodes, big tensors", (FASHION, FASHION + "loss = loss * 1.0\n")),
     ("chain, ~500 nodes", (chain(499), chain(498))),
     ("chain, ~2,000 nodes", (chain(1999), chain(1998))),
     ("125-block MLP (modules)", (MLP_125,)),
@@ -84,8 +90,9 @@ def torchviz_time(program: str) -> tuple[float | None, str]:
     if dot_bin is None:
         return None, "no dot on PATH"
     import torch.nn as nn
+    import torch.nn.functional as F
 
-    ns: dict = {"torch": torch, "nn": nn}
+    ns: dict = {"torch": torch, "nn": nn, "F": F, **LESSON_MODELS}
     exec(program, ns)
     start = time.perf_counter()
     try:

@@ -29,9 +29,9 @@ _DTYPE_NAMES: dict[Any, str] = {}
 _NO_NUMPY = {"bfloat16", "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz"}
 
 
-#: Float dtypes summarised by :func:`float_summary`, straight from their numpy view.
+# Float dtypes summarised by float_summary, straight from their numpy view.
 _FLOAT_NUMPY = {"float16", "float32", "float64"}
-#: Elements per slice :func:`float_summary` widens to float64 at a time (256 KB).
+# Elements per slice float_summary widens to float64 at a time (256 KB).
 _SUMMARY_SLICE = 1 << 15
 
 
