@@ -64,7 +64,7 @@ loss = model(x).pow(2).mean()
 FASHION = LESSONS["fashion-mlp"].program
 CASES = [
     ("chain, ~50 nodes", (chain(49), chain(48))),
-    ("Fashion-MNIST lesson, 18 nodes, big tensors", (FASHION, FASHION + "loss = loss * 1.0\n")),
+    ("Fashion-MNIST lesson, big tensors", (FASHION, FASHION + "loss = loss * 1.0\n")),
     ("chain, ~500 nodes", (chain(499), chain(498))),
     ("chain, ~2,000 nodes", (chain(1999), chain(1998))),
     ("125-block MLP (modules)", (MLP_125,)),
