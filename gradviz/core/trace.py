@@ -40,7 +40,7 @@ def float_summary(a: np.ndarray) -> tuple[float, float, float, float, float]:
 
     A model's weights and activations are summarised by the dozen in every capture (a 784x512
     weight, its gradient, the saved copies): copying each whole to float64 and reducing it five
-    times was 70% of the Fashion-MNIST lesson's run (1.3 ms for a 784x512 weight, now 0.45).
+    times was 70% of the Fashion-MNIST lesson's run (1.3 ms for a 784x512 weight, now 0.6).
     Here min and max are read from ``a`` itself (exact in any float), and the sum and the sum
     of squares from slices widened to float64 one at a time. The variance is then their
     difference unless that cancels more than a digit of float64's sixteen (a mean far from
