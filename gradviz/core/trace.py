@@ -44,8 +44,8 @@ def float_summary(a: np.ndarray) -> tuple[float, float, float, float, float]:
     Here min and max are read from ``a`` itself (exact in any float), and the sum and the sum
     of squares from slices widened to float64 one at a time. The variance is then their
     difference unless that cancels more than a digit of float64's sixteen (a mean far from
-    zero for the spread: pixels in [0, 1), a constant tensor); then a second pass sums the
-    squared deviations from the mean, as exactly as the whole float64 copy did.
+    zero for the spread: values around 1000 that differ by 1, a constant tensor); then a second
+    pass sums the squared deviations from the mean, as exactly as the whole float64 copy did.
     """
     n = a.size
     with np.errstate(all="ignore"):  # nan and inf give nan and inf statistics, as torch's do

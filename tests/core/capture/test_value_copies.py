@@ -61,10 +61,10 @@ def _close(got: tuple[float, ...], expected: tuple[float, ...]) -> bool:
 
 @pytest.mark.parametrize("make", [
     lambda: torch.randn(512, 784),  # a weight: mean near 0
-    lambda: torch.rand(64, 784),  # pixels: the mean far from zero for the spread (second pass)
+    lambda: torch.rand(64, 784),  # pixels: the mean as large as the spread (still one pass)
     lambda: torch.randn(100, 200).t(),  # a transposed view, read in memory order
     lambda: torch.randn(300, 300)[:, ::3],  # strided: copied, then the same
-    lambda: torch.randn(20000) * 1e-3 + 1e4,  # a large offset: cancellation avoided
+    lambda: torch.randn(20000) * 1e-3 + 1e4,  # the mean far from zero for the spread: a second pass
     lambda: torch.randn(30000, dtype=torch.float64) * 1e-30,
     lambda: torch.randn(20000).half(),
     lambda: torch.rand(50000) * 1e30,
