@@ -57,11 +57,12 @@ x = torch.randn(4, 8)
 loss = model(x).pow(2).mean()
 """
 
-#: Each graph with a twin of another shape: a repeated run alternates between the two, because
-#: running the very program on screen again takes the fast path of relabelling its drawing.
 # Few nodes, big tensors (784x512 weights, a batch of 64): what a model brings. Its twin has
 # one node more.
 FASHION = LESSONS["fashion-mlp"].program
+
+#: Each graph with a twin of another shape: a repeated run alternates between the two, because
+#: running the very program on screen again takes the fast path of relabelling its drawing.
 CASES = [
     ("chain, ~50 nodes", (chain(49), chain(48))),
     ("Fashion-MNIST lesson, big tensors", (FASHION, FASHION + "loss = loss * 1.0\n")),
