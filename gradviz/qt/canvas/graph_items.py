@@ -34,6 +34,9 @@ def _check_highlight(kind: str | None) -> None:
 
 
 Z_CLUSTER, Z_EDGE, Z_NODE = 0.0, 1.0, 2.0
+_SELECTABLE = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+_HAND = Qt.CursorShape.PointingHandCursor
+_NO_BUTTON = Qt.MouseButton.NoButton
 _CORNER = 5.0
 # Presentation mode thickens every line; one factor for all items, read at paint time.
 _LINE_SCALE = [1.0]
@@ -74,6 +77,24 @@ class NodeItem(QGraphicsItem):
         The Layout/Trace id of the node.
     """
 
+    # The state every box starts in, read from the class until a box changes it: each attribute
+    # written per box costs about a microsecond, and a 10,000-node graph makes its boxes while
+    # the window waits to be clickable.
+    _highlight: str | None = None
+    _badge: BadgeItem | None = None
+    # What the badge says, apart from the item that draws it: a big graph's gradient
+    # badges are made after its first picture (see GraphScene.finish), and the player
+    # reads and changes the text meanwhile.
+    _badge_text, _badge_tone, _badge_pending = "", "grad", False
+    _badge_make: Callable[[], str] | None = None
+    _fill: QColor | None = None  # cached for the sketch, which asks for thousands
+    _tint: tuple[str, str] | None = None  # gradient health: (fill, text) colours
+    _mark = ""  # gradient health: "NaN", "Inf", "0", "NaN born here"
+    _mark_colors: tuple[str, str] | None = None
+    # Measured at the first paint: a 10,000-node graph opens zoomed out, where no text
+    # is drawn, and measuring every box up front took 0.4 s.
+    _text_scale: float | None = None
+
     def __init__(self, box: NodeBox, node: Node | None, role: str, theme: str) -> None:
         super().__init__()
         self.node_id = box.id
@@ -82,25 +103,11 @@ class NodeItem(QGraphicsItem):
         self.role = role
         self._theme = theme
         self._colors = _shared_colors(theme)
-        self._highlight: str | None = None
-        self._badge: BadgeItem | None = None
-        # What the badge says, apart from the item that draws it: a big graph's gradient
-        # badges are made after its first picture (see GraphScene.finish), and the player
-        # reads and changes the text meanwhile.
-        self._badge_text, self._badge_tone, self._badge_pending = "", "grad", False
-        self._badge_make: Callable[[], str] | None = None
-        self._fill: QColor | None = None  # cached for the sketch, which asks for thousands
-        self._tint: tuple[str, str] | None = None  # gradient health: (fill, text) colours
-        self._mark = ""  # gradient health: "NaN", "Inf", "0", "NaN born here"
-        self._mark_colors: tuple[str, str] | None = None
         self._rect = QRectF(-box.width / 2, -box.height / 2, box.width, box.height)
-        # Measured at the first paint: a 10,000-node graph opens zoomed out, where no text
-        # is drawn, and measuring every box up front took 0.4 s.
-        self._text_scale: float | None = None
         self.setPos(box.x, box.y)
         self.setZValue(Z_NODE)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFlag(_SELECTABLE)
+        self.setCursor(_HAND)
 
     # -- public API for the window and the player -------------------------------------------
     @property
@@ -319,29 +326,49 @@ class EdgeItem(QGraphicsItem):
         Which input of the target this edge feeds.
     """
 
+    # As a node's: the state every edge starts in is the class's (see NodeItem).
+    _highlight: str | None = None
+    _tint: str | None = None  # gradient health colour
+    _shape: QPainterPath | None = None
+    # The curve and the arrowhead are made when first drawn or asked for: a big graph opens
+    # zoomed out, drawn by its sketch, and most of its edges are never painted one by one.
+    _curve_made: QPainterPath | None = None
+    _arrow_made: QPolygonF | None = None
+
     def __init__(self, path: EdgePath, theme: str) -> None:
         super().__init__()
-        self.source, self.target, self.slot = path.source, path.target, path.slot
         self.edge_path = path
         self._colors = _shared_colors(theme)
-        self._highlight: str | None = None
-        self._tint: str | None = None  # gradient health colour
-        self._curve = curve = QPainterPath()
-        points = path.points
-        if points:
-            curve.moveTo(*points[0])
-            for i in range(1, len(points) - 2, 3):
-                (x1, y1), (x2, y2), (x3, y3) = points[i], points[i + 1], points[i + 2]
-                curve.cubicTo(x1, y1, x2, y2, x3, y3)  # numbers, not QPointFs: 3 objects fewer a segment
-        self._arrow = _NO_ARROW
-        bounds = curve.boundingRect()
-        if path.arrow_tail is not None and path.arrow_head is not None:
-            self._arrow, arrow_bounds = _arrowhead(path.arrow_tail, path.arrow_head)
-            bounds = bounds.united(arrow_bounds)
-        self._bounds = bounds.adjusted(-3, -3, 3, 3)
-        self._shape: QPainterPath | None = None
+        self._bounds = _edge_bounds(path)
         self.setZValue(Z_EDGE)
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setAcceptedMouseButtons(_NO_BUTTON)
+
+    @property
+    def source(self) -> str:
+        return self.edge_path.source
+
+    @property
+    def target(self) -> str:
+        return self.edge_path.target
+
+    @property
+    def slot(self) -> int:
+        return self.edge_path.slot
+
+    @property
+    def _curve(self) -> QPainterPath:
+        if self._curve_made is None:
+            self._curve_made = curve = QPainterPath()
+            add_bezier(curve, self.edge_path.points)
+        return self._curve_made
+
+    @property
+    def _arrow(self) -> QPolygonF:
+        if self._arrow_made is None:
+            path = self.edge_path
+            self._arrow_made = _NO_ARROW if path.arrow_tail is None or path.arrow_head is None else \
+                _arrowhead(path.arrow_tail, path.arrow_head)
+        return self._arrow_made
 
     @property
     def highlight(self) -> str | None:
@@ -414,25 +441,47 @@ class EdgeItem(QGraphicsItem):
 _NO_ARROW = QPolygonF()
 # Arrowheads by direction and length, drawn at the origin: most of a big graph's edges point
 # the same way (a chain's all do), and moving a cached triangle is one call instead of five.
-# Each with its bounding box, moved along with it (measuring each edge's triangle anew was
-# a tenth of making the edge).
-_ARROWS: dict[tuple[float, float], tuple[QPolygonF, QRectF]] = {}
+_ARROWS: dict[tuple[float, float], QPolygonF] = {}
 _ARROWS_MAX = 4096
 
 
-def _arrowhead(base: tuple[float, float], tip: tuple[float, float],
-               half_width_ratio: float = 0.4) -> tuple[QPolygonF, QRectF]:
-    """A triangle with its tip at ``tip`` and the middle of its base at ``base``, and its bounding box."""
+def _arrowhead(base: tuple[float, float], tip: tuple[float, float], half_width_ratio: float = 0.4) -> QPolygonF:
+    """A triangle with its tip at ``tip`` and the middle of its base at ``base``."""
     dx, dy = tip[0] - base[0], tip[1] - base[1]
-    cached = _ARROWS.get((dx, dy))
-    if cached is None:
+    shape = _ARROWS.get((dx, dy))
+    if shape is None:
         if len(_ARROWS) >= _ARROWS_MAX:
             _ARROWS.clear()
         nx, ny = -dy * half_width_ratio, dx * half_width_ratio
-        shape = QPolygonF([QPointF(0, 0), QPointF(nx - dx, ny - dy), QPointF(-nx - dx, -ny - dy)])
-        cached = _ARROWS[(dx, dy)] = (shape, shape.boundingRect())
-    shape, bounds = cached
-    return shape.translated(tip[0], tip[1]), bounds.translated(tip[0], tip[1])
+        shape = _ARROWS[(dx, dy)] = QPolygonF([QPointF(0, 0), QPointF(nx - dx, ny - dy), QPointF(-nx - dx, -ny - dy)])
+    return shape.translated(tip[0], tip[1])
+
+
+def add_bezier(path: QPainterPath, points: tuple[tuple[float, float], ...]) -> None:
+    """Add the cubic Bezier curve through ``points`` (``p0, c1, c2, p1, ...``) to ``path``."""
+    if points:
+        path.moveTo(*points[0])
+        for i in range(1, len(points) - 2, 3):
+            (x1, y1), (x2, y2), (x3, y3) = points[i], points[i + 1], points[i + 2]
+            path.cubicTo(x1, y1, x2, y2, x3, y3)  # numbers, not QPointFs: 3 objects fewer a segment
+
+
+def _edge_bounds(path: EdgePath, half_width_ratio: float = 0.4, margin: float = 3.0) -> QRectF:
+    """Where the edge may paint: its control points (the curve stays inside their hull) and
+    its arrowhead's corners (as :func:`_arrowhead` makes them), plus ``margin``. Worked out
+    in plain numbers, without making the curve or the triangle (a third of an edge's cost)."""
+    points = path.points
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    if path.arrow_tail is not None and path.arrow_head is not None:
+        (bx, by), (tx, ty) = path.arrow_tail, path.arrow_head
+        nx, ny = (by - ty) * half_width_ratio, (tx - bx) * half_width_ratio
+        xs += (tx, bx + nx, bx - nx)
+        ys += (ty, by + ny, by - ny)
+    if not xs:
+        return QRectF(-margin, -margin, 2 * margin, 2 * margin)
+    left, top = min(xs), min(ys)
+    return QRectF(left - margin, top - margin, max(xs) - left + 2 * margin, max(ys) - top + 2 * margin)
 
 
 class ClusterItem(QGraphicsItem):

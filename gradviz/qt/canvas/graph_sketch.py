@@ -6,7 +6,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from gradviz.qt.canvas.graph_items import ClusterItem, EdgeItem, NodeItem
+from gradviz.qt.canvas.graph_items import ClusterItem, EdgeItem, NodeItem, add_bezier
 from gradviz.qt.theme import node_colors
 
 
@@ -28,7 +28,8 @@ class SketchGeometry:
     def build(self):
         """Add the edges and boxes, yielding after each."""
         for edge in self._edges:
-            self.edge_path.addPath(edge.curve())
+            # From the layout's points: an edge's own curve is made only if it is painted.
+            add_bezier(self.edge_path, edge.edge_path.points)
             yield
         self._edges = []  # the scene holds them; this would only outlive its taking apart
         # Grouped here, a slice at a time: grouping 10,000 boxes at the first paint took

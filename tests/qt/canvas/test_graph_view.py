@@ -14,7 +14,7 @@ from gradviz.core.layout.layout import layout
 from gradviz.core.lessons.catalogue import LESSONS, capture_lesson
 from gradviz.qt.canvas import graph_items, graph_scene
 from gradviz.qt.canvas.graph_badges import BadgeItem
-from gradviz.qt.canvas.graph_items import HIGHLIGHTS
+from gradviz.qt.canvas.graph_items import HIGHLIGHTS, EdgeItem
 from gradviz.qt.canvas.graph_scene import GraphScene
 from gradviz.qt.canvas.graph_view import SKETCH_BELOW_ZOOM, GraphView
 from gradviz.qt.canvas.text import TEXT_MARGIN, fit_scale, grad_badge_text, text_width
@@ -210,11 +210,26 @@ def test_edges_follow_graphviz_curves_to_the_arrowheads(logistic_view):
         width = ((left.x() - right.x()) ** 2 + (left.y() - right.y()) ** 2) ** 0.5
         assert width == pytest.approx(0.8 * length)
         # What the item repaints covers the curve and every corner of its own arrowhead
-        # (the triangle's box is cached per direction and moved with it).
+        # (worked out from the layout's numbers, before the curve or the triangle is made).
         bounds = edge.boundingRect()
         drawn = curve.boundingRect()  # a straight edge's has no width: its corners, not the rect
         assert bounds.contains(drawn.topLeft()) and bounds.contains(drawn.bottomRight())
         assert all(bounds.contains(corner) for corner in (tip, left, right))
+
+
+def test_the_sketch_draws_every_edge_curve_and_the_edges_make_theirs_when_asked(logistic_view):
+    scene = logistic_view.graph_scene
+    # Made from the layout's points, not from the items (whose curves wait for a paint).
+    sketch = scene.sketch.geometry.edge_path
+    curves = [edge.curve() for edge in logistic_view.edge_items]
+    assert sketch.elementCount() == sum(c.elementCount() for c in curves) > 0
+    elements = [sketch.elementAt(i) for i in range(sketch.elementCount())]
+    expected = [c.elementAt(i) for c in curves for i in range(c.elementCount())]
+    assert [(e.x, e.y, e.type) for e in elements] == [(e.x, e.y, e.type) for e in expected]
+    fresh = EdgeItem(logistic_view.edge_items[0].edge_path, "light")
+    assert fresh._curve_made is None and fresh._arrow_made is None
+    assert fresh.boundingRect() == logistic_view.edge_items[0].boundingRect()
+    assert fresh.curve().elementCount() == len(fresh.edge_path.points)
 
 
 def test_clusters_are_drawn_for_modules(view, qtbot):
