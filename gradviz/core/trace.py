@@ -68,6 +68,27 @@ def float_summary(a: np.ndarray) -> tuple[float, float, float, float, float]:
     return low, high, mean, math.sqrt(variance), math.sqrt(squares)
 
 
+def _sparse_summary(t: Any) -> tuple[float, float, float, float, float]:
+    """(min, max, mean, population std, norm) of a big sparse tensor, from its stored values
+    and the count of the zeros it does not store: made dense, a sparse graph's adjacency of
+    a million nodes would take terabytes."""
+    coo = (t if str(t.layout) == "torch.sparse_coo" else t.to_sparse()).coalesce()
+    values = coo.values()
+    values = (values.abs() if values.is_complex() else values).double().reshape(-1)
+    n, stored = t.numel(), values.numel()
+    unstored = n - stored
+    if stored == 0:
+        return 0.0, 0.0, 0.0, 0.0, 0.0
+    low, high = float(values.min()), float(values.max())
+    if unstored:
+        low, high = min(low, 0.0), max(high, 0.0)
+    total, squares = float(values.sum()), float(values @ values)
+    mean = total / n
+    # Deviations from the mean, zeros included, without making them: sum((v-m)^2) + zeros*m^2.
+    deviations = float(((values - mean) ** 2).sum()) + unstored * mean * mean
+    return low, high, mean, math.sqrt(deviations / n), math.sqrt(squares)
+
+
 def built(cls: type, fields: dict[str, Any]) -> Any:
     """A frozen record from ``fields`` (every field of ``cls``), without its __init__.
 
@@ -130,6 +151,10 @@ class TensorValue:
             device, cpu = "cpu", t
         else:
             device, cpu = str(t.device), t.to("cpu")
+        if str(cpu.layout) != "torch.strided":  # sparse, mkldnn: numpy reads only dense tensors
+            if cpu.numel() > limit and str(cpu.layout).startswith("torch.sparse"):
+                return cls(shape, dtype, device, None, _sparse_summary(cpu))
+            cpu = cpu.to_dense()
         if cpu.numel() <= limit:
             if cpu.is_conj() or cpu.is_neg():
                 cpu = cpu.resolve_conj().resolve_neg()
@@ -208,9 +233,12 @@ class TensorValue:
         return float(self.data.reshape(-1)[0])
 
     def to_json(self) -> Any:
-        """Nested lists for a full value, else a summary object."""
+        """Nested lists for a full value (a complex one as ``{"real": ..., "imag": ...}``),
+        else a summary object."""
         if self.data is not None:
-            return _json_numbers(self.data.tolist())
+            if np.iscomplexobj(self.data):
+                return {"complex": True, "real": _json_array(self.data.real), "imag": _json_array(self.data.imag)}
+            return _json_array(self.data)
         return {
             "summary": True,
             "shape": list(self.shape),
@@ -408,6 +436,13 @@ def format_shape(shape: tuple[int, ...]) -> str:
 
 def _json_float(v: float) -> float | str:
     return v if math.isfinite(v) else str(v)
+
+
+def _json_array(a: np.ndarray) -> Any:
+    # Walked number by number only when some are nan or inf: json has no words for them.
+    if a.dtype.kind == "f" and not np.isfinite(a).all():
+        return _json_numbers(a.tolist())
+    return a.tolist()
 
 
 def _json_numbers(obj: Any) -> Any:

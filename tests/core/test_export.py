@@ -10,7 +10,8 @@ import xml.etree.ElementTree as ET
 import pytest
 import torch
 
-from gradviz.core.export import to_json, write
+from gradviz.core import export
+from gradviz.core.export import json_chunks, to_json, write
 from gradviz.core.layout.layout import PALETTE, LayoutError
 from gradviz.core.trace import BackwardPass, Edge, Node, SavedTensor, TensorValue, Trace
 
@@ -106,6 +107,43 @@ def test_write_json(trace, tmp_path):
     out = write(trace, tmp_path / "g.json")
     assert out == tmp_path / "g.json"
     assert json.loads(out.read_text(encoding="utf-8")) == to_json(trace)
+
+
+def test_json_writes_a_line_per_node_edge_and_pass_and_leaves_no_part_file(trace, tmp_path):
+    lines = write(trace, tmp_path / "g.json").read_text(encoding="utf-8").splitlines()
+    doc = to_json(trace)
+    assert [json.loads(line.rstrip(",")) for line in lines if line.startswith("  {")] == \
+        doc["nodes"] + doc["edges"] + doc["passes"]
+    assert [p.name for p in tmp_path.iterdir()] == ["g.json"]
+
+
+def test_json_of_an_empty_trace_parses():
+    empty = Trace((), (), root=None)
+    assert json.loads("".join(json_chunks(empty))) == to_json(empty) == {
+        "gradviz": 2, "root": None, "roots": [], "explanation": "", "notes": [], "nodes": [], "edges": [], "passes": []}
+
+
+def test_a_json_write_that_fails_half_way_leaves_no_file(trace, tmp_path, monkeypatch):
+    def failing(_trace):
+        yield "{"
+        raise OSError("disk full")
+
+    monkeypatch.setattr(export, "json_chunks", failing)
+    with pytest.raises(OSError, match="disk full"):
+        write(trace, tmp_path / "g.json")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_complex_values_are_written_as_real_and_imaginary_parts(tmp_path):
+    # Once a raw "complex is not JSON serializable" traceback (a spectral convolution's weights).
+    w = torch.tensor([1 + 2j, -0.5 + 0j], dtype=torch.complex64, requires_grad=True)
+    loss = (w * w).abs().sum()
+    loss.backward()
+    trace = Trace((Node("n0", "leaf", "AccumulateGrad", value=tv(w), grad=tv(w.grad)),), (), root="n0")
+    node = json.loads(write(trace, tmp_path / "c.json").read_text(encoding="utf-8"))["nodes"][0]
+    assert node["value"] == {"complex": True, "real": [1.0, -0.5], "imag": [2.0, 0.0]}
+    assert node["grad"]["real"] == pytest.approx(w.grad.real.tolist())
+    assert node["grad"]["imag"] == pytest.approx(w.grad.imag.tolist())
 
 
 def test_write_dot_has_legend_and_gradients(trace, tmp_path):

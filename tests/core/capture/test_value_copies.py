@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -32,6 +33,45 @@ def test_small_values_are_exact_copies(tensor, dtype, data):
     assert value.data.dtype == data.dtype and value.data.shape == data.shape
     assert np.array_equal(value.data, data)
     assert value.data.flags.c_contiguous and value.data.flags.writeable
+
+
+SPARSE = torch.tensor([[0.0, 2.0, 0.0], [-1.5, 0.0, 0.0]])
+
+
+def _quietly(make):
+    with warnings.catch_warnings():  # "Sparse CSR tensor support is in beta state"
+        warnings.simplefilter("ignore", UserWarning)
+        return make()
+
+
+@pytest.mark.parametrize("make", [SPARSE.to_sparse, SPARSE.to_sparse_csr, SPARSE.to_sparse_csc,
+                                  lambda: torch.eye(3).to_sparse() * 2])
+def test_small_sparse_values_are_their_dense_copies(make):
+    # numpy reads only dense tensors: a sparse input (a graph's adjacency) once failed the run.
+    tensor = _quietly(make)
+    value = TensorValue.from_tensor(tensor)
+    assert value.summary is None and value.shape == tuple(tensor.shape)
+    assert np.array_equal(value.data, tensor.to_dense().numpy())
+
+
+@pytest.mark.parametrize("layout", ["coo", "csr", "uncoalesced", "hybrid", "empty"])
+def test_big_sparse_values_are_summarised_without_making_them_dense(layout):
+    gen = torch.Generator().manual_seed(3)
+    dense = torch.zeros(300, 200, dtype=torch.float64)
+    rows, cols = torch.randint(0, 300, (500,), generator=gen), torch.randint(0, 200, (500,), generator=gen)
+    dense[rows, cols] = torch.randn(500, generator=gen, dtype=torch.float64) + 3.0
+    sparse = _quietly({"coo": lambda: dense.to_sparse(), "csr": lambda: dense.to_sparse_csr(),
+              "uncoalesced": lambda: torch.sparse_coo_tensor(torch.cat([dense.to_sparse().indices()] * 2, 1),
+                                                             torch.cat([dense.to_sparse().values() / 2] * 2),
+                                                             dense.shape),
+              "hybrid": lambda: dense.to_sparse(1),
+              "empty": lambda: torch.zeros(300, 200, dtype=torch.float64).to_sparse()}[layout])
+    if layout == "empty":
+        dense = dense.zero_()
+    value = TensorValue.from_tensor(sparse)
+    assert value.data is None and value.shape == (300, 200)
+    expected = (dense.min(), dense.max(), dense.mean(), dense.std(unbiased=False), dense.norm())
+    assert value.summary == pytest.approx([float(v) for v in expected], rel=1e-12, abs=1e-12)
 
 
 def test_a_value_is_a_copy_not_a_view_of_the_tensor():
@@ -95,3 +135,18 @@ def test_float_summaries_match_float64_statistics_on_any_spread(scale, offset, n
     g = torch.Generator().manual_seed(seed)
     t = torch.randn(n, generator=g) * scale + offset
     assert _close(TensorValue.from_tensor(t).summary, _float64_stats(t))
+
+
+def test_a_program_with_a_sparse_matrix_shows_torchs_numbers():
+    from gradviz.core.capture.capture import capture_program
+
+    trace = capture_program("torch.manual_seed(0)\na = (torch.eye(3) * 2).to_sparse()\n"
+                            "w = torch.rand(3, 2, requires_grad=True)\ny = torch.mm(a, w).sum()\n")
+    torch.manual_seed(0)
+    a = (torch.eye(3) * 2).to_sparse()
+    w = torch.rand(3, 2, requires_grad=True)
+    y = torch.mm(a, w).sum()
+    y.backward()
+    assert trace.find("w").grad.data == pytest.approx(w.grad.numpy())
+    assert trace.find("y").value.data == pytest.approx(y.item())
+    assert sorted(n.op for n in trace.nodes if n.kind == "op") == ["MmBackward0", "SumBackward0"]
