@@ -109,7 +109,8 @@ def resolve_source(source: str | None, expr: str | None = None, init: str = "", 
             program, used_input = (runner or shared_runner()).call(job)
         except ProgramError as exc:
             raise ValueError(str(exc)) from None
-        return ProgramSpec(program, subject="model", module=ModuleSpec(str(path), class_name, init, used_input))
+        return ProgramSpec(program, subject="model", module=ModuleSpec(str(path), class_name, init, used_input,
+                                                                       guessed=not input_expr.strip()))
     path = Path(source)
     try:
         return ProgramSpec(path.read_text(encoding="utf-8"))

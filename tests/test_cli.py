@@ -138,3 +138,54 @@ def test_no_grad_lesson_explains(tmp_path):
     assert out.returncode == 0
     assert "torch.no_grad()" in out.stderr
     assert "torch.no_grad()" in json.loads((tmp_path / "n.json").read_text())["explanation"]
+
+
+SEQUENCE_MODEL = """\
+import torch
+from torch import nn
+
+
+class Tagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.proj = nn.Linear(16, 2)
+
+    def forward(self, x):
+        assert x.shape[0] == 4, f"Cannot tag a batch of {x.shape[0]}, this tagger takes 4"
+        return self.proj(x).sum()
+"""
+
+
+def test_a_run_that_fails_on_a_guessed_input_says_it_was_guessed(tmp_path):
+    (tmp_path / "tagger.py").write_text(SEQUENCE_MODEL, encoding="utf-8")
+    guessed = gradviz("render", "tagger.py:Tagger", "-o", "x.json", cwd=tmp_path)
+    assert guessed.returncode == 2 and "Cannot tag a batch of 1" in guessed.stderr
+    assert "guessed from its first layer (torch.rand(1, 16))" in guessed.stderr and "--input" in guessed.stderr
+    given = gradviz("render", "tagger.py:Tagger", "--input", "torch.rand(2, 16)", "-o", "x.json", cwd=tmp_path)
+    assert given.returncode == 2 and "Cannot tag a batch of 2" in given.stderr
+    assert "guessed" not in given.stderr
+
+
+def test_an_input_the_language_refuses_runs_as_the_python_it_is(tmp_path):
+    # --input is Python: a method the expression language does not offer runs in plain Python.
+    out = gradviz("render", "examples/tiny_model.py:TinyNet", "--init", "4, 8, 2", "--input",
+                  "torch.ones(2, 4).to_sparse().to_dense() * 0.5", "-o", str(tmp_path / "m.json"))
+    assert out.returncode == 0, out.stderr
+    doc = json.loads((tmp_path / "m.json").read_text())
+    x = next(n for n in doc["nodes"] if n["label"] == "x")
+    assert x["value"] == [[0.5] * 4] * 2
+
+
+def test_a_file_the_model_opens_by_a_relative_name_is_looked_for_in_the_current_folder(tmp_path):
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "net.py").write_text(
+        "import torch\nfrom torch import nn\nSIZES = open('sizes.txt').read().split()\n\n"
+        "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.fc = nn.Linear(int(SIZES[0]), 1)\n\n    def forward(self, x):\n        return self.fc(x).sum()\n",
+        encoding="utf-8")
+    (tmp_path / "repo" / "sizes.txt").write_text("3\n", encoding="utf-8")
+    away = gradviz("render", "repo/net.py:Net", "-o", "x.json", cwd=tmp_path)
+    assert away.returncode == 2 and "Traceback" not in away.stderr
+    assert f"sizes.txt is looked for in the current folder ({tmp_path})" in away.stderr
+    home = gradviz("render", "net.py:Net", "-o", "x.json", cwd=tmp_path / "repo")
+    assert home.returncode == 0, home.stderr

@@ -531,6 +531,10 @@
         <translation>无法把 {path} 当作 Python 加载</translation>
     </message>
     <message>
+        <source>{name} is looked for in the current folder ({folder}), as Python does: start gradviz from the folder your code expects it in (the repository&apos;s top folder, most often)</source>
+        <translation>和 Python 一样，{name} 是在当前文件夹（{folder}）里找的：请在你的代码期望它所在的文件夹里启动 gradviz（多半是仓库的顶层文件夹）</translation>
+    </message>
+    <message>
         <source>gradviz runs your file with its own Python ({python}), which has no module {module!r}: install it there (`{python} -m pip install {package}`), or, if {name} is your own code, put it beside the file or in its package</source>
         <extracomment>Packages installed under another name than the module they give.</extracomment>
         <translation>gradviz 用它自己的 Python（{python}）运行你的文件，而这个 Python 没有模块 {module!r}：请把它装到那里（`{python} -m pip install {package}`）；如果 {name} 是你自己的代码，请把它放在文件旁边或文件所在的包里</translation>
@@ -2034,6 +2038,10 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
         <source>(called from line {line} of the program: {statement})</source>
         <extracomment>What the operating system&apos;s wall could not close around this run (told with its result).</extracomment>
         <translation>（从程序第 {line} 行调用：{statement}）</translation>
+    </message>
+    <message>
+        <source>The model ran on an input gradviz guessed from its first layer ({input}): give it its own (--input on the command line; in the app, the Input field of File ▸ Open Module…).</source>
+        <translation>模型用的是 gradviz 根据它的第一层猜出的输入（{input}）：请给它自己的输入（命令行用 --input；在应用里，用“文件 ▸ 打开模块…”的“输入”栏）。</translation>
     </message>
     <message>
         <source> It printed: {text}</source>

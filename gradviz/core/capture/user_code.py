@@ -17,6 +17,7 @@ import ast
 import importlib
 import importlib.util
 import linecache
+import os
 import sys
 import sysconfig
 import traceback
@@ -47,7 +48,26 @@ def package_root(path: Path) -> tuple[Path, str]:
     while (folder / "__init__.py").is_file() and folder.parent != folder and folder.name.isidentifier():
         parts.insert(0, folder.name)
         folder = folder.parent
+    if len(parts) == 1:
+        # A folder without __init__.py is a package too (a namespace package) to Python run from
+        # above it: a file that imports relatively (``from . import utils``) is imported in as
+        # many of its folders as its deepest relative import climbs.
+        for _ in range(_relative_depth(path)):
+            if folder.parent == folder or not folder.name.isidentifier():
+                break
+            parts.insert(0, folder.name)
+            folder = folder.parent
     return folder, ".".join(parts)
+
+
+def _relative_depth(path: Path) -> int:
+    """How many package levels ``path``'s relative imports need: 1 for ``from . import x``,
+    2 for ``from .. import x``; 0 when it has none (or cannot be read: the import says why)."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return 0
+    return max((node.level for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)), default=0)
 
 
 def import_file(path: Path) -> types.ModuleType:
@@ -88,7 +108,7 @@ def import_file(path: Path) -> types.ModuleType:
         raise
     except Exception as exc:  # noqa: BLE001 - the user's file may raise anything; it becomes a message
         error = located(exc, user_folders(path))
-        detail = error.message if error is not None else f"{_describe(exc)}{_missing_module_hint(exc)}"
+        detail = error.message if error is not None else f"{_describe(exc)}{_hint(exc)}"
         message = translate("capture", "importing {file} raised {error}").format(file=path.name, error=detail)
         if error is not None and error.file:
             raise ModuleLoadError(located_text(message, error.line, None, error.file)) from None
@@ -247,7 +267,7 @@ def located(exc: BaseException, folders: tuple[Path, ...], kind: str = "runtime"
     for frame in frames[-FRAMES_SHOWN:]:
         text = (frame.line or linecache.getline(frame.filename, frame.lineno)).strip()
         lines.append(f"  {Path(frame.filename).name}, line {frame.lineno}, in {frame.name}: {text}")
-    lines.append(_missing_module_hint(exc).lstrip("\n"))
+    lines.append(_hint(exc).lstrip("\n"))
     statement = (last.line or "").strip()
     return ProgramError("\n".join(line for line in lines if line), last.lineno, None, kind, statement,
                         Path(last.filename).name)
@@ -283,6 +303,22 @@ def _missing_module_hint(exc: BaseException) -> str:
                                         "or, if {name} is your own code, put it beside the file or in its "
                                         "package").format(python=sys.executable, module=top, package=package, name=top)
 
+
+
+def _hint(exc: BaseException) -> str:
+    """What to do about ``exc``, when gradviz knows more than its message says ("" if not)."""
+    return _missing_module_hint(exc) or _relative_file_hint(exc)
+
+
+def _relative_file_hint(exc: BaseException) -> str:
+    """For a file the code opens by a relative name (``open("config.yaml")``) that is not there:
+    Python looks for it in the current folder, which is gradviz's, not the file's."""
+    name = getattr(exc, "filename", None)
+    if not isinstance(exc, FileNotFoundError) or not isinstance(name, str) or not name or Path(name).is_absolute():
+        return ""
+    return "\n  " + translate("capture", "{name} is looked for in the current folder ({folder}), as Python does: "
+                                         "start gradviz from the folder your code expects it in (the repository's "
+                                         "top folder, most often)").format(name=name, folder=os.getcwd())
 
 # ----- arguments -------------------------------------------------------------------------------
 
@@ -350,5 +386,5 @@ def evaluate(text: str, namespace: dict[str, Any], what: str, folders: tuple[Pat
                 what=what, text=text)
             raise error from None
         message = translate("capture", "{what} '{text}' raised {error}").format(
-            what=what, text=text, error=_describe(exc) + _missing_module_hint(exc))
+            what=what, text=text, error=_describe(exc) + _hint(exc))
         raise ProgramError(message, kind="runtime") from None

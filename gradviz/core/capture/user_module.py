@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import torch
 import torch.nn as nn
 
 from gradviz.core.capture.module_spec import ModuleLoadError, parse_spec
@@ -78,7 +79,11 @@ def built(model: Any, class_name: str, init: str) -> nn.Module:
 
 def _in_language(text: str) -> bool:
     """True when ``text`` is an expression the program can hold as it is: literals and torch,
-    nn, F, math only (Python's own evaluation of it then gives the same)."""
+    nn, F, math only (Python's own evaluation of it then gives the same), and one the
+    language lets run: it checks what a method is called on only then, so
+    ``torch.randn(2, 4).to_sparse_csr()`` passes the parse and is refused at its run. Run
+    here once, on torch's random numbers forked (the caller's stay as they were)."""
+    from gradviz.core.program.interpreter import Interpreter, Limits
     from gradviz.core.program.language import parse
 
     try:
@@ -86,7 +91,23 @@ def _in_language(text: str) -> bool:
         parse(f"_ = {text}\n")
     except (SyntaxError, ProgramError):
         return False
-    return all(node.id in _LANGUAGE_NAMES for node in ast.walk(tree) if isinstance(node, ast.Name))
+    if not all(node.id in _LANGUAGE_NAMES for node in ast.walk(tree) if isinstance(node, ast.Name)):
+        return False
+    interpreter = Interpreter(f"_ = {text}\n", limits=Limits(max_seconds=_TRIAL_SECONDS))
+    try:
+        with torch.random.fork_rng(devices=[]):
+            interpreter.run()
+    except ProgramError as exc:
+        return exc.kind != "refused"  # any other failure is the argument's own, told at its run
+    except Exception:  # noqa: BLE001 - the same: the run tells it, at its line
+        return True
+    finally:
+        interpreter.close()
+    return True
+
+
+# The longest the trial run of an argument (see _in_language) may take.
+_TRIAL_SECONDS = 10.0
 
 
 def _taken() -> set[str]:
@@ -253,9 +274,10 @@ def module_program(spec: str, init: str = "", input_expr: str = "", seed: int | 
             inputs = split_arguments(input_expr, "input")
     lines = [f"# {class_name} from {path.name}: gradviz ran that file's Python code to load it."]
     # A builder function's model is made by build_model(), which learns the model's class there.
-    init_in_language = all(_in_language(a.text) for a in init_args) and not is_builder(cls)
+    held = {a.text: _in_language(a.text) for a in (*init_args, *inputs)}
+    init_in_language = all(held[a.text] for a in init_args) and not is_builder(cls)
     helpers = ([] if init_in_language else ["build_model()"]) + \
-        (["model_input(...)"] if any(not _in_language(a.text) for a in inputs) else [])
+        (["model_input(...)"] if any(not held[a.text] for a in inputs) else [])
     if helpers:
         lines.append(f"# {' and '.join(helpers)}: Python, evaluated with {path.name}'s own names in scope.")
         if not init_in_language:
@@ -268,7 +290,7 @@ def module_program(spec: str, init: str = "", input_expr: str = "", seed: int | 
         lines.append("model = build_model()")
     names = _input_names(cls, inputs, model_class)
     for arg, var in zip(inputs, names):
-        lines.append(f"{var} = {_one_line(arg.text)}" if _in_language(arg.text) else
+        lines.append(f"{var} = {_one_line(arg.text)}" if held[arg.text] else
                      f"{var} = model_input({var!r})  # {_one_line(arg.text)}")
     call = [var if arg.keyword is None else f"{arg.keyword}={var}" for arg, var in zip(inputs, names)]
     lines += [f"out = model({', '.join(call)})", ""]

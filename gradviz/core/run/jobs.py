@@ -76,12 +76,23 @@ def located_in_user_code(spec: ProgramSpec) -> Any:
             raise
         error.message += "\n  " + translate("run", "(called from line {line} of the program: {statement})").format(
             line=exc.line, statement=exc.statement)
-        raise error from None
+        raise _with_guess_told(error, spec.module) from None
     except Exception as exc:
         error = located(exc, folders)
         if error is None:
             raise
-        raise error from None
+        raise _with_guess_told(error, spec.module) from None
+
+
+def _with_guess_told(error: Any, module: Any) -> Any:
+    """``error``, saying the input it ran on was gradviz's guess when it was: the model's own
+    complaint ("block size is only 8") is about an input the user never wrote."""
+    if module.guessed:
+        told = translate("run", "The model ran on an input gradviz guessed from its first layer ({input}): give it "
+                                "its own (--input on the command line; in the app, the Input field of File ▸ Open "
+                                "Module…).")
+        error.message += "\n  " + told.format(input=module.input)
+    return error
 
 
 def load_user_class(path: Path, class_name: str) -> type:

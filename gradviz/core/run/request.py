@@ -23,13 +23,15 @@ class ModuleSpec:
     """An ``nn.Module`` class in the user's own ``.py`` file: loading it runs that file.
 
     ``init`` and ``input`` are the constructor's and the forward's arguments as Python
-    argument lists, evaluated in the run with the file's own names in scope.
+    argument lists, evaluated in the run with the file's own names in scope; ``guessed``
+    says gradviz wrote ``input`` from the model's first layer (the user gave none).
     """
 
     path: str
     class_name: str
     init: str = ""
     input: str = ""
+    guessed: bool = False
 
 
 @dataclass(frozen=True)

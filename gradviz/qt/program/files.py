@@ -230,7 +230,9 @@ class ProgramFiles(QObject):
                                 "error")
             return False
         self.settings.add_recent_file(spec)
-        self.session.open_module(LoadedModule(ModuleSpec(str(file), name, init, used_input), program, root.strip()))
+        self.session.open_module(LoadedModule(ModuleSpec(str(file), name, init, used_input,
+                                                                  guessed=not input_expr.strip()),
+                                                       program, root.strip()))
         return True
 
     # -- saving ---------------------------------------------------------------------------

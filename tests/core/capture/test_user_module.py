@@ -89,3 +89,24 @@ def test_a_function_that_builds_the_model_is_loaded_like_its_class_and_checked(t
         module_program(f"{path}:sizes", "", "torch.ones(1, 3)")
     with pytest.raises(ModuleLoadError, match="SIZES .* is neither a subclass of torch.nn.Module nor a function"):
         module_program(f"{path}:SIZES")
+
+
+@pytest.mark.parametrize("levels", [1, 2])
+def test_a_file_importing_relatively_from_folders_without_init_files_loads(tmp_path, levels):
+    # haloflow's dann/model.py does `from . import utils` in a folder with no __init__.py: a
+    # namespace package to Python run from above it, once "no known parent package" here.
+    pkg = tmp_path / f"nsproj{levels}"
+    sub = pkg / "layers"
+    sub.mkdir(parents=True)
+    helper = sub / "helpers.py" if levels == 1 else pkg / "helpers.py"
+    helper.write_text("def scale(x):\n    return x * 3.0\n", encoding="utf-8")
+    dots = "." * levels
+    (sub / "model.py").write_text(
+        f"import torch\nfrom torch import nn\nfrom {dots} import helpers\n\n"
+        "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.w = nn.Parameter(torch.tensor([1.0, -2.0]))\n\n"
+        "    def forward(self, x):\n        return helpers.scale(self.w * x).sum()\n", encoding="utf-8")
+    mp = module_program(f"{sub / 'model.py'}:Net", "", "torch.tensor([0.5, 4.0])")
+    trace = capture_program(mp.program, extra_names=mp.extra_names, subject=mp.subject)
+    assert trace.node(trace.root).value.data == pytest.approx(3.0 * (0.5 - 8.0))
+    assert trace.find("w").grad.data == pytest.approx([1.5, 12.0])
