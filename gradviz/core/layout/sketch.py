@@ -55,6 +55,15 @@ class Sketch:
     height: float
 
 
+def same_picture(a: Sketch, b: Sketch) -> bool:
+    """True when ``a`` and ``b`` draw the same: a chain's final layout is the provisional one
+    it was previewed in, and drawing that again held the window 30-50 ms at 10,000 nodes."""
+    if (a.width, a.height, a.frames) != (b.width, b.height, b.frames) or len(a.lines) != len(b.lines):
+        return False
+    fields = ("x0", "y0", "x1", "y1", "role", "edge_x", "edge_y", "edge_connect")
+    return all(np.array_equal(getattr(a.arrays, f), getattr(b.arrays, f)) for f in fields) and a.lines == b.lines
+
+
 def sketch_of(trace: Trace, layout: Layout) -> Sketch:
     """The :class:`Sketch` of ``layout`` (of ``trace``); the memo lets go of the layout."""
     arrays = sketch_arrays(trace, layout)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from gradviz.core.i18n import translate
 from gradviz.core.layout.layout import Layout
-from gradviz.core.layout.sketch import ROLES, Sketch, sketch_of
+from gradviz.core.layout.sketch import ROLES, Sketch, same_picture, sketch_of
 from gradviz.core.trace import Trace
 from gradviz.qt.canvas.graph_items import MODULE_STYLE
 from gradviz.qt.canvas.graph_scene import SCENE_MARGIN
@@ -92,6 +92,7 @@ class PreviewItem(QGraphicsItem):
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self._theme = theme
         self.painted_at: float | None = None  # perf_counter() of the first paint
+        self.sketch = sketch
         a = sketch.arrays
         self._lines = sketch.lines
         self._x0, self._y0, self._x1, self._y1 = a.x0, a.y0, a.x1, a.y1
@@ -227,13 +228,27 @@ class PreviewView(QGraphicsView):
         self.show_sketch(sketch_of(trace, layout), note)
 
     def show_sketch(self, sketch: Sketch, note: str) -> None:
-        """Show ``sketch`` fitted into the canvas area, with ``note`` on top (after a moment)."""
+        """Show ``sketch`` fitted into the canvas area, with ``note`` on top (after a moment).
+
+        When the preview shows the same picture already (a chain laid out as it was
+        previewed), only the note changes: the view the user may have zoomed stays too."""
+        if self.is_showing and self.item is not None and same_picture(self.item.sketch, sketch):
+            self._set_note(note)
+            return
         scene = self.scene()
         if self.item is not None:
             scene.removeItem(self.item)
         self.item = PreviewItem(sketch, self._theme)
         scene.addItem(self.item)
         scene.setSceneRect(self.item.boundingRect())
+        self._set_note(note)
+        self._announced = False
+        self._follow_canvas()
+        self.show()
+        self.raise_()
+        self.fit()
+
+    def _set_note(self, note: str) -> None:
         self.note_label.setText(note)
         self.note_label.adjustSize()
         if not note:
@@ -241,11 +256,6 @@ class PreviewView(QGraphicsView):
             self.note_label.hide()
         elif self.note_label.isHidden():
             self._note_timer.start()
-        self._announced = False
-        self._follow_canvas()
-        self.show()
-        self.raise_()
-        self.fit()
 
     def _show_note(self) -> None:
         self.note_label.setVisible(self.is_showing and bool(self.note_label.text()))

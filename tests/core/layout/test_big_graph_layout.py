@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -32,7 +33,7 @@ from gradviz.core.layout.module_boxes import (
 )
 from gradviz.core.layout.plan import Drawing, StagedLayoutCache, relabel, same_structure, structure_key
 from gradviz.core.layout.quick import long_edge_length, plain_build, quick_layout
-from gradviz.core.layout.sketch import ROLES, sketch_arrays, sketch_of
+from gradviz.core.layout.sketch import ROLES, same_picture, sketch_arrays, sketch_of
 from gradviz.core.layout.tree import tree_layout
 from gradviz.core.lessons.catalogue import capture_lesson
 
@@ -491,3 +492,17 @@ def test_the_early_graph_says_what_the_finished_one_will_say():
         before = []
         trace = capture_program(program, on_forward=before.append)
         assert before[0].notes == trace.notes and "gradviz ran loss.backward(" in trace.notes[0]
+
+
+def test_a_chain_is_previewed_in_the_very_picture_its_layout_draws():
+    forward: list = []
+    source = "x = torch.tensor(0.5, requires_grad=True)\ny = x\nfor i in range(999):\n    y = y * 1.0001\nloss = y\n"
+    trace = capture_program(source, on_forward=forward.append, forward_min=0)
+    provisional = column_sketch(forward[0], plain_build(forward[0]))
+    final = sketch_of(trace, StagedLayoutCache().plan(trace).layout)
+    assert len(final.lines) == 1000 and same_picture(provisional, final)
+    moved = final.arrays.x0.copy()
+    moved[500] += 1.0
+    assert not same_picture(provisional, replace(final, arrays=replace(final.arrays, x0=moved)))
+    assert not same_picture(provisional, replace(final, lines=[*final.lines[:-1], ("other",)]))
+    assert not same_picture(provisional, replace(final, height=final.height + 1))

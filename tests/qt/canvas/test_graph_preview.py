@@ -78,3 +78,33 @@ def test_the_preview_note_shows_only_when_the_preview_stays_up(qtbot):
     assert preview.note_label.isVisible() and preview.note_label.text() == "Provisional layout — refining…"
     preview.show_drawing(trace, drawing, "")  # no note for the next drawing: none shown
     assert preview.note_label.isHidden()
+
+
+def test_a_chain_laid_out_as_it_was_previewed_keeps_its_picture_and_the_users_zoom(qtbot):
+    # Drawn again, the same 10,000-box picture held the window 30-50 ms; only the note changes.
+    from PySide6.QtWidgets import QGraphicsView
+
+    from gradviz.core.capture.capture import capture_program
+    from gradviz.core.layout.column import column_sketch
+    from gradviz.core.layout.plan import StagedLayoutCache
+    from gradviz.core.layout.quick import plain_build
+    from gradviz.qt.canvas.graph_preview import PreviewView
+
+    canvas = QGraphicsView()
+    qtbot.addWidget(canvas)
+    canvas.resize(600, 400)
+    canvas.show()
+    preview = PreviewView(canvas)
+    forward: list = []
+    source = "x = torch.tensor(0.5, requires_grad=True)\ny = x\nfor i in range(300):\n    y = y * 1.0001\nloss = y\n"
+    trace = capture_program(source, on_forward=forward.append, forward_min=0)
+    preview.show_sketch(column_sketch(forward[0], plain_build(forward[0])), "Provisional layout — refining…")
+    item = preview.item
+    preview.scale(2.0, 2.0)  # the user zooms into the provisional picture
+    zoom = preview.zoom
+    preview.show_drawing(trace, StagedLayoutCache().plan(trace).layout, "Laid out — making the boxes clickable…")
+    assert preview.item is item and preview.zoom == zoom
+    assert preview.note_label.text() == "Laid out — making the boxes clickable…"
+    other = capture_program(source.replace("300", "299"))
+    preview.show_drawing(other, StagedLayoutCache().plan(other).layout, "")
+    assert preview.item is not item and len(preview.item.sketch.lines) == len(other.nodes) == 300
