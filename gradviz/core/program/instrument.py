@@ -127,6 +127,9 @@ class Instrumenter(ast.NodeTransformer):
 
     def _imported(self, node: ast.Import | ast.ImportFrom) -> list[ast.stmt]:
         line, col = self._where(node)
+        for variable, _namespace, _name in imports.bindings(node):
+            if variable.startswith("__"):  # the source check refuses it first; this holds if it ever does not
+                raise self.loc.at_node(node, f"import as '{variable}' is refused")
         return [ast.copy_location(ast.Assign(
             targets=[ast.Name(id=variable, ctx=ast.Store())],
             value=_call("__gv_import", ast.Constant(namespace), ast.Constant(name), line, col)), node)

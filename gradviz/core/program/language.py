@@ -217,6 +217,14 @@ def _check(node: ast.AST, parent: ast.AST | None, loc: Locator) -> None:
         _check_attribute(node, parent, loc)
     elif isinstance(node, ast.keyword) and node.arg is not None:
         _check_identifier(node.arg, node, "keyword", loc)
+    elif isinstance(node, ast.alias) and node.asname is not None:
+        # The one name a program binds that is no ast.Name: `import torch as __builtins__`
+        # once handed every torch global (its importer included) to the comprehensions.
+        _check_identifier(node.asname, parent or node, "name", loc)
+        if node.asname in FORBIDDEN_NAMES:
+            message = translate("language", "'{name}' is refused: gradviz programs cannot run code, read files "
+                                            "or look into Python's internals")
+            raise loc.at_node(parent or node, message.format(name=node.asname))
     elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
         for keyword in node.keywords:
             if keyword.arg == "file":

@@ -42,6 +42,13 @@ ESCAPES = {
     "iterator_internals": ("e = enumerate([1])\nt = e.gi_frame", 2, 5, "enumerate"),
     "tb_frame_on_iterator": ("it = zip([1], [2])\nt = it.tb_frame.f_globals", 2, 5, "tb_frame"),
     "tb_frame_on_function": ("t = torch.autograd.grad.tb_frame", 1, 5, "function"),
+    # Names bound by import aliases: a comprehension takes its builtins from the namespace's
+    # __builtins__, so torch as __builtins__ once put torch's own importer in reach.
+    "import_as_builtins": ("import torch as __builtins__\nimp = [_import_dotted_name for i in [0]][0]\n"
+                           "imp('os.system')('touch ' + mark)", 1, 1, "__builtins__"),
+    "from_import_as_hook": ("from math import isfinite as __gv_tick\nwhile True:\n    pass", 1, 1, "__gv_tick"),
+    "import_as_eval": ("import torch as eval\nx = eval", 1, 1, "eval"),
+    "from_import_as_globals": ("from torch import nn as globals", 1, 1, "globals"),
     # Functions, methods and their namespaces.
     "func_globals": ("g = F.relu.__globals__['os']", 1, 5, "__globals__"),
     "func_globals_old_name": ("g = F.relu.func_globals", 1, 5, "function"),
