@@ -291,6 +291,14 @@
         <source>numpy arrays can write files (tofile) and reach raw memory (ctypes); use .tolist()</source>
         <translation>numpy 数组可以写文件（tofile）并触及原始内存（ctypes）；请用 .tolist()</translation>
     </message>
+    <message>
+        <source>it hands out a sparse tensor&apos;s index arrays to write into, and torch trusts them unchecked: .to_dense() shows the tensor</source>
+        <translation>它交出稀疏张量可写的索引数组，而 torch 之后不再检查它们：用 .to_dense() 查看这个张量</translation>
+    </message>
+    <message>
+        <source>it changes a sparse tensor&apos;s size under its index arrays</source>
+        <translation>它在稀疏张量的索引数组之下改变它的大小</translation>
+    </message>
 </context>
 <context>
     <name>argparse</name>

@@ -42,6 +42,14 @@ TENSOR_WITHHELD = {
     "numpy": QT_TRANSLATE_NOOP("allowlist", "numpy arrays can write files (tofile) and reach raw memory (ctypes); "
                                             "use .tolist()"),
 }
+# A sparse tensor's index arrays, handed out writable: torch trusts them unchecked afterwards, so
+# an index written past the end made to_dense() write outside the tensor (a run crashed, SIGSEGV).
+_SPARSE_INDICES = QT_TRANSLATE_NOOP("allowlist", "it hands out a sparse tensor's index arrays to write into, and "
+                                                 "torch trusts them unchecked: .to_dense() shows the tensor")
+TENSOR_WITHHELD.update(dict.fromkeys(("indices", "crow_indices", "col_indices", "ccol_indices", "row_indices"),
+                                     _SPARSE_INDICES))
+TENSOR_WITHHELD.update(dict.fromkeys(("sparse_resize_", "sparse_resize_and_clear_"), QT_TRANSLATE_NOOP(
+    "allowlist", "it changes a sparse tensor's size under its index arrays")))
 
 # Autograd properties and helpers that torch.overrides does not list.
 _TENSOR_EXTRA = (

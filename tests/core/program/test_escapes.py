@@ -49,6 +49,11 @@ ESCAPES = {
     "from_import_as_hook": ("from math import isfinite as __gv_tick\nwhile True:\n    pass", 1, 1, "__gv_tick"),
     "import_as_eval": ("import torch as eval\nx = eval", 1, 1, "eval"),
     "from_import_as_globals": ("from torch import nn as globals", 1, 1, "globals"),
+    # A sparse tensor's index arrays, written past the end: to_dense() then wrote outside memory.
+    "sparse_indices_written": ("s = torch.ones(4).to_sparse()\ns.indices().fill_(10**10)\nd = s.to_dense()",
+                               2, 1, "index arrays"),
+    "csr_crow_indices_written": ("s = torch.ones(4).to_sparse()\nc = s.crow_indices()", 2, 5, "index arrays"),
+    "sparse_resize": ("s = torch.ones(4).to_sparse()\ns.sparse_resize_((8,), 1, 0)", 2, 1, "index arrays"),
     # Functions, methods and their namespaces.
     "func_globals": ("g = F.relu.__globals__['os']", 1, 5, "__globals__"),
     "func_globals_old_name": ("g = F.relu.func_globals", 1, 5, "function"),
