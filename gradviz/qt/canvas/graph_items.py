@@ -23,6 +23,7 @@ from gradviz.qt.canvas.graph_badges import BADGE_TONES, BadgeItem
 from gradviz.qt.canvas.text import TEXT_MARGIN, TEXT_SCALE, canvas_font, draw_lines, fit_scale, text_width
 from gradviz.qt.theme import node_colors
 from gradviz.qt.widgets.inspector import node_tooltip
+from gradviz.qt.widgets.plain_text import tip
 
 #: Ways the player can mark a node or an edge; None is the plain look.
 HIGHLIGHTS = ("current", "grad_flow", "pending")
@@ -507,7 +508,7 @@ class ClusterItem(QGraphicsItem):
 
     def tooltip_text(self) -> str:
         """What hovering the frame shows (written when hovered, as a node's: see GraphScene.helpEvent)."""
-        return translate("graph_items", "module {path}").format(path=self.path)
+        return tip(translate("graph_items", "module {path}").format(path=self.path))  # a module's name is the user's
 
     def set_theme(self, theme: str) -> None:
         self._theme = theme

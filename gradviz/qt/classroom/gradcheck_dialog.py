@@ -23,6 +23,7 @@ from gradviz.core.run.client import RunCancelled, shared_runner
 from gradviz.core.run.request import Job, ProgramSpec, RunLimits
 from gradviz.core.trace import format_number, format_shape
 from gradviz.qt.runs.tasks import Task
+from gradviz.qt.widgets.plain_text import escaped, plain
 
 COLUMNS = (
     QT_TRANSLATE_NOOP("gradcheck_dialog", "leaf"), QT_TRANSLATE_NOOP("gradcheck_dialog", "shape"),
@@ -62,6 +63,7 @@ class GradCheckDialog(QDialog):
         self.verdict_label = QLabel()
         self.verdict_label.setWordWrap(True)
         self.note_label = QLabel()
+        plain(self.status_label, self.note_label)
         self.note_label.setWordWrap(True)
         self.note_label.setStyleSheet("color: palette(mid);")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -149,7 +151,8 @@ class GradCheckDialog(QDialog):
                 self.table.setItem(row, col, item)
         verdict = (translate("gradcheck_dialog", "All gradients agree.") if report.passed
                    else translate("gradcheck_dialog", "Some gradients DISAGREE with the numeric estimate."))
-        self.verdict_label.setText(f"<b>{verdict}</b> {report.gradcheck_message}.")
+        self.verdict_label.setTextFormat(Qt.TextFormat.RichText)
+        self.verdict_label.setText(f"<b>{verdict}</b> {escaped(report.gradcheck_message)}.")
         self.note_label.setText(report.note)
         self.checked.emit(report)
 

@@ -20,6 +20,7 @@ from gradviz.core.stepping.steps import build_steps
 from gradviz.core.trace import Trace
 from gradviz.qt.actions import make_action
 from gradviz.qt.host import Host
+from gradviz.qt.widgets.plain_text import escaped, plain
 
 #: Questions are made for graphs up to this many nodes (each step's formula is worked out).
 MAX_NODES = 1500
@@ -51,6 +52,7 @@ class QuizBar(QFrame):
         self.result_label.setMinimumWidth(1)
         self.result_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.score_label = QLabel()
+        plain(self.prompt_label, self.symbol_label, self.score_label)  # the question names the program's nodes
         self.score_label.setToolTip(translate("quiz", "Right answers of the questions asked in this lesson"))
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -82,7 +84,8 @@ class QuizBar(QFrame):
             return
         colour = "#0072B2" if result.right else "#D55E00"
         mark = "✓" if result.right else "✗" if result.guess is not None else "→"
-        self.result_label.setText(f"<b style='color:{colour}'>{mark}</b> {result.text()}")
+        self.result_label.setTextFormat(Qt.TextFormat.RichText)
+        self.result_label.setText(f"<b style='color:{colour}'>{mark}</b> {escaped(result.text())}")
 
     def set_score(self, right: int, asked: int) -> None:
         self.score_label.setText(translate("quiz", "Score: {right} of {asked}").format(right=right, asked=asked))
@@ -136,9 +139,10 @@ class Quiz(QObject):
         text = self.bar.guess_edit.text() if text is None else text
         guess = parse_guess(text) if text.strip() else None
         if text.strip() and guess is None:
+            self.bar.result_label.setTextFormat(Qt.TextFormat.RichText)
             self.bar.result_label.setText(translate("quiz", "“{text}” is not a number: type one like -0.08, 1/2 or "
                                                             "nan (or leave it empty to reveal).").format(
-                text=text.strip()))
+                text=escaped(text.strip())))
             return None
         return self.session.answer(guess)
 

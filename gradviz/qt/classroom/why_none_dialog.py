@@ -22,6 +22,7 @@ from gradviz.core.i18n import translate
 from gradviz.core.run.client import shared_runner
 from gradviz.core.run.request import Job, ProgramSpec
 from gradviz.qt.runs.tasks import Task
+from gradviz.qt.widgets.plain_text import plain
 
 
 class WhyNoneDialog(QDialog):
@@ -61,6 +62,7 @@ class WhyNoneDialog(QDialog):
         row.addWidget(self.ask_button)
         layout.addLayout(row)
         self.answer_label = QLabel(translate("why_none_dialog", "Pick a tensor and press Why?"))
+        plain(self.answer_label)  # it names the program's tensors
         self.answer_label.setWordWrap(True)
         layout.addWidget(self.answer_label, 1)
         self.line_button = QPushButton()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QPlainTextEdit, 
 from gradviz.core.i18n import translate
 from gradviz.core.session import Session
 from gradviz.qt.host import Host
+from gradviz.qt.widgets.plain_text import plain
 
 #: Blocks kept (older runs scroll away).
 MAX_BLOCKS = 1000
@@ -48,6 +49,7 @@ class Console(QObject):
         self.clear_button.setToolTip(translate("console", "Clear the console"))
         self.clear_button.clicked.connect(self.clear)
         self.status = QLabel()
+        plain(self.status)
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.status, 1)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 from gradviz.core.program.pasted import cleaned_paste
 from gradviz.qt.program.syntax import PythonHighlighter
 from gradviz.qt.theme import SYNTAX_COLORS, monospace_font, theme_of
+from gradviz.qt.widgets.plain_text import tip
 
 INDENT = " " * 4
 
@@ -279,7 +280,7 @@ class CodeEditor(QPlainTextEdit):
     def _show_line_tooltip(self, line: int, event: QEvent, widget: QWidget) -> bool:
         text = self.tooltip_for_line(line)
         if text:
-            QToolTip.showText(event.globalPos(), text, widget)
+            QToolTip.showText(event.globalPos(), tip(text), widget)
         else:
             QToolTip.hideText()
             event.ignore()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from gradviz.core.i18n import translate
 from gradviz.core.lessons.catalogue import Lesson
+from gradviz.qt.widgets.plain_text import plain
 
 
 class LessonPanel(QScrollArea):
@@ -33,6 +34,7 @@ class LessonPanel(QScrollArea):
         layout.setContentsMargins(10, 8, 10, 8)
         self.title_label = QLabel()
         self.title_label.setWordWrap(True)
+        plain(self.title_label)  # a lesson file's own words
         self.text_label = QLabel()
         self.text_label.setWordWrap(True)
         self.text_label.setTextFormat(Qt.TextFormat.PlainText)

@@ -15,6 +15,7 @@ from gradviz.core.trace import Trace
 from gradviz.qt.actions import make_action
 from gradviz.qt.stepping.player_icons import player_icon
 from gradviz.qt.stepping.timeline import Timeline
+from gradviz.qt.widgets.plain_text import tip
 
 MIN_SPEED, MAX_SPEED = 0.5, 20.0  # steps per second
 DEFAULT_SPEED = 2.0
@@ -273,7 +274,7 @@ class Player(QWidget):
         self.timeline.set_position(position)
         text = step_text(self.trace, self.cursor.current, len(self.cursor.steps))
         self.step_label.setText(text)
-        self.step_label.setToolTip(text)  # the label may be cut off in a narrow window
+        self.step_label.setToolTip(tip(text))  # the label may be cut off in a narrow window
         self.position_changed.emit(position)
 
     def _on_playing_changed(self, playing: bool) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from gradviz.core.i18n import translate
 from gradviz.qt.theme import OKABE_ITO
+from gradviz.qt.widgets.plain_text import tip
 
 #: Forward in yellow (the value badges' hue), backward passes in alternating blues (the gradients').
 FORWARD_COLOR = "#F0E442"
@@ -149,7 +150,7 @@ class Timeline(QWidget):
             phase = next((self._title(ph, p) for ph, p, first, last in self._bounds if first <= index <= last), "")
             text = translate("timeline", "step {n} of {count} · {phase}").format(n=index + 1, count=self._count,
                                                                                  phase=phase)
-            QToolTip.showText(event.globalPosition().toPoint(), text, self)
+            QToolTip.showText(event.globalPosition().toPoint(), tip(text), self)
         super().mouseMoveEvent(event)
 
     # -- helpers --------------------------------------------------------------------------

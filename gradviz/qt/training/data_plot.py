@@ -21,6 +21,7 @@ from gradviz.core.i18n import translate
 from gradviz.core.training.datasets import Dataset
 from gradviz.qt.theme import theme_of
 from gradviz.qt.training.loss_plot import PLOT_COLORS, cache_axes
+from gradviz.qt.widgets.plain_text import escaped
 
 __all__ = ["CLASS_COLORS", "DataPlot", "data_picture"]
 
@@ -217,7 +218,8 @@ class DataPlot(QWidget):
         if not ok:
             if trainer.alive:  # a dead run is the panel's to report; its last picture stays
                 self._trainer = None
-                self.key.setText(translate("data_plot", "The model cannot be drawn here: {value}").format(value=value))
+                self.key.setText(translate("data_plot", "The model cannot be drawn here: {value}").format(
+                    value=escaped(str(value))))
             return
         try:
             self._draw_model(xs, value)

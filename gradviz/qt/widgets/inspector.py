@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.trace import Node, SavedTensor, TensorValue, Trace, format_shape
+from gradviz.qt.widgets.plain_text import plain, tip
 from gradviz.qt.widgets.scrolled import fill_with_scrolled
 from gradviz.qt.widgets.tensor_view import DIGITS, GRAD_COLORMAP, VALUE_COLORMAP, TensorView
 
@@ -121,6 +122,7 @@ class Inspector(QWidget):
         self.title_label.setFont(font)
         self.title_label.setWordWrap(True)
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        plain(self.title_label)
         layout.addWidget(self.title_label)
 
         self.details = QWidget()
@@ -132,6 +134,7 @@ class Inspector(QWidget):
             name, value = QLabel(translate("inspector", shown)), QLabel()
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            plain(value)
             form.addRow(name, value)
             self.fields[key] = value
             self._field_names[key] = name
@@ -140,6 +143,7 @@ class Inspector(QWidget):
 
         self.internal_label = QLabel()
         self.internal_label.setWordWrap(True)
+        plain(self.internal_label)
         layout.addWidget(self.internal_label)
 
         self.value_heading = self._heading(translate("inspector", "Value (forward)"))
@@ -189,6 +193,7 @@ class Inspector(QWidget):
             return
         for w in (self.details, self.value_heading, self.value_view, self.grad_heading, self.grad_view):
             w.show()
+        plain(self.title_label)  # a collapsed module's account was rich text (module_canvas)
         self.title_label.setText(node.title)
         self._fill_fields(trace, node)
         internal = internal_text(node)
@@ -219,6 +224,7 @@ class Inspector(QWidget):
     # -- helpers --------------------------------------------------------------------------
     def _show_nothing(self, message: str) -> None:
         self.node = None
+        plain(self.title_label)
         self.title_label.setText(message)
         for w in (
             self.details,
@@ -285,10 +291,10 @@ class Inspector(QWidget):
         for saved in node.saved:
             item = QListWidgetItem(saved_text(saved))
             if saved.value is not None:
-                item.setToolTip(translate("inspector", "{name}: shape {shape}, {dtype}").format(
-                    name=saved.name, shape=format_shape(saved.value.shape), dtype=saved.value.dtype))
+                item.setToolTip(tip(translate("inspector", "{name}: shape {shape}, {dtype}").format(
+                    name=saved.name, shape=format_shape(saved.value.shape), dtype=saved.value.dtype)))
             elif saved.note:
-                item.setToolTip(saved.note)
+                item.setToolTip(tip(saved.note))
             self.saved_list.addItem(item)
         # Fit the list to its rows: the scroll area around the inspector does the scrolling.
         height = sum(self.saved_list.sizeHintForRow(i) for i in range(self.saved_list.count()))

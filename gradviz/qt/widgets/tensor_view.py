@@ -223,7 +223,7 @@ class TensorView(QWidget):
         height += sum(max(self.table.rowHeight(r), self.table.sizeHintForRow(r)) for r in range(min(len(rows), 8)))
         self.table.setFixedHeight(height + 2 * self.table.frameWidth() + 2)
         self.table.show()
-        QTimer.singleShot(0, self._refit_table)
+        QTimer.singleShot(0, self, self._refit_table)  # dropped if the view is gone by then
 
     def _refit_table(self) -> None:
         """Once laid out, give the table what its rows still lack (a header taller than its

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from gradviz.qt.program.editor import CodeEditor
 from gradviz.qt.program.syntax import PythonHighlighter
 from gradviz.qt.theme import MONOSPACE_FAMILIES, SYNTAX_COLORS, apply_theme
+from gradviz.qt.widgets.plain_text import tip
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -153,7 +154,7 @@ def test_error_tooltip_shown_on_hover(qtbot, editor):
     pos = rect.center()
     event = QHelpEvent(QEvent.Type.ToolTip, pos, editor.viewport().mapToGlobal(pos))
     QApplication.sendEvent(editor.viewport(), event)
-    qtbot.waitUntil(lambda: QToolTip.text() == "x1 must be a tensor", timeout=2000)
+    qtbot.waitUntil(lambda: QToolTip.text() == tip("x1 must be a tensor"), timeout=2000)  # escaped
     QToolTip.hideText()
 
 
