@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from gradviz.argparse_i18n import speak_argparse
+from gradviz.core import bounded_read
 from gradviz.core.i18n import set_language, system_language, translate
 
 SUBCOMMANDS = ("render", "lessons", "train")
@@ -113,7 +115,7 @@ def resolve_source(source: str | None, expr: str | None = None, init: str = "", 
                                                                        guessed=not input_expr.strip()))
     path = Path(source)
     try:
-        return ProgramSpec(path.read_text(encoding="utf-8"))
+        return ProgramSpec(bounded_read.read_text(path, bounded_read.PROGRAM_FILE_BYTES))
     except FileNotFoundError:
         message = translate("cli", "no file {path} (for a lesson write lesson:NAME)")
         raise ValueError(message.format(path=source)) from None
@@ -163,14 +165,14 @@ def _render(args: argparse.Namespace) -> int:
         except ProgramError as exc:
             _error(translate("cli", "{source}, {error}").format(source=where, error=exc))
             if exc.statement:
-                print(f"    {exc.statement}", file=sys.stderr)
+                print(terminal_safe(f"    {exc.statement}"), file=sys.stderr)
             return 2
     finally:
         runner.close(timeout=0)  # this command ends soon: the runner winds down meanwhile
     for line in trace.output:
-        print(line)
+        print(terminal_safe(line))
     if trace.last_value is not None:
-        print(trace.last_value)
+        print(terminal_safe(str(trace.last_value)))
     return _write(trace, args)
 
 
@@ -179,7 +181,7 @@ def _write(trace: Any, args: argparse.Namespace) -> int:
     from gradviz.core.layout.graphviz_run import LayoutError
 
     if trace.is_empty:
-        print(f"gradviz: {trace.explanation}", file=sys.stderr)
+        print(terminal_safe(f"gradviz: {trace.explanation}"), file=sys.stderr)
     try:
         out = write(trace, args.output, scale=args.scale, engine=args.engine)
     except LayoutError as exc:
@@ -194,7 +196,17 @@ def _write(trace: Any, args: argparse.Namespace) -> int:
 
 
 def _error(message: str) -> None:
-    print(translate("cli", "gradviz: error: {message}").format(message=message), file=sys.stderr)
+    print(terminal_safe(translate("cli", "gradviz: error: {message}").format(message=message)), file=sys.stderr)
+
+
+# Control characters but the line break and the tab: written as they are, a program's print
+# could clear the user's terminal, retitle it or move its cursor.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with its control characters (escape sequences) shown as ``\\x1b`` and the like."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _lessons() -> int:
@@ -219,6 +231,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Torch loads in the runner while this process sets itself up and reads the source.
         launch.start_early(system_language())
     set_language(system_language())
+    for stream in (sys.stdout, sys.stderr):
+        # What a program prints may hold characters this terminal cannot show (a lone surrogate,
+        # Chinese under an ASCII locale): shown as escapes, never a UnicodeEncodeError.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = _parser(argv[0] if argv else None).parse_args(argv)
     if args.command == "render":
         return _render(args)

@@ -189,3 +189,19 @@ def test_a_file_the_model_opens_by_a_relative_name_is_looked_for_in_the_current_
     assert f"sizes.txt is looked for in the current folder ({tmp_path})" in away.stderr
     home = gradviz("render", "net.py:Net", "-o", "x.json", cwd=tmp_path / "repo")
     assert home.returncode == 0, home.stderr
+
+
+def test_what_a_program_prints_cannot_drive_the_terminal_and_odd_keys_export(tmp_path):
+    program = ("print('A\\x1b]0;TITLE\\x07B\\x1b[2J')\nprint('half \\ud800 pair')\n"
+               "m = nn.ModuleDict({'a\\ud800b': nn.Linear(1, 1), 'n\\x00ul': nn.Linear(1, 1)})\n"
+               "x = torch.ones(1, 1)\nloss = m['a\\ud800b'](x).sum() + m['n\\x00ul'](x).sum()\n")
+    for suffix in ("json", "svg", "dot"):
+        out = gradviz("render", "-e", program, "-o", str(tmp_path / f"k.{suffix}"))
+        assert out.returncode == 0, out.stderr
+        assert "\x1b" not in out.stdout and "\x07" not in out.stdout
+        assert out.stdout.splitlines()[:2] == ["A\\x1b]0;TITLE\\x07B\\x1b[2J", "half \\ud800 pair"]
+    labels = {n["label"] for n in json.loads((tmp_path / "k.json").read_text(encoding="utf-8"))["nodes"]}
+    assert {"m.a\ud800b.weight", "m.n\x00ul.weight"} <= labels  # json keeps them exactly
+    svg = (tmp_path / "k.svg").read_text(encoding="utf-8")
+    assert "m.a\ufffdb.weight" in svg and "m.n\ufffdul.weight" in svg
+    ET.fromstring(svg)

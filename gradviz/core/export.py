@@ -177,7 +177,8 @@ def write(trace: Trace, path: str | Path, *, scale: float = 1.0, engine: str | N
         # Into a file beside it, renamed when complete: a failure half-way leaves no half file.
         part = path.with_name(path.name + ".part")
         try:
-            with part.open("w", encoding="utf-8") as out:
+            # A lone surrogate (a module key's) is written as the json escape \udXXX it is.
+            with part.open("w", encoding="utf-8", errors="backslashreplace") as out:
                 out.writelines(json_chunks(trace))
             os.replace(part, path)
         finally:

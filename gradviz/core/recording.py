@@ -13,12 +13,16 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from gradviz.core import bounded_read
 from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.trace import Trace
 
 SUFFIX = ".gradviz-rec"
 MAGIC = b"gradviz recording\n"
 FORMAT = 1
+# A recording holds what a capture keeps (values over 10,000 elements as summaries): a 10,000-node
+# graph's is a few MB, so a GB is no recording.
+MAX_RECORDING_BYTES = 1 << 30
 #: What a recording cannot do, said wherever one is shown: these need the program run again.
 #: Marked for the catalogue; :func:`needs_rerun` gives it in the user's language.
 NEEDS_RERUN = QT_TRANSLATE_NOOP("recording", "editing values, the gradient check and \"why is my grad None?\" "
@@ -94,7 +98,7 @@ def save(trace: Trace, path: str | os.PathLike[str], title: str = "") -> Path:
 
 def load(path: str | os.PathLike[str]) -> RecordingFile:
     """Read the recording at ``path``; RecordingError (or OSError) when it cannot be."""
-    return from_bytes(Path(path).read_bytes())
+    return from_bytes(bounded_read.read_bytes(path, MAX_RECORDING_BYTES))
 
 
 def is_recording_path(text: str) -> bool:

@@ -909,6 +909,17 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
     </message>
 </context>
 <context>
+    <name>files</name>
+    <message>
+        <source>it is not a file of text or data (a device, a pipe or a folder)</source>
+        <translation>它不是文本或数据文件（而是设备、管道或文件夹）</translation>
+    </message>
+    <message>
+        <source>it holds more than {megabytes} MB, more than a file of this kind ever needs</source>
+        <translation>它超过 {megabytes} MB，这类文件从来用不了这么大</translation>
+    </message>
+</context>
+<context>
     <name>formulas</name>
     <message>
         <source>autograd multiplies the incoming gradient by this op&apos;s Jacobian (a vector-Jacobian product); gradviz has no written-out formula for {op}, so it shows the numbers autograd produced.</source>
@@ -1777,6 +1788,10 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
     <message>
         <source>&quot;roots&quot; and &quot;view.collapsed&quot; hold names (strings)</source>
         <translation>“roots”和“view.collapsed”中应该是名字（字符串）</translation>
+    </message>
+    <message>
+        <source>&quot;roots&quot; holds at most {count} names of at most {chars} characters</source>
+        <translation>&quot;roots&quot; 最多放 {count} 个名字，每个最多 {chars} 个字符</translation>
     </message>
     <message>
         <source>view: &quot;zoom&quot; should be a positive number, not {zoom}</source>

@@ -121,9 +121,19 @@ _BARE_ID = re.compile(r"([a-zA-Z_][a-zA-Z0-9_]*|-?(\.[0-9]+|[0-9]+(\.[0-9]*)?))\
 _KEYWORDS = frozenset({"node", "edge", "graph", "digraph", "subgraph", "strict"})
 
 
+# Characters no DOT or SVG file can hold (control characters, halves of a surrogate pair):
+# a module key holding one made Graphviz fail, or the file unwritable.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def writable(text: str) -> str:
+    """``text`` with each character no DOT or SVG file can hold replaced by U+FFFD."""
+    return _UNWRITABLE.sub("\ufffd", text)
+
+
 def _escape(text: str) -> str:
     """A DOT string's content: backslashes and quotes stand for themselves."""
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    return writable(text).replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _token(text: str) -> str:

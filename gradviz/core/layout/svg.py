@@ -9,7 +9,7 @@ boxes, 0.7-sized arrowheads), so an export looks the same whichever drew it.
 from __future__ import annotations
 
 from gradviz.core.i18n import translate
-from gradviz.core.layout.dot import BORDER_COLOUR, CLUSTER_COLOUR, EDGE_COLOUR, FONT_NAME, PALETTE, DotBuild
+from gradviz.core.layout.dot import BORDER_COLOUR, CLUSTER_COLOUR, EDGE_COLOUR, FONT_NAME, PALETTE, DotBuild, writable
 from gradviz.core.layout.layout import Layout
 from gradviz.core.layout.metrics import LINE_SPACING, box_size, text_width
 
@@ -25,7 +25,7 @@ def _n(v: float) -> str:
 
 def escape(text: str) -> str:
     """``text`` for an SVG text node (xml.sax's escape costs 20 ms of imports)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return writable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _text_lines(out: list[str], lines: tuple[str, ...], cx: float, cy: float, size: float) -> None:

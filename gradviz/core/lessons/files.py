@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gradviz.core import bounded_read
 from gradviz.core.i18n import translate
 from gradviz.core.layout.labels import LABEL_STYLES
 from gradviz.core.lessons.quiz import Question, question_from_json, question_to_json
@@ -35,6 +36,8 @@ SUFFIX = ".gradviz"
 # The built-in lessons are 1-3 KB; a file this big is something else, not read into memory.
 MAX_FILE_BYTES = 16 << 20
 MAX_NAME_CHARS = 120
+# How many roots a lesson may show, and how long a root's name (out['logits'] and the like) may be.
+MAX_ROOTS, MAX_ROOT_CHARS = 64, 200
 _UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 # The looks a lesson may ask for, and the session switches between.
 THEMES = ("light", "dark")
@@ -120,6 +123,7 @@ class Lesson:
         return self.texts.in_language(code)
 
 
+
 def lesson_to_json(lesson: Lesson) -> dict[str, Any]:
     return {
         FORMAT_KEY: VERSION,
@@ -203,6 +207,11 @@ def lesson_from_json(data: Any, source: str = "", check: bool = True) -> Lesson:
     collapsed = _field(view, "collapsed", list, [], where + "view: ")
     if not all(isinstance(r, str) for r in roots) or not all(isinstance(c, str) for c in collapsed):
         raise LessonFileError(where + translate("lessons", "\"roots\" and \"view.collapsed\" hold names (strings)"))
+    # Each root is looked for in the program at every run, on the window's thread: a few roots
+    # of half a megabyte each froze the window for 42 s.
+    if len(roots) > MAX_ROOTS or any(len(r) > MAX_ROOT_CHARS for r in roots):
+        raise LessonFileError(where + translate("lessons", "\"roots\" holds at most {count} names of at most {chars} "
+                                                           "characters").format(count=MAX_ROOTS, chars=MAX_ROOT_CHARS))
     zoom = _field(view, "zoom", (int, float), 1.0, where + "view: ")
     if not math.isfinite(zoom) or zoom <= 0:  # json reads NaN, Infinity and -5 as numbers
         raise LessonFileError(where + translate("lessons", "view: \"zoom\" should be a positive number, not {zoom}")
@@ -262,7 +271,7 @@ def load_lesson(path: str | Path, check: bool = True) -> Lesson:
             message = translate("lessons", "{file} is {megabytes:.0f} MB: a lesson file is a few kilobytes of text, "
                                            "so this is not one (gradviz opens lesson files of up to {limit} MB)")
             raise LessonFileError(message.format(file=path.name, megabytes=size / 2**20, limit=MAX_FILE_BYTES >> 20))
-        text = _text_of(path.read_bytes())
+        text = _text_of(bounded_read.read_bytes(path, MAX_FILE_BYTES))
     except FileNotFoundError:
         raise LessonFileError(translate("lessons", "no file {path}").format(path=path)) from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -275,7 +275,8 @@ class _Decoder:
         dtype = _ARRAY_DTYPES.get(name)
         if dtype is None:
             raise DecodeError(f"arrays of dtype {name!r} are not accepted")
-        if not all(type(s) is int and s >= 0 for s in shape) or len(shape) > 32:
+        # Each size one numpy can hold: [0, 10**30] has no elements, and reshaping to it failed.
+        if not all(type(s) is int and 0 <= s < 1 << 62 for s in shape) or len(shape) > 32:
             raise DecodeError("malformed array shape")
         offset, n = self._span(v[3:])
         if math.prod(shape) * dtype.itemsize != n:

@@ -102,6 +102,7 @@ def _message(tree, section: bytes = b"") -> bytes:
     _message(["A", "float32", [4], 0, 8], b"\x00" * 8),  # size does not match the shape
     _message(["A", "float32", [2], 16, 8], b"\x00" * 8),  # outside the section
     _message(["A", "float32", [-2], 0, 8], b"\x00" * 8),
+    _message(["A", "float32", [0, 10**30], 0, 0]),  # no elements, and no size numpy can hold
     _message(["@", "Popen", "ls"]),  # only registered records
     _message(["@", "Node", "n0"]),  # a record with missing fields
     _message(["@", "Failure", 1, "m", None, None, "", "", ""]),  # kind must be a str
