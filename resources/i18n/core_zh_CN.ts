@@ -600,6 +600,14 @@
         <source>{call} raised {error}</source>
         <translation>{call} 出错：{error}</translation>
     </message>
+    <message>
+        <source>the program has made more than {limit:,} autograd nodes: gradviz keeps every one to draw it, and stops here; run fewer steps (a loop of n steps makes a node per operation in each)</source>
+        <translation>程序生成的 autograd 节点已超过 {limit:,} 个：gradviz 要保留每一个才能画出来，所以在这里停下；请少跑几步（n 步的循环每一步的每个运算都会生成一个节点）</translation>
+    </message>
+    <message>
+        <source>the program has run backward more than {limit:,} times: gradviz keeps every pass to step through it, and stops here; train with fewer steps (or in the Train panel, which keeps only the loss)</source>
+        <translation>程序调用 backward 已超过 {limit:,} 次：gradviz 要保留每一遍才能逐步演示，所以在这里停下；请用更少的步数训练（或者用只记录损失的“训练”面板）</translation>
+    </message>
 </context>
 <context>
     <name>checks</name>

@@ -26,6 +26,7 @@ import torch
 from torch.overrides import TorchFunctionMode
 
 from gradviz.core.capture import custom_functions
+from gradviz.core.capture.graph_limits import MAX_GRAPH_NODES, too_many_nodes
 from gradviz.core.capture.recorder_passes import BACKWARD_FUNCS, RECOMPUTATION, PassRecord, PassRecording
 from gradviz.core.capture.recorder_records import (
     ConstEdge,
@@ -313,6 +314,8 @@ class Recorder(PassRecording, TorchFunctionMode):
                                            loop=self.current_loop())
             if _in_checkpoint():
                 self.checkpointed.update(islice(reversed(self.nodes), len(self.nodes) - before))
+            if len(self.nodes) > MAX_GRAPH_NODES:
+                raise too_many_nodes()
         # A view or an output of an op already seen adds nothing, but its further outputs do.
         for out in outs:
             if out.output_nr > 0:

@@ -21,6 +21,7 @@ import torch
 from torch.overrides import _get_current_function_mode_stack, _pop_mode, _push_mode
 
 from gradviz.core.capture.custom_functions import is_python_node
+from gradviz.core.capture.graph_limits import MAX_BACKWARD_PASSES, too_many_passes
 from gradviz.core.capture.recorder_records import snap as copy_of
 from gradviz.core.capture.saved import read_saved, unread_saved
 from gradviz.core.trace import TensorValue
@@ -126,6 +127,8 @@ class PassRecording:
                     info.saved = unread_saved(node) if node in self.checkpointed else read_saved(node)
         handles = []
         snap = _GradientCopies()
+        if len(self.passes) >= MAX_BACKWARD_PASSES:
+            raise too_many_passes()
         # Listed when it begins: a pass that runs inside this one (checkpoint's) comes after it.
         self.passes.append(record)
         self._running.append(record)

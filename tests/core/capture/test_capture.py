@@ -330,3 +330,25 @@ def test_initialising_parameters_under_no_grad_works_as_in_torch():
     assert close(tr.find("lin.weight").value.data, lin.weight.detach())
     assert close(tr.find("lin.bias").value.data, lin.bias.detach())
     assert close(tr.find("lin.weight").grad.data, lin.weight.grad)
+
+
+def test_a_run_stops_with_its_line_when_its_graph_outgrows_what_can_be_drawn(monkeypatch):
+    # 300,000 multiplications once took the window to 7.4 GB; a run now stops at a bound.
+    from gradviz.core.capture import recorder, recorder_passes
+    from gradviz.core.program.errors import ProgramError
+
+    monkeypatch.setattr(recorder, "MAX_GRAPH_NODES", 100)
+    monkeypatch.setattr(recorder_passes, "MAX_BACKWARD_PASSES", 10)
+    with pytest.raises(ProgramError) as grown:
+        capture_program("x = torch.ones(1, requires_grad=True)\ny = x\nfor i in range(300):\n    y = y * 1.0\n"
+                        "loss = y.sum()\n")
+    assert (grown.value.kind, grown.value.line, grown.value.statement) == ("limit", 4, "y = y * 1.0")
+    assert "more than 50,000 autograd nodes" in grown.value.message  # the message names the real bound
+    with pytest.raises(ProgramError) as passes:
+        capture_program("w = torch.ones(2, requires_grad=True)\nfor i in range(20):\n    loss = (w * 2).sum()\n"
+                        "    loss.backward()\n")
+    assert (passes.value.kind, passes.value.line) == ("limit", 4)
+    assert "backward more than 5,000 times" in passes.value.message
+    ninety = capture_program("x = torch.ones(1, requires_grad=True)\ny = x\nfor i in range(90):\n"
+                             "    y = y * 1.0\nloss = y.sum()\n")
+    assert len(ninety.nodes) == 92  # under the bound: drawn whole
