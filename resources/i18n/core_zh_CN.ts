@@ -413,6 +413,10 @@
         <translation>“{root}”是 {type}，不是张量</translation>
     </message>
     <message>
+        <source>gradviz ran {call} to show gradients, and torch refused: {error}: call backward yourself, with a real scalar to start from (loss.abs().sum(), loss.to_dense().sum())</source>
+        <translation>gradviz 运行了 {call} 来显示梯度，但 torch 拒绝了：{error}：请自己调用 backward，从一个实数标量开始（loss.abs().sum()、loss.to_dense().sum()）</translation>
+    </message>
+    <message>
         <source>The program made no tensors, so there is no graph to show.</source>
         <translation>程序没有创建任何张量，所以没有计算图可以显示。</translation>
     </message>

@@ -233,7 +233,8 @@ def _record_session(source: str, interp: Interpreter, recorder: Recorder, names:
                 said = builder.implicit_note([_implicit_call(name, tensor) for name, tensor in seeds])
                 on_forward(dataclasses.replace(forward, notes=(*([note] if note else []), said, *forward.notes)))
             for name, tensor in seeds:
-                _implicit_backward(recorder, name, tensor, clear_grads=len(seeds) > 1)
+                line = next((ln for n, ln in reversed(result.assignments) if n == name), None)
+                _implicit_backward(recorder, name, tensor, clear_grads=len(seeds) > 1, line=line)
     if trace is None:
         trace = builder.build([recorder.key_of(t) for _, t in chosen])
         if note:
@@ -389,18 +390,30 @@ def _choose_root(ns: dict, assignments: list[tuple[str, int]], root: str | None)
     return last_tensor
 
 
-def _implicit_backward(recorder: Recorder, name: str, tensor: torch.Tensor, clear_grads: bool = False) -> None:
+def _implicit_backward(recorder: Recorder, name: str, tensor: torch.Tensor, clear_grads: bool = False,
+                       line: int | None = None) -> None:
     if clear_grads:
         # Several roots: each pass should show its own root's gradient, not a sum.
         for node in recorder.ensure_graph([tensor.grad_fn]):
             if type(node).__name__ == "AccumulateGrad":
                 node.variable.grad = None
-    gradient = None if tensor.numel() == 1 else torch.ones_like(tensor)
     call = _implicit_call(name, tensor)
     # Called while the recorder is active, so the recorder hooks it like any backward call.
     # The graph is kept: the program may look at it again, and saved tensors stay readable.
     first = len(recorder.passes)
-    torch.autograd.backward(tensor, gradient, retain_graph=True)
+    try:
+        gradient = None if tensor.numel() == 1 else torch.ones_like(tensor)
+        torch.autograd.backward(tensor, gradient, retain_graph=True)
+    except (RuntimeError, NotImplementedError, TypeError, ValueError) as exc:
+        # torch's own words point into torch ("in __init__.py, line 216"): say whose call it was.
+        said = str(exc).strip().split("\n\n", 1)[0].split("\n", 1)[0]
+        if len(said) > 160 and ". " in said:  # the dispatcher's lists of backends after its first sentence
+            said = said.split(". ", 1)[0] + "."
+        message = translate("capture", "gradviz ran {call} to show gradients, and torch refused: {error}: call "
+                                       "backward yourself, with a real scalar to start from (loss.abs().sum(), "
+                                       "loss.to_dense().sum())")
+        raise ProgramError(message.format(call=call, error=f"{type(exc).__name__}: {said}"), line, None,
+                           "runtime") from None
     record = recorder.passes[first]  # later ones ran inside it (checkpoint's)
     record.call, record.line, record.implicit = call, None, True
 

@@ -352,3 +352,18 @@ def test_a_run_stops_with_its_line_when_its_graph_outgrows_what_can_be_drawn(mon
     ninety = capture_program("x = torch.ones(1, requires_grad=True)\ny = x\nfor i in range(90):\n"
                              "    y = y * 1.0\nloss = y.sum()\n")
     assert len(ninety.nodes) == 92  # under the bound: drawn whole
+
+
+@pytest.mark.parametrize(("program", "words"), [
+    ("w = torch.randn(3, dtype=torch.cfloat, requires_grad=True)\nloss = (w * w).sum()\n", "real scalar outputs"),
+    ("x = torch.ones(3, requires_grad=True)\nloss = (x * 2).to_sparse()\n", "SparseCPU"),
+])
+def test_a_root_torch_cannot_start_backward_from_is_told_at_its_line(program, words):
+    # Once torch's own words at "__init__.py, line 216", with no line of the program.
+    from gradviz.core.program.errors import ProgramError
+
+    with pytest.raises(ProgramError) as info:
+        capture_program(program)
+    assert (info.value.kind, info.value.line) == ("runtime", 2)
+    assert "gradviz ran loss.backward" in info.value.message and words in info.value.message
+    assert "call backward yourself" in info.value.message and len(info.value.message) < 600
