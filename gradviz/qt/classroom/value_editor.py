@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from gradviz.core.i18n import translate
 from gradviz.core.trace import Node, format_number, format_shape
+from gradviz.qt.widgets.plain_text import escaped
 
 SLIDER_STEPS = 1000
 LIVE_DELAY_MS = 120  # re-run at most this often while the slider moves
@@ -43,7 +44,8 @@ class ValueEditor(QDialog):
         layout = QVBoxLayout(self)
         intro = QLabel(translate("value_editor", "<b>{name}</b> — {shape}, {dtype}. The graph's values and gradients "
                                                  "follow at once; the program text is not changed.").format(
-            name=self.name, shape=format_shape(node.shape), dtype=node.dtype))
+            name=escaped(self.name), shape=format_shape(node.shape), dtype=node.dtype))
+        intro.setTextFormat(Qt.TextFormat.RichText)  # its own bold; the node's label escaped
         intro.setWordWrap(True)  # narrow: it opens beside the graph, not on it
         layout.addWidget(intro)
         self.setMaximumWidth(420)
@@ -51,6 +53,7 @@ class ValueEditor(QDialog):
         layout.addLayout(form)
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what was typed
         self.scalar = data is not None and data.size == 1
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
