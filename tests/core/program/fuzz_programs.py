@@ -237,7 +237,10 @@ _HOSTILE_LINES = ("import os", "from torch import load", "import torch.hub", "im
                   "torch.Tensor.sum = print", "nn.Module.__call__ = print", "F.relu = print", "del torch.ones",
                   "torch.ones(1).numpy().tofile('gv_escape')", "open('gv_escape', 'w')",
                   "print('x', file=None)", "x = '{0.__class__.__mro__}'.format(1)", "x = f'{1:{\"{}\".format}}'",
-                  "x = sorted([1], key=str.format)", "x = torch.load('gv_escape')")
+                  "x = sorted([1], key=str.format)", "x = torch.load('gv_escape')",
+                  # Writable index arrays of a sparse tensor, trusted unchecked by to_dense().
+                  "s = torch.ones(4).to_sparse()\ns.indices().fill_(10**10)\nx = s.to_dense()",
+                  "s = torch.ones(2, 2).to_sparse(layout=torch.sparse_csr)\ns.crow_indices().fill_(10**6)")
 
 
 def _chain(rng: random.Random, calls: bool = True) -> str:
@@ -279,7 +282,23 @@ def _route(rng: random.Random) -> str:
                        f"torch.{CANARY}.touch()", f"F.{CANARY}.touch()", f"{path}.{CANARY}.touch()"))
 
 
+# Names an import may bind that reach Python's or gradviz's internals: torch as __builtins__ once
+# made every torch global (the canary among them, and torch's importer) a comprehension's builtin.
+_BIND_NAMES = ("__builtins__", "__gv_tick", "__gv_line", "__gv_import", "__gv_attr", "__gv_assigned", "__name__",
+               "__spec__", "__loader__", "eval", "exec", "globals", "open", "__import__", "type", "getattr")
+_ALIASED = ("import torch", "import torch.nn", "import math", "from torch import nn", "from torch import ones",
+            "from math import isfinite", "import torch.nn.functional")
+
+
+def _alias_attack(rng: random.Random) -> str:
+    use = rng.choice((f"x = [{CANARY} for q in [0]][0].touch()", "x = [_import_dotted_name for q in [0]][0]",
+                      f"x = {CANARY}.touch()", "while True:\n    pass"))
+    return f"{rng.choice(_ALIASED)} as {rng.choice(_BIND_NAMES)}\n{use}"
+
+
 def _attack(rng: random.Random) -> str:
+    if rng.random() < 0.1:
+        return _alias_attack(rng)
     chain = _route(rng) if rng.random() < 0.5 else _chain(rng)
     target = _chain(rng, calls=False)
     forms = (f"x = {chain}", chain, f"{target} = print", f"{target} += 1", f"del {target}", f'x = f"{{{chain}}}"',
