@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 from PySide6.QtGui import QPainterPath
 
 from gradviz.qt.canvas.graph_preview import array_path
@@ -52,20 +53,27 @@ def test_a_preview_is_drawn_without_importing_pyqtgraph():
     assert out.stdout.strip().splitlines()[-1] == "False False", out.stderr
 
 
-def test_the_preview_note_shows_only_when_the_preview_stays_up(qtbot):
-    # A chain's preview is replaced by its items tens of milliseconds later: a note flashed
-    # for that long is a flicker. It shows once the preview has been up NOTE_DELAY_MS.
+@pytest.fixture
+def preview(qtbot):
+    """A preview over a shown 600x400 canvas."""
     from PySide6.QtWidgets import QGraphicsView
 
-    from gradviz.core.capture.capture import capture_program
-    from gradviz.core.layout.layout import layout
-    from gradviz.qt.canvas.graph_preview import NOTE_DELAY_MS, PreviewView
+    from gradviz.qt.canvas.graph_preview import PreviewView
 
     canvas = QGraphicsView()
     qtbot.addWidget(canvas)
     canvas.resize(600, 400)
     canvas.show()
-    preview = PreviewView(canvas)
+    return PreviewView(canvas)
+
+
+def test_the_preview_note_shows_only_when_the_preview_stays_up(qtbot, preview):
+    # A chain's preview is replaced by its items tens of milliseconds later: a note flashed
+    # for that long is a flicker. It shows once the preview has been up NOTE_DELAY_MS.
+    from gradviz.core.capture.capture import capture_program
+    from gradviz.core.layout.layout import layout
+    from gradviz.qt.canvas.graph_preview import NOTE_DELAY_MS
+
     trace = capture_program("x = torch.tensor(0.5, requires_grad=True)\ny = x * 2 + x\nloss = y\n")
     drawing = layout(trace)
     preview.show_drawing(trace, drawing, "Provisional layout — refining…")
@@ -80,21 +88,13 @@ def test_the_preview_note_shows_only_when_the_preview_stays_up(qtbot):
     assert preview.note_label.isHidden()
 
 
-def test_a_chain_laid_out_as_it_was_previewed_keeps_its_picture_and_the_users_zoom(qtbot):
+def test_a_chain_laid_out_as_it_was_previewed_keeps_its_picture_and_the_users_zoom(preview):
     # Drawn again, the same 10,000-box picture held the window 30-50 ms; only the note changes.
-    from PySide6.QtWidgets import QGraphicsView
-
     from gradviz.core.capture.capture import capture_program
     from gradviz.core.layout.column import column_sketch
     from gradviz.core.layout.plan import StagedLayoutCache
     from gradviz.core.layout.quick import plain_build
-    from gradviz.qt.canvas.graph_preview import PreviewView
 
-    canvas = QGraphicsView()
-    qtbot.addWidget(canvas)
-    canvas.resize(600, 400)
-    canvas.show()
-    preview = PreviewView(canvas)
     forward: list = []
     source = "x = torch.tensor(0.5, requires_grad=True)\ny = x\nfor i in range(300):\n    y = y * 1.0001\nloss = y\n"
     trace = capture_program(source, on_forward=forward.append, forward_min=0)
