@@ -52,7 +52,7 @@ def package_root(path: Path) -> tuple[Path, str]:
         # A folder without __init__.py is a package too (a namespace package) to Python run from
         # above it: a file that imports relatively (``from . import utils``) is imported in as
         # many of its folders as its deepest relative import climbs.
-        for _ in range(_relative_depth(path)):
+        for _ in range(_relative_depth(_syntax_tree(path))):
             if folder.parent == folder or not folder.name.isidentifier():
                 break
             parts.insert(0, folder.name)
@@ -60,12 +60,18 @@ def package_root(path: Path) -> tuple[Path, str]:
     return folder, ".".join(parts)
 
 
-def _relative_depth(path: Path) -> int:
-    """How many package levels ``path``'s relative imports need: 1 for ``from . import x``,
-    2 for ``from .. import x``; 0 when it has none (or cannot be read: the import says why)."""
+def _syntax_tree(path: Path) -> ast.Module | None:
+    """``path``'s code parsed, or None when it cannot be read or parsed (importing it says why)."""
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        return ast.parse(path.read_text(encoding="utf-8"))
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def _relative_depth(tree: ast.Module | None) -> int:
+    """How many package levels a file's relative imports need: 1 for ``from . import x``,
+    2 for ``from .. import x``; 0 when it has none (or could not be parsed)."""
+    if tree is None:
         return 0
     return max((node.level for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)), default=0)
 
@@ -128,11 +134,8 @@ def _package_failed_first(exc: BaseException, path: Path) -> bool:
     ran = {Path(f.filename).resolve() for f in traceback.extract_tb(exc.__traceback__) if f.filename}
     if path in ran:
         return False
-    try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
-        return False
-    return not any(isinstance(node, ast.ImportFrom) and node.level > 0 for node in ast.walk(tree))
+    tree = _syntax_tree(path)
+    return tree is not None and _relative_depth(tree) == 0
 
 
 #: How far up from the file its imports' root folder is looked for.
@@ -147,9 +150,8 @@ def import_roots(path: Path) -> list[Path]:
     not from the app, whose folder is its own. For each top-level name the file imports that
     this Python cannot find, the nearest folder above the file holding ``name/`` or ``name.py``.
     """
-    try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+    tree = _syntax_tree(path)
+    if tree is None:
         return []  # the import itself says what is wrong
     names: list[str] = []
     for node in ast.walk(tree):
@@ -304,7 +306,6 @@ def _missing_module_hint(exc: BaseException) -> str:
                                         "package").format(python=sys.executable, module=top, package=package, name=top)
 
 
-
 def _hint(exc: BaseException) -> str:
     """What to do about ``exc``, when gradviz knows more than its message says ("" if not)."""
     return _missing_module_hint(exc) or _relative_file_hint(exc)
@@ -319,6 +320,7 @@ def _relative_file_hint(exc: BaseException) -> str:
     return "\n  " + translate("capture", "{name} is looked for in the current folder ({folder}), as Python does: "
                                          "start gradviz from the folder your code expects it in (the repository's "
                                          "top folder, most often)").format(name=name, folder=os.getcwd())
+
 
 # ----- arguments -------------------------------------------------------------------------------
 

@@ -208,11 +208,7 @@ def _check(node: ast.AST, parent: ast.AST | None, loc: Locator) -> None:
         if why is not None:
             raise loc.at_node(node, why)
     elif isinstance(node, ast.Name):
-        _check_identifier(node.id, node, "name", loc)
-        if node.id in FORBIDDEN_NAMES:
-            message = translate("language", "'{name}' is refused: gradviz programs cannot run code, read files "
-                                            "or look into Python's internals")
-            raise loc.at_node(node, message.format(name=node.id))
+        _check_name(node.id, node, loc)
     elif isinstance(node, ast.Attribute):
         _check_attribute(node, parent, loc)
     elif isinstance(node, ast.keyword) and node.arg is not None:
@@ -220,11 +216,7 @@ def _check(node: ast.AST, parent: ast.AST | None, loc: Locator) -> None:
     elif isinstance(node, ast.alias) and node.asname is not None:
         # The one name a program binds that is no ast.Name: `import torch as __builtins__`
         # once handed every torch global (its importer included) to the comprehensions.
-        _check_identifier(node.asname, parent or node, "name", loc)
-        if node.asname in FORBIDDEN_NAMES:
-            message = translate("language", "'{name}' is refused: gradviz programs cannot run code, read files "
-                                            "or look into Python's internals")
-            raise loc.at_node(parent or node, message.format(name=node.asname))
+        _check_name(node.asname, parent or node, loc)
     elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
         for keyword in node.keywords:
             if keyword.arg == "file":
@@ -241,6 +233,15 @@ _IDENTIFIER = {
     "attribute": QT_TRANSLATE_NOOP("language", "attribute '{name}' is refused: names with double underscores "
                                                "reach Python's internals"),
 }
+
+
+def _check_name(name: str, node: ast.AST, loc: Locator) -> None:
+    """A variable's name, read or bound (by an assignment or an import's alias)."""
+    _check_identifier(name, node, "name", loc)
+    if name in FORBIDDEN_NAMES:
+        message = translate("language", "'{name}' is refused: gradviz programs cannot run code, read files "
+                                        "or look into Python's internals")
+        raise loc.at_node(node, message.format(name=name))
 
 
 def _check_identifier(name: str, node: ast.AST, what: str, loc: Locator) -> None:
