@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from gradviz.argparse_i18n import speak_argparse
-from gradviz.core import bounded_read
+from gradviz.core import user_files
 from gradviz.core.i18n import set_language, system_language, translate
 
 SUBCOMMANDS = ("render", "lessons", "train")
@@ -115,7 +115,7 @@ def resolve_source(source: str | None, expr: str | None = None, init: str = "", 
                                                                        guessed=not input_expr.strip()))
     path = Path(source)
     try:
-        return ProgramSpec(bounded_read.read_text(path, bounded_read.PROGRAM_FILE_BYTES))
+        return ProgramSpec(user_files.read_text(path, user_files.PROGRAM_FILE_BYTES))
     except FileNotFoundError:
         message = translate("cli", "no file {path} (for a lesson write lesson:NAME)")
         raise ValueError(message.format(path=source)) from None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from gradviz.core.layout.plan import MAX_LONG_EDGE_LENGTH
 from gradviz.core.layout.quick import long_edge_length, quick_layout
 from gradviz.core.layout.svg import layout_svg
 from gradviz.core.trace import BackwardPass, Node, TensorValue, Trace
+from gradviz.core.user_files import written_whole
 
 #: Version of the json interchange format written by :func:`to_json`. 2: nodes of kind
 #: "output" (output k ≥ 1 of a multi-output op) and their ``output_nr``; module buffers
@@ -174,15 +174,9 @@ def write(trace: Trace, path: str | Path, *, scale: float = 1.0, engine: str | N
     if not scale > 0:
         raise ValueError(f"scale must be positive, not {scale!r}")
     if suffix == ".json":
-        # Into a file beside it, renamed when complete: a failure half-way leaves no half file.
-        part = path.with_name(path.name + ".part")
-        try:
-            # A lone surrogate (a module key's) is written as the json escape \udXXX it is.
-            with part.open("w", encoding="utf-8", errors="backslashreplace") as out:
-                out.writelines(json_chunks(trace))
-            os.replace(part, path)
-        finally:
-            part.unlink(missing_ok=True)
+        # A lone surrogate (a module key's) is written as the json escape \udXXX it is.
+        with written_whole(path) as part, part.open("w", encoding="utf-8", errors="backslashreplace") as out:
+            out.writelines(json_chunks(trace))
         return path
     build = build_dot(trace, legend=True, show_grads=True)
     if suffix == ".dot":

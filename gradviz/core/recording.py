@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from gradviz.core import bounded_read
+from gradviz.core import user_files
 from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.trace import Trace
 
@@ -90,15 +90,14 @@ def save(trace: Trace, path: str | os.PathLike[str], title: str = "") -> Path:
     if not path.suffix:
         path = path.with_suffix(SUFFIX)
     data = to_bytes(trace, title)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)  # a reader never sees half a file
+    with user_files.written_whole(path) as part:  # a reader never sees half a file
+        part.write_bytes(data)
     return path
 
 
 def load(path: str | os.PathLike[str]) -> RecordingFile:
     """Read the recording at ``path``; RecordingError (or OSError) when it cannot be."""
-    return from_bytes(bounded_read.read_bytes(path, MAX_RECORDING_BYTES))
+    return from_bytes(user_files.read_bytes(path, MAX_RECORDING_BYTES))
 
 
 def is_recording_path(text: str) -> bool:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gradviz.core import bounded_read
+from gradviz.core import user_files
 from gradviz.core.i18n import translate
 from gradviz.core.layout.labels import LABEL_STYLES
 from gradviz.core.lessons.quiz import Question, question_from_json, question_to_json
@@ -121,7 +121,6 @@ class Lesson:
     def text_in(self, code: str) -> str:
         """The explanation in language ``code`` (else in the language there is)."""
         return self.texts.in_language(code)
-
 
 
 def lesson_to_json(lesson: Lesson) -> dict[str, Any]:
@@ -271,7 +270,7 @@ def load_lesson(path: str | Path, check: bool = True) -> Lesson:
             message = translate("lessons", "{file} is {megabytes:.0f} MB: a lesson file is a few kilobytes of text, "
                                            "so this is not one (gradviz opens lesson files of up to {limit} MB)")
             raise LessonFileError(message.format(file=path.name, megabytes=size / 2**20, limit=MAX_FILE_BYTES >> 20))
-        text = _text_of(bounded_read.read_bytes(path, MAX_FILE_BYTES))
+        text = _text_of(user_files.read_bytes(path, MAX_FILE_BYTES))
     except FileNotFoundError:
         raise LessonFileError(translate("lessons", "no file {path}").format(path=path)) from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -17,7 +17,7 @@ from PySide6.QtCore import QEventLoop, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QInputDialog, QMessageBox, QProgressDialog, QStyle
 
-from gradviz.core import bounded_read, export
+from gradviz.core import export, user_files
 from gradviz.core.capture.module_spec import LoadedModule, ModuleLoadError, parse_spec
 from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.layout.layout import LayoutCancelled, LayoutError
@@ -181,7 +181,7 @@ class ProgramFiles(QObject):
             path = chosen
         path = Path(path)
         try:
-            text = bounded_read.read_text(path, bounded_read.PROGRAM_FILE_BYTES)
+            text = user_files.read_text(path, user_files.PROGRAM_FILE_BYTES)
         except (OSError, UnicodeDecodeError) as exc:
             reason = getattr(exc, "strerror", None) or exc
             self.session.notify(translate("program_files", "Cannot open {path}: {reason}").format(path=path,

@@ -1,8 +1,10 @@
-"""Reading a file the user points gradviz at (a program, a lesson, a recording), bounded.
+"""Files the user points gradviz at (a program, a lesson, a recording, an export): read only
+when they are files and only so far, written whole.
 
 A link to /dev/zero reports a size of 0 and never ends: read whole, it took memory until the
 process died; a named pipe blocks whoever opens it. Only regular files are read, and no more
-than the limit a file of that kind could need.
+than the limit a file of that kind could need. A file is written beside its name and renamed
+once complete, so a reader never sees half of it and a failure leaves none.
 """
 
 from __future__ import annotations
@@ -10,6 +12,9 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from gradviz.core.i18n import translate
 
@@ -42,3 +47,14 @@ def read_bytes(path: str | os.PathLike[str], limit: int) -> bytes:
 def read_text(path: str | os.PathLike[str], limit: int) -> str:
     """:func:`read_bytes` decoded as UTF-8 (a BOM is dropped); UnicodeDecodeError when it is not."""
     return read_bytes(path, limit).decode("utf-8-sig")
+
+
+@contextmanager
+def written_whole(path: Path) -> Iterator[Path]:
+    """A path beside ``path`` to write; renamed to ``path`` when the block ends, removed if it raised."""
+    part = path.with_name(path.name + ".part")
+    try:
+        yield part
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
