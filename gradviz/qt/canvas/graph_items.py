@@ -444,16 +444,18 @@ _NO_ARROW = QPolygonF()
 # the same way (a chain's all do), and moving a cached triangle is one call instead of five.
 _ARROWS: dict[tuple[float, float], QPolygonF] = {}
 _ARROWS_MAX = 4096
+# An arrowhead's half width over its length (its base is 0.8 of its length wide).
+_ARROW_HALF_WIDTH = 0.4
 
 
-def _arrowhead(base: tuple[float, float], tip: tuple[float, float], half_width_ratio: float = 0.4) -> QPolygonF:
+def _arrowhead(base: tuple[float, float], tip: tuple[float, float]) -> QPolygonF:
     """A triangle with its tip at ``tip`` and the middle of its base at ``base``."""
     dx, dy = tip[0] - base[0], tip[1] - base[1]
     shape = _ARROWS.get((dx, dy))
     if shape is None:
         if len(_ARROWS) >= _ARROWS_MAX:
             _ARROWS.clear()
-        nx, ny = -dy * half_width_ratio, dx * half_width_ratio
+        nx, ny = -dy * _ARROW_HALF_WIDTH, dx * _ARROW_HALF_WIDTH
         shape = _ARROWS[(dx, dy)] = QPolygonF([QPointF(0, 0), QPointF(nx - dx, ny - dy), QPointF(-nx - dx, -ny - dy)])
     return shape.translated(tip[0], tip[1])
 
@@ -467,7 +469,7 @@ def add_bezier(path: QPainterPath, points: tuple[tuple[float, float], ...]) -> N
             path.cubicTo(x1, y1, x2, y2, x3, y3)  # numbers, not QPointFs: 3 objects fewer a segment
 
 
-def _edge_bounds(path: EdgePath, half_width_ratio: float = 0.4, margin: float = 3.0) -> QRectF:
+def _edge_bounds(path: EdgePath, margin: float = 3.0) -> QRectF:
     """Where the edge may paint: its control points (the curve stays inside their hull) and
     its arrowhead's corners (as :func:`_arrowhead` makes them), plus ``margin``. Worked out
     in plain numbers, without making the curve or the triangle (a third of an edge's cost)."""
@@ -476,7 +478,7 @@ def _edge_bounds(path: EdgePath, half_width_ratio: float = 0.4, margin: float = 
     ys = [p[1] for p in points]
     if path.arrow_tail is not None and path.arrow_head is not None:
         (bx, by), (tx, ty) = path.arrow_tail, path.arrow_head
-        nx, ny = (by - ty) * half_width_ratio, (tx - bx) * half_width_ratio
+        nx, ny = (by - ty) * _ARROW_HALF_WIDTH, (tx - bx) * _ARROW_HALF_WIDTH
         xs += (tx, bx + nx, bx - nx)
         ys += (ty, by + ny, by - ny)
     if not xs:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import threading
 
 from PySide6.QtCore import Qt, Signal
@@ -23,7 +24,7 @@ from gradviz.core.run.client import RunCancelled, shared_runner
 from gradviz.core.run.request import Job, ProgramSpec, RunLimits
 from gradviz.core.trace import format_number, format_shape
 from gradviz.qt.runs.tasks import Task
-from gradviz.qt.widgets.plain_text import escaped, plain
+from gradviz.qt.widgets.plain_text import plain
 
 COLUMNS = (
     QT_TRANSLATE_NOOP("gradcheck_dialog", "leaf"), QT_TRANSLATE_NOOP("gradcheck_dialog", "shape"),
@@ -61,6 +62,7 @@ class GradCheckDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.verdict_label = QLabel()
+        self.verdict_label.setTextFormat(Qt.TextFormat.RichText)  # its own bold; the message escaped
         self.verdict_label.setWordWrap(True)
         self.note_label = QLabel()
         plain(self.status_label, self.note_label)
@@ -151,8 +153,7 @@ class GradCheckDialog(QDialog):
                 self.table.setItem(row, col, item)
         verdict = (translate("gradcheck_dialog", "All gradients agree.") if report.passed
                    else translate("gradcheck_dialog", "Some gradients DISAGREE with the numeric estimate."))
-        self.verdict_label.setTextFormat(Qt.TextFormat.RichText)
-        self.verdict_label.setText(f"<b>{verdict}</b> {escaped(report.gradcheck_message)}.")
+        self.verdict_label.setText(f"<b>{verdict}</b> {html.escape(report.gradcheck_message)}.")
         self.note_label.setText(report.note)
         self.checked.emit(report)
 

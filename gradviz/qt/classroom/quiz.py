@@ -9,6 +9,8 @@ and the lesson's score counts it. The questions come from the lesson file, else 
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
@@ -20,7 +22,7 @@ from gradviz.core.stepping.steps import build_steps
 from gradviz.core.trace import Trace
 from gradviz.qt.actions import make_action
 from gradviz.qt.host import Host
-from gradviz.qt.widgets.plain_text import escaped, plain
+from gradviz.qt.widgets.plain_text import plain
 
 #: Questions are made for graphs up to this many nodes (each step's formula is worked out).
 MAX_NODES = 1500
@@ -48,6 +50,7 @@ class QuizBar(QFrame):
         self.reveal_button = QPushButton(translate("quiz", "Reveal"))
         self.reveal_button.setToolTip(translate("quiz", "Show the gradient and whether the guess was right (Enter)"))
         self.result_label = QLabel()
+        self.result_label.setTextFormat(Qt.TextFormat.RichText)  # its own marks; what it quotes escaped
         self.result_label.setWordWrap(True)
         self.result_label.setMinimumWidth(1)
         self.result_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -84,8 +87,7 @@ class QuizBar(QFrame):
             return
         colour = "#0072B2" if result.right else "#D55E00"
         mark = "✓" if result.right else "✗" if result.guess is not None else "→"
-        self.result_label.setTextFormat(Qt.TextFormat.RichText)
-        self.result_label.setText(f"<b style='color:{colour}'>{mark}</b> {escaped(result.text())}")
+        self.result_label.setText(f"<b style='color:{colour}'>{mark}</b> {html.escape(result.text())}")
 
     def set_score(self, right: int, asked: int) -> None:
         self.score_label.setText(translate("quiz", "Score: {right} of {asked}").format(right=right, asked=asked))
@@ -139,10 +141,9 @@ class Quiz(QObject):
         text = self.bar.guess_edit.text() if text is None else text
         guess = parse_guess(text) if text.strip() else None
         if text.strip() and guess is None:
-            self.bar.result_label.setTextFormat(Qt.TextFormat.RichText)
             self.bar.result_label.setText(translate("quiz", "“{text}” is not a number: type one like -0.08, 1/2 or "
                                                             "nan (or leave it empty to reveal).").format(
-                text=escaped(text.strip())))
+                text=html.escape(text.strip())))
             return None
         return self.session.answer(guess)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import html
 from typing import Any
 
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
@@ -20,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from gradviz.core.i18n import translate
 from gradviz.core.trace import Node, format_number, format_shape
-from gradviz.qt.widgets.plain_text import escaped
 
 SLIDER_STEPS = 1000
 LIVE_DELAY_MS = 120  # re-run at most this often while the slider moves
@@ -44,7 +44,7 @@ class ValueEditor(QDialog):
         layout = QVBoxLayout(self)
         intro = QLabel(translate("value_editor", "<b>{name}</b> — {shape}, {dtype}. The graph's values and gradients "
                                                  "follow at once; the program text is not changed.").format(
-            name=escaped(self.name), shape=format_shape(node.shape), dtype=node.dtype))
+            name=html.escape(self.name), shape=format_shape(node.shape), dtype=node.dtype))
         intro.setTextFormat(Qt.TextFormat.RichText)  # its own bold; the node's label escaped
         intro.setWordWrap(True)  # narrow: it opens beside the graph, not on it
         layout.addWidget(intro)

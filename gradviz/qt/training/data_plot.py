@@ -11,6 +11,8 @@ time the run spends not training.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
@@ -21,7 +23,6 @@ from gradviz.core.i18n import translate
 from gradviz.core.training.datasets import Dataset
 from gradviz.qt.theme import theme_of
 from gradviz.qt.training.loss_plot import PLOT_COLORS, cache_axes
-from gradviz.qt.widgets.plain_text import escaped
 
 __all__ = ["CLASS_COLORS", "DataPlot", "data_picture"]
 
@@ -219,7 +220,7 @@ class DataPlot(QWidget):
             if trainer.alive:  # a dead run is the panel's to report; its last picture stays
                 self._trainer = None
                 self.key.setText(translate("data_plot", "The model cannot be drawn here: {value}").format(
-                    value=escaped(str(value))))
+                    value=html.escape(str(value))))
             return
         try:
             self._draw_model(xs, value)

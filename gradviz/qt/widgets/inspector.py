@@ -122,7 +122,6 @@ class Inspector(QWidget):
         self.title_label.setFont(font)
         self.title_label.setWordWrap(True)
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        plain(self.title_label)
         layout.addWidget(self.title_label)
 
         self.details = QWidget()
@@ -193,8 +192,7 @@ class Inspector(QWidget):
             return
         for w in (self.details, self.value_heading, self.value_view, self.grad_heading, self.grad_view):
             w.show()
-        plain(self.title_label)  # a collapsed module's account was rich text (module_canvas)
-        self.title_label.setText(node.title)
+        self._set_title(node.title)
         self._fill_fields(trace, node)
         internal = internal_text(node)
         self.internal_label.setText(internal)
@@ -222,10 +220,14 @@ class Inspector(QWidget):
         return "\n".join(line for line in lines if line)
 
     # -- helpers --------------------------------------------------------------------------
+    def _set_title(self, text: str) -> None:
+        # Plain again each time: a collapsed module's account (module_canvas) is rich text.
+        plain(self.title_label)
+        self.title_label.setText(text)
+
     def _show_nothing(self, message: str) -> None:
         self.node = None
-        plain(self.title_label)
-        self.title_label.setText(message)
+        self._set_title(message)
         for w in (
             self.details,
             self.internal_label,

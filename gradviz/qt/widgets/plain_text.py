@@ -3,7 +3,7 @@
 A QLabel or a tooltip whose text looks like HTML renders it: an ``<img src="/dev/zero">`` in a
 module's name, a lesson's title or a typed guess made Qt read that file, and the window hung
 or ran out of memory. Labels that show such text are plain; tooltips are escaped; a label
-that formats its own words (bold, colour) escapes what it did not write.
+that formats its own words (bold, colour) escapes what it did not write (html.escape).
 """
 
 from __future__ import annotations
@@ -24,8 +24,3 @@ def tip(text: str) -> str:
     """``text`` as a tooltip shows it exactly (line breaks kept): escaped, in a paragraph of
     its own, so Qt's guess at rich text never sees a tag of the text's."""
     return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else ""
-
-
-def escaped(text: str) -> str:
-    """``text`` for a rich-text label, its own characters shown as they are."""
-    return html.escape(text)
