@@ -372,9 +372,10 @@ class BigGraphs(QObject):
         view_menu.addActions([self.actions[n] for n in ("collapse_all", "expand_all", "collapse_threshold")])
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        # The first paint of a newly shown scene is when a small graph's picture appears.
+        # The first paint of a newly shown scene is when a small graph's picture appears
+        # (while one is still being built, the old drawing is what is painted).
         if self._await_paint and event.type() == QEvent.Type.Paint and self.view.node_items \
-                and self._shown is None:
+                and not self.view.is_building:
             self._await_paint = False
             self.picture_shown.emit(time.perf_counter())
         return False

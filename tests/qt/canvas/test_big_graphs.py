@@ -338,6 +338,20 @@ def test_a_10000_node_chain_never_freezes_the_window(window, qtbot):
 
 
 @pytest.mark.slow
+def test_a_small_graph_is_painted_before_the_panels_follow_it(window, run_and_wait):
+    """The player, the console and the status bar catch up after the first paint, not before."""
+    events: list[tuple[str, int]] = []
+    view = window.graph_view
+    window.big_graphs.picture_shown.connect(lambda _t: events.append(("picture", len(view.node_items))))
+    view.graph_shown.connect(lambda: events.append(("graph shown", len(view.node_items))))
+    for n in (12, 30):
+        window.editor.setPlainText(chain(n))
+        events.clear()
+        assert run_and_wait(window, window.run_program) == "ok"
+        assert events == [("picture", n + 1), ("graph shown", n + 1)], events
+        assert window.step_through.index is not None and len(view.node_items) == n + 1
+
+
 def test_runs_in_the_window_are_freed_without_the_collector(window, run_and_wait, qtbot):
     """Runs and canvas items are frozen out of the collector's sight (gradviz.core.gc_pause),
     so no cycle may hold on to a replaced graph: it would never be freed."""
