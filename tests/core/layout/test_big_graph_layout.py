@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from dataclasses import replace
 
 import numpy as np
@@ -181,17 +180,15 @@ def test_quick_layout_of_collapsed_modules(mlp):
     assert [(e.source, e.target) for e in quick.edges] == [("n0", "module:layers")]
 
 
-def test_quick_layout_of_a_5000_chain_is_fast():
+def test_quick_layout_of_a_5000_chain_is_one_column():
+    # How fast: bench/scale.py (a wall-clock bound here would be flaky on a loaded machine).
     trace = capture_program(chain(5000))
-    build = build_dot(trace)
-    start = time.perf_counter()
-    quick = quick_layout(trace, build)
-    took = time.perf_counter() - start
+    quick = quick_layout(trace, build_dot(trace))
     assert len(quick.nodes) == 5001
     xs = {round(b.x, 3) for b in quick.nodes.values()}
     assert len(xs) == 1  # a chain is one straight column
-    # ~0.15 s here; the bound leaves room for a loaded 2-core machine
-    assert took < 2.0
+    ys = sorted(b.y for b in quick.nodes.values())
+    assert all(b > a for a, b in zip(ys, ys[1:]))  # one box a layer
 
 
 # -- JSON a piece at a time ------------------------------------------------------------------
