@@ -1523,6 +1523,10 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
         <translation>循环次数超过 {limit:,}：gradviz 停止了程序（是不是有死循环？）</translation>
     </message>
     <message>
+        <source>calling &apos;{name}&apos; is refused: it came out of a container or a result, and is not one of the functions gradviz programs are given (torch, nn, F, math, the builtins listed in the README and the methods the allow-list offers)</source>
+        <translation>拒绝调用 &apos;{name}&apos;：它是从容器或结果里取出来的，不是 gradviz 程序可以使用的函数（torch、nn、F、math、README 列出的内置函数，以及允许列表提供的方法）</translation>
+    </message>
+    <message>
         <source>{error}: tensor(...) is how PyTorch prints a tensor, so this line is likely output pasted with the code; leave it out, or write torch.tensor(...)</source>
         <translation>{error}：tensor(...) 是 PyTorch 打印张量的样子，所以这一行多半是连同代码一起粘贴进来的输出；请删掉它，或者写成 torch.tensor(...)</translation>
     </message>

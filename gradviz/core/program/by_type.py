@@ -73,8 +73,9 @@ MODULE_BASE = frozenset({
 FUNCTION_CLASS_NAMES = frozenset({"apply"})
 OPTIMIZER_NAMES = frozenset({"step", "zero_grad", "param_groups", "state", "defaults", "state_dict",
                              "load_state_dict", "add_param_group"})
-SCHEDULER_NAMES = frozenset({"step", "get_last_lr", "state_dict", "load_state_dict", "last_epoch",
-                             "base_lrs", "optimizer"})
+# Not state_dict/load_state_dict: they hand out and overwrite the scheduler's whole __dict__,
+# whatever objects its constructor was given.
+SCHEDULER_NAMES = frozenset({"step", "get_last_lr", "last_epoch", "base_lrs", "optimizer"})
 DISTRIBUTION_NAMES = frozenset({
     "sample", "rsample", "log_prob", "cdf", "icdf", "entropy", "perplexity", "enumerate_support",
     "expand", "mean", "mode", "stddev", "variance", "batch_shape", "event_shape", "has_rsample",

@@ -15,12 +15,12 @@ from typing import Any
 import torch
 
 from gradviz.core.i18n import translate
-from gradviz.core.program import allowlist
+from gradviz.core.program import allowlist, by_type
 from gradviz.core.program.console import RUNNING, Console, echo
 from gradviz.core.program.errors import FILENAME, Locator, ProgramError
 from gradviz.core.program.instrument import compile_program
 from gradviz.core.program.language import parse
-from gradviz.core.program.namespaces import NAMESPACES
+from gradviz.core.program.namespaces import NAMESPACES, allowed_callables
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,10 @@ class Interpreter:
 
     def _namespace(self) -> dict[str, Any]:
         safe = dict(_SAFE_BUILTINS)
-        safe["print"] = self._print
+        safe["print"] = printer = self._print
+        # What a program may call besides the namespaces' and builtins' functions: its own
+        # names (a lesson's or a file's model class), print, and objects held alive by ``ns``.
+        self._own_callables = {id(printer), *(id(v) for v in self.extra_names.values() if callable(v))}
         # torch's C++ side imports its own modules through the calling frame's builtins; the
         # program itself cannot name __import__ (double-underscore names are refused).
         safe["__import__"] = builtins_module.__import__
@@ -186,7 +189,7 @@ class Interpreter:
             "__gv_line": self._on_line, "__gv_tick": self._on_tick, "__gv_loop": self._loop,
             "__gv_attr": self._attr, "__gv_setattr": self._setattr, "__gv_augload": self._augload,
             "__gv_augattr": self._augattr, "__gv_delattr": self._delattr, "__gv_import": self._import,
-            "__gv_assigned": self._assigned, "__gv_show": self._show,
+            "__gv_assigned": self._assigned, "__gv_show": self._show, "__gv_call": self._call,
         })
         return ns
 
@@ -250,6 +253,48 @@ class Interpreter:
             raise self._error(refused.message, refused.kind, line, col) from None
         except AttributeError as exc:  # an allowed name this object lacks (_saved_self after backward...)
             raise self._error(_describe(exc), "runtime", line, col) from None
+
+    def _call(self, func: Any, known: bool, line: int, col: int, /, *args: Any, **kwargs: Any) -> Any:
+        # The second check behind the attribute allow-list: a function can also come out of a
+        # container or a result (a dict some torch object filled), never read as an attribute.
+        # It may be called, or handed to a function that calls it (sorted's key, a hook),
+        # only if it is one the program was given.
+        if not known and not self._may_call(func):
+            raise self._refused_call(func, line, col)
+        for value in args:
+            if callable(value) and not self._may_call(value):
+                raise self._refused_call(value, line, col)
+        if kwargs:
+            for value in kwargs.values():
+                if callable(value) and not self._may_call(value):
+                    raise self._refused_call(value, line, col)
+        return func(*args, **kwargs)
+
+    def _may_call(self, func: Any) -> bool:
+        if id(func) in allowed_callables() or id(func) in self._own_callables or isinstance(func, torch.nn.Module):
+            return True
+        # A method of an object the program holds, as the allow-list lets it read it by the
+        # object's type (a list's append, a model's forward); a module's functions are above.
+        owner, name = getattr(func, "__self__", None), getattr(func, "__name__", None)
+        if owner is None or isinstance(owner, types.ModuleType) or not isinstance(name, str):
+            return False
+        # A Function's apply is named _apply by torch: looked for under the names it is read as.
+        for known in (name, *(by_type.FUNCTION_CLASS_NAMES if isinstance(owner, type) else ())):
+            try:
+                if allowlist.read(owner, known) == func:
+                    return True
+            except (allowlist.Refused, AttributeError):
+                continue
+        return False
+
+    def _refused_call(self, func: Any, line: int, col: int) -> ProgramError:
+        what = getattr(func, "__name__", None)
+        what = what if isinstance(what, str) else type(func).__name__
+        message = translate("interpreter", "calling '{name}' is refused: it came out of a container or a "
+                                           "result, and is not one of the functions gradviz programs are given "
+                                           "(torch, nn, F, math, the builtins listed in the README and the "
+                                           "methods the allow-list offers)")
+        return self._error(message.format(name=what), "refused", line, col)
 
     def _setattr(self, value: Any, obj: Any, name: str, line: int, col: int) -> None:
         try:

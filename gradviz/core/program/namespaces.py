@@ -52,6 +52,11 @@ _TORCH_UTILITIES = (
     "dtype", "Generator", "finfo", "iinfo", "FloatTensor", "DoubleTensor", "LongTensor",
     "IntTensor", "BoolTensor", "pi", "e", "inf", "nan",
 )
+# Backend kernels torch exposes beside its operations: they take packed weights, raw pointer
+# bytes or statistics laid out for one library, and trust them (fbgemm's packed-weight handle
+# is a writable tensor of pointer bytes: written to, torch follows the pointer). No lesson or
+# tutorial calls them; each has an operation or module a program uses instead.
+_BACKEND_KERNELS = ("fbgemm_", "miopen_", "quantized_", "fused_", "batch_norm_")
 _TORCH_SUBSPACES = ("autograd", "nn", "linalg", "fft", "special", "optim", "distributions",
                     "random", "cuda", "backends")
 _AUTOGRAD = ("grad", "backward", "functional", "no_grad", "enable_grad", "set_grad_enabled",
@@ -106,7 +111,8 @@ def _existing(module: types.ModuleType, names: tuple[str, ...]) -> set[str]:
 def _torch_names() -> set[str]:
     constants = {name for name, value in _public(torch).items()
                  if isinstance(value, (torch.dtype, torch.layout, torch.memory_format))}
-    return _operations(torch) | constants | _existing(torch, _TORCH_UTILITIES + _TORCH_SUBSPACES)
+    kernels = {name for name in _public(torch) if name.startswith(_BACKEND_KERNELS)}
+    return (_operations(torch) - kernels) | constants | _existing(torch, _TORCH_UTILITIES + _TORCH_SUBSPACES)
 
 
 def _math_names() -> set[str]:
@@ -114,14 +120,19 @@ def _math_names() -> set[str]:
             if isinstance(value, (types.BuiltinFunctionType, float))}
 
 
+# Scheduler parameters that take a function: LambdaLR's lr_lambda, CyclicLR's scale_fn.
+_FUNCTION_PARAMETERS = ("lambda", "_fn", "func")
+
+
 def _data_schedule(cls: type) -> bool:
-    # A schedule given as a function (LambdaLR's lr_lambda) cannot be written without lambda
-    # or def, and such a scheduler's state_dict copies the function's __dict__ -- a class's
-    # namespace, if a class is passed: it is left out.
+    # A schedule given as a function cannot be written without lambda or def; passed a module
+    # or a class instead, the scheduler kept it among its attributes, where its namespace (and
+    # the real builtins in it) could be reached: only schedulers of plain numbers are offered.
     try:
-        return "lr_lambda" not in inspect.signature(cls).parameters
+        parameters = inspect.signature(cls).parameters
     except (TypeError, ValueError):
         return False
+    return not any(word in name for name in parameters for word in _FUNCTION_PARAMETERS)
 
 
 def _rules() -> dict[types.ModuleType, Callable[[], set[str]]]:
@@ -156,6 +167,24 @@ _ALLOWED = {id(module): (module, frozenset(rule())) for module, rule in _rules()
 def allowed_by_namespace() -> dict[int, tuple[types.ModuleType, frozenset[str]]]:
     """``id(module) -> (module, names)`` for every namespace."""
     return _ALLOWED
+
+
+@functools.lru_cache(maxsize=1)
+def allowed_callables() -> frozenset[int]:
+    """The ``id`` of every function and class a program is given: each namespace's allowed
+    names and the safe builtins (alive as long as their modules, so the ids stay theirs)."""
+    import builtins
+
+    from gradviz.core.program.interpreter import _SAFE_BUILTINS
+
+    found = {id(v) for v in _SAFE_BUILTINS.values()}
+    for module, names in _ALLOWED.values():
+        for name in names:
+            value = getattr(module, name, None)
+            if callable(value):
+                found.add(id(value))
+    found.discard(id(builtins.__import__))
+    return frozenset(found)
 
 
 def names_of(module: types.ModuleType) -> frozenset[str]:

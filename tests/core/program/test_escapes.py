@@ -146,6 +146,37 @@ ESCAPES = {
     "class": ("class A(nn.Module):\n    pass", 1, 1, "class"),
     "lambda": ("f = lambda: 1", 1, 5, "lambda"),
     "try": ("try:\n    x = 1\nexcept Exception as e:\n    t = e", 1, 1, "try"),
+    # A scheduler kept what its function parameter was given (the torch module itself) and its
+    # state_dict handed out that object's namespace, real builtins included (red team, session 13).
+    "cycliclr_scale_fn_state_dict": (
+        "w = torch.zeros(1, requires_grad=True)\nopt = torch.optim.SGD([w], lr=0.1)\n"
+        "s = torch.optim.lr_scheduler.CyclicLR(opt, 0.1, 0.2, scale_fn=torch, cycle_momentum=False)\n"
+        "b = s.state_dict()['_scale_fn_custom']['__builtins__']\nb['open'](mark, 'w')", 3, 5, "CyclicLR"),
+    "scheduler_state_dict": (
+        "w = torch.zeros(1, requires_grad=True)\nopt = torch.optim.SGD([w], lr=0.1)\n"
+        "s = torch.optim.lr_scheduler.StepLR(opt, 2)\nd = s.state_dict()", 4, 5, "state_dict"),
+    "scheduler_load_state_dict": (
+        "w = torch.zeros(1, requires_grad=True)\nopt = torch.optim.SGD([w], lr=0.1)\n"
+        "s = torch.optim.lr_scheduler.StepLR(opt, 2)\ns.load_state_dict({'step_size': print})", 4, 1,
+        "load_state_dict"),
+    # fbgemm's packed weight is a writable tensor of pointer bytes that torch then follows.
+    "fbgemm_forged_pointer": (
+        "p = torch.fbgemm_pack_gemm_matrix_fp16(torch.ones(2, 2))\np[0] = 65\n"
+        "y = torch.fbgemm_linear_fp16_weight(torch.ones(1, 2), p, torch.ones(2))", 1, 5, "fbgemm"),
+    "miopen_kernel": ("y = torch.miopen_batch_norm", 1, 5, "miopen"),
+}
+
+# A function that reached the program some other way than by name or attribute (out of a
+# container an allowed object filled): ``leak`` stands for such a container.
+LEAKED_CALLS = {
+    "subscript": ('y = leak["open"](mark, "w")', 1, 5),
+    "variable": ('f = leak["open"]\ny = f(mark, "w")', 2, 5),
+    "sorted_key": ('y = sorted([mark], key=leak["open"])', 1, 5),
+    "max_key": ('y = max([mark], key=leak["open"])', 1, 5),
+    "loop_value": ('for k, v in leak.items():\n    y = v(mark, "w")', 2, 9),
+    "comprehension": ('y = [v for v in leak.values()][0](mark, "w")', 1, 5),
+    "hook": ('x = torch.ones(2, requires_grad=True)\nh = x.register_hook(leak["open"])', 2, 5),
+    "module_apply": ('m = nn.Linear(2, 2)\nm.apply(leak["exec"])', 2, 1),
 }
 
 PROBE = "GRADVIZ_ESCAPED"
@@ -180,6 +211,29 @@ def test_escape_is_refused(source, line, col, words, mark):
     assert not mark.exists()
     assert PROBE not in os.environ
     assert _torch_state() == before
+
+
+@pytest.mark.parametrize(("source", "line", "col"), list(LEAKED_CALLS.values()), ids=list(LEAKED_CALLS))
+def test_a_function_out_of_a_container_is_never_called(source, line, col, mark):
+    leak = {"open": builtins.open, "exec": builtins.exec}
+    with pytest.raises(ProgramError) as info:
+        run_program(f"mark = {str(mark)!r}\n{source}", extra_names={"leak": leak})
+    err = info.value
+    assert err.kind == "refused" and "calling" in err.message, str(err)
+    assert (err.line, err.col) == (line + 1, col), str(err)
+    assert not mark.exists()
+
+
+def test_functions_the_program_was_given_are_called_from_anywhere():
+    result = run_program(
+        "d = {'s': torch.sin, 'a': abs}\nx = torch.tensor([0.5, -2.0])\ny = d['s'](x)\n"
+        "z = sorted([3, -5, 1], key=d['a'])\nlst = []\nadd = lst.append\nadd(4)\nf = F.relu\n"
+        "m = nn.Linear(2, 1)\nfw = m.forward\nout = fw(x)\nw = max([-7, 2], key=abs)\n"
+        "e = [m][0](x)\nnn.init.zeros_(m.bias)\nm.apply(print)\nr = f(x)")
+    ns = result.namespace
+    assert torch.equal(ns["y"], torch.sin(torch.tensor([0.5, -2.0])))
+    assert ns["z"] == [1, 3, -5] and ns["lst"] == [4] and ns["w"] == -7
+    assert torch.equal(ns["r"], torch.tensor([0.5, 0.0])) and ns["out"].shape == (1,)
 
 
 def test_the_refusal_comes_before_the_rest_of_the_line_runs(mark):
