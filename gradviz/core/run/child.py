@@ -264,6 +264,9 @@ def prepare(job: Job, readable: tuple[str, ...] | None,
 
     paths = readable if readable is not None else tuple(str(p) for p in default_readable())
     wall = apply_wall(paths, memory_bytes=job.limits.memory_bytes)
+    # A typed program has no use for the app's environment (tokens, paths, the user's name):
+    # were it ever to get past the language, it would find nothing there to show.
+    os.environ.clear()
     return list(wall.notes)
 
 
