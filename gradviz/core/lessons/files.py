@@ -37,6 +37,8 @@ SUFFIX = ".gradviz"
 MAX_FILE_BYTES = 16 << 20
 MAX_NAME_CHARS = 120
 # How many roots a lesson may show, and how long a root's name (out['logits'] and the like) may be.
+# The largest integer a lesson's numbers are read as (zoom, start step): json reads any size.
+MAX_LESSON_INT = 2**53
 MAX_ROOTS, MAX_ROOT_CHARS = 64, 200
 _UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 # The looks a lesson may ask for, and the session switches between.
@@ -212,7 +214,9 @@ def lesson_from_json(data: Any, source: str = "", check: bool = True) -> Lesson:
         raise LessonFileError(where + translate("lessons", "\"roots\" holds at most {count} names of at most {chars} "
                                                            "characters").format(count=MAX_ROOTS, chars=MAX_ROOT_CHARS))
     zoom = _field(view, "zoom", (int, float), 1.0, where + "view: ")
-    if not math.isfinite(zoom) or zoom <= 0:  # json reads NaN, Infinity and -5 as numbers
+    # json reads NaN, Infinity, -5 and a 400-digit integer (too big for a float) as numbers.
+    if not (isinstance(zoom, float) or -MAX_LESSON_INT <= zoom <= MAX_LESSON_INT) \
+            or not math.isfinite(zoom) or zoom <= 0:
         raise LessonFileError(where + translate("lessons", "view: \"zoom\" should be a positive number, not {zoom}")
                               .format(zoom=zoom))
     labels = _field(view, "labels", str, "", where + "view: ")
@@ -236,7 +240,7 @@ def lesson_from_json(data: Any, source: str = "", check: bool = True) -> Lesson:
         subject=_field(data, "subject", (str, type(None)), None, where),
         roots=tuple(roots),
         trains=_field(data, "trains", bool, False, where),
-        start_step=_field(data, "start_step", int, -1, where),
+        start_step=max(-1, min(_field(data, "start_step", int, -1, where), MAX_LESSON_INT)),
         view=LessonView(float(zoom), tuple(collapsed), theme, labels, _field(view, "health", bool, False,
                                                                                 where + "view: ")),
         quiz=quiz,

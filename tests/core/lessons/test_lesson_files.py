@@ -162,12 +162,19 @@ def test_every_builtin_lesson_has_a_chinese_title_text_and_prompts():
     (json.dumps({**GOOD, "view": {"zoom": float("inf")}}), '"zoom" should be a positive number, not inf'),
     (json.dumps({**GOOD, "view": {"zoom": float("nan")}}), '"zoom" should be a positive number, not nan'),
     (json.dumps({**GOOD, "view": {"zoom": -5}}), '"zoom" should be a positive number, not -5'),
+    # An integer too big for a float (red team, session 13: it escaped as an OverflowError).
+    (json.dumps({**GOOD, "view": {"zoom": 10 ** 400}}), '"zoom" should be a positive number'),
     (json.dumps({**GOOD, "view": {"theme": "../../etc/passwd"}}), '"theme" should be light or dark'),
 ])
 def test_hostile_files_are_refused_in_words(tmp_path, raw, words):
     with pytest.raises(LessonFileError) as info:
         load_lesson(write(tmp_path, None, raw))
     assert words in str(info.value)
+
+
+def test_a_huge_start_step_opens_at_the_end(tmp_path):
+    assert load_lesson(write(tmp_path, {**GOOD, "start_step": 10 ** 300})).start_step == 2 ** 53
+    assert load_lesson(write(tmp_path, {**GOOD, "start_step": -10 ** 300})).start_step == -1
 
 
 def test_a_file_too_big_to_be_a_lesson_is_not_read(tmp_path, monkeypatch):
