@@ -392,10 +392,13 @@ def _choose_root(ns: dict, assignments: list[tuple[str, int]], root: str | None)
 
 def _implicit_backward(recorder: Recorder, name: str, tensor: torch.Tensor, clear_grads: bool = False,
                        line: int | None = None) -> None:
+    earlier: dict[Any, torch.Tensor] = {}
     if clear_grads:
-        # Several roots: each pass should show its own root's gradient, not a sum.
+        # Several roots: each pass records its own root's gradient, not a sum; the leaves then
+        # hold the sum again, as after the calls the note says gradviz made, one per root.
         for node in recorder.ensure_graph([tensor.grad_fn]):
-            if type(node).__name__ == "AccumulateGrad":
+            if type(node).__name__ == "AccumulateGrad" and node.variable.grad is not None:
+                earlier[node.variable] = node.variable.grad
                 node.variable.grad = None
     call = _implicit_call(name, tensor)
     # Called while the recorder is active, so the recorder hooks it like any backward call.
@@ -416,6 +419,9 @@ def _implicit_backward(recorder: Recorder, name: str, tensor: torch.Tensor, clea
                            "runtime") from None
     record = recorder.passes[first]  # later ones ran inside it (checkpoint's)
     record.call, record.line, record.implicit = call, None, True
+    with torch.no_grad():
+        for leaf, grad in earlier.items():
+            leaf.grad = grad if leaf.grad is None else grad + leaf.grad
 
 
 def _implicit_call(name: str, tensor: torch.Tensor) -> str:

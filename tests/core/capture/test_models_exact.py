@@ -18,7 +18,7 @@ from gradviz.core.capture.capture import capture_module, capture_program, run_se
 from gradviz.core.capture.recorder import RECOMPUTATION
 from gradviz.core.program.interpreter import ProgramError
 
-from .differential import Program, disagreements, graph_nodes, run_plain
+from .differential import Program, disagreements, run_plain
 from .models.batchnorm_net import BatchNormNet
 from .models.custom_function import CustomNet, ScaledTanh
 from .models.densenet import DenseNet
@@ -144,13 +144,20 @@ def test_vae_returning_a_tuple_shows_each_output_and_matches_torch():
     assert (mu.kind, mu.op, logvar.kind, logvar.op, logvar.output_nr) == ("op", "SplitBackward0", "output",
                                                                             "output 1", 1)
     assert [e.source for e in trace.inputs_of(logvar.id)] == [mu.id]
-    # one pass per root, each first clearing the .grad of the leaves its graph reaches
+    # One pass per root, each recording its own root's gradients; the leaves then hold the sum,
+    # as after the calls gradviz's note names, out[0].backward(...) then out[1].backward(...).
+    params = dict(plain.named_parameters())
+    ids = {f"model.{pname}": trace.find(f"model.{pname}").id for pname in params}
+    assert len(trace.passes) == 3
+    for out, recorded in zip(outputs, trace.passes):
+        own = torch.autograd.grad(out, list(params.values()), torch.ones_like(out), retain_graph=True,
+                                  allow_unused=True)
+        for (pname, _param), g in zip(params.items(), own):
+            got = recorded.leaf_grads.get(ids[f"model.{pname}"])
+            assert (got is None) == (g is None) and (g is None or close(got, g)), (pname, recorded.call)
     for out in outputs:
-        for node in graph_nodes([out]):
-            if type(node).__name__ == "AccumulateGrad":
-                node.variable.grad = None
         out.backward(torch.ones_like(out), retain_graph=True)
-    for pname, param in plain.named_parameters():
+    for pname, param in params.items():
         got = trace.find(f"model.{pname}").grad
         assert (got is None) == (param.grad is None) and (param.grad is None or close(got, param.grad)), pname
 
