@@ -27,6 +27,7 @@ def _epilog() -> str:
                      "SOURCE is one of:\n"
                      "  lesson:NAME          a built-in lesson (see `gradviz lessons`)\n"
                      "  PROGRAM.txt|.py      a program in gradviz's expression language\n"
+                     "  LESSON.gradviz       a lesson file (its program; nothing beyond the language runs)\n"
                      "  FILE.gradviz-rec     a recording saved by gradviz.record() (nothing runs)\n"
                      "  path.py:ClassName    an nn.Module class (runs that file's code), with --init and --input\n"
                      "                       (Python argument lists, with the file's own names in scope) and --root\n"
@@ -82,6 +83,7 @@ def resolve_source(source: str | None, expr: str | None = None, init: str = "", 
     ``ValueError`` (a message for the user) when SOURCE cannot be read.
     """
     from gradviz.core.capture.module_spec import ModuleLoadError, parse_spec
+    from gradviz.core.lessons import files as lesson_files
     from gradviz.core.lessons.catalogue import get_lesson
     from gradviz.core.program.errors import ProgramError
     from gradviz.core.run.client import shared_runner
@@ -114,6 +116,12 @@ def resolve_source(source: str | None, expr: str | None = None, init: str = "", 
         return ProgramSpec(program, subject="model", module=ModuleSpec(str(path), class_name, init, used_input,
                                                                        guessed=not input_expr.strip()))
     path = Path(source)
+    if path.suffix.lower() == lesson_files.SUFFIX:  # a lesson file: its program (JSON is no program)
+        try:
+            lesson = lesson_files.load_lesson(path)
+        except lesson_files.LessonFileError as exc:
+            raise ValueError(str(exc)) from None
+        return ProgramSpec(lesson.program, roots=lesson.roots, subject=lesson.subject)
     try:
         return ProgramSpec(user_files.read_text(path, user_files.PROGRAM_FILE_BYTES))
     except FileNotFoundError:

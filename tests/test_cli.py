@@ -38,6 +38,21 @@ def test_render_json_is_the_interchange_format(tmp_path):
     assert data["passes"][2]["grads"][nodes["a"]["id"]] == pytest.approx([-1.088922], abs=1e-6)
 
 
+def test_render_opens_a_lesson_file_and_refuses_a_hostile_one(tmp_path):
+    lesson = {"gradviz_lesson": 3, "title": {"en": "one neuron"}, "roots": ["y"],
+              "program": "x = torch.tensor(3.0, requires_grad=True)\ny = x**2/2 + 1.5*x\n"}
+    (tmp_path / "a.gradviz").write_text(json.dumps(lesson))
+    out = gradviz("render", str(tmp_path / "a.gradviz"), "-o", str(tmp_path / "a.json"))
+    assert out.returncode == 0, out.stderr
+    nodes = {n["label"]: n for n in json.loads((tmp_path / "a.json").read_text())["nodes"]}
+    assert nodes["x"]["grad"] == pytest.approx(4.5) and nodes["y"]["value"] == pytest.approx(9.0)
+    lesson["program"] = "w = torch.zeros(1)\nd = torch.fbgemm_pack_gemm_matrix_fp16(torch.ones(2, 2))\n"
+    (tmp_path / "b.gradviz").write_text(json.dumps(lesson))
+    out = gradviz("render", str(tmp_path / "b.gradviz"), "-o", str(tmp_path / "b.json"))
+    assert out.returncode == 2 and "line 2" in out.stderr and "fbgemm" in out.stderr
+    assert not (tmp_path / "b.json").exists()
+
+
 def test_render_svg_png_dot(tmp_path):
     for suffix in ("svg", "png", "dot"):
         target = tmp_path / f"g.{suffix}"

@@ -718,6 +718,7 @@
         <source>SOURCE is one of:
   lesson:NAME          a built-in lesson (see `gradviz lessons`)
   PROGRAM.txt|.py      a program in gradviz&apos;s expression language
+  LESSON.gradviz       a lesson file (its program; nothing beyond the language runs)
   FILE.gradviz-rec     a recording saved by gradviz.record() (nothing runs)
   path.py:ClassName    an nn.Module class (runs that file&apos;s code), with --init and --input
                        (Python argument lists, with the file&apos;s own names in scope) and --root
@@ -726,6 +727,7 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
         <translation>SOURCE 可以是：
   lesson:NAME          一节内置课程（见 `gradviz lessons`）
   PROGRAM.txt|.py      用 gradviz 表达式语言写的程序
+  LESSON.gradviz       一个课程文件（运行其中的程序；不会运行语言之外的任何代码）
   FILE.gradviz-rec     gradviz.record() 保存的录制文件（不运行任何代码）
   path.py:ClassName    一个 nn.Module 类（会运行该文件的代码），配合 --init 和 --input
                        （Python 参数列表，可使用该文件中的名字）以及 --root

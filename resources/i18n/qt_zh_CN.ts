@@ -1481,6 +1481,10 @@
         <translation>打开记录</translation>
     </message>
     <message>
+        <source>Cannot open the lesson file: {exc}</source>
+        <translation>无法打开课程文件：{exc}</translation>
+    </message>
+    <message>
         <source>opening the lesson “{title}”</source>
         <translation>打开课程“{title}”</translation>
     </message>

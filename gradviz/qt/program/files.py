@@ -21,6 +21,7 @@ from gradviz.core import export, user_files
 from gradviz.core.capture.module_spec import LoadedModule, ModuleLoadError, parse_spec
 from gradviz.core.i18n import QT_TRANSLATE_NOOP, translate
 from gradviz.core.layout.layout import LayoutCancelled, LayoutError
+from gradviz.core.lessons import files as lesson_files
 from gradviz.core.lessons.catalogue import LESSONS, get_lesson
 from gradviz.core.lessons.files import Lesson
 from gradviz.core.program.errors import ProgramError
@@ -126,7 +127,7 @@ class ProgramFiles(QObject):
 
     # -- opening --------------------------------------------------------------------------
     def open_source(self, source: str, confirm: bool = True) -> bool:
-        """Open ``lesson:NAME``, ``path.py:Class`` or a program file path."""
+        """Open ``lesson:NAME``, a lesson file, ``path.py:Class``, a recording or a program file path."""
         if source.startswith("lesson:"):
             try:
                 return self.load_lesson(source, confirm=confirm)
@@ -140,6 +141,14 @@ class ProgramFiles(QObject):
             if opened:
                 self.settings.add_recent_file(str(Path(source)))
             return opened
+        if source.lower().endswith(lesson_files.SUFFIX):  # a lesson file: its program, text and view
+            try:
+                lesson = lesson_files.load_lesson(source)
+            except lesson_files.LessonFileError as exc:
+                self.session.notify(translate("program_files", "Cannot open the lesson file: {exc}").format(exc=exc),
+                                    "error")
+                return False
+            return self.open_lesson(lesson, confirm=confirm)
         if is_module_spec(source):
             path, class_name = parse_spec(source)
             # A module always goes through the dialog: it is the confirmation to run the file.

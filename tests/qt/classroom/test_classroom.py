@@ -67,6 +67,22 @@ def test_refused_lesson_file_is_a_message_and_keeps_the_graph(window, go, tmp_pa
     assert "refused" in window.message_bar.text() and window.current_trace is before
 
 
+def test_a_lesson_file_given_as_the_source_opens_as_a_lesson(window, go, tmp_path):
+    """`gradviz mine.gradviz` (the app's SOURCE, a recent file): a lesson, not a program of JSON."""
+    go(lambda: window.load_lesson("vjp", confirm=False))
+    window.step_through.player.seek(5)
+    path = window.classroom.save_lesson_file(tmp_path / "mine.gradviz")
+    go(lambda: window.load_lesson("logistic", confirm=False))
+    go(lambda: window.files.open_source(str(path), confirm=False))
+    assert window.current_lesson == "vjp" and window.editor.toPlainText() == load_lesson(path).program
+    assert window.current_trace.find("out").op == "TBackward0"
+    before = window.current_trace
+    bad = tmp_path / "zoom.gradviz"
+    bad.write_text('{"gradviz_lesson": 3, "program": "x = 1", "view": {"zoom": 1' + "0" * 400 + "}}")
+    assert window.files.open_source(str(bad), confirm=False) is False
+    assert "zoom" in window.message_bar.text() and window.current_trace is before
+
+
 def test_gradient_check_and_why_none_from_the_menu(window, go, qtbot):
     go(lambda: window.load_lesson("logistic", confirm=False))
     dlg = window.classroom.gradient_check()
