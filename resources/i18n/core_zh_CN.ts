@@ -548,8 +548,11 @@
     </message>
     <message>
         <source>gradviz runs your file with its own Python ({python}), which has no module {module!r}: install it there (`{python} -m pip install {package}`), or, if {name} is your own code, put it beside the file or in its package</source>
-        <extracomment>Packages installed under another name than the module they give.</extracomment>
         <translation>gradviz 用它自己的 Python（{python}）运行你的文件，而这个 Python 没有模块 {module!r}：请把它装到那里（`{python} -m pip install {package}`）；如果 {name} 是你自己的代码，请把它放在文件旁边或文件所在的包里</translation>
+    </message>
+    <message>
+        <source>there is no installed module {module!r}, but there is {path}: your code finds it when it runs from the folder it expects (it may add a folder to sys.path relative to the current one, {folder}): start gradviz from that folder</source>
+        <translation>没有安装名为 {module!r} 的模块，但存在 {path}：你的代码要从它预期的文件夹运行时才能找到它（代码可能把相对于当前文件夹 {folder} 的某个文件夹加入了 sys.path）：请在那个文件夹里启动 gradviz</translation>
     </message>
     <message>
         <source>{what} &apos;{text}&apos; is not a Python argument list ({error}): write it as you would between the brackets of a call, e.g. &apos;x, targets=y&apos;</source>

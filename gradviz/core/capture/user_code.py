@@ -275,7 +275,7 @@ def located(exc: BaseException, folders: tuple[Path, ...], kind: str = "runtime"
                         Path(last.filename).name)
 
 
-#: Packages installed under another name than the module they give.
+# Packages installed under another name than the module they give.
 _PIP_NAMES = {"cv2": "opencv-python", "PIL": "pillow", "sklearn": "scikit-learn", "skimage": "scikit-image",
               "yaml": "pyyaml", "attr": "attrs", "Crypto": "pycryptodome", "google": "protobuf",
               "pkg_resources": "setuptools", "bs4": "beautifulsoup4", "dateutil": "python-dateutil"}
@@ -299,11 +299,43 @@ def _missing_module_hint(exc: BaseException) -> str:
             return ""  # the package is there, a part of it is not: the message says which
     except (ImportError, ValueError):
         return ""
+    nearby = _nearby_module(exc, top)
+    if nearby is not None:
+        return "\n  " + translate("capture", "there is no installed module {module!r}, but there is {path}: your "
+                                            "code finds it when it runs from the folder it expects (it may add a "
+                                            "folder to sys.path relative to the current one, {folder}): start "
+                                            "gradviz from that folder").format(module=top, path=nearby,
+                                                                                folder=os.getcwd())
     package = _PIP_NAMES.get(top, top)
     return "\n  " + translate("capture", "gradviz runs your file with its own Python ({python}), which has no "
                                         "module {module!r}: install it there (`{python} -m pip install {package}`), "
                                         "or, if {name} is your own code, put it beside the file or in its "
                                         "package").format(python=sys.executable, module=top, package=package, name=top)
+
+
+def _nearby_module(exc: BaseException, top: str) -> Path | None:
+    """A module ``top`` in a folder beside or below the user's files the import passed through
+    (``utils/proj_adaptive_softmax.py``, which the code reaches by ``sys.path.append("utils")``
+    from its own folder); None if there is none. Looks one folder down from each, and from
+    each one's parent: a few directory listings."""
+    python = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    bases: dict[Path, None] = {}
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename)
+        if not path.is_file() or any(root in path.resolve().parents for root in python) \
+                or "site-packages" in path.parts:
+            continue
+        bases.setdefault(path.parent, None)
+        bases.setdefault(path.parent.parent, None)
+    for base in list(bases)[:8]:
+        for pattern in (f"{top}.py", f"{top}/__init__.py", f"*/{top}.py", f"*/{top}/__init__.py"):
+            try:
+                found = next(iter(sorted(base.glob(pattern))), None)
+            except OSError:
+                found = None
+            if found is not None:
+                return found if found.name != "__init__.py" else found.parent
+    return None
 
 
 def _hint(exc: BaseException) -> str:

@@ -67,6 +67,22 @@ def test_a_package_the_file_imports_and_this_python_lacks_says_where_to_install_
     assert f"{sys.executable} -m pip install torchvision_not_here" in message
 
 
+def test_a_module_in_a_folder_beside_the_file_is_pointed_at_not_sent_to_pip(tmp_path, monkeypatch):
+    # transformer-xl's mem_transformer.py: sys.path.append('utils'), then an import from there,
+    # which only works from the file's own folder.
+    (tmp_path / "repo" / "utils").mkdir(parents=True)
+    (tmp_path / "repo" / "utils" / "adaptive_softmax_here.py").write_text("X = 1\n")
+    path = tmp_path / "repo" / "mem.py"
+    path.write_text("import sys\nsys.path.append('utils')\nfrom adaptive_softmax_here import X\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the file appends to it
+    with pytest.raises(ModuleLoadError) as info:
+        module_program(f"{path}:Net")
+    message = str(info.value)
+    assert str(tmp_path / "repo" / "utils" / "adaptive_softmax_here.py") in message, message
+    assert str(tmp_path) in message and "pip" not in message
+
+
 def test_a_missing_part_of_an_installed_package_is_not_sent_to_pip(tmp_path):
     path = tmp_path / "main.py"
     path.write_text("import torch.not_a_part\n")
