@@ -261,14 +261,22 @@ class Interpreter:
         # only if it is one the program was given.
         if not known and not self._may_call(func):
             raise self._refused_call(func, line, col)
-        for value in args:
-            if callable(value) and not self._may_call(value):
-                raise self._refused_call(value, line, col)
+        self._check_handed(args, line, col)
         if kwargs:
-            for value in kwargs.values():
-                if callable(value) and not self._may_call(value):
-                    raise self._refused_call(value, line, col)
+            self._check_handed(kwargs.values(), line, col)
         return func(*args, **kwargs)
+
+    def _check_handed(self, values: Iterable[Any], line: int, col: int) -> None:
+        """Every function among ``values``, and in a list, tuple or dict among them (a list of
+        schedules, hooks or closures), is one the program may call."""
+        for value in values:
+            kind = type(value)
+            if kind is list or kind is tuple or kind is dict:
+                for item in (value.values() if kind is dict else value):
+                    if callable(item) and not self._may_call(item):
+                        raise self._refused_call(item, line, col)
+            elif callable(value) and not self._may_call(value):
+                raise self._refused_call(value, line, col)
 
     def _may_call(self, func: Any) -> bool:
         if id(func) in allowed_callables() or id(func) in self._own_callables or isinstance(func, torch.nn.Module):

@@ -177,6 +177,8 @@ LEAKED_CALLS = {
     "comprehension": ('y = [v for v in leak.values()][0](mark, "w")', 1, 5),
     "hook": ('x = torch.ones(2, requires_grad=True)\nh = x.register_hook(leak["open"])', 2, 5),
     "module_apply": ('m = nn.Linear(2, 2)\nm.apply(leak["exec"])', 2, 1),
+    "in_a_list": ('y = [1]\nz = dict(hooks=[leak["open"]])', 2, 5),
+    "in_a_dict": ('z = dict({"h": leak["open"]})', 1, 5),
 }
 
 PROBE = "GRADVIZ_ESCAPED"
