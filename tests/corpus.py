@@ -3,8 +3,9 @@ and the plain-PyTorch reference every way of loading them (in process, CLI, app)
 
 Each case is ``path.py:Class`` with its constructor's and forward's arguments (Python, with
 the file's names in scope) and what gradviz must draw: the roots, in order, by their paths
-into the output, and the seed backward starts from (None: each root is a seed of its own,
-its leaves' .grad cleared first, as gradviz does for outputs without a scalar among them).
+into the output, and the seed backward starts from (None: each root is a seed of its own, one
+backward call after the other, the leaves' .grad adding up, as the calls gradviz's note names
+for outputs without a scalar among them).
 The reference runs the same Python in plain PyTorch, torch.manual_seed(0) first.
 """
 
@@ -24,7 +25,7 @@ import torch
 
 from gradviz.core.trace import BackwardPass, Edge, Node, TensorValue, Trace
 
-from .core.capture.differential import Reference, disagreements, graph_nodes
+from .core.capture.differential import Reference, disagreements
 
 MODELS = Path(__file__).parent / "fixtures" / "models"
 FLAT_REPO = MODELS / "flatrepo"  # a repository without __init__.py files, imported from its root
@@ -172,10 +173,7 @@ def reference(case: Case) -> tuple[Reference, dict[str, torch.Tensor], torch.nn.
             t.retain_grad()
         seed.backward(None if seed.numel() == 1 else torch.ones_like(seed))
     else:
-        for root in roots:  # each root its own pass, its leaves' .grad cleared first
-            for node in graph_nodes([root]):
-                if type(node).__name__ == "AccumulateGrad":
-                    node.variable.grad = None
+        for root in roots:  # each root its own pass
             root.backward(torch.ones_like(root), retain_graph=True)
     return Reference(tensors, roots, forward), params, model
 
