@@ -2,9 +2,8 @@
 
 * every statement is preceded by ``__gv_line(n)`` so the recorder knows which line each
   tensor op came from, and so that evaluation time is bounded;
-* every call becomes ``__gv_call(f, known, line, col, *args, **kwargs)``: what it calls and
-  every function it hands over (``sorted(key=...)``) must be one the program was given
-  (``known``: ``f`` was read through ``__gv_attr``, which checked it by the object's type);
+* every call becomes ``__gv_call(f, line, col, *args, **kwargs)``: what it calls and every
+  function it hands over (``sorted(key=...)``) must be one the program was given;
 * every attribute read becomes ``__gv_attr(obj, name, line, col)``, every attribute
   assignment ``__gv_setattr(value, obj, name, line, col)`` (arguments in Python's own order
   of evaluation), so that the allow-list decides each one at run time;
@@ -200,11 +199,10 @@ class Instrumenter(ast.NodeTransformer):
             self.generic_visit(node)  # gradviz's own hooks (a program cannot name them)
             return node
         line, col = self._where(node)
-        known = ast.Constant(isinstance(func, ast.Attribute))
         args = [self.visit(a) for a in node.args]
         keywords = [self.visit(k) for k in node.keywords]
         return ast.copy_location(ast.Call(func=ast.Name(id="__gv_call", ctx=ast.Load()),
-                                          args=[self.visit(func), known, line, col, *args], keywords=keywords), node)
+                                          args=[self.visit(func), line, col, *args], keywords=keywords), node)
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
         if not isinstance(node.ctx, ast.Load):

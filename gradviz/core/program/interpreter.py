@@ -254,38 +254,46 @@ class Interpreter:
         except AttributeError as exc:  # an allowed name this object lacks (_saved_self after backward...)
             raise self._error(_describe(exc), "runtime", line, col) from None
 
-    def _call(self, func: Any, known: bool, line: int, col: int, /, *args: Any, **kwargs: Any) -> Any:
+    def _call(self, func: Any, line: int, col: int, /, *args: Any, **kwargs: Any) -> Any:
         # The second check behind the attribute allow-list: a function can also come out of a
         # container or a result (a dict some torch object filled), never read as an attribute.
         # It may be called, or handed to a function that calls it (sorted's key, a hook),
         # only if it is one the program was given.
-        if not known and not self._may_call(func):
+        # A method read as an attribute passed the allow-list by its owner's type; it is checked
+        # again, so a value set on an object under a method's name cannot pass for that method.
+        if not self._may_call(func):
             raise self._refused_call(func, line, col)
         self._check_handed(args, line, col)
         if kwargs:
             self._check_handed(kwargs.values(), line, col)
         return func(*args, **kwargs)
 
-    def _check_handed(self, values: Iterable[Any], line: int, col: int) -> None:
-        """Every function among ``values``, and in a list, tuple or dict among them (a list of
-        schedules, hooks or closures), is one the program may call."""
+    def _check_handed(self, values: Iterable[Any], line: int, col: int, depth: int = 3) -> None:
+        """Every function among ``values``, and in the lists, tuples and dicts among them (a
+        list of schedules, hooks or closures; (name, value) pairs), is one the program may call."""
         for value in values:
             kind = type(value)
             if kind is list or kind is tuple or kind is dict:
-                for item in (value.values() if kind is dict else value):
-                    if callable(item) and not self._may_call(item):
-                        raise self._refused_call(item, line, col)
+                if depth:
+                    self._check_handed(value.values() if kind is dict else value, line, col, depth - 1)
             elif callable(value) and not self._may_call(value):
                 raise self._refused_call(value, line, col)
 
     def _may_call(self, func: Any) -> bool:
-        if id(func) in allowed_callables() or id(func) in self._own_callables or isinstance(func, torch.nn.Module):
+        if isinstance(func, torch.nn.Module):
+            # Called, a module runs its class's forward, unless the instance holds one of its own.
+            own = getattr(func, "__dict__", {})
+            return "forward" not in own and "__call__" not in own
+        if id(func) in allowed_callables() or id(func) in self._own_callables:
             return True
         # A method of an object the program holds, as the allow-list lets it read it by the
         # object's type (a list's append, a model's forward); a module's functions are above.
         owner, name = getattr(func, "__self__", None), getattr(func, "__name__", None)
         if owner is None or isinstance(owner, types.ModuleType) or not isinstance(name, str):
-            return False
+            # torch rebinds some of its functions when a part of it is first imported (torch._dynamo
+            # wraps torch.manual_seed): the namespaces are read again before a call is refused.
+            allowed_callables.cache_clear()
+            return id(func) in allowed_callables()
         # A Function's apply is named _apply by torch: looked for under the names it is read as.
         for known in (name, *(by_type.FUNCTION_CLASS_NAMES if isinstance(owner, type) else ())):
             try:

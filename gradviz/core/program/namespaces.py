@@ -120,6 +120,10 @@ def _math_names() -> set[str]:
             if isinstance(value, (types.BuiltinFunctionType, float))}
 
 
+# Containers whose keys are attribute names: ParameterDict's pd[key] = value is setattr(pd, key,
+# value) and pd[key] is getattr(pd, key), for any key and any value, past every check of an
+# attribute ('__class__', '__dict__', a forward of the program's choosing; red team, session 13).
+_KEYED_BY_ATTRIBUTE = {"ParameterDict"}
 # Scheduler parameters that take a function: LambdaLR's lr_lambda, CyclicLR's scale_fn.
 _FUNCTION_PARAMETERS = ("lambda", "_fn", "func")
 
@@ -139,7 +143,7 @@ def _rules() -> dict[types.ModuleType, Callable[[], set[str]]]:
     sched = torch.optim.lr_scheduler
     return {
         torch: _torch_names,
-        nn: lambda: _subclasses(nn, nn.Module) | {"Parameter", "init", "functional"},
+        nn: lambda: (_subclasses(nn, nn.Module) - _KEYED_BY_ATTRIBUTE) | {"Parameter", "init", "functional"},
         F: lambda: _operations(F) | _defined_functions(F),
         math: _math_names,
         torch.autograd: lambda: _existing(torch.autograd, _AUTOGRAD),

@@ -164,6 +164,9 @@ ESCAPES = {
         "p = torch.fbgemm_pack_gemm_matrix_fp16(torch.ones(2, 2))\np[0] = 65\n"
         "y = torch.fbgemm_linear_fp16_weight(torch.ones(1, 2), p, torch.ones(2))", 1, 5, "fbgemm"),
     "miopen_kernel": ("y = torch.miopen_batch_norm", 1, 5, "miopen"),
+    # ParameterDict's pd[key] is getattr(pd, key) and pd[key] = v setattr, for any key and value.
+    "parameterdict_class_swap": ("pd = nn.ParameterDict()\npd['__class__'] = nn.Identity", 1, 6, "ParameterDict"),
+    "parameterdict_dict": ("d = nn.ParameterDict()['__dict__']", 1, 5, "ParameterDict"),
 }
 
 # A function that reached the program some other way than by name or attribute (out of a
@@ -224,6 +227,30 @@ def test_a_function_out_of_a_container_is_never_called(source, line, col, mark):
     assert err.kind == "refused" and "calling" in err.message, str(err)
     assert (err.line, err.col) == (line + 1, col), str(err)
     assert not mark.exists()
+
+
+def test_a_module_holding_a_forward_of_its_own_is_not_called(mark):
+    # What a ParameterDict let a program do (pd['forward'] = f): the instance's forward, not its class's.
+    module = nn.Identity()
+    module.forward = builtins.open
+    for source in ('y = m(mark, "w")', 'y = m.forward(mark, "w")', 'y = sorted([mark], key=m)'):
+        with pytest.raises(ProgramError) as info:
+            run_program(f"mark = {str(mark)!r}\n{source}", extra_names={"m": module})
+        assert info.value.kind == "refused" and "calling" in info.value.message, source
+    assert not mark.exists()
+
+
+def test_a_function_torch_rebinds_after_import_is_still_given(monkeypatch):
+    # torch._dynamo, once imported, wraps torch.manual_seed: the wrapper is what torch offers now.
+    real = torch.manual_seed
+
+    def wrapped(seed):
+        return real(seed)
+
+    monkeypatch.setattr(torch, "manual_seed", wrapped)
+    result = run_program("torch.manual_seed(3)\ny = torch.rand(2)")
+    torch.manual_seed(3)
+    assert torch.equal(result.namespace["y"], torch.rand(2))
 
 
 def test_functions_the_program_was_given_are_called_from_anywhere():
