@@ -16,6 +16,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from gradviz.core import gc_pause
 from gradviz.core.program.console import ProgramStdout
 from gradviz.core.run import beacon as beacon_module
 from gradviz.core.run import codec, frames
@@ -315,6 +316,11 @@ def run_job(job: Job, send: Callable[[str, Any], None], control: Control, readab
             jobs.WALL_NOTES[:] = notes
             send("wall", tuple(notes))
         stage = "run"
+        if job.kind == "capture":
+            # The program runs with the collector paused (gc_pause); resumed at its end, it walked
+            # everything the run made before the answer went (0.5 ms at 50 nodes, 35 ms at 10,000).
+            # This process ends once the answer is sent: the collector is never needed again.
+            gc_pause.pause()
         jobs.run(job, send, control)
     except BaseException as exc:  # noqa: BLE001 - nothing may escape a run unreported
         stage = beacon_module.current.read()[1] if beacon_module.current is not None else stage
