@@ -179,8 +179,16 @@
         <translation>不允许设置张量的“.{name}”：程序只能设置张量的 requires_grad、grad 和 data</translation>
     </message>
     <message>
+        <source>setting &apos;.data&apos; to {new} is refused: it must keep the tensor&apos;s shape, dtype and device ({old}); make a new tensor instead</source>
+        <translation>拒绝把 &apos;.data&apos; 设为 {new}：它必须保持张量的形状、dtype 和设备（{old}）；请改为创建一个新张量</translation>
+    </message>
+    <message>
         <source>setting &apos;.{name}&apos; of a module is refused: a module may be given a submodule, a parameter, a tensor or a plain value (number, string), not {what}</source>
         <translation>不允许设置模块的“.{name}”：模块的属性只能是子模块、参数、张量或普通值（数字、字符串），不能是{what}</translation>
+    </message>
+    <message>
+        <source>setting &apos;.{name}&apos; of {module} to {new} is refused: a recurrent layer&apos;s weights keep their shape, dtype and device ({old})</source>
+        <translation>拒绝把 {module} 的 &apos;.{name}&apos; 设为 {new}：循环层的权重必须保持原来的形状、dtype 和设备（{old}）</translation>
     </message>
     <message>
         <source>setting &apos;.{name}&apos; of {module} is refused: it would replace one of the module&apos;s methods</source>

@@ -191,9 +191,25 @@ def write(obj: Any, name: str, value: Any) -> None:
         if name not in TENSOR_SETTABLE:
             raise Refused(translate("allowlist", "setting '.{name}' of a tensor is refused: a program may set "
                                                  "only a tensor's requires_grad, grad and data").format(name=name))
+        if name == "data" and not _same_kind(obj, value):
+            # A tensor given another shape under its autograd node, its gradient and an optimizer's
+            # state: torch's fused kernels then read and write past their ends (red team, session 13).
+            message = translate("allowlist", "setting '.data' to {new} is refused: it must keep the tensor's "
+                                             "shape, dtype and device ({old}); make a new tensor instead")
+            raise Refused(message.format(new=_kind(value), old=_kind(obj)))
         setattr(obj, name, value)
         return
     _module_write(obj, name, value)
+
+
+def _same_kind(old: torch.Tensor, new: Any) -> bool:
+    return isinstance(new, torch.Tensor) and (new.shape, new.dtype, new.device) == (old.shape, old.dtype, old.device)
+
+
+def _kind(value: Any) -> str:
+    if not isinstance(value, torch.Tensor):
+        return type(value).__name__
+    return f"{tuple(value.shape)}, {str(value.dtype).replace('torch.', '')}, {value.device}"
 
 
 def _module_write(obj: nn.Module, name: str, value: Any) -> None:
@@ -203,6 +219,12 @@ def _module_write(obj: nn.Module, name: str, value: Any) -> None:
                                          "not {what}")
         raise Refused(message.format(name=name, what=_what(value, short=True)))
     state = obj.__dict__
+    old = state.get("_parameters", {}).get(name)
+    if isinstance(obj, nn.RNNBase) and old is not None and not _same_kind(old, value):
+        # The recurrent kernels trust their flat weights' shapes: another one corrupts the heap.
+        message = translate("allowlist", "setting '.{name}' of {module} to {new} is refused: a recurrent layer's "
+                                         "weights keep their shape, dtype and device ({old})")
+        raise Refused(message.format(name=name, module=type(obj).__name__, new=_kind(value), old=_kind(old)))
     known = name in state or any(name in state.get(p, ()) for p in ("_parameters", "_buffers", "_modules"))
     if not known and inspect.getattr_static(type(obj), name, _MISSING) is not _MISSING:
         message = translate("allowlist", "setting '.{name}' of {module} is refused: it would replace one of the "

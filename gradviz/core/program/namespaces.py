@@ -57,6 +57,9 @@ _TORCH_UTILITIES = (
 # is a writable tensor of pointer bytes: written to, torch follows the pointer). No lesson or
 # tutorial calls them; each has an operation or module a program uses instead.
 _BACKEND_KERNELS = ("fbgemm_", "miopen_", "quantized_", "fused_", "batch_norm_")
+# The recurrent layers' raw kernels (nn.LSTM's own entry point): they trust the shapes of the
+# weights they are given, and a wrong one corrupts the heap; nn.LSTM, nn.GRU and nn.RNN are offered.
+_RAW_RECURRENT = {"lstm", "gru", "rnn_tanh", "rnn_relu", "lstm_cell", "gru_cell", "rnn_tanh_cell", "rnn_relu_cell"}
 _TORCH_SUBSPACES = ("autograd", "nn", "linalg", "fft", "special", "optim", "distributions",
                     "random", "cuda", "backends")
 _AUTOGRAD = ("grad", "backward", "functional", "no_grad", "enable_grad", "set_grad_enabled",
@@ -111,7 +114,7 @@ def _existing(module: types.ModuleType, names: tuple[str, ...]) -> set[str]:
 def _torch_names() -> set[str]:
     constants = {name for name, value in _public(torch).items()
                  if isinstance(value, (torch.dtype, torch.layout, torch.memory_format))}
-    kernels = {name for name in _public(torch) if name.startswith(_BACKEND_KERNELS)}
+    kernels = {name for name in _public(torch) if name.startswith(_BACKEND_KERNELS)} | _RAW_RECURRENT
     return (_operations(torch) - kernels) | constants | _existing(torch, _TORCH_UTILITIES + _TORCH_SUBSPACES)
 
 

@@ -261,6 +261,7 @@ def prepare(job: Job, readable: tuple[str, ...] | None,
     if not job.wall:
         _limit_memory(job.limits.memory_bytes)
         return []
+    _without_fused_optimizers()
     from gradviz.core.run.sandbox import apply_wall, default_readable
 
     paths = readable if readable is not None else tuple(str(p) for p in default_readable())
@@ -269,6 +270,29 @@ def prepare(job: Job, readable: tuple[str, ...] | None,
     # were it ever to get past the language, it would find nothing there to show.
     os.environ.clear()
     return list(wall.notes)
+
+
+def _without_fused_optimizers() -> None:
+    """Fused optimizer steps refused in a typed program's run process.
+
+    torch's fused CPU kernels trust that each parameter's gradient and optimizer state have
+    its shape; a program can set ``param_groups[0]['fused'] = True`` and put a shorter tensor
+    in ``opt.state`` (a red team read heap pointers and wrote past a tensor that way). The
+    other implementations check the shapes; a lesson never needs the fused one.
+    """
+    import importlib
+
+    def refused(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("gradviz runs optimizers without fused=True (the fused kernels trust what a program "
+                           "could put in the optimizer's state): leave fused out")
+
+    for module_name, name in (("adam", "_fused_adam"), ("sgd", "_fused_sgd"), ("adagrad", "_fused_adagrad")):
+        try:
+            module = importlib.import_module(f"torch.optim.{module_name}")
+        except ImportError:
+            continue
+        if hasattr(module, name):
+            setattr(module, name, refused)
 
 
 def failure_of(exc: BaseException, stage: str) -> Failure:

@@ -167,6 +167,15 @@ ESCAPES = {
     # ParameterDict's pd[key] is getattr(pd, key) and pd[key] = v setattr, for any key and value.
     "parameterdict_class_swap": ("pd = nn.ParameterDict()\npd['__class__'] = nn.Identity", 1, 6, "ParameterDict"),
     "parameterdict_dict": ("d = nn.ParameterDict()['__dict__']", 1, 5, "ParameterDict"),
+    # Memory corruption (red team, session 13): a tensor's data swapped for one of another shape
+    # under its gradient and optimizer state, a recurrent layer's weight of the wrong shape, and
+    # the raw recurrent kernel, which trusts the weights it is given.
+    "data_of_another_shape": ("w = torch.zeros(16, requires_grad=True)\nw.data = torch.zeros(4096)", 2, 1,
+                              "'.data'"),
+    "data_of_another_dtype": ("w = torch.zeros(4)\nw.data = torch.zeros(4, dtype=torch.float64)", 2, 1, "dtype"),
+    "lstm_weight_of_another_shape": ("lstm = nn.LSTM(8, 16)\nlstm.weight_hh_l0 = nn.Parameter(torch.zeros(1))",
+                                     2, 1, "weight_hh_l0"),
+    "raw_lstm_kernel": ("y = torch.lstm", 1, 5, "torch.lstm"),
 }
 
 # A function that reached the program some other way than by name or attribute (out of a

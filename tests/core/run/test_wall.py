@@ -88,3 +88,18 @@ def test_torch_still_works_inside_the_wall():
     messages = run_granted("x = torch.randn(64, 64, requires_grad=True)\nloss = (x @ x).tanh().sum()\n", {})
     trace = [body for kind, body in messages if kind == "result"][0]
     assert [n.op for n in trace.nodes][-2:] == ["TanhBackward0", "SumBackward0"]
+
+
+def test_a_walled_run_finds_no_environment():
+    messages = run_granted("print(len(dict(environ)))\nx = torch.ones(1, requires_grad=True)\nloss = x * 2\n",
+                           {"environ": os.environ})
+    result = [body for kind, body in messages if kind == "result"][0]
+    assert os.environ and list(result.output) == ["0"]
+
+
+def test_a_fused_optimizer_step_is_refused_at_its_line():
+    # The fused kernels trust the state's shapes; a program could flip the flag after construction.
+    program = ("w = torch.zeros(8, requires_grad=True)\nopt = torch.optim.SGD([w], lr=0.1, momentum=0.9)\n"
+               "opt.param_groups[0]['fused'] = True\nloss = w.sum()\nloss.backward()\nopt.step()\n")
+    found = failure(run_granted(program, {}))
+    assert found.line == 6 and "fused" in found.message
