@@ -191,6 +191,10 @@
         <translation>拒绝把 {module} 的 &apos;.{name}&apos; 设为 {new}：循环层的权重必须保持原来的形状、dtype 和设备（{old}）</translation>
     </message>
     <message>
+        <source>setting &apos;.{name}&apos; of {module} is refused: a recurrent layer&apos;s settings are fixed when it is made; make a new one instead</source>
+        <translation>拒绝设置 {module} 的 &apos;.{name}&apos;：循环层的设置在创建时就已固定；请新建一个</translation>
+    </message>
+    <message>
         <source>setting &apos;.{name}&apos; of {module} is refused: it would replace one of the module&apos;s methods</source>
         <translation>不允许设置 {module} 的“.{name}”：这会替换掉模块的一个方法</translation>
     </message>

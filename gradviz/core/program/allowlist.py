@@ -97,6 +97,11 @@ _NO_NAMES: dict[str, Any] = {}
 
 def read(obj: Any, name: str) -> Any:
     """``obj.name`` if the allow-list lets a program read it; :class:`Refused` otherwise."""
+    if name == "data" and isinstance(obj, torch.Tensor):
+        # torch's .data shares no version counter: changed in place, a tensor autograd saved
+        # (max_pool's indices) goes unnoticed and its backward writes where the indices say.
+        # detach() is the same values, and the change is caught as torch catches any other.
+        return obj.detach()
     names = _FAST.get(type(obj))
     if names is not None and name in names:
         return getattr(obj, name)
@@ -197,6 +202,10 @@ def write(obj: Any, name: str, value: Any) -> None:
             message = translate("allowlist", "setting '.data' to {new} is refused: it must keep the tensor's "
                                              "shape, dtype and device ({old}); make a new tensor instead")
             raise Refused(message.format(new=_kind(value), old=_kind(obj)))
+        if name == "data":
+            with torch.no_grad():  # copied in, so the version counter sees it (see read)
+                obj.copy_(value)
+            return
         setattr(obj, name, value)
         return
     _module_write(obj, name, value)
@@ -225,6 +234,11 @@ def _module_write(obj: nn.Module, name: str, value: Any) -> None:
         message = translate("allowlist", "setting '.{name}' of {module} to {new} is refused: a recurrent layer's "
                                          "weights keep their shape, dtype and device ({old})")
         raise Refused(message.format(name=name, module=type(obj).__name__, new=_kind(value), old=_kind(old)))
+    if isinstance(obj, nn.RNNBase) and old is None and name != "training":
+        # hidden_size, input_size...: the recurrent kernels trust them against the weights.
+        message = translate("allowlist", "setting '.{name}' of {module} is refused: a recurrent layer's settings "
+                                         "are fixed when it is made; make a new one instead")
+        raise Refused(message.format(name=name, module=type(obj).__name__))
     known = name in state or any(name in state.get(p, ()) for p in ("_parameters", "_buffers", "_modules"))
     if not known and inspect.getattr_static(type(obj), name, _MISSING) is not _MISSING:
         message = translate("allowlist", "setting '.{name}' of {module} is refused: it would replace one of the "

@@ -56,10 +56,13 @@ _TORCH_UTILITIES = (
 # bytes or statistics laid out for one library, and trust them (fbgemm's packed-weight handle
 # is a writable tensor of pointer bytes: written to, torch follows the pointer). No lesson or
 # tutorial calls them; each has an operation or module a program uses instead.
-_BACKEND_KERNELS = ("fbgemm_", "miopen_", "quantized_", "fused_", "batch_norm_")
+_BACKEND_KERNELS = ("fbgemm_", "miopen_", "quantized_", "fused_", "batch_norm_", "native_", "grid_sampler")
 # The recurrent layers' raw kernels (nn.LSTM's own entry point): they trust the shapes of the
 # weights they are given, and a wrong one corrupts the heap; nn.LSTM, nn.GRU and nn.RNN are offered.
 _RAW_RECURRENT = {"lstm", "gru", "rnn_tanh", "rnn_relu", "lstm_cell", "gru_cell", "rnn_tanh_cell", "rnn_relu_cell"}
+# Operations that trust what they are given and crash plain torch (2.13) with out-of-range
+# offsets, labels or a NaN sampling grid (red team, session 13): no lesson uses them.
+_UNCHECKED = {"segment_reduce", "ctc_loss", "grid_sample", "CTCLoss"}
 _TORCH_SUBSPACES = ("autograd", "nn", "linalg", "fft", "special", "optim", "distributions",
                     "random", "cuda", "backends")
 _AUTOGRAD = ("grad", "backward", "functional", "no_grad", "enable_grad", "set_grad_enabled",
@@ -114,7 +117,7 @@ def _existing(module: types.ModuleType, names: tuple[str, ...]) -> set[str]:
 def _torch_names() -> set[str]:
     constants = {name for name, value in _public(torch).items()
                  if isinstance(value, (torch.dtype, torch.layout, torch.memory_format))}
-    kernels = {name for name in _public(torch) if name.startswith(_BACKEND_KERNELS)} | _RAW_RECURRENT
+    kernels = {name for name in _public(torch) if name.startswith(_BACKEND_KERNELS)} | _RAW_RECURRENT | _UNCHECKED
     return (_operations(torch) - kernels) | constants | _existing(torch, _TORCH_UTILITIES + _TORCH_SUBSPACES)
 
 
@@ -146,8 +149,9 @@ def _rules() -> dict[types.ModuleType, Callable[[], set[str]]]:
     sched = torch.optim.lr_scheduler
     return {
         torch: _torch_names,
-        nn: lambda: (_subclasses(nn, nn.Module) - _KEYED_BY_ATTRIBUTE) | {"Parameter", "init", "functional"},
-        F: lambda: _operations(F) | _defined_functions(F),
+        nn: lambda: (_subclasses(nn, nn.Module) - _KEYED_BY_ATTRIBUTE - _UNCHECKED) | {"Parameter", "init",
+                                                                                       "functional"},
+        F: lambda: (_operations(F) | _defined_functions(F)) - _UNCHECKED,
         math: _math_names,
         torch.autograd: lambda: _existing(torch.autograd, _AUTOGRAD),
         torch.autograd.functional: lambda: _defined_functions(torch.autograd.functional),

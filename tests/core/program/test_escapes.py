@@ -176,6 +176,11 @@ ESCAPES = {
     "lstm_weight_of_another_shape": ("lstm = nn.LSTM(8, 16)\nlstm.weight_hh_l0 = nn.Parameter(torch.zeros(1))",
                                      2, 1, "weight_hh_l0"),
     "raw_lstm_kernel": ("y = torch.lstm", 1, 5, "torch.lstm"),
+    "lstm_hidden_size": ("m = nn.LSTM(4, 8)\nm.hidden_size = 100000", 2, 1, "hidden_size"),
+    "segment_reduce": ("y = torch.segment_reduce", 1, 5, "segment_reduce"),
+    "ctc_loss": ("y = F.ctc_loss", 1, 5, "ctc_loss"),
+    "grid_sample": ("y = F.grid_sample", 1, 5, "grid_sample"),
+    "native_batch_norm": ("y = torch.native_batch_norm", 1, 5, "native_batch_norm"),
 }
 
 # A function that reached the program some other way than by name or attribute (out of a
@@ -236,6 +241,20 @@ def test_a_function_out_of_a_container_is_never_called(source, line, col, mark):
     assert err.kind == "refused" and "calling" in err.message, str(err)
     assert (err.line, err.col) == (line + 1, col), str(err)
     assert not mark.exists()
+
+
+def test_saved_indices_changed_through_data_are_caught_as_torch_catches_in_place_changes():
+    # torch's own .data shares no version counter: max_pool's backward then wrote where the
+    # changed indices said (SIGSEGV). Read and written by a program, .data keeps the counter.
+    for change in ("i.data.fill_(100000000)", "i.data = torch.full_like(i, 100000000)"):
+        source = (f"x = torch.randn(1, 1, 4, 4, requires_grad=True)\ny, i = F.max_pool2d(x, 2, return_indices=True)\n"
+                  f"{change}\nloss = y.sum()\nloss.backward()")
+        with pytest.raises(ProgramError) as info:
+            run_program(source)
+        assert info.value.line == 5 and "modified by an inplace operation" in info.value.message
+    ns = run_program("w = torch.ones(3, requires_grad=True)\nloss = (w * 2).sum()\nloss.backward()\n"
+                     "w.data = w.data - 0.5 * w.grad\nv = w.data").namespace
+    assert ns["w"].tolist() == [0.0, 0.0, 0.0] and ns["w"].requires_grad and not ns["v"].requires_grad
 
 
 def test_a_module_holding_a_forward_of_its_own_is_not_called(mark):
