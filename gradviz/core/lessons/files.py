@@ -36,9 +36,9 @@ SUFFIX = ".gradviz"
 # The built-in lessons are 1-3 KB; a file this big is something else, not read into memory.
 MAX_FILE_BYTES = 16 << 20
 MAX_NAME_CHARS = 120
-# How many roots a lesson may show, and how long a root's name (out['logits'] and the like) may be.
 # The largest integer a lesson's numbers are read as (zoom, start step): json reads any size.
 MAX_LESSON_INT = 2**53
+# How many roots a lesson may show, and how long a root's name (out['logits'] and the like) may be.
 MAX_ROOTS, MAX_ROOT_CHARS = 64, 200
 _UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 # The looks a lesson may ask for, and the session switches between.

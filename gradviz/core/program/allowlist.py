@@ -196,17 +196,17 @@ def write(obj: Any, name: str, value: Any) -> None:
         if name not in TENSOR_SETTABLE:
             raise Refused(translate("allowlist", "setting '.{name}' of a tensor is refused: a program may set "
                                                  "only a tensor's requires_grad, grad and data").format(name=name))
-        if name == "data" and not _same_kind(obj, value):
+        if name != "data":
+            setattr(obj, name, value)
+            return
+        if not _same_kind(obj, value):
             # A tensor given another shape under its autograd node, its gradient and an optimizer's
             # state: torch's fused kernels then read and write past their ends (red team, session 13).
             message = translate("allowlist", "setting '.data' to {new} is refused: it must keep the tensor's "
                                              "shape, dtype and device ({old}); make a new tensor instead")
             raise Refused(message.format(new=_kind(value), old=_kind(obj)))
-        if name == "data":
-            with torch.no_grad():  # copied in, so the version counter sees it (see read)
-                obj.copy_(value)
-            return
-        setattr(obj, name, value)
+        with torch.no_grad():  # copied in, so the version counter sees it (see read)
+            obj.copy_(value)
         return
     _module_write(obj, name, value)
 
@@ -228,17 +228,18 @@ def _module_write(obj: nn.Module, name: str, value: Any) -> None:
                                          "not {what}")
         raise Refused(message.format(name=name, what=_what(value, short=True)))
     state = obj.__dict__
-    old = state.get("_parameters", {}).get(name)
-    if isinstance(obj, nn.RNNBase) and old is not None and not _same_kind(old, value):
-        # The recurrent kernels trust their flat weights' shapes: another one corrupts the heap.
-        message = translate("allowlist", "setting '.{name}' of {module} to {new} is refused: a recurrent layer's "
-                                         "weights keep their shape, dtype and device ({old})")
-        raise Refused(message.format(name=name, module=type(obj).__name__, new=_kind(value), old=_kind(old)))
-    if isinstance(obj, nn.RNNBase) and old is None and name != "training":
-        # hidden_size, input_size...: the recurrent kernels trust them against the weights.
-        message = translate("allowlist", "setting '.{name}' of {module} is refused: a recurrent layer's settings "
-                                         "are fixed when it is made; make a new one instead")
-        raise Refused(message.format(name=name, module=type(obj).__name__))
+    if isinstance(obj, nn.RNNBase):
+        # The recurrent kernels trust their weights' shapes, and hidden_size, input_size... against
+        # them: a wrong one corrupts the heap.
+        old = state["_parameters"].get(name)
+        if old is not None and not _same_kind(old, value):
+            message = translate("allowlist", "setting '.{name}' of {module} to {new} is refused: a recurrent "
+                                             "layer's weights keep their shape, dtype and device ({old})")
+            raise Refused(message.format(name=name, module=type(obj).__name__, new=_kind(value), old=_kind(old)))
+        if old is None and name != "training":
+            message = translate("allowlist", "setting '.{name}' of {module} is refused: a recurrent layer's "
+                                             "settings are fixed when it is made; make a new one instead")
+            raise Refused(message.format(name=name, module=type(obj).__name__))
     known = name in state or any(name in state.get(p, ()) for p in ("_parameters", "_buffers", "_modules"))
     if not known and inspect.getattr_static(type(obj), name, _MISSING) is not _MISSING:
         message = translate("allowlist", "setting '.{name}' of {module} is refused: it would replace one of the "

@@ -257,10 +257,9 @@ class Interpreter:
     def _call(self, func: Any, line: int, col: int, /, *args: Any, **kwargs: Any) -> Any:
         # The second check behind the attribute allow-list: a function can also come out of a
         # container or a result (a dict some torch object filled), never read as an attribute.
-        # It may be called, or handed to a function that calls it (sorted's key, a hook),
-        # only if it is one the program was given.
-        # A method read as an attribute passed the allow-list by its owner's type; it is checked
-        # again, so a value set on an object under a method's name cannot pass for that method.
+        # It may be called, or handed to a function that calls it (sorted's key, a hook), only if
+        # it is one the program was given. A method read as an attribute is checked again, so a
+        # value set on an object under a method's name cannot pass for that method.
         if not self._may_call(func):
             raise self._refused_call(func, line, col)
         self._check_handed(args, line, col)
