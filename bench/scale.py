@@ -71,6 +71,10 @@ CASES = [
     ("125-block MLP (modules)", (MLP_125,)),
     ("chain, ~10,000 nodes", (chain(9999), chain(9998))),
 ]
+#: Graphs beside torchviz that are no target of issue 17, and why: torchviz's time for them
+#: leaves out what gradviz's includes (here, running the model and its backward pass).
+NOT_TARGETS = {"Fashion-MNIST lesson, big tensors": "torchviz's time leaves out running the model and its "
+                                                    "backward pass, most of gradviz's"}
 #: Issue 17's targets: at 10,000 nodes the first picture and clickable within these; no stall over.
 PICTURE_10K_TARGET, CLICKABLE_10K_TARGET, STALL_TARGET = 0.5, 2.0, 0.050
 
@@ -321,8 +325,11 @@ def main() -> int:
     for (name, *_rest, note) in rows:
         print(f"  torchviz, {name}: {note}")
     print("\ntargets (issue 17):")
-    slower = [r[0] for r in rows if r[13] is not None and not r[6] < r[13]]
+    slower = [r[0] for r in rows if r[13] is not None and not r[6] < r[13] and r[0] not in NOT_TARGETS]
     print(f"  first picture slower than torchviz's make_dot + dot: {', '.join(slower) or 'none'}")
+    for name, why in NOT_TARGETS.items():
+        if any(r[0] == name for r in rows):
+            print(f"  not a target: {name} ({why})")
     for r in rows:
         if r[1] >= 10_000:
             print(f"  {r[0]}: first picture {r[6]:.2f} s (<= {PICTURE_10K_TARGET:g} s: "
@@ -335,7 +342,8 @@ def main() -> int:
     (out / "scale.json").write_text(json.dumps([
         {"graph": r[0], "nodes": r[1], "boxes": r[2], "capture": r[3], "layout": r[4], "first_picture": r[6],
          "ready": r[7], "settled": r[8], "stall": r[9], "stall_other": r[11], "stall_cpu_share": r[12],
-         "torchviz": r[13], "torchviz_note": r[14]} for r in rows], indent=2))
+         "torchviz": r[13], "torchviz_note": r[14], "not_target": NOT_TARGETS.get(r[0], "")} for r in rows],
+        indent=2))
     return 0
 
 

@@ -35,8 +35,10 @@ from gradviz.core.trace import Trace
 PROVISIONAL_MIN_BOXES = 1500
 # A chain (framed or not) is previewed from its forward graph from this many boxes: its
 # provisional layout is its final one, so the picture comes before gradviz's own backward
-# pass and the recording of it (a 500-node chain: ~40 ms sooner) and never moves.
-EARLY_CHAIN_MIN_BOXES = 200
+# pass and the recording of it (a 500-node chain: ~40 ms sooner; a 50-node one ~3 ms, a
+# fifth of its first picture) and never moves. (The window shows a small one only when
+# fitted too far out for any detail: its items then look like the preview.)
+EARLY_CHAIN_MIN_BOXES = 40
 #: Above this many skipped ranks (:func:`long_edge_length`) Graphviz is not asked: it would
 #: take from seconds to many minutes, and the quick layout is the final one (``LayoutPlan.quick``).
 MAX_LONG_EDGE_LENGTH = 3500

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QObject, QRectF, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog
 
@@ -24,8 +24,10 @@ from gradviz.core.run.graph_run import RunRequest, RunResult
 from gradviz.core.session import Session
 from gradviz.qt.actions import make_action
 from gradviz.qt.canvas.find_bar import FindBar
+from gradviz.qt.canvas.graph_items import LOD_SHAPES
 from gradviz.qt.canvas.graph_preview import PreviewView
-from gradviz.qt.canvas.graph_scene import GraphScene, SlicedWork
+from gradviz.qt.canvas.graph_scene import SCENE_MARGIN, GraphScene, SlicedWork
+from gradviz.qt.canvas.graph_view import SKETCH_MIN_NODES
 from gradviz.qt.canvas.module_canvas import ModuleGestures
 from gradviz.qt.canvas.text import grad_badge_text
 from gradviz.qt.host import Host
@@ -164,7 +166,14 @@ class BigGraphs(QObject):
         again = result.request.trace is not None and scene is not None and scene.trace is result.trace
         if len(result.layout.nodes) > PREVIEW_MIN_BOXES and not again:
             self.preview.show_drawing(result.trace, result.layout, translate("big_graphs", DRAWING_NOTE))
-        self._await_paint = True
+        elif not again and self._far_out(result.layout.width, result.layout.height):
+            # Fitted this far out, the items draw what the preview draws (outlines, no text):
+            # the picture is painted now and the items, a few milliseconds of the GUI thread
+            # even for 50 nodes, take over unseen.
+            self.preview.show_drawing(result.trace, result.layout, "")
+            self.preview.repaint()
+        # A preview on screen has told of the picture already: once per graph.
+        self._await_paint = not self.preview.is_showing
         view.show_graph(result.trace, result.layout, keep_view=again)
 
     def _program_key(self) -> tuple:
@@ -203,7 +212,18 @@ class BigGraphs(QObject):
         self.view.graph_shown.emit()
 
     def _on_provisional(self, _trace, sketch) -> None:
+        if len(sketch.lines) <= SKETCH_MIN_NODES and not self._far_out(sketch.width, sketch.height):
+            # Fitted, its items will be drawn in detail (rounded boxes, text), unlike the
+            # preview: its picture would change under the user's eyes a moment later.
+            self.session.provisional_painted.emit()  # nothing to wait for
+            return
         self.preview.show_sketch(sketch, translate("big_graphs", PROVISIONAL_NOTE))
+
+    def _far_out(self, width: float, height: float) -> bool:
+        """Whether a drawing this big, fitted to the canvas, is too small for any detail:
+        its items then draw what the preview draws (outlined boxes, plain lines)."""
+        m = SCENE_MARGIN
+        return self.view.fit_zoom_for(QRectF(-m, -m, width + 2 * m, height + 2 * m)) < LOD_SHAPES
 
     def _on_run_requested(self, _spec: object) -> None:
         # A new run supersedes the drawing in progress (its result is of an older program).

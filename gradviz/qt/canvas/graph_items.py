@@ -53,7 +53,8 @@ def line_scale() -> float:
 _SELECTION_GAP = 3.5
 # Below these zoom levels text cannot be read anyway; skipping it keeps huge graphs fluid.
 _LOD_TEXT = 0.35
-_LOD_SHAPES = 0.12
+# Below this zoom a box is only its outline and fill, an edge a line: as the sketch draws them.
+LOD_SHAPES = 0.12
 #: A collapsed module's box (role "module"): fill, border, border width. Lavender, as in the
 #: DOT palette, and apart from every node kind's hue; black / white text reads on both.
 MODULE_STYLE = {"light": ("#D9C8F0", "#5E3C99", 2.0), "dark": ("#4B3A6B", "#C7B3E6", 2.0)}
@@ -264,8 +265,13 @@ class NodeItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         fill, border, text, width = self._style()
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-        if lod < _LOD_SHAPES:
-            painter.fillRect(self._rect, fill)
+        if lod < LOD_SHAPES:
+            # As the sketch draws a box (graph_sketch), so a far-out picture keeps its look
+            # whichever of the two is on screen: a cosmetic outline keeps sub-pixel boxes visible.
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            painter.setPen(QPen(fill.darker(130), 0))
+            painter.setBrush(fill)
+            painter.drawRect(self._rect)
             return
         pen = QPen(border, width * _LINE_SCALE[0])
         if self.node is not None and self.node.internal_to:
@@ -428,10 +434,16 @@ class EdgeItem(QGraphicsItem):
             color, width = QColor(c["grad_flow"]), 2.6
         elif self._highlight == "pending":
             color = QColor(c["pending_border"])
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < LOD_SHAPES:
+            # As the sketch: a device pixel (two for a marked edge) that a far-out zoom cannot thin away.
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            painter.setPen(QPen(color, 0 if width < 2 else 2))
+            painter.drawPath(self._curve)
+            return
         pen = QPen(color, width * _LINE_SCALE[0])
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self._curve)
         if not self._arrow.isEmpty():
             painter.setPen(QPen(color, 1.0))
@@ -533,12 +545,19 @@ class ClusterItem(QGraphicsItem):
         dark = self._theme == "dark"
         # Nested modules stack their translucent fills, so each level reads a shade deeper.
         fill = QColor("#B39DDB" if not dark else "#7E57C2")
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < LOD_SHAPES:  # as the sketch draws a frame
+            fill.setAlpha(40)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            painter.setPen(QPen(QColor(self._tint), 2) if self._tint else Qt.PenStyle.NoPen)
+            painter.setBrush(fill)
+            painter.drawRect(self._rect)
+            return
         fill.setAlpha(34 if not dark else 46)
         border = QColor("#7A6A99" if not dark else "#A898C8")
         painter.setPen(QPen(QColor(self._tint), 4.0) if self._tint else QPen(border, 1.2))
         painter.setBrush(fill)
         painter.drawRoundedRect(self._rect, 8.0, 8.0)
-        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         if lod >= _LOD_TEXT:
             painter.setPen(QColor(node_colors(self._theme)["node_text"]))
             size = self.cluster_box.font_size

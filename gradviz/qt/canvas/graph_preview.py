@@ -27,7 +27,7 @@ from gradviz.core.i18n import translate
 from gradviz.core.layout.layout import Layout
 from gradviz.core.layout.sketch import ROLES, Sketch, same_picture, sketch_of
 from gradviz.core.trace import Trace
-from gradviz.qt.canvas.graph_items import MODULE_STYLE
+from gradviz.qt.canvas.graph_items import LOD_SHAPES, MODULE_STYLE
 from gradviz.qt.canvas.graph_scene import SCENE_MARGIN
 from gradviz.qt.canvas.text import TEXT_MARGIN, draw_lines, fit_scale
 from gradviz.qt.theme import node_colors
@@ -123,8 +123,10 @@ class PreviewItem(QGraphicsItem):
             self.painted_at = time.perf_counter()
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         frame_fill = QColor("#B39DDB" if self._theme == "light" else "#7E57C2")
-        frame_fill.setAlpha(34)
-        painter.setPen(QPen(QColor("#7A6A99"), 0))
+        # Far out, as the items and the sketch draw a frame: a plain fill, no outline.
+        far_out = lod < LOD_SHAPES
+        frame_fill.setAlpha(40 if far_out else 34)
+        painter.setPen(Qt.PenStyle.NoPen if far_out else QPen(QColor("#7A6A99"), 0))
         painter.setBrush(frame_fill)
         for rect, _title in self._frames:
             painter.drawRect(rect)
@@ -194,6 +196,10 @@ class PreviewView(QGraphicsView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        # Opaque: shown over the canvas, it is painted alone; else Qt first repaints the
+        # canvas under it (the old drawing: 3 ms for 50 boxes before the new picture).
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setAccessibleName(translate("graph_preview", "Graph preview"))
         self.note_label = QLabel(self)
         self.note_label.setObjectName("preview_note")

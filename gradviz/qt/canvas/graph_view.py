@@ -272,7 +272,10 @@ class GraphView(QGraphicsView):
         """The zoom :meth:`fit` would choose for the drawing on screen (0 when there is none)."""
         if self.graph_scene is None:
             return 0.0
-        rect = self.graph_scene.sceneRect()
+        return self.fit_zoom_for(self.graph_scene.sceneRect())
+
+    def fit_zoom_for(self, rect: QRectF) -> float:
+        """The zoom :meth:`fit` would choose for a drawing of ``rect`` (its scene rect)."""
         view = self.viewport().size()
         zoom = min(view.width() / max(rect.width(), 1), view.height() / max(rect.height(), 1))
         return min(zoom, MAX_FIT_ZOOM)

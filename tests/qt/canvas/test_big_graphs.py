@@ -17,7 +17,7 @@ from gradviz.core.layout import plan as layout_plan
 from gradviz.core.layout.grouping import choose_collapsed
 from gradviz.core.lessons.catalogue import LESSONS
 from gradviz.qt.canvas.big_graphs import PROVISIONAL_NOTE
-from gradviz.qt.canvas.graph_items import MODULE_STYLE
+from gradviz.qt.canvas.graph_items import LOD_SHAPES, MODULE_STYLE
 
 
 def chain(n: int, start: float = 0.5) -> str:
@@ -467,3 +467,34 @@ def test_a_300_iteration_loop_opens_folded_and_unfolds_into_iterations(window, r
     assert view.zoom == pytest.approx(zoom)
     after = view.mapFromScene(view.node_item("module:for@4.18").pos())
     assert abs(after.x() - before.x()) < 200 and abs(after.y() - before.y()) < 200  # still where one looks
+
+
+def test_a_small_graph_fitted_far_out_is_painted_by_its_preview_first(window, run_and_wait):
+    """Its items, made a few milliseconds later, draw the same picture (test_graph_view):
+    the preview paints it the moment the layout is there."""
+    view, preview = window.graph_view, window.big_graphs.preview
+    events: list[tuple] = []
+    window.big_graphs.picture_shown.connect(lambda _t: events.append(("picture", preview.is_showing)))
+    view.graph_shown.connect(lambda: events.append(("graph shown", len(view.node_items))))
+    window.editor.setPlainText(chain(99))
+    assert run_and_wait(window, window.run_program) == "ok"
+    assert events == [("picture", True), ("graph shown", 100)], events
+    assert not preview.is_showing and view.zoom < LOD_SHAPES
+
+
+def test_a_small_chain_drawn_in_detail_is_not_previewed(window, run_and_wait):
+    """45 boxes unrolled fit at a zoom where the items draw rounded boxes: a preview, square
+    and plain, would change under the user's eyes. Its forward graph comes early all the
+    same (a chain of 40 boxes or more): the run must not wait for a preview never painted."""
+    view, preview = window.graph_view, window.big_graphs.preview
+    shown: list[bool] = []
+    provisional: list[int] = []
+    window.session.provisional_ready.connect(lambda _t, sketch: provisional.append(len(sketch.lines)))
+    window.big_graphs.picture_shown.connect(lambda _t: shown.append(preview.is_showing))
+    window.editor.setPlainText("x = torch.tensor(0.5, requires_grad=True)\ny = x\n" + "y = y * 1.0001\n" * 45)
+    started = time.perf_counter()
+    assert run_and_wait(window, window.run_program) == "ok"
+    assert provisional == [46] and shown == [False]
+    assert len(view.node_items) == 46 and view.zoom >= LOD_SHAPES
+    # The worker waits up to PREVIEW_WAIT_SECONDS for a preview's paint: told at once instead.
+    assert time.perf_counter() - started < 30

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QHelpEvent, QTextDocument, QWheelEvent
+from PySide6.QtGui import QHelpEvent, QImage, QTextDocument, QWheelEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from gradviz.core.capture.capture import capture_program
@@ -510,3 +510,44 @@ def test_taking_a_drawing_apart_frees_its_items_as_it_goes(qtbot):
     assert left[-1] == 0 and len(left) == len(drawing.nodes) + len(drawing.edges) + len(drawing.clusters)
     assert node() is None and edge() is None  # freed while the scene still exists
     assert geometry.nodes == [] and scene.items() == []
+
+
+def _pixels(widget):
+    import numpy as np
+
+    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    pixels = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(image.height(), image.bytesPerLine() // 4, 4)
+    return pixels.copy()  # the image's memory goes with it
+
+
+def test_far_out_the_items_draw_the_very_picture_the_preview_draws(view, qtbot):
+    """The preview of a small graph fitted far out is its first picture; the items take over
+    a moment later (big_graphs). They must not change a pixel of it, nor leave boxes or
+    edges thinner than a pixel (a box once drew as a faint fill, its edges not at all)."""
+    from gradviz.qt.canvas.graph_items import LOD_SHAPES
+    from gradviz.qt.canvas.graph_preview import PreviewView
+
+    source = "x = torch.tensor(0.5, requires_grad=True)\ny = x\nfor i in range(49):\n    y = y * 1.0001\nloss = y\n"
+    trace = capture_program(source)
+    drawing = layout(trace)
+    view.resize(620, 580)
+    with qtbot.waitSignal(view.graph_shown):
+        view.show_graph(trace, drawing)
+    assert view.zoom < LOD_SHAPES and not view.is_sketching and len(view.node_items) == 50
+    items = _pixels(view.viewport())
+    preview = PreviewView(view)
+    preview.show_drawing(trace, drawing, "")
+    qtbot.waitUntil(lambda: preview.item is not None and preview.item.painted_at is not None)
+    assert preview.geometry() == view.viewport().geometry()
+    shown = _pixels(preview)
+    assert shown.shape == items.shape
+    # A cubic's end and the preview's sampled curve may round to neighbouring pixels.
+    differing = int((shown != items).any(axis=2).sum())
+    assert differing < 30, f"{differing} pixels change when the items take over"
+    # Every box outlined darker than its fill, every edge at least a pixel: the canvas is
+    # not blank between the boxes of a column.
+    image = view.viewport().grab().toImage()
+    root = view.node_item(trace.roots[0]).sceneBoundingRect().center()
+    x = view.mapFromScene(root).x()
+    column = {image.pixelColor(x, y).name() for y in range(image.height())}
+    assert len(column) >= 4, column  # background, frame fill, box fill/outline, edge
