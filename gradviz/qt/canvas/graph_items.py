@@ -48,6 +48,13 @@ def set_line_scale(scale: float) -> None:
     _LINE_SCALE[0] = scale
 
 
+def device_pen(color: QColor, pixels: int) -> QPen:
+    """A pen ``pixels`` device pixels wide at any zoom (0: one pixel, as Qt draws width 0)."""
+    pen = QPen(color, pixels)
+    pen.setCosmetic(True)  # else a width is in scene units, a tenth of a pixel far out
+    return pen
+
+
 def line_scale() -> float:
     return _LINE_SCALE[0]
 _SELECTION_GAP = 3.5
@@ -269,7 +276,10 @@ class NodeItem(QGraphicsItem):
             # As the sketch draws a box (graph_sketch), so a far-out picture keeps its look
             # whichever of the two is on screen: a cosmetic outline keeps sub-pixel boxes visible.
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-            painter.setPen(QPen(fill.darker(130), 0))
+            # The player's current step and the gradient's path keep their border colour,
+            # two pixels wide: on a projector, where the step is must show at any zoom.
+            marked = self._highlight in ("current", "grad_flow") or self.isSelected()
+            painter.setPen(device_pen(border, 2) if marked else device_pen(fill.darker(130), 0))
             painter.setBrush(fill)
             painter.drawRect(self._rect)
             return
@@ -438,7 +448,7 @@ class EdgeItem(QGraphicsItem):
         if QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < LOD_SHAPES:
             # As the sketch: a device pixel (two for a marked edge) that a far-out zoom cannot thin away.
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-            painter.setPen(QPen(color, 0 if width < 2 else 2))
+            painter.setPen(device_pen(color, 0 if width < 2 else 2))
             painter.drawPath(self._curve)
             return
         pen = QPen(color, width * _LINE_SCALE[0])
@@ -549,7 +559,7 @@ class ClusterItem(QGraphicsItem):
         if lod < LOD_SHAPES:  # as the sketch draws a frame
             fill.setAlpha(40)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-            painter.setPen(QPen(QColor(self._tint), 2) if self._tint else Qt.PenStyle.NoPen)
+            painter.setPen(device_pen(QColor(self._tint), 2) if self._tint else Qt.PenStyle.NoPen)
             painter.setBrush(fill)
             painter.drawRect(self._rect)
             return

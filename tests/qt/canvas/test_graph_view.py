@@ -551,3 +551,11 @@ def test_far_out_the_items_draw_the_very_picture_the_preview_draws(view, qtbot):
     x = view.mapFromScene(root).x()
     column = {image.pixelColor(x, y).name() for y in range(image.height())}
     assert len(column) >= 4, column  # background, frame fill, box fill/outline, edge
+    # The player's current step keeps its colour far out, two pixels wide: where the step is
+    # must show on a projector (a width in scene units was a tenth of a pixel here).
+    item = view.node_item(trace.roots[0])
+    item.set_highlight("current")
+    image = view.viewport().grab().toImage()
+    corner = view.mapFromScene(item.sceneBoundingRect().center())
+    ring = {image.pixelColor(corner.x() + dx, corner.y() + dy).name() for dx in range(-8, 9) for dy in range(-8, 9)}
+    assert item._style()[1].name() in ring
