@@ -79,6 +79,10 @@
         <translation>它的格式字符串可以按名字查找任意属性</translation>
     </message>
     <message>
+        <source>it writes into any object it is handed; give the distribution parameters of the shape you want instead (Normal(torch.zeros(3), torch.ones(3)))</source>
+        <translation>它会写入交给它的任意对象；请直接用所需形状的参数构造分布（Normal(torch.zeros(3), torch.ones(3))）</translation>
+    </message>
+    <message>
         <source>a tensor</source>
         <translation>张量</translation>
     </message>
@@ -1722,6 +1726,10 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
     <message>
         <source>&apos;{name}&apos; is refused: gradviz programs cannot run code, read files or look into Python&apos;s internals</source>
         <translation>不允许使用“{name}”：gradviz 程序不能运行代码、读取文件或查看 Python 的内部实现</translation>
+    </message>
+    <message>
+        <source>keyword &apos;{name}&apos; is refused: private parameters (a leading underscore) are not part of gradviz&apos;s language</source>
+        <translation>不允许使用关键字参数“{name}”：私有参数（以下划线开头）不属于 gradviz 的语言</translation>
     </message>
     <message>
         <source>print(file=...) is refused: gradviz shows what a program prints in its console and writes no files</source>

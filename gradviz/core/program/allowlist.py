@@ -49,6 +49,11 @@ _WHY = {
     "export": QT_TRANSLATE_NOOP("allowlist", "it writes model files"),
     "format": QT_TRANSLATE_NOOP("allowlist", "its format string can look up any attribute by name"),
     "format_map": QT_TRANSLATE_NOOP("allowlist", "its format string can look up any attribute by name"),
+    # A distribution's expand(shape, instance) writes its parameters into whatever object the
+    # second argument is (torch.Tensor.dim = 3 broke torch for the rest of the process).
+    "expand": QT_TRANSLATE_NOOP("allowlist", "it writes into any object it is handed; give the distribution "
+                                             "parameters of the shape you want instead (Normal(torch.zeros(3), "
+                                             "torch.ones(3)))"),
     **by_type.TENSOR_WITHHELD,
 }
 

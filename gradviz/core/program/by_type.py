@@ -78,7 +78,7 @@ OPTIMIZER_NAMES = frozenset({"step", "zero_grad", "param_groups", "state", "defa
 SCHEDULER_NAMES = frozenset({"step", "get_last_lr", "last_epoch", "base_lrs", "optimizer"})
 DISTRIBUTION_NAMES = frozenset({
     "sample", "rsample", "log_prob", "cdf", "icdf", "entropy", "perplexity", "enumerate_support",
-    "expand", "mean", "mode", "stddev", "variance", "batch_shape", "event_shape", "has_rsample",
+    "mean", "mode", "stddev", "variance", "batch_shape", "event_shape", "has_rsample",
     "has_enumerate_support",
 })
 

@@ -19,7 +19,7 @@ from gradviz.core.program import allowlist, by_type
 from gradviz.core.program.console import RUNNING, Console, echo
 from gradviz.core.program.errors import FILENAME, Locator, ProgramError
 from gradviz.core.program.instrument import compile_program
-from gradviz.core.program.language import parse
+from gradviz.core.program.language import parse, private_keyword_refused
 from gradviz.core.program.namespaces import NAMESPACES, allowed_callables
 
 
@@ -264,6 +264,9 @@ class Interpreter:
             raise self._refused_call(func, line, col)
         self._check_handed(args, line, col)
         if kwargs:
+            for name in kwargs:  # f(**d) names what the source check cannot see
+                if name.startswith("_"):
+                    raise self._error(private_keyword_refused(name), "refused", line, col)
             self._check_handed(kwargs.values(), line, col)
         return func(*args, **kwargs)
 

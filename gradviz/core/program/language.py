@@ -213,6 +213,8 @@ def _check(node: ast.AST, parent: ast.AST | None, loc: Locator) -> None:
         _check_attribute(node, parent, loc)
     elif isinstance(node, ast.keyword) and node.arg is not None:
         _check_identifier(node.arg, node, "keyword", loc)
+        if node.arg.startswith("_"):
+            raise loc.at_node(node, private_keyword_refused(node.arg))
     elif isinstance(node, ast.alias) and node.asname is not None:
         # The one name a program binds that is no ast.Name: `import torch as __builtins__`
         # once handed every torch global (its importer included) to the comprehensions.
@@ -261,6 +263,14 @@ def _check_attribute(node: ast.Attribute, parent: ast.AST | None, loc: Locator) 
         message = translate("language", "assigning '.{name}' here is refused: assign an attribute in a "
                                         "statement of its own (obj.{name} = value)")
         raise loc.at_node(node, message.format(name=node.attr))
+
+
+def private_keyword_refused(name: str) -> str:
+    """Why ``f(_name=...)`` is refused (the source check and the run say it alike)."""
+    # torch's private parameters trust their caller: Distribution.expand(_instance=obj) set
+    # attributes on any object it was handed (torch.Tensor.dim = 3) before failing.
+    return translate("language", "keyword '{name}' is refused: private parameters (a leading underscore) "
+                                 "are not part of gradviz's language").format(name=name)
 
 
 def deleting_refused(name: str) -> str:

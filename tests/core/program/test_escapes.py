@@ -15,9 +15,11 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import torch
+import torch._dynamo  # it rebinds torch.manual_seed when first imported (by the first optimizer)
 import torch.nn.functional as F
 from torch import nn
 
@@ -181,6 +183,15 @@ ESCAPES = {
     "ctc_loss": ("y = F.ctc_loss", 1, 5, "ctc_loss"),
     "grid_sample": ("y = F.grid_sample", 1, 5, "grid_sample"),
     "native_batch_norm": ("y = torch.native_batch_norm", 1, 5, "native_batch_norm"),
+    # A distribution's expand(shape, _instance) set its parameters on the object it was handed,
+    # torch.Tensor included (.dim = 3), before failing (red team, session 15). Private
+    # parameters are refused, whether named in the source or unpacked from a dict.
+    "expand_instance_positional": ("d = torch.distributions.LKJCholesky(3, 0.5)\ne = d.expand((2,), torch.Tensor)",
+                                   2, 5, "writes into any object"),
+    "expand_instance_keyword": ("d = torch.distributions.Normal(0.0, 1.0)\ne = d.expand((2,), _instance=torch)",
+                                2, 20, "private parameters"),
+    "private_keyword_unpacked": ("y = F.softmax(torch.ones(2), 0, **{'_stacklevel': 9})", 1, 5,
+                                 "private parameters"),
 }
 
 # A function that reached the program some other way than by name or attribute (out of a
@@ -201,10 +212,16 @@ LEAKED_CALLS = {
 PROBE = "GRADVIZ_ESCAPED"
 
 
+def _names(namespace: object) -> dict[str, int]:
+    # Submodules torch imports on first use (torch._dynamo with the first optimizer) are skipped.
+    return {name: id(value) for name, value in vars(namespace).items() if not isinstance(value, ModuleType)}
+
+
 def _torch_state() -> tuple:
-    """Objects an escape would most likely change for later runs."""
-    return (torch.Tensor.sum, nn.Module.__call__, nn.Module.forward, torch.load, torch.ones, F.relu,
-            builtins.open, builtins.print, torch.get_default_dtype(), torch.is_grad_enabled())
+    """What an escape would most likely change for later runs: torch's, the tensor class's,
+    nn.Module's and F's names (by identity), the builtins and torch's global settings."""
+    return (_names(torch), _names(torch.Tensor), _names(nn.Module), _names(F), _names(builtins),
+            torch.get_default_dtype(), torch.is_grad_enabled())
 
 
 @pytest.fixture
