@@ -2063,8 +2063,8 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
         <translation>运行进程被终止了{where}——很可能是系统内存不足；请减小张量</translation>
     </message>
     <message>
-        <source>the run process crashed ({signal}){where}; the previous graph is kept</source>
-        <translation>运行进程崩溃了（{signal}）{where}；保留之前的计算图</translation>
+        <source>the run process crashed ({signal}){where}</source>
+        <translation>运行进程崩溃了（{signal}）{where}</translation>
     </message>
     <message>
         <source>the run process exited with status {code}{where} (the code called os._exit or sys.exit)</source>
@@ -2108,8 +2108,8 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
         <translation>模型用的是 gradviz 根据它的第一层猜出的输入（{input}）：请给它自己的输入（命令行用 --input；在应用里，用“文件 ▸ 打开模块…”的“输入”栏）。</translation>
     </message>
     <message>
-        <source> It printed: {text}</source>
-        <translation>它打印了：{text}</translation>
+        <source>. It printed: {text}</source>
+        <translation>。它打印了：{text}</translation>
     </message>
     <message>
         <source>{file} line {line} called sys.exit({code!r}) while gradviz imported it (script code such as argparse runs at import): move it under `if __name__ == &quot;__main__&quot;:` so that importing the file only defines its classes</source>

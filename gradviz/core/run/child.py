@@ -336,6 +336,9 @@ def run_job(job: Job, send: Callable[[str, Any], None], control: Control, readab
         if isinstance(prepared, BaseException):
             raise prepared
         notes = prepare(job, readable, send) if prepared is None else prepared
+        if beacon_module.current is not None and getattr(job.spec, "module", None) is not None:
+            # After the wall (its watchdog is a thread); only a model file's code needs it.
+            beacon_module.current.watch(job.limits.seconds)
         if notes:
             jobs.WALL_NOTES[:] = notes
             send("wall", tuple(notes))

@@ -90,7 +90,8 @@ def error_of(failure: Failure | None, ending: Ending | None, job: Job) -> Progra
     if ending.reason == "timeout":
         message = translate("run", "the program ran longer than {seconds:g} s and was stopped{where}: make loops "
                                    "shorter or tensors smaller")
-        return ProgramError(message.format(seconds=job.limits.seconds, where=where), line, kind="limit")
+        return _in_user_code(ProgramError(message.format(seconds=job.limits.seconds, where=where), line,
+                                          kind="limit"), ending, job)
     if ending.reason == "cancelled":
         return ProgramError(translate("interpreter", "cancelled"), line, kind="cancelled")
     if ending.reason == "output":
@@ -110,14 +111,31 @@ def error_of(failure: Failure | None, ending: Ending | None, job: Job) -> Progra
             message = translate("run", "the run process was killed{where} — most likely the system ran out of "
                                        "memory; make tensors smaller")
             return ProgramError(message.format(where=where), line, kind="memory")
-        message = translate("run", "the run process crashed ({signal}){where}; the previous graph is kept")
-        return ProgramError(message.format(signal=name, where=where), line, kind="crashed")
+        message = translate("run", "the run process crashed ({signal}){where}")
+        return _in_user_code(ProgramError(message.format(signal=name, where=where), line, kind="crashed"),
+                             ending, job)
     if ending.code:
         message = translate("run", "the run process exited with status {code}{where} (the code called os._exit "
                                    "or sys.exit)")
         return ProgramError(message.format(code=ending.code, where=where), line, kind="exited")
     return ProgramError(translate("run", "the run ended without a result{where}").format(where=where), line,
                         kind="internal")
+
+
+def _in_user_code(error: ProgramError, ending: Ending, job: Job) -> ProgramError:
+    """``error`` told at the model file's line the run was in (with the frames there), as an
+    exception raised in the file is, when the run's last words name one."""
+    if not ending.frames:
+        return error
+    lines = [error.message]
+    lines += [f"  {file}, line {number}, in {function}: {text}" for file, number, function, text in ending.frames]
+    if error.line:
+        source = job.spec.source.splitlines() if hasattr(job.spec, "source") else []
+        statement = source[error.line - 1].strip() if error.line <= len(source) else ""
+        lines.append("  " + translate("run", "(called from line {line} of the program: {statement})").format(
+            line=error.line, statement=statement))
+    file, number, _, text = ending.frames[-1]
+    return ProgramError("\n".join(lines), number, None, error.kind, text, file)
 
 
 # Where a run that gave no line was when it ended; marked here, translated in error_of.

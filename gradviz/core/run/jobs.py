@@ -69,6 +69,8 @@ def located_in_user_code(spec: ProgramSpec) -> Any:
     try:
         yield
     except ProgramError as exc:
+        if exc.kind == "limit" and not exc.file:
+            raise _limit_located(exc, folders) from None
         if exc.file or exc.__cause__ is None or exc.kind != "runtime":
             raise
         error = located(exc.__cause__, folders)
@@ -82,6 +84,21 @@ def located_in_user_code(spec: ProgramSpec) -> Any:
         if error is None:
             raise
         raise _with_guess_told(error, spec.module) from None
+
+
+def _limit_located(exc: Any, folders: tuple[Path, ...]) -> Any:
+    """A limit the run reached inside the user's file (50,000 nodes made by a forward's loop),
+    told at the file's line, with the program's line that called into it."""
+    from gradviz.core.capture.user_code import located
+
+    where = located(exc, folders, exc.kind)
+    if where is None:
+        return exc
+    frames = where.message.split("\n")[1:]  # the frames located() lists under its own message
+    exc.message = "\n".join([exc.message, *frames, "  " + translate(
+        "run", "(called from line {line} of the program: {statement})").format(line=exc.line, statement=exc.statement)])
+    exc.line, exc.col, exc.file, exc.statement = where.line, None, where.file, where.statement
+    return exc
 
 
 def _with_guess_told(error: Any, module: Any) -> Any:
@@ -109,7 +126,7 @@ def load_user_class(path: Path, class_name: str) -> type:
             cls = load_class(path, class_name)
     except SystemExit as exc:
         text = printed.getvalue().strip()
-        said = translate("run", " It printed: {text}").format(text=text[-500:]) if text else ""
+        said = translate("run", ". It printed: {text}").format(text=text[-500:]) if text else ""
         raise ModuleLoadError(_exit_message(path, exc) + said) from None
     beacon.note_stage("run")
     return cls

@@ -138,6 +138,9 @@ class Ending:
     line: int | None  # the program line running last, when known
     stage: str  # what the run was doing: "start", "parse", "run", "backward", "send", ...
     seconds: float
+    # Crashed or stopped inside a model file: its innermost frames there, innermost last, as
+    # (file name, line, function, source text) (see last_words).
+    frames: tuple[tuple[str, int, str, str], ...] = ()
 
 
 for _cls in (ModuleSpec, ProgramSpec, RunLimits, Job, Failure, Ending):

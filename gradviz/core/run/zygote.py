@@ -385,7 +385,7 @@ class Zygote:
         sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
         line, stage = run.beacon.read() if run.beacon is not None else (None, "")
         self.tell(run.job_id, ("ended", Ending(code, sig, run.reason, line, stage,
-                                              time.monotonic() - run.started)))
+                                              time.monotonic() - run.started, _last_frames(run, sig))))
         self._forget(run)
         return True
 
@@ -577,6 +577,19 @@ def _settle_torch_cache_dir() -> None:
     except OSError:  # no writable temporary directory at all: torch._dynamo fails here as anywhere
         pass
 
+def _last_frames(run: _Run, sig: int | None) -> tuple[tuple[str, int, str, str], ...]:
+    """Where in the user's model file a run that crashed or ran out of time was."""
+    module = getattr(getattr(run.job, "spec", None), "module", None)
+    if module is None or run.beacon is None or (sig is None and run.reason != "timeout"):
+        return ()
+    from gradviz.core.run.last_words import user_frames
+
+    try:
+        return user_frames(run.beacon.last_words(), module.path)
+    except Exception:  # noqa: BLE001 - a run's last words are a courtesy: the ending goes out without them
+        return ()
+
+
 
 def main() -> int:
     link_in, link_out = os.dup(0), os.dup(1)
@@ -612,3 +625,4 @@ if __name__ == "__main__":
     # second the app (or `gradviz render`) spends waiting for its runner to go.
     sys.stderr.flush()
     os._exit(status)
+

@@ -417,3 +417,55 @@ def test_the_runner_warms_for_non_scalar_backward_first_and_for_training_later(m
         runner.selector.close()
         for fd in (link_r, link_w):
             os.close(fd)
+
+
+@pytest.mark.parametrize(("body", "limits", "kind", "words", "line"), [
+    ("ctypes.string_at(0)", RunLimits(), "crashed", "crashed (SIGSEGV)", 9),
+    ("while True:\n                    time.sleep(0.01)", RunLimits(seconds=3), "limit", "longer than 3 s", 10),
+])
+def test_a_model_file_that_crashes_or_hangs_is_told_at_its_own_line(runner, tmp_path, body, limits, kind, words,
+                                                                    line):
+    # The run cannot say where it was: faulthandler's stack, in the beacon's last words, does.
+    path = module_file(tmp_path, f"""\
+        import ctypes
+        import time
+
+        import torch
+
+
+        class Net(torch.nn.Module):
+            def forward(self, x):
+                {body}
+                return x
+        """, "crashy.py")
+    with pytest.raises(ProgramError) as info:
+        capture(runner, "model = Net()\nout = model(torch.ones(2))\n", limits, ModuleSpec(path, "Net"))
+    err = info.value
+    assert (err.kind, err.file, err.line) == (kind, "crashy.py", line), str(err)
+    assert words in err.message and f"crashy.py, line {line}, in forward" in err.message
+    assert "(called from line 2 of the program: out = model(torch.ones(2)))" in err.message
+    assert err.statement == ("ctypes.string_at(0)" if kind == "crashed" else "time.sleep(0.01)")
+
+
+def test_the_node_limit_reached_in_a_model_files_loop_names_its_line(tmp_path, monkeypatch):
+    from gradviz.core.capture import recorder
+    from gradviz.core.run import jobs
+
+    monkeypatch.setattr(recorder, "MAX_GRAPH_NODES", 40)
+    path = module_file(tmp_path, """\
+        import torch
+
+
+        class Loop(torch.nn.Module):
+            def forward(self, x):
+                while True:
+                    x = x * 1.5
+        """, "loopy.py")
+    spec = ProgramSpec("model = Loop()\nx = torch.ones(1, requires_grad=True)\nout = model(x)\n",
+                       module=ModuleSpec(path, "Loop"))
+    with pytest.raises(ProgramError) as info:
+        jobs.run(Job("capture", spec, wall=False), lambda kind, body=None: None, None)
+    err = info.value
+    assert (err.kind, err.file, err.line, err.statement) == ("limit", "loopy.py", 7, "x = x * 1.5"), str(err)
+    assert "loopy.py, line 7, in forward" in err.message
+    assert "(called from line 3 of the program: out = model(x))" in err.message

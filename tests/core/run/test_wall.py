@@ -12,6 +12,7 @@ import socket
 import subprocess
 
 import pytest
+import torch._dynamo  # noqa: F401 - the runner imports it before forking runs: optimizers need it, and walled, it cannot read /etc/passwd for its cache folder
 
 from gradviz.core.run import child, codec, frames, jobs
 from gradviz.core.run.request import Job, ProgramSpec
