@@ -231,13 +231,21 @@ class Interpreter:
 
     def _loop(self, line: int, iterable: Any) -> Iterable[Any]:
         run = LoopRun(line)
+        # Before the loop is entered: iterating a tensor unbinds it once, outside every iteration.
+        items = iter(iterable)
         self.loops.append(run)
-        self._loop_changed()
         try:
-            for item in iterable:
-                self._on_tick(line)
+            while True:
+                # An item made on demand (map's) is made by the iteration it starts; an
+                # iteration of -1 once reached the graph and made the whole run malformed.
                 run.iteration += 1
                 self._loop_changed()
+                try:
+                    item = next(items)
+                except StopIteration:
+                    run.iteration -= 1
+                    return
+                self._on_tick(line)
                 yield item
         finally:
             # After the last item, or a break (CPython closes the dropped generator at once).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import torch
+
 from gradviz.core.program.interpreter import Interpreter
 
 
@@ -35,10 +37,27 @@ def test_nested_loops_a_break_and_the_code_after_them():
     ]
 
 
-def test_code_run_to_get_the_next_item_belongs_to_the_loop_asking():
-    # Before its first iteration (-1), then during the iteration before.
+def test_code_run_to_get_the_next_item_belongs_to_the_iteration_it_starts():
+    # An iteration of -1 (the first item's) once reached the graph and made the run malformed.
     source = "for a in items(2):\n    note()\n"
-    assert frames_seen(source) == [((1, -1),), ((1, 0),), ((1, 0),), ((1, 1),)]
+    assert frames_seen(source) == [((1, 0),), ((1, 0),), ((1, 1),), ((1, 1),)]
+
+
+def test_a_tensor_looped_over_is_unbound_once_before_the_loop(monkeypatch):
+    # `for t in x` is a tutorial's idiom: iter(x) unbinds x, one node outside every iteration.
+    seen = []
+    interp = Interpreter("x = torch.ones(2, requires_grad=True)\nfor t in x:\n    y = t * 2\n"
+                         "ys = [t * 3 for t in x]\n")
+    unbind = torch.Tensor.unbind
+
+    def watched(self, *args, **kwargs):
+        seen.append(("unbind", interp.current_loop()))
+        return unbind(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.Tensor, "unbind", watched)
+    result = interp.run()
+    assert seen == [("unbind", ()), ("unbind", ())]
+    assert [v.item() for v in result.namespace["ys"]] == [3.0, 3.0]
 
 
 def test_a_comprehension_is_a_loop_of_its_own():

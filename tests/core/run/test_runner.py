@@ -469,3 +469,18 @@ def test_the_node_limit_reached_in_a_model_files_loop_names_its_line(tmp_path, m
     assert (err.kind, err.file, err.line, err.statement) == ("limit", "loopy.py", 7, "x = x * 1.5"), str(err)
     assert "loopy.py, line 7, in forward" in err.message
     assert "(called from line 3 of the program: out = model(x))" in err.message
+
+
+def test_a_loop_over_a_tensor_runs_in_its_process_with_torchs_gradients(runner, one_thread):
+    # `for t in x` once sent back a loop iteration of -1 and the whole run was refused as malformed.
+    source = ("x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)\ns = x.sum() * 0\nfor t in x:\n"
+              "    s = s + t * t\nys = [t * 2 for t in x]\nloss = s + ys[1]\n")
+    there = capture(runner, source)
+    same_trace(capture_program(source), there)
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    loss = sum(t * t for t in x) + x[1] * 2
+    loss.backward()
+    leaf = next(n for n in there.nodes if n.op == "AccumulateGrad")
+    assert leaf.grad.data.tolist() == x.grad.tolist() == [2.0, 6.0, 6.0]
+    loops = {n.loop for n in there.nodes if n.op == "MulBackward0" and n.line == 4}
+    assert loops == {((3, 0, 3),), ((3, 1, 3),), ((3, 2, 3),)}
