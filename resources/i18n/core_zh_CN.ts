@@ -1728,6 +1728,10 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
         <translation>不允许使用“{name}”：gradviz 程序不能运行代码、读取文件或查看 Python 的内部实现</translation>
     </message>
     <message>
+        <source>keyword &apos;{name}&apos; is refused: it hands torch a memory address</source>
+        <translation>不允许使用关键字参数“{name}”：它会把一个内存地址交给 torch</translation>
+    </message>
+    <message>
         <source>keyword &apos;{name}&apos; is refused: private parameters (a leading underscore) are not part of gradviz&apos;s language</source>
         <translation>不允许使用关键字参数“{name}”：私有参数（以下划线开头）不属于 gradviz 的语言</translation>
     </message>
@@ -2017,6 +2021,29 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
     <message>
         <source>the recording&apos;s description is damaged</source>
         <translation>录制文件的描述已损坏</translation>
+    </message>
+</context>
+<context>
+    <name>recurrent</name>
+    <message>
+        <source>its mode {mode!r} is not one torch&apos;s kernels know</source>
+        <translation>它的模式 {mode!r} 不是 torch 内核认识的</translation>
+    </message>
+    <message>
+        <source>its list of weights was changed</source>
+        <translation>它的权重列表被改动过</translation>
+    </message>
+    <message>
+        <source>its weight {name} is not a tensor</source>
+        <translation>它的权重 {name} 不是张量</translation>
+    </message>
+    <message>
+        <source>its weight {name} is {shape}, {dtype}; its settings need {expected}, {first}</source>
+        <translation>它的权重 {name} 是 {shape}、{dtype}；按它的设置应为 {expected}、{first}</translation>
+    </message>
+    <message>
+        <source>running {module} is refused: {problem} (torch&apos;s recurrent kernels trust their weights&apos; shapes; make a new layer instead)</source>
+        <translation>不允许运行 {module}：{problem}（torch 的循环层内核信任权重的形状；请新建一个层）</translation>
     </message>
 </context>
 <context>

@@ -15,11 +15,11 @@ from typing import Any
 import torch
 
 from gradviz.core.i18n import translate
-from gradviz.core.program import allowlist, by_type
+from gradviz.core.program import allowlist, by_type, recurrent
 from gradviz.core.program.console import RUNNING, Console, echo
 from gradviz.core.program.errors import FILENAME, Locator, ProgramError
 from gradviz.core.program.instrument import compile_program
-from gradviz.core.program.language import parse, private_keyword_refused
+from gradviz.core.program.language import parse, private_keyword_refused, refused_keyword
 from gradviz.core.program.namespaces import NAMESPACES, allowed_callables
 
 
@@ -142,7 +142,8 @@ class Interpreter:
         grad_enabled = torch.is_grad_enabled()
         RUNNING.append(self._console)
         try:
-            exec(code, ns)
+            with recurrent.weights_checked():
+                exec(code, ns)
         except ProgramError as exc:
             if exc.line is None:
                 exc.line = self.line or 1
@@ -273,7 +274,7 @@ class Interpreter:
         self._check_handed(args, line, col)
         if kwargs:
             for name in kwargs:  # f(**d) names what the source check cannot see
-                if name.startswith("_"):
+                if refused_keyword(name):
                     raise self._error(private_keyword_refused(name), "refused", line, col)
             self._check_handed(kwargs.values(), line, col)
         return func(*args, **kwargs)

@@ -213,7 +213,7 @@ def _check(node: ast.AST, parent: ast.AST | None, loc: Locator) -> None:
         _check_attribute(node, parent, loc)
     elif isinstance(node, ast.keyword) and node.arg is not None:
         _check_identifier(node.arg, node, "keyword", loc)
-        if node.arg.startswith("_"):
+        if refused_keyword(node.arg):
             raise loc.at_node(node, private_keyword_refused(node.arg))
     elif isinstance(node, ast.alias) and node.asname is not None:
         # The one name a program binds that is no ast.Name: `import torch as __builtins__`
@@ -265,10 +265,22 @@ def _check_attribute(node: ast.Attribute, parent: ast.AST | None, loc: Locator) 
         raise loc.at_node(node, message.format(name=node.attr))
 
 
+# Keywords of torch's own plumbing that take a raw C++ object's address: the legacy tensor
+# constructors' cdata (torch.LongTensor(cdata=8) followed the number as a pointer).
+RAW_KEYWORDS = frozenset({"cdata"})
+
+
+def refused_keyword(name: str) -> bool:
+    return name.startswith("_") or name in RAW_KEYWORDS
+
+
 def private_keyword_refused(name: str) -> str:
     """Why ``f(_name=...)`` is refused (the source check and the run say it alike)."""
     # torch's private parameters trust their caller: Distribution.expand(_instance=obj) set
     # attributes on any object it was handed (torch.Tensor.dim = 3) before failing.
+    if name in RAW_KEYWORDS:
+        return translate("language", "keyword '{name}' is refused: it hands torch a memory address").format(
+            name=name)
     return translate("language", "keyword '{name}' is refused: private parameters (a leading underscore) "
                                  "are not part of gradviz's language").format(name=name)
 

@@ -179,6 +179,14 @@ ESCAPES = {
                                      2, 1, "weight_hh_l0"),
     "raw_lstm_kernel": ("y = torch.lstm", 1, 5, "torch.lstm"),
     "lstm_hidden_size": ("m = nn.LSTM(4, 8)\nm.hidden_size = 100000", 2, 1, "hidden_size"),
+    # The same weights reached by a module method or an in-place change under no_grad (red team,
+    # session 15): the kernel's weights are checked against the layer's settings before it runs.
+    "lstm_weight_by_register_parameter": (
+        "m = nn.LSTM(8, 16)\nm.register_parameter('weight_hh_l0', nn.Parameter(torch.zeros(1)))\nm.float()\n"
+        "y = m(torch.randn(3, 2, 8))", 4, None, "weight_hh_l0 is (1,)"),
+    "gru_weight_transposed_in_place": (
+        "m = nn.Sequential(nn.GRU(4, 3, num_layers=2))\nwith torch.no_grad():\n    m[0].weight_ih_l1.t_()\n"
+        "y = m(torch.randn(3, 1, 4))", 4, None, "its settings need (9, 3)"),
     "segment_reduce": ("y = torch.segment_reduce", 1, 5, "segment_reduce"),
     "ctc_loss": ("y = F.ctc_loss", 1, 5, "ctc_loss"),
     "grid_sample": ("y = F.grid_sample", 1, 5, "grid_sample"),
@@ -190,6 +198,10 @@ ESCAPES = {
                                    2, 5, "writes into any object"),
     "expand_instance_keyword": ("d = torch.distributions.Normal(0.0, 1.0)\ne = d.expand((2,), _instance=torch)",
                                 2, 20, "private parameters"),
+    # The legacy tensor constructors' cdata keyword took a number as a C++ tensor's address.
+    "legacy_constructor_cdata": ("t = torch.LongTensor(cdata=8)", 1, 22, "memory address"),
+    "tensor_cdata_from_a_repr": ("a = int(str(torch.Generator()).split()[-1][:-1], 16)\nt = torch.Tensor(**{'cdata': a})",
+                                 2, 5, "memory address"),
     "private_keyword_unpacked": ("y = F.softmax(torch.ones(2), 0, **{'_stacklevel': 9})", 1, 5,
                                  "private parameters"),
 }
@@ -373,3 +385,23 @@ def test_runaway_arithmetic_is_not_an_escape(source, tmp_path):
     # Killed by the alarm, or stopped by gradviz (out of memory, or the refused save after it).
     assert done.returncode == -signal.SIGALRM or "ProgramError" in done.stdout, done.stderr[-2000:]
     assert not marker.exists()
+
+
+@pytest.mark.filterwarnings("ignore:LSTM with projections")
+def test_recurrent_layers_with_their_own_weights_run_as_in_torch():
+    # The check before each recurrent forward lets every layer torch makes through unchanged.
+    source = ("torch.manual_seed(0)\nm = nn.LSTM(4, 6, num_layers=2, bidirectional=True, proj_size=3)\n"
+              "r = nn.RNN(3, 5, nonlinearity='relu', bias=False)\ng = nn.GRU(3, 4, batch_first=True)\n"
+              "x = torch.randn(3, 1, 4)\ny = m(x)[0]\nz = r(torch.randn(2, 3))[0]\nw = g(torch.randn(1, 2, 3))[0]\n"
+              "m.double()\nq = m(x.double())[0]\n")
+    ns = run_program(source).namespace
+    torch.manual_seed(0)
+    m = nn.LSTM(4, 6, num_layers=2, bidirectional=True, proj_size=3)
+    r = nn.RNN(3, 5, nonlinearity="relu", bias=False)
+    g = nn.GRU(3, 4, batch_first=True)
+    x = torch.randn(3, 1, 4)
+    expected = {"y": m(x)[0], "z": r(torch.randn(2, 3))[0], "w": g(torch.randn(1, 2, 3))[0]}
+    m.double()
+    expected["q"] = m(x.double())[0]
+    for name, value in expected.items():
+        assert torch.equal(ns[name], value), name
