@@ -79,6 +79,10 @@
         <translation>它的格式字符串可以按名字查找任意属性</translation>
     </message>
     <message>
+        <source>its backward crashes torch on an input with no rows; torch.cdist(x, x) gives every distance (pdist&apos;s are its upper triangle)</source>
+        <translation>它的反向传播在没有行的输入上会让 torch 崩溃；torch.cdist(x, x) 给出全部距离（pdist 的结果是其上三角部分）</translation>
+    </message>
+    <message>
         <source>it writes into any object it is handed; give the distribution parameters of the shape you want instead (Normal(torch.zeros(3), torch.ones(3)))</source>
         <translation>它会写入交给它的任意对象；请直接用所需形状的参数构造分布（Normal(torch.zeros(3), torch.ones(3))）</translation>
     </message>
@@ -625,11 +629,20 @@
     </message>
     <message>
         <source>the program has made more than {limit:,} autograd nodes: gradviz keeps every one to draw it, and stops here; run fewer steps (a loop of n steps makes a node per operation in each)</source>
+        <extracomment>What a run sends back may hold (torch allows more): the wire&apos;s bounds, which the window checks on everything a run sends, so a bigger one made the whole run &quot;malformed&quot;.</extracomment>
         <translation>程序生成的 autograd 节点已超过 {limit:,} 个：gradviz 要保留每一个才能画出来，所以在这里停下；请少跑几步（n 步的循环每一步的每个运算都会生成一个节点）</translation>
     </message>
     <message>
         <source>the program has run backward more than {limit:,} times: gradviz keeps every pass to step through it, and stops here; train with fewer steps (or in the Train panel, which keeps only the loss)</source>
         <translation>程序调用 backward 已超过 {limit:,} 次：gradviz 要保留每一遍才能逐步演示，所以在这里停下；请用更少的步数训练（或者用只记录损失的“训练”面板）</translation>
+    </message>
+    <message>
+        <source>a tensor with more than {limit} dimensions: gradviz shows up to {limit} (operation {op})</source>
+        <translation>张量超过 {limit} 维：gradviz 最多显示 {limit} 维（运算 {op}）</translation>
+    </message>
+    <message>
+        <source>an operation with more than {limit:,} inputs: gradviz draws up to {limit:,} (operation {op})</source>
+        <translation>运算的输入超过 {limit:,} 个：gradviz 最多绘制 {limit:,} 个（运算 {op}）</translation>
     </message>
 </context>
 <context>

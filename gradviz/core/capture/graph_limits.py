@@ -9,11 +9,17 @@ chain draws in seconds) stay well inside them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from gradviz.core.i18n import translate
 from gradviz.core.program.errors import ProgramError
 
 MAX_GRAPH_NODES = 50_000
 MAX_BACKWARD_PASSES = 5_000
+#: What a run sends back may hold (torch allows more): the wire's bounds, which the window
+#: checks on everything a run sends, so a bigger one made the whole run "malformed".
+MAX_DIMS = 32
+MAX_NODE_INPUTS = (1 << 16) - 1
 
 
 def too_many_nodes() -> ProgramError:
@@ -28,3 +34,28 @@ def too_many_passes() -> ProgramError:
                                    "to step through it, and stops here; train with fewer steps (or in the Train "
                                    "panel, which keeps only the loss)").format(limit=MAX_BACKWARD_PASSES)
     return ProgramError(message, None, None, "limit")
+
+
+def check_sendable(trace: Any) -> None:
+    """Raise a limit ProgramError, at the node's line, for a tensor of more than MAX_DIMS
+    dimensions or an operation with more than MAX_NODE_INPUTS inputs."""
+    for node in trace.nodes:
+        values = [node.value, node.grad, *(s.value for s in node.saved)]
+        if len(node.shape) > MAX_DIMS or any(v is not None and len(v.shape) > MAX_DIMS for v in values):
+            message = translate("capture", "a tensor with more than {limit} dimensions: gradviz shows up to {limit} "
+                                           "(operation {op})").format(limit=MAX_DIMS, op=node.op)
+            raise ProgramError(message, node.line, None, "limit")
+    lines = {node.id: node for node in trace.nodes}
+    for edge in trace.edges:
+        if edge.slot >= MAX_NODE_INPUTS:
+            node = lines[edge.target]
+            message = translate("capture", "an operation with more than {limit:,} inputs: gradviz draws up to "
+                                           "{limit:,} (operation {op})").format(limit=MAX_NODE_INPUTS, op=node.op)
+            raise ProgramError(message, node.line, None, "limit")
+    for p in trace.passes:
+        for node_id, grads in (*p.grad_inputs.items(), *p.grad_outputs.items()):
+            if len(grads) > MAX_NODE_INPUTS or any(g is not None and len(g.shape) > MAX_DIMS for g in grads):
+                node = lines[node_id]
+                message = translate("capture", "an operation with more than {limit:,} inputs: gradviz draws up to "
+                                               "{limit:,} (operation {op})").format(limit=MAX_NODE_INPUTS, op=node.op)
+                raise ProgramError(message, node.line, None, "limit")

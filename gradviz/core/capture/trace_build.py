@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from gradviz.core.capture.graph_limits import check_sendable
 from gradviz.core.capture.recorder import RECOMPUTATION, NodeInfo, OutputKey, PassRecord, Recorder
 from gradviz.core.i18n import translate
+from gradviz.core.program.errors import ProgramError
 from gradviz.core.trace import BackwardPass, Edge, ModuleInfo, Node, TensorValue, Trace, built
 
 
@@ -112,10 +114,18 @@ class TraceBuilder:
             for path, module in self.modules.values()
             if path and path in used
         }
-        return Trace(nodes=nodes, edges=tuple(edges), root=ids[root_keys[0]], passes=passes,
-                     source=self.source, notes=notes, variables=variables,
-                     extra_roots=tuple(ids[r] for r in root_keys[1:]), modules=modules, output=self.output,
-                     last_value=self.last_value)
+        trace = Trace(nodes=nodes, edges=tuple(edges), root=ids[root_keys[0]], passes=passes,
+                      source=self.source, notes=notes, variables=variables,
+                      extra_roots=tuple(ids[r] for r in root_keys[1:]), modules=modules, output=self.output,
+                      last_value=self.last_value)
+        try:
+            check_sendable(trace)
+        except ProgramError as exc:
+            lines = self.source.splitlines()
+            if exc.line and exc.line <= len(lines):
+                exc.statement = lines[exc.line - 1].strip()
+            raise
+        return trace
 
     def _module_path(self, module: Any) -> str:
         if module is None:

@@ -49,6 +49,8 @@ _WHY = {
     "export": QT_TRANSLATE_NOOP("allowlist", "it writes model files"),
     "format": QT_TRANSLATE_NOOP("allowlist", "its format string can look up any attribute by name"),
     "format_map": QT_TRANSLATE_NOOP("allowlist", "its format string can look up any attribute by name"),
+    "pdist": QT_TRANSLATE_NOOP("allowlist", "its backward crashes torch on an input with no rows; "
+                                            "torch.cdist(x, x) gives every distance (pdist's are its upper triangle)"),
     # A distribution's expand(shape, instance) writes its parameters into whatever object the
     # second argument is (torch.Tensor.dim = 3 broke torch for the rest of the process).
     "expand": QT_TRANSLATE_NOOP("allowlist", "it writes into any object it is handed; give the distribution "

@@ -190,6 +190,7 @@ ESCAPES = {
     "segment_reduce": ("y = torch.segment_reduce", 1, 5, "segment_reduce"),
     "ctc_loss": ("y = F.ctc_loss", 1, 5, "ctc_loss"),
     "grid_sample": ("y = F.grid_sample", 1, 5, "grid_sample"),
+    "pdist_of_no_rows": ("x = torch.randn(0, 3, requires_grad=True)\ny = F.pdist(x)", 2, 5, "cdist"),
     "native_batch_norm": ("y = torch.native_batch_norm", 1, 5, "native_batch_norm"),
     # A distribution's expand(shape, _instance) set its parameters on the object it was handed,
     # torch.Tensor included (.dim = 3), before failing (red team, session 15). Private

@@ -484,3 +484,18 @@ def test_a_loop_over_a_tensor_runs_in_its_process_with_torchs_gradients(runner, 
     assert leaf.grad.data.tolist() == x.grad.tolist() == [2.0, 6.0, 6.0]
     loops = {n.loop for n in there.nodes if n.op == "MulBackward0" and n.line == 4}
     assert loops == {((3, 0, 3),), ((3, 1, 3),), ((3, 2, 3),)}
+
+
+@pytest.mark.parametrize(("source", "line", "words"), [
+    ("x = torch.ones([1] * 33, requires_grad=True)\ny = x * 2\n", 1, "more than 32 dimensions"),
+    ("x = torch.ones(1, requires_grad=True)\ny = torch.cat([x] * 65536)\n", 2, "more than 65,535 inputs"),
+])
+def test_a_graph_beyond_what_a_run_may_send_is_a_limit_at_its_line(runner, source, line, words):
+    # torch allows both; the wire's bounds refused the whole run as "malformed" (fuzz).
+    with pytest.raises(ProgramError) as info:
+        capture(runner, source)
+    assert (info.value.kind, info.value.line) == ("limit", line) and words in info.value.message
+    assert info.value.statement == source.splitlines()[line - 1]
+    at_the_bounds = capture(runner, "x = torch.ones([1] * 32, requires_grad=True)\ny = torch.cat([x] * 4000)\n")
+    assert [n.op for n in at_the_bounds.nodes] == ["AccumulateGrad", "CatBackward0"]
+    assert len(at_the_bounds.nodes[0].shape) == 32 and len(at_the_bounds.edges) == 4000
