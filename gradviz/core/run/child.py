@@ -227,6 +227,9 @@ def _show_warnings(to_console: bool) -> None:
             shown.add(key)
         if to_console and RUNNING and file is None:
             RUNNING[-1].write(warning_text(message, category, where, number) + "\n")
+        elif to_console and file is None:
+            # While a model file is imported: its stderr is kept and shown before the program's output.
+            sys.stderr.write(warning_text(message, category, where, number) + "\n")
         else:
             original(message, category, where, number, file, None if where != filename else line)
 

@@ -128,8 +128,16 @@ def load_user_class(path: Path, class_name: str) -> type:
         text = printed.getvalue().strip()
         said = translate("run", ". It printed: {text}").format(text=text[-500:]) if text else ""
         raise ModuleLoadError(_exit_message(path, exc) + said) from None
+    # What the file printed and warned while imported opens the run's console, as it would
+    # open a terminal running the file's own script.
+    IMPORT_OUTPUT[:] = printed.getvalue().splitlines()[-IMPORT_LINES_KEPT:]
     beacon.note_stage("run")
     return cls
+
+
+#: What the model file printed while imported (this run process imports one file, once).
+IMPORT_OUTPUT: list[str] = []
+IMPORT_LINES_KEPT = 200
 
 
 def _exit_message(path: Path, exc: SystemExit) -> str:
@@ -176,6 +184,8 @@ def _capture(job: Job, send: Send, control: Any) -> None:
     # freeing it after would keep a core busy while the app draws.
     _KEPT_TILL_EXIT.append(session)
     trace = session.trace
+    if IMPORT_OUTPUT:
+        trace = dataclasses.replace(trace, output=(*IMPORT_OUTPUT, *trace.output))
     beacon.note_stage("send")
     if WALL_NOTES and not spec.runs_user_code:
         # The notes themselves are the sandbox's technical words (kernel features), left in English.

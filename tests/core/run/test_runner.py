@@ -130,9 +130,12 @@ def test_what_a_model_file_prints_is_in_the_runs_console_in_order(runner, tmp_pa
     # debugged: that went to the runner's stderr, never to the app's Console.
     path = module_file(tmp_path, """\
         import sys
+        import warnings
+
         import torch
 
-        print("at import")  # said while loading the class, before the program runs: not its output
+        print("at import")  # said while loading the class: first, as running the file would show it
+        warnings.warn("old API")
 
 
         class Net(torch.nn.Module):
@@ -149,7 +152,8 @@ def test_what_a_model_file_prints_is_in_the_runs_console_in_order(runner, tmp_pa
         """)
     trace = capture(runner, 'model = Net()\nprint("built")\nout = model(torch.ones(2))\n',
                     module=ModuleSpec(path, "Net"))
-    assert trace.output == ("number of parameters: 0.00M", "built", "x is (2,) (forward)", "no newline")
+    assert trace.output == ("at import", "user_model.py, line 7: UserWarning: old API", "number of parameters: 0.00M",
+                            "built", "x is (2,) (forward)", "no newline")
 
 
 def test_a_warning_in_a_model_file_names_its_line_once_in_the_console(runner, tmp_path):
