@@ -489,6 +489,10 @@
         <translation>没有字段</translation>
     </message>
     <message>
+        <source>&apos;{path}&apos;: a {type} has no submodule or tensor {key!r} here ({offered})</source>
+        <translation>“{path}”：这里的 {type} 没有子模块或张量 {key!r}（{offered}）</translation>
+    </message>
+    <message>
         <source>&apos;{path}&apos;: a {type} has no field {key!r} here ({offered})</source>
         <translation>“{path}”：这里的 {type} 没有字段 {key!r}（{offered}）</translation>
     </message>
@@ -2153,6 +2157,7 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
     </message>
     <message>
         <source>{file} line {line} called sys.exit({code!r}) while gradviz imported it (script code such as argparse runs at import): move it under `if __name__ == &quot;__main__&quot;:` so that importing the file only defines its classes</source>
+        <extracomment>What the model file printed while imported (this run process imports one file, once).</extracomment>
         <translation>gradviz 导入 {file} 时，它的第 {line} 行调用了 sys.exit({code!r})（argparse 之类的脚本代码在导入时就会运行）：请把它移到 `if __name__ == &quot;__main__&quot;:` 下面，让导入这个文件时只定义其中的类</translation>
     </message>
     <message>

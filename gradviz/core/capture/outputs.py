@@ -133,10 +133,26 @@ def _not_a_path(text: str) -> str:
                                 "out.loss").format(path=text)
 
 
+def _module_fields(module: torch.nn.Module) -> list[str]:
+    """What a path may name in a module: its submodules, and tensors the forward kept on it
+    (llama2.c's ``model.last_loss``)."""
+    state = vars(module)
+    kept = [k for k, v in state.items() if not k.startswith("_") and _holds_tensor(v)]
+    return [*state.get("_modules", {}), *kept]
+
+
 def resolve(value: Any, steps: list[tuple[str, Any]], text: str) -> Any:
     """Follow ``steps`` into ``value``; ValueError naming what is there when a step fails."""
     for kind, key in steps:
-        if kind == ".":
+        if kind == "." and isinstance(value, torch.nn.Module):
+            names = _module_fields(value)
+            if key not in names:
+                offered = ", ".join(f".{n}" for n in names) or translate("capture", "no fields")
+                message = translate("capture", "'{path}': a {type} has no submodule or tensor {key!r} here "
+                                               "({offered})")
+                raise ValueError(message.format(path=text, type=type(value).__name__, key=key, offered=offered))
+            value = value._modules[key] if key in value._modules else vars(value)[key]
+        elif kind == ".":
             names = _fields(value)
             if not names or key not in names:
                 offered = ", ".join(f".{n}" for n in names or []) or translate("capture", "no fields")
