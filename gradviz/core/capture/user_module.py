@@ -217,6 +217,11 @@ class ModuleNames:
 
 def _guess_input(model: nn.Module) -> str:
     for sub in model.modules():
+        if isinstance(sub, nn.Embedding):
+            # Tokens, not features (nanoGPT's wte). A position table beside it (wpe) is as long
+            # as the longest sequence the model takes.
+            tables = [m.num_embeddings for m in model.modules() if isinstance(m, nn.Embedding)]
+            return f"torch.randint(0, {sub.num_embeddings}, (1, {max(1, min(8, *tables))}))"
         if isinstance(sub, nn.Linear):
             return f"torch.rand(1, {sub.in_features})"
         if isinstance(sub, nn.Conv2d):
@@ -238,8 +243,8 @@ def module_program(spec: str, init: str = "", input_expr: str = "", seed: int | 
         (Python, with the file's names in scope).
     input_expr : str
         The forward's arguments, as in a call: ``"torch.rand(1, 50)"``, ``"idx, targets=targets"``
-        (Python, with the file's names in scope); guessed from the first Linear or Conv2d
-        layer when empty.
+        (Python, with the file's names in scope); guessed from the first Embedding, Linear or
+        Conv2d layer when empty.
     seed : int or None
         ``torch.manual_seed`` before building the model, for reproducible weights.
     cls : type or function, optional

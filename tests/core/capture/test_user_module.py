@@ -126,3 +126,33 @@ def test_a_file_importing_relatively_from_folders_without_init_files_loads(tmp_p
     trace = capture_program(mp.program, extra_names=mp.extra_names, subject=mp.subject)
     assert trace.node(trace.root).value.data == pytest.approx(3.0 * (0.5 - 8.0))
     assert trace.find("w").grad.data == pytest.approx([1.5, 12.0])
+
+
+TOKENS_MODEL = """\
+import torch
+from torch import nn
+
+
+class TinyGPT(nn.Module):
+    def __init__(self, vocab=50, block=4, width=8):
+        super().__init__()
+        self.wte = nn.Embedding(vocab, width)
+        self.wpe = nn.Embedding(block, width)
+        self.head = nn.Linear(width, vocab)
+
+    def forward(self, idx):
+        assert idx.size(1) <= self.wpe.num_embeddings, "sequence longer than the block"
+        pos = torch.arange(idx.size(1))
+        return self.head(self.wte(idx) + self.wpe(pos)).logsumexp(-1).mean()
+"""
+
+
+def test_a_model_that_starts_with_an_embedding_is_guessed_token_ids_no_longer_than_its_positions(tmp_path):
+    # The guess was a float input from its first Linear: an Embedding refuses floats.
+    path = tmp_path / "tiny_gpt.py"
+    path.write_text(TOKENS_MODEL)
+    mp = module_program(f"{path}:TinyGPT")
+    assert "x = torch.randint(0, 50, (1, 4))" in mp.program
+    trace = capture_program(mp.program, extra_names=mp.extra_names, subject=mp.subject)
+    assert len(trace.by_op("EmbeddingBackward0")) == 2
+    assert trace.find("wte.weight").shape == (50, 8)
