@@ -579,6 +579,10 @@
         <translation>没有安装名为 {module!r} 的模块，但存在 {path}：你的代码要从它预期的文件夹运行时才能找到它（代码可能把相对于当前文件夹 {folder} 的某个文件夹加入了 sys.path）：请在那个文件夹里启动 gradviz</translation>
     </message>
     <message>
+        <source>gradviz runs your file with nothing to type into, so input() gets no answer: give the value in the file, or move the question under `if __name__ == &quot;__main__&quot;:`</source>
+        <translation>gradviz 运行你的文件时没有可以输入的地方，所以 input() 得不到回答：请把值写在文件里，或把提问移到 `if __name__ == &quot;__main__&quot;:` 下面</translation>
+    </message>
+    <message>
         <source>{what} &apos;{text}&apos; is not a Python argument list ({error}): write it as you would between the brackets of a call, e.g. &apos;x, targets=y&apos;</source>
         <translation>{what}“{text}”不是 Python 参数列表（{error}）：请像写在函数调用括号里那样写，例如 &apos;x, targets=y&apos;</translation>
     </message>

@@ -340,7 +340,16 @@ def _nearby_module(exc: BaseException, top: str) -> Path | None:
 
 def _hint(exc: BaseException) -> str:
     """What to do about ``exc``, when gradviz knows more than its message says ("" if not)."""
-    return _missing_module_hint(exc) or _relative_file_hint(exc)
+    return _missing_module_hint(exc) or _relative_file_hint(exc) or _no_keyboard_hint(exc)
+
+
+def _no_keyboard_hint(exc: BaseException) -> str:
+    """For ``input()`` in the file: the run process has no terminal to type into."""
+    if not isinstance(exc, EOFError):
+        return ""
+    return "\n  " + translate("capture", "gradviz runs your file with nothing to type into, so input() gets no "
+                                         "answer: give the value in the file, or move the question under "
+                                         "`if __name__ == \"__main__\":`")
 
 
 def _relative_file_hint(exc: BaseException) -> str:

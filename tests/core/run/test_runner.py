@@ -503,3 +503,19 @@ def test_a_graph_beyond_what_a_run_may_send_is_a_limit_at_its_line(runner, sourc
     at_the_bounds = capture(runner, "x = torch.ones([1] * 32, requires_grad=True)\ny = torch.cat([x] * 4000)\n")
     assert [n.op for n in at_the_bounds.nodes] == ["AccumulateGrad", "CatBackward0"]
     assert len(at_the_bounds.nodes[0].shape) == 32 and len(at_the_bounds.edges) == 4000
+
+
+def test_a_file_that_asks_for_input_at_import_is_told_there_is_nothing_to_type_into(runner, tmp_path):
+    path = module_file(tmp_path, """\
+        import torch
+        name = input("experiment name? ")
+
+
+        class Net(torch.nn.Module):
+            def forward(self, x):
+                return x * 2
+        """, "ask.py")
+    with pytest.raises(ProgramError) as info:
+        runner.call(Job("module_program", options={"spec": f"{path}:Net", "input": "torch.ones(2)"}, wall=False))
+    message = str(info.value)
+    assert "ask.py, line 2" in message and "EOFError" in message and "input() gets no answer" in message
