@@ -159,6 +159,10 @@
         <translation>不允许使用“.{name}”：{what}</translation>
     </message>
     <message>
+        <source>&apos;.forward&apos; of {module} is refused: call the layer itself ({call})</source>
+        <translation>不允许使用 {module} 的“.forward”：请直接调用这个层（{call}）</translation>
+    </message>
+    <message>
         <source>&apos;{type}&apos; object has no attribute &apos;{name}&apos;</source>
         <translation>“{type}”对象没有属性“{name}”</translation>
     </message>

@@ -150,6 +150,11 @@ def _read_slow(obj: Any, name: str) -> Any:
 def _module_read(obj: nn.Module, name: str) -> Any:
     if name.startswith("_"):
         return _read_slow(obj, name)
+    if name == "forward" and isinstance(obj, nn.RNNBase):
+        # Its weights are checked before each call of the layer itself (recurrent.py); its bare
+        # forward would reach the kernel without that check.
+        message = translate("allowlist", "'.forward' of {module} is refused: call the layer itself ({call})")
+        raise Refused(message.format(module=type(obj).__name__, call="layer(x)"))
     state = obj.__dict__
     if (name in state.get("_parameters", _NO_NAMES) or name in state.get("_modules", _NO_NAMES)
             or name in state.get("_buffers", _NO_NAMES)):

@@ -187,6 +187,9 @@ ESCAPES = {
     "gru_weight_transposed_in_place": (
         "m = nn.Sequential(nn.GRU(4, 3, num_layers=2))\nwith torch.no_grad():\n    m[0].weight_ih_l1.t_()\n"
         "y = m(torch.randn(3, 1, 4))", 4, None, "its settings need (9, 3)"),
+    "lstm_bare_forward_skips_the_check": (
+        "m = nn.LSTM(8, 16)\nm.register_parameter('weight_hh_l0', nn.Parameter(torch.zeros(1)))\n"
+        "y = m.forward(torch.randn(3, 2, 8))", 3, 5, "call the layer itself"),
     "segment_reduce": ("y = torch.segment_reduce", 1, 5, "segment_reduce"),
     "ctc_loss": ("y = F.ctc_loss", 1, 5, "ctc_loss"),
     "grid_sample": ("y = F.grid_sample", 1, 5, "grid_sample"),
