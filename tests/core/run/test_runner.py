@@ -27,6 +27,13 @@ def module_file(tmp_path, body: str, name: str = "user_model.py") -> str:
     return str(path)
 
 
+def loading_error(runner, path: str) -> str:
+    """What loading ``path``'s Net for a program says when it fails."""
+    with pytest.raises(ProgramError) as info:
+        runner.call(Job("module_program", options={"spec": f"{path}:Net", "input": "torch.ones(2)"}, wall=False))
+    return str(info.value)
+
+
 def capture(runner, source: str, limits: RunLimits = RunLimits(), module: ModuleSpec | None = None, **spec):
     return runner.call(Job("capture", ProgramSpec(source, module=module, **spec), limits=limits,
                            wall=module is None))
@@ -118,9 +125,7 @@ def test_script_code_that_exits_at_import_names_the_file_line_and_fix(runner, tm
             def forward(self, x):
                 return x * 2
         """, "train.py")
-    with pytest.raises(ProgramError) as info:
-        runner.call(Job("module_program", options={"spec": f"{path}:Net", "input": "torch.ones(2)"}, wall=False))
-    message = str(info.value)
+    message = loading_error(runner, path)
     assert "train.py line 6 called sys.exit(2)" in message and '__name__ == "__main__"' in message
     assert "usage: train.py" in message  # what the script printed is shown as its, not gradviz's
 
@@ -515,7 +520,5 @@ def test_a_file_that_asks_for_input_at_import_is_told_there_is_nothing_to_type_i
             def forward(self, x):
                 return x * 2
         """, "ask.py")
-    with pytest.raises(ProgramError) as info:
-        runner.call(Job("module_program", options={"spec": f"{path}:Net", "input": "torch.ones(2)"}, wall=False))
-    message = str(info.value)
+    message = loading_error(runner, path)
     assert "ask.py, line 2" in message and "EOFError" in message and "input() gets no answer" in message
