@@ -143,6 +143,10 @@
         <translation>自定义 autograd Function</translation>
     </message>
     <message>
+        <source>&apos;.{name}&apos; of a {layout} tensor is refused: torch resizes only ordinary tensors safely; resize its .to_dense()</source>
+        <translation>不允许对 {layout} 张量使用“.{name}”：torch 只能安全地改变普通张量的大小；请改变它的 .to_dense() 的大小</translation>
+    </message>
+    <message>
         <source>&apos;.{name}&apos; is refused: names starting with _ are Python&apos;s and torch&apos;s internals; the only ones gradviz programs may read are a grad_fn&apos;s _saved_ values</source>
         <translation>不允许使用“.{name}”：以 _ 开头的名字属于 Python 和 torch 的内部实现；gradviz 程序唯一能读取的是 grad_fn 的 _saved_ 值</translation>
     </message>

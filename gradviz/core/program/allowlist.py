@@ -109,6 +109,10 @@ def read(obj: Any, name: str) -> Any:
         # (max_pool's indices) goes unnoticed and its backward writes where the indices say.
         # detach() is the same values, and the change is caught as torch catches any other.
         return obj.detach()
+    if name in by_type.RESIZES and isinstance(obj, torch.Tensor) and obj.layout is not torch.strided:
+        message = translate("allowlist", "'.{name}' of a {layout} tensor is refused: torch resizes only ordinary "
+                                         "tensors safely; resize its .to_dense()")
+        raise Refused(message.format(name=name, layout=str(obj.layout).replace("torch.", "")))
     names = _FAST.get(type(obj))
     if names is not None and name in names:
         return getattr(obj, name)

@@ -48,8 +48,12 @@ _SPARSE_INDICES = QT_TRANSLATE_NOOP("allowlist", "it hands out a sparse tensor's
                                                  "torch trusts them unchecked: .to_dense() shows the tensor")
 TENSOR_WITHHELD.update(dict.fromkeys(("indices", "crow_indices", "col_indices", "ccol_indices", "row_indices"),
                                      _SPARSE_INDICES))
-TENSOR_WITHHELD.update(dict.fromkeys(("sparse_resize_", "sparse_resize_and_clear_"), QT_TRANSLATE_NOOP(
-    "allowlist", "it changes a sparse tensor's size under its index arrays")))
+TENSOR_WITHHELD.update(dict.fromkeys(("sparse_resize_", "sparse_resize_and_clear_", "resize_as_sparse_"),
+                                     QT_TRANSLATE_NOOP("allowlist", "it changes a sparse tensor's size under its "
+                                                                    "index arrays")))
+# Offered on ordinary (strided) tensors only: on a compressed sparse one (CSC) torch's resize
+# shrinks the wrong dimension and leaves index arrays too short (the heap corrupted; red team).
+RESIZES = frozenset({"resize_", "resize_as_"})
 
 # Autograd properties and helpers that torch.overrides does not list.
 _TENSOR_EXTRA = (

@@ -28,6 +28,9 @@ from gradviz.core.program.console import TRUNCATED
 from gradviz.core.program.errors import ProgramError
 from gradviz.core.program.interpreter import Limits, run_program
 
+# torch says so the first time a program makes a CSC tensor.
+pytestmark = pytest.mark.filterwarnings("ignore:Sparse CSC tensor support is in beta")
+
 # (source, line, column, words in the message); `mark` is the marker file's path.
 ESCAPES = {
     # Frames and code objects through generators, the route the review found.
@@ -56,6 +59,12 @@ ESCAPES = {
                                2, 1, "index arrays"),
     "csr_crow_indices_written": ("s = torch.ones(4).to_sparse()\nc = s.crow_indices()", 2, 5, "index arrays"),
     "sparse_resize": ("s = torch.ones(4).to_sparse()\ns.sparse_resize_((8,), 1, 0)", 2, 1, "index arrays"),
+    # torch's resize of a compressed sparse tensor (CSC) shrinks the wrong dimension (red team, session 15).
+    "csc_resize": ("s = torch.ones(4, 4).to_sparse(layout=torch.sparse_csc)\ns.resize_(2, 4)\n"
+                   "y = torch.ones(3, 2) @ s", 2, 1, "sparse_csc tensor"),
+    "csc_resize_as": ("s = torch.ones(4, 4).to_sparse(layout=torch.sparse_csc)\nf = s.resize_as_", 2, 5,
+                      "sparse_csc tensor"),
+    "resize_as_sparse": ("x = torch.ones(2)\nf = x.resize_as_sparse_", 2, 5, "index arrays"),
     # Functions, methods and their namespaces.
     "func_globals": ("g = F.relu.__globals__['os']", 1, 5, "__globals__"),
     "func_globals_old_name": ("g = F.relu.func_globals", 1, 5, "function"),
