@@ -39,6 +39,8 @@ def too_many_passes() -> ProgramError:
 def check_sendable(trace: Any) -> None:
     """Raise a limit ProgramError, at the node's line, for a tensor of more than MAX_DIMS
     dimensions or an operation with more than MAX_NODE_INPUTS inputs."""
+    if _fits(trace):  # the common case, in a few ms at 10,000 nodes; the search below says where
+        return
     for node in trace.nodes:
         values = [node.value, node.grad, *(s.value for s in node.saved)]
         if len(node.shape) > MAX_DIMS or any(v is not None and len(v.shape) > MAX_DIMS for v in values):
@@ -59,3 +61,14 @@ def check_sendable(trace: Any) -> None:
                 message = translate("capture", "an operation with more than {limit:,} inputs: gradviz draws up to "
                                                "{limit:,} (operation {op})").format(limit=MAX_NODE_INPUTS, op=node.op)
                 raise ProgramError(message, node.line, None, "limit")
+
+
+def _fits(trace: Any) -> bool:
+    # A node's value and gradient have its shape, and every gradient a pass carries is one of a
+    # node's: the shapes, the saved tensors, the slots and the per-node counts say it all.
+    nodes = trace.nodes
+    return (max(map(len, [n.shape for n in nodes]), default=0) <= MAX_DIMS
+            and all(len(s.value.shape) <= MAX_DIMS for n in nodes for s in n.saved if s.value is not None)
+            and max([e.slot for e in trace.edges], default=0) < MAX_NODE_INPUTS
+            and all(max(map(len, counts), default=0) <= MAX_NODE_INPUTS
+                    for p in trace.passes for counts in (p.grad_inputs.values(), p.grad_outputs.values())))
