@@ -380,7 +380,9 @@ class Session:
         if isinstance(error, ProgramError):
             text = str(error)
             if error.kind in RUN_DEATHS and self.trace is not None:
-                text += translate("session", " The previous graph is still shown.")
+                still = translate("session", " The previous graph is still shown.")
+                # Under a message that lists frames (a model file's crash), on a line of its own.
+                text += "\n" + still.strip() if "\n" in text else still
             in_program = error.line is not None and not error.file  # else the line is in the user's module file
             self._say(Notice(text, "error", error.line if in_program else None, error.col if in_program else None,
                              error.message))

@@ -45,7 +45,10 @@ def test_a_segfaulting_module_is_a_message_naming_the_crash(window, run_and_wait
                     "    def forward(self, x):\n        ctypes.string_at(0)\n        return x\n")
     assert run_and_wait(window, lambda: window.files.open_module(str(path), "Crashy", input_expr="torch.ones(1, 2)",
                                                            confirm=False)) == "error"
-    assert "crashed (SIGSEGV)" in window.message_bar.text()
+    text = window.message_bar.text()
+    assert text.startswith("crashy.py, line 7: the run process crashed (SIGSEGV)")  # the file's line, not the program's
+    assert "crashy.py, line 7, in forward: ctypes.string_at(0)" in text
+    assert text.endswith("\nThe previous graph is still shown.")
     assert window.current_trace is before
     assert "model = Crashy()" in window.editor.toPlainText()
 
