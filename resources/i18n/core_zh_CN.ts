@@ -211,6 +211,10 @@
         <translation>拒绝设置 {module} 的 &apos;.{name}&apos;：循环层的设置在创建时就已固定；请新建一个</translation>
     </message>
     <message>
+        <source>setting &apos;.{name}&apos; of {module} is refused: an attention layer&apos;s settings are fixed when it is made; make a new one instead</source>
+        <translation>不允许设置 {module} 的“.{name}”：注意力层的设置在创建时就已固定；请新建一个</translation>
+    </message>
+    <message>
         <source>setting &apos;.{name}&apos; of {module} is refused: it would replace one of the module&apos;s methods</source>
         <translation>不允许设置 {module} 的“.{name}”：这会替换掉模块的一个方法</translation>
     </message>
@@ -645,7 +649,6 @@
     </message>
     <message>
         <source>the program has made more than {limit:,} autograd nodes: gradviz keeps every one to draw it, and stops here; run fewer steps (a loop of n steps makes a node per operation in each)</source>
-        <extracomment>What a run sends back may hold (torch allows more): the wire&apos;s bounds, which the window checks on everything a run sends, so a bigger one made the whole run &quot;malformed&quot;.</extracomment>
         <translation>程序生成的 autograd 节点已超过 {limit:,} 个：gradviz 要保留每一个才能画出来，所以在这里停下；请少跑几步（n 步的循环每一步的每个运算都会生成一个节点）</translation>
     </message>
     <message>
@@ -1551,6 +1554,17 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
     <message>
         <source>{n:,} parameters</source>
         <translation>{n:,} 个参数</translation>
+    </message>
+</context>
+<context>
+    <name>guards</name>
+    <message>
+        <source>embedding_bag&apos;s offsets must never decrease and stay between 0 and the number of indices ({count}): torch reads the indices at them unchecked</source>
+        <translation>embedding_bag 的 offsets 必须不递减，并且位于 0 到索引个数（{count}）之间：torch 会不加检查地按它们读取索引</translation>
+    </message>
+    <message>
+        <source>dividing {smallest} by -1 rounding toward zero overflows {dtype} and crashes torch: divide floats, or use rounding_mode=&apos;floor&apos;</source>
+        <translation>用 {smallest} 除以 -1 并向零取整会使 {dtype} 溢出并让 torch 崩溃：请用浮点数相除，或使用 rounding_mode=&apos;floor&apos;</translation>
     </message>
 </context>
 <context>

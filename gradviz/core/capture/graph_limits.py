@@ -16,8 +16,8 @@ from gradviz.core.program.errors import ProgramError
 
 MAX_GRAPH_NODES = 50_000
 MAX_BACKWARD_PASSES = 5_000
-#: What a run sends back may hold (torch allows more): the wire's bounds, which the window
-#: checks on everything a run sends, so a bigger one made the whole run "malformed".
+# What a run sends back may hold (torch allows more): the wire's bounds, which the window
+# checks on everything a run sends, so a bigger one made the whole run "malformed".
 MAX_DIMS = 32
 MAX_NODE_INPUTS = (1 << 16) - 1
 

@@ -256,6 +256,12 @@ def _module_write(obj: nn.Module, name: str, value: Any) -> None:
             message = translate("allowlist", "setting '.{name}' of {module} is refused: a recurrent layer's "
                                              "settings are fixed when it is made; make a new one instead")
             raise Refused(message.format(name=name, module=type(obj).__name__))
+    if isinstance(obj, nn.MultiheadAttention) and name != "training" and name not in state["_parameters"] \
+            and name not in state["_modules"]:
+        # Its fast path (eval, no grad) trusts num_heads, head_dim...: num_heads = 0 was SIGFPE.
+        message = translate("allowlist", "setting '.{name}' of {module} is refused: an attention layer's settings "
+                                         "are fixed when it is made; make a new one instead")
+        raise Refused(message.format(name=name, module=type(obj).__name__))
     known = name in state or any(name in state.get(p, ()) for p in ("_parameters", "_buffers", "_modules"))
     if not known and inspect.getattr_static(type(obj), name, _MISSING) is not _MISSING:
         message = translate("allowlist", "setting '.{name}' of {module} is refused: it would replace one of the "

@@ -15,7 +15,7 @@ from typing import Any
 import torch
 
 from gradviz.core.i18n import translate
-from gradviz.core.program import allowlist, by_type, recurrent
+from gradviz.core.program import allowlist, by_type, guards
 from gradviz.core.program.console import RUNNING, Console, echo
 from gradviz.core.program.errors import FILENAME, Locator, ProgramError
 from gradviz.core.program.instrument import compile_program
@@ -142,7 +142,7 @@ class Interpreter:
         grad_enabled = torch.is_grad_enabled()
         RUNNING.append(self._console)
         try:
-            with recurrent.weights_checked():
+            with guards.modules_checked():
                 exec(code, ns)
         except ProgramError as exc:
             if exc.line is None:
@@ -277,6 +277,10 @@ class Interpreter:
                 if refused_keyword(name):
                     raise self._error(private_keyword_refused(name), "refused", line, col)
             self._check_handed(kwargs.values(), line, col)
+        try:
+            guards.check_call(func, args, kwargs)
+        except ProgramError as refused:
+            raise self._error(refused.message, refused.kind, line, col) from None
         return func(*args, **kwargs)
 
     def _check_handed(self, values: Iterable[Any], line: int, col: int, depth: int = 3) -> None:

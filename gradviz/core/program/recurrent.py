@@ -5,14 +5,10 @@ writes past its memory (a double free, a heap overflow). Assigning one is refuse
 allow-list, but a program can also reach the same weights through a module method
 (``register_parameter``) or an in-place tensor method under ``torch.no_grad()``
 (``resize_``, ``t_``). So the kernel's own list of weights is checked right before each
-forward, against the shapes the layer's (fixed) settings give.
+forward, against the shapes the layer's (fixed) settings give (see guards.modules_checked).
 """
 
 from __future__ import annotations
-
-import contextlib
-from collections.abc import Iterator
-from typing import Any
 
 import torch
 from torch import nn
@@ -62,20 +58,10 @@ def weights_problem(layer: nn.RNNBase) -> str | None:
     return None
 
 
-def _check(module: nn.Module, args: Any) -> None:
-    if isinstance(module, nn.RNNBase):
-        problem = weights_problem(module)
-        if problem is not None:
-            message = translate("recurrent", "running {module} is refused: {problem} (torch's recurrent kernels "
-                                             "trust their weights' shapes; make a new layer instead)")
-            raise ProgramError(message.format(module=type(module).__name__, problem=problem), None, None, "refused")
-
-
-@contextlib.contextmanager
-def weights_checked() -> Iterator[None]:
-    """While the block runs, every recurrent layer's weights are checked before its forward."""
-    handle = nn.modules.module.register_module_forward_pre_hook(_check)
-    try:
-        yield
-    finally:
-        handle.remove()
+def check(layer: nn.RNNBase) -> None:
+    """Raise a refused ProgramError when ``layer``'s weights do not fit its settings."""
+    problem = weights_problem(layer)
+    if problem is not None:
+        message = translate("recurrent", "running {module} is refused: {problem} (torch's recurrent kernels "
+                                         "trust their weights' shapes; make a new layer instead)")
+        raise ProgramError(message.format(module=type(layer).__name__, problem=problem), None, None, "refused")

@@ -202,6 +202,22 @@ ESCAPES = {
     "segment_reduce": ("y = torch.segment_reduce", 1, 5, "segment_reduce"),
     "ctc_loss": ("y = F.ctc_loss", 1, 5, "ctc_loss"),
     "grid_sample": ("y = F.grid_sample", 1, 5, "grid_sample"),
+    # Arguments the kernels trust, crashing plain torch 2.13 too (fuzz, session 15).
+    "embedding_bag_negative_offset": (
+        "y = F.embedding_bag(torch.tensor([1, 2]), torch.randn(3, 3), torch.tensor([0, -10**12]), mode='sum')",
+        1, 5, "offsets must never decrease"),
+    "embeddingbag_module_decreasing_offsets": (
+        "bag = nn.EmbeddingBag(3, 3, mode='max')\ny = bag(torch.tensor([1, 2, 0]), torch.tensor([0, 3, 1]))",
+        2, None, "offsets must never decrease"),
+    "raw_embedding_bag_offset_past_the_end": (
+        "y = torch.embedding_bag(torch.randn(3, 3), torch.tensor([1, 2]), torch.tensor([0, 5]))", 1, 5,
+        "number of indices (2)"),
+    "int_min_divided_by_minus_one": ("y = torch.tensor([-2**63, 4]).div(torch.tensor([-1, 2]), rounding_mode='trunc')",
+                                     1, 5, "rounding toward zero"),
+    "int32_min_divided_in_place": ("x = torch.tensor([-2**31], dtype=torch.int32)\nx.div_(-1, rounding_mode='trunc')",
+                                   2, 1, "overflows int32"),
+    "attention_heads_zero": ("layer = nn.TransformerEncoderLayer(4, 2, 8, batch_first=True)\n"
+                             "layer.self_attn.num_heads = 0", 2, 1, "settings are fixed"),
     "pdist_of_no_rows": ("x = torch.randn(0, 3, requires_grad=True)\ny = F.pdist(x)", 2, 5, "cdist"),
     "native_batch_norm": ("y = torch.native_batch_norm", 1, 5, "native_batch_norm"),
     # A distribution's expand(shape, _instance) set its parameters on the object it was handed,
@@ -418,3 +434,13 @@ def test_recurrent_layers_with_their_own_weights_run_as_in_torch():
     expected["q"] = m(x.double())[0]
     for name, value in expected.items():
         assert torch.equal(ns[name], value), name
+
+
+def test_embedding_bags_and_integer_division_with_fitting_arguments_run_as_in_torch():
+    ns = run_program("torch.manual_seed(0)\nbag = nn.EmbeddingBag(10, 3, mode='mean')\n"
+                     "y = bag(torch.tensor([1, 2, 4, 5, 4, 3]), torch.tensor([0, 3]))\n"
+                     "z = torch.tensor([7, -7, -2**63]).div(torch.tensor([2, 2, 1]), rounding_mode='trunc')\n").namespace
+    torch.manual_seed(0)
+    bag = nn.EmbeddingBag(10, 3, mode="mean")
+    assert torch.equal(ns["y"], bag(torch.tensor([1, 2, 4, 5, 4, 3]), torch.tensor([0, 3])))
+    assert ns["z"].tolist() == [3, -3, -2**63]
