@@ -2170,11 +2170,11 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
     </message>
     <message>
         <source>(called from line {line} of the program: {statement})</source>
-        <extracomment>What the operating system&apos;s wall could not close around this run (told with its result).</extracomment>
         <translation>（从程序第 {line} 行调用：{statement}）</translation>
     </message>
     <message>
         <source>The model ran on an input gradviz guessed from its first layer ({input}): give it its own (--input on the command line; in the app, the Input field of File ▸ Open Module…).</source>
+        <extracomment>What the operating system&apos;s wall could not close around this run (told with its result).</extracomment>
         <translation>模型用的是 gradviz 根据它的第一层猜出的输入（{input}）：请给它自己的输入（命令行用 --input；在应用里，用“文件 ▸ 打开模块…”的“输入”栏）。</translation>
     </message>
     <message>
@@ -2183,7 +2183,6 @@ With no subcommand, gradviz opens the app (on SOURCE if given, else the logistic
     </message>
     <message>
         <source>{file} line {line} called sys.exit({code!r}) while gradviz imported it (script code such as argparse runs at import): move it under `if __name__ == &quot;__main__&quot;:` so that importing the file only defines its classes</source>
-        <extracomment>What the model file printed while imported (this run process imports one file, once).</extracomment>
         <translation>gradviz 导入 {file} 时，它的第 {line} 行调用了 sys.exit({code!r})（argparse 之类的脚本代码在导入时就会运行）：请把它移到 `if __name__ == &quot;__main__&quot;:` 下面，让导入这个文件时只定义其中的类</translation>
     </message>
     <message>

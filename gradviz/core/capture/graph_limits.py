@@ -47,20 +47,20 @@ def check_sendable(trace: Any) -> None:
             message = translate("capture", "a tensor with more than {limit} dimensions: gradviz shows up to {limit} "
                                            "(operation {op})").format(limit=MAX_DIMS, op=node.op)
             raise ProgramError(message, node.line, None, "limit")
-    lines = {node.id: node for node in trace.nodes}
+    by_id = {node.id: node for node in trace.nodes}
     for edge in trace.edges:
         if edge.slot >= MAX_NODE_INPUTS:
-            node = lines[edge.target]
-            message = translate("capture", "an operation with more than {limit:,} inputs: gradviz draws up to "
-                                           "{limit:,} (operation {op})").format(limit=MAX_NODE_INPUTS, op=node.op)
-            raise ProgramError(message, node.line, None, "limit")
+            raise _too_many_inputs(by_id[edge.target])
     for p in trace.passes:
         for node_id, grads in (*p.grad_inputs.items(), *p.grad_outputs.items()):
             if len(grads) > MAX_NODE_INPUTS or any(g is not None and len(g.shape) > MAX_DIMS for g in grads):
-                node = lines[node_id]
-                message = translate("capture", "an operation with more than {limit:,} inputs: gradviz draws up to "
-                                               "{limit:,} (operation {op})").format(limit=MAX_NODE_INPUTS, op=node.op)
-                raise ProgramError(message, node.line, None, "limit")
+                raise _too_many_inputs(by_id[node_id])
+
+
+def _too_many_inputs(node: Any) -> ProgramError:
+    message = translate("capture", "an operation with more than {limit:,} inputs: gradviz draws up to "
+                                   "{limit:,} (operation {op})").format(limit=MAX_NODE_INPUTS, op=node.op)
+    return ProgramError(message, node.line, None, "limit")
 
 
 def _fits(trace: Any) -> bool:

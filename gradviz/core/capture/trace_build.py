@@ -7,7 +7,7 @@ from typing import Any
 from gradviz.core.capture.graph_limits import check_sendable
 from gradviz.core.capture.recorder import RECOMPUTATION, NodeInfo, OutputKey, PassRecord, Recorder
 from gradviz.core.i18n import translate
-from gradviz.core.program.errors import ProgramError
+from gradviz.core.program.errors import Locator, ProgramError
 from gradviz.core.trace import BackwardPass, Edge, ModuleInfo, Node, TensorValue, Trace, built
 
 
@@ -121,9 +121,7 @@ class TraceBuilder:
         try:
             check_sendable(trace)
         except ProgramError as exc:
-            lines = self.source.splitlines()
-            if exc.line and exc.line <= len(lines):
-                exc.statement = lines[exc.line - 1].strip()
+            exc.statement = Locator(self.source).statement(exc.line)
             raise
         return trace
 

@@ -29,7 +29,7 @@ from typing import Any
 from gradviz.core.capture.module_spec import ModuleLoadError
 from gradviz.core.i18n import translate
 from gradviz.core.program.errors import FILENAME as PROGRAM_FILENAME
-from gradviz.core.program.errors import ProgramError, syntax_error
+from gradviz.core.program.errors import ProgramError, frame_text, syntax_error
 from gradviz.core.program.errors import located as located_text
 
 #: Frames shown under a located error, innermost last.
@@ -268,7 +268,7 @@ def located(exc: BaseException, folders: tuple[Path, ...], kind: str = "runtime"
     lines = [_describe(exc)]
     for frame in frames[-FRAMES_SHOWN:]:
         text = (frame.line or linecache.getline(frame.filename, frame.lineno)).strip()
-        lines.append(f"  {Path(frame.filename).name}, line {frame.lineno}, in {frame.name}: {text}")
+        lines.append(frame_text(Path(frame.filename).name, frame.lineno, frame.name, text))
     lines.append(_hint(exc).lstrip("\n"))
     statement = (last.line or "").strip()
     return ProgramError("\n".join(line for line in lines if line), last.lineno, None, kind, statement,

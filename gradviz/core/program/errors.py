@@ -44,6 +44,17 @@ class ProgramError(Exception):
         return located(self.message, self.line, self.col, self.file)
 
 
+def frame_text(file: str, line: int, function: str, text: str) -> str:
+    """One frame of the user's own code under an error located there."""
+    return f"  {file}, line {line}, in {function}: {text}"
+
+
+def called_from(line: int | None, statement: str) -> str:
+    """The program's line that called into a model file, under an error located in the file."""
+    return "  " + translate("run", "(called from line {line} of the program: {statement})").format(
+        line=line, statement=statement)
+
+
 def located(message: str, line: int | None, col: int | None = None, file: str = "") -> str:
     """``message`` behind its position, as the user's language writes one ("line 3, column 5: ...")."""
     # Whole templates, not pieces: Chinese puts the file and the numbers in another order.

@@ -43,7 +43,7 @@ def check_call(func: Any, args: tuple, kwargs: dict) -> None:
     owner = getattr(func, "__self__", None)
     if isinstance(owner, torch.Tensor):  # x.div(y, rounding_mode="trunc")
         _check_division(owner, _arg(args, kwargs, 0, "other"))
-    elif owner is torch or func in (torch.div, torch.divide):
+    elif func in (torch.div, torch.divide):
         _check_division(_arg(args, kwargs, 0, "input"), _arg(args, kwargs, 1, "other"))
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from gradviz.core.i18n import QT_TRANSLATE_NOOP, language, translate
-from gradviz.core.program.errors import ProgramError
+from gradviz.core.program.errors import Locator, ProgramError, called_from, frame_text
 from gradviz.core.run import codec, frames, launch
 from gradviz.core.run import messages as _messages  # noqa: F401 - registers what may cross
 from gradviz.core.run.request import Ending, Failure, Job
@@ -127,13 +127,9 @@ def _in_user_code(error: ProgramError, ending: Ending, job: Job) -> ProgramError
     exception raised in the file is, when the run's last words name one."""
     if not ending.frames:
         return error
-    lines = [error.message]
-    lines += [f"  {file}, line {number}, in {function}: {text}" for file, number, function, text in ending.frames]
+    lines = [error.message, *(frame_text(*frame) for frame in ending.frames)]
     if error.line:
-        source = job.spec.source.splitlines() if hasattr(job.spec, "source") else []
-        statement = source[error.line - 1].strip() if error.line <= len(source) else ""
-        lines.append("  " + translate("run", "(called from line {line} of the program: {statement})").format(
-            line=error.line, statement=statement))
+        lines.append(called_from(error.line, Locator(getattr(job.spec, "source", "")).statement(error.line)))
     file, number, _, text = ending.frames[-1]
     return ProgramError("\n".join(lines), number, None, error.kind, text, file)
 

@@ -63,7 +63,7 @@ def located_in_user_code(spec: ProgramSpec) -> Any:
         yield
         return
     from gradviz.core.capture.user_code import located, user_folders
-    from gradviz.core.program.errors import ProgramError
+    from gradviz.core.program.errors import ProgramError, called_from
 
     folders = user_folders(Path(spec.module.path))
     try:
@@ -76,8 +76,7 @@ def located_in_user_code(spec: ProgramSpec) -> Any:
         error = located(exc.__cause__, folders)
         if error is None:
             raise
-        error.message += "\n  " + translate("run", "(called from line {line} of the program: {statement})").format(
-            line=exc.line, statement=exc.statement)
+        error.message += "\n" + called_from(exc.line, exc.statement)
         raise _with_guess_told(error, spec.module) from None
     except Exception as exc:
         error = located(exc, folders)
@@ -90,13 +89,13 @@ def _limit_located(exc: Any, folders: tuple[Path, ...]) -> Any:
     """A limit the run reached inside the user's file (50,000 nodes made by a forward's loop),
     told at the file's line, with the program's line that called into it."""
     from gradviz.core.capture.user_code import located
+    from gradviz.core.program.errors import called_from
 
     where = located(exc, folders, exc.kind)
     if where is None:
         return exc
     frames = where.message.split("\n")[1:]  # the frames located() lists under its own message
-    exc.message = "\n".join([exc.message, *frames, "  " + translate(
-        "run", "(called from line {line} of the program: {statement})").format(line=exc.line, statement=exc.statement)])
+    exc.message = "\n".join([exc.message, *frames, called_from(exc.line, exc.statement)])
     exc.line, exc.col, exc.file, exc.statement = where.line, None, where.file, where.statement
     return exc
 
@@ -135,7 +134,7 @@ def load_user_class(path: Path, class_name: str) -> type:
     return cls
 
 
-#: What the model file printed while imported (this run process imports one file, once).
+# What the model file printed while imported (this run process imports one file, once).
 IMPORT_OUTPUT: list[str] = []
 IMPORT_LINES_KEPT = 200
 

@@ -28,8 +28,8 @@ def user_frames(words: str, module_path: str) -> tuple[tuple[str, int, str, str]
     block: list[tuple[str, int, str]] = []
     # faulthandler writes one block per thread, most recent call first; the run's code is in
     # the first block that passes through the user's files.
-    for text in [*words.splitlines(), "Thread"]:
-        if text.startswith(("Thread ", "Current thread ", "Thread")):
+    for text in [*words.splitlines(), "Thread"]:  # the last one ends the last block
+        if text.startswith(("Thread", "Current thread")):
             found = [f for f in block if is_user_file(f[0], folders)]
             if found:
                 break

@@ -577,6 +577,7 @@ def _settle_torch_cache_dir() -> None:
     except OSError:  # no writable temporary directory at all: torch._dynamo fails here as anywhere
         pass
 
+
 def _last_frames(run: _Run, sig: int | None) -> tuple[tuple[str, int, str, str], ...]:
     """Where in the user's model file a run that crashed or ran out of time was."""
     module = getattr(getattr(run.job, "spec", None), "module", None)
@@ -588,7 +589,6 @@ def _last_frames(run: _Run, sig: int | None) -> tuple[tuple[str, int, str, str],
         return user_frames(run.beacon.last_words(), module.path)
     except Exception:  # noqa: BLE001 - a run's last words are a courtesy: the ending goes out without them
         return ()
-
 
 
 def main() -> int:
@@ -625,4 +625,3 @@ if __name__ == "__main__":
     # second the app (or `gradviz render`) spends waiting for its runner to go.
     sys.stderr.flush()
     os._exit(status)
-
